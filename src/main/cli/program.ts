@@ -1,0 +1,26 @@
+/**
+ * The hepwb command line (DESIGN.md §5). Each command lives in commands/NAME.ts and exports
+ * `register(program)`; this file only assembles them.
+ */
+import { Command } from 'commander'
+import { appVersion } from '../engine/version'
+import { register as info } from './commands/info'
+import { register as serve } from './commands/serve'
+
+export function buildProgram(): Command {
+  const program = new Command('hepwb')
+    .description(
+      'HEP Workbench: machine-learning analysis of collider events from the command line',
+    )
+    .version(appVersion())
+    .option('--json', 'print the result as one JSON document')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) })
+  program.exitOverride((err) => {
+    // Help and version are not errors; usage errors exit 2 with commander's message on stderr.
+    process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2)
+  })
+  info(program)
+  serve(program)
+  return program
+}

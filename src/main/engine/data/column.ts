@@ -1,0 +1,56 @@
+/**
+ * Columnar event data. A column holds one value per event (flat) or a variable number of
+ * values per event (jagged: `offsets` has entries + 1 elements, event i owns
+ * `values[offsets[i] .. offsets[i+1])`). Fixed-size arrays (`x[4]`) are jagged with regular
+ * offsets. Values keep the file's numeric type where it fits a typed array; 64-bit integers are
+ * widened to float64 (exact up to 2^53).
+ */
+export type NumericArray =
+  | Float64Array
+  | Float32Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
+
+/** Element type as stored in the source file (for `inspect`). */
+export type ColumnType =
+  | 'float64'
+  | 'float32'
+  | 'int64'
+  | 'uint64'
+  | 'int32'
+  | 'uint32'
+  | 'int16'
+  | 'uint16'
+  | 'int8'
+  | 'uint8'
+  | 'bool'
+
+export interface FlatColumn {
+  readonly kind: 'flat'
+  readonly type: ColumnType
+  readonly values: NumericArray
+}
+
+export interface JaggedColumn {
+  readonly kind: 'jagged'
+  readonly type: ColumnType
+  /** Length entries + 1, offsets[0] = 0, non-decreasing. */
+  readonly offsets: Int32Array
+  readonly values: NumericArray
+}
+
+export type Column = FlatColumn | JaggedColumn
+
+/** Number of events a column describes. */
+export function columnEntries(c: Column): number {
+  return c.kind === 'flat' ? c.values.length : c.offsets.length - 1
+}
+
+/** Bytes held by a column's arrays (for the memory display). */
+export function columnBytes(c: Column): number {
+  return c.kind === 'flat' ? c.values.byteLength : c.values.byteLength + c.offsets.byteLength
+}

@@ -1,0 +1,63 @@
+/** Engine state, ML backend and running jobs, as the status bar shows them. */
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { BackendName, EngineStatus, JobInfo } from '../../../shared/api'
+import { api } from '../api'
+
+export const useEngineStore = defineStore('engine', () => {
+  const connected = ref(false)
+  const status = ref<EngineStatus>({ state: 'starting' })
+  const backend = ref<BackendName | null>(null)
+  const jobs = ref<JobInfo[]>([])
+  /** The last failure of a finished job, shown until dismissed. */
+  const lastError = ref<string | null>(null)
+
+  const state = computed(() => (connected.value ? status.value.state : 'disconnected'))
+
+  function upsert(job: JobInfo): void {
+    const i = jobs.value.findIndex((j) => j.id === job.id)
+    if (i >= 0) jobs.value[i] = job
+    else jobs.value.push(job)
+  }
+
+  async function refresh(): Promise<void> {
+    status.value = await api.call('engine.status', {})
+    if (status.value.state === 'ready' || status.value.state === 'busy') {
+      const info = await api.call('engine.info', {})
+      backend.value = info.backend
+      jobs.value = await api.call('jobs.list', {})
+    }
+  }
+
+  api.transport.onConnection((c) => {
+    connected.value = c
+    if (c) void refresh().catch(() => {})
+  })
+  api.on('engine', (s) => {
+    status.value = s
+    if (s.backend !== undefined) backend.value = s.backend
+    if (s.state === 'crashed') jobs.value = []
+  })
+  api.on('job', (e) => {
+    if (e.kind === 'started') upsert(e.job)
+    else if (e.kind === 'progress') {
+      const j = jobs.value.find((x) => x.id === e.jobId)
+      if (j) Object.assign(j, { fraction: e.fraction, message: e.message, eta: e.eta })
+    } else if (e.kind === 'finished') {
+      jobs.value = jobs.value.filter((j) => j.id !== e.jobId)
+      if (e.state === 'failed') lastError.value = e.error ?? 'a job failed'
+    }
+  })
+
+  return {
+    connected,
+    status,
+    state,
+    backend,
+    jobs,
+    lastError,
+    refresh,
+    cancel: (jobId: string) => api.call('jobs.cancel', { jobId }),
+    restart: () => api.call('engine.restart', {}),
+  }
+})

@@ -1,0 +1,170 @@
+/**
+ * The real engine process, spawned as `hepwb serve` spawns it (child_process.fork), driven
+ * through the supervisor: no mocks.
+ */
+import { fork } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EventMessage, JobEvent } from '../../../src/shared/api'
+import { defaultEngineEntry, forkSpawn } from '../../../src/main/host/fork'
+import {
+  EngineCallError,
+  EngineSupervisor,
+  type EngineProcess,
+} from '../../../src/main/host/supervisor'
+
+const configDir = mkdtempSync(join(tmpdir(), 'hepwb-cfg-'))
+const env = { ...process.env, HEPWB_CONFIG_DIR: configDir, HEPWB_BACKEND: 'cpu' as const }
+
+/** Keeps the child so the test can kill it like a crash would. */
+let lastPid = 0
+function spawnTracked(): EngineProcess {
+  const { entry, execArgv } = defaultEngineEntry()
+  const child = fork(entry, [], {
+    execArgv,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  })
+  lastPid = child.pid ?? 0
+  return {
+    send: (m) => void (child.connected && child.send(m as object)),
+    onMessage: (l) => child.on('message', l),
+    onExit: (l) => child.on('exit', (c, s) => l(c, s)),
+    kill: () => void child.kill('SIGKILL'),
+  }
+}
+
+function nextEvent(
+  sup: EngineSupervisor,
+  pred: (m: EventMessage) => boolean,
+  timeoutMs = 30_000,
+): Promise<EventMessage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off()
+      reject(new Error('timed out waiting for an event'))
+    }, timeoutMs)
+    const off = sup.onEvent((m) => {
+      if (!pred(m)) return
+      clearTimeout(timer)
+      off()
+      resolve(m)
+    })
+  })
+}
+
+describe('engine process', () => {
+  const sup = new EngineSupervisor(spawnTracked)
+  const project = join(mkdtempSync(join(tmpdir(), 'hepwb-eng-')), 'p.hepwb')
+
+  beforeAll(() => sup.start(), 60_000)
+  afterAll(() => sup.stop())
+
+  it('answers engine.info with the backend it chose', async () => {
+    const info = await sup.call('engine.info', {})
+    expect(info.backend).toBe('cpu')
+    expect(info.backends.map((b) => b.name)).toEqual([
+      'tensorflow-gpu',
+      'tensorflow',
+      'wasm',
+      'cpu',
+    ])
+    expect(sup.engineStatus().state).toBe('ready')
+  })
+
+  it('rejects malformed requests with an error and keeps running', async () => {
+    await expect(sup.request('no.such.method', {})).rejects.toThrow(
+      /unknown method 'no.such.method'/,
+    )
+    await expect(sup.request('project.open', { path: 42 })).rejects.toThrow(/project.open: path/)
+    await expect(sup.request('project.open', { path: '/x', extra: 1 })).rejects.toMatchObject({
+      info: { code: 'invalid' },
+    })
+    await expect(sup.request('jobs.cancel', null)).rejects.toBeInstanceOf(EngineCallError)
+    await expect(sup.request('engine.status', {})).rejects.toThrow(/answered by the host/)
+    // Garbage without an id cannot be answered but must not kill the engine either.
+    const raw = (sup as unknown as { proc: EngineProcess }).proc
+    raw.send({ hello: 'world' })
+    raw.send([1, 2, 3])
+    raw.send('text')
+    expect((await sup.call('engine.info', {})).pid).toBe(lastPid)
+  })
+
+  it('runs a job with progress, cancels it, and stores it in the project as cancelled', async () => {
+    await sup.call('project.create', { path: project })
+    const events: JobEvent[] = []
+    const off = sup.onEvent((m) => m.event === 'job' && events.push(m.payload as JobEvent))
+    const { jobId } = await sup.call('ml.backendCheck', { size: 256, repeats: 100_000 })
+    await nextEvent(sup, (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'progress')
+    expect(sup.engineStatus().state).toBe('busy')
+    expect(await sup.call('jobs.cancel', { jobId })).toEqual({ cancelled: true })
+    const fin = await nextEvent(
+      sup,
+      (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'finished',
+    )
+    off()
+    expect(fin.payload).toMatchObject({ jobId, state: 'cancelled' })
+    expect(events[0]).toMatchObject({
+      kind: 'started',
+      job: { id: jobId, method: 'ml.backendCheck' },
+    })
+    expect(sup.engineStatus().state).toBe('ready')
+    const runs = await sup.call('project.runs', {})
+    expect(runs.at(-1)).toMatchObject({
+      id: jobId,
+      state: 'cancelled',
+      params: { size: 256, repeats: 100_000 },
+    })
+    expect(await sup.call('jobs.cancel', { jobId })).toEqual({ cancelled: false })
+  })
+
+  it('finishes a short job with its result', async () => {
+    const { jobId } = await sup.call('ml.backendCheck', { size: 32, repeats: 3 })
+    const fin = await nextEvent(
+      sup,
+      (m) =>
+        m.event === 'job' &&
+        (m.payload as JobEvent).kind === 'finished' &&
+        (m.payload as { jobId: string }).jobId === jobId,
+    )
+    expect(fin.payload).toMatchObject({
+      state: 'done',
+      result: { backend: 'cpu', size: 32, repeats: 3 },
+    })
+    expect((fin.payload as { result: { gflops: number } }).result.gflops).toBeGreaterThan(0)
+  })
+
+  it('restarts after being killed, with the project reopened and intact', async () => {
+    const before = await sup.call('project.current', {})
+    const oldPid = lastPid
+    const crashed = nextEvent(
+      sup,
+      (m) => m.event === 'engine' && (m.payload as { state: string }).state === 'crashed',
+    )
+    const ready = nextEvent(
+      sup,
+      (m) => m.event === 'engine' && (m.payload as { state: string }).state === 'ready',
+    )
+    process.kill(oldPid, 'SIGKILL')
+    expect((await crashed).payload).toMatchObject({
+      detail: expect.stringMatching(/killed \(SIGKILL\)/),
+    })
+    await ready
+    expect(lastPid).not.toBe(oldPid)
+    const after = await sup.call('project.current', {})
+    expect(after).toEqual(before)
+    expect((await sup.call('project.runs', {})).length).toBe(before?.runs)
+  })
+})
+
+describe('forkSpawn', () => {
+  it('starts the engine from source when no build is beside it', async () => {
+    const sup = new EngineSupervisor(forkSpawn({ env }))
+    await sup.start()
+    expect((await sup.call('engine.info', {})).version).toMatch(/^\d+\.\d+\.\d+/)
+    sup.stop()
+  })
+})
