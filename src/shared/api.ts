@@ -7,6 +7,8 @@
  * `{jobId}`; progress, metric, log and state events follow; the final state carries the result).
  */
 import { z } from 'zod'
+import { FilePath, JobStarted, type MethodSpec, NoParams } from './contract/common'
+import { fitMethods } from './contract/fit'
 
 // ---------------------------------------------------------------------------------------------
 // Domain pieces used by the methods
@@ -112,14 +114,14 @@ export const EngineStatus = z.object({
 })
 export type EngineStatus = z.infer<typeof EngineStatus>
 
-const path = z.string().min(1, 'a file path is required').max(4096)
-const empty = z.object({}).strict()
-const JobStarted = z.object({ jobId: z.string() })
+const path = FilePath
+const empty = NoParams
 
 // ---------------------------------------------------------------------------------------------
 // Methods
 
-export const methods = {
+/** Engine, project and job methods; each later concern adds its group from contract/. */
+const coreMethods = {
   'engine.info': { params: empty, result: EngineInfo },
   /** Answered by the host (Electron main or the browser-mode server), not the engine. */
   'engine.status': { params: empty, result: EngineStatus, host: true },
@@ -161,10 +163,12 @@ export const methods = {
       seconds: z.number(),
     }),
   },
-} as const satisfies Record<
-  string,
-  { params: z.ZodType; result: z.ZodType; job?: z.ZodType; host?: true }
->
+} as const satisfies Record<string, MethodSpec>
+
+export const methods = {
+  ...coreMethods,
+  ...fitMethods,
+} as const satisfies Record<string, MethodSpec>
 
 export type MethodName = keyof typeof methods
 /** Methods the host answers itself; the engine never sees them. */

@@ -5,7 +5,13 @@
 import { Command } from 'commander'
 import { appVersion } from '../engine/version'
 import { register as info } from './commands/info'
+import { register as inspect } from './commands/inspect'
 import { register as serve } from './commands/serve'
+import { register as fit } from './commands/fit'
+import { register as hypotest } from './commands/hypotest'
+import { register as limit } from './commands/limit'
+import { register as significance } from './commands/significance'
+import { register as stats } from './commands/stats'
 
 export function buildProgram(): Command {
   const program = new Command('hepwb')
@@ -21,6 +27,12 @@ export function buildProgram(): Command {
     process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2)
   })
   info(program)
+  inspect(program)
+  stats(program)
   serve(program)
+  fit(program)
+  hypotest(program)
+  limit(program)
+  significance(program)
   return program
 }

@@ -9,8 +9,6 @@ import {
   type EventPayload,
   type EngineMethodName,
   isHostMethod,
-  type ParsedParams,
-  type Result,
   type RunRecord,
   parseRequest,
 } from '../../shared/api'
@@ -19,22 +17,30 @@ import { JobRunner } from './jobs/runner'
 import { backendCheck } from './ml/backend-check'
 import { Project, ProjectError } from './store/project'
 import { readRecent, rememberRecent } from './store/recent'
-
-type Handlers = {
-  [M in EngineMethodName]: (params: ParsedParams<M>) => Promise<Result<M>> | Result<M>
-}
+import type { Handlers, ServiceEnv } from './services/env'
+import { fitHandlers } from './services/fit'
 
 export class EngineService {
   private project: Project | null = null
   private readonly jobs: JobRunner
-  private readonly handlers: Handlers
+  private readonly handlers: Handlers<EngineMethodName>
 
   constructor(private readonly send: (msg: EngineMessage) => void) {
     this.jobs = new JobRunner(
       (event) => this.event('job', event),
       (run) => this.storeRun(run),
     )
+    const env: ServiceEnv = {
+      jobs: this.jobs,
+      project: () => this.project,
+      requireProject: () => this.requireProject(),
+      emit: (event, payload) => this.event(event, payload),
+      projectChanged: () => {
+        if (this.project) this.announce(this.project)
+      },
+    }
     this.handlers = {
+      ...fitHandlers(env),
       'engine.info': () => engineInfo(),
       'project.create': ({ path, name }) => this.setProject(Project.create(path, name)),
       'project.open': ({ path }) => this.setProject(Project.open(path)),

@@ -33,7 +33,9 @@ export async function answer(supervisor: EngineSupervisor, raw: unknown): Promis
   try {
     const result = isHostMethod(method)
       ? await callHostMethod(supervisor, method)
-      : await supervisor.request(method, params)
+      : method === 'jobs.cancel'
+        ? await supervisor.cancelJob((params as { jobId: string }).jobId)
+        : await supervisor.request(method, params)
     return { id, ok: true, result }
   } catch (e) {
     if (e instanceof EngineCallError) return { id, ok: false, error: e.info }

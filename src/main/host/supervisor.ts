@@ -38,6 +38,12 @@ interface Pending {
   reject(error: EngineCallError): void
 }
 
+/**
+ * A job that does not stop this long after cancel is stopped by restarting the engine: numeric
+ * work runs synchronously in the engine and cannot read the cancel message until it yields.
+ */
+export const HARD_CANCEL_MS = 3000
+
 /** Restarts allowed within `RESTART_WINDOW_MS` before we stop and report the crash instead. */
 const MAX_RESTARTS = 5
 const RESTART_WINDOW_MS = 60_000
@@ -52,6 +58,8 @@ export class EngineSupervisor {
   private projectPath: string | null = null
   private crashes: number[] = []
   private stopping = false
+  /** Jobs being stopped by an engine restart: reported as cancelled, not failed. */
+  private readonly hardCancelled = new Set<string>()
 
   constructor(private readonly spawn: Spawn) {}
 
@@ -101,6 +109,36 @@ export class EngineSupervisor {
   onEvent(listener: (msg: EventMessage) => void): () => void {
     this.eventListeners.add(listener)
     return () => this.eventListeners.delete(listener)
+  }
+
+  /**
+   * Cancels a job; when it has not stopped after HARD_CANCEL_MS (a long synchronous
+   * computation), the engine is restarted to stop it and the project reopened.
+   */
+  async cancelJob(jobId: string): Promise<{ cancelled: boolean }> {
+    if (!this.runningJobs.has(jobId)) return this.call('jobs.cancel', { jobId })
+    const finished = new Promise<void>((resolve) => {
+      const off = this.onEvent((m) => {
+        if (
+          m.event === 'job' &&
+          (m.payload as JobEvent).kind === 'finished' &&
+          (m.payload as { jobId: string }).jobId === jobId
+        ) {
+          off()
+          resolve()
+        }
+      })
+    })
+    void this.call('jobs.cancel', { jobId }).catch(() => {})
+    const stopped = await Promise.race([
+      finished.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), HARD_CANCEL_MS)),
+    ])
+    if (!stopped && this.runningJobs.has(jobId) && this.proc) {
+      this.hardCancelled.add(jobId)
+      this.proc.kill()
+    }
+    return { cancelled: true }
   }
 
   /** A typed call for host-side code. */
@@ -167,14 +205,32 @@ export class EngineSupervisor {
     for (const p of this.pending.values())
       p.reject(new EngineCallError({ code: 'unavailable', message: why }))
     this.pending.clear()
-    for (const jobId of this.runningJobs)
+    const deliberate = this.hardCancelled.size > 0
+    for (const jobId of this.runningJobs) {
+      const cancelled = this.hardCancelled.has(jobId)
       this.broadcast({
         type: 'event',
         event: 'job',
-        payload: { kind: 'finished', jobId, state: 'failed', error: why },
+        payload: cancelled
+          ? {
+              kind: 'finished',
+              jobId,
+              state: 'cancelled',
+              error: 'cancelled (the engine was restarted to stop it)',
+            }
+          : { kind: 'finished', jobId, state: 'failed', error: why },
       })
+    }
     this.runningJobs.clear()
+    this.hardCancelled.clear()
     if (this.stopping) return
+    if (deliberate) {
+      this.setStatus({ state: 'starting', detail: 'restarting the engine to stop a cancelled job' })
+      this.start().catch((e: unknown) =>
+        this.setStatus({ state: 'crashed', detail: `restart failed: ${(e as Error).message}` }),
+      )
+      return
+    }
     const now = Date.now()
     this.crashes = [...this.crashes.filter((t) => now - t < RESTART_WINDOW_MS), now]
     if (this.crashes.length > MAX_RESTARTS) {

@@ -9,9 +9,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventMessage, JobEvent } from '../../../src/shared/api'
 import { defaultEngineEntry, forkSpawn } from '../../../src/main/host/fork'
+import { answer } from '../../../src/main/host/host-methods'
 import {
   EngineCallError,
   EngineSupervisor,
+  HARD_CANCEL_MS,
   type EngineProcess,
 } from '../../../src/main/host/supervisor'
 
@@ -40,7 +42,7 @@ function spawnTracked(): EngineProcess {
 function nextEvent(
   sup: EngineSupervisor,
   pred: (m: EventMessage) => boolean,
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<EventMessage> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -93,33 +95,37 @@ describe('engine process', () => {
     expect((await sup.call('engine.info', {})).pid).toBe(lastPid)
   })
 
-  it('runs a job with progress, cancels it, and stores it in the project as cancelled', async () => {
-    await sup.call('project.create', { path: project })
-    const events: JobEvent[] = []
-    const off = sup.onEvent((m) => m.event === 'job' && events.push(m.payload as JobEvent))
-    const { jobId } = await sup.call('ml.backendCheck', { size: 256, repeats: 100_000 })
-    await nextEvent(sup, (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'progress')
-    expect(sup.engineStatus().state).toBe('busy')
-    expect(await sup.call('jobs.cancel', { jobId })).toEqual({ cancelled: true })
-    const fin = await nextEvent(
-      sup,
-      (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'finished',
-    )
-    off()
-    expect(fin.payload).toMatchObject({ jobId, state: 'cancelled' })
-    expect(events[0]).toMatchObject({
-      kind: 'started',
-      job: { id: jobId, method: 'ml.backendCheck' },
-    })
-    expect(sup.engineStatus().state).toBe('ready')
-    const runs = await sup.call('project.runs', {})
-    expect(runs.at(-1)).toMatchObject({
-      id: jobId,
-      state: 'cancelled',
-      params: { size: 256, repeats: 100_000 },
-    })
-    expect(await sup.call('jobs.cancel', { jobId })).toEqual({ cancelled: false })
-  })
+  it(
+    'runs a job with progress, cancels it, and stores it in the project as cancelled',
+    { timeout: 120_000 },
+    async () => {
+      await sup.call('project.create', { path: project })
+      const events: JobEvent[] = []
+      const off = sup.onEvent((m) => m.event === 'job' && events.push(m.payload as JobEvent))
+      const { jobId } = await sup.call('ml.backendCheck', { size: 64, repeats: 100_000 })
+      await nextEvent(sup, (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'progress')
+      expect(sup.engineStatus().state).toBe('busy')
+      expect(await sup.call('jobs.cancel', { jobId })).toEqual({ cancelled: true })
+      const fin = await nextEvent(
+        sup,
+        (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'finished',
+      )
+      off()
+      expect(fin.payload).toMatchObject({ jobId, state: 'cancelled' })
+      expect(events[0]).toMatchObject({
+        kind: 'started',
+        job: { id: jobId, method: 'ml.backendCheck' },
+      })
+      expect(sup.engineStatus().state).toBe('ready')
+      const runs = await sup.call('project.runs', {})
+      expect(runs.at(-1)).toMatchObject({
+        id: jobId,
+        state: 'cancelled',
+        params: { size: 64, repeats: 100_000 },
+      })
+      expect(await sup.call('jobs.cancel', { jobId })).toEqual({ cancelled: false })
+    },
+  )
 
   it('finishes a short job with its result', async () => {
     const { jobId } = await sup.call('ml.backendCheck', { size: 32, repeats: 3 })
@@ -136,6 +142,55 @@ describe('engine process', () => {
     })
     expect((fin.payload as { result: { gflops: number } }).result.gflops).toBeGreaterThan(0)
   })
+
+  it(
+    'stops a job that cannot yield (a long fit) by restarting the engine, project intact',
+    { timeout: 120_000 },
+    async () => {
+      const data = join(
+        __dirname,
+        '..',
+        '..',
+        '..',
+        '..',
+        'shared',
+        'data',
+        'hepdata-pyhf-extractor_1Lbb',
+      )
+      const ws = await sup.call('fit.import', {
+        path: join(data, '1Lbb_BkgOnly.json'),
+        patchset: join(data, '1Lbb_patchset_subset.json'),
+      })
+      const before = await sup.call('project.current', {})
+      const { jobId } = await sup.call('fit.limit', {
+        workspaceId: ws.id,
+        patch: 'C1N2_Wh_hbb_900_250',
+        data: 'observed',
+        cl: 0.95,
+        testStat: 'qtilde',
+        points: 101,
+      })
+      await nextEvent(sup, (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'progress')
+      const t0 = Date.now()
+      const fin = nextEvent(
+        sup,
+        (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'finished',
+      )
+      const ready = nextEvent(
+        sup,
+        (m) => m.event === 'engine' && (m.payload as { state: string }).state === 'ready',
+      )
+      expect(
+        await answer(sup, { type: 'request', id: 1, method: 'jobs.cancel', params: { jobId } }),
+      ).toMatchObject({ ok: true, result: { cancelled: true } })
+      expect((await fin).payload).toMatchObject({ jobId, state: 'cancelled' })
+      // HARD_CANCEL_MS, then up to 2 s for the engine to die.
+      expect(Date.now() - t0).toBeLessThan(HARD_CANCEL_MS + 4000)
+      await ready
+      expect(await sup.call('project.current', {})).toEqual(before)
+      expect(await sup.call('fit.workspaces', {})).toHaveLength(1)
+    },
+  )
 
   it('restarts after being killed, with the project reopened and intact', async () => {
     const before = await sup.call('project.current', {})

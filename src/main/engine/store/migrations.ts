@@ -37,6 +37,52 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 2,
+    description:
+      'samples (event files with role, group, colour, weight, normalisation) and view settings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE samples (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE,
+          position INTEGER NOT NULL,
+          spec TEXT NOT NULL,            -- JSON: files, table, role, group, colour, weight, normalisation
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE settings (
+          key TEXT PRIMARY KEY,           -- e.g. 'explorer.binning.Jet_pt'
+          value TEXT NOT NULL             -- JSON
+        );
+      `)
+    },
+  },
+  {
+    version: 3,
+    description: 'likelihood workspaces (pyhf JSON, with patchsets) and their fit results',
+    up(db) {
+      db.exec(`
+        CREATE TABLE workspaces (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          source TEXT,                    -- the file it was imported from, if any
+          workspace TEXT NOT NULL,        -- JSON (pyhf schema 1.0.0)
+          patchset TEXT,                  -- JSON, optional
+          created_at TEXT NOT NULL
+        );
+        CREATE TABLE fits (
+          id TEXT PRIMARY KEY,
+          workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL,             -- fit | scan | hypotest | limit | significance | ranking
+          options TEXT NOT NULL,          -- JSON: patch, poi, data (observed/asimov), codes, …
+          result TEXT NOT NULL,           -- JSON
+          created_at TEXT NOT NULL
+        );
+        CREATE INDEX fits_by_workspace ON fits (workspace_id, created_at);
+      `)
+    },
+  },
 ]
 
 export const CURRENT_SCHEMA = migrations[migrations.length - 1].version

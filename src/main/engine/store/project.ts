@@ -147,6 +147,11 @@ export class Project {
     return Project.open(path)
   }
 
+  /** The connection, for the store modules of each concern (store/*.ts); nothing else uses it. */
+  get database(): Database.Database {
+    return this.db
+  }
+
   close(): void {
     if (this.db.open) this.db.close()
   }

@@ -41,6 +41,7 @@ export const views: ViewEntry[] = [
     icon: '∿',
     purpose:
       'Fit binned profile likelihoods (pyhf-compatible HistFactory): best fit with HESSE and MINOS errors, scans, pulls, significance and CLs limits.',
+    component: () => import('./FitView.vue'),
   },
   {
     id: 'anomaly',

@@ -1,0 +1,78 @@
+import type { Command } from 'commander'
+import { UsageError, action, secondsSince } from '../action'
+import { observedData } from '../../engine/stats/likelihood'
+import { upperLimit, upperLimitScan } from '../../engine/stats/limit'
+import { linspace } from '../../engine/stats/scan'
+import { addModelOptions, loadCliModel, numberOption, type ModelCliOptions } from './fit'
+
+interface LimitCliOptions extends ModelCliOptions {
+  cl?: string
+  testStat?: string
+  scan?: string
+}
+
+export interface LimitOutput {
+  poi: string | null
+  cl: number
+  obs: number | null
+  exp: (number | null)[]
+  method: 'root' | 'scan'
+  converged: boolean
+  warnings: string[]
+  seconds: number
+}
+
+export function register(program: Command): void {
+  addModelOptions(
+    program
+      .command('limit')
+      .description('asymptotic CLs upper limit on the POI, observed and expected ±1σ ±2σ')
+      .argument('<workspace>', 'pyhf JSON workspace (gzip allowed)'),
+  )
+    .option('--cl <CL>', 'confidence level', '0.95')
+    .option('--test-stat <STAT>', 'qtilde (default) or q', 'qtilde')
+    .option(
+      '--scan <LO:HI:N>',
+      'interpolate CLs on a POI grid instead of root finding (as pyhf upper_limit(scan=…))',
+    )
+    .action(
+      action<LimitCliOptions, LimitOutput>(
+        async ([file], o) => {
+          const t0 = performance.now()
+          const cl = numberOption(o.cl, '--cl', 0.95)
+          if (!(cl > 0 && cl < 1)) throw new UsageError(`--cl must be between 0 and 1, got ${cl}`)
+          const ts = o.testStat ?? 'qtilde'
+          if (ts !== 'qtilde' && ts !== 'q')
+            throw new UsageError(`--test-stat must be qtilde or q, got '${ts}'`)
+          const model = await loadCliModel(file, o)
+          const data = observedData(model)
+          let r
+          if (o.scan) {
+            const [lo, hi, n] = o.scan.split(':').map(Number)
+            if (!(hi > lo) || !Number.isInteger(n) || n < 2)
+              throw new UsageError(`--scan expects LO:HI:N, got '${o.scan}'`)
+            r = upperLimitScan(model, data, linspace(lo, hi, n), { cl, testStat: ts })
+          } else r = upperLimit(model, data, { cl, testStat: ts })
+          const num = (v: number): number | null => (Number.isFinite(v) ? v : null)
+          return {
+            poi: model.poiName,
+            cl,
+            obs: num(r.obs),
+            exp: r.exp.map(num),
+            method: o.scan ? 'scan' : 'root',
+            converged: r.converged,
+            warnings: [...model.warnings, ...r.warnings],
+            seconds: secondsSince(t0),
+          }
+        },
+        (r) => {
+          const f = (v: number | null): string => (v === null ? 'n/a' : v.toPrecision(5))
+          return [
+            `${Math.round(r.cl * 1000) / 10}% CL upper limit on ${r.poi}: observed ${f(r.obs)}`,
+            `expected (−2σ … +2σ): ${r.exp.map(f).join('  ')}`,
+            ...r.warnings.map((w) => `warning: ${w}`),
+          ].join('\n')
+        },
+      ),
+    )
+}

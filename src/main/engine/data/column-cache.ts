@@ -1,0 +1,187 @@
+/**
+ * Decoded columns on disk beside a project (DESIGN.md §3: event data stay in the user's files,
+ * decoded columns are cached beside the project, never inside the SQLite file). A column is
+ * keyed by the content hash of its source file + table + column name, so rewriting a source file
+ * changes its hash and its old columns are simply never asked for again (`prune` deletes them).
+ *
+ * Layout: DIR/hashes.json (path → size, mtime, hash, to skip re-hashing unchanged files) and
+ * DIR/<hash[0..2]>/<hash>/<table>/<column>.col, one file per column:
+ *   "HWBCOL01" | u32 LE header length | header JSON {kind, type, values, offsets} | pad to 8 |
+ *   offsets (Int32, little-endian) | pad to 8 | values (the typed array's bytes, little-endian)
+ * Files are written to a temporary name and renamed, so a crash never leaves half a column.
+ */
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { JobContext } from '../jobs/context'
+import type { Column, ColumnType, NumericArray } from './column'
+import { allocValues } from './column-ops'
+import { HashMemo, type HashRecord } from './file-hash'
+
+export interface CacheKey {
+  /** Content hash of the source file (`ColumnCache.fileHash`). */
+  readonly hash: string
+  readonly table: string
+  readonly column: string
+}
+
+interface Header {
+  kind: 'flat' | 'jagged'
+  type: ColumnType
+  values: number
+  offsets: number
+}
+
+const MAGIC = Buffer.from('HWBCOL01', 'latin1')
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+const pad8 = (n: number): number => (n + 7) & ~7
+
+/** File-name-safe form of a table or column name ("one/two/tree" → "one%2Ftwo%2Ftree"). */
+function safe(name: string): string {
+  return encodeURIComponent(name).replace(/\./g, '%2E') || '%00'
+}
+
+export class ColumnCache {
+  private memo: HashMemo | undefined
+
+  constructor(readonly dir: string) {
+    if (!LITTLE_ENDIAN) throw new Error('the column cache stores little-endian arrays')
+  }
+
+  private get hashesPath(): string {
+    return join(this.dir, 'hashes.json')
+  }
+
+  private pathOf(k: CacheKey): string {
+    return join(this.dir, k.hash.slice(0, 2), k.hash, safe(k.table), `${safe(k.column)}.col`)
+  }
+
+  private async loadMemo(): Promise<HashMemo> {
+    if (this.memo) return this.memo
+    let records: [string, HashRecord][] = []
+    try {
+      const parsed = JSON.parse(await readFile(this.hashesPath, 'utf8')) as unknown
+      if (parsed && typeof parsed === 'object') {
+        records = Object.entries(parsed as Record<string, HashRecord>).filter(
+          ([, r]) => typeof r?.hash === 'string' && typeof r.size === 'number',
+        )
+      }
+    } catch {
+      // No or unreadable index: start empty, files get hashed again.
+    }
+    this.memo = new HashMemo(records)
+    return this.memo
+  }
+
+  /** Content hash of a source file; re-reads the file only when its size or mtime changed. */
+  async fileHash(path: string, ctx?: JobContext): Promise<string> {
+    const memo = await this.loadMemo()
+    const before = memo.records().find(([p]) => p === path)?.[1].hash
+    const hash = await memo.hash(path, ctx)
+    if (hash !== before) {
+      await mkdir(this.dir, { recursive: true })
+      await atomicWrite(this.hashesPath, JSON.stringify(Object.fromEntries(memo.records())))
+    }
+    return hash
+  }
+
+  /** The cached column, or undefined (missing or unreadable entries are misses). */
+  async get(k: CacheKey): Promise<Column | undefined> {
+    let buf: Buffer
+    try {
+      buf = await readFile(this.pathOf(k))
+    } catch {
+      return undefined
+    }
+    const col = decodeColumn(buf)
+    if (!col) await rm(this.pathOf(k), { force: true })
+    return col
+  }
+
+  async put(k: CacheKey, c: Column): Promise<void> {
+    const file = this.pathOf(k)
+    await mkdir(join(file, '..'), { recursive: true })
+    await atomicWrite(file, encodeColumn(c))
+  }
+
+  /** Deletes the columns of every file hash not in `keep`; returns the bytes freed. */
+  async prune(keep: ReadonlySet<string>): Promise<number> {
+    let freed = 0
+    for (const prefix of await readdir(this.dir).catch(() => [] as string[])) {
+      if (prefix.length !== 2) continue
+      for (const hash of await readdir(join(this.dir, prefix)).catch(() => [] as string[])) {
+        if (keep.has(hash)) continue
+        const dir = join(this.dir, prefix, hash)
+        freed += await dirBytes(dir)
+        await rm(dir, { recursive: true, force: true })
+      }
+    }
+    return freed
+  }
+
+  /** Bytes the cache occupies on disk. */
+  sizeBytes(): Promise<number> {
+    return dirBytes(this.dir)
+  }
+}
+
+async function dirBytes(dir: string): Promise<number> {
+  let total = 0
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = join(dir, e.name)
+    total += e.isDirectory() ? await dirBytes(p) : (await stat(p).catch(() => ({ size: 0 }))).size
+  }
+  return total
+}
+
+async function atomicWrite(file: string, data: Uint8Array | string): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`
+  await writeFile(tmp, data)
+  await rename(tmp, file)
+}
+
+function bytesOf(a: NumericArray | Int32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
+}
+
+/** Serialises a column (see the layout above). */
+export function encodeColumn(c: Column): Uint8Array {
+  const offsets = c.kind === 'jagged' ? c.offsets : new Int32Array(0)
+  const header: Header = {
+    kind: c.kind,
+    type: c.type,
+    values: c.values.length,
+    offsets: offsets.length,
+  }
+  const json = Buffer.from(JSON.stringify(header), 'utf8')
+  const offStart = pad8(12 + json.length)
+  const valStart = pad8(offStart + offsets.byteLength)
+  const out = new Uint8Array(valStart + c.values.byteLength)
+  out.set(MAGIC, 0)
+  new DataView(out.buffer).setUint32(8, json.length, true)
+  out.set(json, 12)
+  out.set(bytesOf(offsets), offStart)
+  out.set(bytesOf(c.values), valStart)
+  return out
+}
+
+/** Parses a serialised column; undefined when the bytes are not a complete, valid column. */
+export function decodeColumn(buf: Uint8Array): Column | undefined {
+  try {
+    if (buf.length < 12 || !MAGIC.equals(buf.subarray(0, 8))) return undefined
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
+    const jsonLen = dv.getUint32(8, true)
+    const h = JSON.parse(Buffer.from(buf.subarray(12, 12 + jsonLen)).toString('utf8')) as Header
+    const values = allocValues(h.type, h.values)
+    const offStart = pad8(12 + jsonLen)
+    const valStart = pad8(offStart + 4 * h.offsets)
+    if (valStart + values.byteLength !== buf.length) return undefined
+    // Copy into fresh (aligned) arrays: the file buffer's offset need not be aligned.
+    bytesOf(values).set(buf.subarray(valStart, valStart + values.byteLength))
+    if (h.kind === 'flat') return { kind: 'flat', type: h.type, values }
+    const offsets = new Int32Array(h.offsets)
+    bytesOf(offsets).set(buf.subarray(offStart, offStart + 4 * h.offsets))
+    return { kind: 'jagged', type: h.type, offsets, values }
+  } catch {
+    return undefined
+  }
+}

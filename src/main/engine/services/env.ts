@@ -1,0 +1,31 @@
+/**
+ * What an API service (one group of methods: data, fits, …) gets from the engine: the job
+ * runner, the open project, and a way to emit events. Services glue the concern folders
+ * (io, data, select, ml, stats) to the project store and jobs; the concern folders stay free of
+ * both.
+ */
+import type {
+  EngineMethodName,
+  EventName,
+  EventPayload,
+  ParsedParams,
+  Result,
+} from '../../../shared/api'
+import type { JobRunner } from '../jobs/runner'
+import type { Project } from '../store/project'
+
+export interface ServiceEnv {
+  readonly jobs: JobRunner
+  /** The open project, or null. */
+  project(): Project | null
+  /** The open project; throws a user-facing error when none is open. */
+  requireProject(): Project
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void
+  /** Re-sends the project summary (after a change that alters it). */
+  projectChanged(): void
+}
+
+/** Implementations of a group of engine methods. */
+export type Handlers<M extends EngineMethodName> = {
+  [K in M]: (params: ParsedParams<K>) => Promise<Result<K>> | Result<K>
+}

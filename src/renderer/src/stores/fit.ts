@@ -1,0 +1,166 @@
+/** The Fit view's state: imported workspaces, the chosen setup, and the latest results of each kind. */
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import type {
+  FitSetup,
+  InterpolationCodes,
+  StoredResults,
+  WorkspaceSummary,
+} from '../../../shared/contract/fit'
+import { api } from '../api'
+import { useProjectStore } from './project'
+
+export type ResultKind = keyof StoredResults
+const EMPTY: StoredResults = {
+  fit: null,
+  scan: null,
+  limit: null,
+  significance: null,
+  ranking: null,
+}
+
+/** The UI remembers the chosen workspace and patch per project (not project data: a view state). */
+function memoryKey(projectPath: string): string {
+  return `hepwb.fit.${projectPath}`
+}
+
+export const useFitStore = defineStore('fit', () => {
+  const project = useProjectStore()
+  const workspaces = ref<WorkspaceSummary[]>([])
+  const selectedId = ref<string | null>(null)
+  const patch = ref<string | null>(null)
+  const data = ref<'observed' | 'asimov'>('observed')
+  const codes = ref<'pyhf' | 'root'>('pyhf')
+  const results = ref<StoredResults>({ ...EMPTY })
+  const running = ref<Partial<Record<ResultKind, number>>>({})
+  const error = ref<string | null>(null)
+
+  const selected = computed(() => workspaces.value.find((w) => w.id === selectedId.value) ?? null)
+  const setup = computed<FitSetup | null>(() => {
+    if (!selectedId.value) return null
+    const c: InterpolationCodes | undefined =
+      codes.value === 'root' ? { normsys: 'code1', histosys: 'code0' } : undefined
+    return { workspaceId: selectedId.value, patch: patch.value, data: data.value, codes: c }
+  })
+
+  async function loadWorkspaces(): Promise<void> {
+    if (!project.current) {
+      workspaces.value = []
+      return
+    }
+    workspaces.value = await api.call('fit.workspaces', {})
+    const saved = JSON.parse(localStorage.getItem(memoryKey(project.current.path)) ?? 'null') as {
+      id: string
+      patch: string | null
+    } | null
+    const keep = workspaces.value.find((w) => w.id === (selectedId.value ?? saved?.id))
+    selectedId.value = keep?.id ?? workspaces.value[0]?.id ?? null
+    if (
+      keep &&
+      saved &&
+      keep.id === saved.id &&
+      (saved.patch === null || keep.patches.includes(saved.patch))
+    )
+      patch.value = saved.patch
+    else if (!keep) patch.value = null
+  }
+
+  async function loadResults(): Promise<void> {
+    results.value = setup.value ? await api.call('fit.results', setup.value) : { ...EMPTY }
+  }
+
+  watch(setup, () => {
+    if (project.current && selectedId.value)
+      localStorage.setItem(
+        memoryKey(project.current.path),
+        JSON.stringify({ id: selectedId.value, patch: patch.value }),
+      )
+    void loadResults().catch((e: Error) => (error.value = e.message))
+  })
+  watch(
+    () => project.current?.path,
+    () => void loadWorkspaces().catch((e: Error) => (error.value = e.message)),
+    { immediate: true },
+  )
+
+  async function importWorkspace(path: string, patchset: string | null): Promise<boolean> {
+    error.value = null
+    try {
+      const w = await api.call('fit.import', { path, patchset })
+      workspaces.value = [...workspaces.value, w]
+      selectedId.value = w.id
+      patch.value = w.patches[0] ?? null
+      return true
+    } catch (e) {
+      error.value = (e as Error).message
+      return false
+    }
+  }
+
+  async function remove(id: string): Promise<void> {
+    await api.call('fit.remove', { workspaceId: id })
+    await loadWorkspaces()
+  }
+
+  /** Runs one kind of job on the current setup; its result replaces the shown one. */
+  async function run(kind: ResultKind): Promise<void> {
+    const s = setup.value
+    if (!s) return
+    error.value = null
+    running.value = { ...running.value, [kind]: 0 }
+    const progress = (e: { kind: string; fraction?: number }) => {
+      if (e.kind === 'progress') running.value = { ...running.value, [kind]: e.fraction ?? 0 }
+    }
+    try {
+      if (kind === 'fit')
+        results.value = {
+          ...results.value,
+          fit: await api.runJob('fit.fit', { ...s, minos: ['poi'] }, progress),
+        }
+      else if (kind === 'scan')
+        results.value = {
+          ...results.value,
+          scan: await api.runJob('fit.scan', { ...s, points: 31 }, progress),
+        }
+      else if (kind === 'limit')
+        results.value = {
+          ...results.value,
+          limit: await api.runJob(
+            'fit.limit',
+            { ...s, cl: 0.95, testStat: 'qtilde', points: 21 },
+            progress,
+          ),
+        }
+      else if (kind === 'significance')
+        results.value = {
+          ...results.value,
+          significance: await api.runJob('fit.significance', s, progress),
+        }
+      else
+        results.value = { ...results.value, ranking: await api.runJob('fit.ranking', s, progress) }
+    } catch (e) {
+      error.value = (e as Error).message
+    } finally {
+      const next = { ...running.value }
+      delete next[kind]
+      running.value = next
+    }
+  }
+
+  return {
+    workspaces,
+    selectedId,
+    selected,
+    patch,
+    data,
+    codes,
+    setup,
+    results,
+    running,
+    error,
+    importWorkspace,
+    remove,
+    run,
+    loadWorkspaces,
+  }
+})

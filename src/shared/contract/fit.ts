@@ -1,0 +1,216 @@
+/**
+ * Binned likelihood fits (the Fit view): import pyhf workspaces (with patchsets), fit with HESSE
+ * and MINOS, profile scans, CLs limits, significance and nuisance-parameter ranking. Results are
+ * jobs and are stored in the project.
+ *
+ * Numbers that can be undefined (an error without HESSE, a failed MINOS side) are `null`, never
+ * NaN, so every transport carries them the same way.
+ */
+import { z } from 'zod'
+import { FilePath, JobStarted, type MethodSpec, NoParams } from './common'
+
+const num = z.number()
+const maybe = z.number().nullable()
+const id = z.string().min(1).max(100)
+
+export const InterpolationCodes = z.object({
+  normsys: z.enum(['code1', 'code4']),
+  histosys: z.enum(['code0', 'code2', 'code4p']),
+})
+export type InterpolationCodes = z.infer<typeof InterpolationCodes>
+
+export const WorkspaceSummary = z.object({
+  id,
+  name: z.string(),
+  /** The file it was imported from. */
+  source: z.string().nullable(),
+  createdAt: z.string(),
+  measurements: z.array(z.object({ name: z.string(), poi: z.string() })),
+  channels: z.array(
+    z.object({
+      name: z.string(),
+      bins: z.number().int(),
+      data: z.array(num),
+      samples: z.array(
+        z.object({
+          name: z.string(),
+          /** Σ of the nominal yields over the channel's bins. */
+          total: num,
+          modifiers: z.array(z.object({ name: z.string(), type: z.string() })),
+        }),
+      ),
+    }),
+  ),
+  /** Names of the patches of the attached patchset (signal points); empty without one. */
+  patches: z.array(z.string()),
+})
+export type WorkspaceSummary = z.infer<typeof WorkspaceSummary>
+
+/** What every fit operation is applied to. */
+export const FitSetup = z.object({
+  workspaceId: id,
+  /** A patch of the workspace's patchset (a signal point), or null for the workspace as is. */
+  patch: z.string().max(500).nullable().default(null),
+  measurement: z.string().max(200).optional(),
+  /** Observed data, or the Asimov data of the model at its initial parameter values. */
+  data: z.enum(['observed', 'asimov']).default('observed'),
+  /** Default: pyhf's (normsys code4, histosys code4p). */
+  codes: InterpolationCodes.optional(),
+})
+export type FitSetup = z.infer<typeof FitSetup>
+
+export const ParameterResult = z.object({
+  name: z.string(),
+  kind: z.string(),
+  value: num,
+  /** HESSE error; null when the covariance could not be computed. */
+  error: maybe,
+  /** MINOS [lower (≤ 0), upper (≥ 0)] when requested and found. */
+  minos: z.tuple([maybe, maybe]).nullable(),
+  init: num,
+  lower: num,
+  upper: num,
+  fixed: z.boolean(),
+  atBound: z.boolean(),
+  /** (θ̂ − θ₀)/Δθ_prior and Δθ_post/Δθ_prior for constrained parameters. */
+  pull: maybe,
+  constraint: maybe,
+})
+export type ParameterResult = z.infer<typeof ParameterResult>
+
+export const ChannelYields = z.object({
+  channel: z.string(),
+  data: z.array(num),
+  samples: z.array(z.object({ name: z.string(), pre: z.array(num), post: z.array(num) })),
+  /** Total expected and its 1σ uncertainty per bin, pre-fit (constraint widths) and post-fit (covariance). */
+  preTotal: z.array(num),
+  preError: z.array(num),
+  postTotal: z.array(num),
+  postError: z.array(num),
+})
+export type ChannelYields = z.infer<typeof ChannelYields>
+
+const Outcome = z.object({ id, setup: FitSetup, createdAt: z.string(), seconds: num })
+
+export const FitOutcome = Outcome.extend({
+  converged: z.boolean(),
+  message: z.string(),
+  twiceNll: num,
+  edm: num,
+  hessianPositiveDefinite: z.boolean().nullable(),
+  clippedBins: z.number().int(),
+  poi: z.string().nullable(),
+  parameters: z.array(ParameterResult),
+  /** Correlation of the free parameters (row-major, names in order). */
+  correlation: z.object({ names: z.array(z.string()), matrix: z.array(z.array(maybe)) }),
+  yields: z.array(ChannelYields),
+  warnings: z.array(z.string()),
+})
+export type FitOutcome = z.infer<typeof FitOutcome>
+
+export const ScanOutcome = Outcome.extend({
+  parameter: z.string(),
+  values: z.array(num),
+  deltaTwiceNll: z.array(maybe),
+  converged: z.array(z.boolean()),
+  best: num,
+  /** Where Δ(−2 ln L) crosses 1 and 4 (interpolated), null where the scan does not reach it. */
+  interval1: z.tuple([maybe, maybe]),
+  interval2: z.tuple([maybe, maybe]),
+})
+export type ScanOutcome = z.infer<typeof ScanOutcome>
+
+export const LimitOutcome = Outcome.extend({
+  cl: num,
+  testStat: z.enum(['qtilde', 'q']),
+  obs: maybe,
+  /** Expected limits at −2σ, −1σ, median, +1σ, +2σ. */
+  exp: z.array(maybe),
+  points: z.array(z.object({ mu: num, cls: maybe, clsExp: z.array(maybe) })),
+  converged: z.boolean(),
+  warnings: z.array(z.string()),
+})
+export type LimitOutcome = z.infer<typeof LimitOutcome>
+
+export const SignificanceOutcome = Outcome.extend({
+  zObs: maybe,
+  pObs: maybe,
+  zExp: maybe,
+  pExp: maybe,
+  converged: z.boolean(),
+})
+export type SignificanceOutcome = z.infer<typeof SignificanceOutcome>
+
+export const RankingOutcome = Outcome.extend({
+  poi: z.string(),
+  impacts: z.array(
+    z.object({
+      name: z.string(),
+      prefit: z.tuple([maybe, maybe]),
+      postfit: z.tuple([maybe, maybe]),
+      pull: maybe,
+      constraint: maybe,
+    }),
+  ),
+})
+export type RankingOutcome = z.infer<typeof RankingOutcome>
+
+export const StoredResults = z.object({
+  fit: FitOutcome.nullable(),
+  scan: ScanOutcome.nullable(),
+  limit: LimitOutcome.nullable(),
+  significance: SignificanceOutcome.nullable(),
+  ranking: RankingOutcome.nullable(),
+})
+export type StoredResults = z.infer<typeof StoredResults>
+
+export const fitMethods = {
+  /** Reads a pyhf workspace (and optionally a patchset) from disk into the project. */
+  'fit.import': {
+    params: z
+      .object({
+        path: FilePath,
+        patchset: FilePath.nullable().default(null),
+        name: z.string().max(200).optional(),
+      })
+      .strict(),
+    result: WorkspaceSummary,
+  },
+  'fit.workspaces': { params: NoParams, result: z.array(WorkspaceSummary) },
+  'fit.remove': { params: z.object({ workspaceId: id }).strict(), result: z.null() },
+  /** Latest stored result of each kind for this setup. */
+  'fit.results': { params: FitSetup, result: StoredResults },
+  /** Job: maximum-likelihood fit with HESSE; MINOS for the listed parameters ('poi' for the POI). */
+  'fit.fit': {
+    params: FitSetup.extend({ minos: z.array(z.string().max(500)).max(200).default(['poi']) }),
+    result: JobStarted,
+    job: FitOutcome,
+  },
+  /** Job: profile likelihood scan (default: the POI over its HESSE ±3σ range). */
+  'fit.scan': {
+    params: FitSetup.extend({
+      parameter: z.string().max(500).optional(),
+      lo: num.optional(),
+      hi: num.optional(),
+      points: z.number().int().min(3).max(201).default(31),
+    }),
+    result: JobStarted,
+    job: ScanOutcome,
+  },
+  /** Job: CLs scan of the POI and the upper limit, observed and expected ±1σ ±2σ. */
+  'fit.limit': {
+    params: FitSetup.extend({
+      cl: z.number().gt(0).lt(1).default(0.95),
+      testStat: z.enum(['qtilde', 'q']).default('qtilde'),
+      points: z.number().int().min(3).max(101).default(21),
+    }),
+    result: JobStarted,
+    job: LimitOutcome,
+  },
+  /** Job: discovery significance (q0), observed and expected. */
+  'fit.significance': { params: FitSetup, result: JobStarted, job: SignificanceOutcome },
+  /** Job: impact of every constrained nuisance parameter on the POI, pre- and post-fit. */
+  'fit.ranking': { params: FitSetup, result: JobStarted, job: RankingOutcome },
+} as const satisfies Record<string, MethodSpec>
+
+export type FitMethodName = keyof typeof fitMethods

@@ -1,0 +1,96 @@
+/** Reading pyhf workspaces, patchsets and JSON Patch files from disk (plain and gzip). */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { InputError } from '../../../src/main/engine/io/errors'
+import {
+  listPatchNames,
+  loadPatch,
+  loadPatchedWorkspace,
+  loadWorkspace,
+  readJsonFile,
+  splitPatchSpec,
+} from '../../../src/main/engine/io/pyhf'
+
+const LBB = '../shared/data/hepdata-pyhf-extractor_1Lbb/'
+const SB = '../shared/data/skhep-testdata/sbottom_ins1748602_extracted/RegionA/'
+const tmp = mkdtempSync(join(tmpdir(), 'hepwb-pyhf-'))
+
+async function failure(p: Promise<unknown>): Promise<InputError> {
+  try {
+    await p
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError)
+    return e as InputError
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('io/pyhf', () => {
+  it('reads a gzip workspace by its magic bytes (workspace_v1.json.gz = 1Lbb_BkgOnly.json)', async () => {
+    const a = await loadWorkspace(`${LBB}workspace_v1.json.gz`)
+    const b = await loadWorkspace(`${LBB}1Lbb_BkgOnly.json`)
+    expect(a).toEqual(b)
+    expect(a.channels).toHaveLength(8)
+  })
+
+  it('lists patches of a gzip list of patchsets and of the subset file', async () => {
+    const all = await listPatchNames(`${LBB}patchsets_v1.json.gz`)
+    expect(all).toHaveLength(125)
+    expect(all).toContain('C1N2_Wh_hbb_900_250')
+    expect(await listPatchNames(`${LBB}1Lbb_patchset_subset.json`)).toHaveLength(9)
+  })
+
+  it('applies FILE:NAME patches and plain JSON Patch files', async () => {
+    const ws = await loadPatchedWorkspace(
+      `${LBB}1Lbb_BkgOnly.json`,
+      `${LBB}1Lbb_patchset_subset.json:C1N2_Wh_hbb_900_250`,
+    )
+    expect(ws.channels[0].samples.map((s) => s.name)).toContain('C1N2_Wh_hbb_900_250')
+    const sb = await loadPatchedWorkspace(
+      `${SB}BkgOnly.json`,
+      `${SB}patch.sbottom_1300_205_60.json`,
+    )
+    expect(sb.channels).toHaveLength(2)
+    expect(splitPatchSpec('/no/such/file.json:P')).toEqual({
+      file: '/no/such/file.json',
+      name: 'P',
+    })
+  })
+
+  it('errors name the file: missing file, bad JSON line, schema path, unknown patch, patch that does not apply', async () => {
+    expect((await failure(loadWorkspace(join(tmp, 'nope.json')))).message).toMatch(
+      /nope\.json: no such file/,
+    )
+    writeFileSync(join(tmp, 'bad.json'), '{\n  "channels": [\n    oops\n  ]\n}')
+    const bad = await failure(readJsonFile(join(tmp, 'bad.json')))
+    expect(bad.line).toBe(3)
+    writeFileSync(
+      join(tmp, 'bad.json.gz'),
+      gzipSync(
+        '{"version": "1.0.0", "channels": [{"name": "c", "samples": []}], "observations": [], "measurements": []}',
+      ),
+    )
+    const schema = await failure(loadWorkspace(join(tmp, 'bad.json.gz')))
+    expect(schema.message).toMatch(/bad\.json\.gz: channels\[0\]\.samples/)
+    const unknown = await failure(loadPatch(`${LBB}1Lbb_patchset_subset.json:C1N2_Wh_hbb_1_1`))
+    expect(unknown.message).toMatch(/1Lbb_patchset_subset\.json: no patch named 'C1N2_Wh_hbb_1_1'/)
+    const pick = await failure(loadPatch(`${LBB}1Lbb_patchset_subset.json`))
+    expect(pick.message).toMatch(/pick one with/)
+    writeFileSync(join(tmp, 'p.json'), JSON.stringify([{ op: 'remove', path: '/channels/42' }]))
+    const np = await failure(loadPatchedWorkspace(`${SB}BkgOnly.json`, join(tmp, 'p.json')))
+    expect(np.message).toMatch(
+      /p\.json: the patch does not apply to .*BkgOnly\.json: patch operation 0 \(remove \/channels\/42\): index 42 out of range/,
+    )
+    writeFileSync(
+      join(tmp, 'q.json'),
+      JSON.stringify([{ op: 'remove', path: '/channels/0/samples' }]),
+    )
+    const after = await failure(loadPatchedWorkspace(`${SB}BkgOnly.json`, join(tmp, 'q.json')))
+    expect(after.message).toMatch(
+      /after applying .*q\.json: channels\[0\]\.samples: expected array, got nothing/,
+    )
+  })
+})

@@ -1,0 +1,142 @@
+/**
+ * The Fit view's engine methods, called as the UI calls them (EngineService with a real project
+ * file), on the published ATLAS 1Lbb likelihood.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EngineMessage, JobEvent } from '../../../src/shared/api'
+import type {
+  FitOutcome,
+  LimitOutcome,
+  ScanOutcome,
+  WorkspaceSummary,
+} from '../../../src/shared/contract/fit'
+import { EngineService } from '../../../src/main/engine/service'
+
+const DATA = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'shared',
+  'data',
+  'hepdata-pyhf-extractor_1Lbb',
+)
+process.env.HEPWB_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'hepwb-cfg-'))
+
+class Client {
+  private id = 1
+  private readonly waiting = new Map<number, (m: EngineMessage) => void>()
+  private readonly jobWaiters = new Map<string, (e: JobEvent) => void>()
+  readonly service = new EngineService((m) => this.receive(m))
+
+  private receive(m: EngineMessage): void {
+    if (m.type === 'response') this.waiting.get(m.id)?.(m)
+    else if (m.event === 'job') {
+      const e = m.payload as JobEvent
+      if (e.kind === 'finished') this.jobWaiters.get(e.jobId)?.(e)
+    }
+  }
+
+  async call(method: string, params: unknown): Promise<unknown> {
+    const id = this.id++
+    const reply = new Promise<EngineMessage>((resolve) => this.waiting.set(id, resolve))
+    await this.service.handle({ type: 'request', id, method, params })
+    const m = await reply
+    if (m.type !== 'response') throw new Error('no response')
+    if (!m.ok) throw new Error(m.error.message)
+    return m.result
+  }
+
+  async job<T>(method: string, params: unknown): Promise<T> {
+    const { jobId } = (await this.call(method, params)) as { jobId: string }
+    const e = await new Promise<JobEvent>((resolve) => this.jobWaiters.set(jobId, resolve))
+    if (e.kind !== 'finished' || e.state !== 'done')
+      throw new Error(`job ${e.kind === 'finished' ? e.error : ''}`)
+    return e.result as T
+  }
+}
+
+describe('fit service', () => {
+  const c = new Client()
+  let ws: WorkspaceSummary
+  const setup = () => ({
+    workspaceId: ws.id,
+    patch: 'C1N2_Wh_hbb_900_250',
+    data: 'observed' as const,
+  })
+
+  beforeAll(async () => {
+    await c.call('project.create', {
+      path: join(mkdtempSync(join(tmpdir(), 'hepwb-fit-')), 'fit.hepwb'),
+    })
+    ws = (await c.call('fit.import', {
+      path: join(DATA, '1Lbb_BkgOnly.json'),
+      patchset: join(DATA, '1Lbb_patchset_subset.json'),
+    })) as WorkspaceSummary
+  })
+  afterAll(() => c.service.shutdown())
+
+  it('imports the workspace with its channels and patches', () => {
+    expect(ws.channels).toHaveLength(8)
+    expect(ws.patches).toContain('C1N2_Wh_hbb_900_250')
+    expect(ws.measurements[0].poi).toBe('mu_SIG')
+  })
+
+  it('refuses a file that is not a workspace, naming it, and stores nothing', async () => {
+    await expect(
+      c.call('fit.import', { path: join(DATA, '1Lbb_patch_names.txt'), patchset: null }),
+    ).rejects.toThrow(/1Lbb_patch_names\.txt/)
+    await expect(
+      c.call('fit.import', { path: join(DATA, 'no-such.json'), patchset: null }),
+    ).rejects.toThrow(/no-such\.json/)
+    expect(await c.call('fit.workspaces', {})).toHaveLength(1)
+  })
+
+  it('fits: converged, MINOS on the POI, stacked yields that add up, pulls, correlation', async () => {
+    const fit = await c.job<FitOutcome>('fit.fit', { ...setup(), minos: ['poi'] })
+    expect(fit.converged).toBe(true)
+    const mu = fit.parameters.find((p) => p.name === 'mu_SIG')!
+    expect(mu.error).toBeGreaterThan(0)
+    expect(mu.minos![0]).toBeLessThan(0)
+    expect(mu.minos![1]).toBeGreaterThan(0)
+    for (const ch of fit.yields) {
+      for (let b = 0; b < ch.data.length; b++) {
+        const post = ch.samples.reduce((s, x) => s + x.post[b], 0)
+        const pre = ch.samples.reduce((s, x) => s + x.pre[b], 0)
+        // Per-sample yields must add up to the model's total (float64 sums: 1e-9 relative).
+        expect(post).toBeCloseTo(ch.postTotal[b], 9)
+        expect(pre).toBeCloseTo(ch.preTotal[b], 9)
+        expect(ch.postError[b]).toBeGreaterThan(0)
+      }
+    }
+    expect(fit.parameters.filter((p) => p.pull !== null).length).toBeGreaterThan(50)
+    const n = fit.correlation.names.length
+    expect(fit.correlation.matrix).toHaveLength(n)
+    for (let i = 0; i < n; i++) expect(fit.correlation.matrix[i][i]).toBeCloseTo(1, 6)
+    // Stored in the project: the UI finds it again.
+    const stored = (await c.call('fit.results', setup())) as { fit: FitOutcome | null }
+    expect(stored.fit?.id).toBe(fit.id)
+  })
+
+  it('scans the POI: the Δ(−2 ln L) = 1 crossings agree with MINOS', async () => {
+    const fit = ((await c.call('fit.results', setup())) as { fit: FitOutcome }).fit
+    const mu = fit.parameters.find((p) => p.name === 'mu_SIG')!
+    const scan = await c.job<ScanOutcome>('fit.scan', { ...setup(), points: 41 })
+    // Linear interpolation between 41 scan points of a near-parabola: within 2% of the interval.
+    const width = mu.minos![1]! - mu.minos![0]!
+    expect(Math.abs(scan.interval1[0]! - (mu.value + mu.minos![0]!))).toBeLessThan(0.02 * width)
+    expect(Math.abs(scan.interval1[1]! - (mu.value + mu.minos![1]!))).toBeLessThan(0.02 * width)
+  })
+
+  it('computes CLs limits with the expected band ordered', async () => {
+    const limit = await c.job<LimitOutcome>('fit.limit', { ...setup(), points: 5 })
+    const exp = limit.exp as number[]
+    for (let k = 1; k < 5; k++) expect(exp[k]).toBeGreaterThan(exp[k - 1])
+    expect(limit.obs).toBeGreaterThan(0)
+    expect(limit.points).toHaveLength(5)
+  })
+})
