@@ -17,7 +17,8 @@ export interface Workbench {
   screens: string
 }
 
-export const test = base.extend<object, { workbench: Workbench }>({
+/** Each test gets its own server, engine and config folder: no state leaks between tests. */
+export const test = base.extend<{ workbench: Workbench }>({
   workbench: [
     // Playwright reads the fixture list from the destructuring pattern, so it must be `{}`.
     // eslint-disable-next-line no-empty-pattern
@@ -43,7 +44,7 @@ export const test = base.extend<object, { workbench: Workbench }>({
       await use({ url, port, dir, screens: join(__dirname, '..', '..', 'test-results', 'screens') })
       child.kill('SIGTERM')
     },
-    { scope: 'worker' },
+    { scope: 'test' },
   ],
 })
 

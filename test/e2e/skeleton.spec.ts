@@ -1,7 +1,6 @@
 import { join } from 'node:path'
+import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-
-test.describe.configure({ mode: 'serial' })
 
 test('browser mode: token, status bar, a project that survives a reload', async ({
   page,
@@ -34,9 +33,17 @@ test('browser mode: token, status bar, a project that survives a reload', async 
   await expect(page.getByTestId('engine-state')).toHaveText(/Engine ready/)
 })
 
+async function newProject(page: Page, path: string): Promise<void> {
+  await page.getByTestId('new-project').click()
+  await page.getByTestId('path-input').fill(path)
+  await page.getByTestId('path-submit').click()
+  await expect(page.getByTestId('project-name').locator('input')).toBeVisible()
+}
+
 test('a job shows progress in the status bar and can be cancelled', async ({ page, workbench }) => {
   await page.goto(workbench.url)
   await expect(page.getByTestId('engine-state')).toHaveText(/Engine ready/)
+  await newProject(page, join(workbench.dir, 'jobs.hepwb'))
   await page.getByTestId('check-backend').click()
   await expect(page.getByTestId('job')).toBeVisible()
   await expect(page.getByTestId('engine-state')).toHaveText(/Engine busy/)
@@ -56,12 +63,12 @@ test('opening a file that is not a project says so and keeps the open project', 
   workbench,
 }) => {
   await page.goto(workbench.url)
-  await expect(page.getByTestId('project-name').locator('input')).toHaveValue('Z → μμ study')
+  await newProject(page, join(workbench.dir, 'kept.hepwb'))
   await page.getByTestId('open-project').click()
   await page.getByTestId('path-input').fill(join(__dirname, '..', '..', 'package.json'))
   await page.getByTestId('path-submit').click()
   await expect(page.getByTestId('project-error')).toContainText('is not a HEP Workbench project')
-  await expect(page.getByTestId('project-name').locator('input')).toHaveValue('Z → μμ study')
+  await expect(page.getByTestId('project-name').locator('input')).toHaveValue('kept')
 })
 
 test('the same URL without the token is refused', async ({ page, workbench }) => {

@@ -10,15 +10,23 @@ export const useProjectStore = defineStore('project', () => {
   const loaded = ref(false)
   const error = ref<string | null>(null)
 
+  /** Bumped by every change; a refresh that started before a change must not undo it. */
+  let generation = 0
+
   async function refresh(): Promise<void> {
-    current.value = await api.call('project.current', {})
-    recent.value = await api.call('project.recent', {})
+    const started = generation
+    const cur = await api.call('project.current', {})
+    const rec = await api.call('project.recent', {})
+    if (started !== generation) return
+    current.value = cur
+    recent.value = rec
     loaded.value = true
   }
 
   /** Runs a project action; a failure is shown and leaves the current project as it was. */
   async function attempt(action: () => Promise<ProjectSummary | null>): Promise<boolean> {
     error.value = null
+    generation++
     try {
       current.value = await action()
       recent.value = await api.call('project.recent', {})
@@ -30,6 +38,7 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   api.on('project', (e) => {
+    generation++
     current.value = e.project
   })
   api.on('engine', (s) => {
