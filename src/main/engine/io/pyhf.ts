@@ -11,10 +11,9 @@ import { InputError, errorMessage } from './errors'
 import {
   PatchError,
   applyJsonPatch,
+  asPatchSets,
   getPatch,
-  isPatchSet,
   parseJsonPatch,
-  parsePatchSet,
   type JsonPatch,
   type PatchSet,
 } from '../stats/patch'
@@ -162,14 +161,11 @@ export function splitPatchSpec(spec: string): { file: string; name: string | nul
 /** Patchsets in a file (an object or a list of them); [] for a plain JSON Patch. */
 function patchSetsOf(json: unknown, file: string): PatchSet[] | null {
   try {
-    if (isPatchSet(json)) return [parsePatchSet(json)]
-    if (Array.isArray(json) && json.length > 0 && json.every(isPatchSet))
-      return json.map((x) => parsePatchSet(x))
+    return asPatchSets(json)
   } catch (e) {
     if (e instanceof PatchError) throw new InputError({ file }, e.message, { cause: e })
     throw e
   }
-  return null
 }
 
 /** Names of the patches in a patchset file. */

@@ -29,12 +29,10 @@ import { minos } from '../stats/minos'
 import { type Model, compileModel, requirePar } from '../stats/model'
 import {
   applyJsonPatch,
+  asPatchSets,
   getPatch,
-  isPatchSet,
   parseJsonPatch,
-  parsePatchSet,
   type JsonPatch,
-  type PatchSet,
 } from '../stats/patch'
 import { impacts, pulls } from '../stats/ranking'
 import { linspace, profileScan } from '../stats/scan'
@@ -60,17 +58,14 @@ function n(v: number): number | null {
 /** The patches of a stored patchset value: one patchset, a list of them, or a plain JSON Patch. */
 function patchesOf(value: unknown, source: string): { name: string; patch: () => JsonPatch }[] {
   if (value === null) return []
-  const sets: unknown[] =
-    Array.isArray(value) && value.every((v) => isPatchSet(v)) ? value : [value]
-  if (sets.every((s) => isPatchSet(s))) {
-    return sets.flatMap((s) => {
-      const ps: PatchSet = parsePatchSet(s)
-      return ps.patches.map((p) => ({
+  const sets = asPatchSets(value)
+  if (sets)
+    return sets.flatMap((ps) =>
+      ps.patches.map((p) => ({
         name: p.metadata.name,
         patch: () => getPatch(ps, p.metadata.name),
-      }))
-    })
-  }
+      })),
+    )
   const plain = parseJsonPatch(value)
   return [{ name: basename(source).replace(/\.json(\.gz)?$/, ''), patch: () => plain }]
 }

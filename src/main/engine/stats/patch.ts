@@ -260,3 +260,14 @@ export function getPatch(ps: PatchSet, name: string): JsonPatch {
   }
   return p.patch
 }
+
+/**
+ * The patchsets in a parsed JSON value: one patchset, or a non-empty list of them (as some
+ * HEPData records ship); null when the value is neither (e.g. a plain JSON Patch).
+ */
+export function asPatchSets(json: unknown): PatchSet[] | null {
+  if (isPatchSet(json)) return [parsePatchSet(json)]
+  if (Array.isArray(json) && json.length > 0 && json.every(isPatchSet))
+    return json.map((x) => parsePatchSet(x))
+  return null
+}
