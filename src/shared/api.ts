@@ -8,6 +8,7 @@
  */
 import { z } from 'zod'
 import { FilePath, JobStarted, type MethodSpec, NoParams } from './contract/common'
+import { dataMethods } from './contract/data'
 import { fitMethods } from './contract/fit'
 
 // ---------------------------------------------------------------------------------------------
@@ -167,6 +168,7 @@ const coreMethods = {
 
 export const methods = {
   ...coreMethods,
+  ...dataMethods,
   ...fitMethods,
 } as const satisfies Record<string, MethodSpec>
 

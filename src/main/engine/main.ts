@@ -14,7 +14,8 @@ const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPor
 
 function send(msg: EngineMessage): void {
   if (parentPort) parentPort.postMessage(msg)
-  else if (process.send) process.send(msg)
+  // The host may be gone (killed, or shutting down): then nobody is listening; not an error.
+  else if (process.send && process.connected) process.send(msg, undefined, undefined, () => {})
 }
 
 const service = new EngineService(send)

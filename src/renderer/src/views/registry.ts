@@ -20,6 +20,7 @@ export const views: ViewEntry[] = [
     icon: '▤',
     purpose:
       'Import ROOT, CSV, HDF5 and Parquet samples, set their role, weights and normalisation, and look at every variable stacked by process, data over simulation.',
+    component: () => import('./DataView.vue'),
   },
   {
     id: 'cuts',

@@ -1,0 +1,65 @@
+/**
+ * Weighted Pearson correlation of k variables over the same events:
+ *   ρ_ab = Σw (a − ā)(b − b̄) / sqrt(Σw (a − ā)² · Σw (b − b̄)²),  means weighted by w.
+ * Only events where every variable and the weight are numbers count (complete cases), so the
+ * matrix is positive semi-definite, as a correlation matrix must be.
+ */
+import type { NumericArray } from '../data/column'
+
+/**
+ * `columns`: k arrays of n values each (one per event); `weights`: n event weights.
+ * Returns the k×k matrix (null where a variable is constant or no event counts) and the number
+ * of events used.
+ */
+export function weightedCorrelation(
+  columns: readonly NumericArray[],
+  weights: ArrayLike<number>,
+): { matrix: (number | null)[][]; events: number } {
+  const k = columns.length
+  const n = weights.length
+  for (const c of columns)
+    if (c.length !== n) throw new RangeError(`a column has ${c.length} values, weights ${n}`)
+  const keep = new Uint8Array(n)
+  let events = 0
+  let sumw = 0
+  const mean = new Float64Array(k)
+  for (let i = 0; i < n; i++) {
+    const w = weights[i]
+    if (w !== w) continue
+    let ok = true
+    for (let a = 0; a < k && ok; a++) {
+      const v = columns[a][i]
+      ok = v === v && v !== Infinity && v !== -Infinity
+    }
+    if (!ok) continue
+    keep[i] = 1
+    events++
+    sumw += w
+    for (let a = 0; a < k; a++) mean[a] += w * columns[a][i]
+  }
+  for (let a = 0; a < k; a++) mean[a] /= sumw
+  // Upper triangle of the covariance (times Σw), accumulated in one pass over the events.
+  const cov = new Float64Array(k * k)
+  const d = new Float64Array(k)
+  for (let i = 0; i < n; i++) {
+    if (!keep[i]) continue
+    const w = weights[i]
+    for (let a = 0; a < k; a++) d[a] = columns[a][i] - mean[a]
+    for (let a = 0; a < k; a++) {
+      const wd = w * d[a]
+      for (let b = a; b < k; b++) cov[a * k + b] += wd * d[b]
+    }
+  }
+  const matrix: (number | null)[][] = []
+  for (let a = 0; a < k; a++) {
+    const row: (number | null)[] = []
+    for (let b = 0; b < k; b++) {
+      const [i, j] = a <= b ? [a, b] : [b, a]
+      const denom = Math.sqrt(cov[i * k + i] * cov[j * k + j])
+      const r = cov[i * k + j] / denom
+      row.push(events > 1 && denom > 0 && Number.isFinite(r) ? Math.max(-1, Math.min(1, r)) : null)
+    }
+    matrix.push(row)
+  }
+  return { matrix, events }
+}

@@ -1,0 +1,111 @@
+/**
+ * The demo project: real CMS NanoAOD test extracts shipped in resources/demo (coffea's test
+ * samples, BSD-3-Clause, attribution in resources/demo/SOURCE.md): Drell–Yan and tt̄ simulation
+ * with generator weights, and dimuon collision data. The samples are tiny (40, 200 and 40
+ * events), so the luminosity is chosen to make simulation and data comparable, not measured.
+ */
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { SampleSpec } from '../../../shared/contract/data'
+import { Project, ProjectError } from '../store/project'
+import { configDir } from '../store/recent'
+import { insertSample, putSetting } from '../store/samples'
+import { cacheDirOf } from './registry'
+import { ColumnCache } from '../data/column-cache'
+import { openSample } from './loaded-sample'
+
+/** pb⁻¹: makes σ(DY) × L ≈ the 40 data events (see the module comment). */
+const DEMO_LUMINOSITY = 0.006
+
+/** resources/demo: $HEPWB_RESOURCES_DIR/demo, else the nearest `resources/demo` above this file. */
+export function demoDir(): string {
+  if (process.env.HEPWB_RESOURCES_DIR) return join(process.env.HEPWB_RESOURCES_DIR, 'demo')
+  let dir = __dirname
+  for (let i = 0; i < 7; i++) {
+    const candidate = join(dir, 'resources', 'demo')
+    if (existsSync(join(candidate, 'SOURCE.md'))) return candidate
+    dir = dirname(dir)
+  }
+  throw new Error('the demo data (resources/demo) are missing from this installation')
+}
+
+export function demoSamples(dir: string): SampleSpec[] {
+  return [
+    {
+      name: 'Drell–Yan',
+      role: 'background',
+      group: 'Z/γ* → ℓℓ',
+      colour: '#6baed6',
+      files: [join(dir, 'nano_dy.root')],
+      table: 'Events',
+      weight: 'genWeight',
+      // NNLO σ(pp → Z/γ* → ℓℓ, m(ℓℓ) > 50 GeV, ℓ = e, μ, τ) at 13 TeV, in pb.
+      normalisation: {
+        kind: 'xsec',
+        crossSection: 6077.22,
+        luminosity: DEMO_LUMINOSITY,
+        sumGenWeights: null,
+      },
+    },
+    {
+      name: 'tt̄',
+      role: 'background',
+      group: 'tt̄',
+      colour: '#fd8d3c',
+      files: [join(dir, 'nano_tt_v12.root')],
+      table: 'Events',
+      weight: 'genWeight',
+      // NNLO+NNLL σ(tt̄) at 13 TeV, in pb.
+      normalisation: {
+        kind: 'xsec',
+        crossSection: 833.9,
+        luminosity: DEMO_LUMINOSITY,
+        sumGenWeights: null,
+      },
+    },
+    {
+      name: 'Data (DoubleMuon)',
+      role: 'data',
+      group: 'Data',
+      colour: '#000000',
+      files: [join(dir, 'nano_dimuon.root')],
+      table: 'Events',
+      weight: '',
+      normalisation: { kind: 'none' },
+    },
+  ]
+}
+
+/** Where the demo goes when the user names no path. */
+export function defaultDemoPath(): string {
+  return join(configDir(), 'demo', 'cms-nanoaod-demo.hepwb')
+}
+
+/**
+ * Creates the demo project at `path` and returns the path. Without a path, an existing demo in
+ * the config folder is reused. The project is closed again; the caller opens it.
+ */
+export async function createDemoProject(path?: string): Promise<string> {
+  const target = path ?? defaultDemoPath()
+  if (!path && existsSync(target)) return target
+  const dir = demoDir()
+  const specs = demoSamples(dir)
+  if (!path) await mkdir(dirname(target), { recursive: true })
+  // Validate every sample before the file exists, so a broken installation leaves nothing behind.
+  const cache = new ColumnCache(cacheDirOf(target))
+  const opened = []
+  for (const spec of specs) opened.push(await openSample(spec, cache))
+  if (existsSync(target))
+    throw new ProjectError(`${target} already exists; choose another name or open it`)
+  const project = Project.create(target, 'Demo: Z → μμ in CMS NanoAOD')
+  try {
+    for (const s of opened) insertSample(project, s.spec, s.facts)
+    // Open on a plot rather than an empty panel: missing transverse momentum, data over simulation.
+    putSetting(project, 'explorer.variable', 'MET_pt')
+    putSetting(project, 'explorer.hist2d', { x: 'MET_pt', y: 'MET_phi', bins: 30 })
+  } finally {
+    project.close()
+  }
+  return target
+}

@@ -1,0 +1,94 @@
+/**
+ * The numbers behind the variable explorer: a sample's weighted histogram of one variable, and
+ * the default binning of a variable over all samples (its min–max; unit bins for integers).
+ */
+import type { SampleHistogram } from '../../../shared/contract/data'
+import type { Column } from '../data/column'
+import { createHist, fillColumn } from '../data/histogram'
+import type { LoadedSample } from './loaded-sample'
+
+/** Smallest and largest finite value of a column (NaN, ±Inf skipped); null when none. */
+export function finiteRange(c: Column): { min: number; max: number } | null {
+  const v = c.values
+  let min = Infinity
+  let max = -Infinity
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]
+    if (x < min && x > -Infinity) min = x
+    if (x > max && x < Infinity) max = x
+  }
+  return min <= max ? { min, max } : null
+}
+
+const INTEGER_TYPES = new Set([
+  'int64',
+  'uint64',
+  'int32',
+  'uint32',
+  'int16',
+  'uint16',
+  'int8',
+  'uint8',
+  'bool',
+])
+
+/** The "nice" step (1, 2, 2.5 or 5 × 10^k) nearest above `raw`. */
+export function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(raw))
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= raw * 0.999_999) return m * p
+  return 10 * p
+}
+
+/**
+ * Default binning for values in [min, max]: integers get one bin per value (centred on it) when
+ * there are at most 100 values; otherwise about `bins` bins of a round width (1, 2, 2.5, 5 × 10^k)
+ * with edges on multiples of it, covering min and max (max falls in the last bin, not the
+ * overflow).
+ */
+export function defaultBinning(
+  min: number,
+  max: number,
+  integer: boolean,
+  bins = 40,
+): { bins: number; lo: number; hi: number } {
+  if (integer && max - min <= 100) return { bins: max - min + 1, lo: min - 0.5, hi: max + 0.5 }
+  if (max === min) return { bins, lo: min - 0.5, hi: max + 0.5 }
+  const step = niceStep((max - min) / bins)
+  const lo = Math.floor(min / step) * step
+  let n = Math.max(1, Math.ceil((max - lo) / step - 1e-9))
+  if (lo + n * step <= max) n++ // the maximum belongs inside [lo, hi)
+  // Rounded so that edges print as typed (0.1 * 3 → 0.30000000000000004 otherwise).
+  const round = (x: number) => Number(x.toPrecision(12))
+  return { bins: n, lo: round(lo), hi: round(lo + n * step) }
+}
+
+/** Whether a variable holds integers in every sample that has it. */
+export function isIntegerVariable(samples: readonly LoadedSample[], name: string): boolean {
+  const types = samples.flatMap((s) => s.table.columns.filter((c) => c.name === name))
+  return types.length > 0 && types.every((c) => INTEGER_TYPES.has(c.type))
+}
+
+/**
+ * Histogram of `variable` in one sample, weights × normalisation applied; jagged variables fill
+ * every element with its event's weight. Bin arrays have `bins` entries, flows apart.
+ */
+export async function sampleHistogram(
+  sampleId: string,
+  sample: LoadedSample,
+  variable: string,
+  binning: { bins: number; lo: number; hi: number },
+): Promise<SampleHistogram> {
+  const col = await sample.table.column(variable)
+  const h = createHist(binning.bins, binning.lo, binning.hi)
+  fillColumn(h, col, sample.weights())
+  const last = binning.bins + 1
+  return {
+    sampleId,
+    sumw: Array.from(h.sumw.subarray(1, last)),
+    sumw2: Array.from(h.sumw2.subarray(1, last)),
+    underflow: { sumw: h.sumw[0], sumw2: h.sumw2[0] },
+    overflow: { sumw: h.sumw[last], sumw2: h.sumw2[last] },
+    entries: h.entries,
+    nan: h.nan,
+  }
+}
