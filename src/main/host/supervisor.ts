@@ -61,7 +61,10 @@ export class EngineSupervisor {
   /** Jobs being stopped by an engine restart: reported as cancelled, not failed. */
   private readonly hardCancelled = new Set<string>()
 
-  constructor(private readonly spawn: Spawn) {}
+  constructor(
+    private readonly spawn: Spawn,
+    private readonly options: { hardCancelMs?: number } = {},
+  ) {}
 
   /** Starts the engine; resolves when it answered its first call. */
   async start(): Promise<void> {
@@ -132,7 +135,9 @@ export class EngineSupervisor {
     void this.call('jobs.cancel', { jobId }).catch(() => {})
     const stopped = await Promise.race([
       finished.then(() => true),
-      new Promise<boolean>((r) => setTimeout(() => r(false), HARD_CANCEL_MS)),
+      new Promise<boolean>((r) =>
+        setTimeout(() => r(false), this.options.hardCancelMs ?? HARD_CANCEL_MS),
+      ),
     ])
     if (!stopped && this.runningJobs.has(jobId) && this.proc) {
       this.hardCancelled.add(jobId)

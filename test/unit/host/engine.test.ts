@@ -13,7 +13,6 @@ import { answer } from '../../../src/main/host/host-methods'
 import {
   EngineCallError,
   EngineSupervisor,
-  HARD_CANCEL_MS,
   type EngineProcess,
 } from '../../../src/main/host/supervisor'
 
@@ -147,48 +146,59 @@ describe('engine process', () => {
     'stops a job that cannot yield (a long fit) by restarting the engine, project intact',
     { timeout: 120_000 },
     async () => {
-      const data = join(
-        __dirname,
-        '..',
-        '..',
-        '..',
-        '..',
-        'shared',
-        'data',
-        'hepdata-pyhf-extractor_1Lbb',
-      )
-      const ws = await sup.call('fit.import', {
-        path: join(data, '1Lbb_BkgOnly.json'),
-        patchset: join(data, '1Lbb_patchset_subset.json'),
-      })
-      const before = await sup.call('project.current', {})
-      const { jobId } = await sup.call('fit.limit', {
-        workspaceId: ws.id,
-        patch: 'C1N2_Wh_hbb_900_250',
-        data: 'observed',
-        cl: 0.95,
-        testStat: 'qtilde',
-        points: 101,
-      })
-      await nextEvent(sup, (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'progress')
-      const t0 = Date.now()
-      const fin = nextEvent(
-        sup,
-        (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'finished',
-      )
-      const ready = nextEvent(
-        sup,
-        (m) => m.event === 'engine' && (m.payload as { state: string }).state === 'ready',
-      )
-      expect(
-        await answer(sup, { type: 'request', id: 1, method: 'jobs.cancel', params: { jobId } }),
-      ).toMatchObject({ ok: true, result: { cancelled: true } })
-      expect((await fin).payload).toMatchObject({ jobId, state: 'cancelled' })
-      // HARD_CANCEL_MS, then up to 2 s for the engine to die.
-      expect(Date.now() - t0).toBeLessThan(HARD_CANCEL_MS + 4000)
-      await ready
-      expect(await sup.call('project.current', {})).toEqual(before)
-      expect(await sup.call('fit.workspaces', {})).toHaveLength(1)
+      // A separate engine whose supervisor gives up waiting after 300 ms (the ranking of 1Lbb
+      // runs for seconds without yielding).
+      const hard = new EngineSupervisor(forkSpawn({ env }), { hardCancelMs: 300 })
+      await hard.start()
+      try {
+        await hard.call('project.create', {
+          path: join(mkdtempSync(join(tmpdir(), 'hepwb-hard-')), 'h.hepwb'),
+        })
+        const data = join(
+          __dirname,
+          '..',
+          '..',
+          '..',
+          '..',
+          'shared',
+          'data',
+          'hepdata-pyhf-extractor_1Lbb',
+        )
+        const ws = await hard.call('fit.import', {
+          path: join(data, '1Lbb_BkgOnly.json'),
+          patchset: join(data, '1Lbb_patchset_subset.json'),
+        })
+        const before = await hard.call('project.current', {})
+        const { jobId } = await hard.call('fit.ranking', {
+          workspaceId: ws.id,
+          patch: 'C1N2_Wh_hbb_900_250',
+          data: 'observed',
+        })
+        await nextEvent(
+          hard,
+          (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'progress',
+        )
+        const t0 = Date.now()
+        const fin = nextEvent(
+          hard,
+          (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'finished',
+        )
+        const ready = nextEvent(
+          hard,
+          (m) => m.event === 'engine' && (m.payload as { state: string }).state === 'ready',
+        )
+        expect(
+          await answer(hard, { type: 'request', id: 1, method: 'jobs.cancel', params: { jobId } }),
+        ).toMatchObject({ ok: true, result: { cancelled: true } })
+        expect((await fin).payload).toMatchObject({ jobId, state: 'cancelled' })
+        // 300 ms of patience, then up to 2 s for the engine to die (SIGTERM, then SIGKILL).
+        expect(Date.now() - t0).toBeLessThan(300 + 4000)
+        await ready
+        expect(await hard.call('project.current', {})).toEqual(before)
+        expect(await hard.call('fit.workspaces', {})).toHaveLength(1)
+      } finally {
+        hard.stop()
+      }
     },
   )
 
