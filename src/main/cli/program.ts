@@ -12,6 +12,8 @@ import { register as hypotest } from './commands/hypotest'
 import { register as limit } from './commands/limit'
 import { register as significance } from './commands/significance'
 import { register as stats } from './commands/stats'
+import { register as cutflow } from './commands/cutflow'
+import { register as hist } from './commands/hist'
 
 export function buildProgram(): Command {
   const program = new Command('hepwb')
@@ -34,5 +36,7 @@ export function buildProgram(): Command {
   hypotest(program)
   limit(program)
   significance(program)
+  cutflow(program)
+  hist(program)
   return program
 }

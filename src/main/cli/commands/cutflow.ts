@@ -1,0 +1,105 @@
+import type { Command } from 'commander'
+import type { CutflowResult } from '../../../shared/cutflow'
+import { cutflowTable } from '../../../shared/format/cutflow'
+import { formatTable, type Table, type TableFormat } from '../../../shared/format/table'
+import { cutflowOfSpec } from '../../engine/select/run-spec'
+import { withSpecFile } from '../../engine/select/spec-file'
+import { UsageError, action, type GlobalOptions } from '../action'
+
+interface CutflowOptions extends GlobalOptions {
+  region?: string
+  sigmaB?: string
+  format?: string
+  by?: string
+  raw?: boolean
+  eff?: boolean
+}
+
+const FORMATS = ['csv', 'markdown', 'latex']
+
+/** A comma-separated list option as names ('' and spaces dropped). */
+export function listOption(value: string | undefined): string[] | undefined {
+  return value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+/** --format, checked; undefined for the readable text. */
+export function tableFormat(value: string | undefined): TableFormat | undefined {
+  if (value === undefined) return undefined
+  if (!FORMATS.includes(value)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${value}'`)
+  }
+  return value as TableFormat
+}
+
+async function cutflow(file: string, options: CutflowOptions): Promise<CutflowResult> {
+  tableFormat(options.format)
+  if (options.by !== undefined && options.by !== 'sample' && options.by !== 'group') {
+    throw new UsageError(`--by must be sample or group, got '${options.by}'`)
+  }
+  const sigmaB = options.sigmaB === undefined ? 0 : Number(options.sigmaB)
+  if (!(sigmaB >= 0 && Number.isFinite(sigmaB))) {
+    throw new UsageError(
+      `--sigma-b must be a number ≥ 0 (e.g. 0.1 for 10 %), got '${options.sigmaB}'`,
+    )
+  }
+  return withSpecFile(file, (spec) =>
+    cutflowOfSpec(spec, { regions: listOption(options.region), sigmaB }),
+  )
+}
+
+/** Columns padded to their widest cell: numbers right-aligned, text left. */
+export function alignedText(t: Table): string {
+  const all = [t.columns.map((c) => c.label), ...t.rows]
+  const width = t.columns.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (t.columns[i].align === 'right' ? c.padStart(width[i]) : c.padEnd(width[i])))
+      .join('  ')
+      .trimEnd()
+  return [...(t.caption ? [t.caption] : []), ...all.map(line)].join('\n')
+}
+
+/**
+ * A table as text. LaTeX carries its caption; Markdown gets it as a bold line; CSV, which has
+ * no place for one, gets it as a `# ` line only when several tables follow each other (use
+ * --region for one plain CSV table).
+ */
+function formatted(t: Table, format: TableFormat | undefined, several: boolean): string {
+  if (!format) return alignedText(t)
+  const body = formatTable(t, format).trimEnd()
+  if (format === 'markdown' && t.caption) return `**${t.caption}**\n\n${body}`
+  if (format === 'csv' && several && t.caption) return `# ${t.caption}\n${body}`
+  return body
+}
+
+function human(r: CutflowResult, options: CutflowOptions): string {
+  const format = tableFormat(options.format)
+  const tables = Object.keys(r.regions).map((region) =>
+    cutflowTable(r, region, {
+      by: options.by === 'group' ? 'group' : 'sample',
+      raw: options.raw,
+      efficiency: options.eff,
+    }),
+  )
+  if (!tables.length) return 'no regions in this spec'
+  return tables.map((t) => formatted(t, format, tables.length > 1)).join('\n\n')
+}
+
+export function register(program: Command): void {
+  program
+    .command('cutflow')
+    .description('weighted cut-flow per region and sample of an analysis spec (SPEC.json)')
+    .argument('<spec>', 'analysis spec (JSON); sample files are relative to it')
+    .option('--region <a,b>', 'only these regions (comma-separated; default all)')
+    .option('--sigma-b <rel>', 'relative background uncertainty for Z_A with σ_b (e.g. 0.1)')
+    .option('--format <csv|markdown|latex>', 'print the tables in this format')
+    .option('--by <sample|group>', 'one column per sample (default) or per process group')
+    .option('--raw', 'also raw event counts')
+    .option('--eff', 'also the efficiency relative to the previous cut')
+    .action(
+      action<CutflowOptions, CutflowResult>(([file], options) => cutflow(file, options), human),
+    )
+}

@@ -1,0 +1,99 @@
+import type { Command } from 'commander'
+import type { RegionHistogram } from '../../../shared/cutflow'
+import { formatNumber, formatTable, valueWithError, type Table } from '../../../shared/format/table'
+import type { AnalysisSpec } from '../../../shared/spec'
+import type { Binning } from '../../engine/select/hist'
+import { histogramOfSpec } from '../../engine/select/run-spec'
+import { withSpecFile } from '../../engine/select/spec-file'
+import { UsageError, action, type GlobalOptions } from '../action'
+import { alignedText, tableFormat } from './cutflow'
+
+interface HistOptions extends GlobalOptions {
+  var?: string
+  bins?: string
+  range?: string[]
+  region?: string
+  format?: string
+}
+
+function number(what: string, text: string | undefined): number {
+  const x = Number(text)
+  if (text === undefined || text.trim() === '' || !Number.isFinite(x)) {
+    throw new UsageError(`${what} must be a number, got '${text ?? ''}'`)
+  }
+  return x
+}
+
+/**
+ * Binning from --bins and --range; either may be left out when --var names a derived variable
+ * with a `binning` in the spec, which fills in what is missing.
+ */
+function binningOf(options: HistOptions, spec: AnalysisSpec): Binning {
+  const preset = spec.variables.find((v) => v.name === options.var?.trim())?.binning
+  const need = (what: string) =>
+    new UsageError(`${what} is required (or give the variable a "binning" in the spec)`)
+  let bins = preset?.bins
+  if (options.bins !== undefined) bins = number('--bins', options.bins)
+  if (bins === undefined) throw need('--bins N')
+  if (!Number.isInteger(bins) || bins < 1) throw new UsageError('--bins must be an integer ≥ 1')
+  let [lo, hi] = preset ? [preset.lo, preset.hi] : [NaN, NaN]
+  if (options.range !== undefined) {
+    if (options.range.length !== 2) throw new UsageError('--range takes two numbers: LO HI')
+    lo = number('--range LO', options.range[0])
+    hi = number('--range HI', options.range[1])
+  } else if (!preset) throw need('--range LO HI')
+  if (!(hi > lo)) throw new UsageError(`--range needs LO < HI, got ${lo} ${hi}`)
+  return { bins, lo, hi }
+}
+
+async function hist(file: string, options: HistOptions): Promise<RegionHistogram> {
+  tableFormat(options.format)
+  const expr = options.var
+  if (!expr) throw new UsageError('--var EXPR is required')
+  if (options.bins !== undefined) number('--bins', options.bins)
+  return withSpecFile(file, (spec) =>
+    histogramOfSpec(spec, { expr, binning: binningOf(options, spec), region: options.region }),
+  )
+}
+
+/** One row per bin (under- and overflow first and last), one column per sample: Σw ± √Σw². */
+function histTable(r: RegionHistogram): Table {
+  const names = Object.keys(r.samples)
+  const bins = r.edges.length - 1
+  const rows: string[][] = []
+  const cell = (w: number, w2: number) => valueWithError(w, Math.sqrt(w2))
+  rows.push(['underflow', ...names.map((n) => formatNumber(r.samples[n].underflow))])
+  for (let b = 0; b < bins; b++) {
+    rows.push([
+      `[${r.edges[b]}, ${r.edges[b + 1]})`,
+      ...names.map((n) => cell(r.samples[n].counts[b], r.samples[n].sumw2[b])),
+    ])
+  }
+  rows.push(['overflow', ...names.map((n) => formatNumber(r.samples[n].overflow))])
+  const where = r.region === null ? 'all events' : `region ${r.region}`
+  const hidden = r.hidden.length ? `; blinded: ${r.hidden.join(', ')} hidden` : ''
+  return {
+    columns: [{ label: 'bin' }, ...names.map((label) => ({ label, align: 'right' as const }))],
+    rows,
+    caption: `${r.expr} in ${where} (Σw ± √Σw²${hidden})`,
+  }
+}
+
+function human(r: RegionHistogram, options: HistOptions): string {
+  const format = tableFormat(options.format)
+  const t = histTable(r)
+  return format ? formatTable(t, format).trimEnd() : alignedText(t)
+}
+
+export function register(program: Command): void {
+  program
+    .command('hist')
+    .description('weighted histogram of an expression per sample, in a region of a spec')
+    .argument('<spec>', 'analysis spec (JSON); sample files are relative to it')
+    .requiredOption('--var <expr>', 'expression: a column, a derived variable, any formula')
+    .option('--bins <n>', "number of uniform bins (default: the variable's binning)")
+    .option('--range <lo hi...>', "lower and upper edge (default: the variable's binning)")
+    .option('--region <name>', 'only the events of this region (default: all events)')
+    .option('--format <csv|markdown|latex>', 'print the table in this format')
+    .action(action<HistOptions, RegionHistogram>(([file], options) => hist(file, options), human))
+}

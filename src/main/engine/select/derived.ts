@@ -1,0 +1,181 @@
+/**
+ * Derived variables: named expressions (`ptlead = max(pt1, pt2)`) usable wherever a column is —
+ * in cuts, weights, histograms and other derived variables. They are checked in dependency
+ * order (each after the variables it reads, so its shape is known), never decoded from a file,
+ * and computed only when something reads them, once per batch.
+ */
+import {
+  checkExpr,
+  parse,
+  referencedColumns,
+  type CheckedExpr,
+  type SymbolInfo,
+  type SymbolTable,
+} from '../../../shared/expr'
+import type { SpecVariable } from '../../../shared/spec'
+import type { Column } from '../data/column'
+import { compile, type CompiledExpr } from './compile'
+import type { ColumnProvider } from './provider'
+import { SpecError, atPath, exprSpecError } from './spec-error'
+
+/** A variable with its position in the spec (`variables[index]`) for messages. */
+interface Indexed {
+  readonly variable: SpecVariable
+  readonly index: number
+}
+
+/**
+ * The variables ordered so that each comes after every variable its expression names. Throws
+ * SpecError for a syntax error or a cycle (`a → b → a`), at the first variable on the cycle.
+ */
+export function dependencyOrder(variables: readonly SpecVariable[]): SpecVariable[] {
+  const byName = new Map(variables.map((v, index) => [v.name, { variable: v, index }]))
+  const deps = new Map<string, string[]>()
+  variables.forEach((v, i) => {
+    const path = ['variables', i, 'expr']
+    const ast = atPath(path, v.expr, '', () => {
+      const r = parse(v.expr)
+      if (!r.ok) throw r.error
+      return r.value
+    })
+    deps.set(
+      v.name,
+      referencedColumns(ast).filter((n) => byName.has(n)),
+    )
+  })
+  const order: SpecVariable[] = []
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (v: Indexed, stack: string[]): void => {
+    const s = state.get(v.variable.name)
+    if (s === 'done') return
+    if (s === 'visiting') {
+      const cycle = [...stack.slice(stack.indexOf(v.variable.name)), v.variable.name]
+      throw new SpecError(
+        ['variables', v.index, 'expr'],
+        `derived variables depend on each other: ${cycle.join(' → ')}`,
+      )
+    }
+    state.set(v.variable.name, 'visiting')
+    for (const d of deps.get(v.variable.name) ?? []) {
+      const dep = byName.get(d)
+      if (dep) visit(dep, [...stack, v.variable.name])
+    }
+    state.set(v.variable.name, 'done')
+    order.push(v.variable)
+  }
+  variables.forEach((variable, index) => visit({ variable, index }, []))
+  return order
+}
+
+/** Derived variables checked against one sample's columns. */
+export interface CheckedVariables {
+  /** The sample's columns and the derived variables: what cuts and weights are checked against. */
+  readonly symbols: SymbolTable
+  /** Each derived variable's checked expression, in dependency order. */
+  readonly checked: ReadonlyMap<string, CheckedExpr>
+  /**
+   * Variables this sample cannot compute (a column they read is missing here), with why. They
+   * are an error only where an expression of this sample uses them: a variable of simulated
+   * samples may read columns that collision data lack.
+   */
+  readonly failed: ReadonlyMap<string, SpecError>
+}
+
+/**
+ * Checks every derived variable against `columns` (a sample's file columns) in dependency
+ * order. A variable may not take a column's name (which one would `pt1` mean?): SpecError.
+ * `context` names the sample in messages.
+ */
+export function checkVariables(
+  variables: readonly SpecVariable[],
+  columns: SymbolTable,
+  context: string,
+): CheckedVariables {
+  const symbols = new Map<string, SymbolInfo>(columns)
+  const checked = new Map<string, CheckedExpr>()
+  const failed = new Map<string, SpecError>()
+  const index = new Map(variables.map((v, i) => [v, i]))
+  for (const v of dependencyOrder(variables)) {
+    const i = index.get(v) ?? -1
+    if (columns.has(v.name)) {
+      throw new SpecError(
+        ['variables', i, 'name'],
+        `${context}: '${v.name}' is already a column of this sample; give the variable another name`,
+      )
+    }
+    const r = checkExpr(v.expr, symbols)
+    if (!r.ok) {
+      const dep = [...failed.keys()].find((n) => r.error.reason === `unknown variable '${n}'`)
+      const error = dep
+        ? (failed.get(dep) as SpecError)
+        : exprSpecError(['variables', i, 'expr'], v.expr, context, r.error)
+      failed.set(v.name, error)
+      continue
+    }
+    checked.set(v.name, r.value)
+    symbols.set(v.name, { jagged: r.value.shape === 'jagged' })
+  }
+  return { symbols, checked, failed }
+}
+
+/**
+ * The file columns behind `names` (columns or derived variables): derived variables are
+ * replaced by the columns their expressions read, recursively. Each once, first use first.
+ */
+export function baseColumns(
+  names: Iterable<string>,
+  derived: ReadonlyMap<string, CheckedExpr>,
+): string[] {
+  const out = new Set<string>()
+  const seen = new Set<string>()
+  const visit = (n: string): void => {
+    if (seen.has(n)) return
+    seen.add(n)
+    const d = derived.get(n)
+    if (d) d.columns.forEach(visit)
+    else out.add(n)
+  }
+  for (const n of names) visit(n)
+  return [...out]
+}
+
+/**
+ * A function giving, for each batch of events, that batch plus the derived variables as
+ * columns: each computed from its expression the first time it is asked for in the batch and
+ * kept for the rest of it. The expressions are compiled once, on the first batch, and their
+ * buffers reused for the next ones. A derived column may share arrays with base columns; like
+ * every column here it is read-only.
+ */
+export function derivedLayer(
+  variables: CheckedVariables,
+): (batch: ColumnProvider) => ColumnProvider {
+  const compiled = new Map<string, CompiledExpr>()
+  return (base) => {
+    const values = new Map<string, Column>()
+    const provider: ColumnProvider = {
+      entries: base.entries,
+      symbols: variables.symbols,
+      column(name) {
+        const checked = variables.checked.get(name)
+        if (!checked) return base.column(name)
+        let c = values.get(name)
+        if (!c) {
+          let expr = compiled.get(name)
+          if (!expr) {
+            expr = compile(checked, provider)
+            compiled.set(name, expr)
+          }
+          c = expr.evaluate(provider)
+          values.set(name, c)
+        }
+        return c
+      },
+    }
+    return provider
+  }
+}
+
+/** `base` plus the derived variables as columns (one batch; see derivedLayer). */
+export function withDerived(base: ColumnProvider, variables: CheckedVariables): ColumnProvider {
+  return derivedLayer(variables)(base)
+}

@@ -1,0 +1,82 @@
+/**
+ * Weighted histogram of any expression in a region: the events passing the region's cuts, each
+ * value filled with its event's weight (× scale) — one value per event for a flat expression,
+ * every element of the list for a jagged one (`Jet_pt` fills each jet with the event weight).
+ */
+import type { SampleHistogram } from '../../../shared/cutflow'
+import type { CheckedExpr } from '../../../shared/expr'
+import type { Column } from '../data/column'
+import { createHist, fillColumn } from '../data/histogram'
+import { compile } from './compile'
+import { CutCompiler } from './cut-compiler'
+import type { PreparedSample } from './cutflow'
+import { gatherColumn, positionsAt } from './gather'
+import type { ResolvedCut } from './regions'
+import { atPath } from './spec-error'
+
+/** Uniform bins on [lo, hi) in the expression's unit. */
+export interface Binning {
+  readonly bins: number
+  readonly lo: number
+  readonly hi: number
+}
+
+/**
+ * Keep-mask (one byte per event) of the events passing every cut, run in order over the whole
+ * sample. Throws SpecError for a cut that does not compile for this sample.
+ */
+export function selectionMask(
+  sample: PreparedSample,
+  cuts: readonly ResolvedCut[],
+  compiler: CutCompiler = new CutCompiler(),
+): Uint8Array {
+  const data = sample.derive ? sample.derive(sample.data) : sample.data
+  const n = data.entries
+  const pass = new Uint8Array(n).fill(1)
+  const mask = new Uint8Array(n)
+  const context = `in sample '${sample.name}'`
+  for (const cut of cuts) {
+    const compiled = compiler.get(cut, data, context)
+    atPath(cut.path, cut.expr, context, () => compiled.evaluate(data, mask))
+    for (let i = 0; i < n; i++) pass[i] &= mask[i]
+  }
+  return pass
+}
+
+/**
+ * Histogram of `expr` (checked for this sample) over the events of `pass` (all events when
+ * null). Values that are NaN are counted in `nan`, not filled.
+ */
+export function sampleHistogram(
+  sample: PreparedSample,
+  expr: CheckedExpr,
+  pass: Uint8Array | null,
+  binning: Binning,
+  path: readonly (string | number)[] = [],
+): SampleHistogram {
+  const data = sample.derive ? sample.derive(sample.data) : sample.data
+  const context = `in sample '${sample.name}'`
+  const all = atPath(path, expr.source, context, () => compile(expr, data).evaluate(data))
+  const n = data.entries
+  let selected = 0
+  if (pass) for (let i = 0; i < n; i++) selected += pass[i]
+  const index = pass && selected < n ? positionsAt(pass, 1, selected) : null
+  const values: Column = index ? gatherColumn(all, index) : all
+  const h = createHist(binning.bins, binning.lo, binning.hi)
+  const { weights } = sample
+  if (typeof weights === 'number') {
+    if (weights === 1) fillColumn(h, values)
+    else fillColumn(h, values, new Float64Array(index ? index.length : n).fill(weights))
+  } else {
+    fillColumn(h, values, index ? Float64Array.from(index, (i) => weights[i]) : weights)
+  }
+  const inner = (a: Float64Array) => Array.from(a.subarray(1, h.bins + 1))
+  return {
+    counts: inner(h.sumw),
+    sumw2: inner(h.sumw2),
+    underflow: h.sumw[0],
+    overflow: h.sumw[h.bins + 1],
+    entries: h.entries,
+    nan: h.nan,
+  }
+}
