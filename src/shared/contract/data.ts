@@ -5,6 +5,7 @@
  * contents cross the process boundary.
  */
 import { z } from 'zod'
+import { COLUMN_TYPES } from '../column-type'
 import { FilePath, JobStarted, type MethodSpec, NoParams } from './common'
 
 // ---------------------------------------------------------------------------------------------
@@ -88,19 +89,7 @@ export type Sample = z.infer<typeof Sample>
 // ---------------------------------------------------------------------------------------------
 // Inspecting files
 
-export const ColumnType = z.enum([
-  'float64',
-  'float32',
-  'int64',
-  'uint64',
-  'int32',
-  'uint32',
-  'int16',
-  'uint16',
-  'int8',
-  'uint8',
-  'bool',
-])
+export const ColumnType = z.enum(COLUMN_TYPES)
 
 export const ColumnInfo = z.object({ name: z.string(), type: ColumnType, jagged: z.boolean() })
 export type ColumnInfo = z.infer<typeof ColumnInfo>

@@ -15,19 +15,10 @@ export type NumericArray =
   | Int8Array
   | Uint8Array
 
+import type { ColumnType } from '../../../shared/column-type'
+
 /** Element type as stored in the source file (for `inspect`). */
-export type ColumnType =
-  | 'float64'
-  | 'float32'
-  | 'int64'
-  | 'uint64'
-  | 'int32'
-  | 'uint32'
-  | 'int16'
-  | 'uint16'
-  | 'int8'
-  | 'uint8'
-  | 'bool'
+export type { ColumnType }
 
 export interface FlatColumn {
   readonly kind: 'flat'

@@ -6,6 +6,7 @@
  * (hyparquet), GZIP and BROTLI (Node zlib), ZSTD (zstd WebAssembly, loaded on first use).
  */
 import { open, type FileHandle } from 'node:fs/promises'
+import { COLUMN_TYPES } from '../../../shared/column-type'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import type {
   AsyncBuffer,
@@ -171,21 +172,9 @@ function planField(f: SchemaTree): FieldPlan {
   }
 }
 
-const COLUMN_TYPES = new Set<string>([
-  'float64',
-  'float32',
-  'int64',
-  'uint64',
-  'int32',
-  'uint32',
-  'int16',
-  'uint16',
-  'int8',
-  'uint8',
-  'bool',
-])
+const KNOWN_TYPES = new Set<string>(COLUMN_TYPES)
 function isColumnType(t: string): t is ColumnType {
-  return COLUMN_TYPES.has(t)
+  return KNOWN_TYPES.has(t)
 }
 
 function planSchema(hp: Hyparquet, meta: FileMetaData): FieldPlan[] {

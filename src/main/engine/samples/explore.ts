@@ -2,6 +2,7 @@
  * The numbers behind the variable explorer: a sample's weighted histogram of one variable, and
  * the default binning of a variable over all samples (its min–max; unit bins for integers).
  */
+import { isIntegerType } from '../../../shared/column-type'
 import type { SampleHistogram } from '../../../shared/contract/data'
 import type { Column } from '../data/column'
 import { createHist, fillColumn } from '../data/histogram'
@@ -19,18 +20,6 @@ export function finiteRange(c: Column): { min: number; max: number } | null {
   }
   return min <= max ? { min, max } : null
 }
-
-const INTEGER_TYPES = new Set([
-  'int64',
-  'uint64',
-  'int32',
-  'uint32',
-  'int16',
-  'uint16',
-  'int8',
-  'uint8',
-  'bool',
-])
 
 /** The "nice" step (1, 2, 2.5 or 5 × 10^k) nearest above `raw`. */
 export function niceStep(raw: number): number {
@@ -65,7 +54,7 @@ export function defaultBinning(
 /** Whether a variable holds integers in every sample that has it. */
 export function isIntegerVariable(samples: readonly LoadedSample[], name: string): boolean {
   const types = samples.flatMap((s) => s.table.columns.filter((c) => c.name === name))
-  return types.length > 0 && types.every((c) => INTEGER_TYPES.has(c.type))
+  return types.length > 0 && types.every((c) => isIntegerType(c.type))
 }
 
 /**
