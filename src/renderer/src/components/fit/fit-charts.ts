@@ -10,6 +10,17 @@ import type { EChartsOption } from '../charts/echarts'
 const FONT = 12
 type Api = { value(i: number): number; coord(p: [number, number]): [number, number] }
 
+/** One row per parameter, top to bottom (pulls and ranking plots). */
+function parameterAxis(names: string[]) {
+  return {
+    type: 'category',
+    data: names,
+    inverse: true,
+    axisLabel: { fontSize: 10 },
+    axisTick: { show: false },
+  }
+}
+
 /** Pulls (θ̂ − θ₀)/Δθ with post/pre-fit widths as error bars, on the ±1σ/±2σ bands. */
 export function pullsOption(fit: FitOutcome): EChartsOption {
   const rows = fit.parameters.filter((p) => p.pull !== null)
@@ -27,13 +38,7 @@ export function pullsOption(fit: FitOutcome): EChartsOption {
       nameGap: 26,
       splitLine: { show: false },
     },
-    yAxis: {
-      type: 'category',
-      data: names,
-      inverse: true,
-      axisLabel: { fontSize: 10 },
-      axisTick: { show: false },
-    },
+    yAxis: parameterAxis(names),
     tooltip: { trigger: 'item' },
     series: [
       {
@@ -110,13 +115,7 @@ export function rankingOption(r: RankingOutcome, top = 20): EChartsOption {
       nameGap: 26,
       splitLine: { show: false },
     },
-    yAxis: {
-      type: 'category',
-      data: names,
-      inverse: true,
-      axisLabel: { fontSize: 10 },
-      axisTick: { show: false },
-    },
+    yAxis: parameterAxis(names),
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     series: [
       bar(
