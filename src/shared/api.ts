@@ -8,6 +8,7 @@
  */
 import { z } from 'zod'
 import { FilePath, JobStarted, type MethodSpec, NoParams } from './contract/common'
+import { cutsMethods } from './contract/cuts'
 import { dataMethods } from './contract/data'
 import { fitMethods } from './contract/fit'
 
@@ -170,6 +171,7 @@ export const methods = {
   ...coreMethods,
   ...dataMethods,
   ...fitMethods,
+  ...cutsMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export type MethodName = keyof typeof methods

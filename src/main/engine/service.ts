@@ -18,6 +18,7 @@ import { backendCheck } from './ml/backend-check'
 import { Project, ProjectError } from './store/project'
 import { readRecent, rememberRecent } from './store/recent'
 import type { Handlers, ServiceEnv } from './services/env'
+import { cutsHandlers } from './services/cuts'
 import { dataHandlers } from './services/data'
 import { fitHandlers } from './services/fit'
 
@@ -43,6 +44,7 @@ export class EngineService {
     this.handlers = {
       ...dataHandlers(env),
       ...fitHandlers(env),
+      ...cutsHandlers(env),
       'engine.info': () => engineInfo(),
       'project.create': ({ path, name }) => this.setProject(Project.create(path, name)),
       'project.open': ({ path }) => this.setProject(Project.open(path)),

@@ -83,6 +83,28 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 4,
+    description: 'derived variables and regions of ordered cuts (the Cuts & Regions step)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE variables (
+          name TEXT PRIMARY KEY,
+          expr TEXT NOT NULL,
+          unit TEXT NOT NULL DEFAULT '',
+          label TEXT NOT NULL DEFAULT '',
+          position INTEGER NOT NULL
+        );
+        CREATE TABLE regions (
+          name TEXT PRIMARY KEY,
+          position INTEGER NOT NULL,
+          parent TEXT,                    -- another region's name; its cuts come first
+          blinded INTEGER NOT NULL DEFAULT 0,
+          cuts TEXT NOT NULL              -- JSON: ordered [{name, expr}]
+        );
+      `)
+    },
+  },
 ]
 
 export const CURRENT_SCHEMA = migrations[migrations.length - 1].version

@@ -28,6 +28,7 @@ export const views: ViewEntry[] = [
     icon: '✂',
     purpose:
       'Write cuts and derived variables, define control and signal regions, and read weighted cut-flows, yields and N−1 plots.',
+    component: () => import('./CutsView.vue'),
   },
   {
     id: 'train',

@@ -1,0 +1,313 @@
+/**
+ * The Cuts & Regions step's engine methods: derived variables and regions stored in the
+ * project, a live check of a cut against the project's columns, and cut-flows and N−1
+ * histograms computed over the project's loaded samples with the selection engine (select/).
+ */
+import type {
+  CheckResult,
+  CutsMethodName,
+  CutsRegion,
+  NMinus1Result,
+  RegionCutflow,
+} from '../../../shared/contract/cuts'
+import {
+  ExprError,
+  requiredColumns,
+  type CheckedExpr,
+  type SymbolTable,
+} from '../../../shared/expr'
+import type { SpecVariable } from '../../../shared/spec'
+import type { CutflowRow, SignificanceRow } from '../../../shared/cutflow'
+import { compile } from '../select/compile'
+import { assembleCutflow, type SampleOutcome } from '../select/cutflow-result'
+import { sampleCutflow, type PreparedSample } from '../select/cutflow'
+import { checkVariables } from '../select/derived'
+import { selectionMask, sampleHistogram } from '../select/hist'
+import { resolveRegions, withAncestors, type ResolvedRegion } from '../select/regions'
+import { SpecError } from '../select/spec-error'
+import type { LoadedSample } from '../samples/loaded-sample'
+import { checkFor, columnSymbols, prepareLoaded, sampleVariables } from '../samples/prepare'
+import { SampleRegistry } from '../samples/registry'
+import { ProjectError } from '../store/project'
+import {
+  deleteRegion,
+  deleteVariable,
+  listRegions,
+  listVariables,
+  saveRegion,
+  saveVariable,
+} from '../store/regions'
+import type { StoredSample } from '../store/samples'
+import type { Handlers, ServiceEnv } from './env'
+
+export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
+  let registry: SampleRegistry | null = null
+
+  /** The open samples of the project (a new registry when the project changed). */
+  async function samples(): Promise<{ stored: StoredSample; sample: LoadedSample }[]> {
+    const p = env.requireProject()
+    if (registry?.project !== p) registry = new SampleRegistry(p)
+    return registry.all()
+  }
+
+  /** Checks an expression against the union of every sample's columns and derived variables. */
+  async function check(expr: string, cut: boolean): Promise<CheckResult> {
+    const p = env.requireProject()
+    const all = await samples()
+    const symbols = new Map(all.flatMap((s) => [...columnSymbols(s.sample)]))
+    const vars = listVariables(p)
+    let result
+    try {
+      const checked = sampleVariablesFrom(symbols, vars)
+      result = checkFor(checked, expr, cut)
+    } catch (e) {
+      if (e instanceof SpecError) return { ok: false, message: e.message, position: 0, end: 0 }
+      throw e
+    }
+    if (result.ok) return { ok: true, columns: [...result.value.columns] }
+    const { error } = result
+    return { ok: false, message: error.message, position: error.position, end: error.end }
+  }
+
+  /** Resolved regions of the project, `name` and its ancestors only. */
+  function regionChain(name: string): ResolvedRegion[] {
+    const regions = listRegions(env.requireProject())
+    if (!regions.some((r) => r.name === name))
+      throw new ProjectError(`no region named '${name}' in this project`)
+    return withAncestors(resolveRegions(regions), name)
+  }
+
+  /** Throws a user-facing error for a bad cut, naming its region and position. */
+  async function checkRegion(region: CutsRegion): Promise<void> {
+    for (const [i, c] of region.cuts.entries()) {
+      const r = await check(c.expr, true)
+      if (!r.ok) throw new ProjectError(`region '${region.name}', cut ${i + 1}: ${r.message}`)
+    }
+  }
+
+  return {
+    'cuts.variables': () => listVariables(env.requireProject()),
+    'cuts.saveVariable': async ({ variable, original }) => {
+      const p = env.requireProject()
+      const all = await samples()
+      if (all.some((s) => s.sample.table.columns.some((c) => c.name === variable.name)))
+        throw new ProjectError(
+          `'${variable.name}' is already a column of a sample; give the variable another name`,
+        )
+      const others = listVariables(p).filter((v) => v.name !== (original ?? variable.name))
+      const symbols = new Map(all.flatMap((s) => [...columnSymbols(s.sample)]))
+      const checked = sampleVariablesFrom(symbols, [...others, variable])
+      const bad = checked.failed.get(variable.name)
+      if (bad) throw new ProjectError(`variable '${variable.name}': ${bad.message}`)
+      saveVariable(p, variable, original)
+      return listVariables(p)
+    },
+    'cuts.removeVariable': ({ name }) => {
+      const p = env.requireProject()
+      deleteVariable(p, name)
+      return listVariables(p)
+    },
+    'cuts.regions': () => listRegions(env.requireProject()),
+    'cuts.saveRegion': async ({ region, original }) => {
+      const p = env.requireProject()
+      await checkRegion(region)
+      saveRegion(p, region, original, (regions) => {
+        try {
+          resolveRegions(regions)
+        } catch (e) {
+          if (e instanceof SpecError) throw new ProjectError(e.reason)
+          throw e
+        }
+        if (region.parent !== undefined && !regions.some((r) => r.name === region.parent))
+          throw new ProjectError(`unknown parent region '${region.parent}'`)
+      })
+      return listRegions(p)
+    },
+    'cuts.removeRegion': ({ name }) => {
+      const p = env.requireProject()
+      deleteRegion(p, name)
+      return listRegions(p)
+    },
+    'cuts.check': ({ expr, role }) => check(expr, role === 'cut'),
+    'cuts.cutflow': async ({ region, sigmaB }) => {
+      const chain = regionChain(region)
+      const vars = listVariables(env.requireProject())
+      const outcomes: SampleOutcome[] = []
+      const skipped: { sample: string; reason: string }[] = []
+      const roles: RegionCutflow['roles'] = {}
+      for (const { stored, sample } of await samples()) {
+        try {
+          const prepared = await prepareCuts(sample, vars, chain[chain.length - 1].cuts)
+          outcomes.push({ ...prepared, cutflow: sampleCutflow(prepared, chain) })
+          roles[prepared.name] = prepared.role
+        } catch (e) {
+          if (!(e instanceof ExprError || e instanceof SpecError)) throw e
+          skipped.push({ sample: stored.spec.name, reason: e.message })
+        }
+      }
+      const r = assembleCutflow(outcomes, chain, sigmaB)
+      return {
+        region,
+        samples: mapRows(r.regions[region] ?? {}),
+        groups: mapRows(r.groups[region] ?? {}),
+        significance: (r.significance[region] ?? []).map(nullSig),
+        totals: r.totals,
+        roles,
+        hidden: r.hidden[region] ?? [],
+        sigma_b: sigmaB,
+        skipped,
+      }
+    },
+    'cuts.nminus1': async ({ region, cutIndex, variable, bins, lo, hi }) => {
+      const chain = regionChain(region)
+      const target = chain[chain.length - 1]
+      const own = target.cuts.length - target.inherited
+      if (cutIndex >= own)
+        throw new ProjectError(`region '${region}' has ${own} cuts; no cut ${cutIndex + 1}`)
+      const k = target.inherited + cutIndex
+      const cut = target.cuts[k]
+      const names = requiredColumns(cut.expr)
+      const v = variable?.trim() || (names.ok ? names.value[0] : undefined)
+      if (!v) throw new ProjectError(`cut '${cut.label}' reads no variable; type one`)
+      const others = target.cuts.filter((_, i) => i !== k)
+      const vars = listVariables(env.requireProject())
+      const filled: { stored: StoredSample; prepared: PreparedSample; values: CheckedExpr }[] = []
+      for (const { stored, sample } of await samples()) {
+        if (target.blinded && stored.spec.role === 'data') continue
+        try {
+          const checked = sampleVariables(sample, vars)
+          const values = unwrapCheck(checkFor(checked, v, false))
+          const cutExprs = others.map((c) => unwrapCheck(checkFor(checked, c.expr, true)))
+          const prepared = await prepareLoaded(sample, checked, [...cutExprs, values])
+          filled.push({ stored, prepared, values })
+        } catch (e) {
+          if (!(e instanceof ExprError || e instanceof SpecError)) throw e
+        }
+      }
+      const masks = filled.map((f) => selectionMask(f.prepared, others))
+      const range =
+        lo !== undefined && hi !== undefined
+          ? { lo, hi }
+          : valueRange(filled.map((f, i) => ({ ...f, mask: masks[i] })))
+      const binning = { bins, ...range }
+      return {
+        variable: v,
+        bins,
+        lo: range.lo,
+        hi: range.hi,
+        threshold: simpleThreshold(cut.expr),
+        samples: filled.map((f, i) => {
+          const h = sampleHistogram(f.prepared, f.values, masks[i], binning)
+          return {
+            name: f.stored.spec.name,
+            role: f.stored.spec.role,
+            group: f.stored.spec.group || f.stored.spec.name,
+            colour: f.stored.spec.colour,
+            sumw: h.counts,
+            sumw2: h.sumw2,
+          }
+        }),
+        hidden: target.blinded
+          ? (await samples())
+              .filter((s) => s.stored.spec.role === 'data')
+              .map((s) => s.stored.spec.name)
+          : [],
+      } satisfies NMinus1Result
+    },
+  }
+}
+
+/** Derived variables checked against a set of columns (every sample's, for the editor). */
+function sampleVariablesFrom(symbols: SymbolTable, vars: readonly SpecVariable[]) {
+  return checkVariables(vars, symbols, 'in this project')
+}
+
+function unwrapCheck<T>(r: { ok: true; value: T } | { ok: false; error: ExprError }): T {
+  if (!r.ok) throw r.error
+  return r.value
+}
+
+/** Checks the cuts for one sample and decodes the columns they read. */
+async function prepareCuts(
+  sample: LoadedSample,
+  vars: readonly SpecVariable[],
+  cuts: ResolvedRegion['cuts'],
+): Promise<PreparedSample> {
+  const checked = sampleVariables(sample, vars)
+  const exprs = cuts.map((c) => unwrapCheck(checkFor(checked, c.expr, true)))
+  return prepareLoaded(sample, checked, exprs)
+}
+
+/** NaN and ±∞ become null (JSON has no NaN; the table shows '–'). */
+function num(x: number): number | null {
+  return Number.isFinite(x) ? x : null
+}
+
+function mapRows(rows: Record<string, CutflowRow[]>) {
+  const out: RegionCutflow['samples'] = {}
+  for (const [k, rs] of Object.entries(rows))
+    out[k] = rs.map((r) => ({
+      ...r,
+      eff_prev: num(r.eff_prev),
+      eff_first: num(r.eff_first),
+      eff_total: num(r.eff_total),
+    }))
+  return out
+}
+
+function nullSig(r: SignificanceRow): RegionCutflow['significance'][number] {
+  return {
+    cut: r.cut,
+    s: num(r.s),
+    b: num(r.b),
+    s_over_b: num(r.s_over_b),
+    s_over_sqrt_b: num(r.s_over_sqrt_b),
+    z_asimov: num(r.z_asimov),
+    z_asimov_sigma_b: num(r.z_asimov_sigma_b),
+  }
+}
+
+/** The constant of a simple `x > c` (or <, >=, <=, c < x) cut, for drawing and the slider. */
+export function simpleThreshold(expr: string): number | null {
+  const m =
+    /^\s*[A-Za-z_]\w*\s*(?:>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/.exec(
+      expr,
+    ) ??
+    /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(?:>=|<=|>|<)\s*[A-Za-z_]\w*\s*$/.exec(expr)
+  return m ? Number(m[1]) : null
+}
+
+/** Min and max of the selected values over all samples (a unit range around a constant). */
+function valueRange(
+  items: readonly { prepared: PreparedSample; values: CheckedExpr; mask: Uint8Array }[],
+): { lo: number; hi: number } {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const { prepared, values, mask } of items) {
+    const data = prepared.derive ? prepared.derive(prepared.data) : prepared.data
+    const col = compile(values, data).evaluate(data)
+    if (col.kind === 'flat') {
+      for (let i = 0; i < col.values.length; i++) {
+        const x = Number(col.values[i])
+        if (mask[i] && Number.isFinite(x)) {
+          if (x < lo) lo = x
+          if (x > hi) hi = x
+        }
+      }
+    } else {
+      for (let i = 0; i < col.values.length; i++) {
+        const x = Number(col.values[i])
+        if (Number.isFinite(x)) {
+          if (x < lo) lo = x
+          if (x > hi) hi = x
+        }
+      }
+    }
+  }
+  if (!(lo <= hi)) return { lo: 0, hi: 1 }
+  if (lo === hi) return { lo: lo - 0.5, hi: hi + 0.5 }
+  // Round outwards to a tenth of the span's decade, so axis ends read 0 and 120, not 8.5297…;
+  // the maximum then falls inside the last bin, not the overflow.
+  const unit = 10 ** (Math.floor(Math.log10(hi - lo)) - 1)
+  return { lo: Math.floor(lo / unit) * unit, hi: (Math.floor(hi / unit) + 1) * unit }
+}
