@@ -4,7 +4,6 @@
  * reload that keeps everything.
  */
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
 
 const ZMUMU = join(
@@ -21,21 +20,11 @@ const SCREENS = join(__dirname, '..', '..', 'test-results', 'screens')
 
 test.describe.configure({ mode: 'serial' })
 
-async function closeProject(page: Page): Promise<void> {
-  await expect(page.getByTestId('engine-state')).toHaveText(/Engine ready|Engine busy/)
-  const close = page.getByRole('button', { name: 'Close', exact: true })
-  if (await close.isEnabled()) await close.click()
-  await expect(page.getByTestId('home')).toBeVisible()
-}
-
+// Each test gets its own server, engine and config folder (fixtures.ts): it starts on the
+// welcome page with no project open.
 test.beforeEach(async ({ page, workbench }) => {
   await page.goto(workbench.url)
-  await closeProject(page)
-})
-
-test.afterEach(async ({ page }) => {
-  await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
-  await closeProject(page)
+  await expect(page.getByTestId('home')).toBeVisible()
 })
 
 test('derived variable, region with three cuts, live cut-flow, reload', async ({

@@ -11,26 +11,11 @@ const COFFEA = join(__dirname, '..', '..', '..', 'shared', 'data', 'coffea-sampl
 
 test.describe.configure({ mode: 'serial' })
 
-/**
- * The workbench (engine, config folder) is shared by every spec file of the worker: start from
- * the welcome page, and leave it there for the next file.
- */
-async function closeProject(page: Page): Promise<void> {
-  await expect(page.getByTestId('engine-state')).toHaveText(/Engine ready|Engine busy/)
-  const close = page.getByRole('button', { name: 'Close', exact: true })
-  if (await close.isEnabled()) await close.click()
-  await expect(page.getByTestId('home')).toBeVisible()
-}
-
+// Each test gets its own server, engine and config folder (fixtures.ts): it starts on the
+// welcome page with no project open.
 test.beforeEach(async ({ page, workbench }) => {
   await page.goto(workbench.url)
-  await closeProject(page)
-})
-
-test.afterEach(async ({ page }) => {
-  // Let running jobs end first: the next spec file gets an idle engine.
-  await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
-  await closeProject(page)
+  await expect(page.getByTestId('home')).toBeVisible()
 })
 
 async function addSample(
