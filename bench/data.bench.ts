@@ -13,6 +13,13 @@ import { JobRunner } from '../src/main/engine/jobs/runner'
 import { dataHandlers } from '../src/main/engine/services/data'
 import type { ServiceEnv } from '../src/main/engine/services/env'
 import { Project } from '../src/main/engine/store/project'
+import { SampleRegistry } from '../src/main/engine/samples/registry'
+
+/** The value of `make()`, made on first use (one sample registry per test environment). */
+function once<T>(make: () => T): () => T {
+  let v: T | undefined
+  return () => (v ??= make())
+}
 
 const EVENTS = 1_000_000
 let handlers: ReturnType<typeof dataHandlers> | undefined
@@ -43,6 +50,7 @@ async function setup(): Promise<void> {
     requireProject: () => project,
     emit: () => {},
     projectChanged: () => {},
+    samples: once(() => new SampleRegistry(project)),
   }
   handlers = dataHandlers(env)
   const { jobId } = await handlers['data.addSample']({

@@ -21,9 +21,11 @@ import type { Handlers, ServiceEnv } from './services/env'
 import { cutsHandlers } from './services/cuts'
 import { dataHandlers } from './services/data'
 import { fitHandlers } from './services/fit'
+import { SampleRegistry } from './samples/registry'
 
 export class EngineService {
   private project: Project | null = null
+  private registry: SampleRegistry | null = null
   private readonly jobs: JobRunner
   private readonly handlers: Handlers<EngineMethodName>
 
@@ -36,6 +38,11 @@ export class EngineService {
       jobs: this.jobs,
       project: () => this.project,
       requireProject: () => this.requireProject(),
+      samples: () => {
+        const p = this.requireProject()
+        if (this.registry?.project !== p) this.registry = new SampleRegistry(p)
+        return this.registry
+      },
       emit: (event, payload) => this.event(event, payload),
       projectChanged: () => {
         if (this.project) this.announce(this.project)

@@ -16,6 +16,13 @@ import { dataHandlers } from '../../../src/main/engine/services/data'
 import { cutsHandlers, simpleThreshold } from '../../../src/main/engine/services/cuts'
 import type { ServiceEnv } from '../../../src/main/engine/services/env'
 import { SKHEP } from '../io/shared-data'
+import { SampleRegistry } from '../../../src/main/engine/samples/registry'
+
+/** The value of `make()`, made on first use (one sample registry per test environment). */
+function once<T>(make: () => T): () => T {
+  let v: T | undefined
+  return () => (v ??= make())
+}
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-cuts-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -36,6 +43,7 @@ async function setUp(name: string) {
     requireProject: () => project,
     emit: () => {},
     projectChanged: () => {},
+    samples: once(() => new SampleRegistry(project)),
   }
   const data = dataHandlers(env)
   const cuts = cutsHandlers(env)

@@ -19,6 +19,13 @@ import { demoDir } from '../../../src/main/engine/samples/demo'
 import { defaultBinning } from '../../../src/main/engine/samples/explore'
 import type { ServiceEnv } from '../../../src/main/engine/services/env'
 import { COFFEA, SKHEP } from '../io/shared-data'
+import { SampleRegistry } from '../../../src/main/engine/samples/registry'
+
+/** The value of `make()`, made on first use (one sample registry per test environment). */
+function once<T>(make: () => T): () => T {
+  let v: T | undefined
+  return () => (v ??= make())
+}
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-data-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -41,6 +48,7 @@ function setUp(name: string) {
     requireProject: () => project,
     emit: () => {},
     projectChanged: () => {},
+    samples: once(() => new SampleRegistry(project)),
   }
   const h = dataHandlers(env)
   /** Resolves with a job's result (rejects when it fails). */
@@ -340,6 +348,7 @@ describe('the column cache follows file content', () => {
       requireProject: () => env.project,
       emit: () => {},
       projectChanged: () => {},
+      samples: once(() => new SampleRegistry(env.project)),
     })
     const h2 = await fresh['data.histogram']({ variable: 'x', bins: 3, lo: 0.5, hi: 3.5 })
     expect(h2.samples[0].sumw).toEqual([0, 0, 5])
@@ -363,6 +372,9 @@ describe('the demo project', () => {
       },
       emit: () => {},
       projectChanged: () => {},
+      samples: () => {
+        throw new Error('no project')
+      },
     })['project.createDemo']({ path })
     expect(made).toBe(path)
     const p = Project.open(path)
@@ -428,6 +440,7 @@ describe('a sample whose file went away', () => {
       requireProject: () => env.project,
       emit: () => {},
       projectChanged: () => {},
+      samples: once(() => new SampleRegistry(env.project)),
     })
     const h = await fresh['data.histogram']({ variable: 'x', bins: 2, lo: 0.5, hi: 2.5 })
     expect(h.samples.map((s) => s.sumw)).toEqual([[1, 1]])

@@ -27,7 +27,6 @@ import { resolveRegions, withAncestors, type ResolvedRegion } from '../select/re
 import { SpecError } from '../select/spec-error'
 import type { LoadedSample } from '../samples/loaded-sample'
 import { checkFor, columnSymbols, prepareLoaded, sampleVariables } from '../samples/prepare'
-import { SampleRegistry } from '../samples/registry'
 import { ProjectError } from '../store/project'
 import {
   deleteRegion,
@@ -41,13 +40,9 @@ import type { StoredSample } from '../store/samples'
 import type { Handlers, ServiceEnv } from './env'
 
 export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
-  let registry: SampleRegistry | null = null
-
-  /** The open samples of the project (a new registry when the project changed). */
+  /** The open samples of the project (the registry shared with the Data view). */
   async function samples(): Promise<{ stored: StoredSample; sample: LoadedSample }[]> {
-    const p = env.requireProject()
-    if (registry?.project !== p) registry = new SampleRegistry(p)
-    return registry.all()
+    return env.samples().all()
   }
 
   /** Checks an expression against the union of every sample's columns and derived variables. */

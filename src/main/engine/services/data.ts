@@ -31,16 +31,10 @@ import { normalisationScale } from '../samples/weights'
 import type { Handlers, ServiceEnv } from './env'
 
 export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
-  let registry: SampleRegistry | null = null
   /** The running summary of every sample, which later requests join. */
   let summariseJob: { jobId: string; registry: SampleRegistry } | null = null
 
-  /** The registry of the open project (a new one when the project changed). */
-  function reg(): SampleRegistry {
-    const p = env.requireProject()
-    if (registry?.project !== p) registry = new SampleRegistry(p)
-    return registry
-  }
+  const reg = (): SampleRegistry => env.samples()
 
   function describe(
     stored: StoredSample,

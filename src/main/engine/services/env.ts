@@ -12,6 +12,7 @@ import type {
   Result,
 } from '../../../shared/api'
 import type { JobRunner } from '../jobs/runner'
+import type { SampleRegistry } from '../samples/registry'
 import type { Project } from '../store/project'
 
 export interface ServiceEnv {
@@ -21,6 +22,11 @@ export interface ServiceEnv {
   /** The open project; throws a user-facing error when none is open. */
   requireProject(): Project
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void
+  /**
+   * The open project's samples as event tables, one registry per project shared by every
+   * service, so a sample is decoded and held in memory once.
+   */
+  samples(): SampleRegistry
   /** Re-sends the project summary (after a change that alters it). */
   projectChanged(): void
 }
