@@ -1,7 +1,9 @@
 /**
  * The Cuts & Regions view end to end: a real engine and project with the Z → μμ sample, a
- * derived variable, a region of three cuts, the cut-flow following a threshold change, and a
- * reload that keeps everything.
+ * derived variable, a region of three cuts, the cut-flow following a threshold change (typed,
+ * slid, and dragged on the N−1 plot), a reload that keeps everything, the regions table, and the
+ * project exported as a spec and opened again as a new project, whose Data explorer plots the
+ * derived variable.
  */
 import { join } from 'node:path'
 import { expect, test } from './fixtures'
@@ -97,4 +99,83 @@ test('derived variable, region with three cuts, live cut-flow, reload', async ({
   await expect(page.getByTestId('cutflow-table').locator('tbody tr').nth(2)).not.toContainText(
     after,
   )
+
+  // The regions table: one row per cut, ✓ in the region's column.
+  const regions = page.getByTestId('regions-table')
+  await expect(regions.locator('tbody tr')).toHaveCount(3)
+  await expect(regions.locator('thead')).toContainText('SR')
+  await expect(regions.locator('tbody tr').nth(1)).toContainText('ptsum > 60')
+  await expect(regions.locator('tbody tr').nth(1)).toContainText('✓')
+  await regions.screenshot({ path: join(SCREENS, 'cuts-regions-table.png') })
+
+  // Dragging the red cut line on the N−1 plot moves the threshold, and the cut-flow follows.
+  const exprBefore = await page.getByTestId('cut-expr').nth(2).inputValue()
+  const rowBefore = await page
+    .getByTestId('cutflow-table')
+    .locator('tbody tr')
+    .nth(2)
+    .locator('td')
+    .nth(1)
+    .innerText()
+  // The N−1 plot of the slid cut arrives after the cut-flow: drag once it is there.
+  await expect(page.getByTestId('threshold-value')).toHaveText(exprBefore.slice(4))
+  const plot = page.getByTestId('nminus1-chart')
+  await expect(plot).toHaveAttribute('data-handle-x', /\d/)
+  const hx = Number(await plot.getAttribute('data-handle-x'))
+  const box = await plot.getByTestId('chart').boundingBox()
+  if (!box) throw new Error('no N−1 chart')
+  const y = box.y + box.height / 2
+  await page.mouse.move(box.x + hx, y)
+  await page.mouse.down()
+  await page.mouse.move(box.x + hx + 40, y, { steps: 8 })
+  await page.mouse.move(box.x + hx + 80, y, { steps: 8 })
+  await page.mouse.up()
+  await expect(page.getByTestId('cut-expr').nth(2)).not.toHaveValue(exprBefore)
+  await expect(page.getByTestId('cut-expr').nth(2)).toHaveValue(/^M > \d+(\.\d+)?$/)
+  const moved = Number((await page.getByTestId('cut-expr').nth(2).inputValue()).slice(4))
+  expect(moved).toBeGreaterThan(Number(exprBefore.slice(4)))
+  await expect(
+    page.getByTestId('cutflow-table').locator('tbody tr').nth(2).locator('td').nth(1),
+  ).not.toHaveText(rowBefore)
+  await expect(page.getByTestId('threshold-value')).toHaveText(String(moved))
+  const rowAfter = await page
+    .getByTestId('cutflow-table')
+    .locator('tbody tr')
+    .nth(2)
+    .locator('td')
+    .nth(1)
+    .innerText()
+  await page.screenshot({ path: join(SCREENS, 'cuts-drag.png'), fullPage: true })
+
+  // The project as a spec, and the spec opened as a new project with the same region.
+  const spec = join(workbench.dir, 'analysis.json')
+  await page.getByTestId('export-spec').click()
+  await page.getByTestId('path-input').fill(spec)
+  await page.getByTestId('path-submit').click()
+  await expect(page.getByTestId('spec-exported')).toContainText(spec)
+  await page.getByTestId('open-spec').click()
+  await page.getByTestId('spec-path').fill(spec)
+  await expect(page.getByTestId('spec-project-path')).toHaveValue(
+    join(workbench.dir, 'analysis.hepwb'),
+  )
+  await page.getByTestId('spec-open-submit').click()
+  await expect(page.getByTestId('spec-open')).toHaveCount(0, { timeout: 60_000 })
+  await expect(page.getByTestId('project-name').locator('input')).toHaveValue('analysis')
+  await page.getByTestId('nav-cuts').click()
+  await expect(page.getByTestId('cut-expr')).toHaveCount(3)
+  await expect(page.getByTestId('cut-expr').nth(2)).toHaveValue(`M > ${moved}`)
+  await expect(
+    page.getByTestId('cutflow-table').locator('tbody tr').nth(2).locator('td').nth(1),
+  ).toHaveText(rowAfter)
+  await page.screenshot({ path: join(SCREENS, 'cuts-spec-opened.png'), fullPage: true })
+
+  // The derived variable in the Data step's explorer: listed, summarised and plotted.
+  await page.getByTestId('nav-data').click()
+  await expect(page.getByTestId('variable-ptsum')).toBeVisible({ timeout: 60_000 })
+  await expect(page.getByTestId('variable-ptsum')).not.toContainText('…', { timeout: 60_000 })
+  await page.getByTestId('variable-ptsum').click()
+  await expect(page.getByTestId('variable-ptsum')).toHaveClass(/selected/)
+  await expect(page.getByTestId('histogram-panel').getByTestId('chart')).toBeVisible()
+  await expect(page.getByTestId('histogram-error')).toHaveCount(0)
+  await page.screenshot({ path: join(SCREENS, 'cuts-derived-explorer.png'), fullPage: true })
 })

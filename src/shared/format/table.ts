@@ -37,10 +37,15 @@ const LATEX_SPECIAL: Record<string, string> = {
   '^': '\\textasciicircum{}',
 }
 
+/** Symbols pdflatex cannot typeset from Unicode, as commands (amssymb's \checkmark). */
+const LATEX_SYMBOLS: Record<string, string> = { '±': '$\\pm$', '✓': '\\checkmark{}' }
+
 /** Escapes LaTeX specials; a leading minus of a number becomes a math minus. */
 function latexCell(s: string): string {
   const escaped = s.replace(/[\\&%$#_{}~^]/g, (c) => LATEX_SPECIAL[c])
-  return /^[-−]\d/.test(escaped) ? `$-$${escaped.slice(1)}` : escaped.replace(/±/g, '$\\pm$')
+  return /^[-−]\d/.test(escaped)
+    ? `$-$${escaped.slice(1)}`
+    : escaped.replace(/[±✓]/g, (c) => LATEX_SYMBOLS[c])
 }
 
 export function toCsv(t: Table): string {

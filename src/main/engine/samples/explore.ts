@@ -59,15 +59,17 @@ export function isIntegerVariable(samples: readonly LoadedSample[], name: string
 
 /**
  * Histogram of `variable` in one sample, weights × normalisation applied; jagged variables fill
- * every element with its event's weight. Bin arrays have `bins` entries, flows apart.
+ * every element with its event's weight. Bin arrays have `bins` entries, flows apart. `column`:
+ * the values when they are not a file column (a derived variable).
  */
 export async function sampleHistogram(
   sampleId: string,
   sample: LoadedSample,
   variable: string,
   binning: { bins: number; lo: number; hi: number },
+  column?: Column,
 ): Promise<SampleHistogram> {
-  const col = await sample.table.column(variable)
+  const col = column ?? (await sample.table.column(variable))
   const h = createHist(binning.bins, binning.lo, binning.hi)
   fillColumn(h, col, sample.weights())
   const last = binning.bins + 1

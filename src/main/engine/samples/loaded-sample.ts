@@ -7,14 +7,23 @@
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import type { SampleSpec, VariableStats } from '../../../shared/contract/data'
-import type { CheckedExpr } from '../../../shared/expr'
+import type { SpecVariable } from '../../../shared/spec'
+import type { Column } from '../data/column'
 import type { ColumnCache } from '../data/column-cache'
 import { EventTable } from '../data/event-table'
 import { columnStats } from '../data/stats'
 import { InputError } from '../io/errors'
 import { silentContext, type JobContext } from '../jobs/context'
 import type { SampleFacts } from '../store/samples'
-import { checkWeight, normalisationScale, rawWeights, scaledWeights, sumWeights } from './weights'
+import { baseColumns } from '../select/derived'
+import {
+  type CheckedWeight,
+  checkWeight,
+  normalisationScale,
+  rawWeights,
+  scaledWeights,
+  sumWeights,
+} from './weights'
 
 export class LoadedSample {
   private weightsCache: Float64Array | null = null
@@ -77,7 +86,26 @@ export class LoadedSample {
     const known = this.stats.get(name)
     if (known) return known
     const wasLoaded = this.table.isLoaded(name)
-    const col = await this.table.column(name, ctx)
+    const out = this.describe(await this.table.column(name, ctx))
+    this.stats.set(name, out)
+    // Summarising every variable must not keep every column in memory: the disk cache has it.
+    if (!wasLoaded) this.table.release(name)
+    return out
+  }
+
+  /**
+   * Statistics of a computed column (a derived variable), kept under `key` — a key that changes
+   * with the expression (derived-columns.ts derivedKey) — and computed once.
+   */
+  async computedStats(key: string, column: () => Promise<Column>): Promise<VariableStats> {
+    const known = this.stats.get(key)
+    if (known) return known
+    const out = this.describe(await column())
+    this.stats.set(key, out)
+    return out
+  }
+
+  private describe(col: Column): VariableStats {
     const s = columnStats(col, this.weights())
     const w = s.weighted
     const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null)
@@ -93,9 +121,6 @@ export class LoadedSample {
       max: finite(s.max),
       sumw: w ? w.sumw : s.count - s.nan,
     }
-    this.stats.set(name, out)
-    // Summarising every variable must not keep every column in memory: the disk cache has it.
-    if (!wasLoaded) this.table.release(name)
     return out
   }
 
@@ -142,22 +167,25 @@ async function checkReadable(file: string): Promise<void> {
 export interface CheckedSample {
   readonly spec: SampleSpec
   readonly table: EventTable
-  readonly weight: CheckedExpr | null
+  readonly weight: CheckedWeight | null
 }
 
 /**
  * The quick checks (file headers only, nothing decoded): files exist and are readable, the table
- * is in every file, the weight expression names existing columns and gives one value per event.
+ * is in every file, the weight expression names existing columns or derived `variables` (the
+ * project's) and gives one value per event.
  * Throws InputError / WeightError naming the file, table or column.
  */
 export async function checkSample(
   spec: SampleSpec,
   cache: ColumnCache | undefined,
   ctx: JobContext = silentContext(),
+  variables: readonly SpecVariable[] = [],
 ): Promise<CheckedSample> {
   for (const f of spec.files) await checkReadable(f)
   const table = await EventTable.open({ files: spec.files, table: spec.table }, { cache, ctx })
-  const weight = checkWeight(spec.weight, table, { file: spec.files[0], table: spec.table })
+  const where = { file: spec.files[0], table: spec.table }
+  const weight = checkWeight(spec.weight, table, where, variables)
   return { spec, table, weight }
 }
 
@@ -188,15 +216,18 @@ export async function loadSample(
     hashes,
   }
   // The weight columns were decoded only to compute the weights; free them.
-  if (weight) for (const name of weight.columns) table.release(name)
+  if (weight)
+    for (const name of baseColumns(weight.expr.columns, weight.variables?.checked ?? new Map()))
+      table.release(name)
   return new LoadedSample(spec, table, facts, scale, raw)
 }
 
-/** Checks and loads a sample (both steps above). */
+/** Checks and loads a sample (both steps above); `variables`: the project's derived variables. */
 export async function openSample(
   spec: SampleSpec,
   cache: ColumnCache | undefined,
   ctx: JobContext = silentContext(),
+  variables: readonly SpecVariable[] = [],
 ): Promise<LoadedSample> {
-  return loadSample(await checkSample(spec, cache, ctx), cache, ctx)
+  return loadSample(await checkSample(spec, cache, ctx, variables), cache, ctx)
 }

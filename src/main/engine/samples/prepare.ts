@@ -6,7 +6,13 @@
 import { checkExpr, requireScalar, type CheckedExpr, type SymbolTable } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import type { PreparedSample, SampleRole } from '../select/cutflow'
-import { baseColumns, checkVariables, derivedLayer, type CheckedVariables } from '../select/derived'
+import {
+  baseColumns,
+  checkVariables,
+  derivedLayer,
+  type CheckedVariables,
+  type ComputedVariable,
+} from '../select/derived'
 import { columnProvider } from '../select/provider'
 import type { LoadedSample } from './loaded-sample'
 
@@ -19,8 +25,14 @@ export function columnSymbols(sample: LoadedSample): SymbolTable {
 export function sampleVariables(
   sample: LoadedSample,
   variables: readonly SpecVariable[],
+  computed: readonly ComputedVariable[] = [],
 ): CheckedVariables {
-  return checkVariables(variables, columnSymbols(sample), `in sample '${sample.spec.name}'`)
+  return checkVariables(
+    variables,
+    columnSymbols(sample),
+    `in sample '${sample.spec.name}'`,
+    computed,
+  )
 }
 
 /**
@@ -40,7 +52,7 @@ export async function prepareLoaded(
 ): Promise<PreparedSample> {
   const names = new Set<string>()
   for (const e of exprs) for (const c of e.columns) names.add(c)
-  const columns = baseColumns(names, variables.checked)
+  const columns = baseColumns(names, variables.checked, variables.computed)
   const { table, spec } = sample
   const data = columnProvider(await table.load(columns), table.entries)
   return {
@@ -48,7 +60,7 @@ export async function prepareLoaded(
     role: spec.role as SampleRole,
     group: spec.group || spec.name,
     data,
-    derive: variables.checked.size ? derivedLayer(variables) : undefined,
+    derive: variables.checked.size || variables.computed.size ? derivedLayer(variables) : undefined,
     weights: sample.weights(),
   }
 }

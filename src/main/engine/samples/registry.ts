@@ -7,6 +7,7 @@ import type { SampleSpec } from '../../../shared/contract/data'
 import { ColumnCache } from '../data/column-cache'
 import type { JobContext } from '../jobs/context'
 import type { Project } from '../store/project'
+import { listVariables } from '../store/regions'
 import { type StoredSample, getSample, listSamples, updateSample } from '../store/samples'
 import {
   type CheckedSample,
@@ -15,6 +16,7 @@ import {
   loadSample,
   openSample,
 } from './loaded-sample'
+import { variablesReadByExpr } from './derived-columns'
 
 /** Folder of a project's column cache. */
 export function cacheDirOf(projectPath: string): string {
@@ -39,9 +41,21 @@ export class SampleRegistry {
     this.cache = new ColumnCache(cacheDirOf(project.path))
   }
 
-  /** The quick checks of a spec (nothing is stored): files, table, weight expression. */
+  /**
+   * The quick checks of a spec (nothing is stored): files, table, weight expression (which may
+   * read the project's derived variables).
+   */
   check(spec: SampleSpec, ctx?: JobContext): Promise<CheckedSample> {
-    return checkSample(spec, this.cache, ctx)
+    return checkSample(spec, this.cache, ctx, listVariables(this.project))
+  }
+
+  /**
+   * What an opened sample depends on: its spec and the derived variables its weight reads, so
+   * editing such a variable reopens the sample and its weights are computed again.
+   */
+  private keyOf(spec: SampleSpec): string {
+    const used = variablesReadByExpr(spec.weight, listVariables(this.project))
+    return JSON.stringify(used.length ? [spec, used] : spec)
   }
 
   /** The long part of opening a checked spec: hashes, weights, normalisation. */
@@ -51,7 +65,7 @@ export class SampleRegistry {
 
   /** Keeps an already opened sample for `id` (after add or update). */
   adopt(id: string, sample: LoadedSample): void {
-    this.open.set(id, { key: JSON.stringify(sample.spec), sample: Promise.resolve(sample) })
+    this.open.set(id, { key: this.keyOf(sample.spec), sample: Promise.resolve(sample) })
     this.ready.set(id, sample)
     this.failures.delete(id)
   }
@@ -81,13 +95,17 @@ export class SampleRegistry {
   }
 
   getStored(stored: StoredSample, ctx?: JobContext): Promise<LoadedSample> {
-    const key = JSON.stringify(stored.spec)
+    const key = this.keyOf(stored.spec)
     const known = this.open.get(stored.id)
     if (known && known.key === key) return known.sample
     this.ready.delete(stored.id)
-    const sample = openSample(stored.spec, this.cache, ctx).then((s) => {
+    const variables = listVariables(this.project)
+    const sample = openSample(stored.spec, this.cache, ctx, variables).then((s) => {
+      // Σ weights changes too when a derived variable the weight reads was edited.
       const changed =
-        s.facts.hashes.join() !== stored.hashes.join() || s.facts.entries !== stored.entries
+        s.facts.hashes.join() !== stored.hashes.join() ||
+        s.facts.entries !== stored.entries ||
+        !Object.is(s.facts.rawSumWeights, stored.rawSumWeights)
       if (changed) updateSample(this.project, stored.id, stored.spec, s.facts)
       if (this.open.get(stored.id)?.sample === sample) this.ready.set(stored.id, s)
       this.failures.delete(stored.id)

@@ -1,11 +1,18 @@
 /**
  * Every variable of the samples with its statistics: the list the explorer shows (cheap, from
- * what is known) and the job that computes what is missing, decoding columns in batches and
+ * what is known; the project's derived variables included) and the job that computes what is
+ * missing, decoding columns in batches and
  * freeing them again so that summarising 1500 NanoAOD branches does not keep them in memory
  * (the disk cache keeps them for the plots).
  */
 import type { VariableRow } from '../../../shared/contract/data'
+import type { SpecVariable } from '../../../shared/spec'
+import type { Column } from '../data/column'
 import type { JobContext } from '../jobs/context'
+import type { CheckedVariables } from '../select/derived'
+import { SpecError } from '../select/spec-error'
+import { derivedColumn, derivedKey } from './derived-columns'
+import { sampleVariables } from './prepare'
 import type { StoredSample } from '../store/samples'
 import { finiteRange } from './explore'
 import type { LoadedSample } from './loaded-sample'
@@ -108,4 +115,94 @@ export async function rangeOf(
     max = Math.max(max, r.max)
   }
   return min <= max ? { min, max } : null
+}
+
+/** The project's derived variables as one sample can compute them (null: it can compute none). */
+export function derivedIn(
+  sample: LoadedSample,
+  variables: readonly SpecVariable[],
+): CheckedVariables | null {
+  if (!variables.length) return null
+  try {
+    return sampleVariables(sample, variables)
+  } catch (e) {
+    // A variable named like one of this sample's columns: the Cuts view reports it.
+    if (e instanceof SpecError) return null
+    throw e
+  }
+}
+
+/**
+ * A variable of the explorer in one sample: a file column, or a derived variable computed from
+ * the columns it reads; null when the sample has neither.
+ */
+export async function explorerColumn(
+  sample: LoadedSample,
+  name: string,
+  variables: readonly SpecVariable[],
+  ctx?: JobContext,
+): Promise<Column | null> {
+  if (sample.table.has(name)) return sample.table.column(name, ctx)
+  const derived = derivedIn(sample, variables)
+  if (!derived?.checked.has(name)) return null
+  return derivedColumn(sample.table, derived, name, ctx)
+}
+
+/**
+ * One row per derived variable of the project (type float64; jagged when its expression is a
+ * list per event) with the samples that can compute it and the statistics known so far.
+ */
+export function derivedRows(
+  list: readonly SampleEntry[],
+  variables: readonly SpecVariable[],
+): { variables: VariableRow[]; complete: boolean } {
+  let complete = true
+  const derived = list.map((e) => derivedIn(e.sample, variables))
+  const rows = variables.map((v) => {
+    const row: VariableRow = {
+      name: v.name,
+      type: 'float64',
+      jagged: false,
+      samples: [],
+      stats: {},
+    }
+    for (const [i, { stored, sample }] of list.entries()) {
+      const checked = derived[i]?.checked.get(v.name)
+      if (!checked) continue
+      row.jagged ||= checked.shape === 'jagged'
+      row.samples.push(stored.id)
+      const key = derivedKey(v.name, variables)
+      const s = sample.knownStats(key)
+      if (s) row.stats[stored.id] = s
+      else if (!sample.failedStats(key)) complete = false
+    }
+    return row
+  })
+  // A variable no sample can compute (it reads columns none has) is the Cuts view's to report.
+  return { variables: rows.filter((r) => r.samples.length), complete }
+}
+
+/** Statistics of every derived variable in every sample that can compute it. */
+export async function summariseDerived(
+  list: readonly SampleEntry[],
+  variables: readonly SpecVariable[],
+  ctx: JobContext,
+): Promise<void> {
+  for (const { stored, sample } of list) {
+    const derived = derivedIn(sample, variables)
+    if (!derived) continue
+    for (const v of variables) {
+      ctx.throwIfCancelled()
+      const key = derivedKey(v.name, variables)
+      if (!derived.checked.has(v.name) || sample.knownStats(key) || sample.failedStats(key))
+        continue
+      try {
+        await sample.computedStats(key, () => derivedColumn(sample.table, derived, v.name, ctx))
+      } catch (e) {
+        if (isCancel(e)) throw e
+        sample.markFailed(key, (e as Error).message)
+        ctx.log(`${stored.spec.name}, ${v.name}: ${(e as Error).message}`)
+      }
+    }
+  }
 }

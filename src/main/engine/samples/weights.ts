@@ -1,14 +1,19 @@
 /**
- * Per-event weights of a sample: the weight expression (a column, a product of columns, any
- * scalar expression of the expression language) evaluated over the chain, times the
- * normalisation factor. Weights are float64 (DESIGN.md §4: weights float64 when summed).
+ * Per-event weights of a sample: the weight expression (a column, a product of columns, a
+ * derived variable of the project, any scalar expression of the expression language) evaluated
+ * over the chain, times the normalisation factor. Weights are float64 (DESIGN.md §4: weights
+ * float64 when summed).
  */
 import { checkScalar, type CheckedExpr, type SymbolTable } from '../../../shared/expr'
 import type { Normalisation } from '../../../shared/contract/data'
+import type { SpecVariable } from '../../../shared/spec'
 import type { EventTable } from '../data/event-table'
 import type { JobContext } from '../jobs/context'
 import { compile } from '../select/compile'
+import { baseColumns, checkVariables, withDerived, type CheckedVariables } from '../select/derived'
 import { columnProvider } from '../select/provider'
+import { SpecError } from '../select/spec-error'
+import { variablesReadByExpr } from './derived-columns'
 
 /** A bad weight expression; the message names the expression, the file and the table. */
 export class WeightError extends Error {
@@ -20,36 +25,61 @@ export function tableSymbols(table: EventTable): SymbolTable {
   return new Map(table.columns.map((c) => [c.name, { jagged: c.jagged }]))
 }
 
+/** A checked weight expression with the derived variables it reads (null: it reads none). */
+export interface CheckedWeight {
+  readonly expr: CheckedExpr
+  readonly variables: CheckedVariables | null
+}
+
 /**
- * Checks a weight expression against a table's columns: every name must be a column present in
- * every file, and the result one value per event. '' means unit weights (returns null).
+ * Checks a weight expression against a table's columns and the project's derived `variables`:
+ * every name must be a column present in every file or a derived variable this table can
+ * compute, and the result one value per event. '' means unit weights (returns null).
  */
 export function checkWeight(
   weight: string,
   table: EventTable,
   where: { file: string; table: string },
-): CheckedExpr | null {
+  variables: readonly SpecVariable[] = [],
+): CheckedWeight | null {
   if (weight.trim() === '') return null
-  const r = checkScalar(weight, tableSymbols(table), 'a weight')
-  if (r.ok) return r.value
+  const fail = (why: string) =>
+    new WeightError(`weight '${weight}' in ${where.file}, table '${where.table}': ${why}`)
+  const used = variablesReadByExpr(weight, variables)
+  let derived: CheckedVariables | null = null
+  if (used.length) {
+    try {
+      derived = checkVariables(used, tableSymbols(table), `derived variable`)
+    } catch (e) {
+      if (e instanceof SpecError) throw fail(e.reason)
+      throw e
+    }
+    // A variable the weight reads that cannot be computed here: its own error says why.
+    const bad = used.find((v) => derived?.failed.has(v.name))
+    if (bad) throw fail(`derived variable '${bad.name}': ${derived.failed.get(bad.name)?.reason}`)
+  }
+  const r = checkScalar(weight, derived?.symbols ?? tableSymbols(table), 'a weight')
+  if (r.ok) return { expr: r.value, variables: derived }
   const missing = table.skipped.find((s) => r.error.reason.includes(`'${s.name}'`))
-  const why = missing ? `${r.error.message}; '${missing.name}' ${missing.reason}` : r.error.message
-  throw new WeightError(`weight '${weight}' in ${where.file}, table '${where.table}': ${why}`)
+  throw fail(missing ? `${r.error.message}; '${missing.name}' ${missing.reason}` : r.error.message)
 }
 
 /**
  * The raw per-event weights (before normalisation), length = table.entries; null for unit
- * weights. Only the columns the expression names are decoded.
+ * weights. Only the file columns the expression reads (through derived variables) are decoded.
  */
 export async function rawWeights(
-  checked: CheckedExpr | null,
+  checked: CheckedWeight | null,
   table: EventTable,
   ctx?: JobContext,
 ): Promise<Float64Array | null> {
   if (!checked) return null
-  const cols = await table.load(checked.columns, ctx)
-  const provider = columnProvider(cols, table.entries)
-  const result = compile(checked, provider).evaluate()
+  const { expr, variables } = checked
+  const names = variables ? baseColumns(expr.columns, variables.checked) : expr.columns
+  const cols = await table.load(names, ctx)
+  const base = columnProvider(cols, table.entries)
+  const provider = variables ? withDerived(base, variables) : base
+  const result = compile(expr, provider).evaluate(provider)
   // Copied: the result may share an input column's array, and float64 is what sums need.
   return Float64Array.from(result.values)
 }

@@ -5,6 +5,7 @@
  */
 import type { Result } from '../../../shared/api'
 import type { DataMethodName, Hist2DResult, Sample } from '../../../shared/contract/data'
+import type { Column } from '../data/column'
 import { openSource } from '../io/source'
 import type { JobContext } from '../jobs/context'
 import type { Project } from '../store/project'
@@ -24,7 +25,15 @@ import { weightedCorrelation } from '../samples/correlation'
 import { createDemoProject } from '../samples/demo'
 import { defaultBinning, finiteRange, isIntegerVariable, sampleHistogram } from '../samples/explore'
 import { fillHist2D } from '../samples/hist2d'
-import { rangeOf, summarise, variableRows } from '../samples/variables'
+import {
+  derivedRows,
+  explorerColumn,
+  rangeOf,
+  summarise,
+  summariseDerived,
+  variableRows,
+} from '../samples/variables'
+import { listVariables } from '../store/regions'
 import type { LoadedSample } from '../samples/loaded-sample'
 import { SampleRegistry } from '../samples/registry'
 import { normalisationScale } from '../samples/weights'
@@ -72,16 +81,56 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
     return all.filter((a) => ids.includes(a.stored.id))
   }
 
-  /** A flat column of a sample, or a clear error. */
+  /** The project's derived variables (the explorer shows them beside the file columns). */
+  const derived = () => listVariables(reg().project)
+
+  /** A flat column (or derived variable) of a sample, or a clear error. */
   async function flatColumn(sample: LoadedSample, name: string) {
-    if (!sample.table.has(name))
-      throw new ProjectError(`sample '${sample.spec.name}' has no variable '${name}'`)
-    const c = await sample.table.column(name)
+    const c = await explorerColumn(sample, name, derived())
+    if (!c) throw new ProjectError(`sample '${sample.spec.name}' has no variable '${name}'`)
     if (c.kind !== 'flat')
       throw new ProjectError(
         `'${name}' is a list per event; a 2-D histogram needs one value per event`,
       )
     return c.values
+  }
+
+  /**
+   * The histogram of a derived variable (the explorer's plot of a variable no file holds):
+   * computed per sample from the columns it reads; samples that cannot compute it are missing.
+   */
+  async function derivedHistogram(
+    list: readonly { stored: StoredSample; sample: LoadedSample }[],
+    p: { variable: string; bins?: number; lo?: number; hi?: number },
+    ids: readonly string[] | undefined,
+  ): Promise<Result<'data.histogram'>> {
+    const vars = derived()
+    const cols: { id: string; sample: LoadedSample; col: Column }[] = []
+    for (const { stored, sample } of list) {
+      const col = await explorerColumn(sample, p.variable, vars)
+      if (col) cols.push({ id: stored.id, sample, col })
+    }
+    if (!cols.length) throw new ProjectError(`no sample has a variable '${p.variable}'`)
+    let binning = { bins: p.bins ?? 40, lo: 0, hi: 1 }
+    if (p.lo !== undefined && p.hi !== undefined) binning = { ...binning, lo: p.lo, hi: p.hi }
+    else {
+      const ranges = cols.map((c) => finiteRange(c.col)).filter((r) => r !== null)
+      if (ranges.length) {
+        const min = Math.min(...ranges.map((r) => r.min))
+        const max = Math.max(...ranges.map((r) => r.max))
+        binning = defaultBinning(min, max, false, p.bins ?? 40)
+      }
+    }
+    return {
+      variable: p.variable,
+      ...binning,
+      samples: await Promise.all(
+        cols.map((c) => sampleHistogram(c.id, c.sample, p.variable, binning, c.col)),
+      ),
+      missing: (ids ?? listSamples(reg().project).map((s) => s.id)).filter(
+        (id) => !cols.some((c) => c.id === id),
+      ),
+    }
   }
 
   return {
@@ -164,7 +213,15 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
       return samples(r.project, r)
     },
 
-    'data.variables': async ({ samples: ids }) => variableRows(await chosen(ids)),
+    'data.variables': async ({ samples: ids }) => {
+      const list = await chosen(ids)
+      const files = variableRows(list)
+      const computed = derivedRows(list, derived())
+      return {
+        variables: [...computed.variables, ...files.variables],
+        complete: files.complete && computed.complete,
+      }
+    },
 
     'data.summarise': ({ samples: ids }) => {
       const r = reg() // fails now, not in the job, when no project is open
@@ -176,7 +233,13 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
         'data.summarise',
         'Summarise every variable',
         { samples: ids },
-        async (ctx) => summarise(await chosen(ids, ctx), ctx),
+        async (ctx) => {
+          const list = await chosen(ids, ctx)
+          const out = await summarise(list, ctx)
+          const vars = derived()
+          await summariseDerived(list, vars, ctx)
+          return { ...out, variables: out.variables + vars.length }
+        },
       )
       if (!ids) summariseJob = { jobId, registry: r }
       return { jobId }
@@ -185,7 +248,7 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
     'data.histogram': async ({ variable, bins, lo, hi, samples: ids }) => {
       const list = await chosen(ids)
       const having = list.filter((s) => s.sample.table.has(variable))
-      if (!having.length) throw new ProjectError(`no sample has a variable '${variable}'`)
+      if (!having.length) return derivedHistogram(list, { variable, bins, lo, hi }, ids)
       let binning: { bins: number; lo: number; hi: number }
       if (lo !== undefined && hi !== undefined) binning = { bins: bins ?? 40, lo, hi }
       else {
@@ -219,20 +282,23 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
 
     'data.correlation': async ({ sample: id, variables }) => {
       const sample = await reg().get(id)
+      const vars = derived()
+      // File columns decoded together first (one read of the file); derived ones computed after.
+      const inFile = sample.table.columns.filter((c) => variables.includes(c.name) && !c.jagged)
+      await sample.table.load(inFile.map((c) => c.name))
       const flat: string[] = []
+      const values: Column['values'][] = []
       const skipped: string[] = []
       for (const v of variables) {
-        if (!sample.table.has(v))
-          throw new ProjectError(`sample '${sample.spec.name}' has no variable '${v}'`)
-        const info = sample.table.columns.find((c) => c.name === v)
-        if (info?.jagged) skipped.push(v)
-        else flat.push(v)
+        const col = await explorerColumn(sample, v, vars)
+        if (!col) throw new ProjectError(`sample '${sample.spec.name}' has no variable '${v}'`)
+        if (col.kind === 'jagged') skipped.push(v)
+        else {
+          flat.push(v)
+          values.push(col.values)
+        }
       }
-      const cols = await sample.table.load(flat)
-      const { matrix } = weightedCorrelation(
-        flat.map((v) => cols.get(v)?.values ?? new Float64Array()),
-        sample.weights(),
-      )
+      const { matrix } = weightedCorrelation(values, sample.weights())
       return { sampleId: id, variables: flat, matrix, skipped }
     },
 

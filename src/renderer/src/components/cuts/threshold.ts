@@ -13,3 +13,12 @@ export function replaceThreshold(expr: string, value: number): string | null {
   if (r) return `${r[1]}${v}${r[3]}`
   return null
 }
+
+/**
+ * A threshold dragged to `value` on an axis from `lo` to `hi`: kept inside the axis and rounded
+ * to 4 significant digits (as replaceThreshold writes it), so the cut reads `M > 91.2`.
+ */
+export function clampThreshold(value: number, lo: number, hi: number): number {
+  const v = Math.min(hi, Math.max(lo, value))
+  return Number(v.toPrecision(4))
+}
