@@ -164,6 +164,88 @@ export const StoredResults = z.object({
 })
 export type StoredResults = z.infer<typeof StoredResults>
 
+const name = z.string().trim().min(1).max(200)
+const expr = z.string().trim().min(1).max(2000)
+
+/** One channel of a built workspace: a region's events binned in an observable. */
+export const ChannelRecipe = z
+  .object({
+    region: name,
+    /** A column, derived variable or applied classifier output (any per-event expression). */
+    observable: expr,
+    bins: z.number().int().min(1).max(1000),
+    /** Range [lo, hi) in the observable's unit; events outside are not counted. */
+    lo: num,
+    hi: num,
+  })
+  .strict()
+export type ChannelRecipe = z.infer<typeof ChannelRecipe>
+
+/** A normalisation systematic: yields × lo at α = −1 and × hi at α = +1. */
+export const NormSysRecipe = z
+  .object({ name, samples: z.array(name).min(1).max(500), lo: num, hi: num })
+  .strict()
+export type NormSysRecipe = z.infer<typeof NormSysRecipe>
+
+/**
+ * A shape systematic: the up/down variations are other samples of the project (they then are
+ * not stacked themselves; `samples` names the one nominal sample they vary), or per-event
+ * weight ratios (expressions, e.g. `1.05 + 0.001*DER_pt_h`) applied to the nominal events of
+ * each sample in `samples`.
+ */
+export const HistoSysRecipe = z.discriminatedUnion('kind', [
+  z
+    .object({
+      name,
+      samples: z.array(name).min(1).max(500),
+      kind: z.literal('samples'),
+      up: name,
+      down: name,
+    })
+    .strict(),
+  z
+    .object({
+      name,
+      samples: z.array(name).min(1).max(500),
+      kind: z.literal('weights'),
+      up: expr,
+      down: expr,
+    })
+    .strict(),
+])
+export type HistoSysRecipe = z.infer<typeof HistoSysRecipe>
+
+/** How to build a workspace from the project's regions and samples (fit.build). */
+export const BuildRecipe = z
+  .object({
+    name,
+    channels: z.array(ChannelRecipe).min(1).max(100),
+    /** Samples scaled by the POI 'mu'; default: those with the signal role. */
+    signal: z.array(name).max(500).optional(),
+    /** MC statistical uncertainty per bin (staterror_<channel>). */
+    staterror: z.boolean().default(true),
+    /**
+     * Luminosity and its uncertainty in the same unit (e.g. 139 and 2.4 fb⁻¹). The samples'
+     * normalisation already includes it: the lumi parameter is 1 ± sigma/value.
+     */
+    lumi: z
+      .object({ value: z.number().positive(), sigma: z.number().positive() })
+      .strict()
+      .optional(),
+    normsys: z.array(NormSysRecipe).max(500).default([]),
+    histosys: z.array(HistoSysRecipe).max(500).default([]),
+  })
+  .strict()
+export type BuildRecipe = z.output<typeof BuildRecipe>
+
+/** A built workspace: its summary, where its data came from, and what was left out. */
+export const BuiltWorkspace = WorkspaceSummary.extend({
+  /** Channel → observed (the data samples) or asimov (blinded region, or no data sample). */
+  dataKind: z.record(z.string(), z.enum(['observed', 'asimov'])),
+  warnings: z.array(z.string()),
+})
+export type BuiltWorkspace = z.infer<typeof BuiltWorkspace>
+
 export const fitMethods = {
   /** Reads a pyhf workspace (and optionally a patchset) from disk into the project. */
   'fit.import': {
@@ -177,6 +259,17 @@ export const fitMethods = {
     result: WorkspaceSummary,
   },
   'fit.workspaces': { params: NoParams, result: z.array(WorkspaceSummary) },
+  /**
+   * Builds a workspace from the project's regions and samples (one channel per region, POI
+   * 'mu' on the signal samples, the recipe's systematics) and stores it in the project.
+   */
+  'fit.build': { params: BuildRecipe, result: BuiltWorkspace },
+  /** Writes a stored workspace as pyhf JSON (2-space indented). */
+  'fit.export': {
+    params: z.object({ workspaceId: id, path: FilePath }).strict(),
+    result: z.object({ path: z.string() }),
+  },
+
   'fit.remove': { params: z.object({ workspaceId: id }).strict(), result: z.null() },
   /** Latest stored result of each kind for this setup. */
   'fit.results': { params: FitSetup, result: StoredResults },

@@ -49,6 +49,7 @@ import {
   type StoredWorkspace,
 } from '../store/fits'
 import type { Handlers, ServiceEnv } from './env'
+import { fitBuildHandlers } from './fit-build'
 
 /** NaN and ±Inf become null on the wire (see contract/fit.ts). */
 function n(v: number): number | null {
@@ -195,6 +196,7 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
   }
 
   return {
+    ...fitBuildHandlers(env, summarise),
     'fit.import': async ({ path, patchset, name }) => {
       const project = env.requireProject()
       const workspace = await readJsonFile(path)

@@ -2,11 +2,13 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import type {
+  BuiltWorkspace,
   FitSetup,
   InterpolationCodes,
   StoredResults,
   WorkspaceSummary,
 } from '../../../shared/contract/fit'
+import type { Params } from '../../../shared/api'
 import { api } from '../api'
 import { useProjectStore } from './project'
 
@@ -34,6 +36,8 @@ export const useFitStore = defineStore('fit', () => {
   const results = ref<StoredResults>({ ...EMPTY })
   const running = ref<Partial<Record<ResultKind, number>>>({})
   const error = ref<string | null>(null)
+  /** The last workspace built from regions: where its data came from, what was left out. */
+  const built = ref<BuiltWorkspace | null>(null)
 
   const selected = computed(() => workspaces.value.find((w) => w.id === selectedId.value) ?? null)
   const setup = computed<FitSetup | null>(() => {
@@ -95,6 +99,39 @@ export const useFitStore = defineStore('fit', () => {
       error.value = (e as Error).message
       return false
     }
+  }
+
+  /** The last recipe built in this project (view state, kept in the browser), or null. */
+  function lastRecipe(): Params<'fit.build'> | null {
+    if (!project.current) return null
+    try {
+      return JSON.parse(
+        localStorage.getItem(`${memoryKey(project.current.path)}.build`) ?? 'null',
+      ) as Params<'fit.build'> | null
+    } catch {
+      return null
+    }
+  }
+
+  /**
+   * Builds a workspace from the project's regions; it becomes the selected one. The recipe is
+   * remembered (even when the build fails) so the form opens with it next time. Throws.
+   */
+  async function build(recipe: Params<'fit.build'>): Promise<BuiltWorkspace> {
+    if (project.current)
+      localStorage.setItem(`${memoryKey(project.current.path)}.build`, JSON.stringify(recipe))
+    const w = await api.call('fit.build', recipe)
+    built.value = w
+    workspaces.value = [...workspaces.value, w]
+    selectedId.value = w.id
+    patch.value = null
+    return w
+  }
+
+  /** Writes the selected workspace as pyhf JSON; returns the path written. Throws. */
+  async function exportWorkspace(path: string): Promise<string> {
+    if (!selectedId.value) throw new Error('no workspace selected')
+    return (await api.call('fit.export', { workspaceId: selectedId.value, path })).path
   }
 
   async function remove(id: string): Promise<void> {
@@ -159,6 +196,10 @@ export const useFitStore = defineStore('fit', () => {
     running,
     error,
     importWorkspace,
+    built,
+    build,
+    lastRecipe,
+    exportWorkspace,
     remove,
     run,
     loadWorkspaces,

@@ -5,7 +5,7 @@ import type {
   RankingOutcome,
   ScanOutcome,
 } from '../../../../shared/contract/fit'
-import type { EChartsOption } from '../charts/echarts'
+import type { EChartsOption } from '../charts/option'
 
 const FONT = 12
 type Api = { value(i: number): number; coord(p: [number, number]): [number, number] }
