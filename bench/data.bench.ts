@@ -50,6 +50,8 @@ async function setup(): Promise<void> {
     requireProject: () => project,
     emit: () => {},
     projectChanged: () => {},
+    computedVariables: async () => [],
+    modelsChanged: () => {},
     samples: once(() => new SampleRegistry(project)),
   }
   handlers = dataHandlers(env)

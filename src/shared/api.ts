@@ -11,6 +11,9 @@ import { FilePath, JobStarted, type MethodSpec, NoParams } from './contract/comm
 import { cutsMethods } from './contract/cuts'
 import { dataMethods } from './contract/data'
 import { fitMethods } from './contract/fit'
+import { trainMethods } from './contract/train'
+import { rmmMethods } from './contract/rmm'
+import { specMethods } from './contract/spec'
 
 // ---------------------------------------------------------------------------------------------
 // Domain pieces used by the methods
@@ -172,6 +175,9 @@ export const methods = {
   ...dataMethods,
   ...fitMethods,
   ...cutsMethods,
+  ...trainMethods,
+  ...rmmMethods,
+  ...specMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export type MethodName = keyof typeof methods

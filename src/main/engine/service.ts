@@ -21,11 +21,17 @@ import type { Handlers, ServiceEnv } from './services/env'
 import { cutsHandlers } from './services/cuts'
 import { dataHandlers } from './services/data'
 import { fitHandlers } from './services/fit'
+import { trainHandlers } from './services/train'
+import { rmmHandlers } from './services/rmm'
+import { specHandlers } from './services/spec'
 import { SampleRegistry } from './samples/registry'
+import type { ComputedVariable } from './select/derived'
+import { appliedVariables } from './ml/applied'
 
 export class EngineService {
   private project: Project | null = null
   private registry: SampleRegistry | null = null
+  private applied: { project: Project; variables: Promise<ComputedVariable[]> } | null = null
   private readonly jobs: JobRunner
   private readonly handlers: Handlers<EngineMethodName>
 
@@ -43,6 +49,15 @@ export class EngineService {
         if (this.registry?.project !== p) this.registry = new SampleRegistry(p)
         return this.registry
       },
+      computedVariables: () => {
+        const p = this.requireProject()
+        if (this.applied?.project !== p)
+          this.applied = { project: p, variables: appliedVariables(p, (m) => this.log(m)) }
+        return this.applied.variables
+      },
+      modelsChanged: () => {
+        this.applied = null
+      },
       emit: (event, payload) => this.event(event, payload),
       projectChanged: () => {
         if (this.project) this.announce(this.project)
@@ -52,6 +67,9 @@ export class EngineService {
       ...dataHandlers(env),
       ...fitHandlers(env),
       ...cutsHandlers(env),
+      ...trainHandlers(env),
+      ...rmmHandlers(env),
+      ...specHandlers(env, (p) => this.setProject(p)),
       'engine.info': () => engineInfo(),
       'project.create': ({ path, name }) => this.setProject(Project.create(path, name)),
       'project.open': ({ path }) => this.setProject(Project.open(path)),
@@ -132,6 +150,10 @@ export class EngineService {
 
   private event<E extends EventName>(event: E, payload: EventPayload<E>): void {
     this.send({ type: 'event', event, payload })
+  }
+
+  private log(message: string): void {
+    this.event('job', { kind: 'log', jobId: '', message })
   }
 
   private requireProject(): Project {

@@ -43,6 +43,8 @@ async function setUp(name: string) {
     requireProject: () => project,
     emit: () => {},
     projectChanged: () => {},
+    computedVariables: async () => [],
+    modelsChanged: () => {},
     samples: once(() => new SampleRegistry(project)),
   }
   const data = dataHandlers(env)

@@ -48,6 +48,8 @@ function setUp(name: string) {
     requireProject: () => project,
     emit: () => {},
     projectChanged: () => {},
+    computedVariables: async () => [],
+    modelsChanged: () => {},
     samples: once(() => new SampleRegistry(project)),
   }
   const h = dataHandlers(env)
@@ -348,6 +350,8 @@ describe('the column cache follows file content', () => {
       requireProject: () => env.project,
       emit: () => {},
       projectChanged: () => {},
+      computedVariables: async () => [],
+      modelsChanged: () => {},
       samples: once(() => new SampleRegistry(env.project)),
     })
     const h2 = await fresh['data.histogram']({ variable: 'x', bins: 3, lo: 0.5, hi: 3.5 })
@@ -372,6 +376,8 @@ describe('the demo project', () => {
       },
       emit: () => {},
       projectChanged: () => {},
+      computedVariables: async () => [],
+      modelsChanged: () => {},
       samples: () => {
         throw new Error('no project')
       },
@@ -440,6 +446,8 @@ describe('a sample whose file went away', () => {
       requireProject: () => env.project,
       emit: () => {},
       projectChanged: () => {},
+      computedVariables: async () => [],
+      modelsChanged: () => {},
       samples: once(() => new SampleRegistry(env.project)),
     })
     const h = await fresh['data.histogram']({ variable: 'x', bins: 2, lo: 0.5, hi: 2.5 })

@@ -18,9 +18,12 @@ export interface JobContext {
 }
 
 export class CancelledError extends Error {
-  constructor() {
+  /** What the work had done when it stopped (e.g. a network trained for some epochs), if anything. */
+  readonly partial: unknown
+  constructor(partial?: unknown) {
     super('cancelled')
     this.name = 'CancelledError'
+    this.partial = partial
   }
 }
 

@@ -60,7 +60,12 @@ export class JobRunner {
           (result) => this.finish(job, 'done', result),
           (e: unknown) =>
             controller.signal.aborted || e instanceof CancelledError
-              ? this.finish(job, 'cancelled', undefined, 'cancelled by the user')
+              ? this.finish(
+                  job,
+                  'cancelled',
+                  e instanceof CancelledError ? e.partial : undefined,
+                  'cancelled by the user',
+                )
               : this.finish(job, 'failed', undefined, e instanceof Error ? e.message : String(e)),
         )
     })

@@ -7,6 +7,7 @@
 import {
   checkExpr,
   parse,
+  requireScalar,
   referencedColumns,
   type CheckedExpr,
   type SymbolInfo,
@@ -67,6 +68,25 @@ export function dependencyOrder(variables: readonly SpecVariable[]): SpecVariabl
   return order
 }
 
+/**
+ * A variable computed by code rather than an expression: a trained model's output applied to
+ * the project. Its inputs are expressions (columns, derived variables); `compute` maps their
+ * values (one array per input, n events) to one value per event.
+ */
+export interface ComputedVariable {
+  readonly name: string
+  readonly inputs: readonly string[]
+  compute(inputs: readonly Float64Array[], n: number): Float64Array
+}
+
+/** A computed variable whose inputs were checked against a sample. */
+export interface CheckedComputed {
+  readonly variable: ComputedVariable
+  readonly inputs: readonly CheckedExpr[]
+  /** The file columns and derived variables its inputs read. */
+  readonly columns: readonly string[]
+}
+
 /** Derived variables checked against one sample's columns. */
 export interface CheckedVariables {
   /** The sample's columns and the derived variables: what cuts and weights are checked against. */
@@ -79,6 +99,8 @@ export interface CheckedVariables {
    * samples may read columns that collision data lack.
    */
   readonly failed: ReadonlyMap<string, SpecError>
+  /** Computed variables (applied models) whose inputs this sample has. */
+  readonly computed: ReadonlyMap<string, CheckedComputed>
 }
 
 /**
@@ -90,10 +112,15 @@ export function checkVariables(
   variables: readonly SpecVariable[],
   columns: SymbolTable,
   context: string,
+  computedVariables: readonly ComputedVariable[] = [],
 ): CheckedVariables {
   const symbols = new Map<string, SymbolInfo>(columns)
   const checked = new Map<string, CheckedExpr>()
   const failed = new Map<string, SpecError>()
+  const computed = new Map<string, CheckedComputed>()
+  // Computed outputs are one value per event; expressions may read them like columns.
+  for (const c of computedVariables)
+    if (!columns.has(c.name)) symbols.set(c.name, { jagged: false })
   const index = new Map(variables.map((v, i) => [v, i]))
   for (const v of dependencyOrder(variables)) {
     const i = index.get(v) ?? -1
@@ -115,7 +142,31 @@ export function checkVariables(
     checked.set(v.name, r.value)
     symbols.set(v.name, { jagged: r.value.shape === 'jagged' })
   }
-  return { symbols, checked, failed }
+  for (const c of computedVariables) {
+    if (columns.has(c.name)) continue
+    const inputs: CheckedExpr[] = []
+    for (const [k, input] of c.inputs.entries()) {
+      const r = checkExpr(input, symbols)
+      const s = r.ok ? requireScalar(r.value, 'a model input') : r
+      if (!s.ok || s.value.columns.includes(c.name)) {
+        const why = s.ok ? `it reads '${c.name}' itself` : s.error.message
+        failed.set(
+          c.name,
+          new SpecError([], `${context}: input ${k + 1} of '${c.name}' (${input}): ${why}`),
+        )
+        symbols.delete(c.name)
+        break
+      }
+      inputs.push(s.value)
+    }
+    if (inputs.length === c.inputs.length)
+      computed.set(c.name, {
+        variable: c,
+        inputs,
+        columns: [...new Set(inputs.flatMap((e) => e.columns))],
+      })
+  }
+  return { symbols, checked, failed, computed }
 }
 
 /**
@@ -125,13 +176,14 @@ export function checkVariables(
 export function baseColumns(
   names: Iterable<string>,
   derived: ReadonlyMap<string, CheckedExpr>,
+  computed: ReadonlyMap<string, CheckedComputed> = new Map(),
 ): string[] {
   const out = new Set<string>()
   const seen = new Set<string>()
   const visit = (n: string): void => {
     if (seen.has(n)) return
     seen.add(n)
-    const d = derived.get(n)
+    const d = derived.get(n) ?? computed.get(n)
     if (d) d.columns.forEach(visit)
     else out.add(n)
   }
@@ -152,12 +204,37 @@ export function derivedLayer(
   const compiled = new Map<string, CompiledExpr>()
   return (base) => {
     const values = new Map<string, Column>()
+    const busy = new Set<string>()
+    const computedColumn = (name: string, c: CheckedComputed): Column => {
+      let col = values.get(name)
+      if (col) return col
+      if (busy.has(name)) throw new SpecError([], `'${name}' depends on itself through its inputs`)
+      busy.add(name)
+      try {
+        const inputs = c.inputs.map((e) => {
+          let expr = compiled.get(`${name}\u0000${e.source}`)
+          if (!expr) {
+            expr = compile(e, provider)
+            compiled.set(`${name}\u0000${e.source}`, expr)
+          }
+          return Float64Array.from(expr.evaluate(provider).values)
+        })
+        col = { kind: 'flat', type: 'float64', values: c.variable.compute(inputs, base.entries) }
+      } finally {
+        busy.delete(name)
+      }
+      values.set(name, col)
+      return col
+    }
     const provider: ColumnProvider = {
       entries: base.entries,
       symbols: variables.symbols,
       column(name) {
         const checked = variables.checked.get(name)
-        if (!checked) return base.column(name)
+        if (!checked) {
+          const c = variables.computed.get(name)
+          return c ? computedColumn(name, c) : base.column(name)
+        }
         let c = values.get(name)
         if (!c) {
           let expr = compiled.get(name)

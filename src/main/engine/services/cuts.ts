@@ -21,7 +21,7 @@ import type { CutflowRow, SignificanceRow } from '../../../shared/cutflow'
 import { compile } from '../select/compile'
 import { assembleCutflow, type SampleOutcome } from '../select/cutflow-result'
 import { sampleCutflow, type PreparedSample } from '../select/cutflow'
-import { checkVariables } from '../select/derived'
+import { checkVariables, type ComputedVariable } from '../select/derived'
 import { selectionMask, sampleHistogram } from '../select/hist'
 import { resolveRegions, withAncestors, type ResolvedRegion } from '../select/regions'
 import { SpecError } from '../select/spec-error'
@@ -51,9 +51,10 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
     const all = await samples()
     const symbols = new Map(all.flatMap((s) => [...columnSymbols(s.sample)]))
     const vars = listVariables(p)
+    const computed = await env.computedVariables()
     let result
     try {
-      const checked = sampleVariablesFrom(symbols, vars)
+      const checked = sampleVariablesFrom(symbols, vars, computed)
       result = checkFor(checked, expr, cut)
     } catch (e) {
       if (e instanceof SpecError) return { ok: false, message: e.message, position: 0, end: 0 }
@@ -88,6 +89,10 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
       if (all.some((s) => s.sample.table.columns.some((c) => c.name === variable.name)))
         throw new ProjectError(
           `'${variable.name}' is already a column of a sample; give the variable another name`,
+        )
+      if ((await env.computedVariables()).some((c) => c.name === variable.name))
+        throw new ProjectError(
+          `'${variable.name}' is the output of a trained model; give the variable another name`,
         )
       const others = listVariables(p).filter((v) => v.name !== (original ?? variable.name))
       const symbols = new Map(all.flatMap((s) => [...columnSymbols(s.sample)]))
@@ -127,12 +132,13 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
     'cuts.cutflow': async ({ region, sigmaB }) => {
       const chain = regionChain(region)
       const vars = listVariables(env.requireProject())
+      const computed = await env.computedVariables()
       const outcomes: SampleOutcome[] = []
       const skipped: { sample: string; reason: string }[] = []
       const roles: RegionCutflow['roles'] = {}
       for (const { stored, sample } of await samples()) {
         try {
-          const prepared = await prepareCuts(sample, vars, chain[chain.length - 1].cuts)
+          const prepared = await prepareCuts(sample, vars, computed, chain[chain.length - 1].cuts)
           outcomes.push({ ...prepared, cutflow: sampleCutflow(prepared, chain) })
           roles[prepared.name] = prepared.role
         } catch (e) {
@@ -166,11 +172,12 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
       if (!v) throw new ProjectError(`cut '${cut.label}' reads no variable; type one`)
       const others = target.cuts.filter((_, i) => i !== k)
       const vars = listVariables(env.requireProject())
+      const computed = await env.computedVariables()
       const filled: { stored: StoredSample; prepared: PreparedSample; values: CheckedExpr }[] = []
       for (const { stored, sample } of await samples()) {
         if (target.blinded && stored.spec.role === 'data') continue
         try {
-          const checked = sampleVariables(sample, vars)
+          const checked = sampleVariables(sample, vars, computed)
           const values = unwrapCheck(checkFor(checked, v, false))
           const cutExprs = others.map((c) => unwrapCheck(checkFor(checked, c.expr, true)))
           const prepared = await prepareLoaded(sample, checked, [...cutExprs, values])
@@ -213,8 +220,12 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
 }
 
 /** Derived variables checked against a set of columns (every sample's, for the editor). */
-function sampleVariablesFrom(symbols: SymbolTable, vars: readonly SpecVariable[]) {
-  return checkVariables(vars, symbols, 'in this project')
+function sampleVariablesFrom(
+  symbols: SymbolTable,
+  vars: readonly SpecVariable[],
+  computed: readonly ComputedVariable[] = [],
+) {
+  return checkVariables(vars, symbols, 'in this project', computed)
 }
 
 function unwrapCheck<T>(r: { ok: true; value: T } | { ok: false; error: ExprError }): T {
@@ -226,9 +237,10 @@ function unwrapCheck<T>(r: { ok: true; value: T } | { ok: false; error: ExprErro
 async function prepareCuts(
   sample: LoadedSample,
   vars: readonly SpecVariable[],
+  computed: readonly ComputedVariable[],
   cuts: ResolvedRegion['cuts'],
 ): Promise<PreparedSample> {
-  const checked = sampleVariables(sample, vars)
+  const checked = sampleVariables(sample, vars, computed)
   const exprs = cuts.map((c) => unwrapCheck(checkFor(checked, c.expr, true)))
   return prepareLoaded(sample, checked, exprs)
 }

@@ -13,6 +13,7 @@ import type {
 } from '../../../shared/api'
 import type { JobRunner } from '../jobs/runner'
 import type { SampleRegistry } from '../samples/registry'
+import type { ComputedVariable } from '../select/derived'
 import type { Project } from '../store/project'
 
 export interface ServiceEnv {
@@ -27,6 +28,13 @@ export interface ServiceEnv {
    * service, so a sample is decoded and held in memory once.
    */
   samples(): SampleRegistry
+  /**
+   * The applied models' outputs as variables computed per event, usable like derived variables
+   * (cached until modelsChanged).
+   */
+  computedVariables(): Promise<readonly ComputedVariable[]>
+  /** Forgets the cached applied models (after apply, un-apply or remove). */
+  modelsChanged(): void
   /** Re-sends the project summary (after a change that alters it). */
   projectChanged(): void
 }

@@ -105,6 +105,27 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 5,
+    description:
+      'trained models (config, preprocessing, weights, evaluation) and their applied variables',
+    up(db) {
+      db.exec(`
+        CREATE TABLE models (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          kind TEXT NOT NULL,             -- lda | cuts | mlp (later inferno, ae, vae)
+          run_id TEXT NOT NULL,           -- the job that trained it (runs.id once it is stored)
+          config TEXT NOT NULL,           -- JSON: the training set-up and options
+          model TEXT NOT NULL,            -- JSON: inputs, preprocessing, parameters or topology
+          weights BLOB,                   -- network weights (TensorFlow.js weight data), if any
+          result TEXT NOT NULL,           -- JSON: summary and evaluation
+          applied_as TEXT UNIQUE,         -- variable name of its output, if applied
+          created_at TEXT NOT NULL
+        );
+      `)
+    },
+  },
 ]
 
 export const CURRENT_SCHEMA = migrations[migrations.length - 1].version

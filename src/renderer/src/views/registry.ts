@@ -36,6 +36,7 @@ export const views: ViewEntry[] = [
     icon: '◈',
     purpose:
       'Train Fisher discriminants, optimised rectangular cuts, neural networks and INFERNO, and judge them with ROC curves, overtraining checks and efficiencies.',
+    component: () => import('./TrainView.vue'),
   },
   {
     id: 'fit',

@@ -15,6 +15,7 @@ import {
 } from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
+import type { EChartsOption } from './option'
 
 echarts.use([
   BarChart,
@@ -35,7 +36,7 @@ echarts.use([
 ])
 
 export { echarts }
-export type EChartsOption = echarts.EChartsCoreOption
+export type { EChartsOption }
 
 /** The option rendered to an SVG document (for export; vector, prints sharply). */
 export function renderSvg(option: EChartsOption, width: number, height: number): string {

@@ -3,7 +3,7 @@
  * signals as step lines, data as points with √N error bars, an optional uncertainty band on the
  * total, and a data / simulation ratio panel. Pure (no DOM), so it is unit-tested.
  */
-import type { EChartsOption } from './echarts'
+import type { EChartsOption } from './option'
 
 export interface HistSeries {
   name: string

@@ -4,7 +4,7 @@
  * histogram (sequential colour scale on Σw per cell, value axes in the variables' units).
  */
 import type { CorrelationResult, Hist2DResult } from '../../../../shared/contract/data'
-import type { EChartsOption } from '../charts/echarts'
+import type { EChartsOption } from '../charts/option'
 
 /** Axis tick labels in at most 4 significant digits. */
 function short(v: number): string {

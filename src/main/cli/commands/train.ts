@@ -1,0 +1,138 @@
+/**
+ * `hepwb train CONFIG.json [--out DIR]`: trains a classifier on the samples of an analysis spec
+ * (CONFIG's "spec", relative to CONFIG) and prints its metrics; --out writes the model files
+ * (ml/export-model.ts) and the full result (`result.json`: summary and evaluation).
+ */
+import { readFile, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import type { Command } from 'commander'
+import { describeZodError } from '../../../shared/api'
+import { TrainConfig } from '../../../shared/contract/train'
+import { silentContext } from '../../engine/jobs/context'
+import { assembleTrainingData } from '../../engine/ml/build-dataset'
+import { exportModel } from '../../engine/ml/export-model'
+import { specTrainingEvents } from '../../engine/ml/spec-events'
+import { trainClassifier } from '../../engine/ml/train-classifier'
+import { withSpecFile } from '../../engine/select/spec-file'
+import { UsageError, action, secondsSince, type GlobalOptions } from '../action'
+import {
+  type AnomalyTrainOutput,
+  humanAnomaly,
+  isAnomalyConfig,
+  trainAnomalyCommand,
+} from './train-anomaly'
+
+interface TrainOptions extends GlobalOptions {
+  out?: string
+}
+
+export interface TrainOutput {
+  kind: TrainConfig['kind']
+  metrics: {
+    auc_train: number | null
+    auc_test: number | null
+    ks_p_signal: number | null
+    ks_p_background: number | null
+  }
+  /** Epochs run (networks), else 0. */
+  epochs: number
+  events: { train: number; test: number }
+  warnings: string[]
+  seconds: number
+  events_per_second: number
+  backend: string
+  files?: string[]
+}
+
+async function readConfig(file: string): Promise<{ config: TrainConfig; spec: string }> {
+  let raw: unknown
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'))
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as Error).message}`)
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UsageError(`${file}: a training config is a JSON object`)
+  const { spec, ...rest } = raw as Record<string, unknown>
+  if (typeof spec !== 'string' || !spec)
+    throw new UsageError(`${file}: "spec" (the analysis spec file) is required`)
+  const parsed = TrainConfig.safeParse(rest)
+  if (!parsed.success) throw new UsageError(`${file}: ${describeZodError(parsed.error)}`)
+  return { config: parsed.data, spec: resolve(dirname(file), spec) }
+}
+
+async function train(file: string, options: TrainOptions): Promise<TrainOutput> {
+  const t0 = performance.now()
+  const { config, spec } = await readConfig(file)
+  const ctx = silentContext()
+  return withSpecFile(spec, async (s) => {
+    const assembled = assembleTrainingData(await specTrainingEvents(s, config, ctx), config)
+    const trained = await trainClassifier(config, assembled, ctx)
+    const { evaluation, summary } = trained
+    let train = 0
+    let test = 0
+    for (const p of assembled.data.part) {
+      if (p === 0) train++
+      else if (p === 2) test++
+    }
+    const out: TrainOutput = {
+      kind: config.kind,
+      metrics: {
+        auc_train: evaluation.auc_train,
+        auc_test: evaluation.auc_test,
+        ks_p_signal: evaluation.output?.ks_p_signal ?? null,
+        ks_p_background: evaluation.output?.ks_p_background ?? null,
+      },
+      epochs: summary.kind === 'mlp' ? summary.epochs : 0,
+      events: { train, test },
+      warnings: trained.warnings,
+      seconds: secondsSince(t0),
+      events_per_second: Math.round(trained.eventsPerSecond),
+      backend: trained.backend,
+    }
+    if (options.out) {
+      const name = config.name || config.kind
+      const result = { config, summary, evaluation }
+      out.files = await exportModel(options.out, name, trained.stored, trained.weights, result)
+      const full = join(options.out, 'result.json')
+      await writeFile(full, JSON.stringify({ ...out, ...result }, null, 2) + '\n')
+      out.files.push(full)
+    }
+    return out
+  })
+}
+
+function human(r: TrainOutput): string {
+  const f = (x: number | null, digits = 4) => (x === null ? '–' : x.toFixed(digits))
+  const lines = [
+    `${r.kind}: AUC train ${f(r.metrics.auc_train)}, test ${f(r.metrics.auc_test)}`,
+    `KS p-value (train vs test): signal ${f(r.metrics.ks_p_signal, 3)}, background ${f(r.metrics.ks_p_background, 3)}`,
+    `${r.events.train} training and ${r.events.test} test events${r.epochs ? `, ${r.epochs} epochs` : ''}`,
+    `${r.seconds.toFixed(2)} s, ${r.events_per_second} events/s on ${r.backend}`,
+    ...r.warnings.map((w) => `warning: ${w}`),
+    ...(r.files ?? []).map((p) => `wrote ${p}`),
+  ]
+  return lines.join('\n')
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('train a classifier (lda | cuts | mlp) or an anomaly model (ae | vae) on a spec')
+    .argument(
+      '<config>',
+      'training config JSON: kind, spec, region, signal, background, inputs, split, options',
+    )
+    .option(
+      '--out <dir>',
+      'write the model (TensorFlow.js format for networks, JSON otherwise) and result.json',
+    )
+    .action(
+      action(
+        (args, o: TrainOptions): Promise<TrainOutput | AnomalyTrainOutput> =>
+          isAnomalyConfig(args[0]) ? trainAnomalyCommand(args[0], o) : train(args[0], o),
+        (r) =>
+          'auc' in r.metrics ? humanAnomaly(r as AnomalyTrainOutput) : human(r as TrainOutput),
+      ),
+    )
+}

@@ -1,0 +1,253 @@
+/**
+ * A fully connected binary classifier as plain weight arrays and TensorFlow.js ops: the layout
+ * of its weights, seeded initial weights, the inference pass (logits or sigmoid scores), the
+ * weighted binary cross entropy and the L2 penalty. Training's pass with its gradients is
+ * dense-backprop.ts; the equivalent tf.layers model is layers-format.ts.
+ */
+import type * as TF from '@tensorflow/tfjs'
+import type { Activation } from '../../../shared/contract/train'
+import { Random } from '../data/random'
+
+/** One dense layer: out = activation(in · kernel + bias). */
+export interface DenseLayer {
+  readonly units: number
+  readonly activation: Activation
+  /** Slope for x < 0 of leaky_relu. */
+  readonly alpha: number
+}
+
+/** Hidden layers then the single sigmoid output unit; `inputs` columns in. */
+export interface DenseArchitecture {
+  readonly inputs: number
+  readonly layers: readonly DenseLayer[]
+  /** Dropout rate after each hidden layer, in training only. */
+  readonly dropout: number
+}
+
+/**
+ * Weights in order kernel₁, bias₁, kernel₂, …, with kernels row-major [fan in, fan out] (the
+ * TensorFlow.js / Keras Dense layout); the last pair is the output layer (1 unit).
+ */
+export type DenseWeights = Float32Array[]
+
+/** Every layer including the output unit (sigmoid). */
+export function allLayers(arch: DenseArchitecture): DenseLayer[] {
+  return [...arch.layers, { units: 1, activation: 'sigmoid', alpha: 0 }]
+}
+
+/** Shapes of the weights in DenseWeights order. */
+export function weightShapes(arch: DenseArchitecture): number[][] {
+  const shapes: number[][] = []
+  let fanIn = arch.inputs
+  for (const l of allLayers(arch)) {
+    shapes.push([fanIn, l.units], [l.units])
+    fanIn = l.units
+  }
+  return shapes
+}
+
+/** Number of trainable parameters. */
+export function parameterCount(arch: DenseArchitecture): number {
+  return weightShapes(arch).reduce((s, shape) => s + shape.reduce((a, b) => a * b, 1), 0)
+}
+
+/**
+ * Glorot-uniform kernels (limit √(6 / (fan in + fan out)), as Keras' default) and zero biases,
+ * from our own seeded generator so the same seed gives the same network on every backend.
+ */
+export function initialWeights(arch: DenseArchitecture, seed: number): DenseWeights {
+  const rng = new Random(seed)
+  return weightShapes(arch).map((shape) => {
+    const a = new Float32Array(shape.reduce((x, y) => x * y, 1))
+    if (shape.length === 2) {
+      const limit = Math.sqrt(6 / (shape[0] + shape[1]))
+      for (let i = 0; i < a.length; i++) a[i] = (2 * rng.uniform() - 1) * limit
+    }
+    return a
+  })
+}
+
+/** The weights as tensors of their shapes (the caller disposes them). */
+export function weightTensors(
+  tf: typeof TF,
+  arch: DenseArchitecture,
+  weights: DenseWeights,
+): TF.Tensor[] {
+  return weightShapes(arch).map((shape, i) => tf.tensor(weights[i], shape, 'float32'))
+}
+
+/**
+ * Output-unit logits [n, 1] for inputs x [n, inputs] (already preprocessed), for inference (no
+ * dropout; training has its own pass in dense-backprop.ts). Call inside tf.tidy: intermediate
+ * tensors are not disposed here.
+ */
+export function logits(
+  tf: typeof TF,
+  arch: DenseArchitecture,
+  w: readonly TF.Tensor[],
+  x: TF.Tensor2D,
+): TF.Tensor2D {
+  let h = x
+  const layers = allLayers(arch)
+  for (let k = 0; k < layers.length; k++) {
+    const b = w[2 * k] as TF.Tensor2D
+    const bias = w[2 * k + 1]
+    if (k === layers.length - 1) return tf.fused.matMul({ a: h, b, bias }) as TF.Tensor2D
+    const l = layers[k]
+    // One kernel where the fused matMul has the activation.
+    h =
+      l.activation === 'tanh'
+        ? tf.tanh<TF.Tensor2D>(tf.fused.matMul({ a: h, b, bias }) as TF.Tensor2D)
+        : (tf.fused.matMul({
+            a: h,
+            b,
+            bias,
+            activation: l.activation === 'leaky_relu' ? 'leakyrelu' : l.activation,
+            leakyreluAlpha: l.alpha,
+          }) as TF.Tensor2D)
+  }
+  throw new Error('a network has at least its output layer')
+}
+
+/**
+ * Σᵢ wᵢ · BCE(yᵢ, sigmoid(zᵢ)) as a scalar, from logits z [n, 1], labels y [n, 1] (0/1) and
+ * weights w [n, 1], with BCE = softplus(z) − z·y (the backends' softplus is the overflow-safe
+ * one: z for large z, e^z for very negative z).
+ */
+export function weightedBceSum(
+  tf: typeof TF,
+  z: TF.Tensor2D,
+  y: TF.Tensor2D,
+  w: TF.Tensor2D,
+): TF.Scalar {
+  return tf.sum(tf.softplus(z).sub(z.mul(y)).mul(w))
+}
+
+/** λ Σ ‖kernel‖² over all layers (biases are not penalised), as Keras' l2 regulariser. */
+export function l2Penalty(tf: typeof TF, w: readonly TF.Tensor[], l2: number): TF.Scalar {
+  let s: TF.Scalar = tf.scalar(0)
+  for (let k = 0; k < w.length; k += 2) s = s.add(tf.sum(tf.square(w[k])))
+  return s.mul<TF.Scalar>(l2)
+}
+
+/** Rows per forward pass when scoring or validating many events (bounds memory). */
+export const SCORE_CHUNK = 65536
+
+/**
+ * Sigmoid scores of n rows of x (row-major float32, already preprocessed), `chunk` rows per
+ * forward pass; synchronous (reads each chunk back with dataSync).
+ */
+export function scoreRows(
+  tf: typeof TF,
+  arch: DenseArchitecture,
+  w: readonly TF.Tensor[],
+  x: Float32Array,
+  n: number,
+  chunk = SCORE_CHUNK,
+): Float64Array {
+  const out = new Float64Array(n)
+  const d = arch.inputs
+  for (let start = 0; start < n; start += chunk) {
+    const rows = Math.min(chunk, n - start)
+    const part = tf.tidy(() => {
+      const xb = tf.tensor2d(x.subarray(start * d, (start + rows) * d), [rows, d], 'float32')
+      return tf.sigmoid(logits(tf, arch, w, xb)).dataSync()
+    })
+    out.set(part, start)
+  }
+  return out
+}
+
+/**
+ * Weighted mean BCE Σ wᵢ BCEᵢ / Σ wᵢ of the network on n rows (x row-major float32, already
+ * preprocessed), plus the L2 penalty; chunked like scoreRows. NaN when Σ w is not positive.
+ */
+export function weightedLoss(
+  tf: typeof TF,
+  arch: DenseArchitecture,
+  w: readonly TF.Tensor[],
+  x: Float32Array,
+  y: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  n: number,
+  l2: number,
+): number {
+  let sumW = 0
+  for (let i = 0; i < n; i++) sumW += weights[i]
+  if (!(sumW > 0)) return NaN
+  const d = arch.inputs
+  let acc = tf.scalar(0)
+  for (let start = 0; start < n; start += SCORE_CHUNK) {
+    const rows = Math.min(SCORE_CHUNK, n - start)
+    const next = tf.tidy(() => {
+      const xb = tf.tensor2d(x.subarray(start * d, (start + rows) * d), [rows, d], 'float32')
+      const yb = tf.tensor2d(
+        Float32Array.from({ length: rows }, (_, i) => y[start + i]),
+        [rows, 1],
+      )
+      const wb = tf.tensor2d(
+        Float32Array.from({ length: rows }, (_, i) => weights[start + i]),
+        [rows, 1],
+      )
+      return acc.add<TF.Scalar>(weightedBceSum(tf, logits(tf, arch, w, xb), yb, wb))
+    })
+    acc.dispose()
+    acc = next
+  }
+  const total = tf.tidy(() => (l2 > 0 ? acc.div(sumW).add(l2Penalty(tf, w, l2)) : acc.div(sumW)))
+  acc.dispose()
+  const value = total.dataSync()[0]
+  total.dispose()
+  return value
+}
+
+/**
+ * The same sigmoid scores as scoreRows computed in plain JavaScript (float64 arithmetic on the
+ * float32 weights): for scoring before a TensorFlow.js backend has started. Slower for big
+ * networks; agrees with scoreRows to float32 rounding.
+ */
+export function scoreRowsJs(
+  arch: DenseArchitecture,
+  weights: DenseWeights,
+  x: Float32Array,
+  n: number,
+): Float64Array {
+  const layers = allLayers(arch)
+  const out = new Float64Array(n)
+  const width = Math.max(arch.inputs, ...layers.map((l) => l.units))
+  let a = new Float64Array(width)
+  let b = new Float64Array(width)
+  for (let i = 0; i < n; i++) {
+    let fanIn = arch.inputs
+    for (let j = 0; j < fanIn; j++) a[j] = x[i * arch.inputs + j]
+    for (let k = 0; k < layers.length; k++) {
+      const kernel = weights[2 * k]
+      const bias = weights[2 * k + 1]
+      const { units, activation, alpha } = layers[k]
+      for (let u = 0; u < units; u++) {
+        let s = bias[u]
+        for (let j = 0; j < fanIn; j++) s += a[j] * kernel[j * units + u]
+        b[u] = activateScalar(s, activation, alpha)
+      }
+      ;[a, b] = [b, a]
+      fanIn = units
+    }
+    out[i] = a[0]
+  }
+  return out
+}
+
+function activateScalar(v: number, activation: Activation, alpha: number): number {
+  switch (activation) {
+    case 'relu':
+      return v > 0 ? v : 0
+    case 'leaky_relu':
+      return v > 0 ? v : alpha * v
+    case 'tanh':
+      return Math.tanh(v)
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-v))
+    case 'linear':
+      return v
+  }
+}

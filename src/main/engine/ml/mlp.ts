@@ -1,0 +1,507 @@
+/**
+ * Neural network classifier (issue 5): a dense network with a sigmoid output trained on the
+ * weighted binary cross entropy with TensorFlow.js, through the shared epoch loop (early
+ * stopping, best-epoch checkpoint, NaN stop, cancel). Two interchangeable ways to run an epoch:
+ * `step` (default) — our own train step: hand-written backpropagation (dense-backprop.ts) and
+ * one flat optimizer update (flat-optimizer.ts) per batch, the loss read back once per epoch;
+ * about 5× model.fit's throughput on wasm — and `fit` — tf.layers' model.fit, kept as the
+ * reference the step path is tested against and as the benchmark's "before".
+ */
+import { createRequire } from 'node:module'
+import type * as TF from '@tensorflow/tfjs'
+import type { BackendName } from '../../../shared/api'
+import type { MlpOptions, ModelSummary } from '../../../shared/contract/train'
+import { Random } from '../data/random'
+import type { JobContext } from '../jobs/context'
+import { chooseBackend } from './backend'
+import type { Classifier } from './classifier'
+import { gatherRows, indicesOf, PART, type TrainingData } from './dataset'
+import {
+  type DenseArchitecture,
+  type DenseWeights,
+  initialWeights,
+  parameterCount,
+  SCORE_CHUNK,
+  scoreRows,
+  scoreRowsJs,
+  weightedLoss,
+  weightTensors,
+} from './dense-network'
+import { batchLossAndGradients } from './dense-backprop'
+import { FlatOptimizer } from './flat-optimizer'
+import { fromArtifacts, stackLayers, type MlpArtifacts, toArtifacts } from './layers-format'
+import { applyPreprocessing, type Preprocessing } from './preprocess'
+import { runEpochs } from './train-loop'
+
+const requireHere = createRequire(__filename)
+
+export type { MlpArtifacts } from './layers-format'
+export { mlpToFiles } from './layers-format'
+
+export type MlpSummary = Extract<ModelSummary, { kind: 'mlp' }>
+
+export interface MlpTraining {
+  readonly classifier: Classifier
+  readonly summary: MlpSummary
+  readonly warnings: string[]
+  readonly artifacts: MlpArtifacts
+  /** Seconds spent training (epochs only; validation, set-up and saving excluded). */
+  readonly trainSeconds: number
+  /** Training events × epochs run / trainSeconds. */
+  readonly eventsPerSecond: number
+  readonly backend: BackendName
+}
+
+/** How an epoch is run: our train step (fast) or tf.layers' model.fit (reference). */
+export type MlpEpochPath = 'step' | 'fit'
+
+/** The architecture MlpOptions describe for d inputs. */
+export function mlpArchitecture(options: MlpOptions, d: number): DenseArchitecture {
+  return {
+    inputs: d,
+    layers: options.layers.map((units) => ({
+      units,
+      activation: options.activation,
+      alpha: options.leakyAlpha,
+    })),
+    dropout: options.dropout,
+  }
+}
+
+/** Training-set tensors and the per-epoch trainer both paths implement. */
+interface EpochTrainer {
+  /** Trains one epoch on a fresh seeded shuffle; returns the mean training loss. */
+  trainEpoch(epoch: number): Promise<number>
+  /** The current weights as tensors (owned by the trainer). */
+  current(): TF.Tensor[]
+  /** Overwrites the current weights. */
+  assign(values: readonly TF.Tensor[]): void
+  dispose(): void
+}
+
+interface TrainArrays {
+  /** Preprocessed inputs, row-major n × d. */
+  x: Float32Array
+  /** Labels 0/1. */
+  y: Float32Array
+  /** Training weights divided by their mean, so a batch's mean of w·BCE estimates the weighted mean. */
+  w: Float32Array
+  n: number
+}
+
+/** Yield to the event loop this often within an epoch so a cancel request is seen (ms). */
+const YIELD_MS = 100
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+/** tf.train's optimizer for the `fit` path (the step path uses FlatOptimizer, same arithmetic). */
+function makeOptimizer(tf: typeof TF, options: MlpOptions): TF.Optimizer {
+  return options.optimizer === 'adam'
+    ? tf.train.adam(options.learningRate)
+    : tf.train.momentum(options.learningRate, options.momentum)
+}
+
+/**
+ * Our train step. Each epoch orders the training events by a seeded permutation (in
+ * JavaScript: on wasm, tf.gather and tf.slice read their whole input back from the heap, so
+ * slicing batches from one big tensor costs a copy of the training set per batch); each batch
+ * is then one small tensor per input, one gradient pass with hand-written dense and loss
+ * gradients, and one flat optimizer update. Batch losses stay on the device until the epoch
+ * ends (one read-back per epoch).
+ */
+class StepTrainer implements EpochTrainer {
+  private readonly vars: TF.Variable[]
+  private readonly optimizer: FlatOptimizer
+  /** The epoch's shuffled copies (reused between epochs). */
+  private readonly xe: Float32Array
+  private readonly ye: Float32Array
+  private readonly we: Float32Array
+
+  constructor(
+    private readonly tf: typeof TF,
+    private readonly arch: DenseArchitecture,
+    init: DenseWeights,
+    private readonly train: TrainArrays,
+    private readonly options: MlpOptions,
+    private readonly rng: Random,
+    private readonly signal: AbortSignal,
+  ) {
+    this.vars = weightTensors(tf, arch, init).map((t) => {
+      const v = tf.variable(t, true)
+      t.dispose()
+      return v
+    })
+    this.optimizer = new FlatOptimizer(tf, {
+      kind: options.optimizer,
+      learningRate: options.learningRate,
+      momentum: options.momentum,
+    })
+    this.xe = new Float32Array(train.x.length)
+    this.ye = new Float32Array(train.n)
+    this.we = new Float32Array(train.n)
+  }
+
+  private shuffle(): void {
+    const { x, y, w, n } = this.train
+    const { xe, ye, we } = this
+    const d = this.arch.inputs
+    const order = this.rng.permutation(n)
+    for (let r = 0; r < n; r++) {
+      const i = order[r]
+      xe.set(x.subarray(i * d, (i + 1) * d), r * d)
+      ye[r] = y[i]
+      we[r] = w[i]
+    }
+  }
+
+  async trainEpoch(): Promise<number> {
+    const { tf, arch, options } = this
+    const { n } = this.train
+    const d = arch.inputs
+    this.shuffle()
+    const seed = (): number => this.rng.uint32()
+    const costs: TF.Scalar[] = []
+    const sizes: number[] = []
+    let lastYield = performance.now()
+    try {
+      for (let start = 0; start < n; start += options.batchSize) {
+        if (this.signal.aborted) break
+        const b = Math.min(options.batchSize, n - start)
+        const xb = tf.tensor2d(this.xe.subarray(start * d, (start + b) * d), [b, d], 'float32')
+        const yb = tf.tensor2d(this.ye.subarray(start, start + b), [b, 1], 'float32')
+        // Weights divided by the batch size: the loss is then the plain weighted sum.
+        const wScaled = this.we.slice(start, start + b)
+        for (let i = 0; i < b; i++) wScaled[i] /= b
+        const wb = tf.tensor2d(wScaled, [b, 1], 'float32')
+        const { loss, grads } = batchLossAndGradients(
+          tf,
+          arch,
+          this.vars,
+          xb,
+          yb,
+          wb,
+          options.l2,
+          seed,
+        )
+        xb.dispose()
+        yb.dispose()
+        wb.dispose()
+        this.optimizer.apply(this.vars, grads)
+        grads.forEach((g) => g.dispose())
+        costs.push(loss)
+        sizes.push(b)
+        if (performance.now() - lastYield > YIELD_MS) {
+          await yieldToEvents()
+          lastYield = performance.now()
+        }
+      }
+      if (costs.length === 0) return NaN
+      const stacked = tf.stack(costs)
+      const values = await stacked.data()
+      stacked.dispose()
+      let sum = 0
+      let seen = 0
+      for (let k = 0; k < values.length; k++) {
+        sum += values[k] * sizes[k]
+        seen += sizes[k]
+      }
+      return sum / seen
+    } finally {
+      costs.forEach((c) => c.dispose())
+    }
+  }
+
+  current(): TF.Tensor[] {
+    return this.vars
+  }
+
+  assign(values: readonly TF.Tensor[]): void {
+    this.vars.forEach((v, i) => v.assign(values[i]))
+  }
+
+  dispose(): void {
+    this.vars.forEach((v) => v.dispose())
+    this.optimizer.dispose()
+  }
+}
+
+/**
+ * tf.layers' model.fit, one call per epoch on the same seeded order as the step path. tfjs' fit
+ * takes no sample weights, so the model gets the weights as a second input and passes them
+ * through beside the logit ([z, w] output), where the loss reads them.
+ */
+class FitTrainer implements EpochTrainer {
+  private readonly model: TF.LayersModel
+  private readonly xT: TF.Tensor2D
+  private readonly wT: TF.Tensor2D
+  private readonly ywT: TF.Tensor2D
+
+  constructor(
+    private readonly tf: typeof TF,
+    arch: DenseArchitecture,
+    init: DenseWeights,
+    private readonly train: TrainArrays,
+    private readonly options: MlpOptions,
+    private readonly rng: Random,
+  ) {
+    const xIn = tf.input({ shape: [arch.inputs] })
+    const wIn = tf.input({ shape: [1] })
+    let h = xIn
+    for (const layer of stackLayers(tf, arch, { l2: options.l2, logitsOutput: true }))
+      h = layer.apply(h) as TF.SymbolicTensor
+    const zw = tf.layers.concatenate().apply([h, wIn]) as TF.SymbolicTensor
+    this.model = tf.model({ inputs: [xIn, wIn], outputs: zw })
+    this.assign(weightTensors(tf, arch, init), true)
+    this.model.compile({
+      optimizer: makeOptimizer(tf, options),
+      loss: (yw: TF.Tensor, zw: TF.Tensor) =>
+        tf.tidy(() => {
+          const y = tf.slice(yw, [0, 0], [-1, 1])
+          const z = tf.slice(zw, [0, 0], [-1, 1])
+          const w = tf.slice(zw, [0, 1], [-1, 1])
+          const bce = tf
+            .relu(z)
+            .sub(z.mul(y))
+            .add(tf.log1p(tf.exp(tf.neg(tf.abs(z)))))
+          return bce.mul(w).reshape([-1])
+        }),
+    })
+    const { n } = train
+    this.xT = tf.tensor2d(train.x, [n, arch.inputs], 'float32')
+    this.wT = tf.tensor2d(train.w, [n, 1], 'float32')
+    // The target's second column is unused (the output's carries the weight); shapes must match.
+    this.ywT = tf.tidy(() => tf.concat([tf.tensor2d(train.y, [n, 1]), tf.zeros([n, 1])], 1))
+  }
+
+  async trainEpoch(): Promise<number> {
+    const { tf } = this
+    const order = tf.tensor1d(Int32Array.from(this.rng.permutation(this.train.n)), 'int32')
+    const [xe, we, ye] = tf.tidy(() => [
+      tf.gather(this.xT, order),
+      tf.gather(this.wT, order),
+      tf.gather(this.ywT, order),
+    ])
+    order.dispose()
+    try {
+      const h = await this.model.fit([xe, we], ye, {
+        batchSize: this.options.batchSize,
+        epochs: 1,
+        shuffle: false,
+        verbose: 0,
+      })
+      return Number(h.history.loss[0])
+    } finally {
+      xe.dispose()
+      we.dispose()
+      ye.dispose()
+    }
+  }
+
+  current(): TF.Tensor[] {
+    return this.model.getWeights()
+  }
+
+  assign(values: readonly TF.Tensor[], dispose = false): void {
+    this.model.setWeights([...values])
+    if (dispose) values.forEach((t) => t.dispose())
+  }
+
+  dispose(): void {
+    this.model.optimizer.dispose()
+    this.model.dispose()
+    this.xT.dispose()
+    this.wT.dispose()
+    this.ywT.dispose()
+  }
+}
+
+function trainArrays(data: TrainingData, pre: Preprocessing, rows: Uint32Array): TrainArrays {
+  const n = rows.length
+  const x = applyPreprocessing(pre, gatherRows(data.x, data.d, rows), n)
+  const y = new Float32Array(n)
+  const w = new Float32Array(n)
+  for (let r = 0; r < n; r++) {
+    y[r] = data.y[rows[r]]
+    w[r] = data.w[rows[r]]
+  }
+  return { x, y, w, n }
+}
+
+/**
+ * Trains the network on the training part of `data` (validation loss on the validation part,
+ * both with the training weights `w`), inputs transformed by `pre`. Weights are initialised,
+ * shuffled and dropped out from `seed`: the same seed, data and backend give the same network.
+ * Throws when there is nothing to train on; divergence, early stopping and cancel end the
+ * training normally with `summary.stopped` saying why and a warning where the user should know.
+ */
+export async function trainMlp(
+  data: TrainingData,
+  pre: Preprocessing,
+  options: MlpOptions,
+  seed: number,
+  ctx: JobContext,
+  path: MlpEpochPath = 'step',
+): Promise<MlpTraining> {
+  const { tf, backend } = await chooseBackend()
+  const warnings: string[] = []
+  const train = trainArrays(data, pre, indicesOf(data, PART.train))
+  if (train.n === 0) throw new Error('no training events: check the samples, region and split')
+  let sumW = 0
+  let sumAbs = 0
+  for (let i = 0; i < train.n; i++) {
+    sumW += train.w[i]
+    sumAbs += Math.abs(train.w[i])
+  }
+  if (!(sumAbs > 0)) throw new Error('every training event has weight 0: nothing to learn from')
+  if (!(sumW > 0)) {
+    warnings.push('the training weights sum to zero or less; their absolute values are used')
+    for (let i = 0; i < train.n; i++) train.w[i] = Math.abs(train.w[i])
+    sumW = sumAbs
+  }
+  const meanW = sumW / train.n
+  for (let i = 0; i < train.n; i++) train.w[i] /= meanW
+
+  const val = trainArrays(data, pre, indicesOf(data, PART.validation))
+  let valSum = 0
+  for (let i = 0; i < val.n; i++) valSum += val.w[i]
+  if (val.n > 0 && !(valSum > 0)) {
+    warnings.push('the validation weights sum to zero or less; their absolute values are used')
+    for (let i = 0; i < val.n; i++) val.w[i] = Math.abs(val.w[i])
+  }
+  const hasValidation = val.n > 0 && val.w.some((v) => v !== 0)
+  if (!hasValidation)
+    warnings.push('no validation events: early stopping and the best epoch use the training loss')
+
+  const arch = mlpArchitecture(options, data.d)
+  const init = initialWeights(arch, seed)
+  // A second stream for shuffles and dropout masks, independent of the initial weights.
+  const rng = new Random((seed ^ 0x5f3759df) >>> 0)
+  const trainer: EpochTrainer =
+    path === 'step'
+      ? new StepTrainer(tf, arch, init, train, options, rng, ctx.signal)
+      : new FitTrainer(tf, arch, init, train, options, rng)
+  let best: TF.Tensor[] = []
+  let lastLoss = NaN
+  let weights: DenseWeights
+  let result
+  try {
+    result = await runEpochs({
+      epochs: options.epochs,
+      patience: options.patience,
+      ctx,
+      trainEpoch: async (epoch) => (lastLoss = await trainer.trainEpoch(epoch)),
+      validate: () =>
+        hasValidation
+          ? weightedLoss(tf, arch, trainer.current(), val.x, val.y, val.w, val.n, options.l2)
+          : lastLoss,
+      checkpoint: () => {
+        best.forEach((t) => t.dispose())
+        best = trainer.current().map((t) => tf.clone(t))
+      },
+      restore: () => trainer.assign(best),
+    })
+    if (result.bestEpoch < 0) {
+      // Nothing better than the start was kept (diverged or cancelled in the first epoch).
+      const start = weightTensors(tf, arch, init)
+      trainer.assign(start)
+      start.forEach((t) => t.dispose())
+    }
+    weights = trainer.current().map((t) => new Float32Array(t.dataSync()))
+  } finally {
+    best.forEach((t) => t.dispose())
+    trainer.dispose()
+  }
+
+  const kept = result.bestEpoch >= 0 ? `epoch ${result.bestEpoch + 1}` : 'the initial weights'
+  if (result.stopped === 'nan')
+    warnings.push(
+      `training diverged (the loss became NaN) at epoch ${result.epochs}; the weights of ${kept} are kept — try a lower learning rate`,
+    )
+  if (result.stopped === 'cancelled')
+    warnings.push(
+      `training was cancelled after ${result.epochs} epochs; the weights of ${kept} are kept`,
+    )
+
+  const artifacts = await toArtifacts(tf, arch, weights)
+  const epochsTrained = result.history.loss.length
+  return {
+    classifier: networkClassifier(() => tf, arch, weights, pre, data.inputs),
+    summary: {
+      kind: 'mlp',
+      parameters: parameterCount(arch),
+      epochs: result.epochs,
+      bestEpoch: result.bestEpoch,
+      stopped: result.stopped,
+      history: result.history,
+    },
+    warnings,
+    artifacts,
+    trainSeconds: result.trainSeconds,
+    eventsPerSecond: result.trainSeconds > 0 ? (train.n * epochsTrained) / result.trainSeconds : 0,
+    backend,
+  }
+}
+
+/**
+ * A Classifier scoring raw inputs: preprocessing, then the network's sigmoid output, on
+ * TensorFlow.js when `tf()` gives a started backend, in plain JavaScript otherwise.
+ */
+function networkClassifier(
+  tf: () => typeof TF | undefined,
+  arch: DenseArchitecture,
+  weights: DenseWeights,
+  pre: Preprocessing,
+  inputs: readonly string[],
+): Classifier {
+  if (pre.d !== arch.inputs || inputs.length !== arch.inputs)
+    throw new Error(
+      `the network takes ${arch.inputs} inputs but ${inputs.length} input names and a preprocessing of ${pre.d} were given`,
+    )
+  const names = [...inputs]
+  return {
+    kind: 'mlp',
+    inputs: names,
+    score(x: Float64Array, n: number): Float64Array {
+      const t = tf()
+      const w = t ? weightTensors(t, arch, weights) : []
+      try {
+        const out = new Float64Array(n)
+        const d = arch.inputs
+        // Preprocess chunk by chunk so a large input never needs a second full-size copy.
+        for (let start = 0; start < n; start += SCORE_CHUNK) {
+          const rows = Math.min(SCORE_CHUNK, n - start)
+          const xs = applyPreprocessing(pre, x.subarray(start * d, (start + rows) * d), rows)
+          out.set(t ? scoreRows(t, arch, w, xs, rows) : scoreRowsJs(arch, weights, xs, rows), start)
+        }
+        return out
+      } finally {
+        w.forEach((v) => v.dispose())
+      }
+    },
+  }
+}
+
+/** TensorFlow.js if a backend has already been started in this process (no start here). */
+function startedTf(): typeof TF | undefined {
+  const tf = requireHere('@tensorflow/tfjs') as typeof TF
+  return tf.engine().backendName ? tf : undefined
+}
+
+/**
+ * The classifier of a stored network (artifacts from trainMlp, e.g. read from the project);
+ * throws naming what is wrong with the artifacts. Synchronous: it scores on TensorFlow.js when
+ * a backend is running (starting one if none is) and in plain JavaScript until then.
+ */
+export function mlpFromArtifacts(
+  artifacts: MlpArtifacts,
+  pre: Preprocessing,
+  inputs: readonly string[],
+): Classifier {
+  const { arch, weights } = fromArtifacts(artifacts)
+  let tf = startedTf()
+  if (!tf)
+    chooseBackend().then(
+      (c) => (tf = c.tf),
+      () => undefined, // no backend at all: keep scoring in JavaScript
+    )
+  return networkClassifier(() => tf, arch, weights, pre, inputs)
+}

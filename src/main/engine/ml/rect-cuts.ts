@@ -1,0 +1,741 @@
+/**
+ * Rectangular cut optimisation (TMVA "Cuts"): for each input an interval lo ≤ x < hi (either
+ * side may be open), searched by a grid of signal quantiles, by random cut sets drawn from the
+ * signal quantiles, or by a small genetic algorithm seeded with random sets.
+ *
+ * Every candidate set is evaluated on the TRAINING events with the physical weights. Its
+ * efficiencies are relative to all training signal (background); its yields are the expected ones,
+ * S = ε_S × Σ(physical weights of all signal events of the data set) and B likewise, so the
+ * figures of merit are those of the selected region. For each target signal efficiency
+ * k/effSteps (k = 1 … effSteps − 1: 0.1 … 0.9 by default) the best set among those with ε_S
+ * within half a step of it is kept: the largest figure of merit (S/√B, S/√(S+B), Z_A with the
+ * relative background uncertainty σ_b), or, for `eff_at_bkg`, the lowest ε_B (its reported
+ * figure is then ε_S where ε_B ≤ bkgEff and undefined elsewhere, so the set of highest ε_S at
+ * the fixed background efficiency is the one with the largest figure). A set with no background
+ * left (B = 0, S > 0) counts as infinitely good for S/√B and Z_A (its figure is reported null).
+ * Negative weights are summed as they are; a set with B < 0 is never kept (its figure is undefined).
+ *
+ * As a classifier, an event scores max over the kept sets it passes of (1 − ε_S of that set), and
+ * 0 if it passes none: tighter (purer) sets give higher scores.
+ */
+import { z } from 'zod'
+import type { CutsOptions, FigureOfMerit, ModelSummary } from '../../../shared/contract/train'
+import { Random } from '../data/random'
+import type { JobContext } from '../jobs/context'
+import { asimovZWithUncertainty } from '../select/significance'
+import type { Classifier } from './classifier'
+import { PART, type TrainingData } from './dataset'
+
+/** Exhaustive grid searches beyond this many cut sets fall back to random search. */
+export const GRID_CAP = 250_000
+
+export type CutsSummary = Extract<ModelSummary, { kind: 'cuts' }>
+
+/** A kept cut set; open bounds are −∞ (lo) and +∞ (hi). */
+export interface CutSet {
+  /** Signal and background efficiency on the training events. */
+  readonly eff_s: number
+  readonly eff_b: number
+  /** Figure of merit (NaN when undefined, e.g. S/√B with B = 0). */
+  readonly fom: number
+  readonly lo: Float64Array
+  readonly hi: Float64Array
+}
+
+/** Kept cut sets as a classifier: score = max over passed sets of (1 − ε_S), 0 if none. */
+export class RectCutsClassifier implements Classifier {
+  readonly kind = 'cuts' as const
+  /** ε_S ascending. */
+  readonly sets: readonly CutSet[]
+
+  constructor(
+    readonly inputs: readonly string[],
+    sets: readonly CutSet[],
+  ) {
+    for (const s of sets)
+      if (s.lo.length !== inputs.length || s.hi.length !== inputs.length)
+        throw new RangeError(`a cut set has ${s.lo.length} intervals for ${inputs.length} inputs`)
+    this.sets = [...sets].sort((a, b) => a.eff_s - b.eff_s)
+  }
+
+  score(x: Float64Array, n: number): Float64Array {
+    const d = this.inputs.length
+    const out = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      // Ascending ε_S: the first set passed has the largest 1 − ε_S.
+      for (const set of this.sets) {
+        if (passes(x, i * d, set.lo, set.hi, d)) {
+          out[i] = 1 - set.eff_s
+          break
+        }
+      }
+    }
+    return out
+  }
+
+  /** 1 where event i of `x` (row-major, n rows) passes set `k`. */
+  passMask(x: Float64Array, n: number, k: number): Uint8Array {
+    const d = this.inputs.length
+    const { lo, hi } = this.sets[k]
+    const out = new Uint8Array(n)
+    for (let i = 0; i < n; i++) out[i] = passes(x, i * d, lo, hi, d) ? 1 : 0
+    return out
+  }
+}
+
+function passes(
+  x: Float64Array,
+  o: number,
+  lo: Float64Array,
+  hi: Float64Array,
+  d: number,
+): boolean {
+  for (let j = 0; j < d; j++) {
+    const v = x[o + j]
+    if (!(v >= lo[j] && v < hi[j])) return false
+  }
+  return true
+}
+
+export interface CutsResult {
+  classifier: RectCutsClassifier
+  summary: CutsSummary
+  warnings: string[]
+}
+
+/** The training events in compact typed arrays, and the normalisations. */
+interface Events {
+  n: number
+  d: number
+  x: Float64Array
+  y: Uint8Array
+  w: Float64Array
+  /** Σ physical weights of the training signal / background (efficiency denominators). */
+  trainS: number
+  trainB: number
+  /** Σ physical weights of all signal / background events (expected yields). */
+  allS: number
+  allB: number
+}
+
+/**
+ * Searches cut sets on the training part of `data` (see the module comment). `seed` drives the
+ * random and genetic searches. Throws when a class has no training events or Σw ≤ 0.
+ */
+export function trainRectCuts(
+  data: TrainingData,
+  options: CutsOptions,
+  ctx: JobContext,
+  seed = 1,
+): CutsResult {
+  const ev = trainingEvents(data)
+  const warnings: string[] = []
+  const quantiles = signalQuantiles(ev)
+  const archive = new Archive(ev, options)
+  const random = new Random(seed)
+  const evaluator = new Evaluator(ev)
+
+  if (options.search === 'grid') {
+    const edges = quantiles.map((q) => gridEdges(q, options.gridSteps))
+    const total = edges.reduce((p, e) => p * (((e.length + 2) * (e.length + 1)) / 2), 1)
+    if (total <= GRID_CAP) gridSearch(ev, edges, archive, ctx)
+    else {
+      warnings.push(
+        `cuts: a grid of ${options.gridSteps} edges on ${ev.d} inputs has ${total.toExponential(2)} ` +
+          `cut sets (more than ${GRID_CAP}); ${options.samples} random sets were tried instead`,
+      )
+      randomSearch(ev, quantiles, options.samples, archive, evaluator, random, ctx, 0, 1)
+    }
+  } else if (options.search === 'random') {
+    randomSearch(ev, quantiles, options.samples, archive, evaluator, random, ctx, 0, 1)
+  } else {
+    const first = Math.ceil(options.samples / 2)
+    randomSearch(ev, quantiles, first, archive, evaluator, random, ctx, 0, 0.5)
+    geneticSearch(ev, quantiles, options.samples - first, archive, evaluator, random, ctx)
+  }
+  ctx.progress(1)
+
+  const sets = archive.sets()
+  if (!sets.length) warnings.push('cuts: no cut set reached any of the target signal efficiencies')
+  const classifier = new RectCutsClassifier([...data.inputs], sets)
+  return {
+    classifier,
+    summary: {
+      kind: 'cuts',
+      fom: options.fom,
+      sets: classifier.sets.map((s) => ({
+        eff_s: s.eff_s,
+        eff_b: s.eff_b,
+        fom: Number.isFinite(s.fom) ? s.fom : null,
+        intervals: data.inputs.map((input, j) => ({
+          input,
+          lo: s.lo[j] === -Infinity ? null : s.lo[j],
+          hi: s.hi[j] === Infinity ? null : s.hi[j],
+        })),
+      })),
+    },
+    warnings,
+  }
+}
+
+/**
+ * Region cuts equivalent to a cut set: `x >= lo` and `x < hi` per bounded input (inputs that are
+ * not plain identifiers in parentheses). `set.intervals[j]` belongs to `inputs[j]`; null = open.
+ */
+export function cutSetToExpressions(
+  set: { readonly intervals: readonly { lo: number | null; hi: number | null }[] },
+  inputs: readonly string[],
+): { name: string; expr: string }[] {
+  if (set.intervals.length !== inputs.length)
+    throw new RangeError(`${set.intervals.length} intervals for ${inputs.length} inputs`)
+  const out: { name: string; expr: string }[] = []
+  set.intervals.forEach(({ lo, hi }, j) => {
+    const input = inputs[j].trim()
+    const term = /^[A-Za-z_][A-Za-z0-9_]*$/.test(input) ? input : `(${input})`
+    if (lo !== null && Number.isFinite(lo))
+      out.push({ name: `${input} ≥ ${String(lo)}`, expr: `${term} >= ${String(lo)}` })
+    if (hi !== null && Number.isFinite(hi))
+      out.push({ name: `${input} < ${String(hi)}`, expr: `${term} < ${String(hi)}` })
+  })
+  return out
+}
+
+/** Serialisable model (project store, export); null bounds are open. */
+export const CutsJSON = z
+  .object({
+    format: z.literal('hepwb-cuts'),
+    version: z.literal(1),
+    inputs: z.array(z.string()).min(1),
+    sets: z.array(
+      z.object({
+        eff_s: z.number(),
+        eff_b: z.number(),
+        fom: z.number().nullable(),
+        lo: z.array(z.number().nullable()),
+        hi: z.array(z.number().nullable()),
+      }),
+    ),
+  })
+  .strict()
+export type CutsJSON = z.infer<typeof CutsJSON>
+
+export function cutsToJSON(c: RectCutsClassifier): CutsJSON {
+  return {
+    format: 'hepwb-cuts',
+    version: 1,
+    inputs: [...c.inputs],
+    sets: c.sets.map((s) => ({
+      eff_s: s.eff_s,
+      eff_b: s.eff_b,
+      fom: Number.isFinite(s.fom) ? s.fom : null,
+      lo: Array.from(s.lo, (v) => (v === -Infinity ? null : v)),
+      hi: Array.from(s.hi, (v) => (v === Infinity ? null : v)),
+    })),
+  }
+}
+
+/** Loads a stored cuts model; throws a ZodError or RangeError naming what is wrong. */
+export function cutsFromJSON(json: unknown): RectCutsClassifier {
+  const m = CutsJSON.parse(json)
+  return new RectCutsClassifier(
+    m.inputs,
+    m.sets.map((s) => ({
+      eff_s: s.eff_s,
+      eff_b: s.eff_b,
+      fom: s.fom ?? NaN,
+      lo: Float64Array.from(s.lo, (v) => v ?? -Infinity),
+      hi: Float64Array.from(s.hi, (v) => v ?? Infinity),
+    })),
+  )
+}
+
+function trainingEvents(data: TrainingData): Events {
+  const { d } = data
+  let n = 0
+  let allS = 0
+  let allB = 0
+  for (let i = 0; i < data.n; i++) {
+    if (data.part[i] === PART.train) n++
+    if (data.y[i]) allS += data.weight[i]
+    else allB += data.weight[i]
+  }
+  const x = new Float64Array(n * d)
+  const y = new Uint8Array(n)
+  const w = new Float64Array(n)
+  let trainS = 0
+  let trainB = 0
+  let nS = 0
+  let k = 0
+  for (let i = 0; i < data.n; i++) {
+    if (data.part[i] !== PART.train) continue
+    for (let j = 0; j < d; j++) {
+      const v = data.x[i * d + j]
+      if (v !== v)
+        throw new RangeError(`cuts: input '${data.inputs[j]}' is NaN in a training event`)
+      x[k * d + j] = v
+    }
+    y[k] = data.y[i]
+    w[k] = data.weight[i]
+    if (y[k]) {
+      trainS += w[k]
+      nS++
+    } else trainB += w[k]
+    k++
+  }
+  if (!nS) throw new RangeError('cuts: no signal events in the training part')
+  if (nS === n) throw new RangeError('cuts: no background events in the training part')
+  if (!(trainS > 0))
+    throw new RangeError(`cuts: the training signal weights sum to ${trainS}, not > 0`)
+  if (!(trainB > 0))
+    throw new RangeError(`cuts: the training background weights sum to ${trainB}, not > 0`)
+  return { n, d, x, y, w, trainS, trainB, allS, allB }
+}
+
+/** Per input, the sorted (unweighted) values of the training signal events. */
+function signalQuantiles(ev: Events): Float64Array[] {
+  const out: Float64Array[] = []
+  let nS = 0
+  for (let i = 0; i < ev.n; i++) nS += ev.y[i]
+  for (let j = 0; j < ev.d; j++) {
+    const v = new Float64Array(nS)
+    let k = 0
+    for (let i = 0; i < ev.n; i++) if (ev.y[i]) v[k++] = ev.x[i * ev.d + j]
+    out.push(v.sort())
+  }
+  return out
+}
+
+/** Value at quantile level q ∈ [0, 1] of sorted values (linear interpolation). */
+function quantile(sorted: Float64Array, q: number): number {
+  const t = Math.min(1, Math.max(0, q)) * (sorted.length - 1)
+  const i = Math.floor(t)
+  return i + 1 < sorted.length ? sorted[i] + (t - i) * (sorted[i + 1] - sorted[i]) : sorted[i]
+}
+
+/** Distinct quantiles at levels k/(steps + 1), k = 1 … steps. */
+function gridEdges(sorted: Float64Array, steps: number): number[] {
+  const out: number[] = []
+  for (let k = 1; k <= steps; k++) {
+    const v = quantile(sorted, k / (steps + 1))
+    if (!out.length || v > out[out.length - 1]) out.push(v)
+  }
+  return out
+}
+
+/** Best cut set per target ε_S. */
+class Archive {
+  private readonly levels: number
+  private readonly best: ({ key: number; set: CutSet; genome?: Genome } | undefined)[]
+
+  constructor(
+    private readonly ev: Events,
+    private readonly options: CutsOptions,
+  ) {
+    this.levels = options.effSteps
+    this.best = new Array(options.effSteps).fill(undefined)
+  }
+
+  /** Bin k (1 … levels − 1) whose target k/levels is within half a step of ε_S; −1 if none. */
+  binOf(effS: number): number {
+    const k = Math.round(effS * this.levels)
+    return k >= 1 && k < this.levels ? k : -1
+  }
+
+  target(k: number): number {
+    return k / this.levels
+  }
+
+  /** Ranking key of a set with weighted training sums s, b: larger is better; NaN: never kept. */
+  key(effS: number, effB: number): { key: number; fom: number } {
+    const { fom, sigmaB, bkgEff } = this.options
+    const S = effS * this.ev.allS
+    const B = effB * this.ev.allB
+    if (fom === 'eff_at_bkg') return { key: -effB, fom: effB <= bkgEff ? effS : NaN }
+    const value = figureOfMerit(fom, S, B, sigmaB)
+    // No background left (B = 0, S > 0): S/√B and Z_A are infinite, the best possible.
+    if (B === 0 && S > 0 && fom !== 's_sqrt_sb') return { key: Infinity, fom: NaN }
+    return { key: value, fom: value }
+  }
+
+  /** Offers a candidate (bounds are copied when kept); returns its bin and key. */
+  offer(
+    s: number,
+    b: number,
+    lo: Float64Array,
+    hi: Float64Array,
+    genome?: Genome,
+  ): { bin: number; key: number } {
+    const effS = s / this.ev.trainS
+    const effB = b / this.ev.trainB
+    const bin = this.binOf(effS)
+    const { key, fom } = this.key(effS, effB)
+    if (bin < 0 || key !== key) return { bin, key }
+    const cur = this.best[bin]
+    const better =
+      !cur ||
+      key > cur.key ||
+      // Equal keys (e.g. the same ε_B): prefer more signal.
+      (key === cur.key && effS > cur.set.eff_s)
+    if (better)
+      this.best[bin] = {
+        key,
+        set: {
+          eff_s: effS,
+          eff_b: effB,
+          fom,
+          lo: Float64Array.from(lo),
+          hi: Float64Array.from(hi),
+        },
+        genome: genome && { a: Float64Array.from(genome.a), b: Float64Array.from(genome.b) },
+      }
+    return { bin, key }
+  }
+
+  /** The genome of the best set of bin k, when it came from quantile space. */
+  genome(k: number): Genome | undefined {
+    return this.best[k]?.genome
+  }
+
+  sets(): CutSet[] {
+    return this.best.filter((b) => b !== undefined).map((b) => b.set)
+  }
+
+  get bins(): number {
+    return this.levels
+  }
+}
+
+/** S/√B, S/√(S+B) or Z_A(σ_b) of expected yields S, B; NaN where undefined. */
+export function figureOfMerit(fom: FigureOfMerit, S: number, B: number, sigmaB: number): number {
+  switch (fom) {
+    case 's_sqrt_b':
+      return B > 0 ? S / Math.sqrt(B) : NaN
+    case 's_sqrt_sb':
+      return S + B > 0 ? S / Math.sqrt(S + B) : NaN
+    case 'z_asimov':
+      return asimovZWithUncertainty(S, B, sigmaB)
+    case 'eff_at_bkg':
+      return NaN
+  }
+}
+
+/**
+ * Weighted training sums passing a cut set. Each input's values are also kept sorted (with the
+ * event order), so the number of events inside each interval comes from two binary searches.
+ * Inputs are then checked from the tightest on, an event leaving at its first failed cut: over
+ * the tightest input's range of sorted events when it holds few events (little to visit), else
+ * over all events with the inputs stored column by column (memory read in order).
+ */
+class Evaluator {
+  private readonly sorted: Float64Array[] = []
+  private readonly perm: Uint32Array[] = []
+  private readonly columns: Float64Array[] = []
+  private readonly order: Int32Array
+  private readonly count: Int32Array
+  private readonly from: Int32Array
+
+  constructor(private readonly ev: Events) {
+    const { n, d, x } = ev
+    for (let j = 0; j < d; j++) {
+      const column = Float64Array.from({ length: n }, (_, i) => x[i * d + j])
+      const idx = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => column[a] - column[b])
+      this.columns.push(column)
+      this.perm.push(idx)
+      this.sorted.push(Float64Array.from(idx, (i) => column[i]))
+    }
+    this.order = new Int32Array(d)
+    this.count = new Int32Array(d)
+    this.from = new Int32Array(d)
+  }
+
+  sums(lo: Float64Array, hi: Float64Array): { s: number; b: number } {
+    const { n, d, y, w } = this.ev
+    const { order, count, from, columns } = this
+    let m = 0
+    for (let j = 0; j < d; j++) {
+      if (lo[j] === -Infinity && hi[j] === Infinity) continue
+      const a = lowerBound(this.sorted[j], lo[j])
+      const b = lowerBound(this.sorted[j], hi[j])
+      if (b <= a) return { s: 0, b: 0 }
+      from[j] = a
+      count[j] = b - a
+      // Insertion by count: the tightest first.
+      let k = m++
+      while (k > 0 && count[order[k - 1]] > count[j]) {
+        order[k] = order[k - 1]
+        k--
+      }
+      order[k] = j
+    }
+    if (m === 0) return { s: this.ev.trainS, b: this.ev.trainB }
+    let s = 0
+    let b = 0
+    const j0 = order[0]
+    if (count[j0] * 8 < n) {
+      const perm = this.perm[j0]
+      const end = from[j0] + count[j0]
+      outer: for (let r = from[j0]; r < end; r++) {
+        const i = perm[r]
+        for (let k = 1; k < m; k++) {
+          const j = order[k]
+          const v = columns[j][i]
+          if (v < lo[j] || v >= hi[j]) continue outer
+        }
+        if (y[i]) s += w[i]
+        else b += w[i]
+      }
+      return { s, b }
+    }
+    const c0 = columns[j0]
+    const lo0 = lo[j0]
+    const hi0 = hi[j0]
+    outer: for (let i = 0; i < n; i++) {
+      const v0 = c0[i]
+      if (v0 < lo0 || v0 >= hi0) continue
+      for (let k = 1; k < m; k++) {
+        const j = order[k]
+        const v = columns[j][i]
+        if (v < lo[j] || v >= hi[j]) continue outer
+      }
+      if (y[i]) s += w[i]
+      else b += w[i]
+    }
+    return { s, b }
+  }
+}
+
+/** First index of sorted `a` with a[i] ≥ v (a.length if none). */
+function lowerBound(a: Float64Array, v: number): number {
+  let lo = 0
+  let hi = a.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (a[mid] < v) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** A cut set in signal-quantile space: per input [a, b]; a ≤ 0 is an open low side, b ≥ 1 open high. */
+interface Genome {
+  a: Float64Array
+  b: Float64Array
+}
+
+function toBounds(g: Genome, quantiles: Float64Array[], lo: Float64Array, hi: Float64Array): void {
+  for (let j = 0; j < quantiles.length; j++) {
+    lo[j] = g.a[j] <= 0 ? -Infinity : quantile(quantiles[j], g.a[j])
+    hi[j] = g.b[j] >= 1 ? Infinity : quantile(quantiles[j], g.b[j])
+  }
+}
+
+/**
+ * A random cut set: a target ε_S uniform in (0, 1), a random number m of constrained inputs
+ * (chosen at random), each kept at about ε^(1/m) of the signal, on a random side (low, high or
+ * both) — so sets of every efficiency and every combination of inputs are proposed.
+ */
+function randomGenome(d: number, random: Random): Genome {
+  const a = new Float64Array(d)
+  const b = new Float64Array(d).fill(1)
+  const target = 0.02 + 0.98 * random.uniform()
+  const m = 1 + random.int(d)
+  const chosen = random.permutation(d).subarray(0, m)
+  for (const j of chosen) {
+    const e = Math.min(1, Math.pow(target, 1 / m) * (0.8 + 0.4 * random.uniform()))
+    const side = random.int(3)
+    if (side === 0) {
+      a[j] = 0
+      b[j] = e
+    } else if (side === 1) {
+      a[j] = 1 - e
+      b[j] = 1
+    } else {
+      a[j] = random.uniform() * (1 - e)
+      b[j] = a[j] + e
+    }
+  }
+  return { a, b }
+}
+
+function randomSearch(
+  ev: Events,
+  quantiles: Float64Array[],
+  samples: number,
+  archive: Archive,
+  evaluator: Evaluator,
+  random: Random,
+  ctx: JobContext,
+  from: number,
+  to: number,
+): void {
+  const lo = new Float64Array(ev.d)
+  const hi = new Float64Array(ev.d)
+  const every = Math.max(1, Math.floor(samples / 100))
+  for (let t = 0; t < samples; t++) {
+    if (t % every === 0) {
+      ctx.throwIfCancelled()
+      ctx.progress(from + ((to - from) * t) / samples, `cut set ${t}/${samples}`)
+    }
+    const g = randomGenome(ev.d, random)
+    toBounds(g, quantiles, lo, hi)
+    const { s, b } = evaluator.sums(lo, hi)
+    archive.offer(s, b, lo, hi, g)
+  }
+}
+
+/**
+ * Exhaustive grid: per input every interval between two of (−∞, edges…, +∞). Depth first over the
+ * inputs, each level keeping the list of events passing the intervals chosen so far, so a leaf
+ * costs only the events left by its parent.
+ */
+function gridSearch(ev: Events, edges: number[][], archive: Archive, ctx: JobContext): void {
+  const { n, d, x, y, w } = ev
+  const lo = new Float64Array(d).fill(-Infinity)
+  const hi = new Float64Array(d).fill(Infinity)
+  const lists: Uint32Array[] = Array.from({ length: d + 1 }, () => new Uint32Array(n))
+  const sizes = new Int32Array(d + 1)
+  for (let i = 0; i < n; i++) lists[0][i] = i
+  sizes[0] = n
+  const choices = edges.map((e) => {
+    const bounds = [-Infinity, ...e, Infinity]
+    const out: [number, number][] = []
+    for (let p = 0; p < bounds.length; p++)
+      for (let q = p + 1; q < bounds.length; q++) out.push([bounds[p], bounds[q]])
+    return out
+  })
+  const topChoices = choices[0].length
+  let leaves = 0
+  const visit = (j: number): void => {
+    const parent = lists[j]
+    const size = sizes[j]
+    for (let c = 0; c < choices[j].length; c++) {
+      if (j === 0) {
+        ctx.throwIfCancelled()
+        ctx.progress(c / topChoices, `grid ${c}/${topChoices}`)
+      }
+      const [l, h] = choices[j][c]
+      lo[j] = l
+      hi[j] = h
+      if (j === d - 1) {
+        let s = 0
+        let b = 0
+        for (let r = 0; r < size; r++) {
+          const i = parent[r]
+          const v = x[i * d + j]
+          if (v >= l && v < h) {
+            if (y[i]) s += w[i]
+            else b += w[i]
+          }
+        }
+        archive.offer(s, b, lo, hi)
+        if (++leaves % 4096 === 0) ctx.throwIfCancelled()
+      } else {
+        const child = lists[j + 1]
+        let k = 0
+        for (let r = 0; r < size; r++) {
+          const i = parent[r]
+          const v = x[i * d + j]
+          if (v >= l && v < h) child[k++] = i
+        }
+        sizes[j + 1] = k
+        visit(j + 1)
+      }
+    }
+    lo[j] = -Infinity
+    hi[j] = Infinity
+  }
+  visit(0)
+}
+
+/**
+ * Genetic refinement: per target ε_S, a population seeded with the best set found so far for it
+ * (with mutated copies) and random sets evolves by tournament selection, uniform crossover of
+ * the inputs' intervals and Gaussian mutation in quantile space whose width shrinks from 0.05 to
+ * 0.005 over the generations. Fitness is the archive's key for sets in the target's bin, below
+ * any of them the distance to the target otherwise. Every evaluated set is offered to the archive.
+ */
+function geneticSearch(
+  ev: Events,
+  quantiles: Float64Array[],
+  budget: number,
+  archive: Archive,
+  evaluator: Evaluator,
+  random: Random,
+  ctx: JobContext,
+): void {
+  const { d } = ev
+  const lo = new Float64Array(d)
+  const hi = new Float64Array(d)
+  const population = 40
+  const targets = archive.bins - 1
+  const generations = Math.max(1, Math.floor(budget / (population * targets)))
+  type Scored = { g: Genome; fit: number }
+  const evaluate = (g: Genome, bin: number): Scored => {
+    toBounds(g, quantiles, lo, hi)
+    const { s, b } = evaluator.sums(lo, hi)
+    const got = archive.offer(s, b, lo, hi, g)
+    const dist = Math.abs(s / ev.trainS - archive.target(bin))
+    // In the bin: the key (−∞ if undefined); outside: far below, closer is better.
+    const fit = got.bin === bin ? (got.key === got.key ? got.key : -1e300) : -1e301 * (1 + dist)
+    return { g, fit }
+  }
+  for (let bin = 1; bin <= targets; bin++) {
+    ctx.throwIfCancelled()
+    ctx.progress(0.5 + (0.5 * (bin - 1)) / targets, `genetic search, ε_S ≈ ${archive.target(bin)}`)
+    let pop: Scored[] = []
+    const seed = archive.genome(bin)
+    if (seed) pop.push(evaluate(seed, bin))
+    while (pop.length < population)
+      pop.push(
+        evaluate(
+          seed && pop.length < population / 2
+            ? mutate(seed, 0.05, random)
+            : randomGenome(d, random),
+          bin,
+        ),
+      )
+    for (let gen = 1; gen < generations; gen++) {
+      const sigma = 0.05 * Math.pow(0.1, gen / Math.max(1, generations - 1))
+      pop.sort((p, q) => q.fit - p.fit)
+      const next: Scored[] = pop.slice(0, 2)
+      const pick = (): Genome => {
+        const p = pop[random.int(pop.length)]
+        const q = pop[random.int(pop.length)]
+        return (p.fit >= q.fit ? p : q).g
+      }
+      while (next.length < population) {
+        const p = pick()
+        const q = pick()
+        const child: Genome = { a: new Float64Array(d), b: new Float64Array(d) }
+        for (let j = 0; j < d; j++) {
+          const src = random.uniform() < 0.5 ? p : q
+          child.a[j] = src.a[j]
+          child.b[j] = src.b[j]
+        }
+        next.push(evaluate(mutate(child, sigma, random), bin))
+      }
+      pop = next
+    }
+  }
+}
+
+/**
+ * A copy of `g` with each input's interval moved with probability max(1/d, ¼): its ends shifted
+ * by N(0, σ) in quantile space, or (one time in ten) its side opened or closed.
+ */
+function mutate(g: Genome, sigma: number, random: Random): Genome {
+  const d = g.a.length
+  const a = Float64Array.from(g.a)
+  const b = Float64Array.from(g.b)
+  const p = Math.max(1 / d, 0.25)
+  for (let j = 0; j < d; j++) {
+    if (random.uniform() >= p) continue
+    if (random.uniform() < 0.1) a[j] = a[j] <= 0 ? 0.05 : 0
+    else if (a[j] > 0) a[j] += sigma * random.normal()
+    if (random.uniform() < 0.1) b[j] = b[j] >= 1 ? 0.95 : 1
+    else if (b[j] < 1) b[j] += sigma * random.normal()
+    a[j] = Math.min(0.99, Math.max(0, a[j]))
+    b[j] = Math.max(a[j] + 0.001, Math.min(1, b[j]))
+  }
+  return { a, b }
+}

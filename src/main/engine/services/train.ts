@@ -1,0 +1,191 @@
+/**
+ * The Train step's methods (issue 5): classifiers trained as jobs on the project's samples
+ * (ml/train-classifier.ts), stored as models with their run, listed, applied as variables usable
+ * in cuts, histograms and fits, and exported.
+ */
+import { randomUUID } from 'node:crypto'
+import type { TrainConfig, TrainMethodName, TrainResult } from '../../../shared/contract/train'
+import { ExprError, checkExpr, requireScalar } from '../../../shared/expr'
+import { CancelledError, type JobContext } from '../jobs/context'
+import {
+  assembleTrainingData,
+  selectEvents,
+  TrainingDataError,
+  type SelectedEvents,
+} from '../ml/build-dataset'
+import { PART } from '../ml/dataset'
+import { exportModel } from '../ml/export-model'
+import { trainClassifier, type StoredModelJSON } from '../ml/train-classifier'
+import { prepareLoaded, sampleVariables } from '../samples/prepare'
+import { CutCompiler } from '../select/cut-compiler'
+import { resolveRegions, withAncestors } from '../select/regions'
+import { SpecError } from '../select/spec-error'
+import { ProjectError } from '../store/project'
+import { deleteModel, getModel, insertModel, listModels, setApplied } from '../store/models'
+import { listRegions, listVariables } from '../store/regions'
+import type { Handlers, ServiceEnv } from './env'
+
+export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
+  /** The selected events of every chosen sample (signal and background). */
+  async function selected(config: TrainConfig, ctx: JobContext): Promise<SelectedEvents[]> {
+    const p = env.requireProject()
+    const all = await env.samples().all(ctx)
+    const pick = (role: 'signal' | 'background', names: readonly string[]) => {
+      if (!names.length) return all.filter((s) => s.stored.spec.role === role)
+      return names.map((n) => {
+        const s = all.find((x) => x.stored.spec.name === n)
+        if (!s)
+          throw new ProjectError(`no sample named '${n}' in this project (or it cannot be opened)`)
+        return s
+      })
+    }
+    const signal = pick('signal', config.signal)
+    const background = pick('background', config.background)
+    if (!signal.length)
+      throw new ProjectError('no signal samples: mark a sample as signal or choose one')
+    if (!background.length)
+      throw new ProjectError('no background samples: mark a sample as background or choose one')
+    const both = new Set(signal.map((s) => s.stored.id))
+    const clash = background.find((s) => both.has(s.stored.id))
+    if (clash)
+      throw new ProjectError(
+        `sample '${clash.stored.spec.name}' is chosen as signal and as background`,
+      )
+    let cuts: ReturnType<typeof resolveRegions>[number]['cuts'] = []
+    if (config.region !== null) {
+      const regions = listRegions(p)
+      if (!regions.some((r) => r.name === config.region))
+        throw new ProjectError(`no region named '${config.region}' in this project`)
+      cuts = withAncestors(resolveRegions(regions), config.region).at(-1)?.cuts ?? []
+    }
+    const vars = listVariables(p)
+    const computed = await env.computedVariables()
+    const compiler = new CutCompiler()
+    const out: SelectedEvents[] = []
+    const chosen = [
+      ...signal.map((s) => ({ ...s, role: 'signal' as const })),
+      ...background.map((s) => ({ ...s, role: 'background' as const })),
+    ]
+    for (const [k, { sample, role }] of chosen.entries()) {
+      ctx.throwIfCancelled()
+      ctx.progress(0, `reading ${sample.spec.name} (${k + 1}/${chosen.length})`)
+      const where = `sample '${sample.spec.name}'`
+      const checked = sampleVariables(sample, vars, computed)
+      const inputs = config.inputs.map((input, i) => {
+        const r = checkExpr(input, checked.symbols)
+        const s = r.ok ? requireScalar(r.value, 'a training input') : r
+        if (!s.ok)
+          throw new ProjectError(`input ${i + 1} '${input}' in ${where}: ${s.error.message}`)
+        return s.value
+      })
+      const cutExprs = cuts.map((c) => {
+        const r = checkExpr(c.expr, checked.symbols)
+        const s = r.ok ? requireScalar(r.value, 'a cut') : r
+        if (!s.ok) throw new ProjectError(`cut '${c.label}' in ${where}: ${s.error.message}`)
+        return s.value
+      })
+      const prepared = await prepareLoaded(sample, checked, [...inputs, ...cutExprs])
+      out.push(selectEvents(prepared, role, inputs, cuts, compiler))
+    }
+    return out
+  }
+
+  async function train(config: TrainConfig, runId: string, ctx: JobContext): Promise<TrainResult> {
+    const t0 = performance.now()
+    let assembled
+    try {
+      assembled = assembleTrainingData(await selected(config, ctx), config)
+    } catch (e) {
+      if (e instanceof TrainingDataError || e instanceof ExprError || e instanceof SpecError)
+        throw new ProjectError(e.message)
+      throw e
+    }
+    const trained = await trainClassifier(config, assembled, ctx)
+    const { data } = assembled
+    const events = (part: number) => {
+      let signal = 0
+      let background = 0
+      for (let i = 0; i < data.n; i++)
+        if (data.part[i] === part) {
+          if (data.y[i]) signal++
+          else background++
+        }
+      return { signal, background }
+    }
+    const createdAt = new Date().toISOString()
+    const name = config.name || `${label(config.kind)} ${createdAt.slice(0, 16).replace('T', ' ')}`
+    const result: TrainResult = {
+      model: {
+        id: randomUUID(),
+        name,
+        kind: config.kind,
+        inputs: [...data.inputs],
+        createdAt,
+        runId,
+        auc_test: trained.evaluation.auc_test,
+        appliedAs: null,
+      },
+      config,
+      summary: trained.summary,
+      evaluation: trained.evaluation,
+      events: {
+        train: events(PART.train),
+        validation: events(PART.validation),
+        test: events(PART.test),
+      },
+      warnings: trained.warnings,
+      backend: trained.backend,
+      seconds: (performance.now() - t0) / 1000,
+      events_per_second: trained.eventsPerSecond,
+    }
+    // A cancelled network is kept as a cancelled run with what it learned, not as a model.
+    if (trained.cancelled) throw new CancelledError(result)
+    insertModel(env.requireProject(), { result, model: trained.stored, weights: trained.weights })
+    return result
+  }
+
+  return {
+    'train.start': (config) => {
+      env.requireProject()
+      let runId = ''
+      runId = env.jobs.start('train.start', `Train ${label(config.kind)}`, config, (ctx) =>
+        train(config, runId, ctx),
+      )
+      return { jobId: runId }
+    },
+    'train.models': () => listModels(env.requireProject()),
+    'train.model': ({ id }) => getModel(env.requireProject(), id).result,
+    'train.remove': ({ id }) => {
+      const p = env.requireProject()
+      deleteModel(p, id)
+      env.modelsChanged()
+      return listModels(p)
+    },
+    'train.apply': async ({ id, name }) => {
+      const p = env.requireProject()
+      if (name !== null) {
+        const all = await env.samples().all()
+        if (all.some((s) => s.sample.table.columns.some((c) => c.name === name)))
+          throw new ProjectError(`'${name}' is already a column of a sample; choose another name`)
+      }
+      setApplied(p, id, name)
+      env.modelsChanged()
+      return listModels(p)
+    },
+    'train.export': async ({ id, dir }) => {
+      const m = getModel(env.requireProject(), id)
+      const files = await exportModel(
+        dir,
+        m.info.name,
+        m.model as StoredModelJSON,
+        m.weights,
+        m.result,
+      )
+      return { files }
+    },
+  }
+}
+
+function label(kind: TrainConfig['kind']): string {
+  return kind === 'lda' ? 'Fisher' : kind === 'cuts' ? 'Rectangular cuts' : 'Neural network'
+}

@@ -1,0 +1,384 @@
+/**
+ * The Train view's state: the set-up form (remembered per project as the setting `train.setup`),
+ * the running training job (progress, ETA, live loss curves from its metric events), the
+ * project's trained models, the selected model's stored result, and the models ticked for a
+ * ROC comparison. A failure is shown in `error` and never touches the form.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, watch } from 'vue'
+import type { JobEvent } from '../../../shared/api'
+import { type ModelInfo, TrainResult } from '../../../shared/contract/train'
+import { api } from '../api'
+import { ApiError } from '../api/client'
+import { type CutInterval, regionFromCutSet } from '../components/train/cut-region'
+import { freeName } from '../components/train/free-name'
+import { type LossPoints, livePoints } from '../components/train/loss-option'
+import {
+  type SetupForm,
+  buildConfig,
+  defaultForm,
+  restoreForm,
+  suggestInputs,
+} from '../components/train/setup-form'
+import { readSetting, writeSetting } from '../components/data/persisted'
+import { useCutsStore } from './cuts'
+import { useDataStore } from './data'
+import { useProjectStore } from './project'
+
+const SETTING = 'train.setup'
+/** Store the form this long after the last edit. */
+const SAVE_DELAY_MS = 500
+
+export interface RunningJob {
+  id: string | null
+  kind: SetupForm['kind']
+  fraction: number
+  message: string
+  /** Seconds left, when the engine can estimate it. */
+  eta: number | null
+  /** Planned epochs (networks), so the live loss plot keeps its x axis. */
+  epochs: number | null
+  cancelling: boolean
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
+export const useTrainStore = defineStore('train', () => {
+  const project = useProjectStore()
+  const data = useDataStore()
+  const cuts = useCutsStore()
+
+  const form = ref<SetupForm>(defaultForm())
+  /** Whether the form of the current project has been read (saving waits for it). */
+  const formLoaded = ref(false)
+  const models = ref<ModelInfo[]>([])
+  const selectedId = ref<string | null>(null)
+  const result = shallowRef<TrainResult | null>(null)
+  const resultLoading = ref(false)
+  const cache = new Map<string, TrainResult>()
+  const compareIds = ref<string[]>([])
+  const compared = shallowRef<TrainResult[]>([])
+  const job = ref<RunningJob | null>(null)
+  const live = shallowRef<{ loss: LossPoints; valLoss: LossPoints }>({ loss: [], valLoss: [] })
+  const error = ref<string | null>(null)
+  /** A short confirmation of the last action (applied, exported, region created). */
+  const notice = ref<string | null>(null)
+
+  const selected = computed(() => models.value.find((m) => m.id === selectedId.value) ?? null)
+  const training = computed(() => job.value !== null)
+
+  /** Columns with one value per event (training needs that) and the derived variables. */
+  const columns = computed(() => data.variables.filter((v) => !v.jagged).map((v) => v.name))
+  const derived = computed(() => [
+    ...cuts.variables.map((v) => v.name),
+    ...models.value.flatMap((m) => (m.appliedAs ? [m.appliedAs] : [])),
+  ])
+
+  /**
+   * Runs a call; a failure is shown in `error`. `clear`: a user action starts by clearing the
+   * last error; background reloads (models after a failed run) keep it in sight.
+   */
+  async function guard<T>(f: () => Promise<T>, clear = true): Promise<T | undefined> {
+    try {
+      if (clear) error.value = null
+      return await f()
+    } catch (e) {
+      error.value = message(e)
+      return undefined
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The set-up, remembered per project
+
+  /** Whether inputs may still be proposed: once per project, when none were stored. */
+  let maySuggest = false
+  async function loadForm(): Promise<void> {
+    formLoaded.value = false
+    let saved: unknown = null
+    try {
+      saved = await readSetting(SETTING)
+    } catch {
+      // Without the stored set-up the defaults are shown; nothing is lost.
+    }
+    form.value = restoreForm(saved)
+    maySuggest = form.value.inputs.length === 0
+    formLoaded.value = true
+    suggest()
+  }
+
+  /** Proposes inputs from the columns (once the samples' columns are known). */
+  function suggest(): void {
+    if (!maySuggest || !formLoaded.value || !columns.value.length) return
+    maySuggest = false
+    if (!form.value.inputs.length) form.value.inputs = suggestInputs(columns.value)
+  }
+  watch(columns, suggest)
+
+  let saveTimer: ReturnType<typeof setTimeout> | null = null
+  watch(
+    form,
+    () => {
+      if (!formLoaded.value || !project.current) return
+      if (saveTimer) clearTimeout(saveTimer)
+      saveTimer = setTimeout(() => {
+        writeSetting(SETTING, JSON.parse(JSON.stringify(form.value)))
+      }, SAVE_DELAY_MS)
+    },
+    { deep: true },
+  )
+
+  function resetForm(): void {
+    const inputs = form.value.inputs
+    form.value = { ...defaultForm(), inputs }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Models
+
+  async function loadModels(): Promise<void> {
+    const r = await guard(() => api.call('train.models', {}), false)
+    if (!r) return
+    models.value = r
+    compareIds.value = compareIds.value.filter((id) => r.some((m) => m.id === id))
+    if (selectedId.value && !r.some((m) => m.id === selectedId.value)) {
+      selectedId.value = null
+      result.value = null
+    }
+  }
+
+  async function fetchResult(id: string): Promise<TrainResult> {
+    const hit = cache.get(id)
+    if (hit) return hit
+    const r = await api.call('train.model', { id })
+    cache.set(id, r)
+    return r
+  }
+
+  async function select(id: string | null): Promise<void> {
+    selectedId.value = id
+    notice.value = null
+    if (!id) {
+      result.value = null
+      return
+    }
+    resultLoading.value = true
+    const r = await guard(() => fetchResult(id))
+    resultLoading.value = false
+    if (r && selectedId.value === id) result.value = r
+  }
+
+  async function remove(id: string): Promise<void> {
+    const r = await guard(() => api.call('train.remove', { id }))
+    if (!r) return
+    cache.delete(id)
+    models.value = r
+    compareIds.value = compareIds.value.filter((x) => x !== id)
+    if (selectedId.value === id) await select(r[0]?.id ?? null)
+  }
+
+  async function toggleCompare(id: string): Promise<void> {
+    compareIds.value = compareIds.value.includes(id)
+      ? compareIds.value.filter((x) => x !== id)
+      : [...compareIds.value, id]
+  }
+  watch(compareIds, async (ids) => {
+    const out = await guard(() => Promise.all(ids.map(fetchResult)), false)
+    if (out && ids === compareIds.value) compared.value = out
+  })
+
+  /** Adds the model's output as the variable `name` (null: removes it). */
+  async function apply(id: string, name: string | null): Promise<boolean> {
+    const r = await guard(() => api.call('train.apply', { id, name }))
+    if (!r) return false
+    models.value = r
+    notice.value = name
+      ? `The output is now the variable ${name}: use it in cuts, histograms and fits.`
+      : 'The output variable was removed.'
+    // The Cuts step lists variables and checks expressions against them.
+    void cuts.load()
+    return true
+  }
+
+  async function exportModel(id: string, dir: string): Promise<boolean> {
+    const r = await guard(() => api.call('train.export', { id, dir }))
+    if (!r) return false
+    notice.value = `Exported ${r.files.length} file${r.files.length === 1 ? '' : 's'}: ${r.files.join(', ')}`
+    return true
+  }
+
+  /** Saves a cut set as a region of the Cuts step, under the region it was trained in. */
+  async function createRegion(intervals: CutInterval[], label: string): Promise<string | null> {
+    const parent = result.value?.config.region ?? null
+    const name = freeName(
+      label,
+      cuts.regions.map((r) => r.name),
+    )
+    const ok = await cuts.saveRegion(regionFromCutSet(name, intervals, parent))
+    if (!ok) {
+      error.value = cuts.error ?? `the region ${name} could not be saved`
+      return null
+    }
+    notice.value = `Region ${name} created in Cuts & Regions.`
+    return name
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Training
+
+  let lossSteps = new Map<number, number>()
+  let valSteps = new Map<number, number>()
+
+  function onJobEvent(e: JobEvent): void {
+    const j = job.value
+    if (!j) return
+    if (e.kind === 'progress')
+      Object.assign(j, { fraction: e.fraction, message: e.message, eta: e.eta })
+    else if (e.kind === 'metric') {
+      if (e.name === 'loss') lossSteps.set(e.step, e.value)
+      else if (e.name === 'val_loss') valSteps.set(e.step, e.value)
+      else return
+      live.value = { loss: livePoints(lossSteps), valLoss: livePoints(valSteps) }
+    }
+  }
+
+  /** Resolves with the job's result; events of other jobs are ignored, early ones buffered. */
+  function follow(started: Promise<{ jobId: string }>): Promise<TrainResult> {
+    return new Promise((resolve, reject) => {
+      let jobId: string | null = null
+      const early: JobEvent[] = []
+      const handle = (e: JobEvent) => {
+        if ((e.kind === 'started' ? e.job.id : e.jobId) !== jobId) return
+        onJobEvent(e)
+        if (e.kind !== 'finished') return
+        off()
+        if (e.state === 'done') {
+          const parsed = TrainResult.safeParse(e.result)
+          if (parsed.success) resolve(parsed.data)
+          else reject(new Error(`train.start: unexpected result: ${parsed.error.message}`))
+        } else
+          reject(
+            new ApiError({
+              code: e.state === 'cancelled' ? 'cancelled' : 'failed',
+              message: e.error ?? e.state,
+            }),
+          )
+      }
+      const off = api.on('job', (e) => (jobId === null ? early.push(e) : handle(e)))
+      started.then(
+        (r) => {
+          jobId = r.jobId
+          if (job.value) job.value.id = r.jobId
+          for (const e of early.splice(0)) handle(e)
+        },
+        (e: unknown) => {
+          off()
+          reject(e)
+        },
+      )
+    })
+  }
+
+  async function start(): Promise<void> {
+    if (job.value) return
+    notice.value = null
+    const built = buildConfig(form.value)
+    if (!built.ok) {
+      error.value = built.errors.join('; ')
+      return
+    }
+    error.value = null
+    lossSteps = new Map()
+    valSteps = new Map()
+    live.value = { loss: [], valLoss: [] }
+    const c = built.config
+    job.value = {
+      id: null,
+      kind: c.kind,
+      fraction: 0,
+      message: 'starting…',
+      eta: null,
+      epochs: c.kind === 'mlp' ? c.options.epochs : null,
+      cancelling: false,
+    }
+    try {
+      const r = await follow(api.call('train.start', c))
+      cache.set(r.model.id, r)
+      selectedId.value = r.model.id
+      result.value = r
+      for (const w of r.warnings) console.warn(`training: ${w}`)
+    } catch (e) {
+      error.value =
+        e instanceof ApiError && e.info.code === 'cancelled'
+          ? 'Training cancelled; the set-up is kept.'
+          : `Training failed: ${message(e)}`
+    } finally {
+      job.value = null
+      await loadModels()
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    const j = job.value
+    if (!j?.id) return
+    j.cancelling = true
+    await guard(() => api.call('jobs.cancel', { jobId: j.id as string }))
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  watch(
+    () => project.current?.path,
+    (path) => {
+      // A set-up edited just before the switch belongs to the project it was made in.
+      if (saveTimer) clearTimeout(saveTimer)
+      cache.clear()
+      models.value = []
+      selectedId.value = null
+      result.value = null
+      compareIds.value = []
+      compared.value = []
+      error.value = null
+      notice.value = null
+      if (!path) return
+      void loadForm()
+      void loadModels().then(() => {
+        const latest = [...models.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
+        if (!selectedId.value && latest) void select(latest.id)
+      })
+      if (!data.loaded) void data.load()
+    },
+    { immediate: true },
+  )
+
+  return {
+    form,
+    formLoaded,
+    models,
+    selectedId,
+    selected,
+    result,
+    resultLoading,
+    compareIds,
+    compared,
+    job,
+    live,
+    training,
+    error,
+    notice,
+    columns,
+    derived,
+    resetForm,
+    loadModels,
+    select,
+    remove,
+    toggleCompare,
+    apply,
+    exportModel,
+    createRegion,
+    start,
+    cancel,
+  }
+})

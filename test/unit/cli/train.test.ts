@@ -1,0 +1,89 @@
+/**
+ * `hepwb train` as a user runs it (a real process, from source) on a spec of the Kaggle H→ττ
+ * CSVs with −999 for undefined values: the JSON output of the issue, the model files written
+ * with --out, and a config error named with its field.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const root = join(__dirname, '..', '..', '..')
+const KAGGLE = resolve(root, '../shared/data/ATLAS-UK-ML_kaggle-higgs')
+
+function hepwb(...args: string[]) {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'src/main/cli/main.ts'), ...args],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, HEPWB_BACKEND: undefined },
+    },
+  )
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+let dir = ''
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hepwb-train-cli-'))
+  writeFileSync(
+    join(dir, 'spec.json'),
+    JSON.stringify({
+      samples: [
+        { name: 'sig', role: 'signal', files: [join(KAGGLE, 'train_sml_sig.csv')], tree: '' },
+        { name: 'bkg', role: 'background', files: [join(KAGGLE, 'train_sml_bg.csv')], tree: '' },
+      ],
+      variables: [],
+      regions: [{ name: 'all', cuts: [{ name: 'any', expr: 'DER_mass_vis > 0' }] }],
+    }),
+  )
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const config = (over: object) => {
+  const file = join(dir, `config-${Math.random().toString(36).slice(2)}.json`)
+  writeFileSync(
+    file,
+    JSON.stringify({
+      kind: 'lda',
+      spec: 'spec.json',
+      region: 'all',
+      signal: ['sig'],
+      background: ['bkg'],
+      inputs: ['DER_mass_MMC', 'DER_mass_vis', 'DER_pt_h', 'PRI_tau_pt', 'PRI_met'],
+      split: { test: 0.4, seed: 1 },
+      ...over,
+    }),
+  )
+  return file
+}
+
+describe('hepwb train', () => {
+  it('trains Fisher and prints the metrics JSON of the issue', () => {
+    const r = hepwb('train', config({}), '--json', '--out', join(dir, 'fisher'))
+    expect(r.code, r.stderr).toBe(0)
+    const out = JSON.parse(r.stdout)
+    expect(out.kind).toBe('lda')
+    expect(Object.keys(out.metrics).sort()).toEqual([
+      'auc_test',
+      'auc_train',
+      'ks_p_background',
+      'ks_p_signal',
+    ])
+    expect(out.metrics.auc_test).toBeGreaterThan(0.7)
+    expect(out.events.train + out.events.test).toBeGreaterThan(5000)
+    expect(out.warnings.join(' ')).toMatch(/DER_mass_MMC.*missing values/)
+    expect(out.backend).toBe('js')
+    for (const f of out.files) expect(existsSync(f)).toBe(true)
+    const model = JSON.parse(readFileSync(out.files[0], 'utf8'))
+    expect(model.format).toBe('hepwb-model/1')
+    expect(model.inputs).toHaveLength(5)
+  }, 60_000)
+
+  it('names the bad field of a config', () => {
+    const r = hepwb('train', config({ kind: 'svm' }), '--json')
+    expect(r.code).toBe(1)
+    expect(JSON.parse(r.stderr).error).toMatch(/kind/)
+  }, 30_000)
+})

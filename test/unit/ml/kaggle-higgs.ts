@@ -1,0 +1,105 @@
+/**
+ * The ATLAS-UK-ML sample of the Kaggle Higgs challenge (shared/data): 5000 signal and 5000
+ * background events, 30 features where −999 means "undefined". Loaded with the engine's CSV
+ * reader; −999 replaced by the training mean of the feature's defined values (a helper of this
+ * test, the mean-imputation policy of the data set builder).
+ */
+import { existsSync } from 'node:fs'
+import { readCsvColumns } from '../../../src/main/engine/io/csv'
+import { silentContext } from '../../../src/main/engine/jobs/context'
+import { Random } from '../../../src/main/engine/data/random'
+import type { TrainingData } from '../../../src/main/engine/ml/dataset'
+import { DATA } from '../io/shared-data'
+
+export const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
+export const kaggleAvailable = existsSync(KAGGLE + 'train_sml_sig.csv')
+
+export const FEATURES = [
+  'DER_mass_MMC', 'DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h',
+  'DER_deltaeta_jet_jet', 'DER_mass_jet_jet', 'DER_prodeta_jet_jet', 'DER_deltar_tau_lep',
+  'DER_pt_tot', 'DER_sum_pt', 'DER_pt_ratio_lep_tau', 'DER_met_phi_centrality',
+  'DER_lep_eta_centrality', 'PRI_tau_pt', 'PRI_tau_eta', 'PRI_tau_phi', 'PRI_lep_pt',
+  'PRI_lep_eta', 'PRI_lep_phi', 'PRI_met', 'PRI_met_phi', 'PRI_met_sumet', 'PRI_jet_num',
+  'PRI_jet_leading_pt', 'PRI_jet_leading_eta', 'PRI_jet_leading_phi', 'PRI_jet_subleading_pt',
+  'PRI_jet_subleading_eta', 'PRI_jet_subleading_phi', 'PRI_jet_all_pt',
+] // prettier-ignore
+
+/**
+ * Both files as one TrainingData: physical weight = the `Weight` column, training weights
+ * normalised per class to the number of training events (TMVA's NumEvents), a random 60/40
+ * train/test split with `seed`, −999 replaced by the training mean of the defined values.
+ */
+export async function kaggleData(seed = 1, features = FEATURES): Promise<TrainingData> {
+  const ctx = silentContext()
+  const files = [
+    { file: 'train_sml_bg.csv', y: 0 },
+    { file: 'train_sml_sig.csv', y: 1 },
+  ]
+  const cols: Float64Array[][] = []
+  const weights: Float64Array[] = []
+  for (const f of files) {
+    const m = await readCsvColumns(KAGGLE + f.file, [...features, 'Weight'], ctx)
+    cols.push(features.map((name) => m.get(name)!.values as Float64Array))
+    weights.push(m.get('Weight')!.values as Float64Array)
+  }
+  const n = weights[0].length + weights[1].length
+  const d = features.length
+  const x = new Float64Array(n * d)
+  const y = new Uint8Array(n)
+  const weight = new Float64Array(n)
+  let i = 0
+  files.forEach((f, c) => {
+    for (let r = 0; r < weights[c].length; r++, i++) {
+      for (let j = 0; j < d; j++) x[i * d + j] = cols[c][j][r]
+      y[i] = f.y
+      weight[i] = weights[c][r]
+    }
+  })
+  const random = new Random(seed)
+  const part = Uint8Array.from({ length: n }, () => (random.uniform() < 0.4 ? 2 : 0))
+  imputeMissing(x, d, part, -999)
+  const w = new Float64Array(n)
+  for (const label of [0, 1]) {
+    let sum = 0
+    let count = 0
+    for (let k = 0; k < n; k++)
+      if (y[k] === label && part[k] === 0) {
+        sum += weight[k]
+        count++
+      }
+    for (let k = 0; k < n; k++) if (y[k] === label) w[k] = (weight[k] * count) / sum
+  }
+  return {
+    inputs: features,
+    n,
+    d,
+    x,
+    y,
+    w,
+    weight,
+    part,
+    sample: Uint16Array.from(y),
+    samples: [
+      { name: 'background', role: 'background' },
+      { name: 'signal', role: 'signal' },
+    ],
+  }
+}
+
+/** Replaces `missing` in each column by the mean of that column's other values in part 0. */
+export function imputeMissing(x: Float64Array, d: number, part: Uint8Array, missing: number): void {
+  const n = part.length
+  for (let j = 0; j < d; j++) {
+    let sum = 0
+    let count = 0
+    for (let i = 0; i < n; i++) {
+      const v = x[i * d + j]
+      if (part[i] === 0 && v !== missing) {
+        sum += v
+        count++
+      }
+    }
+    const mean = count ? sum / count : 0
+    for (let i = 0; i < n; i++) if (x[i * d + j] === missing) x[i * d + j] = mean
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The Train service through the real engine (wire protocol, real project file, the Kaggle
+ * H→ττ CSVs): a Fisher discriminant and a small network are trained as jobs, stored as models
+ * with their runs, applied as a variable that cuts read, exported; bad set-ups fail with a
+ * message and a cancelled network is kept as a cancelled run.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TrainResult } from '../../../src/shared/contract/train'
+import { inProcessEngine } from '../helpers/engine'
+
+const KAGGLE = '/work/shared/data/ATLAS-UK-ML_kaggle-higgs/'
+// Inputs without the −999 "undefined" sentinel, so the test can recompute Fisher's output.
+const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h', 'PRI_tau_pt', 'PRI_met']
+
+const tmp = mkdtempSync(join(tmpdir(), 'hepwb-train-'))
+const engine = inProcessEngine()
+afterAll(() => {
+  engine.close()
+  rmSync(tmp, { recursive: true, force: true })
+})
+
+/** The CSV rows of a Kaggle file as objects of numbers. */
+function csvRows(file: string): Record<string, number>[] {
+  const [head, ...lines] = readFileSync(file, 'utf8').trim().split('\n')
+  const names = head.split(',')
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [names[i], Number(v)])))
+}
+
+beforeAll(async () => {
+  await engine.call('project.create', { path: join(tmp, 'train.hepwb') })
+  for (const [name, role, file] of [
+    ['Htautau', 'signal', 'train_sml_sig.csv'],
+    ['bkg', 'background', 'train_sml_bg.csv'],
+  ] as const) {
+    const r = await engine.job('data.addSample', {
+      spec: {
+        name,
+        role,
+        colour: role === 'signal' ? '#d62728' : '#1f77b4',
+        files: [KAGGLE + file],
+        table: '',
+      },
+    })
+    expect(r.state, r.error).toBe('done')
+  }
+}, 60_000)
+
+describe('train service', () => {
+  let fisherId = ''
+
+  it('trains Fisher, stores the model and the run, and applies its output as a variable', async () => {
+    const r = await engine.job('train.start', { kind: 'lda', name: 'fisher5', inputs: INPUTS })
+    expect(r.state, r.error).toBe('done')
+    const result = TrainResult.parse(r.result)
+    expect(result.summary.kind).toBe('lda')
+    // Kaggle H→ττ with five kinematic inputs: a linear discriminant separates clearly but far
+    // from perfectly.
+    expect(result.evaluation.auc_test).toBeGreaterThan(0.7)
+    expect(result.evaluation.auc_test).toBeLessThan(0.95)
+    expect(
+      result.events.test.signal + result.events.train.signal + result.events.validation.signal,
+    ).toBe(4999)
+    fisherId = result.model.id
+    const models = await engine.call('train.models', {})
+    expect(models.map((m) => m.name)).toEqual(['fisher5'])
+    const runs = await engine.call('project.runs', {})
+    expect(runs.some((x) => x.id === result.model.runId && x.state === 'done')).toBe(true)
+
+    await engine.call('train.apply', { id: fisherId, name: 'fisher' })
+    const check = await engine.call('cuts.check', { expr: 'fisher > 0', role: 'cut' })
+    expect(check.ok).toBe(true)
+    await engine.call('cuts.saveRegion', {
+      region: { name: 'SRfisher', blinded: false, cuts: [{ name: 'Fisher', expr: 'fisher > 0' }] },
+    })
+    const flow = await engine.call('cuts.cutflow', { region: 'SRfisher', sigmaB: 0 })
+    // Independent count: the stored linear function evaluated on the CSV rows.
+    if (result.summary.kind !== 'lda') throw new Error('lda summary expected')
+    const { coefficients, offset } = result.summary
+    const passing = (file: string) =>
+      csvRows(KAGGLE + file).filter(
+        (row) => offset + coefficients.reduce((s, c) => s + c.value * row[c.input], 0) > 0,
+      ).length
+    expect(flow.samples['Htautau'].at(-1)?.raw).toBe(passing('train_sml_sig.csv'))
+    expect(flow.samples['bkg'].at(-1)?.raw).toBe(passing('train_sml_bg.csv'))
+  }, 60_000)
+
+  it('trains a small network with live loss metrics and exports it in TensorFlow.js format', async () => {
+    const r = await engine.job('train.start', {
+      kind: 'mlp',
+      inputs: INPUTS,
+      options: { layers: [16, 16], epochs: 4, patience: 0, batchSize: 128, learningRate: 3e-3 },
+    })
+    expect(r.state, r.error).toBe('done')
+    const result = TrainResult.parse(r.result)
+    if (result.summary.kind !== 'mlp') throw new Error('mlp summary expected')
+    expect(result.summary.epochs).toBe(4)
+    expect(r.metrics.filter((m) => m.name === 'loss')).toHaveLength(4)
+    expect(r.metrics.filter((m) => m.name === 'val_loss')).toHaveLength(4)
+    expect(result.evaluation.auc_test).toBeGreaterThan(0.75)
+    expect(result.evaluation.output?.ks_p_signal).not.toBeNull()
+    const dir = join(tmp, 'export')
+    const { files } = await engine.call('train.export', { id: result.model.id, dir })
+    expect(files.some((f) => f.endsWith('model.json'))).toBe(true)
+    for (const f of files) expect(existsSync(f)).toBe(true)
+  }, 120_000)
+
+  it('fails with a message for an unknown input and for a region without signal', async () => {
+    const bad = await engine.job('train.start', {
+      kind: 'lda',
+      inputs: ['DER_mass_vis', 'PRI_nope'],
+    })
+    expect(bad.state).toBe('failed')
+    expect(bad.error).toMatch(/input 2 'PRI_nope'.*unknown/)
+    await engine.call('cuts.saveRegion', {
+      region: {
+        name: 'empty',
+        blinded: false,
+        cuts: [{ name: 'none', expr: 'DER_mass_vis < -1' }],
+      },
+    })
+    const empty = await engine.job('train.start', { kind: 'lda', inputs: INPUTS, region: 'empty' })
+    expect(empty.state).toBe('failed')
+    expect(empty.error).toMatch(/no signal events/)
+  }, 60_000)
+
+  it('keeps a cancelled network as a cancelled run with what it learned, not as a model', async () => {
+    const before = (await engine.call('train.models', {})).length
+    const r = await engine.job(
+      'train.start',
+      { kind: 'mlp', inputs: INPUTS, options: { layers: [8], epochs: 500, patience: 0 } },
+      (jobId) => setTimeout(() => void engine.call('jobs.cancel', { jobId }), 1500),
+    )
+    expect(r.state).toBe('cancelled')
+    const partial = TrainResult.parse(r.result)
+    if (partial.summary.kind !== 'mlp') throw new Error('mlp summary expected')
+    expect(partial.summary.stopped).toBe('cancelled')
+    expect(partial.summary.epochs).toBeLessThan(500)
+    expect(await engine.call('train.models', {})).toHaveLength(before)
+  }, 60_000)
+})
