@@ -11,9 +11,13 @@ import { register as fit } from './commands/fit'
 import { register as hypotest } from './commands/hypotest'
 import { register as limit } from './commands/limit'
 import { register as significance } from './commands/significance'
+import { register as buildWorkspace } from './commands/build-workspace'
 import { register as stats } from './commands/stats'
 import { register as cutflow } from './commands/cutflow'
 import { register as hist } from './commands/hist'
+import { register as spec } from './commands/spec'
+import { register as train } from './commands/train'
+import { register as bench } from './commands/bench'
 
 export function buildProgram(): Command {
   const program = new Command('hepwb')
@@ -36,7 +40,11 @@ export function buildProgram(): Command {
   hypotest(program)
   limit(program)
   significance(program)
+  buildWorkspace(program)
   cutflow(program)
   hist(program)
+  spec(program)
+  train(program)
+  bench(program)
   return program
 }
