@@ -8,6 +8,7 @@
  */
 import { z } from 'zod'
 import { FilePath, JobStarted, type MethodSpec, NoParams } from './contract/common'
+import { anomalyMethods } from './contract/anomaly'
 import { cutsMethods } from './contract/cuts'
 import { dataMethods } from './contract/data'
 import { fitMethods } from './contract/fit'
@@ -175,6 +176,7 @@ export const methods = {
   ...dataMethods,
   ...fitMethods,
   ...cutsMethods,
+  ...anomalyMethods,
   ...trainMethods,
   ...rmmMethods,
   ...specMethods,

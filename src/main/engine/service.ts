@@ -18,6 +18,7 @@ import { backendCheck } from './ml/backend-check'
 import { Project, ProjectError } from './store/project'
 import { readRecent, rememberRecent } from './store/recent'
 import type { Handlers, ServiceEnv } from './services/env'
+import { anomalyHandlers } from './services/anomaly'
 import { cutsHandlers } from './services/cuts'
 import { dataHandlers } from './services/data'
 import { fitHandlers } from './services/fit'
@@ -67,6 +68,7 @@ export class EngineService {
       ...dataHandlers(env),
       ...fitHandlers(env),
       ...cutsHandlers(env),
+      ...anomalyHandlers(env),
       ...trainHandlers(env),
       ...rmmHandlers(env),
       ...specHandlers(env, (p) => this.setProject(p)),

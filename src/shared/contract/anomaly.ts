@@ -6,14 +6,18 @@
  * background, always beside the best single input variable's.
  *
  * Numbers that can be undefined (an AUC with no signal weight) are `null`, never NaN.
+ *
+ * The Anomaly view's methods (end of file) train as jobs on the project's samples, store the
+ * models in the project (the models table, kinds `ae` / `vae`) with display histograms, and run
+ * sanity tests, generation and bump searches on a stored model.
  */
 import { z } from 'zod'
-import { Activation, NormMode } from './train'
+import { JobStarted, type MethodSpec, NoParams } from './common'
+import { Activation } from './train'
+import { Expr, MissingValues, Name, Seed, TrainingWeights, trainingEvents } from './training-setup'
 
 const num = z.number()
 const maybe = z.number().nullable()
-const Name = z.string().trim().min(1).max(100)
-const Expr = z.string().trim().min(1).max(10_000)
 const units = z.array(z.number().int().min(1).max(4096)).max(20)
 
 /**
@@ -31,38 +35,24 @@ export const LikelihoodFamily = z.enum([
 ])
 export type LikelihoodFamily = z.infer<typeof LikelihoodFamily>
 
-/** What both kinds are trained on: background events only, scored against the signal samples. */
+/**
+ * What both kinds are trained on: background events only, scored against the signal samples —
+ * `signal` names the samples only scored (the ROC's positives), `background` those trained on
+ * (and the ROC's negatives).
+ */
 export const AnomalySetup = z
   .object({
-    /** A label for the run and the model ('' → kind and time). */
-    name: z.string().trim().max(100).default(''),
-    /** Samples only scored (the ROC's positives); empty: every sample whose role is signal. */
-    signal: z.array(Name).max(100).default([]),
-    /** Samples trained on (and the ROC's negatives); empty: every background sample. */
-    background: z.array(Name).max(100).default([]),
-    /** Only events passing this region's cuts (its parents' first); null: all events. */
-    region: Name.nullable().default(null),
-    inputs: z.array(Expr).min(1, 'choose at least one input variable').max(200),
-    weights: z
-      .object({
-        norm: NormMode.default('numevents'),
-        negative: z.enum(['keep', 'ignore']).default('keep'),
-      })
-      .strict()
-      .default({ norm: 'numevents', negative: 'keep' }),
+    ...trainingEvents,
+    weights: TrainingWeights,
     /**
      * Validation fraction of the background events (the rest is trained on; the ROC uses the
      * validation part) and the seed of the assignment.
      */
     split: z
       .object({
+        // Unlike a classifier's split: no test part, and a larger validation share by default.
         validation: z.number().min(0.05).max(0.9).default(0.4),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31 - 1)
-          .default(1),
+        seed: Seed,
       })
       .strict()
       .default({ validation: 0.4, seed: 1 }),
@@ -78,13 +68,7 @@ export const AnomalySetup = z
       })
       .strict()
       .default({ standardise: true, log: 'auto' }),
-    missing: z
-      .object({
-        values: z.array(num).max(20).default([-999]),
-        policy: z.enum(['mean', 'drop']).default('mean'),
-      })
-      .strict()
-      .default({ values: [-999], policy: 'mean' }),
+    missing: MissingValues,
   })
   .strict()
 export type AnomalySetup = z.infer<typeof AnomalySetup>
@@ -105,12 +89,7 @@ const networkOptions = {
   /** Early stopping: epochs without a lower validation loss; 0: never. */
   patience: z.number().int().min(0).max(10_000).default(10),
   /** Seed of the initial weights, the shuffles and the VAE's noise. */
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(1),
+  seed: Seed,
 }
 
 export const AutoencoderOptions = z
@@ -262,3 +241,166 @@ export const GenerationComparison = z.object({
   }),
 })
 export type GenerationComparison = z.infer<typeof GenerationComparison>
+
+// ---------------------------------------------------------------------------------------------
+// The Anomaly view's methods
+
+const id = z.string().min(1).max(100)
+
+/** A stored anomaly model as the project lists it. */
+export const AnomalyModelInfo = z.object({
+  id,
+  name: z.string(),
+  kind: z.enum(['ae', 'vae']),
+  inputs: z.array(z.string()),
+  createdAt: z.string(),
+  /** The run (job) that trained it. */
+  runId: z.string(),
+  /** Per signal sample: the score's AUC against the validation background. */
+  auc: z.record(z.string(), maybe),
+  /** AUC of the best single input over all signal (what the model has to beat). */
+  bestSingleAuc: maybe,
+  /** The variable name under which the anomaly score is applied, or null. */
+  appliedAs: z.string().nullable().default(null),
+})
+export type AnomalyModelInfo = z.infer<typeof AnomalyModelInfo>
+
+/**
+ * Histograms of the anomaly score on common bins (`edges`, bins + 1 values; values beyond the
+ * last edge are in the last bin, below the first in the first), physical weights. Background
+ * samples: their validation events, each scaled by its total weight over its validation weight
+ * (the model has seen the training part), so Σ sumw is the sample's expected yield; signal
+ * samples: all events.
+ */
+export const ScoreHistograms = z.object({
+  edges: z.array(num),
+  samples: z.array(
+    z.object({
+      name: z.string(),
+      role: z.enum(['signal', 'background']),
+      colour: z.string().nullable(),
+      sumw: z.array(num),
+      sumw2: z.array(num),
+    }),
+  ),
+})
+export type ScoreHistograms = z.infer<typeof ScoreHistograms>
+
+/** Display of a trained model, computed once after training from the same events. */
+export const AnomalyDisplay = z.object({
+  score: ScoreHistograms,
+  /**
+   * Per input: the target the loss compares with (the preprocessed value for an autoencoder
+   * and Gaussian inputs, the raw value otherwise) and the decoder's reconstruction of it (its
+   * mean, or the family's most likely value), on the validation background; unit area.
+   */
+  reconstruction: z.array(
+    z.object({
+      input: z.string(),
+      space: z.enum(['preprocessed', 'raw']),
+      lo: num,
+      hi: num,
+      input_hist: z.array(num),
+      reconstructed: z.array(num),
+    }),
+  ),
+  /** PCA of the latent means (fitted on the validation background), a subsample per sample. */
+  latent: z.object({
+    explained: z.array(num),
+    samples: z.array(
+      z.object({ name: z.string(), role: z.enum(['signal', 'background']), points: z.array(num) }),
+    ),
+  }),
+  /**
+   * Bump search: per input, weighted 2-D histograms input bin × score bin (row-major
+   * bins × score bins, the score's edges) for background (validation, scaled as in `score`)
+   * and all signal, so the renderer splits any input at any score-bin edge.
+   */
+  bump: z.array(
+    z.object({
+      input: z.string(),
+      lo: num,
+      hi: num,
+      bins: z.number().int(),
+      background: z.array(num),
+      signal: z.array(num),
+    }),
+  ),
+})
+export type AnomalyDisplay = z.infer<typeof AnomalyDisplay>
+
+/** The training job's result: the model as listed, the run's result and its display. */
+export const AnomalyTrainResult = AnomalyResult.extend({
+  model: AnomalyModelInfo,
+  display: AnomalyDisplay,
+})
+export type AnomalyTrainResult = z.infer<typeof AnomalyTrainResult>
+
+/** A sanity test as the view runs it: the engine's tests, or a retraining without one process. */
+export const SanityRequest = z.union([
+  SanityTest,
+  z.object({ kind: z.literal('leave_out'), sample: Name }).strict(),
+])
+export type SanityRequest = z.infer<typeof SanityRequest>
+
+export const SanityOutcome = z.object({
+  test: SanityRequest,
+  /** What was scored as "anomalous", in words. */
+  label: z.string(),
+  /** AUC of the score, modified (or left-out) events vs the untouched validation background. */
+  auc: maybe,
+  /** Unit-area score histograms on common edges. */
+  edges: z.array(num),
+  background: z.array(num),
+  modified: z.array(num),
+  events: z.object({ background: z.number().int(), modified: z.number().int() }),
+})
+export type SanityOutcome = z.infer<typeof SanityOutcome>
+
+export const anomalyMethods = {
+  /** Job: trains an autoencoder / VAE on background; `loss`, `val_loss`, `reconstruction`, `kl` metrics. */
+  'anomaly.train': { params: AnomalyConfig, result: JobStarted, job: AnomalyTrainResult },
+  'anomaly.models': { params: NoParams, result: z.array(AnomalyModelInfo) },
+  'anomaly.model': { params: z.object({ id }).strict(), result: AnomalyTrainResult },
+  'anomaly.remove': { params: z.object({ id }).strict(), result: z.array(AnomalyModelInfo) },
+  /** Job: one sanity test on a stored model (a leave-one-out test trains a new model). */
+  'anomaly.sanity': {
+    params: z
+      .object({ id, test: SanityRequest, seed: z.number().int().min(0).default(1) })
+      .strict(),
+    result: JobStarted,
+    job: SanityOutcome,
+  },
+  /** VAE: `count` events from the prior vs the background training events. */
+  'anomaly.generate': {
+    params: z
+      .object({
+        id,
+        count: z.number().int().min(100).max(1_000_000).default(10_000),
+        seed: z.number().int().min(0).default(1),
+      })
+      .strict(),
+    result: GenerationComparison,
+  },
+  /**
+   * Adds the model's anomaly score as a variable (`name`) usable in cuts, histograms and fits,
+   * so a region can cut on it; null removes it.
+   */
+  'anomaly.apply': {
+    params: z
+      .object({
+        id,
+        name: z
+          .string()
+          .regex(
+            /^[A-Za-z_][A-Za-z0-9_]*$/,
+            'a variable name is a letter or _ then letters, digits or _',
+          )
+          .nullable(),
+      })
+      .strict(),
+    result: z.array(AnomalyModelInfo),
+  },
+} as const satisfies Record<string, MethodSpec>
+
+export type AnomalyMethodName = keyof typeof anomalyMethods

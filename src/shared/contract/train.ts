@@ -9,43 +9,20 @@
  */
 import { z } from 'zod'
 import { FilePath, JobStarted, type MethodSpec, NoParams } from './common'
+import { MissingValues, NormMode, Seed, TrainingWeights, trainingEvents } from './training-setup'
+
+export { NormMode }
 
 const num = z.number()
 const maybe = z.number().nullable()
-const Name = z.string().trim().min(1).max(100)
-const Expr = z.string().trim().min(1).max(10_000)
 const id = z.string().min(1).max(100)
 const fraction = (max: number) => z.number().min(0).max(max)
-
-/**
- * How training weights are formed from the physical weights (weight expression × scale), as
- * TMVA's NormMode: `none` as they are; `numevents` signal and background each rescaled so that
- * Σw equals their number of training events; `equalsum` both rescaled so that Σw_S = Σw_B = the
- * number of signal training events. Evaluation always uses the physical weights.
- */
-export const NormMode = z.enum(['none', 'numevents', 'equalsum'])
-export type NormMode = z.infer<typeof NormMode>
 
 /** What every classifier is trained on. */
 export const TrainSetup = z
   .object({
-    /** A label for the run and the model ('' → kind and time). */
-    name: z.string().trim().max(100).default(''),
-    /** Sample names; empty: every sample whose role is signal (resp. background). */
-    signal: z.array(Name).max(100).default([]),
-    background: z.array(Name).max(100).default([]),
-    /** Only events passing this region's cuts (its parents' first); null: all events. */
-    region: Name.nullable().default(null),
-    /** Input variables: column names, derived variables or expressions (one value per event). */
-    inputs: z.array(Expr).min(1, 'choose at least one input variable').max(200),
-    weights: z
-      .object({
-        norm: NormMode.default('numevents'),
-        /** `ignore`: events with negative weight get weight 0 in training (kept in evaluation). */
-        negative: z.enum(['keep', 'ignore']).default('keep'),
-      })
-      .strict()
-      .default({ norm: 'numevents', negative: 'keep' }),
+    ...trainingEvents,
+    weights: TrainingWeights,
     /**
      * Test fraction of all events; validation fraction of the remaining (training) events; the
      * seed of the random assignment (the same seed and events give the same split).
@@ -54,12 +31,7 @@ export const TrainSetup = z
       .object({
         test: fraction(0.9).default(0.4),
         validation: fraction(0.5).default(0.2),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31 - 1)
-          .default(1),
+        seed: Seed,
       })
       .strict()
       .default({ test: 0.4, validation: 0.2, seed: 1 }),
@@ -72,17 +44,7 @@ export const TrainSetup = z
       })
       .strict()
       .default({ standardise: true, decorrelate: false }),
-    /**
-     * Values that mean "undefined" (the Kaggle set's −999), and NaN: `mean` replaces them by the
-     * training mean of that input's defined values; `drop` leaves out events with any.
-     */
-    missing: z
-      .object({
-        values: z.array(num).max(20).default([-999]),
-        policy: z.enum(['mean', 'drop']).default('mean'),
-      })
-      .strict()
-      .default({ values: [-999], policy: 'mean' }),
+    missing: MissingValues,
   })
   .strict()
 export type TrainSetup = z.infer<typeof TrainSetup>
@@ -224,7 +186,9 @@ export const ModelSummary = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('mlp'),
     parameters: z.number().int(),
+    /** Epochs run. */
     epochs: z.number().int(),
+    /** 0-based epoch whose weights were kept (as the `step` of metric events); −1: none (the initial weights). */
     bestEpoch: z.number().int(),
     /** Why training ended. */
     stopped: z.enum(['epochs', 'early', 'nan', 'cancelled']),

@@ -4,8 +4,10 @@
  * histograms, fits and other models read like a column.
  */
 import type { ComputedVariable } from '../select/derived'
+import { isAnomalyModel } from '../store/anomaly-models'
 import { appliedModels, getModel } from '../store/models'
 import type { Project } from '../store/project'
+import { anomalyVariable } from './autoencoder/applied-score'
 import { scoreColumns } from './model-inputs'
 import { restoreClassifier, type StoredModelJSON } from './train-classifier'
 
@@ -17,12 +19,17 @@ export async function appliedVariables(
   const out: ComputedVariable[] = []
   for (const { name, id } of appliedModels(project)) {
     try {
+      if (isAnomalyModel(project, id)) {
+        out.push(anomalyVariable(project, name, id))
+        continue
+      }
       const m = getModel(project, id)
       const stored = m.model as StoredModelJSON
       const classifier = await restoreClassifier(stored, m.weights)
       out.push({
         name,
         inputs: stored.inputs,
+        key: id,
         compute: (columns, n) => scoreColumns(classifier, stored.missing, columns, n),
       })
     } catch (e) {

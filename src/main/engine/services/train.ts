@@ -5,90 +5,22 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { TrainConfig, TrainMethodName, TrainResult } from '../../../shared/contract/train'
-import { ExprError, checkExpr, requireScalar } from '../../../shared/expr'
+import { ExprError } from '../../../shared/expr'
 import { CancelledError, type JobContext } from '../jobs/context'
-import {
-  assembleTrainingData,
-  selectEvents,
-  TrainingDataError,
-  type SelectedEvents,
-} from '../ml/build-dataset'
+import { assembleTrainingData, TrainingDataError, type SelectedEvents } from '../ml/build-dataset'
 import { PART } from '../ml/dataset'
 import { exportModel } from '../ml/export-model'
 import { trainClassifier, type StoredModelJSON } from '../ml/train-classifier'
-import { prepareLoaded, sampleVariables } from '../samples/prepare'
-import { CutCompiler } from '../select/cut-compiler'
-import { resolveRegions, withAncestors } from '../select/regions'
+import { trainingEvents } from '../samples/training-events'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
 import { deleteModel, getModel, insertModel, listModels, setApplied } from '../store/models'
-import { listRegions, listVariables } from '../store/regions'
 import type { Handlers, ServiceEnv } from './env'
 
 export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
   /** The selected events of every chosen sample (signal and background). */
-  async function selected(config: TrainConfig, ctx: JobContext): Promise<SelectedEvents[]> {
-    const p = env.requireProject()
-    const all = await env.samples().all(ctx)
-    const pick = (role: 'signal' | 'background', names: readonly string[]) => {
-      if (!names.length) return all.filter((s) => s.stored.spec.role === role)
-      return names.map((n) => {
-        const s = all.find((x) => x.stored.spec.name === n)
-        if (!s)
-          throw new ProjectError(`no sample named '${n}' in this project (or it cannot be opened)`)
-        return s
-      })
-    }
-    const signal = pick('signal', config.signal)
-    const background = pick('background', config.background)
-    if (!signal.length)
-      throw new ProjectError('no signal samples: mark a sample as signal or choose one')
-    if (!background.length)
-      throw new ProjectError('no background samples: mark a sample as background or choose one')
-    const both = new Set(signal.map((s) => s.stored.id))
-    const clash = background.find((s) => both.has(s.stored.id))
-    if (clash)
-      throw new ProjectError(
-        `sample '${clash.stored.spec.name}' is chosen as signal and as background`,
-      )
-    let cuts: ReturnType<typeof resolveRegions>[number]['cuts'] = []
-    if (config.region !== null) {
-      const regions = listRegions(p)
-      if (!regions.some((r) => r.name === config.region))
-        throw new ProjectError(`no region named '${config.region}' in this project`)
-      cuts = withAncestors(resolveRegions(regions), config.region).at(-1)?.cuts ?? []
-    }
-    const vars = listVariables(p)
-    const computed = await env.computedVariables()
-    const compiler = new CutCompiler()
-    const out: SelectedEvents[] = []
-    const chosen = [
-      ...signal.map((s) => ({ ...s, role: 'signal' as const })),
-      ...background.map((s) => ({ ...s, role: 'background' as const })),
-    ]
-    for (const [k, { sample, role }] of chosen.entries()) {
-      ctx.throwIfCancelled()
-      ctx.progress(0, `reading ${sample.spec.name} (${k + 1}/${chosen.length})`)
-      const where = `sample '${sample.spec.name}'`
-      const checked = sampleVariables(sample, vars, computed)
-      const inputs = config.inputs.map((input, i) => {
-        const r = checkExpr(input, checked.symbols)
-        const s = r.ok ? requireScalar(r.value, 'a training input') : r
-        if (!s.ok)
-          throw new ProjectError(`input ${i + 1} '${input}' in ${where}: ${s.error.message}`)
-        return s.value
-      })
-      const cutExprs = cuts.map((c) => {
-        const r = checkExpr(c.expr, checked.symbols)
-        const s = r.ok ? requireScalar(r.value, 'a cut') : r
-        if (!s.ok) throw new ProjectError(`cut '${c.label}' in ${where}: ${s.error.message}`)
-        return s.value
-      })
-      const prepared = await prepareLoaded(sample, checked, [...inputs, ...cutExprs])
-      out.push(selectEvents(prepared, role, inputs, cuts, compiler))
-    }
-    return out
-  }
+  const selected = (config: TrainConfig, ctx: JobContext): Promise<SelectedEvents[]> =>
+    trainingEvents(env, config, ctx)
 
   async function train(config: TrainConfig, runId: string, ctx: JobContext): Promise<TrainResult> {
     const t0 = performance.now()

@@ -65,7 +65,8 @@ export function insertModel(
 
 export function listModels(project: Project): ModelInfo[] {
   const rows = project.database
-    .prepare('SELECT * FROM models ORDER BY created_at, id')
+    // Autoencoders share the table (store/anomaly-models.ts) but are not classifiers.
+    .prepare("SELECT * FROM models WHERE kind NOT IN ('ae', 'vae') ORDER BY created_at, id")
     .all() as Row[]
   return rows.map((r) => infoOf(r, JSON.parse(r.result) as TrainResult))
 }
@@ -73,6 +74,8 @@ export function listModels(project: Project): ModelInfo[] {
 export function getModel(project: Project, id: string): StoredModel {
   const r = project.database.prepare('SELECT * FROM models WHERE id = ?').get(id) as Row | undefined
   if (!r) throw new ProjectError(`no model with id '${id}' in this project`)
+  if (r.kind === 'ae' || r.kind === 'vae')
+    throw new ProjectError(`'${r.name}' is an anomaly model: the Anomaly view shows it`)
   const result = TrainResult.parse(JSON.parse(r.result))
   const info = infoOf(r, result)
   return {

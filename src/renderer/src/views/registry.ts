@@ -52,6 +52,7 @@ export const views: ViewEntry[] = [
     icon: '✱',
     purpose:
       'Train autoencoders and VAEs on background only, hunt anomalies in the reconstruction-error tail, and generate events with a VAE.',
+    component: () => import('./AnomalyView.vue'),
   },
   {
     id: 'tune',

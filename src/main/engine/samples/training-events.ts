@@ -1,0 +1,94 @@
+/**
+ * The events a training run reads from the project (classifiers, issue 5; autoencoders,
+ * issue 8): the chosen signal and background samples (all of each role when none are named),
+ * only events passing a region's cuts, and each input evaluated per event.
+ */
+import { checkExpr, requireScalar } from '../../../shared/expr'
+import type { JobContext } from '../jobs/context'
+import { selectEvents, type SelectedEvents } from '../ml/build-dataset'
+import type { ServiceEnv } from '../services/env'
+import { CutCompiler } from '../select/cut-compiler'
+import { resolveRegions, withAncestors } from '../select/regions'
+import { ProjectError } from '../store/project'
+import { listRegions, listVariables } from '../store/regions'
+import { prepareLoaded, sampleVariables } from './prepare'
+
+export interface TrainingSelection {
+  /** Sample names; empty: every sample with that role. */
+  readonly signal: readonly string[]
+  readonly background: readonly string[]
+  /** Region whose cuts (its parents' first) events must pass; null: all events. */
+  readonly region: string | null
+  /** Input expressions, one value per event. */
+  readonly inputs: readonly string[]
+}
+
+/**
+ * The selected events of every chosen sample, signal samples first. Throws a ProjectError
+ * naming the sample, input or cut that is wrong.
+ */
+export async function trainingEvents(
+  env: ServiceEnv,
+  config: TrainingSelection,
+  ctx: JobContext,
+): Promise<SelectedEvents[]> {
+  const p = env.requireProject()
+  const all = await env.samples().all(ctx)
+  const pick = (role: 'signal' | 'background', names: readonly string[]) => {
+    if (!names.length) return all.filter((s) => s.stored.spec.role === role)
+    return names.map((n) => {
+      const s = all.find((x) => x.stored.spec.name === n)
+      if (!s)
+        throw new ProjectError(`no sample named '${n}' in this project (or it cannot be opened)`)
+      return s
+    })
+  }
+  const signal = pick('signal', config.signal)
+  const background = pick('background', config.background)
+  if (!signal.length)
+    throw new ProjectError('no signal samples: mark a sample as signal or choose one')
+  if (!background.length)
+    throw new ProjectError('no background samples: mark a sample as background or choose one')
+  const both = new Set(signal.map((s) => s.stored.id))
+  const clash = background.find((s) => both.has(s.stored.id))
+  if (clash)
+    throw new ProjectError(
+      `sample '${clash.stored.spec.name}' is chosen as signal and as background`,
+    )
+  let cuts: ReturnType<typeof resolveRegions>[number]['cuts'] = []
+  if (config.region !== null) {
+    const regions = listRegions(p)
+    if (!regions.some((r) => r.name === config.region))
+      throw new ProjectError(`no region named '${config.region}' in this project`)
+    cuts = withAncestors(resolveRegions(regions), config.region).at(-1)?.cuts ?? []
+  }
+  const vars = listVariables(p)
+  const computed = await env.computedVariables()
+  const compiler = new CutCompiler()
+  const out: SelectedEvents[] = []
+  const chosen = [
+    ...signal.map((s) => ({ ...s, role: 'signal' as const })),
+    ...background.map((s) => ({ ...s, role: 'background' as const })),
+  ]
+  for (const [k, { sample, role }] of chosen.entries()) {
+    ctx.throwIfCancelled()
+    ctx.progress(0, `reading ${sample.spec.name} (${k + 1}/${chosen.length})`)
+    const where = `sample '${sample.spec.name}'`
+    const checked = sampleVariables(sample, vars, computed)
+    const inputs = config.inputs.map((input, i) => {
+      const r = checkExpr(input, checked.symbols)
+      const s = r.ok ? requireScalar(r.value, 'a training input') : r
+      if (!s.ok) throw new ProjectError(`input ${i + 1} '${input}' in ${where}: ${s.error.message}`)
+      return s.value
+    })
+    const cutExprs = cuts.map((c) => {
+      const r = checkExpr(c.expr, checked.symbols)
+      const s = r.ok ? requireScalar(r.value, 'a cut') : r
+      if (!s.ok) throw new ProjectError(`cut '${c.label}' in ${where}: ${s.error.message}`)
+      return s.value
+    })
+    const prepared = await prepareLoaded(sample, checked, [...inputs, ...cutExprs])
+    out.push(selectEvents(prepared, role, inputs, cuts, compiler))
+  }
+  return out
+}

@@ -1,0 +1,287 @@
+/**
+ * The Anomaly view's methods (issue 8): autoencoders and VAEs trained as jobs on the project's
+ * background samples (ml/autoencoder/train.ts), signals scored, stored as models (kinds ae /
+ * vae) with their display; sanity tests and generation on a stored model re-read the same
+ * events (same set-up and split seed) and restore the stored weights.
+ */
+import { randomUUID } from 'node:crypto'
+import type {
+  AnomalyConfig,
+  AnomalyMethodName,
+  AnomalyTrainResult,
+  SanityOutcome,
+  SanityRequest,
+} from '../../../shared/contract/anomaly'
+import { ExprError } from '../../../shared/expr'
+import { CancelledError, type JobContext, silentContext } from '../jobs/context'
+import { chooseBackend } from '../ml/backend'
+import { TrainingDataError } from '../ml/build-dataset'
+import { PART, type TrainingData } from '../ml/dataset'
+import { weightedRoc } from '../ml/evaluate/roc'
+import { anomalyTrainingData } from '../ml/autoencoder/data'
+import { anomalyDisplay, displayRange, minimum, unitHistogram } from '../ml/autoencoder/display'
+import { fromStored, toStored } from '../ml/autoencoder/format'
+import { compareGenerated, generateEvents } from '../ml/autoencoder/generate'
+import {
+  type AnomalyModel,
+  disposeTensors,
+  modelTensors,
+  type StackRunner,
+  tensorRunner,
+} from '../ml/autoencoder/model'
+import { leaveOneOut, runSanityTest } from '../ml/autoencoder/sanity'
+import { evaluateAnomaly, scoreData } from '../ml/autoencoder/score'
+import { trainAnomaly } from '../ml/autoencoder/train'
+import { trainingEvents } from '../samples/training-events'
+import { SpecError } from '../select/spec-error'
+import {
+  deleteAnomalyModel,
+  getAnomalyModel,
+  insertAnomalyModel,
+  listAnomalyModels,
+} from '../store/anomaly-models'
+import { setApplied } from '../store/models'
+import { ProjectError } from '../store/project'
+import type { Handlers, ServiceEnv } from './env'
+
+const SANITY_BINS = 40
+
+export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
+  /** The anomaly data set of `config` from the project's samples. */
+  async function dataOf(config: AnomalyConfig, ctx: JobContext) {
+    try {
+      return anomalyTrainingData(await trainingEvents(env, config, ctx), config)
+    } catch (e) {
+      if (e instanceof TrainingDataError || e instanceof ExprError || e instanceof SpecError)
+        throw new ProjectError(e.message)
+      throw e
+    }
+  }
+
+  /** Runs `f` with a tensor runner of `model`, disposing its tensors afterwards. */
+  async function withRunner<T>(model: AnomalyModel, f: (run: StackRunner) => T): Promise<T> {
+    const { tf } = await chooseBackend()
+    const tensors = modelTensors(tf, model.arch, model.weights)
+    try {
+      return f(tensorRunner(tf, model.arch, tensors))
+    } finally {
+      disposeTensors(tensors)
+    }
+  }
+
+  async function colours(): Promise<Record<string, string | null>> {
+    const all = await env.samples().all()
+    return Object.fromEntries(all.map((s) => [s.stored.spec.name, s.stored.spec.colour ?? null]))
+  }
+
+  /** Trains, evaluates and stores a model; a user-facing error names why training failed. */
+  async function train(
+    config: AnomalyConfig,
+    runId: string,
+    ctx: JobContext,
+  ): Promise<AnomalyTrainResult> {
+    const t0 = performance.now()
+    const { data, warnings } = await dataOf(config, ctx)
+    let trained
+    try {
+      trained = await trainAnomaly(data, config, ctx)
+    } catch (e) {
+      if (e instanceof CancelledError) throw e
+      throw new ProjectError((e as Error).message)
+    }
+    const cols = await colours()
+    const { evaluation, display } = await withRunner(trained.model, (run) => {
+      const losses = scoreData(trained.model, run, data)
+      return {
+        evaluation: evaluateAnomaly(data, losses),
+        display: anomalyDisplay(trained.model, run, data, losses, cols),
+      }
+    })
+    const createdAt = new Date().toISOString()
+    const kindLabel = config.kind === 'vae' ? 'VAE' : 'Autoencoder'
+    const name = config.name || `${kindLabel} ${createdAt.slice(0, 16).replace('T', ' ')}`
+    const signal: Record<string, number> = {}
+    for (const s of data.samples) if (s.role === 'signal') signal[s.name] = 0
+    for (let i = 0; i < data.n; i++) if (data.y[i]) signal[data.samples[data.sample[i]].name] += 1
+    const result: AnomalyTrainResult = {
+      model: {
+        id: randomUUID(),
+        name,
+        kind: config.kind,
+        inputs: [...data.inputs],
+        createdAt,
+        runId,
+        auc: Object.fromEntries(evaluation.signals.map((s) => [s.name, s.auc])),
+        bestSingleAuc: evaluation.best_single_variable?.auc ?? null,
+        appliedAs: null,
+      },
+      config,
+      summary: trained.summary,
+      evaluation,
+      display,
+      events: { ...trained.events, signal },
+      warnings: [...warnings, ...trained.warnings],
+      backend: trained.backend,
+      seconds: (performance.now() - t0) / 1000,
+      events_per_second: trained.eventsPerSecond,
+    }
+    if (trained.summary.stopped === 'cancelled') throw new CancelledError(result)
+    const { document, weightData } = toStored(trained.model, name, 'weights.bin', config)
+    insertAnomalyModel(env.requireProject(), {
+      result,
+      document,
+      weights: weightData,
+      missing: { ...config.missing, means: trainingMeans(data) },
+    })
+    return result
+  }
+
+  /** A stored model with the data set it was trained on (re-selected with the same split). */
+  async function restore(id: string, ctx: JobContext) {
+    const stored = getAnomalyModel(env.requireProject(), id)
+    const model = fromStored(stored.document, stored.weights)
+    const { data } = await dataOf(stored.result.config, ctx)
+    if (data.inputs.join('\n') !== model.arch.inputs.join('\n'))
+      throw new ProjectError(`model '${stored.result.model.name}': its inputs no longer match`)
+    return { stored, model, data }
+  }
+
+  async function sanity(
+    id: string,
+    test: SanityRequest,
+    seed: number,
+    ctx: JobContext,
+  ): Promise<SanityOutcome> {
+    const { stored, model, data } = await restore(id, ctx)
+    if (test.kind !== 'leave_out') {
+      ctx.progress(0.5, 'scoring')
+      const r = await withRunner(model, (run) => runSanityTest(model, run, data, test, seed))
+      const label =
+        test.kind === 'scale'
+          ? `${test.input} × ${test.factor} on ${(100 * test.fraction).toFixed(0)}% of the validation background`
+          : test.kind === 'shuffle'
+            ? 'inputs shuffled independently across validation events'
+            : 'dummy rows uniform in each input’s range'
+      return outcome(test, label, r.auc, r.background, r.modified)
+    }
+    // Leave one out: a new model trained without the process, which is then scored.
+    const config = stored.result.config
+    let left: TrainingData
+    try {
+      left = leaveOneOut(data, test.sample)
+    } catch (e) {
+      throw new ProjectError((e as Error).message)
+    }
+    const trained = await trainAnomaly(left, config, ctx)
+    const s = left.samples.findIndex((v) => v.name === test.sample)
+    const losses = await withRunner(trained.model, (run) => scoreData(trained.model, run, left))
+    const bgRows: number[] = []
+    const outRows: number[] = []
+    for (let i = 0; i < left.n; i++) {
+      if (left.sample[i] === s) outRows.push(i)
+      else if (!left.y[i] && left.part[i] === PART.validation) bgRows.push(i)
+    }
+    const labels = Uint8Array.from(left.sample, (v) => (v === s ? 1 : 0))
+    const roc = weightedRoc(losses.score, labels, left.weight, [...bgRows, ...outRows], 3)
+    const side = (rows: number[]) => ({
+      score: Float64Array.from(rows, (i) => losses.score[i]),
+      weight: Float64Array.from(rows, (i) => left.weight[i]),
+    })
+    return outcome(
+      test,
+      `'${test.sample}' left out of training, then scored`,
+      roc.auc,
+      side(bgRows),
+      side(outRows),
+    )
+  }
+
+  return {
+    'anomaly.train': (config) => {
+      env.requireProject()
+      let runId = ''
+      const title = `Train ${config.kind === 'vae' ? 'VAE' : 'autoencoder'}`
+      runId = env.jobs.start('anomaly.train', title, config, (ctx) => train(config, runId, ctx))
+      return { jobId: runId }
+    },
+    'anomaly.models': () => listAnomalyModels(env.requireProject()),
+    'anomaly.model': ({ id }) => getAnomalyModel(env.requireProject(), id).result,
+    'anomaly.remove': ({ id }) => {
+      const p = env.requireProject()
+      deleteAnomalyModel(p, id)
+      env.modelsChanged()
+      return listAnomalyModels(p)
+    },
+    'anomaly.apply': async ({ id, name }) => {
+      const p = env.requireProject()
+      getAnomalyModel(p, id) // names a model that is not there
+      if (name !== null) {
+        const all = await env.samples().all()
+        if (all.some((s) => s.sample.table.columns.some((c) => c.name === name)))
+          throw new ProjectError(`'${name}' is already a column of a sample; choose another name`)
+      }
+      setApplied(p, id, name)
+      env.modelsChanged()
+      return listAnomalyModels(p)
+    },
+    'anomaly.sanity': ({ id, test, seed }) => {
+      const p = env.requireProject()
+      const name = getAnomalyModel(p, id).result.model.name
+      const jobId = env.jobs.start(
+        'anomaly.sanity',
+        `Sanity test (${test.kind}) of ${name}`,
+        { id, test, seed },
+        (ctx) => sanity(id, test, seed, ctx),
+      )
+      return { jobId }
+    },
+    'anomaly.generate': async ({ id, count, seed }) => {
+      const { model, data } = await restore(id, silentContext())
+      if (model.arch.kind !== 'vae') throw new ProjectError('only a VAE can generate events')
+      const rows: number[] = []
+      for (let i = 0; i < data.n; i++) if (data.part[i] === PART.train) rows.push(i)
+      const real = new Float64Array(rows.length * data.d)
+      rows.forEach((i, r) => real.set(data.x.subarray(i * data.d, (i + 1) * data.d), r * data.d))
+      const generated = await withRunner(model, (run) => generateEvents(model, run, count, seed))
+      return compareGenerated(data.inputs, real, generated)
+    },
+  }
+}
+
+function outcome(
+  test: SanityRequest,
+  label: string,
+  auc: number,
+  background: { score: Float64Array; weight: Float64Array },
+  modified: { score: Float64Array; weight: Float64Array },
+): SanityOutcome {
+  const all = new Float64Array(background.score.length + modified.score.length)
+  all.set(background.score)
+  all.set(modified.score, background.score.length)
+  const [lo, hi] = displayRange(all, 0.001)
+  const min = minimum(all, lo)
+  return {
+    test,
+    label,
+    auc: Number.isFinite(auc) ? auc : null,
+    edges: Array.from({ length: SANITY_BINS + 1 }, (_, k) => min + ((hi - min) * k) / SANITY_BINS),
+    background: unitHistogram(background.score, min, hi, SANITY_BINS, background.weight),
+    modified: unitHistogram(modified.score, min, hi, SANITY_BINS, modified.weight),
+    events: { background: background.score.length, modified: modified.score.length },
+  }
+}
+
+/**
+ * Per input, the mean over the background training events: missing values were replaced by
+ * the mean of the defined ones (data.ts), which leaves that mean unchanged, so this is it.
+ */
+function trainingMeans(data: TrainingData): number[] {
+  const sum = new Float64Array(data.d)
+  let n = 0
+  for (let i = 0; i < data.n; i++)
+    if (data.part[i] === PART.train) {
+      n++
+      for (let j = 0; j < data.d; j++) sum[j] += data.x[i * data.d + j]
+    }
+  return Array.from(sum, (v) => (n ? v / n : 0))
+}

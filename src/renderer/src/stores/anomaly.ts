@@ -1,0 +1,327 @@
+/**
+ * The Anomaly view's state: the set-up form (remembered per project as the setting
+ * `anomaly.setup`), the running training job with its live loss components, the project's
+ * autoencoders and VAEs, the selected model's stored result, the score threshold (a bin edge of
+ * the score histograms), and per model the sanity tests run and the generation comparison. A
+ * failure is shown in `error` and never touches the form.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, watch } from 'vue'
+import type { JobEvent } from '../../../shared/api'
+import type {
+  AnomalyModelInfo,
+  AnomalyTrainResult,
+  GenerationComparison,
+  SanityOutcome,
+  SanityRequest,
+} from '../../../shared/contract/anomaly'
+import { api } from '../api'
+import { ApiError } from '../api/client'
+import {
+  type AnomalyForm,
+  buildConfig,
+  defaultForm,
+  restoreForm,
+} from '../components/anomaly/anomaly-form'
+import { type LossComponents, emptyComponents } from '../components/anomaly/loss-components-option'
+import { initialThreshold } from '../components/anomaly/threshold-stats'
+import { livePoints } from '../components/train/loss-option'
+import { suggestInputs } from '../components/train/setup-form'
+import { readSetting, writeSetting } from '../components/data/persisted'
+import { useCutsStore } from './cuts'
+import { useDataStore } from './data'
+import { useProjectStore } from './project'
+
+const SETTING = 'anomaly.setup'
+const SAVE_DELAY_MS = 500
+
+export interface AnomalyJob {
+  kind: AnomalyForm['kind']
+  fraction: number
+  message: string
+  epochs: number
+  id: string | null
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
+export const useAnomalyStore = defineStore('anomaly', () => {
+  const project = useProjectStore()
+  const data = useDataStore()
+  const cuts = useCutsStore()
+
+  const form = ref<AnomalyForm>(defaultForm())
+  const formLoaded = ref(false)
+  const models = ref<AnomalyModelInfo[]>([])
+  const selectedId = ref<string | null>(null)
+  const result = shallowRef<AnomalyTrainResult | null>(null)
+  const cache = new Map<string, AnomalyTrainResult>()
+  /** Score-bin edge index of the threshold (events with score ≥ edges[index] are "anomalous"). */
+  const threshold = ref(0)
+  const job = ref<AnomalyJob | null>(null)
+  const live = shallowRef<LossComponents>(emptyComponents())
+  const sanity = ref<Record<string, SanityOutcome[]>>({})
+  const sanityRunning = ref<string | null>(null)
+  const generation = shallowRef<Record<string, GenerationComparison>>({})
+  const generating = ref(false)
+  const error = ref<string | null>(null)
+  /** A short confirmation of the last action (applied, cut added). */
+  const notice = ref<string | null>(null)
+
+  const training = computed(() => job.value !== null)
+  const columns = computed(() => data.variables.filter((v) => !v.jagged).map((v) => v.name))
+  const derived = computed(() => cuts.variables.map((v) => v.name))
+
+  async function guard<T>(f: () => Promise<T>, clear = true): Promise<T | undefined> {
+    try {
+      if (clear) error.value = null
+      return await f()
+    } catch (e) {
+      error.value = message(e)
+      return undefined
+    }
+  }
+
+  // The set-up, remembered per project.
+  let maySuggest = false
+  async function loadForm(): Promise<void> {
+    formLoaded.value = false
+    let saved: unknown = null
+    try {
+      saved = await readSetting(SETTING)
+    } catch {
+      // The defaults are shown; nothing is lost.
+    }
+    form.value = restoreForm(saved)
+    maySuggest = form.value.inputs.length === 0
+    formLoaded.value = true
+    suggest()
+  }
+  function suggest(): void {
+    if (!maySuggest || !formLoaded.value || !columns.value.length) return
+    maySuggest = false
+    if (!form.value.inputs.length) form.value.inputs = suggestInputs(columns.value)
+  }
+  watch(columns, suggest)
+  let saveTimer: ReturnType<typeof setTimeout> | null = null
+  watch(
+    form,
+    () => {
+      if (!formLoaded.value || !project.current) return
+      if (saveTimer) clearTimeout(saveTimer)
+      saveTimer = setTimeout(() => {
+        writeSetting(SETTING, JSON.parse(JSON.stringify(form.value)))
+      }, SAVE_DELAY_MS)
+    },
+    { deep: true },
+  )
+
+  // Models.
+  async function loadModels(): Promise<void> {
+    const r = await guard(() => api.call('anomaly.models', {}), false)
+    if (!r) return
+    models.value = r
+    if (selectedId.value && !r.some((m) => m.id === selectedId.value)) {
+      selectedId.value = null
+      result.value = null
+    }
+  }
+
+  function show(r: AnomalyTrainResult): void {
+    result.value = r
+    threshold.value = initialThreshold(r.display.score)
+  }
+
+  async function select(id: string | null): Promise<void> {
+    selectedId.value = id
+    if (!id) {
+      result.value = null
+      return
+    }
+    const hit = cache.get(id)
+    const r = hit ?? (await guard(() => api.call('anomaly.model', { id })))
+    if (!r || selectedId.value !== id) return
+    cache.set(id, r)
+    show(r)
+  }
+
+  async function remove(id: string): Promise<void> {
+    const r = await guard(() => api.call('anomaly.remove', { id }))
+    if (!r) return
+    cache.delete(id)
+    models.value = r
+    if (selectedId.value === id) await select(r.at(-1)?.id ?? null)
+  }
+
+  // Training.
+  const steps: Record<keyof LossComponents, Map<number, number>> = {
+    loss: new Map(),
+    val_loss: new Map(),
+    reconstruction: new Map(),
+    val_reconstruction: new Map(),
+    kl: new Map(),
+    val_kl: new Map(),
+  }
+  function onJobEvent(e: JobEvent): void {
+    const j = job.value
+    if (!j) return
+    if (e.kind === 'started') j.id = e.job.id
+    else if (e.kind === 'progress') Object.assign(j, { fraction: e.fraction, message: e.message })
+    else if (e.kind === 'metric' && e.name in steps) {
+      steps[e.name as keyof LossComponents].set(e.step, e.value)
+      const next = emptyComponents()
+      for (const k of Object.keys(steps) as (keyof LossComponents)[]) next[k] = livePoints(steps[k])
+      live.value = next
+    }
+  }
+
+  async function start(): Promise<void> {
+    if (job.value) return
+    const built = buildConfig(form.value)
+    if (!built.ok) {
+      error.value = built.errors.join('; ')
+      return
+    }
+    error.value = null
+    for (const m of Object.values(steps)) m.clear()
+    live.value = emptyComponents()
+    const c = built.config
+    job.value = {
+      kind: c.kind,
+      fraction: 0,
+      message: 'starting…',
+      epochs: c.options.epochs,
+      id: null,
+    }
+    try {
+      const r = await api.runJob('anomaly.train', c, onJobEvent)
+      cache.set(r.model.id, r)
+      selectedId.value = r.model.id
+      show(r)
+    } catch (e) {
+      error.value =
+        e instanceof ApiError && e.info.code === 'cancelled'
+          ? 'Training cancelled; the set-up is kept.'
+          : `Training failed: ${message(e)}`
+    } finally {
+      job.value = null
+      await loadModels()
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    const id = job.value?.id
+    if (id) await guard(() => api.call('jobs.cancel', { jobId: id }))
+  }
+
+  /** Applies the selected model's score as the variable `name` (null: removes it). */
+  async function apply(name: string | null): Promise<boolean> {
+    const id = selectedId.value
+    if (!id) return false
+    const r = await guard(() => api.call('anomaly.apply', { id, name }))
+    if (!r) return false
+    models.value = r
+    notice.value = name
+      ? `The anomaly score is now the variable ${name}: cut on it in any region.`
+      : 'The score variable was removed.'
+    // The Cuts step lists variables and checks expressions against them.
+    void cuts.load()
+    return true
+  }
+
+  /** Appends the cut `variable ≥ cut` to region `region` of the Cuts step. */
+  async function addCut(variable: string, cut: number, region: string): Promise<void> {
+    const r = cuts.regions.find((x) => x.name === region)
+    if (!r) {
+      error.value = `no region named '${region}'`
+      return
+    }
+    const expr = `${variable} >= ${Number(cut.toPrecision(6))}`
+    const ok = await cuts.saveRegion(
+      { ...r, cuts: [...r.cuts, { name: 'anomaly score', expr }] },
+      r.name,
+    )
+    if (ok)
+      notice.value = `Cut ${expr} added to region ${region}: its cut-flow row is in Cuts & Regions.`
+    else error.value = cuts.error ?? `the region ${region} could not be saved`
+  }
+
+  /** Runs one sanity test on the selected model; its outcome joins the model's list. */
+  async function runSanity(test: SanityRequest): Promise<void> {
+    const id = selectedId.value
+    if (!id || sanityRunning.value) return
+    sanityRunning.value = test.kind
+    try {
+      const r = await guard(() => api.runJob('anomaly.sanity', { id, test, seed: 1 }))
+      if (r) sanity.value = { ...sanity.value, [id]: [r, ...(sanity.value[id] ?? [])] }
+    } finally {
+      sanityRunning.value = null
+    }
+  }
+
+  async function generate(count: number): Promise<void> {
+    const id = selectedId.value
+    if (!id || generating.value) return
+    generating.value = true
+    try {
+      const r = await guard(() => api.call('anomaly.generate', { id, count, seed: 1 }))
+      if (r) generation.value = { ...generation.value, [id]: r }
+    } finally {
+      generating.value = false
+    }
+  }
+
+  watch(
+    () => project.current?.path,
+    (path) => {
+      if (saveTimer) clearTimeout(saveTimer)
+      cache.clear()
+      models.value = []
+      selectedId.value = null
+      result.value = null
+      sanity.value = {}
+      generation.value = {}
+      error.value = null
+      notice.value = null
+      if (!path) return
+      void loadForm()
+      void loadModels().then(() => {
+        const latest = models.value.at(-1)
+        if (!selectedId.value && latest) void select(latest.id)
+      })
+      if (!data.loaded) void data.load()
+    },
+    { immediate: true },
+  )
+
+  return {
+    form,
+    formLoaded,
+    models,
+    selectedId,
+    result,
+    threshold,
+    job,
+    live,
+    sanity,
+    sanityRunning,
+    generation,
+    generating,
+    error,
+    notice,
+    training,
+    columns,
+    derived,
+    loadModels,
+    select,
+    remove,
+    start,
+    cancel,
+    runSanity,
+    generate,
+    apply,
+    addCut,
+  }
+})
