@@ -9,17 +9,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Bench } from './bench'
 import { methods, parseRequest } from '../src/shared/api'
-import { JobRunner } from '../src/main/engine/jobs/runner'
 import { dataHandlers } from '../src/main/engine/services/data'
-import type { ServiceEnv } from '../src/main/engine/services/env'
 import { Project } from '../src/main/engine/store/project'
-import { SampleRegistry } from '../src/main/engine/samples/registry'
-
-/** The value of `make()`, made on first use (one sample registry per test environment). */
-function once<T>(make: () => T): () => T {
-  let v: T | undefined
-  return () => (v ??= make())
-}
+import { serviceEnv } from '../test/unit/helpers/service-env'
 
 const EVENTS = 1_000_000
 let handlers: ReturnType<typeof dataHandlers> | undefined
@@ -37,23 +29,7 @@ async function setup(): Promise<void> {
     )
   writeFileSync(csv, lines.join('\n') + '\n')
   const project = Project.create(join(tmp, 'bench.hepwb'))
-  // Resolves when the job `jobId` finishes (adding a sample is a job).
-  const waiting = new Map<string, () => void>()
-  const env: ServiceEnv = {
-    jobs: new JobRunner(
-      (e) => {
-        if (e.kind === 'finished') waiting.get(e.jobId)?.()
-      },
-      () => {},
-    ),
-    project: () => project,
-    requireProject: () => project,
-    emit: () => {},
-    projectChanged: () => {},
-    computedVariables: async () => [],
-    modelsChanged: () => {},
-    samples: once(() => new SampleRegistry(project)),
-  }
+  const { env, waitForJob } = serviceEnv(project)
   handlers = dataHandlers(env)
   const { jobId } = await handlers['data.addSample']({
     spec: {
@@ -67,7 +43,7 @@ async function setup(): Promise<void> {
       normalisation: { kind: 'scale', factor: 2 },
     },
   })
-  await new Promise<void>((resolve) => waiting.set(jobId, resolve))
+  await waitForJob(jobId)
   await rebin(50) // decodes the column once; what follows is re-binning
 }
 

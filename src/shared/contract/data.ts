@@ -135,6 +135,15 @@ export const VariableRow = z.object({
   samples: z.array(z.string()),
   /** Sample id → statistics, for those computed so far. */
   stats: z.record(z.string(), VariableStats),
+  /**
+   * Where the values come from: a file column, a derived variable of the project (an
+   * expression), or an applied model's output. Absent: a file column.
+   */
+  origin: z.enum(['file', 'derived', 'model']).optional(),
+  /** Unit of the values (derived variables), e.g. 'GeV'. */
+  unit: z.string().optional(),
+  /** Axis label (derived variables), LaTeX-ish, e.g. 'E_T^miss'. */
+  label: z.string().optional(),
 })
 export type VariableRow = z.infer<typeof VariableRow>
 

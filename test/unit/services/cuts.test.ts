@@ -7,22 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { JobEvent } from '../../../src/shared/api'
 import { SampleSpec, dataMethods } from '../../../src/shared/contract/data'
-import { JobRunner } from '../../../src/main/engine/jobs/runner'
 import { readColumns } from '../../../src/main/engine/io/source'
 import { Project } from '../../../src/main/engine/store/project'
 import { dataHandlers } from '../../../src/main/engine/services/data'
 import { cutsHandlers, simpleThreshold } from '../../../src/main/engine/services/cuts'
-import type { ServiceEnv } from '../../../src/main/engine/services/env'
 import { SKHEP } from '../io/shared-data'
-import { SampleRegistry } from '../../../src/main/engine/samples/registry'
-
-/** The value of `make()`, made on first use (one sample registry per test environment). */
-function once<T>(make: () => T): () => T {
-  let v: T | undefined
-  return () => (v ??= make())
-}
+import { serviceEnv } from '../helpers/service-env'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-cuts-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -32,21 +23,7 @@ const FILE = SKHEP + 'uproot-Zmumu.root'
 async function setUp(name: string) {
   const path = join(tmp, `${name}.hepwb`)
   const project = Project.create(path)
-  const listeners = new Set<(e: JobEvent) => void>()
-  const jobs = new JobRunner(
-    (e) => listeners.forEach((l) => l(e)),
-    (run) => project.recordRun(run),
-  )
-  const env: ServiceEnv = {
-    jobs,
-    project: () => project,
-    requireProject: () => project,
-    emit: () => {},
-    projectChanged: () => {},
-    computedVariables: async () => [],
-    modelsChanged: () => {},
-    samples: once(() => new SampleRegistry(project)),
-  }
+  const { env, waitForJob } = serviceEnv(project)
   const data = dataHandlers(env)
   const cuts = cutsHandlers(env)
   const spec = SampleSpec.parse({
@@ -58,13 +35,7 @@ async function setUp(name: string) {
     normalisation: { kind: 'scale', factor: 0.5 },
   })
   const { jobId } = await data['data.addSample']({ spec })
-  await new Promise<void>((resolve, reject) => {
-    listeners.add((e) => {
-      if (e.kind !== 'finished' || e.jobId !== jobId) return
-      if (e.state === 'done') resolve()
-      else reject(new Error(e.error))
-    })
-  })
+  await waitForJob(jobId)
   expect(dataMethods['data.samples'].result.parse(data['data.samples']({}))).toHaveLength(1)
   return { project, path, cuts }
 }

@@ -7,25 +7,16 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { JobEvent } from '../../../src/shared/api'
 import type { SampleSpecInput } from '../../../src/shared/contract/data'
 import { SampleSpec, dataMethods } from '../../../src/shared/contract/data'
-import { JobRunner } from '../../../src/main/engine/jobs/runner'
 import { readColumns } from '../../../src/main/engine/io/source'
 import { Project } from '../../../src/main/engine/store/project'
 import { dataHandlers } from '../../../src/main/engine/services/data'
 import { weightedCorrelation } from '../../../src/main/engine/samples/correlation'
 import { demoDir } from '../../../src/main/engine/samples/demo'
 import { defaultBinning } from '../../../src/main/engine/samples/explore'
-import type { ServiceEnv } from '../../../src/main/engine/services/env'
 import { COFFEA, SKHEP } from '../io/shared-data'
-import { SampleRegistry } from '../../../src/main/engine/samples/registry'
-
-/** The value of `make()`, made on first use (one sample registry per test environment). */
-function once<T>(make: () => T): () => T {
-  let v: T | undefined
-  return () => (v ??= make())
-}
+import { serviceEnv } from '../helpers/service-env'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-data-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -33,38 +24,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 /** A real project, job runner and the data handlers, as the engine wires them. */
 function setUp(name: string) {
   const project = Project.create(join(tmp, `${name}.hepwb`))
-  const events: JobEvent[] = []
-  const listeners = new Set<(e: JobEvent) => void>()
-  const jobs = new JobRunner(
-    (e) => {
-      events.push(e)
-      for (const l of listeners) l(e)
-    },
-    (run) => project.recordRun(run),
-  )
-  const env: ServiceEnv = {
-    jobs,
-    project: () => project,
-    requireProject: () => project,
-    emit: () => {},
-    projectChanged: () => {},
-    computedVariables: async () => [],
-    modelsChanged: () => {},
-    samples: once(() => new SampleRegistry(project)),
-  }
+  const { env, events, waitForJob: finished } = serviceEnv(project)
   const h = dataHandlers(env)
-  /** Resolves with a job's result (rejects when it fails). */
-  function finished(jobId: string): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const l = (e: JobEvent) => {
-        if (e.kind !== 'finished' || e.jobId !== jobId) return
-        listeners.delete(l)
-        if (e.state === 'done') resolve(e.result)
-        else reject(new Error(e.error))
-      }
-      listeners.add(l)
-    })
-  }
   /** data.addSample / data.updateSample: the call, then the job's result (or its error). */
   async function add(params: { spec: SampleSpec }) {
     const { jobId } = await h['data.addSample'](params)
@@ -341,19 +302,7 @@ describe('the column cache follows file content', () => {
     // Same size, new content and mtime: the hash changes, stale columns are not used.
     writeFileSync(csv, 'x,w\n3,1\n3,1\n3,3\n')
     utimesSync(csv, new Date(), new Date(Date.now() + 5000))
-    const fresh = dataHandlers({
-      jobs: new JobRunner(
-        () => {},
-        () => {},
-      ),
-      project: () => env.project,
-      requireProject: () => env.project,
-      emit: () => {},
-      projectChanged: () => {},
-      computedVariables: async () => [],
-      modelsChanged: () => {},
-      samples: once(() => new SampleRegistry(env.project)),
-    })
+    const fresh = dataHandlers(serviceEnv(env.project).env)
     const h2 = await fresh['data.histogram']({ variable: 'x', bins: 3, lo: 0.5, hi: 3.5 })
     expect(h2.samples[0].sumw).toEqual([0, 0, 5])
     const [after] = await fresh['data.samples']({})
@@ -365,23 +314,7 @@ describe('the column cache follows file content', () => {
 describe('the demo project', () => {
   it('is created from resources/demo with three samples and reopens', async () => {
     const path = join(tmp, 'demo.hepwb')
-    const { path: made } = await dataHandlers({
-      jobs: new JobRunner(
-        () => {},
-        () => {},
-      ),
-      project: () => null,
-      requireProject: () => {
-        throw new Error('no project')
-      },
-      emit: () => {},
-      projectChanged: () => {},
-      computedVariables: async () => [],
-      modelsChanged: () => {},
-      samples: () => {
-        throw new Error('no project')
-      },
-    })['project.createDemo']({ path })
+    const { path: made } = await dataHandlers(serviceEnv(null).env)['project.createDemo']({ path })
     expect(made).toBe(path)
     const p = Project.open(path)
     try {
@@ -437,19 +370,7 @@ describe('a sample whose file went away', () => {
     await env.add({ spec: spec({ ...base, name: 'a', files: [a] }) })
     const sb = await env.add({ spec: spec({ ...base, name: 'b', files: [b] }) })
     rmSync(b)
-    const fresh = dataHandlers({
-      jobs: new JobRunner(
-        () => {},
-        () => {},
-      ),
-      project: () => env.project,
-      requireProject: () => env.project,
-      emit: () => {},
-      projectChanged: () => {},
-      computedVariables: async () => [],
-      modelsChanged: () => {},
-      samples: once(() => new SampleRegistry(env.project)),
-    })
+    const fresh = dataHandlers(serviceEnv(env.project).env)
     const h = await fresh['data.histogram']({ variable: 'x', bins: 2, lo: 0.5, hi: 2.5 })
     expect(h.samples.map((s) => s.sumw)).toEqual([[1, 1]])
     expect(h.missing).toEqual([sb.id])

@@ -8,16 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { JobEvent } from '../../../src/shared/api'
 import { SampleSpec } from '../../../src/shared/contract/data'
-import { JobRunner } from '../../../src/main/engine/jobs/runner'
 import { readColumns } from '../../../src/main/engine/io/source'
 import { Project } from '../../../src/main/engine/store/project'
 import { dataHandlers } from '../../../src/main/engine/services/data'
 import { cutsHandlers } from '../../../src/main/engine/services/cuts'
-import type { ServiceEnv } from '../../../src/main/engine/services/env'
-import { SampleRegistry } from '../../../src/main/engine/samples/registry'
 import { SKHEP } from '../io/shared-data'
+import { serviceEnv } from '../helpers/service-env'
 
 const FILE = SKHEP + 'uproot-Zmumu.root'
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-derived-'))
@@ -25,30 +22,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 async function setUp() {
   const project = Project.create(join(tmp, 'derived.hepwb'))
-  const listeners = new Set<(e: JobEvent) => void>()
-  const jobs = new JobRunner(
-    (e) => listeners.forEach((l) => l(e)),
-    () => {},
-  )
-  let registry: SampleRegistry | null = null
-  const env: ServiceEnv = {
-    jobs,
-    project: () => project,
-    requireProject: () => project,
-    emit: () => {},
-    projectChanged: () => {},
-    computedVariables: async () => [],
-    modelsChanged: () => {},
-    samples: () => (registry ??= new SampleRegistry(project)),
-  }
-  const job = (jobId: string) =>
-    new Promise<unknown>((ok, fail) => {
-      listeners.add((e) => {
-        if (e.kind !== 'finished' || e.jobId !== jobId) return
-        if (e.state === 'done') ok(e.result)
-        else fail(new Error(e.error))
-      })
-    })
+  const { env, waitForJob: job } = serviceEnv(project)
   return { project, data: dataHandlers(env), cuts: cutsHandlers(env), job }
 }
 

@@ -9,19 +9,16 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { JobEvent } from '../../../src/shared/api'
 import type { BuiltWorkspace, FitOutcome } from '../../../src/shared/contract/fit'
 import { cutsMethods } from '../../../src/shared/contract/cuts'
 import { dataMethods } from '../../../src/shared/contract/data'
 import { fitMethods } from '../../../src/shared/contract/fit'
-import { JobRunner } from '../../../src/main/engine/jobs/runner'
-import { SampleRegistry } from '../../../src/main/engine/samples/registry'
 import { cutsHandlers } from '../../../src/main/engine/services/cuts'
 import { dataHandlers } from '../../../src/main/engine/services/data'
-import type { ServiceEnv } from '../../../src/main/engine/services/env'
 import { fitHandlers } from '../../../src/main/engine/services/fit'
 import { Project } from '../../../src/main/engine/store/project'
 import { parseWorkspace } from '../../../src/main/engine/stats/workspace'
+import { serviceEnv } from '../helpers/service-env'
 
 const KAGGLE = join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'ATLAS-UK-ML_kaggle-higgs')
 const SIG = join(KAGGLE, 'train_sml_sig.csv')
@@ -34,7 +31,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'hepwb-build-'))
  */
 class Client {
   readonly project: Project
-  private readonly listeners = new Set<(e: JobEvent) => void>()
+  private readonly waitForJob: (jobId: string) => Promise<unknown>
   private readonly handlers: Record<string, (p: unknown) => unknown>
   private readonly schemas: Record<string, { params: { parse(v: unknown): unknown } }> = {
     ...dataMethods,
@@ -43,23 +40,9 @@ class Client {
   }
 
   constructor(path: string) {
-    const project = Project.create(path)
-    this.project = project
-    const jobs = new JobRunner(
-      (e) => this.listeners.forEach((l) => l(e)),
-      (run) => project.recordRun(run),
-    )
-    let registry: SampleRegistry | undefined
-    const env: ServiceEnv = {
-      jobs,
-      project: () => project,
-      requireProject: () => project,
-      emit: () => {},
-      projectChanged: () => {},
-      computedVariables: async () => [],
-      modelsChanged: () => {},
-      samples: () => (registry ??= new SampleRegistry(project)),
-    }
+    this.project = Project.create(path)
+    const { env, waitForJob } = serviceEnv(this.project)
+    this.waitForJob = waitForJob
     this.handlers = {
       ...dataHandlers(env),
       ...cutsHandlers(env),
@@ -72,25 +55,8 @@ class Client {
   }
 
   async job<T>(method: string, params: unknown): Promise<T> {
-    const done = new Promise<JobEvent>((resolve) => {
-      let id: string | null = null
-      const early: JobEvent[] = []
-      const l = (e: JobEvent) => {
-        if (e.kind !== 'finished') return
-        if (id === null) early.push(e)
-        else if (e.jobId === id) resolve(e)
-      }
-      this.listeners.add(l)
-      void this.call<{ jobId: string }>(method, params).then(({ jobId }) => {
-        id = jobId
-        const e = early.find((x) => x.kind === 'finished' && x.jobId === jobId)
-        if (e) resolve(e)
-      })
-    })
-    const e = await done
-    if (e.kind !== 'finished' || e.state !== 'done')
-      throw new Error(`job ${e.kind === 'finished' ? e.error : ''}`)
-    return e.result as T
+    const { jobId } = await this.call<{ jobId: string }>(method, params)
+    return (await this.waitForJob(jobId)) as T
   }
 }
 

@@ -9,13 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { JobEvent } from '../../../src/shared/api'
 import { SampleSpec } from '../../../src/shared/contract/data'
 import { RmmConfig, rmmMethods, type RmmConfigInput } from '../../../src/shared/contract/rmm'
 import type { Column } from '../../../src/main/engine/data/column'
-import { JobRunner } from '../../../src/main/engine/jobs/runner'
 import { readColumns } from '../../../src/main/engine/io/source'
-import { SampleRegistry } from '../../../src/main/engine/samples/registry'
 import { cutsHandlers } from '../../../src/main/engine/services/cuts'
 import { dataHandlers } from '../../../src/main/engine/services/data'
 import type { ServiceEnv } from '../../../src/main/engine/services/env'
@@ -23,6 +20,7 @@ import { rmmHandlers } from '../../../src/main/engine/services/rmm'
 import { Project } from '../../../src/main/engine/store/project'
 import { expectMatrixClose, p4, pad, referenceRmm } from '../features/rmm-reference'
 import { COFFEA, SKHEP } from '../io/shared-data'
+import { serviceEnv } from '../helpers/service-env'
 
 const TTBAR = SKHEP + 'nanoAOD_2015_CMS_Open_Data_ttbar.root'
 const DY = COFFEA + 'nano_dy.root'
@@ -111,32 +109,11 @@ type Decoded = Awaited<ReturnType<typeof decode>>
 async function setUp(name: string) {
   const path = join(tmp, `${name}.hepwb`)
   const project = Project.create(path)
-  const listeners = new Set<(e: JobEvent) => void>()
-  const jobs = new JobRunner(
-    (e) => listeners.forEach((l) => l(e)),
-    (run) => project.recordRun(run),
-  )
-  let registry: SampleRegistry | null = null
-  const env: ServiceEnv = {
-    jobs,
-    project: () => project,
-    requireProject: () => project,
-    emit: () => {},
-    projectChanged: () => {},
-    computedVariables: async () => [],
-    modelsChanged: () => {},
-    samples: () => (registry ??= new SampleRegistry(project)),
-  }
+  const { env, waitForJob } = serviceEnv(project)
   const data = dataHandlers(env)
   const add = async (spec: SampleSpec) => {
     const { jobId } = await data['data.addSample']({ spec })
-    await new Promise<void>((resolve, reject) => {
-      listeners.add((e) => {
-        if (e.kind !== 'finished' || e.jobId !== jobId) return
-        if (e.state === 'done') resolve()
-        else reject(new Error(e.error))
-      })
-    })
+    await waitForJob(jobId)
   }
   await add(
     SampleSpec.parse({

@@ -8,9 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { JobEvent } from '../../../src/shared/api'
 import { SampleSpec } from '../../../src/shared/contract/data'
-import { JobRunner } from '../../../src/main/engine/jobs/runner'
 import { readColumns } from '../../../src/main/engine/io/source'
 import { cutflowOfSpec } from '../../../src/main/engine/select/run-spec'
 import { withSpecFile } from '../../../src/main/engine/select/spec-file'
@@ -20,9 +18,8 @@ import { listRegions, listVariables } from '../../../src/main/engine/store/regio
 import { dataHandlers } from '../../../src/main/engine/services/data'
 import { cutsHandlers } from '../../../src/main/engine/services/cuts'
 import { specHandlers } from '../../../src/main/engine/services/spec'
-import type { ServiceEnv } from '../../../src/main/engine/services/env'
-import { SampleRegistry } from '../../../src/main/engine/samples/registry'
 import { SKHEP } from '../io/shared-data'
+import { serviceEnv } from '../helpers/service-env'
 
 const FILE = resolve(SKHEP + 'uproot-Zmumu.root')
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-spec-io-'))
@@ -31,43 +28,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 /** An engine environment whose open project `adopt` can switch, as the engine's does. */
 function engine(first: Project | null) {
   let project = first
-  let registry: SampleRegistry | null = null
-  const listeners = new Set<(e: JobEvent) => void>()
-  const jobs = new JobRunner(
-    (e) => listeners.forEach((l) => l(e)),
-    () => {},
-  )
-  const env: ServiceEnv = {
-    jobs,
-    project: () => project,
-    requireProject: () => {
-      if (!project) throw new Error('no project')
-      return project
-    },
-    emit: () => {},
-    projectChanged: () => {},
-    computedVariables: async () => [],
-    modelsChanged: () => {},
-    samples: () => {
-      const p = env.requireProject()
-      if (registry?.project !== p) registry = new SampleRegistry(p)
-      return registry
-    },
-  }
+  const { env, waitForJob: job } = serviceEnv(() => project)
   const spec = specHandlers(env, (p) => {
     project?.close()
     project = p
     return p.summary()
   })
-  /** The job's result, or its error as a rejection. */
-  const job = (jobId: string) =>
-    new Promise<unknown>((ok, fail) => {
-      listeners.add((e) => {
-        if (e.kind !== 'finished' || e.jobId !== jobId) return
-        if (e.state === 'done') ok(e.result)
-        else fail(new Error(e.error))
-      })
-    })
   return {
     data: dataHandlers(env),
     cuts: cutsHandlers(env),

@@ -72,6 +72,11 @@ describe('train service', () => {
     await engine.call('train.apply', { id: fisherId, name: 'fisher' })
     const check = await engine.call('cuts.check', { expr: 'fisher > 0', role: 'cut' })
     expect(check.ok).toBe(true)
+    // A derived variable may read the model output; a variable may not take its name.
+    await engine.call('cuts.saveVariable', { variable: { name: 'fisher2', expr: '2 * fisher' } })
+    await expect(
+      engine.call('cuts.saveVariable', { variable: { name: 'fisher', expr: '1' } }),
+    ).rejects.toThrow(/output of a trained model/)
     await engine.call('cuts.saveRegion', {
       region: { name: 'SRfisher', blinded: false, cuts: [{ name: 'Fisher', expr: 'fisher > 0' }] },
     })

@@ -186,8 +186,11 @@ export function assembleTrainingData(
   }
 }
 
-/** Mean of each input's defined values over the training part (0 when it has none). */
-function trainingMeans(
+/**
+ * Mean of each input's defined values over the training part (0 when it has none), for x
+ * row-major n × d with its missing values marked in isMissing (1: missing).
+ */
+export function trainingMeans(
   x: Float64Array,
   d: number,
   n: number,
@@ -207,8 +210,11 @@ function trainingMeans(
   return Array.from(sum, (v, j) => (count[j] ? v / count[j] : 0))
 }
 
-/** Replaces missing values by the training means. */
-function imputeMeans(
+/**
+ * Replaces the missing values of x (marked in isMissing) by `means`, one per input, and warns
+ * for each input that had any how many, naming the replacement (`meanName`).
+ */
+export function imputeMeans(
   x: Float64Array,
   d: number,
   n: number,
@@ -216,6 +222,7 @@ function imputeMeans(
   means: readonly number[],
   inputs: readonly string[],
   warnings: string[],
+  meanName = 'training mean',
 ): void {
   for (let j = 0; j < d; j++) {
     let absent = 0
@@ -226,7 +233,7 @@ function imputeMeans(
       }
     if (absent)
       warnings.push(
-        `input '${inputs[j]}': ${absent} missing values (${((100 * absent) / n).toFixed(1)}%) replaced by the training mean ${means[j].toPrecision(4)}`,
+        `input '${inputs[j]}': ${absent} missing values (${((100 * absent) / n).toFixed(1)}%) replaced by the ${meanName} ${means[j].toPrecision(4)}`,
       )
   }
 }

@@ -5,16 +5,17 @@
  * dense-backprop.ts; the equivalent tf.layers model is layers-format.ts.
  */
 import type * as TF from '@tensorflow/tfjs'
-import type { Activation } from '../../../shared/contract/train'
 import { Random } from '../data/random'
+import {
+  countParameters,
+  type DenseLayer,
+  forwardLayersJs,
+  glorotWeights,
+  layerShapes,
+  shapedTensors,
+} from './dense-layers'
 
-/** One dense layer: out = activation(in · kernel + bias). */
-export interface DenseLayer {
-  readonly units: number
-  readonly activation: Activation
-  /** Slope for x < 0 of leaky_relu. */
-  readonly alpha: number
-}
+export type { DenseLayer }
 
 /** Hidden layers then the single sigmoid output unit; `inputs` columns in. */
 export interface DenseArchitecture {
@@ -37,18 +38,12 @@ export function allLayers(arch: DenseArchitecture): DenseLayer[] {
 
 /** Shapes of the weights in DenseWeights order. */
 export function weightShapes(arch: DenseArchitecture): number[][] {
-  const shapes: number[][] = []
-  let fanIn = arch.inputs
-  for (const l of allLayers(arch)) {
-    shapes.push([fanIn, l.units], [l.units])
-    fanIn = l.units
-  }
-  return shapes
+  return layerShapes(arch.inputs, allLayers(arch))
 }
 
 /** Number of trainable parameters. */
 export function parameterCount(arch: DenseArchitecture): number {
-  return weightShapes(arch).reduce((s, shape) => s + shape.reduce((a, b) => a * b, 1), 0)
+  return countParameters(weightShapes(arch))
 }
 
 /**
@@ -56,15 +51,7 @@ export function parameterCount(arch: DenseArchitecture): number {
  * from our own seeded generator so the same seed gives the same network on every backend.
  */
 export function initialWeights(arch: DenseArchitecture, seed: number): DenseWeights {
-  const rng = new Random(seed)
-  return weightShapes(arch).map((shape) => {
-    const a = new Float32Array(shape.reduce((x, y) => x * y, 1))
-    if (shape.length === 2) {
-      const limit = Math.sqrt(6 / (shape[0] + shape[1]))
-      for (let i = 0; i < a.length; i++) a[i] = (2 * rng.uniform() - 1) * limit
-    }
-    return a
-  })
+  return glorotWeights(weightShapes(arch), new Random(seed))
 }
 
 /** The weights as tensors of their shapes (the caller disposes them). */
@@ -73,7 +60,7 @@ export function weightTensors(
   arch: DenseArchitecture,
   weights: DenseWeights,
 ): TF.Tensor[] {
-  return weightShapes(arch).map((shape, i) => tf.tensor(weights[i], shape, 'float32'))
+  return shapedTensors(tf, weightShapes(arch), weights)
 }
 
 /**
@@ -212,42 +199,5 @@ export function scoreRowsJs(
   x: Float32Array,
   n: number,
 ): Float64Array {
-  const layers = allLayers(arch)
-  const out = new Float64Array(n)
-  const width = Math.max(arch.inputs, ...layers.map((l) => l.units))
-  let a = new Float64Array(width)
-  let b = new Float64Array(width)
-  for (let i = 0; i < n; i++) {
-    let fanIn = arch.inputs
-    for (let j = 0; j < fanIn; j++) a[j] = x[i * arch.inputs + j]
-    for (let k = 0; k < layers.length; k++) {
-      const kernel = weights[2 * k]
-      const bias = weights[2 * k + 1]
-      const { units, activation, alpha } = layers[k]
-      for (let u = 0; u < units; u++) {
-        let s = bias[u]
-        for (let j = 0; j < fanIn; j++) s += a[j] * kernel[j * units + u]
-        b[u] = activateScalar(s, activation, alpha)
-      }
-      ;[a, b] = [b, a]
-      fanIn = units
-    }
-    out[i] = a[0]
-  }
-  return out
-}
-
-function activateScalar(v: number, activation: Activation, alpha: number): number {
-  switch (activation) {
-    case 'relu':
-      return v > 0 ? v : 0
-    case 'leaky_relu':
-      return v > 0 ? v : alpha * v
-    case 'tanh':
-      return Math.tanh(v)
-    case 'sigmoid':
-      return 1 / (1 + Math.exp(-v))
-    case 'linear':
-      return v
-  }
+  return forwardLayersJs(arch.inputs, allLayers(arch), weights, x, n)
 }

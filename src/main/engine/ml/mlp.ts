@@ -31,7 +31,7 @@ import { batchLossAndGradients } from './dense-backprop'
 import { FlatOptimizer } from './flat-optimizer'
 import { fromArtifacts, stackLayers, type MlpArtifacts, toArtifacts } from './layers-format'
 import { applyPreprocessing, type Preprocessing } from './preprocess'
-import { runEpochs } from './train-loop'
+import { runEpochs, stoppedTrainingWarnings } from './train-loop'
 
 const requireHere = createRequire(__filename)
 
@@ -411,15 +411,7 @@ export async function trainMlp(
     trainer.dispose()
   }
 
-  const kept = result.bestEpoch >= 0 ? `epoch ${result.bestEpoch + 1}` : 'the initial weights'
-  if (result.stopped === 'nan')
-    warnings.push(
-      `training diverged (the loss became NaN) at epoch ${result.epochs}; the weights of ${kept} are kept — try a lower learning rate`,
-    )
-  if (result.stopped === 'cancelled')
-    warnings.push(
-      `training was cancelled after ${result.epochs} epochs; the weights of ${kept} are kept`,
-    )
+  warnings.push(...stoppedTrainingWarnings(result))
 
   const artifacts = await toArtifacts(tf, arch, weights)
   const epochsTrained = result.history.loss.length

@@ -101,3 +101,18 @@ export async function runEpochs(loop: EpochLoop): Promise<EpochLoopResult> {
   if (bestEpoch >= 0) loop.restore()
   return { epochs: epoch, bestEpoch, bestValLoss: best, stopped, history, trainSeconds }
 }
+
+/**
+ * What the user is told when training stopped on a NaN loss or a cancel, naming the weights
+ * kept (the best epoch's, or the initial ones when no epoch was better); empty otherwise.
+ */
+export function stoppedTrainingWarnings(result: EpochLoopResult): string[] {
+  const kept = result.bestEpoch >= 0 ? `epoch ${result.bestEpoch + 1}` : 'the initial weights'
+  if (result.stopped === 'nan')
+    return [
+      `training diverged (the loss became NaN) at epoch ${result.epochs}; the weights of ${kept} are kept — try a lower learning rate`,
+    ]
+  if (result.stopped === 'cancelled')
+    return [`training was cancelled after ${result.epochs} epochs; the weights of ${kept} are kept`]
+  return []
+}

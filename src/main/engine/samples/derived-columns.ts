@@ -3,13 +3,19 @@
  * and everything else that reads "a column" can read them too: which variables an expression
  * reaches (directly or through other variables), and a variable's values over the whole sample,
  * computed from the file columns it reads (nothing is stored; the file columns stay cached).
+ * Applied model outputs are read the same way.
  */
 import { parse, referencedColumns } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import type { Column } from '../data/column'
 import type { EventTable } from '../data/event-table'
 import type { JobContext } from '../jobs/context'
-import { baseColumns, withDerived, type CheckedVariables } from '../select/derived'
+import {
+  baseColumns,
+  withDerived,
+  type CheckedVariables,
+  type ComputedVariable,
+} from '../select/derived'
 import { columnProvider } from '../select/provider'
 
 /** The names an expression reads ([] when it does not parse: the checker reports that). */
@@ -48,17 +54,46 @@ export function variablesReadByExpr(
 }
 
 /**
- * A key that changes whenever the values of `name` may change: its expression and those of the
- * variables it reads (for caching statistics computed from it).
+ * What the explorer computes rather than reads from a file: the project's derived variables
+ * and the applied models' outputs (select/derived.ts ComputedVariable).
  */
-export function derivedKey(name: string, variables: readonly SpecVariable[]): string {
-  const used = variablesReadBy([name], variables).map((v) => [v.name, v.expr])
+export interface Definitions {
+  readonly variables: readonly SpecVariable[]
+  readonly computed: readonly ComputedVariable[]
+}
+
+/**
+ * A key that changes whenever the values of `name` may change: its definition and those of the
+ * variables and model outputs it reads, directly or through others — an expression, or a
+ * model's identity (name, model id) and inputs (for caching statistics computed from it).
+ */
+export function derivedKey(name: string, defs: Definitions): string {
+  const byName = new Map(defs.computed.map((c) => [c.name, c]))
+  const variables = new Map(defs.variables.map((v) => [v.name, v]))
+  const reached = new Set<string>()
+  const visit = (n: string): void => {
+    if (reached.has(n)) return
+    const v = variables.get(n)
+    const c = v ? undefined : byName.get(n)
+    if (!v && !c) return
+    reached.add(n)
+    if (v) namesIn(v.expr).forEach(visit)
+    else c?.inputs.forEach((input) => namesIn(input).forEach(visit))
+  }
+  visit(name)
+  const used = [
+    ...defs.variables.filter((v) => reached.has(v.name)).map((v) => [v.name, v.expr]),
+    ...defs.computed
+      .filter((c) => reached.has(c.name) && !variables.has(c.name))
+      .map((c) => [c.name, { model: c.key ?? null, inputs: c.inputs }]),
+  ]
   return `derived:${name}:${JSON.stringify(used)}`
 }
 
 /**
- * The values of derived variable `name` (checked in `variables`) over every event of `table`:
- * flat (one per event) or jagged (a list per event). Decodes only the file columns it reads.
+ * The values of derived variable or model output `name` (checked in `variables`) over every
+ * event of `table`: flat (one per event) or jagged (a list per event). Decodes only the file
+ * columns it reads.
  */
 export async function derivedColumn(
   table: EventTable,
@@ -66,11 +101,11 @@ export async function derivedColumn(
   name: string,
   ctx?: JobContext,
 ): Promise<Column> {
-  if (!variables.checked.has(name)) {
+  if (!variables.checked.has(name) && !variables.computed.has(name)) {
     const why = variables.failed.get(name)
     throw new Error(why ? why.reason : `'${name}' is not a derived variable of this sample`)
   }
-  const columns = baseColumns([name], variables.checked)
+  const columns = baseColumns([name], variables.checked, variables.computed)
   const data = columnProvider(await table.load(columns, ctx), table.entries)
   return withDerived(data, variables).column(name)
 }

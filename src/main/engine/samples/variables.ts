@@ -1,17 +1,16 @@
 /**
  * Every variable of the samples with its statistics: the list the explorer shows (cheap, from
- * what is known; the project's derived variables included) and the job that computes what is
- * missing, decoding columns in batches and
+ * what is known; the project's derived variables and applied model outputs included) and the
+ * job that computes what is missing, decoding columns in batches and
  * freeing them again so that summarising 1500 NanoAOD branches does not keep them in memory
  * (the disk cache keeps them for the plots).
  */
 import type { VariableRow } from '../../../shared/contract/data'
-import type { SpecVariable } from '../../../shared/spec'
 import type { Column } from '../data/column'
 import type { JobContext } from '../jobs/context'
 import type { CheckedVariables } from '../select/derived'
 import { SpecError } from '../select/spec-error'
-import { derivedColumn, derivedKey } from './derived-columns'
+import { type Definitions, derivedColumn, derivedKey } from './derived-columns'
 import { sampleVariables } from './prepare'
 import type { StoredSample } from '../store/samples'
 import { finiteRange } from './explore'
@@ -44,7 +43,14 @@ export function variableRows(list: readonly SampleEntry[]): {
     for (const c of sample.table.columns) {
       let row = rows.get(c.name)
       if (!row) {
-        row = { name: c.name, type: c.type, jagged: c.jagged, samples: [], stats: {} }
+        row = {
+          name: c.name,
+          type: c.type,
+          jagged: c.jagged,
+          samples: [],
+          stats: {},
+          origin: 'file',
+        }
         rows.set(c.name, row)
       }
       row.samples.push(stored.id)
@@ -117,14 +123,14 @@ export async function rangeOf(
   return min <= max ? { min, max } : null
 }
 
-/** The project's derived variables as one sample can compute them (null: it can compute none). */
-export function derivedIn(
-  sample: LoadedSample,
-  variables: readonly SpecVariable[],
-): CheckedVariables | null {
-  if (!variables.length) return null
+/**
+ * The project's derived variables and model outputs as one sample can compute them (null: it
+ * can compute none).
+ */
+export function derivedIn(sample: LoadedSample, defs: Definitions): CheckedVariables | null {
+  if (!defs.variables.length && !defs.computed.length) return null
   try {
-    return sampleVariables(sample, variables)
+    return sampleVariables(sample, defs.variables, defs.computed)
   } catch (e) {
     // A variable named like one of this sample's columns: the Cuts view reports it.
     if (e instanceof SpecError) return null
@@ -132,46 +138,72 @@ export function derivedIn(
   }
 }
 
+/** Whether `name` is a derived variable or a model output that `checked` can compute. */
+function computable(checked: CheckedVariables | null, name: string): boolean {
+  return !!checked && (checked.checked.has(name) || checked.computed.has(name))
+}
+
 /**
- * A variable of the explorer in one sample: a file column, or a derived variable computed from
- * the columns it reads; null when the sample has neither.
+ * A variable of the explorer in one sample: a file column, or a derived variable or model
+ * output computed from the columns it reads; null when the sample has none of them.
  */
 export async function explorerColumn(
   sample: LoadedSample,
   name: string,
-  variables: readonly SpecVariable[],
+  defs: Definitions,
   ctx?: JobContext,
 ): Promise<Column | null> {
   if (sample.table.has(name)) return sample.table.column(name, ctx)
-  const derived = derivedIn(sample, variables)
-  if (!derived?.checked.has(name)) return null
+  const derived = derivedIn(sample, defs)
+  if (!derived || !computable(derived, name)) return null
   return derivedColumn(sample.table, derived, name, ctx)
 }
 
-/**
- * One row per derived variable of the project (type float64; jagged when its expression is a
- * list per event) with the samples that can compute it and the statistics known so far.
- */
-export function derivedRows(
-  list: readonly SampleEntry[],
-  variables: readonly SpecVariable[],
-): { variables: VariableRow[]; complete: boolean } {
-  let complete = true
-  const derived = list.map((e) => derivedIn(e.sample, variables))
-  const rows = variables.map((v) => {
-    const row: VariableRow = {
+/** The explorer's computed variables: derived ones (project order), then model outputs. */
+function definedRows(defs: Definitions): VariableRow[] {
+  const derived = new Set(defs.variables.map((v) => v.name))
+  return [
+    ...defs.variables.map((v): VariableRow => ({
       name: v.name,
       type: 'float64',
       jagged: false,
       samples: [],
       stats: {},
-    }
+      origin: 'derived',
+      ...(v.unit ? { unit: v.unit } : {}),
+      ...(v.label ? { label: v.label } : {}),
+    })),
+    ...defs.computed
+      .filter((c) => !derived.has(c.name))
+      .map((c): VariableRow => ({
+        name: c.name,
+        type: 'float64',
+        jagged: false,
+        samples: [],
+        stats: {},
+        origin: 'model',
+      })),
+  ]
+}
+
+/**
+ * One row per derived variable of the project (type float64; jagged when its expression is a
+ * list per event) and per applied model output (one value per event), with the samples that
+ * can compute it and the statistics known so far.
+ */
+export function derivedRows(
+  list: readonly SampleEntry[],
+  defs: Definitions,
+): { variables: VariableRow[]; complete: boolean } {
+  let complete = true
+  const derived = list.map((e) => derivedIn(e.sample, defs))
+  const rows = definedRows(defs).map((row) => {
+    const key = derivedKey(row.name, defs)
     for (const [i, { stored, sample }] of list.entries()) {
-      const checked = derived[i]?.checked.get(v.name)
-      if (!checked) continue
-      row.jagged ||= checked.shape === 'jagged'
+      const checked = derived[i]
+      if (!checked || !computable(checked, row.name)) continue
+      row.jagged ||= checked.checked.get(row.name)?.shape === 'jagged'
       row.samples.push(stored.id)
-      const key = derivedKey(v.name, variables)
       const s = sample.knownStats(key)
       if (s) row.stats[stored.id] = s
       else if (!sample.failedStats(key)) complete = false
@@ -182,26 +214,26 @@ export function derivedRows(
   return { variables: rows.filter((r) => r.samples.length), complete }
 }
 
-/** Statistics of every derived variable in every sample that can compute it. */
+/** Statistics of every derived variable and model output in every sample that can compute it. */
 export async function summariseDerived(
   list: readonly SampleEntry[],
-  variables: readonly SpecVariable[],
+  defs: Definitions,
   ctx: JobContext,
 ): Promise<void> {
+  const names = definedRows(defs).map((r) => r.name)
   for (const { stored, sample } of list) {
-    const derived = derivedIn(sample, variables)
+    const derived = derivedIn(sample, defs)
     if (!derived) continue
-    for (const v of variables) {
+    for (const name of names) {
       ctx.throwIfCancelled()
-      const key = derivedKey(v.name, variables)
-      if (!derived.checked.has(v.name) || sample.knownStats(key) || sample.failedStats(key))
-        continue
+      const key = derivedKey(name, defs)
+      if (!computable(derived, name) || sample.knownStats(key) || sample.failedStats(key)) continue
       try {
-        await sample.computedStats(key, () => derivedColumn(sample.table, derived, v.name, ctx))
+        await sample.computedStats(key, () => derivedColumn(sample.table, derived, name, ctx))
       } catch (e) {
         if (isCancel(e)) throw e
         sample.markFailed(key, (e as Error).message)
-        ctx.log(`${stored.spec.name}, ${v.name}: ${(e as Error).message}`)
+        ctx.log(`${stored.spec.name}, ${name}: ${(e as Error).message}`)
       }
     }
   }

@@ -76,6 +76,11 @@ export function dependencyOrder(variables: readonly SpecVariable[]): SpecVariabl
 export interface ComputedVariable {
   readonly name: string
   readonly inputs: readonly string[]
+  /**
+   * What identifies the computation behind the name (an applied model's id), so values cached
+   * for one model are not served after another is applied under the same name.
+   */
+  readonly key?: string
   compute(inputs: readonly Float64Array[], n: number): Float64Array
 }
 

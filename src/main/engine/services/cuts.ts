@@ -90,13 +90,14 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
         throw new ProjectError(
           `'${variable.name}' is already a column of a sample; give the variable another name`,
         )
-      if ((await env.computedVariables()).some((c) => c.name === variable.name))
+      const computed = await env.computedVariables()
+      if (computed.some((c) => c.name === variable.name))
         throw new ProjectError(
           `'${variable.name}' is the output of a trained model; give the variable another name`,
         )
       const others = listVariables(p).filter((v) => v.name !== (original ?? variable.name))
       const symbols = new Map(all.flatMap((s) => [...columnSymbols(s.sample)]))
-      const checked = sampleVariablesFrom(symbols, [...others, variable])
+      const checked = sampleVariablesFrom(symbols, [...others, variable], computed)
       const bad = checked.failed.get(variable.name)
       if (bad) throw new ProjectError(`variable '${variable.name}': ${bad.message}`)
       saveVariable(p, variable, original)

@@ -33,6 +33,7 @@ import {
   summariseDerived,
   variableRows,
 } from '../samples/variables'
+import type { Definitions } from '../samples/derived-columns'
 import { listVariables } from '../store/regions'
 import type { LoadedSample } from '../samples/loaded-sample'
 import { SampleRegistry } from '../samples/registry'
@@ -81,12 +82,18 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
     return all.filter((a) => ids.includes(a.stored.id))
   }
 
-  /** The project's derived variables (the explorer shows them beside the file columns). */
-  const derived = () => listVariables(reg().project)
+  /**
+   * The project's derived variables and applied model outputs (the explorer shows them beside
+   * the file columns).
+   */
+  const derived = async (): Promise<Definitions> => ({
+    variables: listVariables(reg().project),
+    computed: await env.computedVariables(),
+  })
 
-  /** A flat column (or derived variable) of a sample, or a clear error. */
-  async function flatColumn(sample: LoadedSample, name: string) {
-    const c = await explorerColumn(sample, name, derived())
+  /** A flat column (or derived variable, or model output) of a sample, or a clear error. */
+  async function flatColumn(sample: LoadedSample, name: string, defs: Definitions) {
+    const c = await explorerColumn(sample, name, defs)
     if (!c) throw new ProjectError(`sample '${sample.spec.name}' has no variable '${name}'`)
     if (c.kind !== 'flat')
       throw new ProjectError(
@@ -96,7 +103,8 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
   }
 
   /**
-   * The histogram of a derived variable (the explorer's plot of a variable no file holds):
+   * The histogram of a derived variable or model output (the explorer's plot of a variable no
+   * file holds):
    * computed per sample from the columns it reads; samples that cannot compute it are missing.
    */
   async function derivedHistogram(
@@ -104,7 +112,7 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
     p: { variable: string; bins?: number; lo?: number; hi?: number },
     ids: readonly string[] | undefined,
   ): Promise<Result<'data.histogram'>> {
-    const vars = derived()
+    const vars = await derived()
     const cols: { id: string; sample: LoadedSample; col: Column }[] = []
     for (const { stored, sample } of list) {
       const col = await explorerColumn(sample, p.variable, vars)
@@ -216,9 +224,14 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
     'data.variables': async ({ samples: ids }) => {
       const list = await chosen(ids)
       const files = variableRows(list)
-      const computed = derivedRows(list, derived())
+      const computed = derivedRows(list, await derived())
+      // A model output named like a file column is that column wherever it exists.
+      const inFiles = new Set(files.variables.map((r) => r.name))
       return {
-        variables: [...computed.variables, ...files.variables],
+        variables: [
+          ...computed.variables.filter((r) => r.origin !== 'model' || !inFiles.has(r.name)),
+          ...files.variables,
+        ],
         complete: files.complete && computed.complete,
       }
     },
@@ -236,9 +249,10 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
         async (ctx) => {
           const list = await chosen(ids, ctx)
           const out = await summarise(list, ctx)
-          const vars = derived()
-          await summariseDerived(list, vars, ctx)
-          return { ...out, variables: out.variables + vars.length }
+          const defs = await derived()
+          await summariseDerived(list, defs, ctx)
+          const names = new Set([...defs.variables, ...defs.computed].map((v) => v.name))
+          return { ...out, variables: out.variables + names.size }
         },
       )
       if (!ids) summariseJob = { jobId, registry: r }
@@ -282,7 +296,7 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
 
     'data.correlation': async ({ sample: id, variables }) => {
       const sample = await reg().get(id)
-      const vars = derived()
+      const vars = await derived()
       // File columns decoded together first (one read of the file); derived ones computed after.
       const inFile = sample.table.columns.filter((c) => variables.includes(c.name) && !c.jagged)
       await sample.table.load(inFile.map((c) => c.name))
@@ -304,8 +318,9 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
 
     'data.hist2d': async (p) => {
       const sample = await reg().get(p.sample)
-      const x = await flatColumn(sample, p.x)
-      const y = await flatColumn(sample, p.y)
+      const defs = await derived()
+      const x = await flatColumn(sample, p.x, defs)
+      const y = await flatColumn(sample, p.y, defs)
       const axis = (values: typeof x, bins: number, lo?: number, hi?: number) => {
         if (lo !== undefined && hi !== undefined && hi > lo) return { bins, lo, hi }
         const r = finiteRange({ kind: 'flat', type: 'float64', values })

@@ -12,6 +12,7 @@ import type { ProjectSummary } from '../../../shared/api'
 import { SampleSpec } from '../../../shared/contract/data'
 import type { SpecMethodName } from '../../../shared/contract/spec'
 import type { SymbolInfo } from '../../../shared/expr'
+import { SAMPLE_PALETTE } from '../../../shared/palette'
 import { specSampleToProject, type AnalysisSpec } from '../../../shared/spec'
 import { InputError } from '../io/errors'
 import { openSource } from '../io/source'
@@ -28,20 +29,6 @@ import { listRegions, saveRegion, saveVariable } from '../store/regions'
 import { exportSpecFile } from '../store/spec-io'
 import { insertSample } from '../store/samples'
 import type { Handlers, ServiceEnv } from './env'
-
-/** Colours for spec samples that name none (the Data step's default palette, in its order). */
-const SAMPLE_COLOURS = [
-  '#6baed6',
-  '#fd8d3c',
-  '#74c476',
-  '#9e9ac8',
-  '#fdd0a2',
-  '#969696',
-  '#e7ba52',
-  '#c6dbef',
-  '#d62728',
-  '#17becf',
-]
 
 /**
  * `adopt` makes a project the open one (closing the previous) and returns its summary; the
@@ -118,7 +105,7 @@ async function fill(project: Project, spec: AnalysisSpec, ctx: JobContext): Prom
     try {
       const table = s.tree ?? (await onlyTable(s.files[0]))
       const parsed = SampleSpec.safeParse(
-        specSampleToProject(s, { table, colour: SAMPLE_COLOURS[i % SAMPLE_COLOURS.length] }),
+        specSampleToProject(s, { table, colour: SAMPLE_PALETTE[i % SAMPLE_PALETTE.length] }),
       )
       if (!parsed.success) throw new SpecError(path, parsed.error.issues[0].message)
       const checked = await registry.check(parsed.data, ctx)

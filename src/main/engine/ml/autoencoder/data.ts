@@ -7,7 +7,13 @@
  */
 import type { AnomalySetup } from '../../../../shared/contract/anomaly'
 import { Random } from '../../data/random'
-import { TrainingDataError, trainingWeights, type SelectedEvents } from '../build-dataset'
+import {
+  TrainingDataError,
+  imputeMeans,
+  trainingMeans,
+  trainingWeights,
+  type SelectedEvents,
+} from '../build-dataset'
 import { PART, type TrainingData } from '../dataset'
 
 export interface AnomalyData {
@@ -65,27 +71,11 @@ export function anomalyTrainingData(
   if (!y.some((v) => v === 1))
     throw new TrainingDataError('no signal events to score: check the signal samples and cuts')
 
-  // Missing values: the mean of the input's defined values over background training events.
-  for (let j = 0; j < d; j++) {
-    let sum = 0
-    let count = 0
-    for (let i = 0; i < n; i++)
-      if (part[i] === PART.train && !missing(x[i * d + j])) {
-        sum += x[i * d + j]
-        count++
-      }
-    const mean = count ? sum / count : 0
-    let absent = 0
-    for (let i = 0; i < n; i++)
-      if (missing(x[i * d + j])) {
-        x[i * d + j] = mean
-        absent++
-      }
-    if (absent)
-      warnings.push(
-        `input '${setup.inputs[j]}': ${absent} missing values (${((100 * absent) / n).toFixed(1)}%) replaced by the background training mean ${mean.toPrecision(4)}`,
-      )
-  }
+  // Missing values: the mean of the input's defined values over the training part, which holds
+  // background events only.
+  const isMissing = Uint8Array.from(x, (v) => (missing(v) ? 1 : 0))
+  const means = trainingMeans(x, d, n, isMissing, part)
+  imputeMeans(x, d, n, isMissing, means, setup.inputs, warnings, 'background training mean')
   if (weight.some((v) => v < 0))
     warnings.push(
       setup.weights.negative === 'ignore'

@@ -17,7 +17,7 @@ import { Random } from '../../data/random'
 import type { JobContext } from '../../jobs/context'
 import { chooseBackend } from '../backend'
 import type { TrainingData } from '../dataset'
-import { runEpochs } from '../train-loop'
+import { runEpochs, stoppedTrainingWarnings } from '../train-loop'
 import { memoryFeed, type RawRows, type TrainingFeed } from './feed'
 import { applyInputTransform, fitInputTransform } from './input-transform'
 import { dataConstant, familyMismatch } from './likelihoods'
@@ -351,15 +351,7 @@ export async function trainOnFeed(
     fwT.dispose()
   }
 
-  const kept = result.bestEpoch >= 0 ? `epoch ${result.bestEpoch + 1}` : 'the initial weights'
-  if (result.stopped === 'nan')
-    warnings.push(
-      `training diverged (the loss became NaN) at epoch ${result.epochs}; the weights of ${kept} are kept — try a lower learning rate`,
-    )
-  if (result.stopped === 'cancelled')
-    warnings.push(
-      `training was cancelled after ${result.epochs} epochs; the weights of ${kept} are kept`,
-    )
+  warnings.push(...stoppedTrainingWarnings(result))
   const epochsRun = result.history.loss.length
   return {
     model: { arch, weights, transform },

@@ -261,6 +261,8 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
       axisLabel: { fontSize: AXIS_FONT, formatter: p.logY ? logLabel : undefined },
       splitLine: { show: false },
       axisTick: { inside: true },
+      // Keep the y axis at the left edge when the x range spans 0 (e.g. a classifier output).
+      axisLine: { onZero: false },
     },
   ]
 

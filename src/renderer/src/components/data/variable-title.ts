@@ -1,0 +1,30 @@
+/**
+ * How the explorer names a variable to a reader: the axis title (label or name, unit in
+ * brackets: `E_T^miss [GeV]`) and the badge saying where its values come from. Pure, so it is
+ * unit-tested.
+ */
+import type { VariableRow } from '../../../../shared/contract/data'
+
+/** The x-axis title of variable `name`: its label (else its name), then `[unit]` when it has one. */
+export function axisTitle(name: string, row?: Pick<VariableRow, 'label' | 'unit'>): string {
+  const text = row?.label?.trim() || name
+  const unit = row?.unit?.trim()
+  return unit ? `${text} [${unit}]` : text
+}
+
+/** The list's badge for a variable that is not a file column, with its tooltip; null for one. */
+export function originBadge(
+  row: Pick<VariableRow, 'origin' | 'label' | 'unit'>,
+): { text: string; title: string } | null {
+  if (row.origin === 'derived')
+    return {
+      text: 'derived',
+      title: `A derived variable of the project (Cuts view)${row.label ? `: ${row.label}` : ''}`,
+    }
+  if (row.origin === 'model')
+    return {
+      text: 'model output',
+      title: 'The output of a trained model applied in the Train view',
+    }
+  return null
+}
