@@ -81,6 +81,24 @@ describe('hepwb train', () => {
     expect(model.inputs).toHaveLength(5)
   }, 60_000)
 
+  it('trains a network that clearly beats Fisher on all 30 Kaggle features', () => {
+    const inputs = readFileSync(join(KAGGLE, 'train_sml_sig.csv'), 'utf8')
+      .split('\n')[0]
+      .split(',')
+      .filter((c) => /^(DER|PRI)_/.test(c))
+    expect(inputs).toHaveLength(30)
+    const run = (kind: string, options: object) => {
+      const r = hepwb('train', config({ kind, inputs, region: null, options }), '--json')
+      expect(r.code, r.stderr).toBe(0)
+      return JSON.parse(r.stdout).metrics.auc_test as number
+    }
+    const fisher = run('lda', {})
+    const net = run('mlp', { layers: [64, 64], epochs: 60, patience: 10, batchSize: 128 })
+    // Measured 0.797 vs 0.870 (seed 1): the non-linear jet/−999 structure is out of Fisher's reach.
+    expect(fisher).toBeGreaterThan(0.76)
+    expect(net).toBeGreaterThan(fisher + 0.04)
+  }, 120_000)
+
   it('names the bad field of a config', () => {
     const r = hepwb('train', config({ kind: 'svm' }), '--json')
     expect(r.code).toBe(1)
