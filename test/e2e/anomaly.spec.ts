@@ -64,6 +64,10 @@ test('a VAE on background only: score, threshold, ROC, sanity test, generation',
   await page.getByTestId('anomaly-encoder').fill('16')
   await page.getByTestId('anomaly-epochs').fill('8')
   await page.getByTestId('anomaly-epochs').press('Tab')
+  // Streamed from the sample files (megasets) under a 1 MB budget.
+  await page.getByTestId('anomaly-stream').check()
+  await page.getByTestId('anomaly-memory-budget').fill('1')
+  await page.getByTestId('anomaly-memory-budget').press('Tab')
   await page.getByTestId('anomaly-start').click()
   await expect(page.getByTestId('anomaly-result')).toBeVisible({ timeout: 90_000 })
   await expect(page.getByTestId('anomaly-error')).toHaveCount(0)
@@ -72,6 +76,9 @@ test('a VAE on background only: score, threshold, ROC, sanity test, generation',
   expect(auc).toBeGreaterThan(0)
   expect(auc).toBeLessThan(1)
   await expect(page.getByTestId('anomaly-verdict')).toContainText('AUC')
+  await expect(page.getByTestId('anomaly-result')).toContainText(
+    'trained streaming from the sample files',
+  )
   await shot('score')
 
   // Drag the threshold to the left: more background passes.
@@ -124,5 +131,22 @@ test('a VAE on background only: score, threshold, ROC, sanity test, generation',
     await page.getByTestId(`anomaly-tab-${t}`).click()
     await shot(t)
   }
+
+  // The latent space as a t-SNE map, coloured by process.
+  await page.getByTestId('anomaly-tab-latent').click()
+  await page.getByTestId('anomaly-latent-tsne').check()
+  await expect(page.getByTestId('anomaly-result').getByTestId('anomaly-latent')).toContainText(
+    't-SNE map',
+  )
+  await shot('latent-tsne')
+
+  // One input's term of the score per process, like the total.
+  await page.getByTestId('anomaly-tab-score').click()
+  await page.getByTestId('anomaly-score-choice').selectOption('PRI_met')
+  await expect(page.getByTestId('anomaly-feature-score')).toBeVisible()
+  await expect(page.getByTestId('anomaly-score-chart')).toHaveCount(0)
+  await shot('score-PRI_met')
+  await page.getByTestId('anomaly-score-choice').selectOption('')
+  await expect(page.getByTestId('anomaly-score-chart')).toBeVisible()
   await expect(page.getByTestId('anomaly-error')).toHaveCount(0)
 })

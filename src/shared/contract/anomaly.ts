@@ -90,6 +90,14 @@ const networkOptions = {
   patience: z.number().int().min(0).max(10_000).default(10),
   /** Seed of the initial weights, the shuffles and the VAE's noise. */
   seed: Seed,
+  /**
+   * Memory budget (MB) for the background events held during training: when the background
+   * samples' events (before cuts) exceed it, training streams chunks from the sample files
+   * ("megasets", same model as in memory). null: no budget, everything in memory.
+   */
+  memoryBudgetMB: z.number().min(1).max(1_000_000).nullable().default(null),
+  /** Stream from the files even when the events fit the budget (a budget of 256 MB if none). */
+  stream: z.boolean().default(false),
 }
 
 export const AutoencoderOptions = z
@@ -290,6 +298,11 @@ export type ScoreHistograms = z.infer<typeof ScoreHistograms>
 export const AnomalyDisplay = z.object({
   score: ScoreHistograms,
   /**
+   * Per input, its term of the score (its reconstruction loss / NLL) as histograms like
+   * `score`'s on its own bins. Absent in models stored before this was added.
+   */
+  features: z.array(ScoreHistograms.extend({ input: z.string() })).default([]),
+  /**
    * Per input: the target the loss compares with (the preprocessed value for an autoencoder
    * and Gaussian inputs, the raw value otherwise) and the decoder's reconstruction of it (its
    * mean, or the family's most likely value), on the validation background; unit area.
@@ -310,6 +323,23 @@ export const AnomalyDisplay = z.object({
     samples: z.array(
       z.object({ name: z.string(), role: z.enum(['signal', 'background']), points: z.array(num) }),
     ),
+    /**
+     * t-SNE map (2-D, x y pairs) of the latent means of a subsample of those points (seeded);
+     * null when there are too few, or in models stored before it was added.
+     */
+    tsne: z
+      .object({
+        perplexity: num,
+        samples: z.array(
+          z.object({
+            name: z.string(),
+            role: z.enum(['signal', 'background']),
+            points: z.array(num),
+          }),
+        ),
+      })
+      .nullable()
+      .default(null),
   }),
   /**
    * Bump search: per input, weighted 2-D histograms input bin × score bin (row-major

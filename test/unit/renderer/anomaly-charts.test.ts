@@ -85,18 +85,29 @@ describe('latent scatter and correlation heatmap', () => {
       [1, 2],
       [3, 4],
     ])
-    const o = latentOption(
-      {
-        explained: [0.75, 0.25],
+    const latent = {
+      explained: [0.75, 0.25],
+      samples: [
+        { name: 'bkg', role: 'background' as const, points: [0, 0, 1, 1] },
+        { name: 'sig', role: 'signal' as const, points: [2, 2] },
+      ],
+      tsne: {
+        perplexity: 5,
         samples: [
-          { name: 'bkg', role: 'background', points: [0, 0, 1, 1] },
-          { name: 'sig', role: 'signal', points: [2, 2] },
+          { name: 'bkg', role: 'background' as const, points: [5, 5] },
+          { name: 'sig', role: 'signal' as const, points: [7, 7, 8, 8, 9, 9] },
         ],
       },
-      ['#111111', null],
-    )
+    }
+    const o = latentOption(latent, ['#111111', null])
     expect(seriesOf(o).map((s) => s.data?.length)).toEqual([2, 1])
     expect((o.xAxis as { name: string }).name).toBe('PC 1 (75% of variance)')
+    const t = latentOption(latent, ['#111111', null], 'tsne')
+    expect(seriesOf(t).map((s) => s.data?.length)).toEqual([1, 3])
+    expect(seriesOf(t)[1].data?.[2]).toEqual([9, 9])
+    expect((t.xAxis as { name: string }).name).toBe('t-SNE 1')
+    // A model stored before t-SNE existed: an empty map, not a crash.
+    expect(seriesOf(latentOption({ ...latent, tsne: null }, [], 'tsne'))).toEqual([])
   })
 
   it('puts matrix row 0 at the top: cell (row r, column c) is drawn at y = d − 1 − r', () => {

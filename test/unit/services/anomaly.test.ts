@@ -71,6 +71,7 @@ beforeAll(async () => {
 
 describe('anomaly service', () => {
   let aeId = ''
+  let aeAuc = NaN
 
   it('trains an autoencoder on background only, with live losses and honest ROCs', async () => {
     const r = await engine.job('anomaly.train', {
@@ -132,11 +133,58 @@ describe('anomaly service', () => {
     expect(explained[0]).toBeGreaterThanOrEqual(explained[1])
     expect(explained[0] + explained[1]).toBeCloseTo(1, 9) // latent size 2: all the variance
 
+    // Each input's term of the score, per process, with the same yields as the total.
+    expect(result.display.features.map((f) => f.input)).toEqual(INPUTS)
+    for (const f of result.display.features) {
+      const sample = Object.fromEntries(f.samples.map((s) => [s.name, s]))
+      expect(total(sample['Htautau'].sumw)).toBeCloseTo(4999, 6)
+      expect(total(sample['bkg'].sumw)).toBeCloseTo(4999, 6)
+      expect(f.edges).toHaveLength(51)
+    }
+    // t-SNE of the same 300 points per sample (600 in all, the cap).
+    expect(result.display.latent.tsne!.samples.map((s) => s.points.length)).toEqual([600, 600])
+    aeAuc = auc!
+
     // Stored apart from the classifiers.
     expect((await engine.call('anomaly.models', {})).map((m) => m.name)).toEqual(['ae5'])
     expect(await engine.call('train.models', {})).toEqual([])
     const again = await engine.call('anomaly.model', { id: aeId })
     expect(again.model.auc).toEqual(result.model.auc)
+  }, 60_000)
+
+  it('streams the background from the sample file under a memory budget (megasets)', async () => {
+    const r = await engine.job('anomaly.train', {
+      kind: 'ae',
+      name: 'ae5-streamed',
+      inputs: INPUTS,
+      options: {
+        encoder: [8],
+        latent: 2,
+        epochs: 4,
+        patience: 0,
+        batchSize: 128,
+        stream: true,
+        memoryBudgetMB: 1,
+      },
+    })
+    expect(r.state, r.error).toBe('done')
+    const result = AnomalyTrainResult.parse(r.result)
+    // 1 MB: chunks of 2978 entries (2 for 4999 events); a seeded subsample of ≈ 1489 validation
+    // events scored (a quarter of the budget at 176 bytes an event; binomial σ ≈ 20).
+    const note =
+      /streaming from the sample files \(2 chunks, a 1 MB budget\); scored on (\d+) of (\d+)/
+    const [, scored, validation] = result.warnings[0].match(note) ?? []
+    expect(Number(validation)).toBe(result.events.validation)
+    expect(Math.abs(Number(scored) - 1489)).toBeLessThan(60)
+    expect(result.events.signal).toEqual({ Htautau: 4999 })
+    expect(result.events.train + result.events.validation).toBe(4999)
+    // The same model as in memory, scored on a 3/4 subsample of its validation background.
+    expect(Math.abs(result.model.auc['Htautau']! - aeAuc)).toBeLessThan(0.02)
+    const total = (v: number[]) => v.reduce((a, b) => a + b, 0)
+    const byName = Object.fromEntries(result.display.score.samples.map((s) => [s.name, s]))
+    expect(total(byName['bkg'].sumw)).toBeCloseTo(4999, 6)
+    expect(total(byName['Htautau'].sumw)).toBeCloseTo(4999, 6)
+    await engine.call('anomaly.remove', { id: result.model.id })
   }, 60_000)
 
   it('finds a momentum scaled ×5 on 5% of the validation background', async () => {

@@ -15,7 +15,17 @@ import { writeAnomalyModel } from '../../engine/ml/autoencoder/format'
 import { tensorRunner, modelTensors, disposeTensors } from '../../engine/ml/autoencoder/model'
 import { evaluateAnomaly, scoreData } from '../../engine/ml/autoencoder/score'
 import { trainAnomaly } from '../../engine/ml/autoencoder/train'
-import { silentContext } from '../../engine/jobs/context'
+import { type JobContext, silentContext } from '../../engine/jobs/context'
+import { readSelected } from '../../engine/ml/autoencoder/file-chunks'
+import { bytesPerEvent } from '../../engine/ml/autoencoder/megaset'
+import { specBackgroundSamples, specRangedSamples } from '../../engine/ml/autoencoder/spec-chunks'
+import {
+  chunkEntries,
+  streamedEvaluationData,
+  streamingBudget,
+  trainStreamed,
+} from '../../engine/ml/autoencoder/streamed'
+import type { AnalysisSpec } from '../../../shared/spec'
 import { specTrainingEvents } from '../../engine/ml/spec-events'
 import { withSpecFile } from '../../engine/select/spec-file'
 import { UsageError, secondsSince, type GlobalOptions } from '../action'
@@ -66,8 +76,7 @@ export async function trainAnomalyCommand(
   const { config, spec } = readConfig(file)
   const ctx = silentContext()
   return withSpecFile(spec, async (s) => {
-    const { data, warnings } = anomalyTrainingData(await specTrainingEvents(s, config, ctx), config)
-    const trained = await trainAnomaly(data, config, ctx)
+    const { data, warnings, trained } = await trainOnSpec(s, config, ctx)
     const { tf } = await chooseBackend()
     const tensors = modelTensors(tf, trained.model.arch, trained.model.weights)
     let evaluation
@@ -82,6 +91,10 @@ export async function trainAnomalyCommand(
     const best = evaluation.best_single_variable
     let signal = 0
     for (const y of data.y) signal += y
+    if (trained.streamed)
+      warnings.push(
+        `trained streaming from the sample files in ${trained.streamed.chunks} chunks under ${(trained.streamed.budget / 1048576).toFixed(0)} MB; scored on ${trained.streamed.scored} validation background events`,
+      )
     const out: AnomalyTrainOutput = {
       kind: config.kind,
       metrics: {
@@ -129,6 +142,53 @@ export async function trainAnomalyCommand(
     }
     return out
   })
+}
+
+/**
+ * Trains on the spec's events: in memory, or streamed from the files (megasets) when the
+ * options ask for it or the background exceeds their memory budget — then scored on every
+ * signal event and a validation background subsample that fits the budget.
+ */
+async function trainOnSpec(spec: AnalysisSpec, config: AnomalyConfig, ctx: JobContext) {
+  const d = config.inputs.length
+  const { stream, memoryBudgetMB } = config.options
+  if (stream || memoryBudgetMB !== null) {
+    const background = await specBackgroundSamples(spec, config, ctx)
+    const entries = background.reduce((a, b) => a + b.files.reduce((s, f) => s + f.entries, 0), 0)
+    const budget = streamingBudget(config.options, entries, d)
+    if (budget !== null) {
+      const signalSamples = await specRangedSamples(spec, config, 'signal', config.signal, ctx)
+      const trained = await trainStreamed(background, config, budget, ctx)
+      const size = chunkEntries(budget, 1, d)
+      const signals = []
+      for (const s of signalSamples) signals.push(await readSelected(s, 'signal', size, ctx))
+      const { data } = await streamedEvaluationData(
+        trained.source,
+        background.map((b) => b.name),
+        signals,
+        config,
+        trained.events.validation,
+        Math.floor(budget / 4 / bytesPerEvent(d)),
+      )
+      let scored = 0
+      for (let i = 0; i < data.n; i++) scored += data.y[i] ? 0 : 1
+      return {
+        data,
+        warnings: [...trained.warnings],
+        trained: {
+          ...trained,
+          warnings: [],
+          streamed: { chunks: trained.source.chunks.count, budget, scored },
+        },
+      }
+    }
+  }
+  const { data, warnings } = anomalyTrainingData(
+    await specTrainingEvents(spec, config, ctx),
+    config,
+  )
+  const trained = await trainAnomaly(data, config, ctx)
+  return { data, warnings, trained: { ...trained, streamed: null } }
 }
 
 export function humanAnomaly(r: AnomalyTrainOutput): string {

@@ -32,6 +32,16 @@ import {
 import { leaveOneOut, runSanityTest } from '../ml/autoencoder/sanity'
 import { evaluateAnomaly, scoreData } from '../ml/autoencoder/score'
 import { trainAnomaly } from '../ml/autoencoder/train'
+import { readSelected } from '../ml/autoencoder/file-chunks'
+import { bytesPerEvent } from '../ml/autoencoder/megaset'
+import {
+  chunkEntries,
+  streamedEvaluationData,
+  streamingBudget,
+  trainStreamed,
+} from '../ml/autoencoder/streamed'
+import type { SelectedEvents } from '../ml/build-dataset'
+import { rangedSamples } from './anomaly-sources'
 import { trainingEvents } from '../samples/training-events'
 import { SpecError } from '../select/spec-error'
 import {
@@ -74,6 +84,54 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
     return Object.fromEntries(all.map((s) => [s.stored.spec.name, s.stored.spec.colour ?? null]))
   }
 
+  /**
+   * Megaset training when the options ask for it or the background exceeds their memory
+   * budget: trained streaming from the sample files, then the events scored in memory (every
+   * signal event, a validation background subsample within the budget). Null: train in memory.
+   */
+  async function streamedTraining(config: AnomalyConfig, ctx: JobContext) {
+    const { stream, memoryBudgetMB } = config.options
+    if (!stream && memoryBudgetMB === null) return null
+    const d = config.inputs.length
+    try {
+      const samples = await rangedSamples(env, config, ctx)
+      const entries = samples.background.reduce(
+        (a, b) => a + b.files.reduce((t, f) => t + f.entries, 0),
+        0,
+      )
+      const budget = streamingBudget(config.options, entries, d)
+      if (budget === null) return null
+      ctx.progress(0, 'streaming the background from the sample files')
+      const trained = await trainStreamed(samples.background, config, budget, ctx)
+      const signals: SelectedEvents[] = []
+      for (const s of samples.signal)
+        signals.push(
+          await readSelected(s, 'signal', chunkEntries(budget, s.columns.length, d), ctx),
+        )
+      const { data, yieldScale } = await streamedEvaluationData(
+        trained.source,
+        samples.background.map((b) => b.name),
+        signals,
+        config,
+        trained.events.validation,
+        Math.floor(budget / 4 / bytesPerEvent(d)),
+      )
+      let scored = 0
+      for (let i = 0; i < data.n; i++) scored += data.y[i] ? 0 : 1
+      const note = `trained streaming from the sample files (${trained.source.chunks.count} chunks, a ${(budget / 1048576).toFixed(0)} MB budget); scored on ${scored} of ${trained.events.validation} validation background events`
+      return {
+        data,
+        yieldScale,
+        means: trained.source.means,
+        warnings: [note, ...trained.warnings],
+        trained: { ...trained, warnings: [] },
+      }
+    } catch (e) {
+      if (e instanceof CancelledError || e instanceof ProjectError) throw e
+      throw new ProjectError((e as Error).message)
+    }
+  }
+
   /** Trains, evaluates and stores a model; a user-facing error names why training failed. */
   async function train(
     config: AnomalyConfig,
@@ -81,20 +139,23 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
     ctx: JobContext,
   ): Promise<AnomalyTrainResult> {
     const t0 = performance.now()
-    const { data, warnings } = await dataOf(config, ctx)
+    const streamed = await streamedTraining(config, ctx)
+    const { data, warnings } = streamed ?? (await dataOf(config, ctx))
     let trained
-    try {
-      trained = await trainAnomaly(data, config, ctx)
-    } catch (e) {
-      if (e instanceof CancelledError) throw e
-      throw new ProjectError((e as Error).message)
-    }
+    if (streamed) trained = streamed.trained
+    else
+      try {
+        trained = await trainAnomaly(data, config, ctx)
+      } catch (e) {
+        if (e instanceof CancelledError) throw e
+        throw new ProjectError((e as Error).message)
+      }
     const cols = await colours()
     const { evaluation, display } = await withRunner(trained.model, (run) => {
       const losses = scoreData(trained.model, run, data)
       return {
         evaluation: evaluateAnomaly(data, losses),
-        display: anomalyDisplay(trained.model, run, data, losses, cols),
+        display: anomalyDisplay(trained.model, run, data, losses, cols, streamed?.yieldScale),
       }
     })
     const createdAt = new Date().toISOString()
@@ -131,7 +192,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
       result,
       document,
       weights: weightData,
-      missing: { ...config.missing, means: trainingMeans(data) },
+      missing: { ...config.missing, means: streamed ? [...streamed.means] : trainingMeans(data) },
     })
     return result
   }

@@ -1,12 +1,11 @@
 /**
  * The data set of an anomaly search: background events split into training and validation
- * parts (seeded, one uniform draw per event), every signal event in the test part (scored,
+ * parts (seeded, per event from its global index: split.ts), every signal event in the test part (scored,
  * never trained on). Missing values are replaced by the mean over the background training
  * events only, or their events dropped, so nothing about the signal reaches the model.
  * Training weights are the physical ones normalised as the setup asks (ml/build-dataset.ts).
  */
 import type { AnomalySetup } from '../../../../shared/contract/anomaly'
-import { Random } from '../../data/random'
 import {
   TrainingDataError,
   imputeMeans,
@@ -15,6 +14,7 @@ import {
   type SelectedEvents,
 } from '../build-dataset'
 import { PART, type TrainingData } from '../dataset'
+import { backgroundPart } from './split'
 
 export interface AnomalyData {
   readonly data: TrainingData
@@ -42,20 +42,18 @@ export function anomalyTrainingData(
   const weight = new Float64Array(n)
   const sample = new Uint16Array(n)
   const part = new Uint8Array(n)
-  const rng = new Random(setup.split.seed)
+  // Global index of each selected background event, dropped ones counted too (as when streamed).
+  let g = 0
   let r = 0
   samples.forEach((s, si) => {
     for (let i = 0; i < s.weight.length; i++) {
+      const index = s.role === 'signal' ? -1 : g++
       if (!keep(s, i)) continue
       for (let j = 0; j < d; j++) x[r * d + j] = s.columns[j][i]
       y[r] = s.role === 'signal' ? 1 : 0
       weight[r] = s.weight[i]
       sample[r] = si
-      part[r] = y[r]
-        ? PART.test
-        : rng.uniform() < setup.split.validation
-          ? PART.validation
-          : PART.train
+      part[r] = y[r] ? PART.test : backgroundPart(setup.split.seed, setup.split.validation, index)
       r++
     }
   })

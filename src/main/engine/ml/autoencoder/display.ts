@@ -7,6 +7,7 @@
 import type { AnomalyDisplay, ScoreHistograms } from '../../../../shared/contract/anomaly'
 import { PART, type TrainingData } from '../dataset'
 import { fitLatentPca, projectLatent } from './latent'
+import { tsne } from './tsne'
 import { LOG_RATE_LIMIT, LOG_SIGMA_LIMIT } from './likelihoods'
 import { type EventLosses, familyGroups, type StackRunner, type AnomalyModel } from './model'
 import { outputsOf } from './network'
@@ -17,6 +18,10 @@ const SCORE_BINS = 50
 const FEATURE_BINS = 40
 const BUMP_BINS = 30
 const LATENT_POINTS = 300
+/** Points of the t-SNE map (O(n²): about 2 s for 600 points and 500 iterations). */
+const TSNE_POINTS = 600
+const TSNE_ITERATIONS = 500
+const TSNE_PERPLEXITY = 30
 
 /** The q-quantile (0…1) of `values` (unweighted, sorted copy); NaN when empty. */
 export function quantile(values: ArrayLike<number>, q: number): number {
@@ -93,11 +98,21 @@ function shownRows(data: TrainingData): number[] {
   return rows
 }
 
+/**
+ * Histograms per sample of `score` (one value per event of data, or, with `stride` d and
+ * `offset` j, the j-th of d per event) on the events shown; `scales`: per sample, the factor
+ * to its yield (default yieldScale(data)).
+ */
 export function scoreHistograms(
   data: TrainingData,
   score: Float64Array,
   colours: Record<string, string | null>,
+  scales?: readonly number[],
+  stride = 1,
+  offset = 0,
 ): ScoreHistograms {
+  if (stride !== 1)
+    score = Float64Array.from({ length: data.n }, (_, i) => score[i * stride + offset])
   const rows = shownRows(data)
   const [lo, hi] = displayRange(
     rows.map((i) => score[i]),
@@ -111,7 +126,7 @@ export function scoreHistograms(
     { length: SCORE_BINS + 1 },
     (_, k) => min + ((hi - min) * k) / SCORE_BINS,
   )
-  const scale = yieldScale(data)
+  const scale = scales ?? yieldScale(data)
   const samples = data.samples.map((s) => ({
     name: s.name,
     role: s.role,
@@ -171,11 +186,18 @@ export function anomalyDisplay(
   data: TrainingData,
   losses: EventLosses,
   colours: Record<string, string | null>,
+  /** Per sample, the factor from the shown events' weight to its yield (default: from data). */
+  scales: readonly number[] = yieldScale(data),
 ): AnomalyDisplay {
   const { arch } = model
   const d = data.d
   const L = arch.latent
-  const score = scoreHistograms(data, losses.score, colours)
+  const score = scoreHistograms(data, losses.score, colours, scales)
+  // Each input's term of the score, per process like the total.
+  const features = data.inputs.map((input, j) => ({
+    input,
+    ...scoreHistograms(data, losses.perFeature, colours, scales, d, j),
+  }))
   const valBg: number[] = []
   for (let i = 0; i < data.n; i++) if (!data.y[i] && data.part[i] === PART.validation) valBg.push(i)
 
@@ -206,18 +228,23 @@ export function anomalyDisplay(
   })
 
   // Latent PCA fitted on the validation background, a strided subsample of each sample drawn.
-  let latent: AnomalyDisplay['latent'] = { explained: [], samples: [] }
+  let latent: AnomalyDisplay['latent'] = { explained: [], samples: [], tsne: null }
   if (valBg.length >= 2) {
     const pca = fitLatentPca(losses.latent, L, valBg, 2)
     const rows = shownRows(data)
+    const picks = data.samples.map((_, si) => {
+      const mine = rows.filter((i) => data.sample[i] === si)
+      const step = Math.max(1, mine.length / LATENT_POINTS)
+      const pick: number[] = []
+      for (let k = 0; k < mine.length && pick.length < LATENT_POINTS; k += step)
+        pick.push(mine[Math.floor(k)])
+      return pick
+    })
     latent = {
       explained: pca.explained,
+      tsne: latentTsne(losses.latent, L, data, picks),
       samples: data.samples.map((s, si) => {
-        const mine = rows.filter((i) => data.sample[i] === si)
-        const step = Math.max(1, mine.length / LATENT_POINTS)
-        const pick: number[] = []
-        for (let k = 0; k < mine.length && pick.length < LATENT_POINTS; k += step)
-          pick.push(mine[Math.floor(k)])
+        const pick = picks[si]
         const sub = new Float64Array(pick.length * L)
         pick.forEach((i, r) => sub.set(losses.latent.subarray(i * L, (i + 1) * L), r * L))
         const p = projectLatent(pca, sub, pick.length)
@@ -231,7 +258,7 @@ export function anomalyDisplay(
 
   // Bump search: input × score-bin histograms.
   const rows = shownRows(data)
-  const scale = yieldScale(data)
+  const scale = scales
   const edges = score.edges
   const sLo = edges[0]
   const sHi = edges[edges.length - 1]
@@ -249,5 +276,41 @@ export function anomalyDisplay(
     }
     return { input, lo, hi, bins: BUMP_BINS, background, signal }
   })
-  return { score, reconstruction, latent, bump }
+  return { score, features, reconstruction, latent, bump }
+}
+
+/**
+ * The t-SNE map of the latent means of every sample's `picks`, thinned evenly to TSNE_POINTS
+ * in all; null with fewer than 10 points.
+ */
+function latentTsne(
+  latent: Float64Array,
+  L: number,
+  data: TrainingData,
+  picks: readonly number[][],
+): NonNullable<AnomalyDisplay['latent']['tsne']> | null {
+  const total = picks.reduce((a, p) => a + p.length, 0)
+  if (total < 10) return null
+  const keep = Math.min(1, TSNE_POINTS / total)
+  // Every point where the running count k·keep passes an integer: an even fraction `keep`.
+  const thinned = picks.map((p) =>
+    p.filter((_, k) => Math.floor((k + 1) * keep) > Math.floor(k * keep)),
+  )
+  const rows = thinned.flat()
+  const x = new Float64Array(rows.length * L)
+  rows.forEach((i, r) => x.set(latent.subarray(i * L, (i + 1) * L), r * L))
+  const y = tsne(x, rows.length, L, {
+    perplexity: TSNE_PERPLEXITY,
+    iterations: TSNE_ITERATIONS,
+    seed: 1,
+  })
+  let r = 0
+  return {
+    perplexity: Math.min(TSNE_PERPLEXITY, Math.max(1, (rows.length - 1) / 3)),
+    samples: data.samples.map((s, si) => {
+      const points: number[] = []
+      for (let k = 0; k < thinned[si].length; k++, r++) points.push(y[2 * r], y[2 * r + 1])
+      return { name: s.name, role: s.role, points }
+    }),
+  }
 }

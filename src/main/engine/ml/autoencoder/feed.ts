@@ -4,7 +4,9 @@
  * events in chunks — so the same trainer runs on a data set held in memory (`memoryFeed`) and
  * on one streamed from chunks under a memory budget (megaset.ts).
  */
+import type { AnomalySetup } from '../../../../shared/contract/anomaly'
 import { gatherRows, indicesOf, PART, type TrainingData } from '../dataset'
+import type { InputTransform } from './input-transform'
 
 /** Raw input rows (row-major n × d, missing values already handled) and their training weights. */
 export interface RawRows {
@@ -24,6 +26,11 @@ export interface TrainingFeed {
   readonly windowSize: number
   /** Training rows the preprocessing is fitted on: all of them in order, or a seeded subsample. */
   fitRows(): Promise<RawRows>
+  /**
+   * The preprocessing fitted on every training event by streaming over them; absent: fitted
+   * on fitRows() in memory.
+   */
+  fitTransform?(options: AnomalySetup['preprocess']): Promise<InputTransform>
   /**
    * The training rows at positions order[start], …, order[end − 1] of the training events (0 ≤
    * order[k] < trainCount), in that order; end − start ≤ windowSize.

@@ -112,3 +112,88 @@ function moments(
   const skew = sw > 0 && m2 > 0 ? m3 / sw / Math.pow(m2 / sw, 1.5) : 0
   return { min, skew }
 }
+
+/**
+ * The same transform as fitInputTransform on all the rows `rows()` yields, fitted in three
+ * streaming passes (for data that does not fit in memory): minimum and mean; skewness and the
+ * mean of the logged values; the variance of the transformed values. Sums run in the order
+ * the rows come, as fitInputTransform's do over rows in that order.
+ */
+export async function streamInputTransform(
+  rows: () => AsyncIterable<{
+    readonly x: Float64Array
+    readonly w: Float64Array
+    readonly n: number
+  }>,
+  inputs: readonly string[],
+  options: AnomalySetup['preprocess'],
+): Promise<InputTransform> {
+  const d = inputs.length
+  const named = Array.isArray(options.log) ? options.log : []
+  for (const name of named)
+    if (!inputs.includes(name))
+      throw new Error(`preprocess.log names '${name}', which is not one of the inputs`)
+  const min = new Array<number>(d).fill(Infinity)
+  const s1 = new Array<number>(d).fill(0)
+  let sw = 0
+  for await (const r of rows())
+    for (let i = 0; i < r.n; i++) {
+      const wi = Math.abs(r.w[i])
+      sw += wi
+      for (let j = 0; j < d; j++) {
+        const v = r.x[i * d + j]
+        if (v < min[j]) min[j] = v
+        s1[j] += wi * v
+      }
+    }
+  const mean = s1.map((s) => (sw > 0 ? s / sw : 0))
+  const floorOf = min.map((m) => m / 2)
+  const m2 = new Array<number>(d).fill(0)
+  const m3 = new Array<number>(d).fill(0)
+  const logSum = new Array<number>(d).fill(0)
+  for await (const r of rows())
+    for (let i = 0; i < r.n; i++) {
+      const wi = Math.abs(r.w[i])
+      for (let j = 0; j < d; j++) {
+        const v = r.x[i * d + j]
+        const dv = v - mean[j]
+        m2[j] += wi * dv * dv
+        m3[j] += wi * dv * dv * dv
+        if (min[j] > 0) logSum[j] += wi * Math.log(Math.max(v, floorOf[j]))
+      }
+    }
+  const log: boolean[] = []
+  const floor: number[] = []
+  for (let j = 0; j < d; j++) {
+    const skew = sw > 0 && m2[j] > 0 ? m3[j] / sw / Math.pow(m2[j] / sw, 1.5) : 0
+    const wanted =
+      options.log === 'auto' ? min[j] > 0 && skew > AUTO_SKEW : named.includes(inputs[j])
+    if (wanted && !(min[j] > 0))
+      throw new Error(
+        `input '${inputs[j]}' has the value ${min[j]} in the background training events: log x needs values > 0`,
+      )
+    log.push(wanted)
+    floor.push(wanted ? floorOf[j] : 0)
+  }
+  const centre = mean.map((m, j) => (log[j] ? (sw > 0 ? logSum[j] / sw : 0) : m))
+  const variance = new Array<number>(d).fill(0)
+  for await (const r of rows())
+    for (let i = 0; i < r.n; i++) {
+      const wi = Math.abs(r.w[i])
+      for (let j = 0; j < d; j++) {
+        const v = r.x[i * d + j]
+        const dv = (log[j] ? Math.log(Math.max(v, floor[j])) : v) - centre[j]
+        variance[j] += wi * dv * dv
+      }
+    }
+  const transform = new Array<number>(d * d).fill(0)
+  for (let j = 0; j < d; j++) {
+    const sd = Math.sqrt(sw > 0 ? variance[j] / sw : 0)
+    transform[j * d + j] = options.standardise && sd > 0 ? 1 / sd : 1
+  }
+  return {
+    log,
+    floor,
+    pre: { d, mean: options.standardise ? centre : centre.map(() => 0), transform },
+  }
+}

@@ -10,6 +10,7 @@
 import { Random } from '../../data/random'
 import { PART, type TrainingData } from '../dataset'
 import type { RawRows, TrainingFeed } from './feed'
+import { streamInputTransform } from './input-transform'
 
 /** One chunk of background events. Rows of other parts than train / validation are ignored. */
 export interface EventChunk {
@@ -20,6 +21,10 @@ export interface EventChunk {
   /** PART.train or PART.validation per row. */
   readonly part: Uint8Array
   readonly n: number
+  /** Physical weights, for scoring (file chunks). */
+  readonly weight?: Float64Array
+  /** Index of the sample the chunk's events come from (file chunks). */
+  readonly sample?: number
 }
 
 /** Background events in chunks (e.g. entry ranges of the sample files), read one at a time. */
@@ -38,6 +43,12 @@ export interface MegasetOptions {
   readonly fitEvents?: number
   /** Seed of that subsample. */
   readonly seed?: number
+  /**
+   * Fit the preprocessing on every training event in streaming passes over the chunks (the
+   * same transform as in memory) rather than on the subsample; fitRows() then only feeds the
+   * early check of the likelihood families.
+   */
+  readonly streamFit?: boolean
 }
 
 /**
@@ -116,8 +127,23 @@ export async function megasetFeed(
     return { x, w, n: m }
   }
 
+  /** The training rows chunk by chunk, in event order. */
+  async function* trainRows(): AsyncGenerator<RawRows> {
+    for (let c = 0; c < chunks.count; c++) {
+      if (trainStart[c + 1] === trainStart[c]) continue
+      const chunk = await chunks.read(c)
+      const rows = partRows(chunk, PART.train)
+      const x = new Float64Array(rows.length * d)
+      rows.forEach((i, r) => x.set(chunk.x.subarray(i * d, (i + 1) * d), r * d))
+      yield { x, w: Float64Array.from(rows, (i) => chunk.w[i]), n: rows.length }
+    }
+  }
+
   return {
     inputs: chunks.inputs,
+    ...(options.streamFit
+      ? { fitTransform: (pre) => streamInputTransform(trainRows, chunks.inputs, pre) }
+      : {}),
     trainCount,
     validationCount,
     weightSums: { sum, abs },

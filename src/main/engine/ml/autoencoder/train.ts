@@ -109,13 +109,15 @@ export async function trainOnFeed(
       `the feed's window of ${feed.windowSize} events is not a multiple of the batch size ${options.batchSize}`,
     )
   const fit = await feed.fitRows()
-  const transform = fitInputTransform(
-    fit.x,
-    inputs,
-    Uint32Array.from({ length: fit.n }, (_, i) => i),
-    fit.w,
-    config.preprocess,
-  )
+  const transform = feed.fitTransform
+    ? await feed.fitTransform(config.preprocess)
+    : fitInputTransform(
+        fit.x,
+        inputs,
+        Uint32Array.from({ length: fit.n }, (_, i) => i),
+        fit.w,
+        config.preprocess,
+      )
   const checkFamilies = (rows: RawRows) => {
     if (arch.kind !== 'vae') return
     arch.families.forEach((family, j) => {

@@ -27,6 +27,10 @@ export interface AnomalyForm {
   patience: number
   validation: number
   seed: number
+  /** Memory budget (MB) for the training events; 0: none (everything in memory). */
+  memoryBudgetMB: number
+  /** Stream from the sample files even when the events fit the budget. */
+  stream: boolean
   beta: number
   score: 'total' | 'reconstruction' | 'kl'
   trainablePrior: boolean
@@ -68,6 +72,8 @@ export function defaultForm(): AnomalyForm {
     patience: 10,
     validation: 0.4,
     seed: 1,
+    memoryBudgetMB: 0,
+    stream: false,
     beta: 1,
     score: 'total',
     trainablePrior: false,
@@ -97,6 +103,8 @@ export function buildConfig(f: AnomalyForm): Built {
     learningRate: f.learningRate,
     patience: f.patience,
     seed: f.seed,
+    memoryBudgetMB: f.memoryBudgetMB > 0 ? f.memoryBudgetMB : null,
+    stream: f.stream,
   }
   const likelihood = Object.fromEntries(
     Object.entries(f.likelihood).filter(([k, v]) => f.inputs.includes(k) && v !== 'gaussian'),
