@@ -12,6 +12,7 @@ import { anomalyMethods } from './contract/anomaly'
 import { cutsMethods } from './contract/cuts'
 import { dataMethods } from './contract/data'
 import { fitMethods } from './contract/fit'
+import { infernoMethods } from './contract/inferno'
 import { trainMethods } from './contract/train'
 import { rmmMethods } from './contract/rmm'
 import { specMethods } from './contract/spec'
@@ -178,6 +179,7 @@ export const methods = {
   ...cutsMethods,
   ...anomalyMethods,
   ...trainMethods,
+  ...infernoMethods,
   ...rmmMethods,
   ...specMethods,
 } as const satisfies Record<string, MethodSpec>

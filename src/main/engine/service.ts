@@ -22,6 +22,7 @@ import { anomalyHandlers } from './services/anomaly'
 import { cutsHandlers } from './services/cuts'
 import { dataHandlers } from './services/data'
 import { fitHandlers } from './services/fit'
+import { infernoHandlers } from './services/inferno'
 import { trainHandlers } from './services/train'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
@@ -70,6 +71,7 @@ export class EngineService {
       ...cutsHandlers(env),
       ...anomalyHandlers(env),
       ...trainHandlers(env),
+      ...infernoHandlers(env),
       ...rmmHandlers(env),
       ...specHandlers(env, (p) => this.setProject(p)),
       'engine.info': () => engineInfo(),

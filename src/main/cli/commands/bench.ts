@@ -48,11 +48,11 @@ interface BenchRun {
 
 const DEFAULTS = {
   seeds: 3,
-  epochs: 20,
+  epochs: 40,
   bceEpochs: 10,
   trainEvents: 100_000,
   testEvents: 200_000,
-  patience: 5,
+  patience: 10,
 }
 
 function intOption(v: string | undefined, flag: string, fallback: number, min: number): number {

@@ -38,12 +38,13 @@ export function standardiseInPlace(x: Float32Array, st: Standardiser): Float32Ar
   return x
 }
 
-/** Dense ReLU layers of `hidden` units and a linear output layer of `outputs` units. */
+/** Dense ReLU layers of `hidden` units and a linear output layer of `outputs` units (`inputs` wide). */
 export function buildTrunk(
   tf: typeof TF,
   hidden: readonly number[],
   outputs: number,
   seed: number,
+  inputs: number = DIM,
 ): TF.Sequential {
   const layers: TF.layers.Layer[] = []
   hidden.forEach((units, i) =>
@@ -52,7 +53,7 @@ export function buildTrunk(
         units,
         activation: 'relu',
         kernelInitializer: tf.initializers.heNormal({ seed: seed * 31 + i }),
-        ...(i === 0 ? { inputShape: [DIM] } : {}),
+        ...(i === 0 ? { inputShape: [inputs] } : {}),
       }),
     ),
   )
@@ -60,7 +61,7 @@ export function buildTrunk(
     tf.layers.dense({
       units: outputs,
       kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 31 + 17 }),
-      ...(hidden.length === 0 ? { inputShape: [DIM] } : {}),
+      ...(hidden.length === 0 ? { inputShape: [inputs] } : {}),
     }),
   )
   return tf.sequential({ layers })

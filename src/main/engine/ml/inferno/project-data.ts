@@ -1,0 +1,266 @@
+/**
+ * The project's selected events as INFERNO reads them: raw inputs (row-major n × d), the sample
+ * and role of each event, a seeded train / validation / test split, and weights scaled per part
+ * so that each part's Σw per sample equals the sample's whole expected yield in the region
+ * (templates from any part then estimate the full expected counts). Nuisances are resolved to
+ * per-sample masks, the input a transform moves, and per-event up / down weight factors.
+ */
+import type { InfernoNuisance, InfernoProjectConfig } from '../../../../shared/contract/inferno'
+import { Random } from '../../data/random'
+import type { SelectedEvents } from '../build-dataset'
+
+export const PARTS = { train: 0, validation: 1, test: 2 } as const
+
+/** A nuisance with what it needs per event. */
+export type ResolvedNuisance =
+  | {
+      readonly kind: 'transform'
+      readonly name: string
+      readonly affects: Uint8Array
+      readonly input: number
+      readonly mode: 'shift' | 'scale'
+      readonly delta: number
+      readonly free: boolean
+    }
+  | {
+      readonly kind: 'weight'
+      readonly name: string
+      readonly affects: Uint8Array
+      /** Per-event weight factors of the up and down templates. */
+      readonly up: Float64Array
+      readonly down: Float64Array
+      readonly interpolation: 'code0' | 'code4p'
+    }
+  | {
+      readonly kind: 'norm'
+      readonly name: string
+      readonly affects: Uint8Array
+      readonly width: number | null
+    }
+
+export interface ProjectEvents {
+  readonly dim: number
+  readonly inputs: readonly string[]
+  readonly samples: readonly { name: string; role: 'signal' | 'background' }[]
+  /** Raw inputs, n × dim. */
+  readonly x: Float32Array
+  readonly sample: Int32Array
+  readonly signal: Uint8Array
+  readonly part: Uint8Array
+  /** Physical weight × (sample yield / sample Σw in the event's part). */
+  readonly weight: Float64Array
+  readonly nuisances: readonly ResolvedNuisance[]
+  /** Expected Σw of signal and background (all parts). */
+  readonly yields: { signal: number; background: number }
+  readonly warnings: string[]
+}
+
+export class InfernoSetupError extends Error {}
+
+/** Expressions evaluated per event beside the inputs: each weight nuisance's up and down factor. */
+export function extraExpressions(nuisances: readonly InfernoNuisance[]): string[] {
+  return nuisances.flatMap((n) => (n.kind === 'weight' ? [n.up, n.down] : []))
+}
+
+/**
+ * Assembles the events. `selected` were read with inputs = [...config.inputs,
+ * ...extraExpressions(config.nuisances)], signal samples first.
+ */
+export function projectEvents(
+  selected: readonly SelectedEvents[],
+  config: InfernoProjectConfig,
+): ProjectEvents {
+  const dim = config.inputs.length
+  const o = config.options
+  const warnings: string[] = []
+  const samples = selected.map((s) => ({ name: s.name, role: s.role }))
+  const nuis = config.nuisances
+  const seen = new Set<string>()
+  for (const n of nuis) {
+    if (seen.has(n.name)) throw new InfernoSetupError(`nuisance '${n.name}' is defined twice`)
+    if (n.name === 'mu')
+      throw new InfernoSetupError(`'mu' is the signal strength; rename the nuisance`)
+    seen.add(n.name)
+  }
+  // Events with a non-finite input are left out (the network cannot read them).
+  const keep = selected.map((s) => {
+    const m = new Uint8Array(s.weight.length)
+    let dropped = 0
+    for (let i = 0; i < m.length; i++) {
+      let ok = Number.isFinite(s.weight[i])
+      for (let c = 0; c < s.columns.length && ok; c++) ok = Number.isFinite(s.columns[c][i])
+      m[i] = ok ? 1 : 0
+      if (!ok) dropped++
+    }
+    if (dropped) warnings.push(`${dropped} events of '${s.name}' with an undefined input left out`)
+    return m
+  })
+  const n = keep.reduce((a, m) => a + m.reduce((x, y) => x + y, 0), 0)
+  const x = new Float32Array(n * dim)
+  const sample = new Int32Array(n)
+  const signal = new Uint8Array(n)
+  const part = new Uint8Array(n)
+  const weight = new Float64Array(n)
+  const extras = extraExpressions(nuis).map(() => new Float64Array(n))
+  const rng = new Random(o.seed * 7919 + 13)
+  let k = 0
+  selected.forEach((s, si) => {
+    for (let i = 0; i < s.weight.length; i++) {
+      if (!keep[si][i]) continue
+      for (let c = 0; c < dim; c++) x[k * dim + c] = s.columns[c][i]
+      extras.forEach((e, j) => (e[k] = s.columns[dim + j][i]))
+      sample[k] = si
+      signal[k] = s.role === 'signal' ? 1 : 0
+      weight[k] = s.weight[i]
+      const u = rng.uniform()
+      part[k] = u < o.test ? PARTS.test : u < o.test + o.validation ? PARTS.validation : PARTS.train
+      k++
+    }
+  })
+  // Per sample and part: scale so the part's Σw is the sample's yield.
+  const S = samples.length
+  const total = new Float64Array(S)
+  const byPart = new Float64Array(S * 3)
+  for (let i = 0; i < n; i++) {
+    total[sample[i]] += weight[i]
+    byPart[sample[i] * 3 + part[i]] += weight[i]
+  }
+  for (let i = 0; i < n; i++) {
+    const d = byPart[sample[i] * 3 + part[i]]
+    weight[i] = d !== 0 ? (weight[i] * total[sample[i]]) / d : 0
+  }
+  const yields = { signal: 0, background: 0 }
+  samples.forEach((s, i) => (yields[s.role] += total[i]))
+  if (!(yields.signal > 0))
+    throw new InfernoSetupError('the signal has no expected events (Σw ≤ 0) in this region')
+  if (!(yields.background > 0))
+    throw new InfernoSetupError('the background has no expected events (Σw ≤ 0) in this region')
+
+  let extra = 0
+  const nuisances: ResolvedNuisance[] = nuis.map((nu) => {
+    const names = nu.samples.length ? nu.samples : samples.map((s) => s.name)
+    const bySample = new Uint8Array(S)
+    for (const name of names) {
+      const j = samples.findIndex((s) => s.name === name)
+      if (j < 0)
+        throw new InfernoSetupError(
+          `nuisance '${nu.name}': sample '${name}' is not among the chosen signal and background samples`,
+        )
+      bySample[j] = 1
+    }
+    const affects = new Uint8Array(n)
+    for (let i = 0; i < n; i++) affects[i] = bySample[sample[i]]
+    if (nu.kind === 'transform') {
+      const input = config.inputs.indexOf(nu.input)
+      if (input < 0)
+        throw new InfernoSetupError(
+          `nuisance '${nu.name}': '${nu.input}' is not one of the inputs (${config.inputs.join(', ')})`,
+        )
+      return {
+        kind: 'transform',
+        name: nu.name,
+        affects,
+        input,
+        mode: nu.mode,
+        delta: nu.delta,
+        free: nu.free,
+      }
+    }
+    if (nu.kind === 'weight') {
+      const up = extras[extra++]
+      const down = extras[extra++]
+      return { kind: 'weight', name: nu.name, affects, up, down, interpolation: nu.interpolation }
+    }
+    return { kind: 'norm', name: nu.name, affects, width: nu.width }
+  })
+  for (const p of [PARTS.train, PARTS.validation, PARTS.test]) {
+    let s = 0
+    let b = 0
+    for (let i = 0; i < n; i++)
+      if (part[i] === p) {
+        if (signal[i]) s++
+        else b++
+      }
+    if (s < 2 || b < 2)
+      throw new InfernoSetupError(
+        `too few events to split: ${s} signal and ${b} background in one part (need ≥ 2 each)`,
+      )
+  }
+  return {
+    dim,
+    inputs: [...config.inputs],
+    samples,
+    x,
+    sample,
+    signal,
+    part,
+    weight,
+    nuisances,
+    yields,
+    warnings,
+  }
+}
+
+/** Copy of rows `rows` of raw x with a transform nuisance applied at θ (units of δ). */
+export function transformedRows(
+  ev: ProjectEvents,
+  rows: ArrayLike<number>,
+  nu: Extract<ResolvedNuisance, { kind: 'transform' }> | null,
+  theta: number,
+): Float32Array {
+  const d = ev.dim
+  const out = new Float32Array(rows.length * d)
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]
+    out.set(ev.x.subarray(i * d, i * d + d), r * d)
+    if (nu && nu.affects[i]) {
+      const v = out[r * d + nu.input]
+      out[r * d + nu.input] =
+        nu.mode === 'shift' ? v + theta * nu.delta : v * (1 + theta * nu.delta)
+    }
+  }
+  return out
+}
+
+/** Standardisation fitted on the training rows (generic width). */
+export interface Scaler {
+  readonly mean: Float64Array
+  readonly sd: Float64Array
+}
+
+export function fitScaler(ev: ProjectEvents): Scaler {
+  const d = ev.dim
+  const mean = new Float64Array(d)
+  const sq = new Float64Array(d)
+  let m = 0
+  for (let i = 0; i < ev.part.length; i++) {
+    if (ev.part[i] !== PARTS.train) continue
+    m++
+    for (let c = 0; c < d; c++) {
+      const v = ev.x[i * d + c]
+      mean[c] += v
+      sq[c] += v * v
+    }
+  }
+  const sd = new Float64Array(d)
+  for (let c = 0; c < d; c++) {
+    mean[c] /= Math.max(m, 1)
+    sd[c] = Math.sqrt(Math.max(sq[c] / Math.max(m, 1) - mean[c] * mean[c], 0)) || 1
+  }
+  return { mean, sd }
+}
+
+/** Standardises row-major rows × d in place. */
+export function scaleInPlace(x: Float32Array, s: Scaler): Float32Array {
+  const d = s.mean.length
+  for (let i = 0; i < x.length; i++) x[i] = (x[i] - s.mean[i % d]) / s.sd[i % d]
+  return x
+}
+
+/** Indices of the events in `part` (optionally only signal = 1 or background = 0). */
+export function rowsOf(ev: ProjectEvents, part: number, signal?: 0 | 1): Int32Array {
+  const out: number[] = []
+  for (let i = 0; i < ev.part.length; i++)
+    if (ev.part[i] === part && (signal === undefined || ev.signal[i] === signal)) out.push(i)
+  return Int32Array.from(out)
+}

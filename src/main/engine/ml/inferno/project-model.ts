@@ -1,0 +1,316 @@
+/**
+ * INFERNO on project samples: the binned Poisson model λ = μ·S + Σ_b B_b with nuisances of three
+ * kinds (project-data.ts) and its Asimov Fisher information from weighted soft histograms.
+ *
+ * One forward pass per block of events: the nominal rows, then for each input-transform nuisance
+ * its affected rows moved to θ = ±1 (symmetric difference, as fisher.ts does for the paper's r
+ * and λ). Every quantity the Fisher matrix needs is a weighted sum of soft assignments, so a
+ * constant matrix W (q × rows) gives them all at once: H = W·softmax(logits/τ), q × bins:
+ *   row 0        λ (all nominal rows, weight w)
+ *   row 1        ∂λ/∂μ (signal nominal rows)
+ *   row 1 + a    ∂λ/∂θ_a: transform (±w/2 on its up / down rows), weight (w·(u − d)/2),
+ *                norm (w·width on its samples, or w for a free factor)
+ * I_ab = Σ_bins H_a H_b / λ + constraint (1 for each constrained θ); loss = (I⁻¹)_μμ.
+ * A weight nuisance's derivative at θ = 0 is (up − down)/2 per bin: exact for code4p, and the
+ * mean of the two one-sided slopes of code0 (piecewise linear, kinked at 0).
+ * The cross-entropy baseline trains the same trunk (one output) with class-balanced weights.
+ */
+import type * as TF from '@tensorflow/tfjs'
+import { Random } from '../../data/random'
+import type { JobContext } from '../../jobs/context'
+import { runEpochs } from '../train-loop'
+import { inverseDiagonalTf } from './inverse'
+import { buildTrunk, snapshot } from './network'
+import {
+  PARTS,
+  type ProjectEvents,
+  type Scaler,
+  fitScaler,
+  rowsOf,
+  scaleInPlace,
+  transformedRows,
+} from './project-data'
+import type { TrainedNetwork } from './train'
+
+export interface ProjectTrainOptions {
+  readonly hidden: readonly number[]
+  readonly bins: number
+  readonly tau: number
+  readonly tauEval: number
+  readonly optimizer: 'adam' | 'sgd'
+  readonly learningRate: number
+  readonly batchSize: number
+  readonly epochs: number
+  readonly bceEpochs: number
+  readonly patience: number
+  readonly seed: number
+}
+
+export interface ProjectNetwork extends Omit<TrainedNetwork, 'standardiser'> {
+  readonly scaler: Scaler
+}
+
+/** Constraint term per Fisher parameter (μ first): 1 for a constrained θ, 0 when free. */
+export function projectConstraints(ev: ProjectEvents): number[] {
+  return [
+    0,
+    ...ev.nuisances.map((n) =>
+      n.kind === 'transform'
+        ? n.free
+          ? 0
+          : 1
+        : n.kind === 'norm'
+          ? n.width === null
+            ? 0
+            : 1
+          : 1,
+    ),
+  ]
+}
+
+/** The standardised rows of a block and its weight matrix W (q × rows). */
+export interface LossBlock {
+  readonly x: Float32Array
+  readonly rows: number
+  readonly w: Float32Array
+  readonly q: number
+}
+
+/**
+ * The block for events `rows`; event i's weight is multiplied by `factor(i)` (a batch row stands
+ * for pool / picked events of its role).
+ */
+export function lossBlock(
+  ev: ProjectEvents,
+  sc: Scaler,
+  rows: ArrayLike<number>,
+  factor: (i: number) => number,
+): LossBlock {
+  const parts: Float32Array[] = [transformedRows(ev, rows, null, 0)]
+  let total = rows.length
+  const affected = ev.nuisances.map((nu) => {
+    if (nu.kind !== 'transform') return null
+    const aff: number[] = []
+    for (let r = 0; r < rows.length; r++) if (nu.affects[rows[r]]) aff.push(rows[r])
+    parts.push(transformedRows(ev, aff, nu, 1), transformedRows(ev, aff, nu, -1))
+    total += 2 * aff.length
+    return { rows: aff, offset: total - 2 * aff.length }
+  })
+  const d = ev.dim
+  const x = new Float32Array(total * d)
+  let off = 0
+  for (const p of parts) {
+    x.set(p, off)
+    off += p.length
+  }
+  scaleInPlace(x, sc)
+  const q = 2 + ev.nuisances.length
+  const w = new Float32Array(q * total)
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]
+    const wi = ev.weight[i] * factor(i)
+    w[r] = wi
+    if (ev.signal[i]) w[total + r] = wi
+  }
+  ev.nuisances.forEach((nu, a) => {
+    const row = (2 + a) * total
+    if (nu.kind === 'transform') {
+      const blk = affected[a]!
+      blk.rows.forEach((i, r) => {
+        const wi = (ev.weight[i] * factor(i)) / 2
+        w[row + blk.offset + r] = wi
+        w[row + blk.offset + blk.rows.length + r] = -wi
+      })
+      return
+    }
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r]
+      if (!nu.affects[i]) continue
+      const wi = ev.weight[i] * factor(i)
+      w[row + r] = nu.kind === 'weight' ? (wi * (nu.up[i] - nu.down[i])) / 2 : wi * (nu.width ?? 1)
+    }
+  })
+  return { x, rows: total, w, q }
+}
+
+/** (I⁻¹)_μμ of a block through the network, differentiable in its weights. */
+export function blockLoss(
+  tf: typeof TF,
+  net: TF.LayersModel,
+  blk: LossBlock,
+  dim: number,
+  tau: number,
+  constraints: readonly number[],
+  floor = 1e-6,
+): TF.Scalar {
+  const xt = tf.tensor2d(blk.x, [blk.rows, dim])
+  const wt = tf.tensor2d(blk.w, [blk.q, blk.rows])
+  const logits = net.apply(xt) as TF.Tensor2D
+  const a = tf.softmax(tf.div(logits, tau)) as TF.Tensor2D
+  const h = tf.matMul(wt, a)
+  const rows = tf.unstack(h) as TF.Tensor1D[]
+  const lambda = tf.add(rows[0], floor)
+  const derivs = rows.slice(1)
+  const k = derivs.length
+  const fisher: TF.Scalar[][] = derivs.map(() => [])
+  for (let i = 0; i < k; i++)
+    for (let j = i; j < k; j++) {
+      let v: TF.Scalar = tf.sum(tf.div(tf.mul(derivs[i], derivs[j]), lambda))
+      if (i === j && constraints[i] > 0) v = tf.add(v, constraints[i])
+      fisher[i][j] = v
+      fisher[j][i] = v
+    }
+  return inverseDiagonalTf(tf, fisher, 0)
+}
+
+function checkpointer(net: TF.LayersModel): { checkpoint(): void; restore(): void } {
+  let best: TF.Tensor[] | null = null
+  return {
+    checkpoint() {
+      best?.forEach((t) => t.dispose())
+      best = snapshot(net)
+    },
+    restore() {
+      if (best) net.setWeights(best)
+    },
+  }
+}
+
+function optimizer(tf: typeof TF, o: ProjectTrainOptions): TF.Optimizer {
+  return o.optimizer === 'sgd' ? tf.train.sgd(o.learningRate) : tf.train.adam(o.learningRate)
+}
+
+/** Trains the INFERNO summary (o.bins outputs) on the training part, validated on its part. */
+export async function trainProjectInferno(
+  tf: typeof TF,
+  ev: ProjectEvents,
+  o: ProjectTrainOptions,
+  ctx: JobContext,
+): Promise<ProjectNetwork> {
+  const sc = fitScaler(ev)
+  const net = buildTrunk(tf, o.hidden, o.bins, o.seed, ev.dim)
+  const opt = optimizer(tf, o)
+  const rng = new Random(o.seed * 1_000_003 + 11)
+  const cons = projectConstraints(ev)
+  const sig = rowsOf(ev, PARTS.train, 1)
+  const bkg = rowsOf(ev, PARTS.train, 0)
+  const half = Math.max(1, Math.floor(o.batchSize / 2))
+  const nS = Math.min(half, sig.length)
+  const nB = Math.min(half, bkg.length)
+  const nBatches = Math.max(1, Math.floor(Math.max(sig.length, bkg.length) / half))
+  const valBlock = lossBlock(ev, sc, rowsOf(ev, PARTS.validation), () => 1)
+  const fSig = sig.length / nS
+  const fBkg = bkg.length / nB
+  const ck = checkpointer(net)
+  const history = await runEpochs({
+    epochs: o.epochs,
+    patience: o.patience,
+    ctx,
+    trainEpoch() {
+      let sum = 0
+      for (let k = 0; k < nBatches; k++) {
+        const ps = rng.permutation(sig.length)
+        const pb = rng.permutation(bkg.length)
+        const rows = new Int32Array(nS + nB)
+        for (let r = 0; r < nS; r++) rows[r] = sig[ps[r]]
+        for (let r = 0; r < nB; r++) rows[nS + r] = bkg[pb[r]]
+        // Signal and background are subsampled at different rates: each row stands for
+        // pool/picked events of its role, so the batch estimates the part's (= full) yields.
+        const blk = lossBlock(ev, sc, rows, (i) => (ev.signal[i] ? fSig : fBkg))
+        const cost = opt.minimize(() => blockLoss(tf, net, blk, ev.dim, o.tau, cons), true)
+        sum += cost ? (cost.dataSync()[0] as number) : NaN
+        cost?.dispose()
+      }
+      return sum / nBatches
+    },
+    validate() {
+      return tf.tidy(() => blockLoss(tf, net, valBlock, ev.dim, o.tauEval, cons).dataSync()[0])
+    },
+    ...ck,
+  })
+  opt.dispose()
+  return { net, scaler: sc, history }
+}
+
+/** The cross-entropy baseline: same trunk, one output, class-balanced physical weights. */
+export async function trainProjectBce(
+  tf: typeof TF,
+  ev: ProjectEvents,
+  o: ProjectTrainOptions,
+  ctx: JobContext,
+): Promise<ProjectNetwork> {
+  const sc = fitScaler(ev)
+  const net = buildTrunk(tf, o.hidden, 1, o.seed, ev.dim)
+  const opt = optimizer(tf, o)
+  const rng = new Random(o.seed * 1_000_003 + 17)
+  const prep = (part: number) => {
+    const rows = rowsOf(ev, part)
+    const x = scaleInPlace(transformedRows(ev, rows, null, 0), sc)
+    const y = new Float32Array(rows.length)
+    const w = new Float32Array(rows.length)
+    let ws = 0
+    let wb = 0
+    rows.forEach((i) =>
+      ev.signal[i] ? (ws += Math.abs(ev.weight[i])) : (wb += Math.abs(ev.weight[i])),
+    )
+    // Each class sums to its number of events: balanced, and the loss stays O(1).
+    rows.forEach((i, r) => {
+      y[r] = ev.signal[i]
+      w[r] = (Math.abs(ev.weight[i]) * rows.length) / 2 / (ev.signal[i] ? ws : wb)
+    })
+    return { x, y, w, n: rows.length }
+  }
+  const train = prep(PARTS.train)
+  const val = prep(PARTS.validation)
+  const batch = Math.min(128, train.n)
+  const d = ev.dim
+  const ck = checkpointer(net)
+  const history = await runEpochs({
+    epochs: o.bceEpochs,
+    patience: o.patience,
+    ctx,
+    trainEpoch() {
+      const perm = rng.permutation(train.n)
+      let sum = 0
+      let count = 0
+      const xb = new Float32Array(batch * d)
+      const yb = new Float32Array(batch)
+      const wb = new Float32Array(batch)
+      for (let k = 0; k + batch <= train.n; k += batch) {
+        for (let r = 0; r < batch; r++) {
+          const i = perm[k + r]
+          xb.set(train.x.subarray(i * d, i * d + d), r * d)
+          yb[r] = train.y[i]
+          wb[r] = train.w[i]
+        }
+        const cost = opt.minimize(
+          () =>
+            tf.tidy(() => {
+              const z = net.apply(tf.tensor2d(xb, [batch, d])) as TF.Tensor2D
+              return tf.losses.sigmoidCrossEntropy(
+                tf.tensor2d(yb, [batch, 1]),
+                z,
+                tf.tensor2d(wb, [batch, 1]),
+              ) as TF.Scalar
+            }),
+          true,
+        )
+        sum += cost ? (cost.dataSync()[0] as number) : NaN
+        count++
+        cost?.dispose()
+      }
+      return sum / Math.max(count, 1)
+    },
+    validate() {
+      return tf.tidy(() => {
+        const z = net.apply(tf.tensor2d(val.x, [val.n, d])) as TF.Tensor2D
+        return tf.losses
+          .sigmoidCrossEntropy(tf.tensor2d(val.y, [val.n, 1]), z, tf.tensor2d(val.w, [val.n, 1]))
+          .dataSync()[0]
+      })
+    },
+    ...ck,
+  })
+  opt.dispose()
+  return { net, scaler: sc, history }
+}

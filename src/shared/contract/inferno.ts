@@ -1,0 +1,225 @@
+/**
+ * INFERNO (issue 7): inference-aware summary statistics (De Castro & Dorigo, Comput. Phys.
+ * Commun. 244 (2019) 170) trained as jobs — on the paper's synthetic benchmark (B0…B4) or on the
+ * project's samples with nuisances of three kinds — each beside the same trunk trained with
+ * cross entropy (10 uniform bins of its output). Both are judged by the profile likelihood of
+ * their hard summary histogram (stats engine): σ of the POI, the scan, the correlations.
+ *
+ * Live metrics: `inferno.loss` / `inferno.val_loss` (expected variance of the POI) and
+ * `bce.loss` / `bce.val_loss` (cross entropy), step = epoch (benchmark: seed index × epochs +
+ * epoch). Numbers that can be undefined are `null`, never NaN.
+ */
+import { z } from 'zod'
+import { JobStarted, type MethodSpec } from './common'
+import { Expr, Name, Seed, trainingEvents } from './training-setup'
+
+const num = z.number()
+const maybe = z.number().nullable()
+const int = (min: number, max: number, d: number) => z.number().int().min(min).max(max).default(d)
+
+export const InfernoOptimizer = z.enum(['adam', 'sgd'])
+export const BenchmarkId = z.enum(['B0', 'B1', 'B2', 'B3', 'B4'])
+export type BenchmarkId = z.infer<typeof BenchmarkId>
+
+/** The paper benchmark run from the UI (defaults: a quick look, not the paper's settings). */
+export const InfernoBenchmarkConfig = z
+  .object({
+    benchmark: BenchmarkId.default('B2'),
+    /** Network initialisations (paper: 100). */
+    seeds: int(1, 20, 1),
+    epochs: int(1, 1000, 20),
+    bceEpochs: int(1, 1000, 10),
+    /** Training events (half signal); the validation set has as many (paper: 200 000). */
+    trainEvents: int(200, 400_000, 20_000),
+    testEvents: int(200, 2_000_000, 50_000),
+    dataSeed: Seed,
+    bins: int(2, 50, 10),
+    tau: z.number().gt(0).max(10).default(0.1),
+    learningRate: z.number().gt(0).max(10).default(1e-3),
+    optimizer: InfernoOptimizer.default('adam'),
+    batchSize: int(2, 100_000, 2000),
+    /** Early stopping on the validation loss; 0: never. */
+    patience: int(0, 1000, 5),
+  })
+  .strict()
+export type InfernoBenchmarkConfig = z.infer<typeof InfernoBenchmarkConfig>
+
+/** The samples a nuisance acts on (names; empty: every chosen sample). */
+const Samples = z.array(Name).max(100).default([])
+const NuisanceName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a nuisance name is a letter or _ then letters, digits or _')
+
+/**
+ * Nuisances on project samples. θ is in units of its ±1σ effect unless free:
+ *  - transform: input `input` (one of the inputs) of the samples moves by θ·δ (shift) or is
+ *    multiplied by 1 + θ·δ (scale) — differentiable, as the paper's r and λ;
+ *  - weight: per-event weight factors `up` / `down` (expressions, e.g. a JES reweighting) give the
+ *    ±1σ templates, interpolated per bin (code0: piecewise linear, code4p: smooth);
+ *  - norm: the samples' yield × (1 + θ·width) — or a free factor (width null) such as a
+ *    data-driven QCD normalisation.
+ */
+export const InfernoNuisance = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('transform'),
+      name: NuisanceName,
+      samples: Samples,
+      input: Expr,
+      mode: z.enum(['shift', 'scale']).default('shift'),
+      delta: z.number().refine((v) => v !== 0, 'δ must not be 0'),
+      /** Unconstrained (no auxiliary measurement). */
+      free: z.boolean().default(false),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('weight'),
+      name: NuisanceName,
+      samples: Samples,
+      up: Expr,
+      down: Expr,
+      interpolation: z.enum(['code0', 'code4p']).default('code4p'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('norm'),
+      name: NuisanceName,
+      samples: Samples,
+      /** Relative Gaussian width (0.1 = 10%); null: free-floating. */
+      width: z.number().gt(0).max(10).nullable().default(0.1),
+    })
+    .strict(),
+])
+export type InfernoNuisance = z.infer<typeof InfernoNuisance>
+
+export const InfernoProjectOptions = z
+  .object({
+    bins: int(2, 50, 8),
+    /** Softmax temperature in training and for the validation loss. */
+    tau: z.number().gt(0).max(10).default(0.1),
+    tauEval: z.number().gt(0).max(10).default(0.05),
+    layers: z.array(z.number().int().min(1).max(1024)).max(8).default([64, 64]),
+    optimizer: InfernoOptimizer.default('adam'),
+    learningRate: z.number().gt(0).max(10).default(1e-3),
+    /** Events per INFERNO mini-batch (half signal, half background). */
+    batchSize: int(8, 100_000, 500),
+    epochs: int(1, 1000, 20),
+    bceEpochs: int(1, 1000, 10),
+    patience: int(0, 1000, 5),
+    /** Order the summary bins by signal-to-background ratio after training. */
+    orderBySb: z.boolean().default(true),
+    /** Fractions of events for validation and test; the rest trains. */
+    validation: z.number().min(0.05).max(0.5).default(0.2),
+    test: z.number().min(0.05).max(0.8).default(0.3),
+    seed: Seed,
+  })
+  .strict()
+export type InfernoProjectOptions = z.infer<typeof InfernoProjectOptions>
+
+export const InfernoProjectConfig = z
+  .object({
+    ...trainingEvents,
+    nuisances: z.array(InfernoNuisance).max(20).default([]),
+    options: InfernoProjectOptions.default(InfernoProjectOptions.parse({})),
+  })
+  .strict()
+export type InfernoProjectConfig = z.infer<typeof InfernoProjectConfig>
+
+/** Expected counts per bin of the hard summary histogram: per process, and ±1σ per nuisance. */
+export const SummaryTemplates = z.object({
+  bins: z.number().int(),
+  processes: z.array(
+    z.object({ name: z.string(), role: z.enum(['signal', 'background']), nominal: z.array(num) }),
+  ),
+  /** Total expected counts (all processes) with one nuisance at its up / down template. */
+  variations: z.array(
+    z.object({ nuisance: z.string(), label: z.string(), up: z.array(num), down: z.array(num) }),
+  ),
+})
+export type SummaryTemplates = z.infer<typeof SummaryTemplates>
+
+/** Profile likelihood of the POI on the Asimov data of a summary histogram. */
+export const PoiProfile = z.object({
+  poi: z.string(),
+  /** Half the interval at Δ(−2 ln L) = 1 (MINOS), in POI units; null if not found. */
+  sigma: maybe,
+  lower: maybe,
+  upper: maybe,
+  valid: z.boolean(),
+  /** Profile scan of the POI, all nuisances profiled. */
+  scan: z.object({ values: z.array(num), delta: z.array(maybe) }),
+  /** Covariance and correlation of the free parameters (POI first), from HESSE. */
+  names: z.array(z.string()),
+  covariance: z.array(z.array(maybe)),
+  correlation: z.array(z.array(maybe)),
+})
+export type PoiProfile = z.infer<typeof PoiProfile>
+
+export const SummaryResult = z.object({
+  kind: z.enum(['inferno', 'bce']),
+  /** √(I⁻¹)_poi,poi of the Asimov Fisher information of the hard templates. */
+  sigmaFisher: maybe,
+  profile: PoiProfile,
+  templates: SummaryTemplates,
+  history: z.object({ loss: z.array(maybe), val_loss: z.array(maybe) }),
+  epochs: z.number().int(),
+})
+export type SummaryResult = z.infer<typeof SummaryResult>
+
+export const InfernoBenchmarkResult = z.object({
+  config: InfernoBenchmarkConfig,
+  benchmark: z.object({
+    name: BenchmarkId,
+    description: z.string(),
+    /** Published medians over 100 seeds (paper table 2). */
+    paper: z.object({ bce: num, inferno: num }),
+  }),
+  /** σ_s (events) per seed: profile likelihood, and from the Fisher information. */
+  seeds: z.array(
+    z.object({
+      seed: z.number().int(),
+      inferno: maybe,
+      bce: maybe,
+      infernoFisher: maybe,
+      bceFisher: maybe,
+    }),
+  ),
+  median: z.object({ inferno: maybe, bce: maybe }),
+  /** Histograms, scans and correlations of the first seed. */
+  detail: z.object({ inferno: SummaryResult, bce: SummaryResult }),
+  seconds_per_epoch: z.object({ inferno: num, bce: num }),
+  backend: z.string(),
+  seconds: num,
+})
+export type InfernoBenchmarkResult = z.infer<typeof InfernoBenchmarkResult>
+
+const counts = z.object({ signal: z.number().int(), background: z.number().int() })
+
+export const InfernoProjectResult = z.object({
+  config: InfernoProjectConfig,
+  /** Expected yields (Σw) of the region's signal and background: μ = 1 means this signal. */
+  expected: z.object({ signal: num, background: num }),
+  inferno: SummaryResult,
+  bce: SummaryResult,
+  events: z.object({ train: counts, validation: counts, test: counts }),
+  warnings: z.array(z.string()),
+  seconds_per_epoch: z.object({ inferno: num, bce: num }),
+  backend: z.string(),
+  seconds: num,
+})
+export type InfernoProjectResult = z.infer<typeof InfernoProjectResult>
+
+export const infernoMethods = {
+  /** Job: the paper benchmark, INFERNO vs cross entropy; metrics as the header says. */
+  'inferno.benchmark': {
+    params: InfernoBenchmarkConfig,
+    result: JobStarted,
+    job: InfernoBenchmarkResult,
+  },
+  /** Job: INFERNO on the project's samples with nuisances, vs cross entropy. */
+  'inferno.train': { params: InfernoProjectConfig, result: JobStarted, job: InfernoProjectResult },
+} as const satisfies Record<string, MethodSpec>
+
+export type InfernoMethodName = keyof typeof infernoMethods
