@@ -105,3 +105,93 @@ test('INFERNO: paper benchmark with live curves and the σ table, then project s
     .getByTestId('inferno-scan')
     .screenshot({ path: join(workbench.screens, 'inferno-project-scan.png') })
 })
+
+test('INFERNO: pause, step and watch the soft histograms, resume, study bins, open in Fit', async ({
+  page,
+  workbench,
+}) => {
+  test.setTimeout(300_000)
+  const shot = (name: string) =>
+    page.screenshot({ path: join(workbench.screens, `inferno-${name}.png`), fullPage: true })
+
+  await page.getByTestId('home-new').click()
+  await page.getByTestId('path-input').fill(join(workbench.dir, 'inferno-ctl.hepwb'))
+  await page.getByTestId('path-submit').click()
+  await page.getByTestId('nav-train').click()
+  await page.getByTestId('train-tab-inferno').click()
+  await page.getByTestId('inferno-mode-benchmark').click()
+  // B3 (constrained r and λ): the exported workspace's significance converges in the Fit view.
+  await page.getByTestId('inferno-benchmark').selectOption('B3')
+  await page.getByTestId('inferno-seeds').fill('1')
+  await page.getByTestId('inferno-epochs').fill('6')
+  await page.getByTestId('inferno-bce-epochs').fill('2')
+  await page.getByTestId('inferno-train-events').fill('10000')
+  await page.getByTestId('inferno-test-events').fill('20000')
+  await page.getByTestId('inferno-run').click()
+
+  // Pause as soon as the job runs; it holds (no epoch finishes while paused).
+  const pause = page.getByTestId('inferno-pause')
+  await expect(pause).toBeEnabled({ timeout: 30_000 })
+  await pause.click()
+  await expect(page.getByTestId('inferno-step-epoch')).toBeVisible()
+  const live = page.getByTestId('inferno-live-loss')
+  const epochs0 = Number(await live.getAttribute('data-inferno-epochs'))
+  await page.waitForTimeout(2000)
+  await expect(live).toHaveAttribute('data-inferno-epochs', String(epochs0))
+
+  // Step one epoch: exactly one more epoch, with its soft histograms.
+  await page.getByTestId('inferno-step-epoch').click()
+  await expect(live).toHaveAttribute('data-inferno-epochs', String(epochs0 + 1), {
+    timeout: 30_000,
+  })
+  const soft = page.getByTestId('inferno-soft')
+  await expect(soft).toHaveAttribute('data-epoch', String(epochs0 + 1))
+  const before = await soft.getAttribute('data-signal')
+  await shot('soft-step-1')
+  await page.getByTestId('inferno-step-epoch').click()
+  await expect(soft).toHaveAttribute('data-epoch', String(epochs0 + 2), { timeout: 30_000 })
+  await page.waitForTimeout(1500)
+  await expect(live).toHaveAttribute('data-inferno-epochs', String(epochs0 + 2))
+  // The bins reorganised between the two epochs.
+  expect(await soft.getAttribute('data-signal')).not.toBe(before)
+  await page.getByTestId('inferno-step-batch').click()
+  await page.waitForTimeout(1000)
+  await expect(live).toHaveAttribute('data-inferno-epochs', String(epochs0 + 2))
+  await shot('soft-step-2')
+  await soft.screenshot({ path: join(workbench.screens, 'inferno-soft-histograms.png') })
+
+  // Resume: it runs to the end; the comparison appears and the soft histograms stay.
+  await page.getByTestId('inferno-resume').click()
+  const table = page.getByTestId('inferno-sigma-table')
+  await expect(table).toBeVisible({ timeout: 120_000 })
+  await expect(soft).toHaveAttribute('data-epoch', '6')
+  await expect(page.getByTestId('inferno-scan').locator('canvas').first()).toBeVisible()
+  await expect(page.getByTestId('inferno-error')).toHaveCount(0)
+  await shot('after-resume')
+
+  // One-click study: σ vs the number of bins, six points for INFERNO and cross entropy.
+  await page.getByTestId('inferno-study-bins').click()
+  const study = page.getByTestId('inferno-study-result')
+  await expect(study).toBeVisible({ timeout: 180_000 })
+  await expect(study.locator('tbody tr')).toHaveCount(6)
+  await expect(study).toContainText('20')
+  await expect(page.getByTestId('inferno-error')).toHaveCount(0)
+  await page
+    .getByTestId('inferno-study')
+    .screenshot({ path: join(workbench.screens, 'inferno-study-bins.png') })
+
+  // Export pyhf JSON to a file, then open the summary in the Fit view and fit it with MINOS.
+  await page.getByTestId('inferno-export-json').click()
+  await page.getByTestId('path-input').fill(join(workbench.dir, 'inferno-b3.json'))
+  await page.getByTestId('path-submit').click()
+  await expect(page.getByTestId('inferno-exported')).toContainText('inferno-b3.json')
+  await page.getByTestId('inferno-open-fit').click()
+  await expect(page.getByTestId('view-fit')).toBeVisible()
+  await expect(page.locator('[data-testid=workspaces] li.active')).toContainText('INFERNO B3')
+  await page.getByTestId('run-fit').click()
+  const params = page.getByTestId('parameters')
+  await expect(params).toContainText('mu', { timeout: 60_000 })
+  await page.getByTestId('run-significance').click()
+  await expect(page.getByTestId('fit-summary')).toContainText('σ obs', { timeout: 60_000 })
+  await shot('open-in-fit')
+})

@@ -164,7 +164,8 @@ test('Fisher and a network on the Kaggle H → ττ set: ROC, loss, overtraining
   await expect(page.getByTestId('mlp-layers')).toHaveValue('16,16')
 
   // A long run: its loss curve grows while it trains; Cancel stops it and keeps the set-up.
-  await page.getByTestId('mlp-epochs').fill('2000')
+  // The most epochs allowed: a small network on 3000 events runs ~150 epochs/s, so fewer may end before Cancel.
+  await page.getByTestId('mlp-epochs').fill('10000')
   await page.getByTestId('mlp-patience').fill('0')
   await page.getByTestId('train-start').click()
   await expect(page.getByTestId('train-progress')).toBeVisible()

@@ -7,10 +7,15 @@
  *
  * Live metrics: `inferno.loss` / `inferno.val_loss` (expected variance of the POI) and
  * `bce.loss` / `bce.val_loss` (cross entropy), step = epoch (benchmark: seed index × epochs +
- * epoch). Numbers that can be undefined are `null`, never NaN.
+ * epoch). Numbers that can be undefined are `null`, never NaN. Once per INFERNO epoch, the soft
+ * histograms of signal and background on a fixed validation batch: `inferno.soft.signal.<bin>` and
+ * `inferno.soft.background.<bin>` (each sums to 1 over the bins).
+ *
+ * Control of a running job: `inferno.pause`, `inferno.resume`, `inferno.step` (one batch, or to
+ * the end of the epoch / one epoch); cancel (jobs.cancel) works while paused.
  */
 import { z } from 'zod'
-import { JobStarted, type MethodSpec } from './common'
+import { FilePath, JobStarted, type MethodSpec } from './common'
 import { Expr, Name, Seed, trainingEvents } from './training-setup'
 
 const num = z.number()
@@ -165,6 +170,8 @@ export const SummaryResult = z.object({
   templates: SummaryTemplates,
   history: z.object({ loss: z.array(maybe), val_loss: z.array(maybe) }),
   epochs: z.number().int(),
+  /** The hard summary as a pyhf workspace (nominal + ±1σ variations, Asimov data); for export. */
+  workspace: z.unknown().optional(),
 })
 export type SummaryResult = z.infer<typeof SummaryResult>
 
@@ -211,6 +218,79 @@ export const InfernoProjectResult = z.object({
 })
 export type InfernoProjectResult = z.infer<typeof InfernoProjectResult>
 
+/** What a training job's pause control answers: its state after the request. */
+export const InfernoControlState = z.object({
+  jobId: z.string(),
+  paused: z.boolean(),
+  /** Epochs started and batches run so far (INFERNO and cross entropy together). */
+  epochs: z.number().int(),
+  batches: z.number().int(),
+})
+export type InfernoControlState = z.infer<typeof InfernoControlState>
+const JobRef = z.object({ jobId: z.string() }).strict()
+
+export const StudyParameter = z.enum(['bins', 'tau', 'fraction'])
+export type StudyParameter = z.infer<typeof StudyParameter>
+
+/** The values each study scans by default (issue 7; seed 001 §4.4). */
+export const STUDY_VALUES: Record<StudyParameter, number[]> = {
+  bins: [5, 8, 11, 14, 17, 20],
+  tau: [0.001, 0.01, 0.1, 0.5, 0.99],
+  fraction: [0.3, 0.5, 0.7, 0.9],
+}
+
+/**
+ * A one-click study on a finished run — a benchmark run (`benchmark`, σ of s) or a project-samples
+ * run (`project`, σ of μ), exactly one: retrain INFERNO with the run's settings except the
+ * studied one, for each value; the cross-entropy baseline where it applies (bins: one training
+ * binned each way; fraction: retrained on the subset; τ: not applicable). Fewer epochs than the
+ * run by default, to stay interactive.
+ */
+export const InfernoStudyConfig = z
+  .object({
+    benchmark: InfernoBenchmarkConfig.optional(),
+    project: InfernoProjectConfig.optional(),
+    parameter: StudyParameter,
+    values: z.array(z.number().positive()).min(1).max(12).optional(),
+    epochs: int(1, 1000, 10),
+    bceEpochs: int(1, 1000, 5),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if ((c.benchmark === undefined) === (c.project === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['benchmark'],
+        message: 'a study needs exactly one of benchmark or project settings',
+      })
+    for (const v of c.values ?? []) {
+      const bad =
+        c.parameter === 'bins'
+          ? !Number.isInteger(v) || v < 2 || v > 50
+          : c.parameter === 'fraction'
+            ? v > 1
+            : v > 10
+      if (bad)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['values'],
+          message: `${v} is not a valid ${c.parameter} value`,
+        })
+    }
+  })
+export type InfernoStudyConfig = z.infer<typeof InfernoStudyConfig>
+
+export const InfernoStudyResult = z.object({
+  config: InfernoStudyConfig,
+  /** σ of the POI (s in events, or μ): half the 68% interval (Δ(−2 ln L) = 1) on the test set. */
+  points: z.array(z.object({ value: num, inferno: maybe, bce: maybe })),
+  /** Whether the cross-entropy baseline depends on the studied parameter (not for τ). */
+  bceApplies: z.boolean(),
+  backend: z.string(),
+  seconds: num,
+})
+export type InfernoStudyResult = z.infer<typeof InfernoStudyResult>
+
 export const infernoMethods = {
   /** Job: the paper benchmark, INFERNO vs cross entropy; metrics as the header says. */
   'inferno.benchmark': {
@@ -220,6 +300,26 @@ export const infernoMethods = {
   },
   /** Job: INFERNO on the project's samples with nuisances, vs cross entropy. */
   'inferno.train': { params: InfernoProjectConfig, result: JobStarted, job: InfernoProjectResult },
+  /** Holds a running INFERNO job at its next batch (between batches and epochs). */
+  'inferno.pause': { params: JobRef, result: InfernoControlState },
+  'inferno.resume': { params: JobRef, result: InfernoControlState },
+  /** While paused: run one more batch, or to the end of the epoch (one whole epoch at a boundary). */
+  'inferno.step': {
+    params: z.object({ jobId: z.string(), unit: z.enum(['epoch', 'batch']) }).strict(),
+    result: InfernoControlState,
+  },
+  /** Job: σ of the POI vs bins, τ or training fraction, INFERNO and (where it applies) BCE. */
+  'inferno.study': { params: InfernoStudyConfig, result: JobStarted, job: InfernoStudyResult },
+  /** Stores a summary's pyhf workspace in the project (it appears in the Fit view). */
+  'inferno.export': {
+    params: z.object({ workspace: z.unknown(), name: Name }).strict(),
+    result: z.object({ workspaceId: z.string(), name: z.string() }),
+  },
+  /** Writes a summary's pyhf workspace as JSON to a file. */
+  'inferno.exportFile': {
+    params: z.object({ workspace: z.unknown(), path: FilePath }).strict(),
+    result: z.object({ path: z.string() }),
+  },
 } as const satisfies Record<string, MethodSpec>
 
 export type InfernoMethodName = keyof typeof infernoMethods

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   InfernoBenchmarkResult,
   InfernoProjectResult,
+  InfernoStudyResult,
   type PoiProfile,
 } from '../../../src/shared/contract/inferno'
 import { inProcessEngine } from '../helpers/engine'
@@ -156,6 +157,38 @@ describe('inferno service', () => {
     const steps = (n: string) => r.metrics.filter((m) => m.name === n).length
     expect(steps('inferno.val_loss')).toBe(res.inferno.epochs)
     expect(steps('bce.loss')).toBe(res.bce.epochs)
+    // Live soft histograms of INFERNO: per epoch, 5 bins per role, weighted fractions summing to 1.
+    for (let epoch = 0; epoch < res.inferno.epochs; epoch++)
+      for (const role of ['signal', 'background']) {
+        const h = r.metrics.filter(
+          (m) => m.step === epoch && m.name.startsWith(`inferno.soft.${role}.`),
+        )
+        expect(h).toHaveLength(5)
+        expect(h.reduce((a, m) => a + m.value, 0)).toBeCloseTo(1, 6)
+      }
+    expect(r.metrics.some((m) => m.name.startsWith('bce.soft.'))).toBe(false)
+  }, 60_000)
+
+  it('studies σ_μ against the training fraction on project samples', async () => {
+    const r = await engine.job('inferno.study', {
+      project: {
+        inputs: INPUTS,
+        nuisances: [{ kind: 'norm', name: 'bkg_norm', samples: ['bkg'], width: 0.1 }],
+        options: { epochs: 2, bceEpochs: 1, bins: 5, layers: [16, 16], batchSize: 400 },
+      },
+      parameter: 'fraction',
+      epochs: 2,
+      bceEpochs: 1,
+    })
+    expect(r.state, r.error).toBe('done')
+    const res = InfernoStudyResult.parse(r.result)
+    expect(res.points.map((p) => p.value)).toEqual([0.3, 0.5, 0.7, 0.9])
+    for (const p of res.points) {
+      // σ_μ finite and positive for both; the baseline applies to the fraction study.
+      expect(p.inferno!).toBeGreaterThan(0)
+      expect(p.bce!).toBeGreaterThan(0)
+      expect(Number.isFinite(p.inferno!) && Number.isFinite(p.bce!)).toBe(true)
+    }
   }, 60_000)
 
   it('cancels a benchmark while it trains', async () => {

@@ -2,11 +2,22 @@
  * INFERNO (issue 7) as jobs: the paper benchmark (ml/inferno/benchmark-job.ts) and INFERNO on
  * the project's samples with nuisances (ml/inferno/project-*.ts), each beside the cross-entropy
  * baseline. The job runner stores each result as a run; no model row is written.
+ * Each job's training loops await a pause gate (ml/inferno/pause-gate.ts) that
+ * `inferno.pause` / `inferno.resume` / `inferno.step` drive; `inferno.study` retrains over bins,
+ * τ or the training fraction; `inferno.export` / `inferno.exportFile` hand a trained summary's
+ * pyhf workspace to the Fit view or to a file.
  */
-import type {
-  InfernoMethodName,
-  InfernoProjectConfig,
-  InfernoProjectResult,
+import { randomUUID } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import {
+  type InfernoControlState,
+  type InfernoMethodName,
+  type InfernoProjectConfig,
+  type InfernoProjectResult,
+  type InfernoStudyConfig,
+  type InfernoStudyResult,
+  STUDY_VALUES,
 } from '../../../shared/contract/inferno'
 import { ExprError } from '../../../shared/expr'
 import type { JobContext } from '../jobs/context'
@@ -14,6 +25,7 @@ import { chooseBackend } from '../ml/backend'
 import { TrainingDataError } from '../ml/build-dataset'
 import { benchmarkJob } from '../ml/inferno/benchmark-job'
 import { prefixedContext } from '../ml/inferno/metric-prefix'
+import { PauseGate } from '../ml/inferno/pause-gate'
 import {
   InfernoSetupError,
   PARTS,
@@ -22,25 +34,66 @@ import {
 } from '../ml/inferno/project-data'
 import { evaluateProjectSummary } from '../ml/inferno/project-evaluate'
 import { trainProjectBce, trainProjectInferno } from '../ml/inferno/project-model'
+import { projectStudy } from '../ml/inferno/project-study'
+import { benchmarkStudy } from '../ml/inferno/study-job'
+import { WorkspaceError, parseWorkspace } from '../stats/workspace'
+import { insertWorkspace } from '../store/fits'
 import { trainingEvents } from '../samples/training-events'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
 import type { Handlers, ServiceEnv } from './env'
 
 export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
-  async function train(
-    config: InfernoProjectConfig,
-    ctx: JobContext,
-  ): Promise<InfernoProjectResult> {
-    const t0 = performance.now()
-    let ev
+  /** The pause gate of each running INFERNO job, by job id (removed when the job ends). */
+  const gates = new Map<string, PauseGate>()
+
+  /** Starts a job whose training loops await a pause gate the control methods drive. */
+  function startControlled<T>(
+    method: InfernoMethodName,
+    title: string,
+    params: unknown,
+    work: (ctx: JobContext, gate: PauseGate) => Promise<T>,
+  ): { jobId: string } {
+    // The gate exists as soon as the id does: a pause may come before the work begins.
+    const gate = new PauseGate()
+    const jobId = env.jobs.start(method, title, params, async (ctx) => {
+      try {
+        return await work(ctx, gate.cancelOn(ctx.signal))
+      } finally {
+        gates.delete(jobId)
+      }
+    })
+    gates.set(jobId, gate)
+    return { jobId }
+  }
+
+  function control(jobId: string, act: (g: PauseGate) => void): InfernoControlState {
+    const g = gates.get(jobId)
+    if (!g) throw new Error(`no running INFERNO job with id ${jobId} (it may have finished)`)
+    act(g)
+    return { jobId, ...g.state }
+  }
+
+  /** The pyhf workspace of a summary, validated before it is stored or written. */
+  function checkedWorkspace(workspace: unknown): unknown {
+    try {
+      parseWorkspace(workspace)
+    } catch (e) {
+      if (e instanceof WorkspaceError) throw new ProjectError(`not a pyhf workspace: ${e.message}`)
+      throw e
+    }
+    return workspace
+  }
+
+  /** The project's events for an INFERNO set-up; set-up mistakes become user errors. */
+  async function selectEvents(config: InfernoProjectConfig, ctx: JobContext) {
     try {
       const selected = await trainingEvents(
         env,
         { ...config, inputs: [...config.inputs, ...extraExpressions(config.nuisances)] },
         ctx,
       )
-      ev = projectEvents(selected, config)
+      return projectEvents(selected, config)
     } catch (e) {
       if (
         e instanceof InfernoSetupError ||
@@ -51,15 +104,24 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
         throw new ProjectError(e.message)
       throw e
     }
+  }
+
+  async function train(
+    config: InfernoProjectConfig,
+    ctx: JobContext,
+    gate: PauseGate,
+  ): Promise<InfernoProjectResult> {
+    const t0 = performance.now()
+    const ev = await selectEvents(config, ctx)
     const { tf, backend } = await chooseBackend()
     const o = config.options
     const opts = { ...o, hidden: o.layers }
     ctx.progress(0.05, 'training INFERNO')
-    const inf = await trainProjectInferno(tf, ev, opts, prefixedContext(ctx, 'inferno'))
+    const inf = await trainProjectInferno(tf, ev, opts, prefixedContext(ctx, 'inferno'), gate)
     if (ctx.signal.aborted) inf.net.dispose()
     ctx.throwIfCancelled()
     ctx.progress(0.5, 'training the cross-entropy baseline')
-    const bce = await trainProjectBce(tf, ev, opts, prefixedContext(ctx, 'bce'))
+    const bce = await trainProjectBce(tf, ev, opts, prefixedContext(ctx, 'bce'), gate)
     if (ctx.signal.aborted) [inf, bce].forEach((t) => t.net.dispose())
     ctx.throwIfCancelled()
     ctx.progress(0.9, 'profile likelihood of both summaries')
@@ -96,28 +158,99 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     return result
   }
 
+  async function study(
+    config: InfernoStudyConfig,
+    ctx: JobContext,
+    gate: PauseGate,
+  ): Promise<InfernoStudyResult> {
+    const t0 = performance.now()
+    const values = config.values ?? STUDY_VALUES[config.parameter]
+    let points: InfernoStudyResult['points']
+    let backend: string
+    if (config.project) {
+      const ev = await selectEvents(config.project, ctx)
+      const chosen = await chooseBackend()
+      backend = chosen.backend
+      const epochs = { inferno: config.epochs, bce: config.bceEpochs }
+      points = await projectStudy(
+        chosen.tf,
+        ev,
+        config.project,
+        config.parameter,
+        values,
+        epochs,
+        ctx,
+        gate,
+      )
+    } else {
+      const chosen = await chooseBackend()
+      backend = chosen.backend
+      points = await benchmarkStudy(chosen.tf, config.benchmark!, { ...config, values }, ctx, gate)
+    }
+    return {
+      config,
+      points,
+      bceApplies: config.parameter !== 'tau',
+      backend,
+      seconds: (performance.now() - t0) / 1000,
+    }
+  }
+
   return {
-    'inferno.benchmark': (config) => {
-      const jobId = env.jobs.start(
+    'inferno.benchmark': (config) =>
+      startControlled(
         'inferno.benchmark',
         `INFERNO benchmark ${config.benchmark}`,
         config,
-        async (ctx) => {
+        async (ctx, gate) => {
           const { tf, backend } = await chooseBackend()
-          return benchmarkJob(tf, backend, config, ctx)
+          return benchmarkJob(tf, backend, config, ctx, gate)
         },
-      )
-      return { jobId }
-    },
+      ),
     'inferno.train': (config) => {
       env.requireProject()
-      const jobId = env.jobs.start(
+      return startControlled(
         'inferno.train',
         `INFERNO ${config.name || 'on project samples'}`,
         config,
-        (ctx) => train(config, ctx),
+        (ctx, gate) => train(config, ctx, gate),
       )
-      return { jobId }
+    },
+    'inferno.study': (config) => {
+      if (config.project) env.requireProject()
+      const on = config.benchmark ? config.benchmark.benchmark : 'project samples'
+      return startControlled(
+        'inferno.study',
+        `INFERNO study: σ vs ${config.parameter} (${on})`,
+        config,
+        (ctx, gate) => study(config, ctx, gate),
+      )
+    },
+    'inferno.pause': ({ jobId }) => control(jobId, (g) => g.pause()),
+    'inferno.resume': ({ jobId }) => control(jobId, (g) => g.resume()),
+    'inferno.step': ({ jobId, unit }) => control(jobId, (g) => g.step(unit)),
+    'inferno.export': ({ workspace, name }) => {
+      const project = env.requireProject()
+      const id = randomUUID()
+      insertWorkspace(project.database, {
+        id,
+        name,
+        source: null,
+        workspace: checkedWorkspace(workspace),
+        patchset: null,
+        createdAt: new Date().toISOString(),
+      })
+      return { workspaceId: id, name }
+    },
+    'inferno.exportFile': async ({ workspace, path }) => {
+      const target = resolve(path)
+      try {
+        await writeFile(target, JSON.stringify(checkedWorkspace(workspace), null, 2) + '\n')
+      } catch (e) {
+        if (e instanceof ProjectError) throw e
+        throw new ProjectError(`cannot write ${target}: ${(e as Error).message}`)
+      }
+      return { path: target }
     },
   }
 }

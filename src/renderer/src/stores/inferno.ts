@@ -11,6 +11,9 @@ import {
   InfernoBenchmarkConfig,
   type InfernoBenchmarkResult,
   type InfernoProjectResult,
+  type InfernoStudyResult,
+  type StudyParameter,
+  type SummaryResult,
 } from '../../../shared/contract/inferno'
 import { api } from '../api'
 import { ApiError } from '../api/client'
@@ -20,6 +23,8 @@ import {
   buildProjectConfig,
   defaultProjectForm,
 } from '../components/inferno/project-form'
+import { type SoftSnapshot, SoftSnapshots } from '../components/inferno/soft-histogram-option'
+import { useFitStore } from './fit'
 import { useProjectStore } from './project'
 import { useTrainStore } from './train'
 
@@ -31,6 +36,19 @@ export interface InfernoJob {
   fraction: number
   message: string
   cancelling: boolean
+  /** Held by Pause (between batches); Step runs one batch or epoch, Resume lets it go on. */
+  paused: boolean
+  /** A pause / step / resume request is on its way. */
+  controlling: boolean
+}
+
+export interface StudyState {
+  parameter: StudyParameter
+  jobId: string | null
+  fraction: number
+  message: string
+  /** Finished points so far (value index → σ), from the study's metrics. */
+  done: number
 }
 
 const emptyLive = (): { inferno: LossPair; bce: LossPair } => ({
@@ -52,14 +70,27 @@ export const useInfernoStore = defineStore('inferno', () => {
   const benchResult = shallowRef<InfernoBenchmarkResult | null>(null)
   const projectResult = shallowRef<InfernoProjectResult | null>(null)
   const error = ref<string | null>(null)
+  /** Soft histograms of INFERNO per epoch while it trains (the last run's, kept after it). */
+  const soft = shallowRef<SoftSnapshot[]>([])
+  /** The mode of the run the soft histograms belong to. */
+  const softMode = ref<InfernoMode | null>(null)
+  const study = ref<StudyState | null>(null)
+  const studyResult = shallowRef<InfernoStudyResult | null>(null)
+  /** Where the last "Export pyhf JSON…" wrote, or the Fit workspace made by "Open in Fit". */
+  const exported = ref<string | null>(null)
 
   let steps = new Map<string, Map<number, number>>()
+  let snapshots = new SoftSnapshots()
   function onEvent(e: JobEvent): void {
     const j = job.value
     if (!j) return
     if (j.id === null) j.id = e.kind === 'started' ? e.job.id : e.jobId
     if (e.kind === 'progress') Object.assign(j, { fraction: e.fraction, message: e.message })
     else if (e.kind === 'metric') {
+      if (snapshots.add(e.name, e.step, e.value)) {
+        soft.value = snapshots.list()
+        return
+      }
       if (!/^(inferno|bce)\.(loss|val_loss)$/.test(e.name)) return
       let m = steps.get(e.name)
       if (!m) steps.set(e.name, (m = new Map()))
@@ -75,8 +106,20 @@ export const useInfernoStore = defineStore('inferno', () => {
   function begin(m: InfernoMode): void {
     error.value = null
     steps = new Map()
+    snapshots = new SoftSnapshots()
+    soft.value = []
+    softMode.value = m
     live.value = emptyLive()
-    job.value = { id: null, mode: m, fraction: 0, message: 'starting…', cancelling: false }
+    exported.value = null
+    job.value = {
+      id: null,
+      mode: m,
+      fraction: 0,
+      message: 'starting…',
+      cancelling: false,
+      paused: false,
+      controlling: false,
+    }
   }
 
   function failed(e: unknown): void {
@@ -131,12 +174,137 @@ export const useInfernoStore = defineStore('inferno', () => {
     }
   }
 
+  /** Pause, resume or step the running job; the engine's answer says whether it is paused. */
+  async function control(action: 'pause' | 'resume' | 'epoch' | 'batch'): Promise<void> {
+    const j = job.value
+    if (!j?.id || j.controlling) return
+    j.controlling = true
+    try {
+      const s =
+        action === 'pause'
+          ? await api.call('inferno.pause', { jobId: j.id })
+          : action === 'resume'
+            ? await api.call('inferno.resume', { jobId: j.id })
+            : await api.call('inferno.step', { jobId: j.id, unit: action })
+      j.paused = s.paused
+    } catch (e) {
+      error.value = e instanceof Error ? e.message : String(e)
+    } finally {
+      j.controlling = false
+    }
+  }
+
+  /**
+   * A one-click study on the result on screen (benchmark or project samples): its settings, at
+   * most 10 INFERNO and 5 cross-entropy epochs per point so it stays interactive.
+   */
+  async function runStudy(parameter: StudyParameter): Promise<void> {
+    if (study.value) return
+    const b = mode.value === 'benchmark' ? benchResult.value : null
+    const p = mode.value === 'project' ? projectResult.value : null
+    const epochs = b ? b.config.epochs : p ? p.config.options.epochs : 0
+    const bceEpochs = b ? b.config.bceEpochs : p ? p.config.options.bceEpochs : 0
+    if (!b && !p) return
+    study.value = { parameter, jobId: null, fraction: 0, message: 'starting…', done: 0 }
+    studyResult.value = null
+    error.value = null
+    try {
+      studyResult.value = await api.runJob(
+        'inferno.study',
+        {
+          ...(b ? { benchmark: b.config } : { project: p!.config }),
+          parameter,
+          epochs: Math.min(epochs, 10),
+          bceEpochs: Math.min(bceEpochs, 5),
+        },
+        (e) => {
+          const s = study.value
+          if (!s) return
+          if (s.jobId === null) s.jobId = e.kind === 'started' ? e.job.id : e.jobId
+          if (e.kind === 'progress') Object.assign(s, { fraction: e.fraction, message: e.message })
+          else if (e.kind === 'metric' && e.name === 'study.inferno') s.done = e.step + 1
+        },
+      )
+    } catch (e) {
+      failed(e)
+    } finally {
+      study.value = null
+    }
+  }
+
+  async function cancelStudy(): Promise<void> {
+    const id = study.value?.jobId
+    if (id) await api.call('jobs.cancel', { jobId: id }).catch(() => undefined)
+  }
+
+  /** The INFERNO summary of the result on screen, and a name for its workspace. */
+  function summaryToExport(): { summary: SummaryResult; name: string } | null {
+    if (mode.value === 'benchmark' && benchResult.value) {
+      const r = benchResult.value
+      return {
+        summary: r.detail.inferno,
+        name: `INFERNO ${r.benchmark.name} (${r.config.bins} bins)`,
+      }
+    }
+    if (mode.value === 'project' && projectResult.value) {
+      const r = projectResult.value
+      return {
+        summary: r.inferno,
+        name: `INFERNO ${r.config.name || 'summary'} (${r.config.options.bins} bins)`,
+      }
+    }
+    return null
+  }
+
+  /**
+   * Stores the INFERNO summary as a pyhf workspace in the project, selects it in the Fit view and
+   * switches to it (MINOS on the POI, significance, limits there as for any workspace).
+   */
+  async function openInFit(): Promise<void> {
+    const s = summaryToExport()
+    if (!s?.summary.workspace) {
+      error.value = 'This result has no workspace to export (it was stored before export existed).'
+      return
+    }
+    try {
+      const w = await api.call('inferno.export', { workspace: s.summary.workspace, name: s.name })
+      const fit = useFitStore()
+      await fit.loadWorkspaces()
+      fit.selectedId = w.workspaceId
+      fit.patch = null
+      exported.value = `workspace “${w.name}” in the Fit view`
+      location.hash = 'fit'
+    } catch (e) {
+      error.value = `Export failed: ${e instanceof Error ? e.message : String(e)}`
+    }
+  }
+
+  /** Writes the INFERNO summary's pyhf workspace to `path`. */
+  async function exportFile(path: string): Promise<boolean> {
+    const s = summaryToExport()
+    if (!s?.summary.workspace) {
+      error.value = 'This result has no workspace to export (it was stored before export existed).'
+      return false
+    }
+    try {
+      const r = await api.call('inferno.exportFile', { workspace: s.summary.workspace, path })
+      exported.value = r.path
+      return true
+    } catch (e) {
+      error.value = `Export failed: ${e instanceof Error ? e.message : String(e)}`
+      return false
+    }
+  }
+
   watch(
     () => project.current?.path,
     () => {
       proj.value = defaultProjectForm(train.form.inputs)
       benchResult.value = null
       projectResult.value = null
+      studyResult.value = null
+      soft.value = []
+      exported.value = null
       error.value = null
     },
   )
@@ -155,9 +323,19 @@ export const useInfernoStore = defineStore('inferno', () => {
     benchResult,
     projectResult,
     error,
+    soft,
+    softMode,
+    study,
+    studyResult,
+    exported,
     runBenchmark,
     runProject,
     cancel,
+    control,
+    runStudy,
+    cancelStudy,
+    openInFit,
+    exportFile,
     useClassifierInputs,
   }
 })

@@ -240,8 +240,18 @@ export const useTrainStore = defineStore('train', () => {
       if (e.name === 'loss') lossSteps.set(e.step, e.value)
       else if (e.name === 'val_loss') valSteps.set(e.step, e.value)
       else return
-      live.value = { loss: livePoints(lossSteps), valLoss: livePoints(valSteps) }
-    }
+      // A small network runs hundreds of epochs a second: redraw the live chart a few times a
+      // second, not per event, or the window falls behind the training it shows.
+      liveTimer ??= setTimeout(flushLive, LIVE_REDRAW_MS)
+    } else if (e.kind === 'finished') flushLive()
+  }
+
+  const LIVE_REDRAW_MS = 250
+  let liveTimer: ReturnType<typeof setTimeout> | null = null
+  function flushLive(): void {
+    if (liveTimer) clearTimeout(liveTimer)
+    liveTimer = null
+    live.value = { loss: livePoints(lossSteps), valLoss: livePoints(valSteps) }
   }
 
   /** Resolves with the job's result; events of other jobs are ignored, early ones buffered. */

@@ -16,6 +16,7 @@ import { median } from './benchmark-run'
 import { type ShapeNuisance, type Steps, TEMPLATE_STEPS } from './fisher'
 import { evaluateSummary, summaryWorkspace, type SummaryEvaluation } from './evaluate'
 import { prefixedContext } from './metric-prefix'
+import type { PauseGate } from './pause-gate'
 import { NOMINAL, benchmarkData } from './simulator'
 import { profilePoi } from './summary-fit'
 import {
@@ -69,6 +70,7 @@ function summaryResult(
     templates: benchmarkTemplates(e, steps),
     history: { loss: trained.history.history.loss, val_loss: trained.history.history.val_loss },
     epochs: trained.history.epochs,
+    workspace: summaryWorkspace(e.shapes, bm, steps),
   }
 }
 
@@ -77,6 +79,7 @@ export async function benchmarkJob(
   backend: string,
   config: InfernoBenchmarkConfig,
   ctx: JobContext,
+  gate?: PauseGate,
 ): Promise<InfernoBenchmarkResult> {
   const t0 = performance.now()
   const bm = BENCHMARKS[config.benchmark]
@@ -103,6 +106,7 @@ export async function benchmarkJob(
       benchmark: bm,
       seed,
       ctx: prefixedContext(ctx, 'inferno', i * config.epochs),
+      gate,
     })
     if (ctx.signal.aborted) inf.net.dispose()
     ctx.throwIfCancelled()
@@ -113,6 +117,7 @@ export async function benchmarkJob(
       patience: config.patience,
       seed,
       ctx: prefixedContext(ctx, 'bce', i * config.bceEpochs),
+      gate,
     })
     if (ctx.signal.aborted) [inf, bce].forEach((t) => t.net.dispose())
     ctx.throwIfCancelled()

@@ -227,15 +227,17 @@ export function evaluateProjectSummary(
   if (sortBySb) t = permuteTemplates(t, orderBySb(t, ev))
   const code0 = ev.nuisances.some((n) => n.kind === 'weight' && n.interpolation === 'code0')
   const sigma = templatesFisherSigma(t, ev)
+  const workspace = projectWorkspace(t, ev)
   return {
     kind,
     sigmaFisher: Number.isFinite(sigma) ? sigma : null,
-    profile: profilePoi(projectWorkspace(t, ev), {
+    profile: profilePoi(workspace, {
       normsys: 'code4',
       histosys: code0 ? 'code0' : 'code4p',
     }),
     templates: templatesForDisplay(t, ev),
     history: { loss: net.history.history.loss, val_loss: net.history.history.val_loss },
     epochs: net.history.epochs,
+    workspace,
   }
 }

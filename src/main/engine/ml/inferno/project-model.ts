@@ -21,6 +21,8 @@ import type { JobContext } from '../../jobs/context'
 import { runEpochs } from '../train-loop'
 import { inverseDiagonalTf } from './inverse'
 import { buildTrunk, snapshot } from './network'
+import { PauseGate } from './pause-gate'
+import { SNAPSHOT_EVENTS, softSnapshotMetrics, weightedSoftShape } from './soft-snapshot'
 import {
   PARTS,
   type ProjectEvents,
@@ -186,6 +188,7 @@ export async function trainProjectInferno(
   ev: ProjectEvents,
   o: ProjectTrainOptions,
   ctx: JobContext,
+  gate: PauseGate = new PauseGate(ctx.signal),
 ): Promise<ProjectNetwork> {
   const sc = fitScaler(ev)
   const net = buildTrunk(tf, o.hidden, o.bins, o.seed, ev.dim)
@@ -202,13 +205,21 @@ export async function trainProjectInferno(
   const fSig = sig.length / nS
   const fBkg = bkg.length / nB
   const ck = checkpointer(net)
+  // The live soft histograms: the first validation events of each role, fixed for the run.
+  const snap = ([1, 0] as const).map((role) => {
+    const rows = rowsOf(ev, PARTS.validation, role).subarray(0, SNAPSHOT_EVENTS)
+    const x = scaleInPlace(transformedRows(ev, rows, null, 0), sc)
+    return { x, n: rows.length, w: Array.from(rows, (i) => ev.weight[i]) }
+  })
   const history = await runEpochs({
     epochs: o.epochs,
     patience: o.patience,
     ctx,
-    trainEpoch() {
+    async trainEpoch() {
+      if (!(await gate.beforeEpoch())) return NaN
       let sum = 0
       for (let k = 0; k < nBatches; k++) {
+        if (!(await gate.beforeBatch())) return NaN
         const ps = rng.permutation(sig.length)
         const pb = rng.permutation(bkg.length)
         const rows = new Int32Array(nS + nB)
@@ -226,6 +237,16 @@ export async function trainProjectInferno(
     validate() {
       return tf.tidy(() => blockLoss(tf, net, valBlock, ev.dim, o.tauEval, cons).dataSync()[0])
     },
+    extraMetrics() {
+      const [s, b] = snap.map(({ x, n, w }) => {
+        if (!n) return new Float64Array(o.bins)
+        const logits = tf.tidy(
+          () => (net.predict(tf.tensor2d(x, [n, ev.dim])) as TF.Tensor).dataSync() as Float32Array,
+        )
+        return weightedSoftShape(logits, o.bins, o.tau, w)
+      })
+      return softSnapshotMetrics(s, b)
+    },
     ...ck,
   })
   opt.dispose()
@@ -238,6 +259,7 @@ export async function trainProjectBce(
   ev: ProjectEvents,
   o: ProjectTrainOptions,
   ctx: JobContext,
+  gate: PauseGate = new PauseGate(ctx.signal),
 ): Promise<ProjectNetwork> {
   const sc = fitScaler(ev)
   const net = buildTrunk(tf, o.hidden, 1, o.seed, ev.dim)
@@ -269,7 +291,8 @@ export async function trainProjectBce(
     epochs: o.bceEpochs,
     patience: o.patience,
     ctx,
-    trainEpoch() {
+    async trainEpoch() {
+      if (!(await gate.beforeEpoch())) return NaN
       const perm = rng.permutation(train.n)
       let sum = 0
       let count = 0
@@ -277,6 +300,7 @@ export async function trainProjectBce(
       const yb = new Float32Array(batch)
       const wb = new Float32Array(batch)
       for (let k = 0; k + batch <= train.n; k += batch) {
+        if (!(await gate.beforeBatch())) return NaN
         for (let r = 0; r < batch; r++) {
           const i = perm[k + r]
           xb.set(train.x.subarray(i * d, i * d + d), r * d)

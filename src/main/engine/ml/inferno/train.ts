@@ -35,7 +35,9 @@ import {
   standardiseInPlace,
 } from './network'
 import { DIM, type ProcessSamples, transformBackground } from './simulator'
+import { PauseGate } from './pause-gate'
 import { softHistogram } from './soft-histogram'
+import { SNAPSHOT_EVENTS, softSnapshotMetrics } from './soft-snapshot'
 import { invertSpd } from '../../stats/linalg'
 
 export type OptimizerName = 'adam' | 'sgd'
@@ -52,6 +54,8 @@ export interface CommonTrainOptions {
   /** Seeds the weight initialisation and the shuffling. */
   readonly seed: number
   readonly ctx?: JobContext
+  /** Pause / step control (pause-gate.ts); without one the loop only checks for cancel. */
+  readonly gate?: PauseGate
 }
 
 export interface InfernoTrainOptions extends CommonTrainOptions {
@@ -205,16 +209,22 @@ export async function trainInferno(
   const nBatches = Math.max(1, Math.floor(Math.min(nSig, nBkg) / half))
   const variations = shapeNuisances(o.benchmark)
   const ck = checkpointer(net)
+  const gate = o.gate ?? new PauseGate(ctx.signal)
+  // The live soft histograms: the first validation events of each process, fixed for the run.
+  const snapSig = validation.signal.subarray(0, SNAPSHOT_EVENTS * DIM)
+  const snapBkg = validation.background.subarray(0, SNAPSHOT_EVENTS * DIM)
 
   const history = await runEpochs({
     epochs: o.epochs,
     patience: o.patience,
     ctx,
-    trainEpoch() {
+    async trainEpoch() {
+      if (!(await gate.beforeEpoch())) return NaN
       const ps = rng.permutation(nSig)
       const pb = rng.permutation(nBkg)
       let sum = 0
       for (let k = 0; k < nBatches; k++) {
+        if (!(await gate.beforeBatch())) return NaN
         const sig = gather(train.signal, ps, k * half, Math.min(half, nSig))
         const bkg = gather(train.background, pb, k * half, Math.min(half, nBkg))
         const blocks = [sig, bkg]
@@ -255,6 +265,10 @@ export async function trainInferno(
       )
       return infernoLoss64(sh, o.benchmark, o.steps)
     },
+    extraMetrics() {
+      const shape = (x: Float32Array) => softShape(predictRaw(tf, net, st, x), o.bins, o.tau)
+      return softSnapshotMetrics(shape(snapSig), shape(snapBkg))
+    },
     ...ck,
   })
   opt.dispose()
@@ -286,17 +300,20 @@ export async function trainBce(
   const n = 2 * nEach
   const batch = Math.max(1, o.batchSize)
   const ck = checkpointer(net)
+  const gate = o.gate ?? new PauseGate(ctx.signal)
   const history = await runEpochs({
     epochs: o.epochs,
     patience: o.patience,
     ctx,
-    trainEpoch() {
+    async trainEpoch() {
+      if (!(await gate.beforeEpoch())) return NaN
       const perm = rng.permutation(n)
       let sum = 0
       let count = 0
       const xb = new Float32Array(batch * DIM)
       const yb = new Float32Array(batch)
       for (let k = 0; k + batch <= n; k += batch) {
+        if (!(await gate.beforeBatch())) return NaN
         for (let r = 0; r < batch; r++) {
           const i = perm[k + r]
           xb[r * DIM] = x[i * DIM]

@@ -1,0 +1,150 @@
+/**
+ * Pause / step / resume of a training job (issue 7: "a step button that advances one batch or
+ * one epoch while paused"). The training loops await `beforeEpoch()` at the start of each epoch
+ * and `beforeBatch()` before each mini-batch; while paused those promises stay pending until
+ * the user resumes or steps, and resolve `false` once the job is cancelled (cancel must work
+ * while paused). While running, `beforeBatch()` yields to the event loop every YIELD_MS so a
+ * pause request is seen within a batch or two instead of at the end of an epoch.
+ *
+ * Step semantics: 'batch' runs exactly one more mini-batch; 'epoch' runs to the end of the
+ * current epoch when paused inside one, or one whole epoch (training and validation) when
+ * paused at an epoch boundary.
+ */
+
+export type StepUnit = 'epoch' | 'batch'
+
+export interface GateState {
+  readonly paused: boolean
+  /** Epochs started and batches run through this gate so far (all trainings of the job). */
+  readonly epochs: number
+  readonly batches: number
+}
+
+/** How long a running loop may go without yielding to the event loop (ms). */
+const YIELD_MS = 40
+
+type Budget = { kind: 'none' } | { kind: 'batch' } | { kind: 'epoch'; boundaries: number }
+
+export class PauseGate {
+  private pausedFlag = false
+  private budget: Budget = { kind: 'none' }
+  /** A batch of the current epoch has run (a step 'epoch' then finishes this epoch). */
+  private midEpoch = false
+  private epochs = 0
+  private batches = 0
+  private lastYield = performance.now()
+  private wake: (() => void) | null = null
+  private signal: AbortSignal | null = null
+
+  /** `signal`: the job's cancel signal (or later through `cancelOn`). */
+  constructor(signal?: AbortSignal) {
+    if (signal) this.cancelOn(signal)
+  }
+
+  /** Binds the job's cancel signal: once aborted, every wait resolves false. */
+  cancelOn(signal: AbortSignal): this {
+    this.signal = signal
+    signal.addEventListener('abort', () => this.release(), { once: true })
+    return this
+  }
+
+  private get aborted(): boolean {
+    return this.signal?.aborted ?? false
+  }
+
+  get state(): GateState {
+    return { paused: this.pausedFlag, epochs: this.epochs, batches: this.batches }
+  }
+
+  pause(): void {
+    this.pausedFlag = true
+    this.budget = { kind: 'none' }
+  }
+
+  resume(): void {
+    this.pausedFlag = false
+    this.budget = { kind: 'none' }
+    this.release()
+  }
+
+  /** Lets a paused job run one batch or (the rest of) one epoch; throws when not paused. */
+  step(unit: StepUnit): void {
+    if (!this.pausedFlag) throw new Error('the job is not paused: pause it before stepping')
+    this.budget =
+      unit === 'batch' ? { kind: 'batch' } : { kind: 'epoch', boundaries: this.midEpoch ? 0 : 1 }
+    this.release()
+  }
+
+  /** Awaited at the start of each epoch; false: the job was cancelled. */
+  beforeEpoch(): Promise<boolean> | boolean {
+    this.midEpoch = false
+    const pass = (): boolean => {
+      if (!this.pausedFlag) return true
+      const b = this.budget
+      if (b.kind === 'batch') return true // the stepped batch is the next epoch's first
+      if (b.kind === 'epoch' && b.boundaries > 0) {
+        this.budget = { kind: 'epoch', boundaries: b.boundaries - 1 }
+        return true
+      }
+      if (b.kind === 'epoch') this.budget = { kind: 'none' }
+      return false
+    }
+    const go = this.hold(pass)
+    const count = (ok: boolean): boolean => {
+      if (ok) this.epochs++
+      return ok
+    }
+    return typeof go === 'boolean' ? count(go) : go.then(count)
+  }
+
+  /** Awaited before each mini-batch; false: the job was cancelled. */
+  beforeBatch(): Promise<boolean> | boolean {
+    const pass = (): boolean => {
+      if (!this.pausedFlag) return true
+      const b = this.budget
+      if (b.kind === 'epoch') return true
+      if (b.kind === 'batch') {
+        this.budget = { kind: 'none' }
+        return true
+      }
+      return false
+    }
+    const count = (ok: boolean): boolean => {
+      if (ok) {
+        this.batches++
+        this.midEpoch = true
+      }
+      return ok
+    }
+    const go = this.hold(pass)
+    if (typeof go !== 'boolean') return go.then(count)
+    if (!count(go)) return false
+    if (performance.now() - this.lastYield < YIELD_MS) return true
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        this.lastYield = performance.now()
+        resolve(!this.aborted)
+      }),
+    )
+  }
+
+  /** `pass()` now, or after each wake-up until it holds; false once cancelled. */
+  private hold(pass: () => boolean): Promise<boolean> | boolean {
+    if (this.aborted) return false
+    if (pass()) return true
+    return (async () => {
+      for (;;) {
+        await new Promise<void>((resolve) => (this.wake = resolve))
+        this.lastYield = performance.now()
+        if (this.aborted) return false
+        if (pass()) return true
+      }
+    })()
+  }
+
+  private release(): void {
+    const w = this.wake
+    this.wake = null
+    w?.()
+  }
+}

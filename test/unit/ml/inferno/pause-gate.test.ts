@@ -1,0 +1,111 @@
+/**
+ * The pause gate the INFERNO training loops await: a loop of 3 epochs × 4 batches driven by it,
+ * paused, stepped by batch and by epoch, resumed and cancelled — counted batch by batch.
+ */
+import { describe, expect, it } from 'vitest'
+import { PauseGate } from '../../../../src/main/engine/ml/inferno/pause-gate'
+
+const tick = () => new Promise((r) => setTimeout(r, 5))
+
+/** A training loop of `epochs` × `batches`; records 'e<k>' per epoch start, 'b' per batch. */
+function loop(gate: PauseGate, epochs = 3, batches = 4) {
+  const log: string[] = []
+  const done = (async () => {
+    for (let e = 0; e < epochs; e++) {
+      if (!(await gate.beforeEpoch())) return 'cancelled'
+      log.push(`e${e}`)
+      for (let b = 0; b < batches; b++) {
+        if (!(await gate.beforeBatch())) return 'cancelled'
+        log.push('b')
+      }
+    }
+    return 'done'
+  })()
+  return { log, done }
+}
+
+describe('PauseGate', () => {
+  it('runs straight through when never paused', async () => {
+    const g = new PauseGate(new AbortController().signal)
+    const { log, done } = loop(g)
+    expect(await done).toBe('done')
+    expect(log.join('')).toBe('e0bbbbe1bbbbe2bbbb')
+    expect(g.state).toEqual({ paused: false, epochs: 3, batches: 12 })
+  })
+
+  it('holds when paused; a batch step runs one batch, an epoch step finishes the epoch', async () => {
+    const g = new PauseGate(new AbortController().signal)
+    g.pause()
+    const { log, done } = loop(g)
+    await tick()
+    expect(log).toEqual([]) // held before the first epoch
+    g.step('batch')
+    await tick()
+    expect(log.join('')).toBe('e0b')
+    g.step('batch')
+    await tick()
+    expect(log.join('')).toBe('e0bb')
+    // Paused inside epoch 0: an epoch step finishes it, and holds at the next epoch's start.
+    g.step('epoch')
+    await tick()
+    expect(log.join('')).toBe('e0bbbb')
+    // At the boundary: an epoch step runs one whole epoch.
+    g.step('epoch')
+    await tick()
+    expect(log.join('')).toBe('e0bbbbe1bbbb')
+    expect(g.state).toEqual({ paused: true, epochs: 2, batches: 8 })
+    g.resume()
+    expect(await done).toBe('done')
+    expect(log.join('')).toBe('e0bbbbe1bbbbe2bbbb')
+  })
+
+  it('pauses a running loop mid-epoch (it yields while running); refuses a step unless paused', async () => {
+    const ac = new AbortController()
+    const g = new PauseGate(ac.signal)
+    expect(() => g.step('epoch')).toThrow(/not paused/)
+    // Batches of 2 ms busy work: the timer below fires only because the gate yields.
+    const log: string[] = []
+    const done = (async () => {
+      for (let e = 0; e < 3; e++) {
+        if (!(await g.beforeEpoch())) return 'cancelled'
+        log.push(`e${e}`)
+        for (let b = 0; b < 200; b++) {
+          if (!(await g.beforeBatch())) return 'cancelled'
+          const t = performance.now()
+          while (performance.now() - t < 2);
+          log.push('b')
+        }
+      }
+      return 'done'
+    })()
+    await new Promise((r) => setTimeout(r, 100))
+    g.pause()
+    await tick()
+    const n = log.length
+    await new Promise((r) => setTimeout(r, 60))
+    expect(log.length).toBe(n)
+    // Held inside the first epoch (it takes ≥ 400 ms), within ~40 ms of the request.
+    expect(g.state.epochs).toBe(1)
+    expect(g.state.batches).toBeGreaterThan(0)
+    expect(g.state.batches).toBeLessThan(200)
+    g.step('epoch')
+    // The rest of the epoch runs (≥ 2 ms a batch; polled, as a loaded machine is slower) …
+    for (let t = 0; g.state.batches < 200 && t < 500; t++) await tick()
+    // … and nothing after it: held at the start of the next epoch.
+    await new Promise((r) => setTimeout(r, 100))
+    expect(g.state).toEqual({ paused: true, epochs: 1, batches: 200 })
+    ac.abort()
+    expect(await done).toBe('cancelled')
+  })
+
+  it('cancels while paused: the waiting loop gets false at once', async () => {
+    const ac = new AbortController()
+    const g = new PauseGate()
+    g.pause()
+    const { log, done } = loop(g.cancelOn(ac.signal))
+    await tick()
+    ac.abort()
+    expect(await done).toBe('cancelled')
+    expect(log).toEqual([])
+  })
+})
