@@ -5,6 +5,7 @@
  * the score histograms), and per model the sanity tests run and the generation comparison. A
  * failure is shown in `error` and never touches the form.
  */
+import { coalesce } from './coalesce'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
@@ -171,11 +172,15 @@ export const useAnomalyStore = defineStore('anomaly', () => {
     else if (e.kind === 'progress') Object.assign(j, { fraction: e.fraction, message: e.message })
     else if (e.kind === 'metric' && e.name in steps) {
       steps[e.name as keyof LossComponents].set(e.step, e.value)
-      const next = emptyComponents()
-      for (const k of Object.keys(steps) as (keyof LossComponents)[]) next[k] = livePoints(steps[k])
-      live.value = next
-    }
+      redraw.request()
+    } else if (e.kind === 'finished') redraw.now()
   }
+
+  const redraw = coalesce(() => {
+    const next = emptyComponents()
+    for (const k of Object.keys(steps) as (keyof LossComponents)[]) next[k] = livePoints(steps[k])
+    live.value = next
+  })
 
   async function start(): Promise<void> {
     if (job.value) return

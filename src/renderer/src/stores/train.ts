@@ -4,6 +4,7 @@
  * project's trained models, the selected model's stored result, and the models ticked for a
  * ROC comparison. A failure is shown in `error` and never touches the form.
  */
+import { coalesce } from './coalesce'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
@@ -240,19 +241,13 @@ export const useTrainStore = defineStore('train', () => {
       if (e.name === 'loss') lossSteps.set(e.step, e.value)
       else if (e.name === 'val_loss') valSteps.set(e.step, e.value)
       else return
-      // A small network runs hundreds of epochs a second: redraw the live chart a few times a
-      // second, not per event, or the window falls behind the training it shows.
-      liveTimer ??= setTimeout(flushLive, LIVE_REDRAW_MS)
-    } else if (e.kind === 'finished') flushLive()
+      redraw.request()
+    } else if (e.kind === 'finished') redraw.now()
   }
 
-  const LIVE_REDRAW_MS = 250
-  let liveTimer: ReturnType<typeof setTimeout> | null = null
-  function flushLive(): void {
-    if (liveTimer) clearTimeout(liveTimer)
-    liveTimer = null
+  const redraw = coalesce(() => {
     live.value = { loss: livePoints(lossSteps), valLoss: livePoints(valSteps) }
-  }
+  })
 
   /** Resolves with the job's result; events of other jobs are ignored, early ones buffered. */
   function follow(started: Promise<{ jobId: string }>): Promise<TrainResult> {
