@@ -3,14 +3,16 @@
  * issue 8): the chosen signal and background samples (all of each role when none are named),
  * only events passing a region's cuts, and each input evaluated per event.
  */
-import { checkExpr, requireScalar } from '../../../shared/expr'
+import { checkExpr, requireScalar, type CheckedExpr } from '../../../shared/expr'
 import type { JobContext } from '../jobs/context'
 import { selectEvents, type SelectedEvents } from '../ml/build-dataset'
 import type { ServiceEnv } from '../services/env'
 import { CutCompiler } from '../select/cut-compiler'
-import { resolveRegions, withAncestors } from '../select/regions'
+import type { CheckedVariables } from '../select/derived'
+import { resolveRegions, withAncestors, type ResolvedCut } from '../select/regions'
 import { ProjectError } from '../store/project'
 import { listRegions, listVariables } from '../store/regions'
+import type { LoadedSample } from './loaded-sample'
 import { prepareLoaded, sampleVariables } from './prepare'
 
 export interface TrainingSelection {
@@ -23,15 +25,25 @@ export interface TrainingSelection {
   readonly inputs: readonly string[]
 }
 
+/** One chosen sample with its variables, inputs and the region's cuts checked against it. */
+export interface CheckedTrainingSample {
+  readonly sample: LoadedSample
+  readonly role: 'signal' | 'background'
+  readonly variables: CheckedVariables
+  readonly inputs: readonly CheckedExpr[]
+  readonly cuts: readonly CheckedExpr[]
+}
+
 /**
- * The selected events of every chosen sample, signal samples first. Throws a ProjectError
- * naming the sample, input or cut that is wrong.
+ * The chosen samples (signal first) with everything checked before anything is decoded, and the
+ * region's cuts. Throws a ProjectError naming the sample, input or cut that is wrong. Shared by
+ * in-memory reading (trainingEvents) and range-by-range reading (services/anomaly-sources.ts).
  */
-export async function trainingEvents(
+export async function checkedTrainingSamples(
   env: ServiceEnv,
   config: TrainingSelection,
   ctx: JobContext,
-): Promise<SelectedEvents[]> {
+): Promise<{ samples: CheckedTrainingSample[]; cuts: readonly ResolvedCut[] }> {
   const p = env.requireProject()
   const all = await env.samples().all(ctx)
   const pick = (role: 'signal' | 'background', names: readonly string[]) => {
@@ -55,7 +67,7 @@ export async function trainingEvents(
     throw new ProjectError(
       `sample '${clash.stored.spec.name}' is chosen as signal and as background`,
     )
-  let cuts: ReturnType<typeof resolveRegions>[number]['cuts'] = []
+  let cuts: readonly ResolvedCut[] = []
   if (config.region !== null) {
     const regions = listRegions(p)
     if (!regions.some((r) => r.name === config.region))
@@ -64,31 +76,47 @@ export async function trainingEvents(
   }
   const vars = listVariables(p)
   const computed = await env.computedVariables()
-  const compiler = new CutCompiler()
-  const out: SelectedEvents[] = []
   const chosen = [
     ...signal.map((s) => ({ ...s, role: 'signal' as const })),
     ...background.map((s) => ({ ...s, role: 'background' as const })),
   ]
-  for (const [k, { sample, role }] of chosen.entries()) {
-    ctx.throwIfCancelled()
-    ctx.progress(0, `reading ${sample.spec.name} (${k + 1}/${chosen.length})`)
+  const samples = chosen.map(({ sample, role }) => {
     const where = `sample '${sample.spec.name}'`
-    const checked = sampleVariables(sample, vars, computed)
+    const variables = sampleVariables(sample, vars, computed)
     const inputs = config.inputs.map((input, i) => {
-      const r = checkExpr(input, checked.symbols)
+      const r = checkExpr(input, variables.symbols)
       const s = r.ok ? requireScalar(r.value, 'a training input') : r
       if (!s.ok) throw new ProjectError(`input ${i + 1} '${input}' in ${where}: ${s.error.message}`)
       return s.value
     })
     const cutExprs = cuts.map((c) => {
-      const r = checkExpr(c.expr, checked.symbols)
+      const r = checkExpr(c.expr, variables.symbols)
       const s = r.ok ? requireScalar(r.value, 'a cut') : r
       if (!s.ok) throw new ProjectError(`cut '${c.label}' in ${where}: ${s.error.message}`)
       return s.value
     })
-    const prepared = await prepareLoaded(sample, checked, [...inputs, ...cutExprs])
-    out.push(selectEvents(prepared, role, inputs, cuts, compiler))
+    return { sample, role, variables, inputs, cuts: cutExprs }
+  })
+  return { samples, cuts }
+}
+
+/**
+ * The selected events of every chosen sample, signal samples first. Throws a ProjectError
+ * naming the sample, input or cut that is wrong.
+ */
+export async function trainingEvents(
+  env: ServiceEnv,
+  config: TrainingSelection,
+  ctx: JobContext,
+): Promise<SelectedEvents[]> {
+  const { samples, cuts } = await checkedTrainingSamples(env, config, ctx)
+  const compiler = new CutCompiler()
+  const out: SelectedEvents[] = []
+  for (const [k, c] of samples.entries()) {
+    ctx.throwIfCancelled()
+    ctx.progress(0, `reading ${c.sample.spec.name} (${k + 1}/${samples.length})`)
+    const prepared = await prepareLoaded(c.sample, c.variables, [...c.inputs, ...c.cuts])
+    out.push(selectEvents(prepared, c.role, c.inputs, cuts, compiler))
   }
   return out
 }
