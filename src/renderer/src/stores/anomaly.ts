@@ -6,6 +6,7 @@
  * failure is shown in `error` and never touches the form.
  */
 import { coalesce } from './coalesce'
+import { rememberedForm } from './remembered-form'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
@@ -18,23 +19,15 @@ import type {
 } from '../../../shared/contract/anomaly'
 import { api } from '../api'
 import { ApiError } from '../api/client'
-import {
-  type AnomalyForm,
-  buildConfig,
-  defaultForm,
-  restoreForm,
-} from '../components/anomaly/anomaly-form'
+import { type AnomalyForm, buildConfig, restoreForm } from '../components/anomaly/anomaly-form'
 import { type LossComponents, emptyComponents } from '../components/anomaly/loss-components-option'
 import { initialThreshold } from '../components/anomaly/threshold-stats'
 import { livePoints } from '../components/train/loss-option'
-import { suggestInputs } from '../components/train/setup-form'
-import { readSetting, writeSetting } from '../components/data/persisted'
 import { useCutsStore } from './cuts'
 import { useDataStore } from './data'
 import { useProjectStore } from './project'
 
 const SETTING = 'anomaly.setup'
-const SAVE_DELAY_MS = 500
 
 export interface AnomalyJob {
   kind: AnomalyForm['kind']
@@ -53,8 +46,6 @@ export const useAnomalyStore = defineStore('anomaly', () => {
   const data = useDataStore()
   const cuts = useCutsStore()
 
-  const form = ref<AnomalyForm>(defaultForm())
-  const formLoaded = ref(false)
   const models = ref<AnomalyModelInfo[]>([])
   const selectedId = ref<string | null>(null)
   const result = shallowRef<AnomalyTrainResult | null>(null)
@@ -73,6 +64,13 @@ export const useAnomalyStore = defineStore('anomaly', () => {
 
   const training = computed(() => job.value !== null)
   const columns = computed(() => data.variables.filter((v) => !v.jagged).map((v) => v.name))
+  const remembered = rememberedForm({
+    setting: SETTING,
+    restore: restoreForm,
+    columns,
+    hasProject: () => project.current !== null,
+  })
+  const { form, loaded: formLoaded } = remembered
   const derived = computed(() => cuts.variables.map((v) => v.name))
 
   async function guard<T>(f: () => Promise<T>, clear = true): Promise<T | undefined> {
@@ -84,40 +82,6 @@ export const useAnomalyStore = defineStore('anomaly', () => {
       return undefined
     }
   }
-
-  // The set-up, remembered per project.
-  let maySuggest = false
-  async function loadForm(): Promise<void> {
-    formLoaded.value = false
-    let saved: unknown = null
-    try {
-      saved = await readSetting(SETTING)
-    } catch {
-      // The defaults are shown; nothing is lost.
-    }
-    form.value = restoreForm(saved)
-    maySuggest = form.value.inputs.length === 0
-    formLoaded.value = true
-    suggest()
-  }
-  function suggest(): void {
-    if (!maySuggest || !formLoaded.value || !columns.value.length) return
-    maySuggest = false
-    if (!form.value.inputs.length) form.value.inputs = suggestInputs(columns.value)
-  }
-  watch(columns, suggest)
-  let saveTimer: ReturnType<typeof setTimeout> | null = null
-  watch(
-    form,
-    () => {
-      if (!formLoaded.value || !project.current) return
-      if (saveTimer) clearTimeout(saveTimer)
-      saveTimer = setTimeout(() => {
-        writeSetting(SETTING, JSON.parse(JSON.stringify(form.value)))
-      }, SAVE_DELAY_MS)
-    },
-    { deep: true },
-  )
 
   // Models.
   async function loadModels(): Promise<void> {
@@ -281,7 +245,7 @@ export const useAnomalyStore = defineStore('anomaly', () => {
   watch(
     () => project.current?.path,
     (path) => {
-      if (saveTimer) clearTimeout(saveTimer)
+      remembered.cancelSave()
       cache.clear()
       models.value = []
       selectedId.value = null
@@ -291,7 +255,7 @@ export const useAnomalyStore = defineStore('anomaly', () => {
       error.value = null
       notice.value = null
       if (!path) return
-      void loadForm()
+      void remembered.load()
       void loadModels().then(() => {
         const latest = models.value.at(-1)
         if (!selectedId.value && latest) void select(latest.id)

@@ -5,6 +5,7 @@
  * ROC comparison. A failure is shown in `error` and never touches the form.
  */
 import { coalesce } from './coalesce'
+import { rememberedForm } from './remembered-form'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
@@ -19,16 +20,13 @@ import {
   buildConfig,
   defaultForm,
   restoreForm,
-  suggestInputs,
 } from '../components/train/setup-form'
-import { readSetting, writeSetting } from '../components/data/persisted'
 import { useCutsStore } from './cuts'
 import { useDataStore } from './data'
 import { useProjectStore } from './project'
 
 const SETTING = 'train.setup'
 /** Store the form this long after the last edit. */
-const SAVE_DELAY_MS = 500
 
 export interface RunningJob {
   id: string | null
@@ -51,9 +49,6 @@ export const useTrainStore = defineStore('train', () => {
   const data = useDataStore()
   const cuts = useCutsStore()
 
-  const form = ref<SetupForm>(defaultForm())
-  /** Whether the form of the current project has been read (saving waits for it). */
-  const formLoaded = ref(false)
   const models = ref<ModelInfo[]>([])
   const selectedId = ref<string | null>(null)
   const result = shallowRef<TrainResult | null>(null)
@@ -72,6 +67,13 @@ export const useTrainStore = defineStore('train', () => {
 
   /** Columns with one value per event (training needs that) and the derived variables. */
   const columns = computed(() => data.variables.filter((v) => !v.jagged).map((v) => v.name))
+  const remembered = rememberedForm({
+    setting: SETTING,
+    restore: restoreForm,
+    columns,
+    hasProject: () => project.current !== null,
+  })
+  const { form, loaded: formLoaded } = remembered
   const derived = computed(() => [
     ...cuts.variables.map((v) => v.name),
     ...models.value.flatMap((m) => (m.appliedAs ? [m.appliedAs] : [])),
@@ -93,43 +95,6 @@ export const useTrainStore = defineStore('train', () => {
 
   // ------------------------------------------------------------------------------------------
   // The set-up, remembered per project
-
-  /** Whether inputs may still be proposed: once per project, when none were stored. */
-  let maySuggest = false
-  async function loadForm(): Promise<void> {
-    formLoaded.value = false
-    let saved: unknown = null
-    try {
-      saved = await readSetting(SETTING)
-    } catch {
-      // Without the stored set-up the defaults are shown; nothing is lost.
-    }
-    form.value = restoreForm(saved)
-    maySuggest = form.value.inputs.length === 0
-    formLoaded.value = true
-    suggest()
-  }
-
-  /** Proposes inputs from the columns (once the samples' columns are known). */
-  function suggest(): void {
-    if (!maySuggest || !formLoaded.value || !columns.value.length) return
-    maySuggest = false
-    if (!form.value.inputs.length) form.value.inputs = suggestInputs(columns.value)
-  }
-  watch(columns, suggest)
-
-  let saveTimer: ReturnType<typeof setTimeout> | null = null
-  watch(
-    form,
-    () => {
-      if (!formLoaded.value || !project.current) return
-      if (saveTimer) clearTimeout(saveTimer)
-      saveTimer = setTimeout(() => {
-        writeSetting(SETTING, JSON.parse(JSON.stringify(form.value)))
-      }, SAVE_DELAY_MS)
-    },
-    { deep: true },
-  )
 
   function resetForm(): void {
     const inputs = form.value.inputs
@@ -338,7 +303,7 @@ export const useTrainStore = defineStore('train', () => {
     () => project.current?.path,
     (path) => {
       // A set-up edited just before the switch belongs to the project it was made in.
-      if (saveTimer) clearTimeout(saveTimer)
+      remembered.cancelSave()
       cache.clear()
       models.value = []
       selectedId.value = null
@@ -348,7 +313,7 @@ export const useTrainStore = defineStore('train', () => {
       error.value = null
       notice.value = null
       if (!path) return
-      void loadForm()
+      void remembered.load()
       void loadModels().then(() => {
         const latest = [...models.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
         if (!selectedId.value && latest) void select(latest.id)
