@@ -61,10 +61,9 @@ async function infernoEpoch(): Promise<number> {
 async function validationPass(): Promise<number> {
   const { tf, data } = ready()
   const st = fitStandardiser([data.train.signal, data.train.background])
-  const net = buildTrunk(tf, INFERNO_DEFAULTS.hidden, INFERNO_DEFAULTS.bins, 1)
+  const net = buildTrunk(tf, INFERNO_DEFAULTS.hidden, INFERNO_DEFAULTS.bins, 1, INFERNO_DEFAULTS)
   const t0 = performance.now()
   const sh = summaryShapes(
-    tf,
     net,
     st,
     data.validation,

@@ -15,6 +15,7 @@ import { silentContext, type JobContext } from '../../../src/main/engine/jobs/co
 import { chooseBackend } from '../../../src/main/engine/ml/backend'
 import { indicesOf, PART, type TrainingData } from '../../../src/main/engine/ml/dataset'
 import {
+  allLayers,
   type DenseArchitecture,
   type DenseWeights,
   initialWeights,
@@ -22,7 +23,7 @@ import {
   weightedLoss,
   weightTensors,
 } from '../../../src/main/engine/ml/dense-network'
-import { batchLossAndGradients } from '../../../src/main/engine/ml/dense-backprop'
+import { denseLossAndGradients, weightedBceHead } from '../../../src/main/engine/ml/dense-backprop'
 import { fromArtifacts, MODEL_JSON, WEIGHTS_BIN } from '../../../src/main/engine/ml/layers-format'
 import {
   mlpArchitecture,
@@ -225,7 +226,18 @@ describe('trainMlp', () => {
       }
       const weights = [[3, 5], [5], [5, 4], [4], [4, 1], [1]].map(random)
       let seed = 100
-      const mine = batchLossAndGradients(tf, arch, weights, x, y, w, l2, () => seed++)
+      const mine = denseLossAndGradients(
+        tf,
+        allLayers(arch),
+        weights,
+        x,
+        weightedBceHead(tf, y, w),
+        {
+          l2,
+          dropout: arch.dropout,
+          dropoutSeed: () => seed++,
+        },
+      )
       // Reference: the same network written with plain ops, differentiated by tfjs.
       const act = (a: TF.Tensor): TF.Tensor =>
         activation === 'relu'

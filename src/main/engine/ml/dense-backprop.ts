@@ -1,20 +1,38 @@
 /**
- * One training batch of a dense network: forward pass, weighted BCE loss and every weight's
- * gradient by hand-written backpropagation, in one tf.tidy and no gradient tape. On the wasm
- * backend each kernel call costs JavaScript comparable to a small layer's arithmetic, and tfjs'
- * autodiff adds its own bookkeeping and slow forms (matMul with a transposed operand is 10–40×
- * slower there than transposing first; a column sum slower than a product with a row of ones);
- * this pass uses about half the kernel calls of the tape and only the fast forms. Tested against
- * tfjs' own gradients and against model.fit.
+ * One training batch of a dense network: forward pass, loss and every weight's gradient by
+ * hand-written backpropagation, in one tf.tidy and no gradient tape. On the wasm backend each
+ * kernel call costs JavaScript comparable to a small layer's arithmetic, and tfjs' autodiff adds
+ * its own bookkeeping and slow forms (matMul with a transposed operand is 10–40× slower there than
+ * transposing first; a column sum slower than a product with a row of ones); this pass uses about
+ * half the kernel calls of the tape and only the fast forms. The loss is a pluggable head on the
+ * last layer's pre-activation (the classifier's weighted BCE, INFERNO's Fisher loss). Tested
+ * against tfjs' own gradients and against model.fit.
  */
 import type * as TF from '@tensorflow/tfjs'
-import { allLayers, type DenseArchitecture, type DenseLayer } from './dense-network'
+import type { DenseLayer } from './dense-layers'
 
 export interface BatchGradients {
-  /** Σ wᵢ BCEᵢ (+ λ Σ‖kernel‖²) as a scalar. */
+  /** The head's loss (+ λ Σ‖kernel‖²) as a scalar. */
   readonly loss: TF.Scalar
   /** d loss / d weight, in DenseWeights order. */
   readonly grads: TF.Tensor[]
+}
+
+/**
+ * A loss on the last layer's pre-activation z [n, units]: its value and d loss / dz [n, units].
+ * Called inside the pass's tf.tidy (tensors it makes are disposed with the pass).
+ */
+export type LossHead = (z: TF.Tensor2D) => { loss: TF.Scalar; dz: TF.Tensor2D }
+
+/**
+ * Σᵢ wᵢ · BCE(yᵢ, sigmoid(zᵢ)) for labels y [n, 1] and weights w [n, 1]; dz = w·(sigmoid(z) − y).
+ * The backends' softplus is the overflow-safe one.
+ */
+export function weightedBceHead(tf: typeof TF, y: TF.Tensor2D, w: TF.Tensor2D): LossHead {
+  return (z) => ({
+    loss: tf.sum(tf.softplus(z).sub(z.mul(y)).mul(w)) as TF.Scalar,
+    dz: tf.sigmoid(z).sub(y).mul(w) as TF.Tensor2D,
+  })
 }
 
 /**
@@ -52,26 +70,32 @@ function activation(
   }
 }
 
+export interface PassOptions {
+  /** λ of the L2 penalty λ Σ‖kernel‖² (0: none). */
+  readonly l2?: number
+  /** Dropout rate after each hidden layer; applied only with a dropoutSeed. */
+  readonly dropout?: number
+  readonly dropoutSeed?: () => number
+}
+
 /**
- * Loss and gradients of the batch x [n, inputs] (preprocessed), labels y [n, 1], weights
- * w [n, 1] (the loss is Σ w·BCE: divide w by the batch size beforehand for a mean). With
- * `dropoutSeed`, each hidden layer's output is multiplied by an inverted-dropout mask drawn
- * from the seed (tf.dropout's formula: ⌊u + keep⌋ / keep). The caller disposes the result.
+ * Loss and gradients of any dense stack `layers` (the last layer's activation is ignored: the
+ * head reads its pre-activation) on the batch x [n, inputs]. The caller disposes the result.
  */
-export function batchLossAndGradients(
+export function denseLossAndGradients(
   tf: typeof TF,
-  arch: DenseArchitecture,
+  layers: readonly DenseLayer[],
   weights: readonly TF.Tensor[],
   x: TF.Tensor2D,
-  y: TF.Tensor2D,
-  w: TF.Tensor2D,
-  l2: number,
-  dropoutSeed?: () => number,
+  head: LossHead,
+  options: PassOptions = {},
 ): BatchGradients {
+  const l2 = options.l2 ?? 0
+  const dropout = options.dropout ?? 0
+  const dropoutSeed = options.dropoutSeed
   return tf.tidy(() => {
-    const layers = allLayers(arch)
     const last = layers.length - 1
-    const keep = 1 - arch.dropout
+    const keep = 1 - dropout
     // Input of each layer, and d(output)/d(pre-activation) × mask of each hidden layer.
     const inputs: TF.Tensor2D[] = [x]
     const derivative: (TF.Tensor2D | null)[] = []
@@ -83,7 +107,7 @@ export function batchLossAndGradients(
         bias: weights[2 * k + 1],
       })
       let { h: out, dh } = activation(tf, a as TF.Tensor2D, layers[k])
-      if (dropoutSeed && arch.dropout > 0) {
+      if (dropoutSeed && dropout > 0) {
         const mask = tf
           .floor(tf.randomUniform(out.shape, 0, 1, 'float32', dropoutSeed()).add(keep))
           .div(keep) as TF.Tensor2D
@@ -99,9 +123,9 @@ export function batchLossAndGradients(
       b: weights[2 * last] as TF.Tensor2D,
       bias: weights[2 * last + 1],
     }) as TF.Tensor2D
-    let loss = tf.sum(tf.softplus(z).sub(z.mul(y)).mul(w)) as TF.Scalar
-    // d loss / dz = w·(sigmoid(z) − y), then back through the layers.
-    let g = tf.sigmoid(z).sub(y).mul(w) as TF.Tensor2D
+    const out = head(z)
+    let loss = out.loss
+    let g = out.dz
     const grads: TF.Tensor[] = new Array<TF.Tensor>(2 * layers.length)
     // Bias gradients are column sums, as products with a row of ones (faster than tf.sum here).
     const ones = tf.ones([1, x.shape[0]])

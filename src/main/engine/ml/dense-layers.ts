@@ -59,6 +59,63 @@ export function shapedTensors(
 }
 
 /**
+ * He-normal kernels (Keras' he_normal: a normal of σ = √(2 / fan in) truncated at 2σ, the
+ * variance kept by dividing by 0.8796…) for ReLU layers, Glorot-uniform for the others, zero
+ * biases; drawn in order from the seeded generator.
+ */
+export function heNormalWeights(
+  inputs: number,
+  layers: readonly DenseLayer[],
+  rng: Random,
+): Float32Array[] {
+  const shapes = layerShapes(inputs, layers)
+  return shapes.map((shape, i) => {
+    const layer = layers[i >> 1]
+    if (shape.length !== 2 || (layer.activation !== 'relu' && layer.activation !== 'leaky_relu'))
+      return glorotWeights([shape], rng)[0]
+    const a = new Float32Array(shape[0] * shape[1])
+    const sd = Math.sqrt(2 / shape[0]) / 0.87962566103423978
+    for (let k = 0; k < a.length; k++) {
+      let z = rng.normal()
+      while (Math.abs(z) > 2) z = rng.normal()
+      a[k] = sd * z
+    }
+    return a
+  })
+}
+
+/**
+ * The last layer's pre-activation [n, units] for inputs x [n, inputs] (the last layer's own
+ * activation is not applied: logits). Call inside tf.tidy: intermediates are not disposed here.
+ */
+export function forwardLayersTf(
+  tf: typeof TF,
+  layers: readonly DenseLayer[],
+  w: readonly TF.Tensor[],
+  x: TF.Tensor2D,
+): TF.Tensor2D {
+  let h = x
+  for (let k = 0; k < layers.length; k++) {
+    const b = w[2 * k] as TF.Tensor2D
+    const bias = w[2 * k + 1]
+    if (k === layers.length - 1) return tf.fused.matMul({ a: h, b, bias }) as TF.Tensor2D
+    const l = layers[k]
+    // One kernel where the fused matMul has the activation.
+    h =
+      l.activation === 'tanh'
+        ? tf.tanh<TF.Tensor2D>(tf.fused.matMul({ a: h, b, bias }) as TF.Tensor2D)
+        : (tf.fused.matMul({
+            a: h,
+            b,
+            bias,
+            activation: l.activation === 'leaky_relu' ? 'leakyrelu' : l.activation,
+            leakyreluAlpha: l.alpha,
+          }) as TF.Tensor2D)
+  }
+  throw new Error('a network has at least its output layer')
+}
+
+/**
  * The layers' outputs for n rows of x (row-major n × inputs) in float64 JavaScript on the
  * float32 weights: row-major n × (last layer's units).
  */

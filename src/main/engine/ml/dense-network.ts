@@ -10,6 +10,7 @@ import {
   countParameters,
   type DenseLayer,
   forwardLayersJs,
+  forwardLayersTf,
   glorotWeights,
   layerShapes,
   shapedTensors,
@@ -74,26 +75,7 @@ export function logits(
   w: readonly TF.Tensor[],
   x: TF.Tensor2D,
 ): TF.Tensor2D {
-  let h = x
-  const layers = allLayers(arch)
-  for (let k = 0; k < layers.length; k++) {
-    const b = w[2 * k] as TF.Tensor2D
-    const bias = w[2 * k + 1]
-    if (k === layers.length - 1) return tf.fused.matMul({ a: h, b, bias }) as TF.Tensor2D
-    const l = layers[k]
-    // One kernel where the fused matMul has the activation.
-    h =
-      l.activation === 'tanh'
-        ? tf.tanh<TF.Tensor2D>(tf.fused.matMul({ a: h, b, bias }) as TF.Tensor2D)
-        : (tf.fused.matMul({
-            a: h,
-            b,
-            bias,
-            activation: l.activation === 'leaky_relu' ? 'leakyrelu' : l.activation,
-            leakyreluAlpha: l.alpha,
-          }) as TF.Tensor2D)
-  }
-  throw new Error('a network has at least its output layer')
+  return forwardLayersTf(tf, allLayers(arch), w, x)
 }
 
 /**

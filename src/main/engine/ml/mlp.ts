@@ -17,6 +17,7 @@ import { chooseBackend } from './backend'
 import type { Classifier } from './classifier'
 import { gatherRows, indicesOf, PART, type TrainingData } from './dataset'
 import {
+  allLayers,
   type DenseArchitecture,
   type DenseWeights,
   initialWeights,
@@ -27,8 +28,8 @@ import {
   weightedLoss,
   weightTensors,
 } from './dense-network'
-import { batchLossAndGradients } from './dense-backprop'
-import { FlatOptimizer } from './flat-optimizer'
+import { weightedBceHead } from './dense-backprop'
+import { TrainableDense } from './trainable-dense'
 import { fromArtifacts, stackLayers, type MlpArtifacts, toArtifacts } from './layers-format'
 import { applyPreprocessing, type Preprocessing } from './preprocess'
 import { runEpochs, stoppedTrainingWarnings } from './train-loop'
@@ -73,7 +74,7 @@ interface EpochTrainer {
   /** Trains one epoch on a fresh seeded shuffle; returns the mean training loss. */
   trainEpoch(epoch: number): Promise<number>
   /** The current weights as tensors (owned by the trainer). */
-  current(): TF.Tensor[]
+  current(): readonly TF.Tensor[]
   /** Overwrites the current weights. */
   assign(values: readonly TF.Tensor[]): void
   dispose(): void
@@ -109,8 +110,7 @@ function makeOptimizer(tf: typeof TF, options: MlpOptions): TF.Optimizer {
  * ends (one read-back per epoch).
  */
 class StepTrainer implements EpochTrainer {
-  private readonly vars: TF.Variable[]
-  private readonly optimizer: FlatOptimizer
+  private readonly net: TrainableDense
   /** The epoch's shuffled copies (reused between epochs). */
   private readonly xe: Float32Array
   private readonly ye: Float32Array
@@ -125,12 +125,7 @@ class StepTrainer implements EpochTrainer {
     private readonly rng: Random,
     private readonly signal: AbortSignal,
   ) {
-    this.vars = weightTensors(tf, arch, init).map((t) => {
-      const v = tf.variable(t, true)
-      t.dispose()
-      return v
-    })
-    this.optimizer = new FlatOptimizer(tf, {
+    this.net = new TrainableDense(tf, arch.inputs, allLayers(arch), init, {
       kind: options.optimizer,
       learningRate: options.learningRate,
       momentum: options.momentum,
@@ -166,27 +161,19 @@ class StepTrainer implements EpochTrainer {
       for (let start = 0; start < n; start += options.batchSize) {
         if (this.signal.aborted) break
         const b = Math.min(options.batchSize, n - start)
-        const xb = tf.tensor2d(this.xe.subarray(start * d, (start + b) * d), [b, d], 'float32')
         const yb = tf.tensor2d(this.ye.subarray(start, start + b), [b, 1], 'float32')
         // Weights divided by the batch size: the loss is then the plain weighted sum.
         const wScaled = this.we.slice(start, start + b)
         for (let i = 0; i < b; i++) wScaled[i] /= b
         const wb = tf.tensor2d(wScaled, [b, 1], 'float32')
-        const { loss, grads } = batchLossAndGradients(
-          tf,
-          arch,
-          this.vars,
-          xb,
-          yb,
-          wb,
-          options.l2,
-          seed,
+        const loss = this.net.step(
+          this.xe.subarray(start * d, (start + b) * d),
+          b,
+          weightedBceHead(tf, yb, wb),
+          { l2: options.l2, dropout: arch.dropout, dropoutSeed: seed },
         )
-        xb.dispose()
         yb.dispose()
         wb.dispose()
-        this.optimizer.apply(this.vars, grads)
-        grads.forEach((g) => g.dispose())
         costs.push(loss)
         sizes.push(b)
         if (performance.now() - lastYield > YIELD_MS) {
@@ -210,17 +197,16 @@ class StepTrainer implements EpochTrainer {
     }
   }
 
-  current(): TF.Tensor[] {
-    return this.vars
+  current(): readonly TF.Tensor[] {
+    return this.net.variables()
   }
 
   assign(values: readonly TF.Tensor[]): void {
-    this.vars.forEach((v, i) => v.assign(values[i]))
+    this.net.assign(values)
   }
 
   dispose(): void {
-    this.vars.forEach((v) => v.dispose())
-    this.optimizer.dispose()
+    this.net.dispose()
   }
 }
 
@@ -296,7 +282,7 @@ class FitTrainer implements EpochTrainer {
     }
   }
 
-  current(): TF.Tensor[] {
+  current(): readonly TF.Tensor[] {
     return this.model.getWeights()
   }
 

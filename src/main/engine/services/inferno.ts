@@ -125,8 +125,8 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     if (ctx.signal.aborted) [inf, bce].forEach((t) => t.net.dispose())
     ctx.throwIfCancelled()
     ctx.progress(0.9, 'profile likelihood of both summaries')
-    const inferno = evaluateProjectSummary(tf, ev, inf, 'inferno', o.bins, o.orderBySb)
-    const bceSummary = evaluateProjectSummary(tf, ev, bce, 'bce', 10, o.orderBySb)
+    const inferno = evaluateProjectSummary(ev, inf, 'inferno', o.bins, o.orderBySb)
+    const bceSummary = evaluateProjectSummary(ev, bce, 'bce', 10, o.orderBySb)
     const perEpoch = (h: typeof inf.history) => h.trainSeconds / Math.max(h.epochs, 1)
     const count = (part: number) => {
       let signal = 0

@@ -11,13 +11,9 @@ import {
   expectedCounts,
   fisherMatrix,
   fisherSigmaS,
-  infernoLossTf,
 } from '../../../../src/main/engine/ml/inferno/fisher'
-import {
-  argmaxBins,
-  hardHistogram,
-  softHistogram,
-} from '../../../../src/main/engine/ml/inferno/soft-histogram'
+import { argmaxBins, hardHistogram } from '../../../../src/main/engine/ml/inferno/soft-histogram'
+import { infernoLossTf, softHistogram } from './autodiff-reference'
 import { infernoLoss64, softShape } from '../../../../src/main/engine/ml/inferno/train'
 
 let tf: typeof TF

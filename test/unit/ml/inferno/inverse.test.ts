@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type * as TF from '@tensorflow/tfjs'
 import { Random } from '../../../../src/main/engine/data/random'
 import { chooseBackend } from '../../../../src/main/engine/ml/backend'
-import { inverseDiagonalTf, invertSpdTf } from '../../../../src/main/engine/ml/inferno/inverse'
+import { inverseDiagonalTf, invertSpdTf } from './autodiff-reference'
 
 let tf: typeof TF
 

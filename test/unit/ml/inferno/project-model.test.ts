@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { Random } from '../../../../src/main/engine/data/random'
 import { chooseBackend } from '../../../../src/main/engine/ml/backend'
 import { buildTrunk } from '../../../../src/main/engine/ml/inferno/network'
+import type { TrainableDense } from '../../../../src/main/engine/ml/trainable-dense'
 import {
   type ProjectEvents,
   type ResolvedNuisance,
@@ -29,6 +30,7 @@ import {
 import { profilePoi } from '../../../../src/main/engine/ml/inferno/summary-fit'
 
 let tf: typeof TF
+const ADAM = { optimizer: 'adam', learningRate: 1e-3 } as const
 beforeAll(async () => {
   tf = (await chooseBackend()).tf
 })
@@ -94,14 +96,8 @@ const allKinds = (bkg: Uint8Array, up: Float64Array): ResolvedNuisance[] => [
 ]
 
 /** Soft assignments softmax(z/τ) of rows (float64) from the network's logits. */
-function soft(
-  tf: typeof TF,
-  net: TF.LayersModel,
-  x: Float32Array,
-  tau: number,
-  b: number,
-): number[][] {
-  const z = tf.tidy(() => (net.predict(tf.tensor2d(x, [x.length / 2, 2])) as TF.Tensor).dataSync())
+function soft(net: TrainableDense, x: Float32Array, tau: number, b: number): number[][] {
+  const z = net.predict(x, x.length / 2)
   const out: number[][] = []
   for (let i = 0; i < z.length / b; i++) {
     const row = Array.from({ length: b }, (_, j) => z[i * b + j] / tau)
@@ -119,18 +115,13 @@ describe('INFERNO loss on project samples', () => {
     const sc = fitScaler(ev)
     const b = 4
     const tau = 0.5
-    const net = buildTrunk(tf, [8], b, 3, 2)
+    const net = buildTrunk(tf, [8], b, 3, ADAM, 2)
     const rows = Array.from({ length: 200 }, (_, i) => i)
-    const loss = tf.tidy(
-      () =>
-        blockLoss(
-          tf,
-          net,
-          lossBlock(ev, sc, rows, () => 1),
-          2,
-          tau,
-          projectConstraints(ev),
-        ).dataSync()[0],
+    const loss = blockLoss(
+      net,
+      lossBlock(ev, sc, rows, () => 1),
+      tau,
+      projectConstraints(ev),
     )
     // Plain: per bin λ, ∂λ/∂μ, and each nuisance's derivative.
     const rowsX = (shift: number) => {
@@ -138,9 +129,9 @@ describe('INFERNO loss on project samples', () => {
       for (let i = 0; i < 200; i++) if (!ev.signal[i]) x[2 * i] += shift
       return scaleInPlace(x, sc)
     }
-    const nom = soft(tf, net, rowsX(0), tau, b)
-    const upA = soft(tf, net, rowsX(0.3), tau, b)
-    const dnA = soft(tf, net, rowsX(-0.3), tau, b)
+    const nom = soft(net, rowsX(0), tau, b)
+    const upA = soft(net, rowsX(0.3), tau, b)
+    const dnA = soft(net, rowsX(-0.3), tau, b)
     const up = (ev.nuisances[1] as { up: Float64Array }).up
     const lam = new Array(b).fill(0)
     const d = [0, 1, 2, 3].map(() => new Array(b).fill(0))
@@ -173,10 +164,10 @@ describe('INFERNO loss on project samples', () => {
   it('gives a profile-likelihood width of μ close to the templates’ Fisher σ', () => {
     const ev = events(4000, 2, (bkg) => [{ kind: 'norm', name: 'n', affects: bkg, width: 0.05 }])
     const net = {
-      net: buildTrunk(tf, [8], 5, 4, 2),
+      net: buildTrunk(tf, [8], 5, 4, ADAM, 2),
       scaler: fitScaler({ ...ev, part: new Uint8Array(4000) }),
     }
-    const t = projectTemplates(tf, ev, net as never, 'inferno', 5)
+    const t = projectTemplates(ev, net as never, 'inferno', 5)
     const fisher = templatesFisherSigma(t, ev)
     const prof = profilePoi(projectWorkspace(t, ev), { normsys: 'code4', histosys: 'code4p' })
     // A 5% normsys is nearly linear at ±1σ, so the Asimov profile width and the Fisher σ agree

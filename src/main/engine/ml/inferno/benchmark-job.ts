@@ -122,8 +122,8 @@ export async function benchmarkJob(
     if (ctx.signal.aborted) [inf, bce].forEach((t) => t.net.dispose())
     ctx.throwIfCancelled()
     const steps = TEMPLATE_STEPS
-    const ie = evaluateSummary(tf, inf, 'inferno', config.bins, data.test, bm, steps)
-    const be = evaluateSummary(tf, bce, 'bce', 10, data.test, bm, steps)
+    const ie = evaluateSummary(inf, 'inferno', config.bins, data.test, bm, steps)
+    const be = evaluateSummary(bce, 'bce', 10, data.test, bm, steps)
     seeds.push({
       seed,
       inferno: finite(ie.profile.sigmaS),

@@ -71,7 +71,6 @@ export async function runBenchmark(
       ctx,
     })
     const infEval = evaluateSummary(
-      tf,
       inf,
       'inferno',
       o.inferno.bins,
@@ -80,7 +79,7 @@ export async function runBenchmark(
       TEMPLATE_STEPS,
     )
     const bce = await trainBce(tf, data.train, data.validation, { ...o.bce, seed, ctx })
-    const bceEval = evaluateSummary(tf, bce, 'bce', 10, data.test, o.benchmark, TEMPLATE_STEPS)
+    const bceEval = evaluateSummary(bce, 'bce', 10, data.test, o.benchmark, TEMPLATE_STEPS)
     const ti = timing(inf.history)
     const tb = timing(bce.history)
     const r: SeedResult = {

@@ -10,7 +10,6 @@
  *     a lumi-type Gaussian factor on b for B4) to its Asimov data; the width of the profile
  *     likelihood at Δ(−2 ln L) = 1 (MINOS), half of upper − lower, in events.
  */
-import type * as TF from '@tensorflow/tfjs'
 import { fitLikelihood } from '../../stats/fit'
 import { Likelihood, asimovData } from '../../stats/likelihood'
 import { minos } from '../../stats/minos'
@@ -147,7 +146,6 @@ export interface SummaryEvaluation {
 
 /** Hard templates of a trained network on `test` and its expected σ_s for benchmark `bm`. */
 export function evaluateSummary(
-  tf: typeof TF,
   trained: TrainedNetwork,
   kind: SummaryKind,
   bins: number,
@@ -156,7 +154,6 @@ export function evaluateSummary(
   steps: Steps = TEMPLATE_STEPS,
 ): SummaryEvaluation {
   const shapes = summaryShapes(
-    tf,
     trained.net,
     trained.standardiser,
     test,

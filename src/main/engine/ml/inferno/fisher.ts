@@ -9,14 +9,12 @@
  * constraint. ∂μ/∂s = S and ∂μ/∂b = B in closed form; ∂μ/∂r and ∂μ/∂λ come from symmetric finite
  * differences b·(B(θ + ε) − B(θ − ε)) / 2ε of the histograms of the transformed background.
  * Those histograms are soft during training, so the differences stay differentiable in the
- * network weights; this replaces the paper's nested autodiff through the input transform
- * (TF.js has no forward-mode autodiff, and the difference has error O(ε²)). For hard histograms
+ * network weights (the training loss and its gradient: fisher-head.ts); this replaces the
+ * paper's nested autodiff through the input transform (error O(ε²)). For hard histograms
  * with ε = the template steps it is the paper's own evaluation (quadratic interpolation between
  * ±1σ templates, whose slope at 0 is this difference).
  */
-import type * as TF from '@tensorflow/tfjs'
 import { invertSpd } from '../../stats/linalg'
-import { inverseDiagonalTf } from './inverse'
 import { type Benchmark, type ParamName } from './benchmarks'
 import { NOMINAL } from './simulator'
 
@@ -124,41 +122,4 @@ export function fisherSigmaS(sh: Shapes<Float64Array>, bm: Benchmark, steps: Ste
     constraintTerms(bm),
   )
   return poiSigmaFromFisher(f, bm.params.length)
-}
-
-// ---- TensorFlow.js (training loss) ----
-
-/**
- * The INFERNO loss (I⁻¹)_ss, the expected variance of s, from soft histograms (tensors of b
- * bins). `floor` (counts) keeps μ away from 0 in bins no event reaches, where I would divide
- * by zero; it is far below any populated bin's count.
- */
-export function infernoLossTf(
-  tf: typeof TF,
-  sh: Shapes<TF.Tensor1D>,
-  bm: Benchmark,
-  steps: Steps,
-  floor = 1e-6,
-): TF.Scalar {
-  const mu = tf.add(tf.add(tf.mul(NOMINAL.s, sh.signal), tf.mul(NOMINAL.b, sh.background)), floor)
-  const derivs = bm.params.map((p) => {
-    if (p === 's') return sh.signal
-    if (p === 'b') return sh.background
-    const up = sh.up[p]
-    const down = sh.down[p]
-    if (!up || !down) throw new Error(`no background variation for ${p}`)
-    return tf.mul(tf.sub(up, down), NOMINAL.b / (2 * steps[p]))
-  })
-  const cons = constraintTerms(bm)
-  const k = derivs.length
-  const fisher: TF.Scalar[][] = derivs.map(() => [])
-  for (let a = 0; a < k; a++) {
-    for (let c = a; c < k; c++) {
-      let v: TF.Scalar = tf.sum(tf.div(tf.mul(derivs[a], derivs[c]), mu))
-      if (a === c && cons[a] > 0) v = tf.add(v, cons[a])
-      fisher[a][c] = v
-      fisher[c][a] = v
-    }
-  }
-  return inverseDiagonalTf(tf, fisher, 0)
 }

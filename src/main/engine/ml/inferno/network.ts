@@ -1,9 +1,12 @@
 /**
  * The trunk both INFERNO and its cross-entropy baseline use (paper §5: two hidden layers of 100
  * ReLU units, He-normal initialisation), seeded, with the input standardisation fitted on the
- * nominal training events, and batched prediction.
+ * nominal training events, and prediction on raw events.
  */
 import type * as TF from '@tensorflow/tfjs'
+import { Random } from '../../data/random'
+import { type DenseLayer, heNormalWeights } from '../dense-layers'
+import { TrainableDense } from '../trainable-dense'
 import { DIM } from './simulator'
 
 /** Per-input mean and standard deviation subtracted / divided before the network. */
@@ -38,57 +41,38 @@ export function standardiseInPlace(x: Float32Array, st: Standardiser): Float32Ar
   return x
 }
 
-/** Dense ReLU layers of `hidden` units and a linear output layer of `outputs` units (`inputs` wide). */
+/** Optimiser of a trunk: Adam (tf.train.adam's defaults) or SGD with momentum (0: plain). */
+export interface TrunkOptimizer {
+  readonly optimizer: 'adam' | 'sgd'
+  readonly learningRate: number
+  readonly momentum?: number
+}
+
+/**
+ * Dense ReLU layers of `hidden` units (He-normal) and a linear output layer of `outputs` units
+ * (Glorot-uniform), `inputs` wide, seeded; trained with the hand-written pass (trainable-dense.ts).
+ */
 export function buildTrunk(
   tf: typeof TF,
   hidden: readonly number[],
   outputs: number,
   seed: number,
+  opt: TrunkOptimizer,
   inputs: number = DIM,
-): TF.Sequential {
-  const layers: TF.layers.Layer[] = []
-  hidden.forEach((units, i) =>
-    layers.push(
-      tf.layers.dense({
-        units,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.heNormal({ seed: seed * 31 + i }),
-        ...(i === 0 ? { inputShape: [inputs] } : {}),
-      }),
-    ),
-  )
-  layers.push(
-    tf.layers.dense({
-      units: outputs,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 31 + 17 }),
-      ...(hidden.length === 0 ? { inputShape: [inputs] } : {}),
-    }),
-  )
-  return tf.sequential({ layers })
+): TrainableDense {
+  const layers: DenseLayer[] = [
+    ...hidden.map((units) => ({ units, activation: 'relu' as const, alpha: 0 })),
+    { units: outputs, activation: 'linear', alpha: 0 },
+  ]
+  const init = heNormalWeights(inputs, layers, new Random(seed * 31 + 17))
+  return new TrainableDense(tf, inputs, layers, init, {
+    kind: opt.optimizer,
+    learningRate: opt.learningRate,
+    momentum: opt.momentum ?? 0,
+  })
 }
 
-/** Network outputs (n × outputs, row-major) for raw events, in chunks to bound memory. */
-export function predictRaw(
-  tf: typeof TF,
-  net: TF.LayersModel,
-  st: Standardiser,
-  x: Float32Array,
-  chunkRows = 50_000,
-): Float32Array {
-  const n = x.length / DIM
-  const outputs = (net.outputs[0].shape[1] as number) ?? 1
-  const out = new Float32Array(n * outputs)
-  for (let r0 = 0; r0 < n; r0 += chunkRows) {
-    const r1 = Math.min(n, r0 + chunkRows)
-    const block = standardiseInPlace(x.slice(r0 * DIM, r1 * DIM), st)
-    const y = tf.tidy(() => net.predict(tf.tensor2d(block, [r1 - r0, DIM])) as TF.Tensor)
-    out.set(y.dataSync() as Float32Array, r0 * outputs)
-    y.dispose()
-  }
-  return out
-}
-
-/** Copies of the network's weights (a checkpoint). */
-export function snapshot(net: TF.LayersModel): TF.Tensor[] {
-  return net.getWeights().map((w) => w.clone())
+/** Network outputs (n × outputs, row-major) for raw events (standardised on a copy). */
+export function predictRaw(net: TrainableDense, st: Standardiser, x: Float32Array): Float32Array {
+  return net.predict(standardiseInPlace(Float32Array.from(x), st), x.length / DIM)
 }

@@ -6,7 +6,6 @@
  * nuisances as histosys, normalisations as normsys or a free normfactor); σ_μ from its Asimov
  * Fisher information and from the profile likelihood (stats engine).
  */
-import type * as TF from '@tensorflow/tfjs'
 import type { SummaryResult, SummaryTemplates } from '../../../../shared/contract/inferno'
 import { type Workspace, parseWorkspace } from '../../stats/workspace'
 import { fisherMatrix, poiSigmaFromFisher } from './fisher'
@@ -27,7 +26,6 @@ export interface ProjectTemplates {
 
 /** Bin of each row of raw inputs x (rows × dim) through the trained network. */
 function binRows(
-  tf: typeof TF,
   net: ProjectNetwork,
   kind: 'inferno' | 'bce',
   bins: number,
@@ -36,17 +34,12 @@ function binRows(
 ): Int32Array {
   const n = x.length / dim
   if (!n) return new Int32Array(0)
-  const y = tf.tidy(
-    () => net.net.predict(tf.tensor2d(scaleInPlace(x, net.scaler), [n, dim])) as TF.Tensor,
-  )
-  const out = y.dataSync() as Float32Array
-  y.dispose()
+  const out = net.net.predict(scaleInPlace(x, net.scaler), n)
   if (kind === 'inferno') return argmaxBins(out, bins)
   return Int32Array.from(out, (z) => uniformBin(1 / (1 + Math.exp(-z)), bins))
 }
 
 export function projectTemplates(
-  tf: typeof TF,
   ev: ProjectEvents,
   net: ProjectNetwork,
   kind: 'inferno' | 'bce',
@@ -61,7 +54,7 @@ export function projectTemplates(
     })
     return h
   }
-  const nomBins = binRows(tf, net, kind, bins, transformedRows(ev, rows, null, 0), ev.dim)
+  const nomBins = binRows(net, kind, bins, transformedRows(ev, rows, null, 0), ev.dim)
   const nominal = fill(nomBins, (i) => ev.weight[i], null)
   const up: (Float64Array | null)[][] = []
   const down: (Float64Array | null)[][] = []
@@ -71,8 +64,8 @@ export function projectTemplates(
     let u: Float64Array[]
     let d: Float64Array[]
     if (nu.kind === 'transform') {
-      const bu = binRows(tf, net, kind, bins, transformedRows(ev, rows, nu, 1), ev.dim)
-      const bd = binRows(tf, net, kind, bins, transformedRows(ev, rows, nu, -1), ev.dim)
+      const bu = binRows(net, kind, bins, transformedRows(ev, rows, nu, 1), ev.dim)
+      const bd = binRows(net, kind, bins, transformedRows(ev, rows, nu, -1), ev.dim)
       u = fill(bu, (i) => ev.weight[i], null)
       d = fill(bd, (i) => ev.weight[i], null)
     } else if (nu.kind === 'weight') {
@@ -216,14 +209,13 @@ export function templatesForDisplay(t: ProjectTemplates, ev: ProjectEvents): Sum
 
 /** The full result for one trained summary (INFERNO or cross entropy). */
 export function evaluateProjectSummary(
-  tf: typeof TF,
   ev: ProjectEvents,
   net: ProjectNetwork,
   kind: 'inferno' | 'bce',
   bins: number,
   sortBySb: boolean,
 ): SummaryResult {
-  let t = projectTemplates(tf, ev, net, kind, bins)
+  let t = projectTemplates(ev, net, kind, bins)
   if (sortBySb) t = permuteTemplates(t, orderBySb(t, ev))
   const code0 = ev.nuisances.some((n) => n.kind === 'weight' && n.interpolation === 'code0')
   const sigma = templatesFisherSigma(t, ev)

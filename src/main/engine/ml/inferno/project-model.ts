@@ -19,8 +19,10 @@ import type * as TF from '@tensorflow/tfjs'
 import { Random } from '../../data/random'
 import type { JobContext } from '../../jobs/context'
 import { runEpochs } from '../train-loop'
-import { inverseDiagonalTf } from './inverse'
-import { buildTrunk, snapshot } from './network'
+import { weightedBceHead } from '../dense-backprop'
+import type { TrainableDense } from '../trainable-dense'
+import { fisherLoss, fisherLossHead } from './fisher-head'
+import { buildTrunk } from './network'
 import { PauseGate } from './pause-gate'
 import { SNAPSHOT_EVENTS, softSnapshotMetrics, weightedSoftShape } from './soft-snapshot'
 import {
@@ -135,51 +137,14 @@ export function lossBlock(
   return { x, rows: total, w, q }
 }
 
-/** (I⁻¹)_μμ of a block through the network, differentiable in its weights. */
+/** (I⁻¹)_μμ of a block through the network (no gradient): the validation loss. */
 export function blockLoss(
-  tf: typeof TF,
-  net: TF.LayersModel,
+  net: TrainableDense,
   blk: LossBlock,
-  dim: number,
   tau: number,
   constraints: readonly number[],
-  floor = 1e-6,
-): TF.Scalar {
-  const xt = tf.tensor2d(blk.x, [blk.rows, dim])
-  const wt = tf.tensor2d(blk.w, [blk.q, blk.rows])
-  const logits = net.apply(xt) as TF.Tensor2D
-  const a = tf.softmax(tf.div(logits, tau)) as TF.Tensor2D
-  const h = tf.matMul(wt, a)
-  const rows = tf.unstack(h) as TF.Tensor1D[]
-  const lambda = tf.add(rows[0], floor)
-  const derivs = rows.slice(1)
-  const k = derivs.length
-  const fisher: TF.Scalar[][] = derivs.map(() => [])
-  for (let i = 0; i < k; i++)
-    for (let j = i; j < k; j++) {
-      let v: TF.Scalar = tf.sum(tf.div(tf.mul(derivs[i], derivs[j]), lambda))
-      if (i === j && constraints[i] > 0) v = tf.add(v, constraints[i])
-      fisher[i][j] = v
-      fisher[j][i] = v
-    }
-  return inverseDiagonalTf(tf, fisher, 0)
-}
-
-function checkpointer(net: TF.LayersModel): { checkpoint(): void; restore(): void } {
-  let best: TF.Tensor[] | null = null
-  return {
-    checkpoint() {
-      best?.forEach((t) => t.dispose())
-      best = snapshot(net)
-    },
-    restore() {
-      if (best) net.setWeights(best)
-    },
-  }
-}
-
-function optimizer(tf: typeof TF, o: ProjectTrainOptions): TF.Optimizer {
-  return o.optimizer === 'sgd' ? tf.train.sgd(o.learningRate) : tf.train.adam(o.learningRate)
+): number {
+  return fisherLoss(net.predict(blk.x, blk.rows), net.outputs, blk, tau, constraints, false).loss
 }
 
 /** Trains the INFERNO summary (o.bins outputs) on the training part, validated on its part. */
@@ -191,8 +156,7 @@ export async function trainProjectInferno(
   gate: PauseGate = new PauseGate(ctx.signal),
 ): Promise<ProjectNetwork> {
   const sc = fitScaler(ev)
-  const net = buildTrunk(tf, o.hidden, o.bins, o.seed, ev.dim)
-  const opt = optimizer(tf, o)
+  const net = buildTrunk(tf, o.hidden, o.bins, o.seed, o, ev.dim)
   const rng = new Random(o.seed * 1_000_003 + 11)
   const cons = projectConstraints(ev)
   const sig = rowsOf(ev, PARTS.train, 1)
@@ -204,7 +168,6 @@ export async function trainProjectInferno(
   const valBlock = lossBlock(ev, sc, rowsOf(ev, PARTS.validation), () => 1)
   const fSig = sig.length / nS
   const fBkg = bkg.length / nB
-  const ck = checkpointer(net)
   // The live soft histograms: the first validation events of each role, fixed for the run.
   const snap = ([1, 0] as const).map((role) => {
     const rows = rowsOf(ev, PARTS.validation, role).subarray(0, SNAPSHOT_EVENTS)
@@ -228,28 +191,25 @@ export async function trainProjectInferno(
         // Signal and background are subsampled at different rates: each row stands for
         // pool/picked events of its role, so the batch estimates the part's (= full) yields.
         const blk = lossBlock(ev, sc, rows, (i) => (ev.signal[i] ? fSig : fBkg))
-        const cost = opt.minimize(() => blockLoss(tf, net, blk, ev.dim, o.tau, cons), true)
-        sum += cost ? (cost.dataSync()[0] as number) : NaN
-        cost?.dispose()
+        const loss = net.step(blk.x, blk.rows, fisherLossHead(tf, blk, o.bins, o.tau, cons))
+        sum += loss.dataSync()[0]
+        loss.dispose()
       }
       return sum / nBatches
     },
     validate() {
-      return tf.tidy(() => blockLoss(tf, net, valBlock, ev.dim, o.tauEval, cons).dataSync()[0])
+      return blockLoss(net, valBlock, o.tauEval, cons)
     },
     extraMetrics() {
       const [s, b] = snap.map(({ x, n, w }) => {
         if (!n) return new Float64Array(o.bins)
-        const logits = tf.tidy(
-          () => (net.predict(tf.tensor2d(x, [n, ev.dim])) as TF.Tensor).dataSync() as Float32Array,
-        )
-        return weightedSoftShape(logits, o.bins, o.tau, w)
+        return weightedSoftShape(net.predict(x, n), o.bins, o.tau, w)
       })
       return softSnapshotMetrics(s, b)
     },
-    ...ck,
+    checkpoint: () => net.checkpoint(),
+    restore: () => net.restore(),
   })
-  opt.dispose()
   return { net, scaler: sc, history }
 }
 
@@ -262,8 +222,7 @@ export async function trainProjectBce(
   gate: PauseGate = new PauseGate(ctx.signal),
 ): Promise<ProjectNetwork> {
   const sc = fitScaler(ev)
-  const net = buildTrunk(tf, o.hidden, 1, o.seed, ev.dim)
-  const opt = optimizer(tf, o)
+  const net = buildTrunk(tf, o.hidden, 1, o.seed, o, ev.dim)
   const rng = new Random(o.seed * 1_000_003 + 17)
   const prep = (part: number) => {
     const rows = rowsOf(ev, part)
@@ -286,7 +245,6 @@ export async function trainProjectBce(
   const val = prep(PARTS.validation)
   const batch = Math.min(128, train.n)
   const d = ev.dim
-  const ck = checkpointer(net)
   const history = await runEpochs({
     epochs: o.bceEpochs,
     patience: o.patience,
@@ -305,36 +263,35 @@ export async function trainProjectBce(
           const i = perm[k + r]
           xb.set(train.x.subarray(i * d, i * d + d), r * d)
           yb[r] = train.y[i]
-          wb[r] = train.w[i]
+          // The batch's weighted mean (tf.losses.sigmoidCrossEntropy's reduction).
+          wb[r] = train.w[i] / batch
         }
-        const cost = opt.minimize(
-          () =>
-            tf.tidy(() => {
-              const z = net.apply(tf.tensor2d(xb, [batch, d])) as TF.Tensor2D
-              return tf.losses.sigmoidCrossEntropy(
-                tf.tensor2d(yb, [batch, 1]),
-                z,
-                tf.tensor2d(wb, [batch, 1]),
-              ) as TF.Scalar
-            }),
-          true,
-        )
-        sum += cost ? (cost.dataSync()[0] as number) : NaN
+        const yt = tf.tensor2d(yb, [batch, 1])
+        const wt = tf.tensor2d(wb, [batch, 1])
+        const loss = net.step(xb, batch, weightedBceHead(tf, yt, wt))
+        yt.dispose()
+        wt.dispose()
+        sum += loss.dataSync()[0]
         count++
-        cost?.dispose()
+        loss.dispose()
       }
       return sum / Math.max(count, 1)
     },
     validate() {
-      return tf.tidy(() => {
-        const z = net.apply(tf.tensor2d(val.x, [val.n, d])) as TF.Tensor2D
-        return tf.losses
-          .sigmoidCrossEntropy(tf.tensor2d(val.y, [val.n, 1]), z, tf.tensor2d(val.w, [val.n, 1]))
-          .dataSync()[0]
-      })
+      return weightedBce(net.predict(val.x, val.n), val.y, val.w)
     },
-    ...ck,
+    checkpoint: () => net.checkpoint(),
+    restore: () => net.restore(),
   })
-  opt.dispose()
   return { net, scaler: sc, history }
+}
+
+/** Σ wᵢ BCE(yᵢ, σ(zᵢ)) / n, the reduction tf.losses.sigmoidCrossEntropy used for this loss. */
+function weightedBce(z: Float32Array, y: Float32Array, w: Float32Array): number {
+  let s = 0
+  for (let i = 0; i < z.length; i++) {
+    const zi = z[i]
+    s += w[i] * (Math.max(zi, 0) - zi * y[i] + Math.log1p(Math.exp(-Math.abs(zi))))
+  }
+  return s / Math.max(z.length, 1)
 }

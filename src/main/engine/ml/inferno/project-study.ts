@@ -67,7 +67,7 @@ export async function projectStudy(
   }
   const inner = quietContext(ctx)
   const sigma = (e: ProjectEvents, net: ProjectNetwork, kind: 'inferno' | 'bce', bins: number) =>
-    evaluateProjectSummary(tf, e, net, kind, bins, o.orderBySb).profile.sigma
+    evaluateProjectSummary(e, net, kind, bins, o.orderBySb).profile.sigma
   let bceOnce: ProjectNetwork | null = null
   const points: InfernoStudyResult['points'] = []
   try {

@@ -1,22 +1,7 @@
 /**
- * Summary histograms of a network with b outputs. Training uses the soft assignment
- * softmax(logits / τ) per event, whose mean over a process's events is a differentiable
- * estimate of that process's normalised bin contents; τ → 0 gives the hard argmax assignment
- * used after training.
+ * Hard summary histograms of a network with b outputs (training uses the soft assignment
+ * softmax(logits / τ), fisher-head.ts; τ → 0 gives this argmax assignment).
  */
-import type * as TF from '@tensorflow/tfjs'
-
-/** Soft assignments of n events to b bins: softmax(logits / τ), n × b. */
-export function softAssignments(tf: typeof TF, logits: TF.Tensor2D, tau: number): TF.Tensor2D {
-  if (!(tau > 0)) throw new Error(`the softmax temperature must be > 0, got ${tau}`)
-  return tf.softmax(tf.div(logits, tau)) as TF.Tensor2D
-}
-
-/** Normalised soft histogram (sums to 1) of n events' logits (n × b) → b. */
-export function softHistogram(tf: typeof TF, logits: TF.Tensor2D, tau: number): TF.Tensor1D {
-  return tf.mean(softAssignments(tf, logits, tau), 0) as TF.Tensor1D
-}
-
 /** Bin index (argmax) of each event's logits, n × b (row-major) → n. */
 export function argmaxBins(logits: Float32Array, b: number): Int32Array {
   const n = logits.length / b

@@ -72,7 +72,7 @@ export async function benchmarkStudy(
       gate,
     })
   const sigma = (t: TrainedNetwork, kind: 'inferno' | 'bce', bins: number) =>
-    finite(evaluateSummary(tf, t, kind, bins, data.test, bm, TEMPLATE_STEPS).profile.sigmaS)
+    finite(evaluateSummary(t, kind, bins, data.test, bm, TEMPLATE_STEPS).profile.sigmaS)
 
   let bceOnce: TrainedNetwork | null = null
   const points: InfernoStudyResult['points'] = []

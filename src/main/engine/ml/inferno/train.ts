@@ -12,6 +12,9 @@
 import type * as TF from '@tensorflow/tfjs'
 import { Random } from '../../data/random'
 import { silentContext, type JobContext } from '../../jobs/context'
+import { invertSpd } from '../../stats/linalg'
+import { weightedBceHead } from '../dense-backprop'
+import type { TrainableDense } from '../trainable-dense'
 import { runEpochs, type EpochLoopResult } from '../train-loop'
 import type { Benchmark } from './benchmarks'
 import {
@@ -22,23 +25,20 @@ import {
   countDerivatives,
   expectedCounts,
   fisherMatrix,
-  infernoLossTf,
   shapeNuisances,
   shifted,
 } from './fisher'
+import { type FisherBlock, fisherLossHead } from './fisher-head'
 import {
   type Standardiser,
   buildTrunk,
   fitStandardiser,
   predictRaw,
-  snapshot,
   standardiseInPlace,
 } from './network'
-import { DIM, type ProcessSamples, transformBackground } from './simulator'
+import { DIM, NOMINAL, type ProcessSamples, transformBackground } from './simulator'
 import { PauseGate } from './pause-gate'
-import { softHistogram } from './soft-histogram'
 import { SNAPSHOT_EVENTS, softSnapshotMetrics } from './soft-snapshot'
-import { invertSpd } from '../../stats/linalg'
 
 export type OptimizerName = 'adam' | 'sgd'
 
@@ -70,7 +70,7 @@ export interface InfernoTrainOptions extends CommonTrainOptions {
 
 /** A trained network and what is needed to apply it. */
 export interface TrainedNetwork {
-  readonly net: TF.Sequential
+  readonly net: TrainableDense
   readonly standardiser: Standardiser
   readonly history: EpochLoopResult
 }
@@ -98,10 +98,6 @@ export const BCE_DEFAULTS = {
   learningRate: 1e-3,
 }
 
-function makeOptimizer(tf: typeof TF, name: OptimizerName, lr: number): TF.Optimizer {
-  return name === 'sgd' ? tf.train.sgd(lr) : tf.train.adam(lr)
-}
-
 /** Background rows (raw units) moved to nominal + sign·step of `which`. */
 function variation(
   x: Float32Array,
@@ -112,29 +108,32 @@ function variation(
   return transformBackground(x, shifted(which, sign, steps))
 }
 
-function gather(x: Float32Array, idx: Uint32Array, from: number, count: number): Float32Array {
-  const out = new Float32Array(count * DIM)
-  for (let r = 0; r < count; r++) {
-    const i = idx[from + r] * DIM
-    out[r * DIM] = x[i]
-    out[r * DIM + 1] = x[i + 1]
-    out[r * DIM + 2] = x[i + 2]
+/**
+ * The weight matrix of a benchmark batch (fisher-head.ts) laid out as trainInferno's rows:
+ * `ns` signal, `nb` background, then nb up and nb down rows per shape nuisance. Row 0 gives
+ * λ = s·S + b·B, then one row per parameter: S for s, B for b, b·(up − down)/2ε for r and λ.
+ */
+export function benchmarkBlock(bm: Benchmark, ns: number, nb: number, steps: Steps): FisherBlock {
+  const variations = shapeNuisances(bm)
+  const rows = ns + nb * (1 + 2 * variations.length)
+  const q = 1 + bm.params.length
+  const w = new Float32Array(q * rows)
+  const fill = (row: number, from: number, count: number, value: number): void => {
+    w.fill(value, row * rows + from, row * rows + from + count)
   }
-  return out
-}
-
-/** Shared loop plumbing: checkpoints hold weight copies; restore puts the best back. */
-function checkpointer(net: TF.LayersModel): { checkpoint(): void; restore(): void } {
-  let best: TF.Tensor[] | null = null
-  return {
-    checkpoint() {
-      best?.forEach((t) => t.dispose())
-      best = snapshot(net)
-    },
-    restore() {
-      if (best) net.setWeights(best)
-    },
-  }
+  fill(0, 0, ns, NOMINAL.s / ns)
+  fill(0, ns, nb, NOMINAL.b / nb)
+  bm.params.forEach((p, a) => {
+    if (p === 's') fill(1 + a, 0, ns, 1 / ns)
+    else if (p === 'b') fill(1 + a, ns, nb, 1 / nb)
+    else {
+      const from = ns + nb * (1 + 2 * variations.indexOf(p))
+      const v = NOMINAL.b / (2 * steps[p] * nb)
+      fill(1 + a, from, nb, v)
+      fill(1 + a, from + nb, nb, -v)
+    }
+  })
+  return { rows, w, q }
 }
 
 /**
@@ -142,8 +141,7 @@ function checkpointer(net: TF.LayersModel): { checkpoint(): void; restore(): voi
  * of `part` with the network (no gradient). Hard: τ = 0.
  */
 export function summaryShapes(
-  tf: typeof TF,
-  net: TF.LayersModel,
+  net: TrainableDense,
   st: Standardiser,
   part: ProcessSamples,
   variations: readonly ShapeNuisance[],
@@ -153,12 +151,12 @@ export function summaryShapes(
   const up: Partial<Record<ShapeNuisance, Float64Array>> = {}
   const down: Partial<Record<ShapeNuisance, Float64Array>> = {}
   for (const v of variations) {
-    up[v] = binOf(predictRaw(tf, net, st, variation(part.background, v, 1, steps)))
-    down[v] = binOf(predictRaw(tf, net, st, variation(part.background, v, -1, steps)))
+    up[v] = binOf(predictRaw(net, st, variation(part.background, v, 1, steps)))
+    down[v] = binOf(predictRaw(net, st, variation(part.background, v, -1, steps)))
   }
   return {
-    signal: binOf(predictRaw(tf, net, st, part.signal)),
-    background: binOf(predictRaw(tf, net, st, part.background)),
+    signal: binOf(predictRaw(net, st, part.signal)),
+    background: binOf(predictRaw(net, st, part.background)),
     up,
     down,
   }
@@ -200,15 +198,20 @@ export async function trainInferno(
 ): Promise<TrainedNetwork> {
   const ctx = o.ctx ?? silentContext()
   const st = fitStandardiser([train.signal, train.background])
-  const net = buildTrunk(tf, o.hidden, o.bins, o.seed)
-  const opt = makeOptimizer(tf, o.optimizer, o.learningRate)
+  const net = buildTrunk(tf, o.hidden, o.bins, o.seed, o)
   const rng = new Random(o.seed * 1_000_003 + 5)
   const half = Math.max(1, Math.floor(o.batchSize / 2))
   const nSig = train.signal.length / DIM
   const nBkg = train.background.length / DIM
   const nBatches = Math.max(1, Math.floor(Math.min(nSig, nBkg) / half))
   const variations = shapeNuisances(o.benchmark)
-  const ck = checkpointer(net)
+  const cons = constraintTerms(o.benchmark)
+  const ns = Math.min(half, nSig)
+  const nb = Math.min(half, nBkg)
+  // Every batch has the same layout, so one weight matrix serves them all.
+  const block = benchmarkBlock(o.benchmark, ns, nb, o.steps)
+  const head = fisherLossHead(tf, block, o.bins, o.tau, cons)
+  const x = new Float32Array(block.rows * DIM)
   const gate = o.gate ?? new PauseGate(ctx.signal)
   // The live soft histograms: the first validation events of each process, fixed for the run.
   const snapSig = validation.signal.subarray(0, SNAPSHOT_EVENTS * DIM)
@@ -225,54 +228,54 @@ export async function trainInferno(
       let sum = 0
       for (let k = 0; k < nBatches; k++) {
         if (!(await gate.beforeBatch())) return NaN
-        const sig = gather(train.signal, ps, k * half, Math.min(half, nSig))
-        const bkg = gather(train.background, pb, k * half, Math.min(half, nBkg))
-        const blocks = [sig, bkg]
+        gatherInto(x, 0, train.signal, ps, k * half, ns)
+        gatherInto(x, ns, train.background, pb, k * half, nb)
+        // The background rows again at nominal ± step of each shape nuisance.
+        const bkg = x.subarray(ns * DIM, (ns + nb) * DIM)
+        let off = (ns + nb) * DIM
         for (const v of variations)
-          blocks.push(variation(bkg, v, 1, o.steps), variation(bkg, v, -1, o.steps))
-        const rows = blocks.reduce((a, b) => a + b.length / DIM, 0)
-        const x = new Float32Array(rows * DIM)
-        let off = 0
-        for (const b of blocks) {
-          x.set(b, off)
-          off += b.length
-        }
-        standardiseInPlace(x, st)
-        const sizes = blocks.map((b) => b.length / DIM)
-        const xt = tf.tensor2d(x, [rows, DIM])
-        const cost = opt.minimize(() => {
-          const logits = net.apply(xt) as TF.Tensor2D
-          const parts = tf.split(logits, sizes, 0) as TF.Tensor2D[]
-          const h = parts.map((p) => softHistogram(tf, p, o.tau))
-          const up: Partial<Record<ShapeNuisance, TF.Tensor1D>> = {}
-          const down: Partial<Record<ShapeNuisance, TF.Tensor1D>> = {}
-          variations.forEach((v, i) => {
-            up[v] = h[2 + 2 * i]
-            down[v] = h[3 + 2 * i]
-          })
-          const shapes = { signal: h[0], background: h[1], up, down }
-          return infernoLossTf(tf, shapes, o.benchmark, o.steps)
-        }, true)
-        xt.dispose()
-        sum += cost ? (cost.dataSync()[0] as number) : NaN
-        cost?.dispose()
+          for (const sign of [1, -1] as const) {
+            x.set(variation(bkg, v, sign, o.steps), off)
+            off += nb * DIM
+          }
+        const loss = net.step(standardiseInPlace(x, st), block.rows, head)
+        sum += loss.dataSync()[0]
+        loss.dispose()
       }
       return sum / nBatches
     },
     validate() {
-      const sh = summaryShapes(tf, net, st, validation, variations, o.steps, (out) =>
+      const sh = summaryShapes(net, st, validation, variations, o.steps, (out) =>
         softShape(out, o.bins, o.tau),
       )
       return infernoLoss64(sh, o.benchmark, o.steps)
     },
     extraMetrics() {
-      const shape = (x: Float32Array) => softShape(predictRaw(tf, net, st, x), o.bins, o.tau)
+      const shape = (x: Float32Array) => softShape(predictRaw(net, st, x), o.bins, o.tau)
       return softSnapshotMetrics(shape(snapSig), shape(snapBkg))
     },
-    ...ck,
+    checkpoint: () => net.checkpoint(),
+    restore: () => net.restore(),
   })
-  opt.dispose()
   return { net, standardiser: st, history }
+}
+
+/** Copies rows idx[from … from + count) of row-major x (n × 3) to rows at `to` of `out`. */
+function gatherInto(
+  out: Float32Array,
+  to: number,
+  x: Float32Array,
+  idx: Uint32Array,
+  from: number,
+  count: number,
+): void {
+  for (let r = 0; r < count; r++) {
+    const i = idx[from + r] * DIM
+    const o = (to + r) * DIM
+    out[o] = x[i]
+    out[o + 1] = x[i + 1]
+    out[o + 2] = x[i + 2]
+  }
 }
 
 /** Trains the cross-entropy classifier (same trunk, one sigmoid output) on balanced batches. */
@@ -284,8 +287,7 @@ export async function trainBce(
 ): Promise<TrainedNetwork> {
   const ctx = o.ctx ?? silentContext()
   const st = fitStandardiser([train.signal, train.background])
-  const net = buildTrunk(tf, o.hidden, 1, o.seed)
-  const opt = makeOptimizer(tf, o.optimizer, o.learningRate)
+  const net = buildTrunk(tf, o.hidden, 1, o.seed, o)
   const rng = new Random(o.seed * 1_000_003 + 7)
   const nSig = train.signal.length / DIM
   const nBkg = train.background.length / DIM
@@ -298,8 +300,9 @@ export async function trainBce(
   const y = new Float32Array(2 * nEach)
   y.fill(1, 0, nEach)
   const n = 2 * nEach
-  const batch = Math.max(1, o.batchSize)
-  const ck = checkpointer(net)
+  const batch = Math.max(1, Math.min(o.batchSize, n))
+  // The batch mean: every event weighs 1 / batch.
+  const wt = tf.fill([batch, 1], 1 / batch) as TF.Tensor2D
   const gate = o.gate ?? new PauseGate(ctx.signal)
   const history = await runEpochs({
     epochs: o.epochs,
@@ -308,45 +311,48 @@ export async function trainBce(
     async trainEpoch() {
       if (!(await gate.beforeEpoch())) return NaN
       const perm = rng.permutation(n)
-      let sum = 0
-      let count = 0
       const xb = new Float32Array(batch * DIM)
       const yb = new Float32Array(batch)
-      for (let k = 0; k + batch <= n; k += batch) {
-        if (!(await gate.beforeBatch())) return NaN
-        for (let r = 0; r < batch; r++) {
-          const i = perm[k + r]
-          xb[r * DIM] = x[i * DIM]
-          xb[r * DIM + 1] = x[i * DIM + 1]
-          xb[r * DIM + 2] = x[i * DIM + 2]
-          yb[r] = y[i]
+      // Batch losses stay on the backend until the epoch ends (one read-back per epoch).
+      const costs: TF.Scalar[] = []
+      try {
+        for (let k = 0; k + batch <= n; k += batch) {
+          if (!(await gate.beforeBatch())) return NaN
+          for (let r = 0; r < batch; r++) {
+            const i = perm[k + r]
+            xb[r * DIM] = x[i * DIM]
+            xb[r * DIM + 1] = x[i * DIM + 1]
+            xb[r * DIM + 2] = x[i * DIM + 2]
+            yb[r] = y[i]
+          }
+          const yt = tf.tensor2d(yb, [batch, 1])
+          costs.push(net.step(xb, batch, weightedBceHead(tf, yt, wt)))
+          yt.dispose()
         }
-        const xt = tf.tensor2d(xb, [batch, DIM])
-        const yt = tf.tensor2d(yb, [batch, 1])
-        const cost = opt.minimize(
-          () => tf.losses.sigmoidCrossEntropy(yt, net.apply(xt) as TF.Tensor2D) as TF.Scalar,
-          true,
-        )
-        xt.dispose()
-        yt.dispose()
-        sum += cost ? (cost.dataSync()[0] as number) : NaN
-        count++
-        cost?.dispose()
+        if (!costs.length) return NaN
+        const stacked = tf.stack(costs)
+        const values = stacked.dataSync()
+        stacked.dispose()
+        let sum = 0
+        for (let i = 0; i < values.length; i++) sum += values[i]
+        return sum / values.length
+      } finally {
+        costs.forEach((c) => c.dispose())
       }
-      return sum / Math.max(count, 1)
     },
     validate() {
       // Mean binary cross entropy, −ln σ(z) for signal and −ln(1 − σ(z)) for background.
       const softplus = (z: number): number => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))
-      const zs = predictRaw(tf, net, st, validation.signal)
-      const zb = predictRaw(tf, net, st, validation.background)
+      const zs = predictRaw(net, st, validation.signal)
+      const zb = predictRaw(net, st, validation.background)
       let s = 0
       for (const z of zs) s += softplus(-z)
       for (const z of zb) s += softplus(z)
       return s / (zs.length + zb.length)
     },
-    ...ck,
+    checkpoint: () => net.checkpoint(),
+    restore: () => net.restore(),
   })
-  opt.dispose()
+  wt.dispose()
   return { net, standardiser: st, history }
 }
