@@ -133,11 +133,14 @@ export const LimitOutcome = Outcome.extend({
 export type LimitOutcome = z.infer<typeof LimitOutcome>
 
 export const SignificanceOutcome = Outcome.extend({
+  /** null when not finite; `infinite` says which of the two is +∞ (q₀ infinite). */
   zObs: maybe,
   pObs: maybe,
   zExp: maybe,
   pExp: maybe,
+  infinite: z.object({ obs: z.boolean(), exp: z.boolean() }).default({ obs: false, exp: false }),
   converged: z.boolean(),
+  warnings: z.array(z.string()).default([]),
 })
 export type SignificanceOutcome = z.infer<typeof SignificanceOutcome>
 

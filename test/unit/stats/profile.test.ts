@@ -169,6 +169,20 @@ describe('hypothesis tests', () => {
     expect(r.zObs).toBeLessThan(5)
   })
 
+  it('q0: infinite when a bin has data and signal but no background, and says which bin', () => {
+    const m = compileModel(counting(5, 0, 4))
+    const r = discoverySignificance(m, observedData(m))
+    expect(r.zObs).toBe(Infinity)
+    expect(r.warnings[0]).toMatch(
+      /q₀ is infinite: with μ = 0 the model expects no events in c bin 1/,
+    )
+    // With background the same call is finite and says nothing of the kind.
+    const ok = compileModel(counting(5, 1, 4))
+    const f = discoverySignificance(ok, observedData(ok))
+    expect(Number.isFinite(f.zObs)).toBe(true)
+    expect(f.warnings.join()).not.toMatch(/infinite/)
+  })
+
   it('rejects a fixed POI, a missing POI and μ outside the bounds', () => {
     const fixedPoi = counting(10, 100, 110, [], [{ name: 'mu', fixed: true }])
     expect(() => hypotest(compileModel(fixedPoi), observedData(compileModel(fixedPoi)), 1)).toThrow(

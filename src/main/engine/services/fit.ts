@@ -446,7 +446,9 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
             pObs: n(r.pObs),
             zExp: n(r.zExp),
             pExp: n(r.pExp),
+            infinite: { obs: r.zObs === Infinity, exp: r.zExp === Infinity },
             converged: r.converged,
+            warnings: r.warnings,
           }
         },
       ),

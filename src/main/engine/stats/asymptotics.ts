@@ -284,6 +284,14 @@ export function discoverySignificance(
   options: Omit<AsymptoticOptions, 'testStat'> = {},
 ): SignificanceResult {
   const r = hypotest(model, data, 0, { ...options, testStat: 'q0' })
+  const empty = Number.isFinite(r.q) ? [] : emptyBins(model, data)
+  const warnings = empty.length
+    ? [
+        `q₀ is infinite: with μ = 0 the model expects no events in ${empty.join(', ')}, where ` +
+          'the data has some (a bin with signal but no background; merge it or give it a background estimate)',
+        ...r.warnings,
+      ]
+    : r.warnings
   return {
     pObs: r.cls,
     zObs: Math.sqrt(r.q),
@@ -294,6 +302,19 @@ export function discoverySignificance(
     q0A: r.qA,
     muHat: r.muHat,
     converged: r.converged,
-    warnings: r.warnings,
+    warnings,
   }
+}
+
+/** Bins ("channel bin k", 1-based) with data but no expectation at μ = 0 and the initial nuisances. */
+function emptyBins(model: Model, data: Dataset): string[] {
+  const pars = Float64Array.from(model.init)
+  if (model.poi >= 0) pars[model.poi] = 0
+  const lambda = new Likelihood(model, data).expected(pars)
+  const out: string[] = []
+  for (const ch of model.channels)
+    for (let k = 0; k < ch.nbins; k++)
+      if (!(lambda[ch.offset + k] > 0) && data.main[ch.offset + k] > 0)
+        out.push(`${ch.name} bin ${k + 1}`)
+  return out
 }
