@@ -79,9 +79,13 @@ export class ApiClient {
     params: Params<M>,
     onEvent?: (e: JobEvent) => void,
   ): Promise<JobResult<M>> {
-    const { jobId } = (await this.call(method, params)) as { jobId: string }
+    // Listen before asking: the engine's process and the serve bridge may deliver the job's
+    // events ahead of the response that names it (a quick job can finish first), so events that
+    // arrive before the id is known are kept and replayed.
+    let jobId: string | null = null
+    const early: JobEvent[] = []
     return new Promise((resolve, reject) => {
-      const off = this.on('job', (e) => {
+      const handle = (e: JobEvent): void => {
         if (e.kind === 'started' ? e.job.id !== jobId : e.jobId !== jobId) return
         onEvent?.(e)
         if (e.kind !== 'finished') return
@@ -103,7 +107,18 @@ export class ApiClient {
               message: e.error ?? e.state,
             }),
           )
-      })
+      }
+      const off = this.on('job', (e) => (jobId === null ? early.push(e) : handle(e)))
+      this.call(method, params).then(
+        (r) => {
+          jobId = (r as { jobId: string }).jobId
+          early.splice(0).forEach(handle)
+        },
+        (e: unknown) => {
+          off()
+          reject(e)
+        },
+      )
     })
   }
 

@@ -214,43 +214,6 @@ export const useTrainStore = defineStore('train', () => {
     live.value = { loss: livePoints(lossSteps), valLoss: livePoints(valSteps) }
   })
 
-  /** Resolves with the job's result; events of other jobs are ignored, early ones buffered. */
-  function follow(started: Promise<{ jobId: string }>): Promise<TrainResult> {
-    return new Promise((resolve, reject) => {
-      let jobId: string | null = null
-      const early: JobEvent[] = []
-      const handle = (e: JobEvent) => {
-        if ((e.kind === 'started' ? e.job.id : e.jobId) !== jobId) return
-        onJobEvent(e)
-        if (e.kind !== 'finished') return
-        off()
-        if (e.state === 'done') {
-          const parsed = TrainResult.safeParse(e.result)
-          if (parsed.success) resolve(parsed.data)
-          else reject(new Error(`train.start: unexpected result: ${parsed.error.message}`))
-        } else
-          reject(
-            new ApiError({
-              code: e.state === 'cancelled' ? 'cancelled' : 'failed',
-              message: e.error ?? e.state,
-            }),
-          )
-      }
-      const off = api.on('job', (e) => (jobId === null ? early.push(e) : handle(e)))
-      started.then(
-        (r) => {
-          jobId = r.jobId
-          if (job.value) job.value.id = r.jobId
-          for (const e of early.splice(0)) handle(e)
-        },
-        (e: unknown) => {
-          off()
-          reject(e)
-        },
-      )
-    })
-  }
-
   async function start(): Promise<void> {
     if (job.value) return
     notice.value = null
@@ -274,7 +237,11 @@ export const useTrainStore = defineStore('train', () => {
       cancelling: false,
     }
     try {
-      const r = await follow(api.call('train.start', c))
+      const r = await api.runJob('train.start', c, (e) => {
+        // The id, for Cancel, comes with the job's first event.
+        if (e.kind === 'started' && job.value) job.value.id = e.job.id
+        onJobEvent(e)
+      })
       cache.set(r.model.id, r)
       selectedId.value = r.model.id
       result.value = r
