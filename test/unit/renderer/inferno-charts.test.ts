@@ -1,6 +1,6 @@
 /**
  * INFERNO's chart and table builders (Train view, INFERNO tab): live metric points, the loss
- * comparison on two axes, the stacked summary histogram with ±1σ lines, the overlaid profile
+ * comparison on two axes, the stacked summary histogram with up / down lines, the overlaid profile
  * scans with the Δ(−2 ln L) = 1 line, the correlation heatmap cells and the σ table beside the
  * paper's medians — each checked against numbers written out here.
  */
@@ -90,7 +90,7 @@ describe('summary histogram', () => {
     ],
     variations: [{ nuisance: 'r', label: 'r ± 0.2', up: [110, 21, 34], down: [92, 23, 36] }],
   }
-  it('stacks background under signal and adds a +1σ and −1σ line per nuisance', () => {
+  it('stacks background under signal and adds an up and a down line per nuisance', () => {
     expect(totalCounts(t)).toEqual([101, 22, 35])
     const o = summaryOption(t, 'x') as AnyOption
     const bars = o.series.filter((s: AnyOption) => s.type === 'bar')
@@ -100,6 +100,7 @@ describe('summary histogram', () => {
     expect(lines).toHaveLength(2)
     expect(lines[0].data).toEqual([110, 21, 34])
     expect(lines[1].data).toEqual([92, 23, 36])
+    expect(lines.map((l: AnyOption) => l.name)).toEqual(['r up (r ± 0.2)', 'r down'])
     expect(o.xAxis.data).toEqual(['1', '2', '3'])
   })
 })

@@ -195,12 +195,12 @@ export function templatesForDisplay(t: ProjectTemplates, ev: ProjectEvents): Sum
       nuisance: nu.name,
       label:
         nu.kind === 'transform'
-          ? `${ev.inputs[nu.input]} ${nu.mode === 'shift' ? '±' : '×(1 ±'} ${nu.delta}${nu.mode === 'scale' ? ')' : ''}`
+          ? `${ev.inputs[nu.input]} ${nu.mode === 'shift' ? '±' : '×(1 ±'} ${nu.delta}${nu.mode === 'scale' ? ')' : ''}${nu.free ? ', free' : ' = ±1σ'}`
           : nu.kind === 'weight'
-            ? 'weight up / down'
+            ? 'weight up / down = ±1σ'
             : nu.width === null
               ? 'free (±10% shown)'
-              : `norm ± ${nu.width * 100}%`,
+              : `norm ± ${nu.width * 100}% = ±1σ`,
       up: shifted(t.up[a]),
       down: shifted(t.down[a]),
     })),

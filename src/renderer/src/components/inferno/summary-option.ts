@@ -1,6 +1,8 @@
 /**
  * A summary histogram as an analysis note shows it: expected counts per bin stacked by process
- * (signal on top), and the total at each nuisance's +1σ / −1σ template as step lines.
+ * (signal on top), and the total at each nuisance's up / down template as step lines (±1σ of a
+ * constrained project nuisance; the paper's template steps for the benchmark, whose r and λ are
+ * free in B1 and B2).
  */
 import type { SummaryTemplates } from '../../../../shared/contract/inferno'
 import type { EChartsOption } from '../charts/option'
@@ -47,8 +49,8 @@ export function summaryOption(t: SummaryTemplates, title: string): EChartsOption
       itemStyle: { color: colour },
     })
     return [
-      step(`${v.nuisance} +1σ (${v.label})`, v.up, false),
-      step(`${v.nuisance} −1σ`, v.down, true),
+      step(`${v.nuisance} up (${v.label})`, v.up, false),
+      step(`${v.nuisance} down`, v.down, true),
     ]
   })
   return {
