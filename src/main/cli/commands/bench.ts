@@ -5,8 +5,18 @@
  */
 import type { Command } from 'commander'
 import { chooseBackend } from '../../engine/ml/backend'
-import { BENCHMARKS, BENCHMARK_NAMES, isBenchmarkName } from '../../engine/ml/inferno/benchmarks'
-import { median, runBenchmark, type SeedResult } from '../../engine/ml/inferno/benchmark-run'
+import {
+  BENCHMARKS,
+  BENCHMARK_NAMES,
+  type BenchmarkName,
+  isBenchmarkName,
+} from '../../engine/ml/inferno/benchmarks'
+import {
+  median,
+  runBenchmark,
+  type SeedResult,
+  type TrainedResult,
+} from '../../engine/ml/inferno/benchmark-run'
 import { BCE_DEFAULTS, INFERNO_DEFAULTS, type OptimizerName } from '../../engine/ml/inferno/train'
 import { UsageError, action, type GlobalOptions } from '../action'
 import { numberOption } from './fit'
@@ -16,6 +26,7 @@ interface BenchInfernoOptions extends GlobalOptions {
   seeds?: string
   epochs?: string
   bceEpochs?: string
+  bceBatchSize?: string
   trainEvents?: string
   testEvents?: string
   dataSeed?: string
@@ -25,25 +36,26 @@ interface BenchInfernoOptions extends GlobalOptions {
   tau?: string
   bins?: string
   patience?: string
+  only?: string
   sigma: string
 }
 
-/** The issue's JSON shape. */
+/** The issue's JSON shape, one per benchmark (a method left out with --only: empty, null). */
 export interface BenchInfernoOutput {
   benchmark: string
-  bce: { sigma_s: number[]; median: number }
-  inferno: { sigma_s: number[]; median: number }
-  seconds_per_epoch: { bce: number; inferno: number }
+  bce: { sigma_s: number[]; median: number | null }
+  inferno: { sigma_s: number[]; median: number | null }
+  seconds_per_epoch: { bce: number | null; inferno: number | null }
   backend: string
 }
 
-/** With --json only `out` is printed (toJSON); the human table also shows the per-seed detail. */
+/** With --json only `out` is printed (toJSON): one object, or an array for several benchmarks. */
 interface BenchRun {
-  out: BenchInfernoOutput
-  toJSON(): BenchInfernoOutput
-  seeds: SeedResult[]
+  out: BenchInfernoOutput[]
+  toJSON(): BenchInfernoOutput | BenchInfernoOutput[]
+  results: SeedResult[]
   settings: string
-  validationSeconds: { bce: number; inferno: number }
+  validationSeconds: { bce: number | null; inferno: number | null }
 }
 
 const DEFAULTS = {
@@ -64,22 +76,33 @@ function intOption(v: string | undefined, flag: string, fallback: number, min: n
 
 const round = (v: number, digits = 4): number =>
   Number.isFinite(v) ? Number(v.toPrecision(digits)) : NaN
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1)
+const mean = (xs: number[]): number | null =>
+  xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length, 3) : null
+
+/** "B2", "B0,B2,B4" or "all" → benchmark names, in table order. */
+function benchmarkList(v: string): BenchmarkName[] {
+  const names = v === 'all' ? [...BENCHMARK_NAMES] : v.split(',').map((x) => x.trim())
+  for (const n of names)
+    if (!isBenchmarkName(n))
+      throw new UsageError(
+        `--benchmark takes ${BENCHMARK_NAMES.join(', ')}, a comma-separated list of them or all; got '${n}'`,
+      )
+  return BENCHMARK_NAMES.filter((n) => names.includes(n))
+}
 
 async function run(o: BenchInfernoOptions): Promise<BenchRun> {
-  if (!isBenchmarkName(o.benchmark))
-    throw new UsageError(
-      `--benchmark must be one of ${BENCHMARK_NAMES.join(', ')}, got '${o.benchmark}'`,
-    )
+  const names = benchmarkList(o.benchmark)
   if (o.sigma !== 'profile' && o.sigma !== 'fisher')
     throw new UsageError(`--sigma must be profile or fisher, got '${o.sigma}'`)
+  if (o.only !== undefined && o.only !== 'inferno' && o.only !== 'bce')
+    throw new UsageError(`--only must be inferno or bce, got '${o.only}'`)
   const optimizer = (o.optimizer ?? INFERNO_DEFAULTS.optimizer) as OptimizerName
   if (optimizer !== 'adam' && optimizer !== 'sgd')
     throw new UsageError(`--optimizer must be adam or sgd, got '${o.optimizer}'`)
-  const bm = BENCHMARKS[o.benchmark]
   const seeds = intOption(o.seeds, '--seeds', DEFAULTS.seeds, 1)
   const epochs = intOption(o.epochs, '--epochs', DEFAULTS.epochs, 1)
   const bceEpochs = intOption(o.bceEpochs, '--bce-epochs', DEFAULTS.bceEpochs, 1)
+  const bceBatch = intOption(o.bceBatchSize, '--bce-batch-size', BCE_DEFAULTS.batchSize, 1)
   const trainEvents = intOption(o.trainEvents, '--train-events', DEFAULTS.trainEvents, 100)
   const testEvents = intOption(o.testEvents, '--test-events', DEFAULTS.testEvents, 100)
   const dataSeed = intOption(o.dataSeed, '--data-seed', 1, 0)
@@ -92,15 +115,19 @@ async function run(o: BenchInfernoOptions): Promise<BenchRun> {
   if (!(tau > 0)) throw new UsageError(`--tau must be > 0, got '${o.tau}'`)
   const { tf, backend } = await chooseBackend()
   const settings =
-    `${bm.name} (${bm.description}); ${seeds} seed(s); ${trainEvents} training + ${trainEvents} validation + ${testEvents} test events (data seed ${dataSeed}); ` +
-    `INFERNO: ${bins} bins, τ ${tau}, ${optimizer} lr ${lr}, batch ${batchSize}, ≤ ${epochs} epochs (patience ${patience}); ` +
-    `cross entropy: ${BCE_DEFAULTS.optimizer} lr ${BCE_DEFAULTS.learningRate}, batch ${BCE_DEFAULTS.batchSize}, ≤ ${bceEpochs} epochs; ` +
+    `${names.map((n) => `${n} (${BENCHMARKS[n].description})`).join('; ')}; ${seeds} seed(s); ${trainEvents} training + ${trainEvents} validation + ${testEvents} test events (data seed ${dataSeed}); ` +
+    (o.only === 'bce'
+      ? ''
+      : `INFERNO: ${bins} bins, τ ${tau}, ${optimizer} lr ${lr}, batch ${batchSize}, ≤ ${epochs} epochs (patience ${patience}); `) +
+    (o.only === 'inferno'
+      ? ''
+      : `cross entropy: ${BCE_DEFAULTS.optimizer} lr ${BCE_DEFAULTS.learningRate}, batch ${bceBatch}, ≤ ${bceEpochs} epochs, trained once per seed; `) +
     `σ_s from the ${o.sigma === 'profile' ? 'profile likelihood (stats engine, Δ(−2lnL) = 1)' : 'Asimov Fisher information'} of the test-set templates; backend ${backend}`
   process.stderr.write(`hepwb bench inferno: ${settings}\n`)
   const results = await runBenchmark(
     tf,
     {
-      benchmark: bm,
+      benchmarks: names.map((n) => BENCHMARKS[n]),
       seeds,
       dataSeed,
       trainEvents,
@@ -116,72 +143,85 @@ async function run(o: BenchInfernoOptions): Promise<BenchRun> {
         patience,
         steps: INFERNO_DEFAULTS.steps,
       },
-      bce: { ...BCE_DEFAULTS, epochs: bceEpochs, patience },
+      bce: { ...BCE_DEFAULTS, batchSize: bceBatch, epochs: bceEpochs, patience },
+      only: o.only as 'inferno' | 'bce' | undefined,
     },
     (r) => {
-      const pick = (e: SeedResult['inferno']): string =>
-        `${e.profile.sigmaS.toFixed(2)} (Fisher ${e.sigmaFisher.toFixed(2)})`
+      const pick = (t: TrainedResult | null): string =>
+        t
+          ? `${t.evaluation.profile.sigmaS.toFixed(2)} (Fisher ${t.evaluation.sigmaFisher.toFixed(2)})`
+          : '–'
       process.stderr.write(
-        `seed ${r.seed}: INFERNO ${pick(r.inferno)}, cross entropy ${pick(r.bce)}\n`,
+        `seed ${r.seed} ${r.benchmark}: INFERNO ${pick(r.inferno)}, cross entropy ${pick(r.bce)}\n`,
       )
     },
   )
-  const sigma = (e: SeedResult['inferno']): number =>
-    round(o.sigma === 'profile' ? e.profile.sigmaS : e.sigmaFisher)
-  const bceSigma = results.map((r) => sigma(r.bce))
-  const infSigma = results.map((r) => sigma(r.inferno))
-  const out: BenchInfernoOutput = {
-    benchmark: bm.name,
-    bce: { sigma_s: bceSigma, median: round(median(bceSigma)) },
-    inferno: { sigma_s: infSigma, median: round(median(infSigma)) },
-    seconds_per_epoch: {
-      bce: round(mean(results.map((r) => r.bceTrainSeconds)), 3),
-      inferno: round(mean(results.map((r) => r.infernoTrainSeconds)), 3),
-    },
-    backend,
+  const sigma = (t: TrainedResult): number =>
+    round(o.sigma === 'profile' ? t.evaluation.profile.sigmaS : t.evaluation.sigmaFisher)
+  const trained = (rs: SeedResult[], k: 'inferno' | 'bce'): TrainedResult[] =>
+    rs.flatMap((r) => (r[k] ? [r[k]] : []))
+  const summary = (rs: SeedResult[], k: 'inferno' | 'bce') => {
+    const xs = trained(rs, k).map(sigma)
+    return { sigma_s: xs, median: xs.length ? round(median(xs)) : null }
   }
+  const out = names.map((name): BenchInfernoOutput => {
+    const rs = results.filter((r) => r.benchmark === name)
+    return {
+      benchmark: name,
+      bce: summary(rs, 'bce'),
+      inferno: summary(rs, 'inferno'),
+      seconds_per_epoch: {
+        bce: mean(trained(rs, 'bce').map((t) => t.trainSeconds)),
+        inferno: mean(trained(rs, 'inferno').map((t) => t.trainSeconds)),
+      },
+      backend,
+    }
+  })
   return {
     out,
-    toJSON: () => out,
-    seeds: results,
+    toJSON: () => (out.length === 1 ? out[0] : out),
+    results,
     settings,
     validationSeconds: {
-      bce: round(mean(results.map((r) => r.bceValidationSeconds)), 3),
-      inferno: round(mean(results.map((r) => r.infernoValidationSeconds)), 3),
+      bce: mean(trained(results, 'bce').map((t) => t.validationSeconds)),
+      inferno: mean(trained(results, 'inferno').map((t) => t.validationSeconds)),
     },
   }
 }
 
 function human(r: BenchRun): string {
-  const bm = BENCHMARKS[r.out.benchmark as keyof typeof BENCHMARKS]
   const lines = [`settings: ${r.settings}`, '']
-  lines.push('seed   INFERNO profile  Fisher  epochs | cross entropy profile  Fisher  epochs')
-  for (const s of r.seeds) {
+  const cell = (t: TrainedResult | null, w: number): string =>
+    (t
+      ? `${t.evaluation.profile.sigmaS.toFixed(2)} ${t.evaluation.sigmaFisher.toFixed(2).padStart(7)} ${String(t.epochs).padStart(7)}`
+      : '–'
+    ).padStart(w)
+  lines.push('bench seed   INFERNO profile  Fisher  epochs | cross entropy profile  Fisher  epochs')
+  for (const s of r.results)
     lines.push(
-      `${String(s.seed).padEnd(6)} ${s.inferno.profile.sigmaS.toFixed(2).padStart(15)} ${s.inferno.sigmaFisher
-        .toFixed(2)
-        .padStart(7)} ${String(s.infernoEpochs).padStart(7)} | ${s.bce.profile.sigmaS
-        .toFixed(2)
-        .padStart(
-          21,
-        )} ${s.bce.sigmaFisher.toFixed(2).padStart(7)} ${String(s.bceEpochs).padStart(7)}`,
+      `${s.benchmark.padEnd(5)} ${String(s.seed).padEnd(6)} ${cell(s.inferno, 31)} | ${cell(s.bce, 37)}`,
+    )
+  lines.push('')
+  lines.push(
+    `median σ_s   ${'INFERNO profile'.padStart(16)} ${'Fisher'.padStart(8)} ${'paper'.padStart(8)} | ${'cross entropy'.padStart(14)} ${'Fisher'.padStart(8)} ${'paper'.padStart(8)}`,
+  )
+  for (const o of r.out) {
+    const bm = BENCHMARKS[o.benchmark as BenchmarkName]
+    const rs = r.results.filter((x) => x.benchmark === o.benchmark)
+    const med = (k: 'inferno' | 'bce', f: (t: TrainedResult) => number): string => {
+      const xs = rs.flatMap((x) => (x[k] ? [f(x[k])] : []))
+      return xs.length ? median(xs).toFixed(2) : '–'
+    }
+    lines.push(
+      `  ${o.benchmark.padEnd(10)} ${med('inferno', (t) => t.evaluation.profile.sigmaS).padStart(16)} ${med('inferno', (t) => t.evaluation.sigmaFisher).padStart(8)} ${bm.paper.inferno.toFixed(2).padStart(8)} | ` +
+        `${med('bce', (t) => t.evaluation.profile.sigmaS).padStart(14)} ${med('bce', (t) => t.evaluation.sigmaFisher).padStart(8)} ${bm.paper.bce.toFixed(2).padStart(8)}`,
     )
   }
-  const med = (f: (s: SeedResult) => number): string => median(r.seeds.map(f)).toFixed(2)
   lines.push('')
+  const sec = (k: 'inferno' | 'bce'): string =>
+    `${mean(r.out.flatMap((o) => (o.seconds_per_epoch[k] === null ? [] : [o.seconds_per_epoch[k]!])))} train + ${r.validationSeconds[k]} validation`
   lines.push(
-    `median σ_s            ${'profile'.padStart(8)} ${'Fisher'.padStart(8)} ${'paper'.padStart(8)}`,
-  )
-  lines.push(
-    `  cross entropy       ${med((s) => s.bce.profile.sigmaS).padStart(8)} ${med((s) => s.bce.sigmaFisher).padStart(8)} ${bm.paper.bce.toFixed(2).padStart(8)}`,
-  )
-  lines.push(
-    `  INFERNO ${bm.name}          ${med((s) => s.inferno.profile.sigmaS).padStart(8)} ${med((s) => s.inferno.sigmaFisher).padStart(8)} ${bm.paper.inferno.toFixed(2).padStart(8)}`,
-  )
-  lines.push('')
-  lines.push(
-    `seconds per epoch (${r.out.backend}): INFERNO ${r.out.seconds_per_epoch.inferno} train + ${r.validationSeconds.inferno} validation; ` +
-      `cross entropy ${r.out.seconds_per_epoch.bce} train + ${r.validationSeconds.bce} validation`,
+    `seconds per epoch (${r.out[0]?.backend}): INFERNO ${sec('inferno')}; cross entropy ${sec('bce')}`,
   )
   return lines.join('\n')
 }
@@ -193,7 +233,11 @@ export function register(program: Command): void {
     .description(
       'INFERNO vs cross entropy on the paper benchmark (De Castro & Dorigo 2019): median expected σ_s over seeds',
     )
-    .option('--benchmark <B>', `benchmark: ${BENCHMARK_NAMES.join(', ')}`, 'B2')
+    .option(
+      '--benchmark <B>',
+      `benchmark: ${BENCHMARK_NAMES.join(', ')}, a comma-separated list or all (the cross entropy is trained once per seed for all)`,
+      'B2',
+    )
     .option('--seeds <N>', `network initialisations (default ${DEFAULTS.seeds}; paper 100)`)
     .option('--epochs <E>', `INFERNO epochs (default ${DEFAULTS.epochs}; paper 200)`)
     .option('--bce-epochs <E>', `cross-entropy epochs (default ${DEFAULTS.bceEpochs}; paper 200)`)
@@ -201,6 +245,11 @@ export function register(program: Command): void {
       '--train-events <N>',
       `training events, half signal; validation as many (default ${DEFAULTS.trainEvents}; paper 200000)`,
     )
+    .option(
+      '--bce-batch-size <N>',
+      `cross-entropy batch size (default ${BCE_DEFAULTS.batchSize}; paper 32)`,
+    )
+    .option('--only <METHOD>', 'train only inferno or bce')
     .option('--test-events <N>', `test events (default ${DEFAULTS.testEvents}; paper 1000000)`)
     .option('--data-seed <N>', 'seed of the simulated data (default 1)')
     .option('--batch-size <N>', `INFERNO batch size (default ${INFERNO_DEFAULTS.batchSize})`)
