@@ -2,7 +2,7 @@
  * INFERNO in the Train step end to end (browser mode, real engine): the paper benchmark B2 with
  * tiny settings — both live loss curves while it trains, then the σ table beside the paper's
  * medians, the summary histograms, the scans and the correlations — and INFERNO on the Kaggle
- * H → ττ samples with a weight and a normalisation nuisance.
+ * H → ττ samples with a weight, a normalisation and a variation-sample nuisance.
  */
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
@@ -15,13 +15,23 @@ test.beforeEach(async ({ page, workbench }) => {
   await expect(page.getByTestId('home')).toBeVisible()
 })
 
-async function addCsv(page: Page, file: string, name: string, role: 'signal' | 'background') {
+async function addCsv(
+  page: Page,
+  file: string,
+  name: string,
+  role: 'signal' | 'background',
+  scale?: number,
+) {
   await page.getByTestId('add-sample').click()
   await page.getByTestId('sample-files').fill(join(KAGGLE, file))
   await page.getByTestId('sample-inspect').click()
   await expect(page.getByTestId('sample-found')).toContainText('CSV')
   await page.getByTestId('sample-name').fill(name)
   await page.getByTestId('sample-role').selectOption(role)
+  if (scale !== undefined) {
+    await page.locator('input[type=radio][value=scale]').check()
+    await page.getByTestId('sample-scale').fill(String(scale))
+  }
   await page.getByTestId('sample-save').click()
   await expect(page.getByTestId('sample-form')).toHaveCount(0)
 }
@@ -40,6 +50,9 @@ test('INFERNO: paper benchmark with live curves and the σ table, then project s
   await page.getByTestId('nav-data').click()
   await addCsv(page, 'train_sml_sig.csv', 'Htautau', 'signal')
   await addCsv(page, 'train_sml_bg.csv', 'bkg', 'background')
+  // The background again with its weights × 1.1 and × 0.9: a variation-sample pair.
+  await addCsv(page, 'train_sml_bg.csv', 'bkg_up', 'background', 1.1)
+  await addCsv(page, 'train_sml_bg.csv', 'bkg_down', 'background', 0.9)
   await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
 
   await page.getByTestId('nav-train').click()
@@ -93,6 +106,13 @@ test('INFERNO: paper benchmark with live curves and the σ table, then project s
   await page.getByTestId('inferno-up-0').fill('1 + 0.3 * (DER_mass_vis > 80)')
   await page.getByTestId('inferno-down-0').fill('1 - 0.3 * (DER_mass_vis > 80)')
   await page.getByTestId('inferno-add-norm').click()
+  await page.getByTestId('inferno-add-samples').click()
+  await page.getByTestId('inferno-varies-2').selectOption('bkg')
+  await page.getByTestId('inferno-up-sample-2').selectOption('bkg_up')
+  await page.getByTestId('inferno-down-sample-2').selectOption('bkg_down')
+  await page.getByTestId('inferno-nuisances').screenshot({
+    path: join(workbench.screens, 'inferno-project-nuisances.png'),
+  })
   await expect(page.getByTestId('inferno-blocker')).toHaveCount(0)
   await page.getByTestId('inferno-run').click()
   const sigma = page.getByTestId('inferno-project-sigma')
@@ -100,6 +120,10 @@ test('INFERNO: paper benchmark with live curves and the σ table, then project s
   await expect(sigma).toContainText('INFERNO')
   await expect(sigma).toContainText('cross entropy (10 bins)')
   await expect(page.getByTestId('inferno-error')).toHaveCount(0)
+  // The variation samples are profiled through var1 and are not stacked as processes (the
+  // background is the 4999 weighted events of bkg alone, not three times that).
+  await expect(sigma).toContainText('Profiled: norm1, syst1, var1.')
+  await expect(sigma).toContainText('background 4999.0')
   await shot('project-result')
   await page
     .getByTestId('inferno-scan')

@@ -61,6 +61,9 @@ const NuisanceName = z
  *    multiplied by 1 + θ·δ (scale) — differentiable, as the paper's r and λ;
  *  - weight: per-event weight factors `up` / `down` (expressions, e.g. a JES reweighting) give the
  *    ±1σ templates, interpolated per bin (code0: piecewise linear, code4p: smooth);
+ *  - samples: the ±1σ events of one sample are two other samples of the project (e.g. the same
+ *    process simulated with the jet energy scale up and down), interpolated per bin likewise;
+ *    they are read in the same region and are not processes of their own;
  *  - norm: the samples' yield × (1 + θ·width) — or a free factor (width null) such as a
  *    data-driven QCD normalisation.
  */
@@ -84,6 +87,17 @@ export const InfernoNuisance = z.discriminatedUnion('kind', [
       samples: Samples,
       up: Expr,
       down: Expr,
+      interpolation: z.enum(['code0', 'code4p']).default('code4p'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('samples'),
+      name: NuisanceName,
+      /** The one nominal sample whose ±1σ events are other samples of the project. */
+      samples: z.array(Name).length(1, 'name the one sample the variation samples replace'),
+      up: Name,
+      down: Name,
       interpolation: z.enum(['code0', 'code4p']).default('code4p'),
     })
     .strict(),

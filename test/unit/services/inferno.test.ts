@@ -202,6 +202,53 @@ describe('inferno service', () => {
     expect(r.metrics.filter((m) => m.name === 'inferno.loss').length).toBeLessThan(200)
   }, 30_000)
 
+  it('trains with up/down variation samples, which are not processes of their own', async () => {
+    // The background file again, its weights × 1.1 and × 0.9: a ±10% variation sample pair.
+    const ids: string[] = []
+    for (const [name, factor] of [
+      ['bkg_up', 1.1],
+      ['bkg_down', 0.9],
+    ] as const) {
+      const r = await engine.job('data.addSample', {
+        spec: {
+          name,
+          role: 'background',
+          colour: '#888888',
+          files: [KAGGLE + 'train_sml_bg.csv'],
+          table: '',
+          normalisation: { kind: 'scale', factor },
+        },
+      })
+      expect(r.state, r.error).toBe('done')
+      ids.push((r.result as { id: string }).id)
+    }
+    try {
+      const r = await engine.job('inferno.train', {
+        inputs: INPUTS,
+        nuisances: [
+          { kind: 'samples', name: 'jes', samples: ['bkg'], up: 'bkg_up', down: 'bkg_down' },
+        ],
+        options: { epochs: 2, bceEpochs: 1, bins: 4, layers: [8], batchSize: 400 },
+      })
+      expect(r.state, r.error).toBe('done')
+      const res = InfernoProjectResult.parse(r.result)
+      const s = res.inferno
+      // "All background samples" are bkg alone: the variation samples are no processes.
+      expect(s.templates.processes.map((p) => p.name)).toEqual(['Htautau', 'bkg'])
+      expect(s.profile.names).toEqual(['mu', 'jes'])
+      const bkg = s.templates.processes[1].nominal
+      const total = s.templates.processes[0].nominal.map((v, j) => v + bkg[j])
+      const [jes] = s.templates.variations
+      expect(jes.label).toBe('up / down samples = ±1σ')
+      const sum = (v: number[]) => v.reduce((a, b) => a + b, 0)
+      // Each template carries its own sample's whole yield: ±10% of the background in all.
+      expect(sum(jes.up) - sum(total)).toBeCloseTo(0.1 * sum(bkg), 6)
+      expect(sum(total) - sum(jes.down)).toBeCloseTo(0.1 * sum(bkg), 6)
+    } finally {
+      for (const id of ids) await engine.call('data.removeSample', { id })
+    }
+  }, 60_000)
+
   it('names what is wrong in a nuisance', async () => {
     const r = await engine.job('inferno.train', {
       inputs: INPUTS,

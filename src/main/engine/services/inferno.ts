@@ -31,6 +31,7 @@ import {
   PARTS,
   extraExpressions,
   projectEvents,
+  variationSampleNames,
 } from '../ml/inferno/project-data'
 import { evaluateProjectSummary } from '../ml/inferno/project-evaluate'
 import { trainProjectBce, trainProjectInferno } from '../ml/inferno/project-model'
@@ -88,12 +89,33 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
   /** The project's events for an INFERNO set-up; set-up mistakes become user errors. */
   async function selectEvents(config: InfernoProjectConfig, ctx: JobContext) {
     try {
-      const selected = await trainingEvents(
+      const inputs = [...config.inputs, ...extraExpressions(config.nuisances)]
+      // Samples that are a nuisance's up / down are read (same region and inputs) but are not
+      // processes: leave them out of the roles' lists, "all of a role" included.
+      const variationNames = variationSampleNames(config.nuisances)
+      const processes = async (role: 'signal' | 'background', names: readonly string[]) => {
+        const all = names.length
+          ? names
+          : (await env.samples().all(ctx))
+              .filter((s) => s.stored.spec.role === role)
+              .map((s) => s.stored.spec.name)
+        return all.filter((n) => !variationNames.includes(n))
+      }
+      const signal = await processes('signal', config.signal)
+      const background = await processes('background', config.background)
+      // Variation samples are read with the background (their role is their nominal sample's).
+      const read = await trainingEvents(
         env,
-        { ...config, inputs: [...config.inputs, ...extraExpressions(config.nuisances)] },
+        { ...config, signal, background: [...background, ...variationNames], inputs },
         ctx,
       )
-      return projectEvents(selected, config)
+      const isVariation = (s: { name: string }, k: number) =>
+        k >= signal.length + background.length && variationNames.includes(s.name)
+      return projectEvents(
+        read.filter((s, k) => !isVariation(s, k)),
+        config,
+        read.filter(isVariation),
+      )
     } catch (e) {
       if (
         e instanceof InfernoSetupError ||

@@ -68,6 +68,7 @@ function events(
     signal,
     part: new Uint8Array(n).fill(part),
     weight,
+    variation: new Int16Array(n),
     nuisances: nuisances(bkg, up),
     yields: { signal: 0, background: 0 },
     warnings: [],

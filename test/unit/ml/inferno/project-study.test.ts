@@ -23,6 +23,7 @@ function events(n: number): ProjectEvents {
       i % 10 < 6 ? PARTS.train : i % 10 < 8 ? PARTS.validation : PARTS.test,
     ),
     weight: Float64Array.from({ length: n }, (_, i) => 0.5 + (i % 7) * 0.1),
+    variation: new Int16Array(n),
     nuisances: [],
     yields: { signal: 1, background: 1 },
     warnings: [],

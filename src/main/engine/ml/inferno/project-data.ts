@@ -3,7 +3,9 @@
  * and role of each event, a seeded train / validation / test split, and weights scaled per part
  * so that each part's Σw per sample equals the sample's whole expected yield in the region
  * (templates from any part then estimate the full expected counts). Nuisances are resolved to
- * per-sample masks, the input a transform moves, and per-event up / down weight factors.
+ * per-sample masks, the input a transform moves, and per-event up / down weight factors. The
+ * events of variation samples (a `samples` nuisance's up and down) follow the nominal events in
+ * the same arrays, marked by `variation`; they belong to no process (rowsOf leaves them out).
  */
 import type { InfernoNuisance, InfernoProjectConfig } from '../../../../shared/contract/inferno'
 import { Random } from '../../data/random'
@@ -37,6 +39,13 @@ export type ResolvedNuisance =
       readonly affects: Uint8Array
       readonly width: number | null
     }
+  | {
+      readonly kind: 'samples'
+      readonly name: string
+      /** The nominal sample's events. */
+      readonly affects: Uint8Array
+      readonly interpolation: 'code0' | 'code4p'
+    }
 
 export interface ProjectEvents {
   readonly dim: number
@@ -49,6 +58,12 @@ export interface ProjectEvents {
   readonly part: Uint8Array
   /** Physical weight × (sample yield / sample Σw in the event's part). */
   readonly weight: Float64Array
+  /**
+   * 0 for a nominal event; for an event of a variation sample, ±(a + 1) with a the index of its
+   * `samples` nuisance and the sign of the variation (+ up, − down). `sample` and `signal` of
+   * such an event are those of the nominal sample it varies.
+   */
+  readonly variation: Int16Array
   readonly nuisances: readonly ResolvedNuisance[]
   /** Expected Σw of signal and background (all parts). */
   readonly yields: { signal: number; background: number }
@@ -62,13 +77,20 @@ export function extraExpressions(nuisances: readonly InfernoNuisance[]): string[
   return nuisances.flatMap((n) => (n.kind === 'weight' ? [n.up, n.down] : []))
 }
 
+/** Names of the samples that are a `samples` nuisance's up or down (not processes). */
+export function variationSampleNames(nuisances: readonly InfernoNuisance[]): string[] {
+  return [...new Set(nuisances.flatMap((n) => (n.kind === 'samples' ? [n.up, n.down] : [])))]
+}
+
 /**
  * Assembles the events. `selected` were read with inputs = [...config.inputs,
- * ...extraExpressions(config.nuisances)], signal samples first.
+ * ...extraExpressions(config.nuisances)], signal samples first; `variations` likewise, one per
+ * name of variationSampleNames (any order).
  */
 export function projectEvents(
   selected: readonly SelectedEvents[],
   config: InfernoProjectConfig,
+  variations: readonly SelectedEvents[] = [],
 ): ProjectEvents {
   const dim = config.inputs.length
   const o = config.options
@@ -82,8 +104,26 @@ export function projectEvents(
       throw new InfernoSetupError(`'mu' is the signal strength; rename the nuisance`)
     seen.add(n.name)
   }
+  // Where events come from: the nominal samples, then each `samples` nuisance's up and down.
+  const sources = selected.map((s, si) => ({ s, sample: si, variation: 0 }))
+  nuis.forEach((nu, a) => {
+    if (nu.kind !== 'samples') return
+    const nominal = samples.findIndex((x) => x.name === nu.samples[0])
+    if (nominal < 0)
+      throw new InfernoSetupError(
+        `nuisance '${nu.name}': sample '${nu.samples[0]}' is not among the chosen signal and background samples`,
+      )
+    for (const [name, sign] of [
+      [nu.up, 1],
+      [nu.down, -1],
+    ] as const) {
+      const v = variations.find((x) => x.name === name)
+      if (!v) throw new InfernoSetupError(`nuisance '${nu.name}': no sample '${name}' was read`)
+      sources.push({ s: v, sample: nominal, variation: sign * (a + 1) })
+    }
+  })
   // Events with a non-finite input are left out (the network cannot read them).
-  const keep = selected.map((s) => {
+  const keep = sources.map(({ s }) => {
     const m = new Uint8Array(s.weight.length)
     let dropped = 0
     for (let i = 0; i < m.length; i++) {
@@ -98,36 +138,40 @@ export function projectEvents(
   const n = keep.reduce((a, m) => a + m.reduce((x, y) => x + y, 0), 0)
   const x = new Float32Array(n * dim)
   const sample = new Int32Array(n)
+  const source = new Int32Array(n)
   const signal = new Uint8Array(n)
   const part = new Uint8Array(n)
   const weight = new Float64Array(n)
+  const variation = new Int16Array(n)
   const extras = extraExpressions(nuis).map(() => new Float64Array(n))
   const rng = new Random(o.seed * 7919 + 13)
   let k = 0
-  selected.forEach((s, si) => {
+  sources.forEach(({ s, sample: si, variation: v }, src) => {
     for (let i = 0; i < s.weight.length; i++) {
-      if (!keep[si][i]) continue
+      if (!keep[src][i]) continue
       for (let c = 0; c < dim; c++) x[k * dim + c] = s.columns[c][i]
       extras.forEach((e, j) => (e[k] = s.columns[dim + j][i]))
       sample[k] = si
-      signal[k] = s.role === 'signal' ? 1 : 0
+      source[k] = src
+      signal[k] = samples[si].role === 'signal' ? 1 : 0
       weight[k] = s.weight[i]
+      variation[k] = v
       const u = rng.uniform()
       part[k] = u < o.test ? PARTS.test : u < o.test + o.validation ? PARTS.validation : PARTS.train
       k++
     }
   })
-  // Per sample and part: scale so the part's Σw is the sample's yield.
+  // Per source (sample or variation sample) and part: scale so the part's Σw is its yield.
   const S = samples.length
-  const total = new Float64Array(S)
-  const byPart = new Float64Array(S * 3)
+  const total = new Float64Array(sources.length)
+  const byPart = new Float64Array(sources.length * 3)
   for (let i = 0; i < n; i++) {
-    total[sample[i]] += weight[i]
-    byPart[sample[i] * 3 + part[i]] += weight[i]
+    total[source[i]] += weight[i]
+    byPart[source[i] * 3 + part[i]] += weight[i]
   }
   for (let i = 0; i < n; i++) {
-    const d = byPart[sample[i] * 3 + part[i]]
-    weight[i] = d !== 0 ? (weight[i] * total[sample[i]]) / d : 0
+    const d = byPart[source[i] * 3 + part[i]]
+    weight[i] = d !== 0 ? (weight[i] * total[source[i]]) / d : 0
   }
   const yields = { signal: 0, background: 0 }
   samples.forEach((s, i) => (yields[s.role] += total[i]))
@@ -149,7 +193,7 @@ export function projectEvents(
       bySample[j] = 1
     }
     const affects = new Uint8Array(n)
-    for (let i = 0; i < n; i++) affects[i] = bySample[sample[i]]
+    for (let i = 0; i < n; i++) affects[i] = variation[i] === 0 ? bySample[sample[i]] : 0
     if (nu.kind === 'transform') {
       const input = config.inputs.indexOf(nu.input)
       if (input < 0)
@@ -171,13 +215,15 @@ export function projectEvents(
       const down = extras[extra++]
       return { kind: 'weight', name: nu.name, affects, up, down, interpolation: nu.interpolation }
     }
+    if (nu.kind === 'samples')
+      return { kind: 'samples', name: nu.name, affects, interpolation: nu.interpolation }
     return { kind: 'norm', name: nu.name, affects, width: nu.width }
   })
   for (const p of [PARTS.train, PARTS.validation, PARTS.test]) {
     let s = 0
     let b = 0
     for (let i = 0; i < n; i++)
-      if (part[i] === p) {
+      if (part[i] === p && variation[i] === 0) {
         if (signal[i]) s++
         else b++
       }
@@ -195,6 +241,7 @@ export function projectEvents(
     signal,
     part,
     weight,
+    variation,
     nuisances,
     yields,
     warnings,
@@ -234,7 +281,7 @@ export function fitScaler(ev: ProjectEvents): Scaler {
   const sq = new Float64Array(d)
   let m = 0
   for (let i = 0; i < ev.part.length; i++) {
-    if (ev.part[i] !== PARTS.train) continue
+    if (ev.part[i] !== PARTS.train || ev.variation[i] !== 0) continue
     m++
     for (let c = 0; c < d; c++) {
       const v = ev.x[i * d + c]
@@ -257,10 +304,29 @@ export function scaleInPlace(x: Float32Array, s: Scaler): Float32Array {
   return x
 }
 
-/** Indices of the events in `part` (optionally only signal = 1 or background = 0). */
+/** Indices of the nominal events in `part` (optionally only signal = 1 or background = 0). */
 export function rowsOf(ev: ProjectEvents, part: number, signal?: 0 | 1): Int32Array {
   const out: number[] = []
   for (let i = 0; i < ev.part.length; i++)
-    if (ev.part[i] === part && (signal === undefined || ev.signal[i] === signal)) out.push(i)
+    if (
+      ev.part[i] === part &&
+      ev.variation[i] === 0 &&
+      (signal === undefined || ev.signal[i] === signal)
+    )
+      out.push(i)
+  return Int32Array.from(out)
+}
+
+/** Indices of the events in `part` of nuisance a's up (sign 1) or down (−1) variation sample. */
+export function variationRowsOf(
+  ev: ProjectEvents,
+  part: number,
+  a: number,
+  sign: 1 | -1,
+): Int32Array {
+  const out: number[] = []
+  const v = sign * (a + 1)
+  for (let i = 0; i < ev.part.length; i++)
+    if (ev.part[i] === part && ev.variation[i] === v) out.push(i)
   return Int32Array.from(out)
 }

@@ -9,7 +9,14 @@
 import type { SummaryResult, SummaryTemplates } from '../../../../shared/contract/inferno'
 import { type Workspace, parseWorkspace } from '../../stats/workspace'
 import { fisherMatrix, poiSigmaFromFisher } from './fisher'
-import { PARTS, type ProjectEvents, rowsOf, scaleInPlace, transformedRows } from './project-data'
+import {
+  PARTS,
+  type ProjectEvents,
+  rowsOf,
+  scaleInPlace,
+  transformedRows,
+  variationRowsOf,
+} from './project-data'
 import type { ProjectNetwork } from './project-model'
 import { projectConstraints } from './project-model'
 import { argmaxBins, uniformBin } from './soft-histogram'
@@ -58,7 +65,7 @@ export function projectTemplates(
   const nominal = fill(nomBins, (i) => ev.weight[i], null)
   const up: (Float64Array | null)[][] = []
   const down: (Float64Array | null)[][] = []
-  for (const nu of ev.nuisances) {
+  for (const [a, nu] of ev.nuisances.entries()) {
     const acts = new Uint8Array(S)
     for (const i of rows) if (nu.affects[i]) acts[ev.sample[i]] = 1
     let u: Float64Array[]
@@ -68,6 +75,22 @@ export function projectTemplates(
       const bd = binRows(net, kind, bins, transformedRows(ev, rows, nu, -1), ev.dim)
       u = fill(bu, (i) => ev.weight[i], null)
       d = fill(bd, (i) => ev.weight[i], null)
+    } else if (nu.kind === 'samples') {
+      // The varied sample's template is its up / down sample's events; the others are nominal.
+      const side = (sign: 1 | -1) => {
+        const vr = variationRowsOf(ev, PARTS.test, a, sign)
+        const h = nominal.map((x) => Float64Array.from(x))
+        const k = nu.affects.findIndex((f) => f === 1)
+        const target = k >= 0 ? ev.sample[k] : -1
+        if (target >= 0) {
+          h[target].fill(0)
+          const b = binRows(net, kind, bins, transformedRows(ev, vr, null, 0), ev.dim)
+          vr.forEach((i, r) => (h[target][b[r]] += ev.weight[i]))
+        }
+        return h
+      }
+      u = side(1)
+      d = side(-1)
     } else if (nu.kind === 'weight') {
       u = fill(nomBins, (i) => ev.weight[i] * (nu.affects[i] ? nu.up[i] : 1), null)
       d = fill(nomBins, (i) => ev.weight[i] * (nu.affects[i] ? nu.down[i] : 1), null)
@@ -198,9 +221,11 @@ export function templatesForDisplay(t: ProjectTemplates, ev: ProjectEvents): Sum
           ? `${ev.inputs[nu.input]} ${nu.mode === 'shift' ? '±' : '×(1 ±'} ${nu.delta}${nu.mode === 'scale' ? ')' : ''}${nu.free ? ', free' : ' = ±1σ'}`
           : nu.kind === 'weight'
             ? 'weight up / down = ±1σ'
-            : nu.width === null
-              ? 'free (±10% shown)'
-              : `norm ± ${nu.width * 100}% = ±1σ`,
+            : nu.kind === 'samples'
+              ? 'up / down samples = ±1σ'
+              : nu.width === null
+                ? 'free (±10% shown)'
+                : `norm ± ${nu.width * 100}% = ±1σ`,
       up: shifted(t.up[a]),
       down: shifted(t.down[a]),
     })),
@@ -217,7 +242,9 @@ export function evaluateProjectSummary(
 ): SummaryResult {
   let t = projectTemplates(ev, net, kind, bins)
   if (sortBySb) t = permuteTemplates(t, orderBySb(t, ev))
-  const code0 = ev.nuisances.some((n) => n.kind === 'weight' && n.interpolation === 'code0')
+  const code0 = ev.nuisances.some(
+    (n) => (n.kind === 'weight' || n.kind === 'samples') && n.interpolation === 'code0',
+  )
   const sigma = templatesFisherSigma(t, ev)
   const workspace = projectWorkspace(t, ev)
   return {

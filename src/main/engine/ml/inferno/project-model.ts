@@ -1,5 +1,5 @@
 /**
- * INFERNO on project samples: the binned Poisson model λ = μ·S + Σ_b B_b with nuisances of three
+ * INFERNO on project samples: the binned Poisson model λ = μ·S + Σ_b B_b with nuisances of four
  * kinds (project-data.ts) and its Asimov Fisher information from weighted soft histograms.
  *
  * One forward pass per block of events: the nominal rows, then for each input-transform nuisance
@@ -9,10 +9,11 @@
  *   row 0        λ (all nominal rows, weight w)
  *   row 1        ∂λ/∂μ (signal nominal rows)
  *   row 1 + a    ∂λ/∂θ_a: transform (±w/2 on its up / down rows), weight (w·(u − d)/2),
+ *                variation samples (±w/2 on the up / down samples' events),
  *                norm (w·width on its samples, or w for a free factor)
  * I_ab = Σ_bins H_a H_b / λ + constraint (1 for each constrained θ); loss = (I⁻¹)_μμ.
- * A weight nuisance's derivative at θ = 0 is (up − down)/2 per bin: exact for code4p, and the
- * mean of the two one-sided slopes of code0 (piecewise linear, kinked at 0).
+ * A weight or variation-sample nuisance's derivative at θ = 0 is (up − down)/2 per bin: exact for
+ * code4p, and the mean of the two one-sided slopes of code0 (piecewise linear, kinked at 0).
  * The cross-entropy baseline trains the same trunk (one output) with class-balanced weights.
  */
 import type * as TF from '@tensorflow/tfjs'
@@ -33,6 +34,7 @@ import {
   rowsOf,
   scaleInPlace,
   transformedRows,
+  variationRowsOf,
 } from './project-data'
 import type { TrainedNetwork } from './train'
 
@@ -81,17 +83,23 @@ export interface LossBlock {
 }
 
 /**
- * The block for events `rows`; event i's weight is multiplied by `factor(i)` (a batch row stands
- * for pool / picked events of its role).
+ * The block for nominal events `rows` and variation-sample events `variationRows` (they enter
+ * only their nuisance's derivative, ±w/2); event i's weight is multiplied by `factor(i)` (a batch
+ * row stands for pool / picked events of its kind).
  */
 export function lossBlock(
   ev: ProjectEvents,
   sc: Scaler,
   rows: ArrayLike<number>,
   factor: (i: number) => number,
+  variationRows: ArrayLike<number> = [],
 ): LossBlock {
-  const parts: Float32Array[] = [transformedRows(ev, rows, null, 0)]
-  let total = rows.length
+  const parts: Float32Array[] = [
+    transformedRows(ev, rows, null, 0),
+    transformedRows(ev, variationRows, null, 0),
+  ]
+  const vOffset = rows.length
+  let total = rows.length + variationRows.length
   const affected = ev.nuisances.map((nu) => {
     if (nu.kind !== 'transform') return null
     const aff: number[] = []
@@ -118,6 +126,15 @@ export function lossBlock(
   }
   ev.nuisances.forEach((nu, a) => {
     const row = (2 + a) * total
+    if (nu.kind === 'samples') {
+      for (let r = 0; r < variationRows.length; r++) {
+        const i = variationRows[r]
+        const v = ev.variation[i]
+        if (Math.abs(v) !== a + 1) continue
+        w[row + vOffset + r] = (Math.sign(v) * ev.weight[i] * factor(i)) / 2
+      }
+      return
+    }
     if (nu.kind === 'transform') {
       const blk = affected[a]!
       blk.rows.forEach((i, r) => {
@@ -165,9 +182,37 @@ export async function trainProjectInferno(
   const nS = Math.min(half, sig.length)
   const nB = Math.min(half, bkg.length)
   const nBatches = Math.max(1, Math.floor(Math.max(sig.length, bkg.length) / half))
-  const valBlock = lossBlock(ev, sc, rowsOf(ev, PARTS.validation), () => 1)
   const fSig = sig.length / nS
   const fBkg = bkg.length / nB
+  // Variation samples: the training events of each up and down, subsampled per batch at the rate
+  // of the nominal sample's role; a picked event stands for pool / picked events.
+  const pools = ev.nuisances.flatMap((nu, a) =>
+    nu.kind !== 'samples'
+      ? []
+      : ([1, -1] as const).map((sign) => {
+          const pool = variationRowsOf(ev, PARTS.train, a, sign)
+          const role = pool.length ? ev.signal[pool[0]] : 0
+          const rate = role ? nS / Math.max(sig.length, 1) : nB / Math.max(bkg.length, 1)
+          const picked = Math.min(pool.length, Math.max(1, Math.round(pool.length * rate)))
+          return { pool, picked, factor: pool.length / Math.max(picked, 1) }
+        }),
+  )
+  const variationFactor = new Map(pools.map((p) => [ev.variation[p.pool[0]], p.factor]))
+  const allVariations = (part: number) =>
+    Int32Array.from(
+      ev.nuisances.flatMap((nu, a) =>
+        nu.kind !== 'samples'
+          ? []
+          : [...variationRowsOf(ev, part, a, 1), ...variationRowsOf(ev, part, a, -1)],
+      ),
+    )
+  const valBlock = lossBlock(
+    ev,
+    sc,
+    rowsOf(ev, PARTS.validation),
+    () => 1,
+    allVariations(PARTS.validation),
+  )
   // The live soft histograms: the first validation events of each role, fixed for the run.
   const snap = ([1, 0] as const).map((role) => {
     const rows = rowsOf(ev, PARTS.validation, role).subarray(0, SNAPSHOT_EVENTS)
@@ -190,7 +235,23 @@ export async function trainProjectInferno(
         for (let r = 0; r < nB; r++) rows[nS + r] = bkg[pb[r]]
         // Signal and background are subsampled at different rates: each row stands for
         // pool/picked events of its role, so the batch estimates the part's (= full) yields.
-        const blk = lossBlock(ev, sc, rows, (i) => (ev.signal[i] ? fSig : fBkg))
+        const picked: number[] = []
+        for (const p of pools) {
+          const perm = rng.permutation(p.pool.length)
+          for (let r = 0; r < p.picked; r++) picked.push(p.pool[perm[r]])
+        }
+        const blk = lossBlock(
+          ev,
+          sc,
+          rows,
+          (i) =>
+            ev.variation[i] !== 0
+              ? (variationFactor.get(ev.variation[i]) ?? 1)
+              : ev.signal[i]
+                ? fSig
+                : fBkg,
+          picked,
+        )
         const loss = net.step(blk.x, blk.rows, fisherLossHead(tf, blk, o.bins, o.tau, cons))
         sum += loss.dataSync()[0]
         loss.dispose()

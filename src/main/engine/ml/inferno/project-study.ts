@@ -32,19 +32,23 @@ export function withTrainingFraction(
   const rng = new Random(seed * 7919 + 3)
   const part = Uint8Array.from(ev.part)
   const weight = Float64Array.from(ev.weight)
-  const nS = ev.samples.length
-  const before = new Float64Array(nS)
-  const after = new Float64Array(nS)
+  // Per sample, and per variation sample apart from its nominal one.
+  const key = (i: number): number => ev.sample[i] * 65536 + ev.variation[i] + 32768
+  const before = new Map<number, number>()
+  const after = new Map<number, number>()
   const DROPPED = 255
   for (let i = 0; i < part.length; i++) {
     if (part[i] !== PARTS.train) continue
-    before[ev.sample[i]] += weight[i]
-    if (rng.uniform() < fraction) after[ev.sample[i]] += weight[i]
+    const k = key(i)
+    before.set(k, (before.get(k) ?? 0) + weight[i])
+    if (rng.uniform() < fraction) after.set(k, (after.get(k) ?? 0) + weight[i])
     else part[i] = DROPPED
   }
-  for (let i = 0; i < part.length; i++)
-    if (part[i] === PARTS.train && after[ev.sample[i]] !== 0)
-      weight[i] *= before[ev.sample[i]] / after[ev.sample[i]]
+  for (let i = 0; i < part.length; i++) {
+    if (part[i] !== PARTS.train) continue
+    const a = after.get(key(i)) ?? 0
+    if (a !== 0) weight[i] *= (before.get(key(i)) ?? 0) / a
+  }
   return { ...ev, part, weight }
 }
 

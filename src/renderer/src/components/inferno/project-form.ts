@@ -38,7 +38,14 @@ export function newNuisance(
   taken: readonly string[],
   inputs: readonly string[],
 ): InfernoNuisance {
-  const base = kind === 'transform' ? 'shift' : kind === 'weight' ? 'syst' : 'norm'
+  const base =
+    kind === 'transform'
+      ? 'shift'
+      : kind === 'weight'
+        ? 'syst'
+        : kind === 'samples'
+          ? 'var'
+          : 'norm'
   let k = 1
   while (taken.includes(`${base}${k}`)) k++
   const name = `${base}${k}`
@@ -46,6 +53,8 @@ export function newNuisance(
     return { kind, name, samples: [], input: inputs[0] ?? '', mode: 'shift', delta: 1, free: false }
   if (kind === 'weight')
     return { kind, name, samples: [], up: '1.1', down: '0.9', interpolation: 'code4p' }
+  if (kind === 'samples')
+    return { kind, name, samples: [], up: '', down: '', interpolation: 'code4p' }
   return { kind, name, samples: [], width: 0.1 }
 }
 
