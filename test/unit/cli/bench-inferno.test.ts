@@ -4,20 +4,8 @@
  * trained once per seed (so its network is the same across benchmarks: B0's σ_s is the pure
  * statistical one and B2's, with r and λ profiled, is larger); --only bce trains no INFERNO.
  */
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-
-const root = join(__dirname, '..', '..', '..')
-
-function hepwb(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/main/cli/main.ts'), ...args],
-    { encoding: 'utf8', env: { ...process.env, HEPWB_BACKEND: undefined } },
-  )
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+import { hepwb } from '../helpers/cli'
 
 const tiny = ['--seeds', '1', '--epochs', '2', '--bce-epochs', '1']
 const events = ['--train-events', '6000', '--test-events', '6000', '--json']

@@ -4,25 +4,15 @@
  * written file finds μ = 1/50 (the data sample is signal + background, the signal sample is
  * scaled by 50), and a recipe naming a missing region fails with the recipe file and the reason.
  */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { hepwb, root } from '../helpers/cli'
 
-const root = join(__dirname, '..', '..', '..')
 const KAGGLE = resolve(root, '../shared/data/ATLAS-UK-ML_kaggle-higgs')
 const dir = mkdtempSync(join(tmpdir(), 'hepwb-build-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function hepwb(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/main/cli/main.ts'), ...args],
-    { encoding: 'utf8', env: { ...process.env, HEPWB_BACKEND: undefined } },
-  )
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 function write(name: string, value: unknown): string {
   const file = join(dir, name)

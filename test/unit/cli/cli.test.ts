@@ -1,17 +1,6 @@
 /** The hepwb command line as a user runs it (a real process, from source). */
-import { spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-
-const root = join(__dirname, '..', '..', '..')
-function hepwb(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/main/cli/main.ts'), ...args],
-    { encoding: 'utf8', env: { ...process.env, HEPWB_BACKEND: undefined } },
-  )
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+import { hepwb } from '../helpers/cli'
 
 describe('hepwb', () => {
   it('info --json prints the documented shape', () => {

@@ -3,25 +3,15 @@
  * written into a temporary folder whose sample paths are relative to it. Expected numbers come
  * from plain loops over the decoded columns.
  */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CutflowResult, RegionHistogram } from '../../../src/shared/cutflow'
 import { readColumns } from '../../../src/main/engine/io/source'
+import { hepwb, root } from '../helpers/cli'
 
-const root = join(__dirname, '..', '..', '..')
 const ZMUMU = resolve(root, '../shared/data/skhep-testdata/uproot-Zmumu.root')
-
-function hepwb(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/main/cli/main.ts'), ...args],
-    { encoding: 'utf8', env: { ...process.env, HEPWB_BACKEND: undefined } },
-  )
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 let dir = ''
 function writeSpec(name: string, spec: unknown): string {

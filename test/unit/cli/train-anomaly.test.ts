@@ -4,23 +4,13 @@
  * the issue (AUC per signal sample, the best single variable beside it, val_loss, timing), the
  * model files of --out, and config errors named with their field.
  */
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hepwb, root } from '../helpers/cli'
 
-const root = join(__dirname, '..', '..', '..')
 const KAGGLE = resolve(root, '../shared/data/ATLAS-UK-ML_kaggle-higgs')
-
-function hepwb(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/main/cli/main.ts'), ...args],
-    { encoding: 'utf8', env: { ...process.env, HEPWB_BACKEND: undefined } },
-  )
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 let dir = ''
 beforeAll(() => {

@@ -3,26 +3,13 @@
  * CSVs with −999 for undefined values: the JSON output of the issue, the model files written
  * with --out, and a config error named with its field.
  */
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hepwb, root } from '../helpers/cli'
 
-const root = join(__dirname, '..', '..', '..')
 const KAGGLE = resolve(root, '../shared/data/ATLAS-UK-ML_kaggle-higgs')
-
-function hepwb(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/main/cli/main.ts'), ...args],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, HEPWB_BACKEND: undefined },
-    },
-  )
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 
 let dir = ''
 beforeAll(() => {

@@ -1,19 +1,10 @@
 /** hepwb fit / hypotest / limit / significance as a user runs them (a real process, from source). */
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { hepwb, root } from '../helpers/cli'
 
-const root = join(__dirname, '..', '..', '..')
-function hepwb(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src/main/cli/main.ts'), ...args],
-    { encoding: 'utf8' },
-  )
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
 const VAL = join(root, '../shared/data/pyhf-validation-workspaces/')
 const LBB = join(root, '../shared/data/hepdata-pyhf-extractor_1Lbb/')
 

@@ -74,10 +74,8 @@ describe('project events with variation samples', () => {
     expect(ev.yields.signal).toBeCloseTo(30, 9)
     expect(ev.yields.background).toBeCloseTo(1800, 9)
     // rowsOf: nominal events only.
-    const nominalRows = [PARTS.train, PARTS.validation, PARTS.test].reduce(
-      (a, p) => a + rowsOf(ev, p).length,
-      0,
-    )
+    const parts: number[] = [PARTS.train, PARTS.validation, PARTS.test]
+    const nominalRows = parts.reduce((a, p) => a + rowsOf(ev, p).length, 0)
     expect(nominalRows).toBe(1200)
     for (const p of [PARTS.train, PARTS.validation, PARTS.test]) {
       const up = variationRowsOf(ev, p, 1, 1)
