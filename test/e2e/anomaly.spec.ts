@@ -5,27 +5,15 @@
  * sanity test (a momentum ×5 on 5% of events); the generation comparison; an autoencoder too.
  */
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { kaggleProject } from './kaggle'
 
-const KAGGLE = join(__dirname, '..', '..', '..', 'shared', 'data', 'ATLAS-UK-ML_kaggle-higgs')
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h', 'PRI_tau_pt', 'PRI_met']
 
 test.beforeEach(async ({ page, workbench }) => {
   await page.goto(workbench.url)
   await expect(page.getByTestId('home')).toBeVisible()
 })
-
-async function addCsv(page: Page, file: string, name: string, role: 'signal' | 'background') {
-  await page.getByTestId('add-sample').click()
-  await page.getByTestId('sample-files').fill(join(KAGGLE, file))
-  await page.getByTestId('sample-inspect').click()
-  await expect(page.getByTestId('sample-found')).toContainText('CSV')
-  await page.getByTestId('sample-name').fill(name)
-  await page.getByTestId('sample-role').selectOption(role)
-  await page.getByTestId('sample-save').click()
-  await expect(page.getByTestId('sample-form')).toHaveCount(0)
-}
 
 test('a VAE on background only: score, threshold, ROC, sanity test, generation', async ({
   page,
@@ -38,13 +26,7 @@ test('a VAE on background only: score, threshold, ROC, sanity test, generation',
     await page.screenshot({ path: join(workbench.screens, `anomaly-${name}.png`), fullPage: true })
   }
 
-  await page.getByTestId('home-new').click()
-  await page.getByTestId('path-input').fill(join(workbench.dir, 'anomaly.hepwb'))
-  await page.getByTestId('path-submit').click()
-  await page.getByTestId('nav-data').click()
-  await addCsv(page, 'train_sml_sig.csv', 'Htautau', 'signal')
-  await addCsv(page, 'train_sml_bg.csv', 'background', 'background')
-  await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
+  await kaggleProject(page, join(workbench.dir, 'anomaly.hepwb'))
 
   await page.getByTestId('nav-anomaly').click()
   await expect(page.getByTestId('view-anomaly')).toBeVisible()

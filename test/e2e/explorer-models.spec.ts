@@ -5,10 +5,9 @@
  * with their badges and plots the model output stacked by process.
  */
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { kaggleProject } from './kaggle'
 
-const KAGGLE = join(__dirname, '..', '..', '..', 'shared', 'data', 'ATLAS-UK-ML_kaggle-higgs')
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h']
 
 test.beforeEach(async ({ page, workbench }) => {
@@ -16,28 +15,11 @@ test.beforeEach(async ({ page, workbench }) => {
   await expect(page.getByTestId('home')).toBeVisible()
 })
 
-async function addCsv(page: Page, file: string, name: string, role: 'signal' | 'background') {
-  await page.getByTestId('add-sample').click()
-  await page.getByTestId('sample-files').fill(join(KAGGLE, file))
-  await page.getByTestId('sample-inspect').click()
-  await expect(page.getByTestId('sample-found')).toContainText('CSV')
-  await page.getByTestId('sample-name').fill(name)
-  await page.getByTestId('sample-role').selectOption(role)
-  await page.getByTestId('sample-save').click()
-  await expect(page.getByTestId('sample-form')).toHaveCount(0)
-}
-
 test('model output and derived variable in the explorer and the variables panel', async ({
   page,
   workbench,
 }) => {
-  await page.getByTestId('home-new').click()
-  await page.getByTestId('path-input').fill(join(workbench.dir, 'models.hepwb'))
-  await page.getByTestId('path-submit').click()
-  await page.getByTestId('nav-data').click()
-  await addCsv(page, 'train_sml_sig.csv', 'Htautau', 'signal')
-  await addCsv(page, 'train_sml_bg.csv', 'background', 'background')
-  await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
+  await kaggleProject(page, join(workbench.dir, 'models.hepwb'))
 
   await page.getByTestId('nav-cuts').click()
   await page.getByTestId('var-name').fill('mvis2')

@@ -5,36 +5,13 @@
  * H → ττ samples with a weight, a normalisation and a variation-sample nuisance.
  */
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-
-const KAGGLE = join(__dirname, '..', '..', '..', 'shared', 'data', 'ATLAS-UK-ML_kaggle-higgs')
+import { addCsv, kaggleProject } from './kaggle'
 
 test.beforeEach(async ({ page, workbench }) => {
   await page.goto(workbench.url)
   await expect(page.getByTestId('home')).toBeVisible()
 })
-
-async function addCsv(
-  page: Page,
-  file: string,
-  name: string,
-  role: 'signal' | 'background',
-  scale?: number,
-) {
-  await page.getByTestId('add-sample').click()
-  await page.getByTestId('sample-files').fill(join(KAGGLE, file))
-  await page.getByTestId('sample-inspect').click()
-  await expect(page.getByTestId('sample-found')).toContainText('CSV')
-  await page.getByTestId('sample-name').fill(name)
-  await page.getByTestId('sample-role').selectOption(role)
-  if (scale !== undefined) {
-    await page.locator('input[type=radio][value=scale]').check()
-    await page.getByTestId('sample-scale').fill(String(scale))
-  }
-  await page.getByTestId('sample-save').click()
-  await expect(page.getByTestId('sample-form')).toHaveCount(0)
-}
 
 test('INFERNO: paper benchmark with live curves and the σ table, then project samples', async ({
   page,
@@ -44,12 +21,7 @@ test('INFERNO: paper benchmark with live curves and the σ table, then project s
   const shot = (name: string) =>
     page.screenshot({ path: join(workbench.screens, `inferno-${name}.png`), fullPage: true })
 
-  await page.getByTestId('home-new').click()
-  await page.getByTestId('path-input').fill(join(workbench.dir, 'inferno.hepwb'))
-  await page.getByTestId('path-submit').click()
-  await page.getByTestId('nav-data').click()
-  await addCsv(page, 'train_sml_sig.csv', 'Htautau', 'signal')
-  await addCsv(page, 'train_sml_bg.csv', 'bkg', 'background')
+  await kaggleProject(page, join(workbench.dir, 'inferno.hepwb'), 'bkg')
   // The background again with its weights × 1.1 and × 0.9: a variation-sample pair.
   await addCsv(page, 'train_sml_bg.csv', 'bkg_up', 'background', 1.1)
   await addCsv(page, 'train_sml_bg.csv', 'bkg_down', 'background', 0.9)

@@ -5,10 +5,9 @@
  * plot; ROCs compared; the network output applied as a variable and cut on in Cuts & Regions.
  */
 import { join } from 'node:path'
-import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { kaggleProject } from './kaggle'
 
-const KAGGLE = join(__dirname, '..', '..', '..', 'shared', 'data', 'ATLAS-UK-ML_kaggle-higgs')
 const INPUTS = [
   'DER_mass_MMC',
   'DER_mass_transverse_met_lep',
@@ -24,17 +23,6 @@ test.beforeEach(async ({ page, workbench }) => {
   await expect(page.getByTestId('home')).toBeVisible()
 })
 
-async function addCsv(page: Page, file: string, name: string, role: 'signal' | 'background') {
-  await page.getByTestId('add-sample').click()
-  await page.getByTestId('sample-files').fill(join(KAGGLE, file))
-  await page.getByTestId('sample-inspect').click()
-  await expect(page.getByTestId('sample-found')).toContainText('CSV')
-  await page.getByTestId('sample-name').fill(name)
-  await page.getByTestId('sample-role').selectOption(role)
-  await page.getByTestId('sample-save').click()
-  await expect(page.getByTestId('sample-form')).toHaveCount(0)
-}
-
 test('Fisher and a network on the Kaggle H → ττ set: ROC, loss, overtraining, apply', async ({
   page,
   workbench,
@@ -42,13 +30,7 @@ test('Fisher and a network on the Kaggle H → ττ set: ROC, loss, overtraining
   const shot = (name: string) =>
     page.screenshot({ path: join(workbench.screens, `train-${name}.png`), fullPage: true })
 
-  await page.getByTestId('home-new').click()
-  await page.getByTestId('path-input').fill(join(workbench.dir, 'htautau.hepwb'))
-  await page.getByTestId('path-submit').click()
-  await page.getByTestId('nav-data').click()
-  await addCsv(page, 'train_sml_sig.csv', 'Htautau', 'signal')
-  await addCsv(page, 'train_sml_bg.csv', 'background', 'background')
-  await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 60_000 })
+  await kaggleProject(page, join(workbench.dir, 'htautau.hepwb'))
 
   // Set-up: samples by role, five inputs picked from the columns.
   await page.getByTestId('nav-train').click()
