@@ -35,8 +35,8 @@ export const InfernoBenchmarkConfig = z
     epochs: int(1, 1000, 20),
     bceEpochs: int(1, 1000, 10),
     /** Training events (half signal); the validation set has as many (paper: 200 000). */
-    trainEvents: int(200, 400_000, 20_000),
-    testEvents: int(200, 2_000_000, 50_000),
+    trainEvents: int(200, 400_000, 50_000),
+    testEvents: int(200, 2_000_000, 100_000),
     dataSeed: Seed,
     bins: int(2, 50, 10),
     tau: z.number().gt(0).max(10).default(0.1),
