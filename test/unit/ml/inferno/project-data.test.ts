@@ -96,7 +96,7 @@ describe('project events with variation samples', () => {
       for (let i = 1200; i < ev.x.length; i++) expect(nu.affects[i]).toBe(0)
   })
 
-  it('names a variation of an unknown sample and a variation sample that was not read', () => {
+  it('names a variation of an unknown sample, one not read and one empty in the region', () => {
     const bad = InfernoProjectConfig.parse({
       ...config,
       nuisances: [{ kind: 'samples', name: 'jes', samples: ['ttbar'], up: 'a', down: 'b' }],
@@ -105,6 +105,10 @@ describe('project events with variation samples', () => {
     expect(() => projectEvents(nominal, bad, variations)).toThrow(/jes.*'ttbar'/)
     expect(() => projectEvents(nominal, config, variations.slice(0, 1))).toThrow(
       /jes.*no sample 'bkg_dn'/,
+    )
+    const empty = { ...variations[1], columns: [new Float64Array(0)], weight: new Float64Array(0) }
+    expect(() => projectEvents(nominal, config, [variations[0], empty])).toThrow(
+      /jes.*'bkg_dn' has no events in this region/,
     )
   })
 

@@ -119,6 +119,10 @@ export function projectEvents(
     ] as const) {
       const v = variations.find((x) => x.name === name)
       if (!v) throw new InfernoSetupError(`nuisance '${nu.name}': no sample '${name}' was read`)
+      if (!v.weight.length)
+        throw new InfernoSetupError(
+          `nuisance '${nu.name}': sample '${name}' has no events in this region (an empty template)`,
+        )
       sources.push({ s: v, sample: nominal, variation: sign * (a + 1) })
     }
   })
