@@ -14,7 +14,16 @@
 import { z } from 'zod'
 import { JobStarted, type MethodSpec, NoParams } from './common'
 import { Activation } from './train'
-import { Expr, MissingValues, Name, Seed, TrainingWeights, trainingEvents } from './training-setup'
+import {
+  AppliedName,
+  Expr,
+  MissingValues,
+  Name,
+  Seed,
+  TrainingWeights,
+  optimiserFields,
+  trainingEvents,
+} from './training-setup'
 
 const num = z.number()
 const maybe = z.number().nullable()
@@ -81,13 +90,7 @@ const networkOptions = {
   latent: z.number().int().min(1).max(512).default(4),
   activation: Activation.default('relu'),
   leakyAlpha: z.number().min(0).max(1).default(0.01),
-  optimizer: z.enum(['adam', 'sgd']).default('adam'),
-  learningRate: z.number().gt(0).max(10).default(1e-3),
-  momentum: z.number().min(0).max(0.999).default(0.9),
-  batchSize: z.number().int().min(1).max(1_000_000).default(256),
-  epochs: z.number().int().min(1).max(10_000).default(50),
-  /** Early stopping: epochs without a lower validation loss; 0: never. */
-  patience: z.number().int().min(0).max(10_000).default(10),
+  ...optimiserFields,
   /** Seed of the initial weights, the shuffles and the VAE's noise. */
   seed: Seed,
   /**
@@ -420,13 +423,7 @@ export const anomalyMethods = {
     params: z
       .object({
         id,
-        name: z
-          .string()
-          .regex(
-            /^[A-Za-z_][A-Za-z0-9_]*$/,
-            'a variable name is a letter or _ then letters, digits or _',
-          )
-          .nullable(),
+        name: AppliedName,
       })
       .strict(),
     result: z.array(AnomalyModelInfo),

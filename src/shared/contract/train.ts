@@ -9,7 +9,15 @@
  */
 import { z } from 'zod'
 import { FilePath, JobStarted, type MethodSpec, NoParams } from './common'
-import { MissingValues, NormMode, Seed, TrainingWeights, trainingEvents } from './training-setup'
+import {
+  AppliedName,
+  MissingValues,
+  NormMode,
+  Seed,
+  TrainingWeights,
+  optimiserFields,
+  trainingEvents,
+} from './training-setup'
 
 export { NormMode }
 
@@ -82,14 +90,7 @@ export const MlpOptions = z
     leakyAlpha: z.number().min(0).max(1).default(0.01),
     dropout: z.number().min(0).max(0.9).default(0),
     l2: z.number().min(0).max(1).default(0),
-    optimizer: z.enum(['adam', 'sgd']).default('adam'),
-    learningRate: z.number().gt(0).max(10).default(1e-3),
-    /** SGD momentum. */
-    momentum: z.number().min(0).max(0.999).default(0.9),
-    batchSize: z.number().int().min(1).max(1_000_000).default(256),
-    epochs: z.number().int().min(1).max(10_000).default(50),
-    /** Early stopping: stop after this many epochs without a lower validation loss; 0: never. */
-    patience: z.number().int().min(0).max(10_000).default(10),
+    ...optimiserFields,
   })
   .strict()
 export type MlpOptions = z.infer<typeof MlpOptions>
@@ -251,13 +252,7 @@ export const trainMethods = {
     params: z
       .object({
         id,
-        name: z
-          .string()
-          .regex(
-            /^[A-Za-z_][A-Za-z0-9_]*$/,
-            'a variable name is a letter or _ then letters, digits or _',
-          )
-          .nullable(),
+        name: AppliedName,
       })
       .strict(),
     result: z.array(ModelInfo),

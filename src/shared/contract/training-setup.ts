@@ -64,3 +64,21 @@ export const MissingValues = z
   })
   .strict()
   .default({ values: [-999], policy: 'mean' })
+
+/** The gradient-descent fields of every network set-up (classifier network, autoencoders). */
+export const optimiserFields = {
+  optimizer: z.enum(['adam', 'sgd']).default('adam'),
+  learningRate: z.number().gt(0).max(10).default(1e-3),
+  /** SGD momentum. */
+  momentum: z.number().min(0).max(0.999).default(0.9),
+  batchSize: z.number().int().min(1).max(1_000_000).default(256),
+  epochs: z.number().int().min(1).max(10_000).default(50),
+  /** Early stopping: stop after this many epochs without a lower validation loss; 0: never. */
+  patience: z.number().int().min(0).max(10_000).default(10),
+}
+
+/** The variable name a model's output is applied as (cuts, histograms, fits); null removes it. */
+export const AppliedName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name is a letter or _ then letters, digits or _')
+  .nullable()
