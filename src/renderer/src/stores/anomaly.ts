@@ -26,6 +26,7 @@ import { livePoints } from '../components/train/loss-option'
 import { useCutsStore } from './cuts'
 import { useDataStore } from './data'
 import { useProjectStore } from './project'
+import { errorMessage, guardWith } from './guard'
 
 const SETTING = 'anomaly.setup'
 
@@ -35,10 +36,6 @@ export interface AnomalyJob {
   message: string
   epochs: number
   id: string | null
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e)
 }
 
 export const useAnomalyStore = defineStore('anomaly', () => {
@@ -73,15 +70,7 @@ export const useAnomalyStore = defineStore('anomaly', () => {
   const { form, loaded: formLoaded } = remembered
   const derived = computed(() => cuts.variables.map((v) => v.name))
 
-  async function guard<T>(f: () => Promise<T>, clear = true): Promise<T | undefined> {
-    try {
-      if (clear) error.value = null
-      return await f()
-    } catch (e) {
-      error.value = message(e)
-      return undefined
-    }
-  }
+  const guard = guardWith(error)
 
   // Models.
   async function loadModels(): Promise<void> {
@@ -173,7 +162,7 @@ export const useAnomalyStore = defineStore('anomaly', () => {
       error.value =
         e instanceof ApiError && e.info.code === 'cancelled'
           ? 'Training cancelled; the set-up is kept.'
-          : `Training failed: ${message(e)}`
+          : `Training failed: ${errorMessage(e)}`
     } finally {
       job.value = null
       await loadModels()

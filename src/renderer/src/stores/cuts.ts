@@ -12,6 +12,7 @@ import type {
 } from '../../../shared/contract/cuts'
 import { api } from '../api'
 import { useProjectStore } from './project'
+import { guardWith } from './guard'
 
 /** Wait this long after typing stops before asking the engine for a new cut-flow. */
 export const DEBOUNCE_MS = 300
@@ -29,15 +30,7 @@ export const useCutsStore = defineStore('cuts', () => {
 
   const region = computed(() => regions.value.find((r) => r.name === selected.value) ?? null)
 
-  async function guard<T>(f: () => Promise<T>): Promise<T | undefined> {
-    try {
-      error.value = null
-      return await f()
-    } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
-      return undefined
-    }
-  }
+  const guard = guardWith(error)
 
   async function load(): Promise<void> {
     if (!project.current) {

@@ -18,6 +18,7 @@ import { api } from '../api'
 import type { SettingValue } from '../components/data/persisted'
 import { ApiError } from '../api/client'
 import { useProjectStore } from './project'
+import { errorMessage } from './guard'
 
 /** Bins and range [lo, hi) of a variable, as the user set them. */
 export interface Binning {
@@ -48,10 +49,6 @@ function isBinning(v: unknown): v is Binning {
   )
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e)
-}
-
 export const useDataStore = defineStore('data', () => {
   const project = useProjectStore()
 
@@ -78,7 +75,7 @@ export const useDataStore = defineStore('data', () => {
   const hasData = computed(() => samples.value.some((s) => s.spec.role === 'data'))
 
   function setError(where: string, e: unknown): void {
-    errors.value = { ...errors.value, [where]: e === null ? null : message(e) }
+    errors.value = { ...errors.value, [where]: e === null ? null : errorMessage(e) }
   }
 
   async function put(key: string, value: SettingValue): Promise<void> {
@@ -253,7 +250,7 @@ export const useDataStore = defineStore('data', () => {
       if (id) await api.runJob('data.updateSample', { id, spec })
       else await api.runJob('data.addSample', { spec })
     } catch (e) {
-      return message(e)
+      return errorMessage(e)
     }
     await refreshSamples()
     void refreshHistogram()

@@ -27,6 +27,7 @@ import { type SoftSnapshot, SoftSnapshots } from '../components/inferno/soft-his
 import { useFitStore } from './fit'
 import { useProjectStore } from './project'
 import { useTrainStore } from './train'
+import { errorMessage } from './guard'
 
 export type InfernoMode = 'benchmark' | 'project'
 
@@ -126,7 +127,7 @@ export const useInfernoStore = defineStore('inferno', () => {
     error.value =
       e instanceof ApiError && e.info.code === 'cancelled'
         ? 'Cancelled; the set-up is kept.'
-        : `INFERNO failed: ${e instanceof Error ? e.message : String(e)}`
+        : `INFERNO failed: ${errorMessage(e)}`
   }
 
   async function runBenchmark(): Promise<void> {
@@ -170,7 +171,7 @@ export const useInfernoStore = defineStore('inferno', () => {
     try {
       await api.call('jobs.cancel', { jobId: j.id })
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = errorMessage(e)
     }
   }
 
@@ -188,7 +189,7 @@ export const useInfernoStore = defineStore('inferno', () => {
             : await api.call('inferno.step', { jobId: j.id, unit: action })
       j.paused = s.paused
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = errorMessage(e)
     } finally {
       j.controlling = false
     }
@@ -275,7 +276,7 @@ export const useInfernoStore = defineStore('inferno', () => {
       exported.value = `workspace “${w.name}” in the Fit view`
       location.hash = 'fit'
     } catch (e) {
-      error.value = `Export failed: ${e instanceof Error ? e.message : String(e)}`
+      error.value = `Export failed: ${errorMessage(e)}`
     }
   }
 
@@ -291,7 +292,7 @@ export const useInfernoStore = defineStore('inferno', () => {
       exported.value = r.path
       return true
     } catch (e) {
-      error.value = `Export failed: ${e instanceof Error ? e.message : String(e)}`
+      error.value = `Export failed: ${errorMessage(e)}`
       return false
     }
   }

@@ -11,6 +11,7 @@ import type { RmmConfigInput, RmmEvent, RmmLayout, RmmMean } from '../../../shar
 import { api } from '../api'
 import { useCutsStore } from './cuts'
 import { useProjectStore } from './project'
+import { guardWith } from './guard'
 
 export const useRmmStore = defineStore('rmm', () => {
   const project = useProjectStore()
@@ -33,15 +34,7 @@ export const useRmmStore = defineStore('rmm', () => {
   const jaggedColumns = computed(() => columns.value.filter((c) => c.jagged).map((c) => c.name))
   const flatColumns = computed(() => columns.value.filter((c) => !c.jagged).map((c) => c.name))
 
-  async function guard<T>(f: () => Promise<T>): Promise<T | undefined> {
-    try {
-      error.value = null
-      return await f()
-    } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e)
-      return undefined
-    }
-  }
+  const guard = guardWith(error)
 
   async function load(): Promise<void> {
     event.value = null

@@ -24,6 +24,7 @@ import {
 import { useCutsStore } from './cuts'
 import { useDataStore } from './data'
 import { useProjectStore } from './project'
+import { errorMessage, guardWith } from './guard'
 
 const SETTING = 'train.setup'
 /** Store the form this long after the last edit. */
@@ -38,10 +39,6 @@ export interface RunningJob {
   /** Planned epochs (networks), so the live loss plot keeps its x axis. */
   epochs: number | null
   cancelling: boolean
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e)
 }
 
 export const useTrainStore = defineStore('train', () => {
@@ -79,19 +76,7 @@ export const useTrainStore = defineStore('train', () => {
     ...models.value.flatMap((m) => (m.appliedAs ? [m.appliedAs] : [])),
   ])
 
-  /**
-   * Runs a call; a failure is shown in `error`. `clear`: a user action starts by clearing the
-   * last error; background reloads (models after a failed run) keep it in sight.
-   */
-  async function guard<T>(f: () => Promise<T>, clear = true): Promise<T | undefined> {
-    try {
-      if (clear) error.value = null
-      return await f()
-    } catch (e) {
-      error.value = message(e)
-      return undefined
-    }
-  }
+  const guard = guardWith(error)
 
   // ------------------------------------------------------------------------------------------
   // The set-up, remembered per project
@@ -250,7 +235,7 @@ export const useTrainStore = defineStore('train', () => {
       error.value =
         e instanceof ApiError && e.info.code === 'cancelled'
           ? 'Training cancelled; the set-up is kept.'
-          : `Training failed: ${message(e)}`
+          : `Training failed: ${errorMessage(e)}`
     } finally {
       job.value = null
       await loadModels()
