@@ -44,6 +44,8 @@ export type ResolvedNuisance =
       readonly name: string
       /** The nominal sample's events. */
       readonly affects: Uint8Array
+      /** Index of the nominal sample (in `samples`) whose events the up / down samples replace. */
+      readonly sample: number
       readonly interpolation: 'code0' | 'code4p'
     }
 
@@ -220,7 +222,13 @@ export function projectEvents(
       return { kind: 'weight', name: nu.name, affects, up, down, interpolation: nu.interpolation }
     }
     if (nu.kind === 'samples')
-      return { kind: 'samples', name: nu.name, affects, interpolation: nu.interpolation }
+      return {
+        kind: 'samples',
+        name: nu.name,
+        affects,
+        sample: bySample.indexOf(1),
+        interpolation: nu.interpolation,
+      }
     return { kind: 'norm', name: nu.name, affects, width: nu.width }
   })
   for (const p of [PARTS.train, PARTS.validation, PARTS.test]) {
@@ -321,16 +329,20 @@ export function rowsOf(ev: ProjectEvents, part: number, signal?: 0 | 1): Int32Ar
   return Int32Array.from(out)
 }
 
-/** Indices of the events in `part` of nuisance a's up (sign 1) or down (−1) variation sample. */
+/**
+ * Indices of the events in `part` of nuisance a's up (sign 1) or down (−1) variation sample;
+ * without `a`, of every variation sample.
+ */
 export function variationRowsOf(
   ev: ProjectEvents,
   part: number,
-  a: number,
-  sign: 1 | -1,
+  a?: number,
+  sign: 1 | -1 = 1,
 ): Int32Array {
   const out: number[] = []
-  const v = sign * (a + 1)
+  const v = a === undefined ? null : sign * (a + 1)
   for (let i = 0; i < ev.part.length; i++)
-    if (ev.part[i] === part && ev.variation[i] === v) out.push(i)
+    if (ev.part[i] === part && (v === null ? ev.variation[i] !== 0 : ev.variation[i] === v))
+      out.push(i)
   return Int32Array.from(out)
 }

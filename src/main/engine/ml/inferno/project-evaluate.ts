@@ -80,13 +80,9 @@ export function projectTemplates(
       const side = (sign: 1 | -1) => {
         const vr = variationRowsOf(ev, PARTS.test, a, sign)
         const h = nominal.map((x) => Float64Array.from(x))
-        const k = nu.affects.findIndex((f) => f === 1)
-        const target = k >= 0 ? ev.sample[k] : -1
-        if (target >= 0) {
-          h[target].fill(0)
-          const b = binRows(net, kind, bins, transformedRows(ev, vr, null, 0), ev.dim)
-          vr.forEach((i, r) => (h[target][b[r]] += ev.weight[i]))
-        }
+        h[nu.sample].fill(0)
+        const b = binRows(net, kind, bins, transformedRows(ev, vr, null, 0), ev.dim)
+        vr.forEach((i, r) => (h[nu.sample][b[r]] += ev.weight[i]))
         return h
       }
       u = side(1)

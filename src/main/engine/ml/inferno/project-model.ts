@@ -198,20 +198,12 @@ export async function trainProjectInferno(
         }),
   )
   const variationFactor = new Map(pools.map((p) => [ev.variation[p.pool[0]], p.factor]))
-  const allVariations = (part: number) =>
-    Int32Array.from(
-      ev.nuisances.flatMap((nu, a) =>
-        nu.kind !== 'samples'
-          ? []
-          : [...variationRowsOf(ev, part, a, 1), ...variationRowsOf(ev, part, a, -1)],
-      ),
-    )
   const valBlock = lossBlock(
     ev,
     sc,
     rowsOf(ev, PARTS.validation),
     () => 1,
-    allVariations(PARTS.validation),
+    variationRowsOf(ev, PARTS.validation),
   )
   // The live soft histograms: the first validation events of each role, fixed for the run.
   const snap = ([1, 0] as const).map((role) => {
