@@ -23,6 +23,11 @@ export interface TrainingSelection {
   readonly region: string | null
   /** Input expressions, one value per event. */
   readonly inputs: readonly string[]
+  /**
+   * Samples read after the chosen ones, in this order, with the same region and inputs, but
+   * never taken as signal or background (INFERNO's up / down variation samples).
+   */
+  readonly extra?: readonly string[]
 }
 
 /** One chosen sample with its variables, inputs and the region's cuts checked against it. */
@@ -46,15 +51,18 @@ export async function checkedTrainingSamples(
 ): Promise<{ samples: CheckedTrainingSample[]; cuts: readonly ResolvedCut[] }> {
   const p = env.requireProject()
   const all = await env.samples().all(ctx)
-  const pick = (role: 'signal' | 'background', names: readonly string[]) => {
-    if (!names.length) return all.filter((s) => s.stored.spec.role === role)
-    return names.map((n) => {
+  const extra = config.extra ?? []
+  const named = (names: readonly string[]) =>
+    names.map((n) => {
       const s = all.find((x) => x.stored.spec.name === n)
       if (!s)
         throw new ProjectError(`no sample named '${n}' in this project (or it cannot be opened)`)
       return s
     })
-  }
+  const pick = (role: 'signal' | 'background', names: readonly string[]) =>
+    (names.length ? named(names) : all.filter((s) => s.stored.spec.role === role)).filter(
+      (s) => !extra.includes(s.stored.spec.name),
+    )
   const signal = pick('signal', config.signal)
   const background = pick('background', config.background)
   if (!signal.length)
@@ -79,6 +87,7 @@ export async function checkedTrainingSamples(
   const chosen = [
     ...signal.map((s) => ({ ...s, role: 'signal' as const })),
     ...background.map((s) => ({ ...s, role: 'background' as const })),
+    ...named(extra).map((s) => ({ ...s, role: 'background' as const })),
   ]
   const samples = chosen.map(({ sample, role }) => {
     const where = `sample '${sample.spec.name}'`
@@ -101,8 +110,8 @@ export async function checkedTrainingSamples(
 }
 
 /**
- * The selected events of every chosen sample, signal samples first. Throws a ProjectError
- * naming the sample, input or cut that is wrong.
+ * The selected events of every chosen sample, signal samples first, then the `extra` ones.
+ * Throws a ProjectError naming the sample, input or cut that is wrong.
  */
 export async function trainingEvents(
   env: ServiceEnv,

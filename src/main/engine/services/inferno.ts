@@ -90,32 +90,11 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
   async function selectEvents(config: InfernoProjectConfig, ctx: JobContext) {
     try {
       const inputs = [...config.inputs, ...extraExpressions(config.nuisances)]
-      // Samples that are a nuisance's up / down are read (same region and inputs) but are not
-      // processes: leave them out of the roles' lists, "all of a role" included.
-      const variationNames = variationSampleNames(config.nuisances)
-      const processes = async (role: 'signal' | 'background', names: readonly string[]) => {
-        const all = names.length
-          ? names
-          : (await env.samples().all(ctx))
-              .filter((s) => s.stored.spec.role === role)
-              .map((s) => s.stored.spec.name)
-        return all.filter((n) => !variationNames.includes(n))
-      }
-      const signal = await processes('signal', config.signal)
-      const background = await processes('background', config.background)
-      // Variation samples are read with the background (their role is their nominal sample's).
-      const read = await trainingEvents(
-        env,
-        { ...config, signal, background: [...background, ...variationNames], inputs },
-        ctx,
-      )
-      const isVariation = (s: { name: string }, k: number) =>
-        k >= signal.length + background.length && variationNames.includes(s.name)
-      return projectEvents(
-        read.filter((s, k) => !isVariation(s, k)),
-        config,
-        read.filter(isVariation),
-      )
+      // Up / down variation samples are read in the same region but are not processes.
+      const extra = variationSampleNames(config.nuisances)
+      const read = await trainingEvents(env, { ...config, inputs, extra }, ctx)
+      const processes = read.length - extra.length
+      return projectEvents(read.slice(0, processes), config, read.slice(processes))
     } catch (e) {
       if (
         e instanceof InfernoSetupError ||
