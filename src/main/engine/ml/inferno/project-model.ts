@@ -20,8 +20,8 @@ import type * as TF from '@tensorflow/tfjs'
 import { Random } from '../../data/random'
 import type { JobContext } from '../../jobs/context'
 import { runEpochs } from '../train-loop'
-import { weightedBceHead } from '../dense-backprop'
 import type { TrainableDense } from '../trainable-dense'
+import { bceEpoch } from './bce-epoch'
 import { fisherLoss, fisherLossHead } from './fisher-head'
 import { buildTrunk } from './network'
 import { PauseGate } from './pause-gate'
@@ -305,30 +305,7 @@ export async function trainProjectBce(
     async trainEpoch() {
       if (!(await gate.beforeEpoch())) return NaN
       const perm = rng.permutation(train.n)
-      let sum = 0
-      let count = 0
-      const xb = new Float32Array(batch * d)
-      const yb = new Float32Array(batch)
-      const wb = new Float32Array(batch)
-      for (let k = 0; k + batch <= train.n; k += batch) {
-        if (!(await gate.beforeBatch())) return NaN
-        for (let r = 0; r < batch; r++) {
-          const i = perm[k + r]
-          xb.set(train.x.subarray(i * d, i * d + d), r * d)
-          yb[r] = train.y[i]
-          // The batch's weighted mean (tf.losses.sigmoidCrossEntropy's reduction).
-          wb[r] = train.w[i] / batch
-        }
-        const yt = tf.tensor2d(yb, [batch, 1])
-        const wt = tf.tensor2d(wb, [batch, 1])
-        const loss = net.step(xb, batch, weightedBceHead(tf, yt, wt))
-        yt.dispose()
-        wt.dispose()
-        sum += loss.dataSync()[0]
-        count++
-        loss.dispose()
-      }
-      return sum / Math.max(count, 1)
+      return bceEpoch(tf, net, { ...train, d }, perm, batch, gate)
     },
     validate() {
       return weightedBce(net.predict(val.x, val.n), val.y, val.w)

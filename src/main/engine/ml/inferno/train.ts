@@ -13,7 +13,6 @@ import type * as TF from '@tensorflow/tfjs'
 import { Random } from '../../data/random'
 import { silentContext, type JobContext } from '../../jobs/context'
 import { invertSpd } from '../../stats/linalg'
-import { weightedBceHead } from '../dense-backprop'
 import type { TrainableDense } from '../trainable-dense'
 import { runEpochs, type EpochLoopResult } from '../train-loop'
 import type { Benchmark } from './benchmarks'
@@ -28,6 +27,7 @@ import {
   shapeNuisances,
   shifted,
 } from './fisher'
+import { bceEpoch } from './bce-epoch'
 import { type FisherBlock, fisherLossHead } from './fisher-head'
 import {
   type Standardiser,
@@ -301,8 +301,6 @@ export async function trainBce(
   y.fill(1, 0, nEach)
   const n = 2 * nEach
   const batch = Math.max(1, Math.min(o.batchSize, n))
-  // The batch mean: every event weighs 1 / batch.
-  const wt = tf.fill([batch, 1], 1 / batch) as TF.Tensor2D
   const gate = o.gate ?? new PauseGate(ctx.signal)
   const history = await runEpochs({
     epochs: o.epochs,
@@ -311,34 +309,7 @@ export async function trainBce(
     async trainEpoch() {
       if (!(await gate.beforeEpoch())) return NaN
       const perm = rng.permutation(n)
-      const xb = new Float32Array(batch * DIM)
-      const yb = new Float32Array(batch)
-      // Batch losses stay on the backend until the epoch ends (one read-back per epoch).
-      const costs: TF.Scalar[] = []
-      try {
-        for (let k = 0; k + batch <= n; k += batch) {
-          if (!(await gate.beforeBatch())) return NaN
-          for (let r = 0; r < batch; r++) {
-            const i = perm[k + r]
-            xb[r * DIM] = x[i * DIM]
-            xb[r * DIM + 1] = x[i * DIM + 1]
-            xb[r * DIM + 2] = x[i * DIM + 2]
-            yb[r] = y[i]
-          }
-          const yt = tf.tensor2d(yb, [batch, 1])
-          costs.push(net.step(xb, batch, weightedBceHead(tf, yt, wt)))
-          yt.dispose()
-        }
-        if (!costs.length) return NaN
-        const stacked = tf.stack(costs)
-        const values = stacked.dataSync()
-        stacked.dispose()
-        let sum = 0
-        for (let i = 0; i < values.length; i++) sum += values[i]
-        return sum / values.length
-      } finally {
-        costs.forEach((c) => c.dispose())
-      }
+      return bceEpoch(tf, net, { x, y, w: null, n, d: DIM }, perm, batch, gate)
     },
     validate() {
       // Mean binary cross entropy, −ln σ(z) for signal and −ln(1 − σ(z)) for background.
@@ -353,6 +324,5 @@ export async function trainBce(
     checkpoint: () => net.checkpoint(),
     restore: () => net.restore(),
   })
-  wt.dispose()
   return { net, standardiser: st, history }
 }
