@@ -42,7 +42,14 @@ export function erfc(x: number): number {
     return 1 - 2 * INV_SQRT_PI * Math.exp(-x2) * sum
   }
   if (x > 27) return 0
-  // Continued fraction erfc(x) = e^{-x²}/√π · 1/(x + ½/(x + 1/(x + 3/2/(x + …)))), modified Lentz.
+  return (INV_SQRT_PI * Math.exp(-x * x)) / erfcFraction(x)
+}
+
+/**
+ * The continued fraction of erfc for x ≥ 2: erfc(x) = e^{-x²}/√π · 1/F(x) with
+ * F(x) = x + ½/(x + 1/(x + 3/2/(x + …))), evaluated by modified Lentz.
+ */
+function erfcFraction(x: number): number {
   const tiny = 1e-300
   let f = x
   let c = x
@@ -57,7 +64,67 @@ export function erfc(x: number): number {
     f *= delta
     if (Math.abs(delta - 1) < 1e-16) break
   }
-  return (INV_SQRT_PI * Math.exp(-x * x)) / f
+  return f
+}
+
+/**
+ * Scaled complementary error function erfcx(x) = e^{x²} erfc(x), for the tails where erfc
+ * itself underflows (≈ 1/(x√π) for large x). Overflows to +∞ below x ≈ −26.6.
+ */
+export function erfcx(x: number): number {
+  if (Number.isNaN(x)) return NaN
+  if (x === Infinity) return 0
+  if (x < 2) return x < -26.7 ? Infinity : Math.exp(x * x) * erfc(x)
+  return INV_SQRT_PI / erfcFraction(x)
+}
+
+/**
+ * log(1 − Φ(z)), the log of the standard normal upper tail, for every z: through erfcx in
+ * the upper tail, where 1 − Φ underflows beyond z ≈ 38, and log1p(−Φ(z)) below zero.
+ */
+export function logNormalSf(z: number): number {
+  if (Number.isNaN(z)) return NaN
+  if (z === Infinity) return -Infinity
+  if (z <= 0) return Math.log1p(-normalCdf(z))
+  return Math.log(0.5 * erfcx(z * Math.SQRT1_2)) - 0.5 * z * z
+}
+
+/** log Φ(z), the log of the standard normal CDF, for every z. */
+export function logNormalCdf(z: number): number {
+  return logNormalSf(-z)
+}
+
+/**
+ * log(Φ(u) − Φ(l)) for l < u: the log probability of a standard normal in [l, u], with its
+ * relative precision kept however far the interval lies in either tail (−∞ when l ≥ u).
+ */
+export function logNormalInterval(l: number, u: number): number {
+  if (!(u > l)) return Number.isNaN(l) || Number.isNaN(u) ? NaN : -Infinity
+  // Mirror so the interval's centre is ≥ 0: then Φ(u) − Φ(l) = Q(l) − Q(u), Q(l) ≥ Q(u) and
+  // the difference is formed as Q(l)·(1 − Q(u)/Q(l)) from the logs.
+  if (l + u < 0) [l, u] = [-u, -l]
+  const ql = logNormalSf(l)
+  return ql + Math.log1p(-Math.exp(logNormalSf(u) - ql))
+}
+
+/**
+ * The z with log(1 − Φ(z)) = logq (logq ≤ 0): the inverse of logNormalSf, also where the tail
+ * probability e^logq underflows (Newton steps on logNormalSf from its asymptote).
+ */
+export function normalSfInverseLog(logq: number): number {
+  if (!(logq <= 0)) return NaN
+  if (logq === 0) return -Infinity
+  if (logq > Math.log(0.5)) return normalQuantile(-Math.expm1(logq))
+  if (logq > -700) return -normalQuantile(Math.exp(logq))
+  // log Q is concave and decreasing, and z₀ = √(−2 logq) lies above the root: Newton's steps
+  // then decrease monotonically onto it. d log Q / dz = −√(2/π) / erfcx(z/√2).
+  let z = Math.sqrt(-2 * logq)
+  for (let i = 0; i < 60; i++) {
+    const step = ((logNormalSf(z) - logq) * erfcx(z * Math.SQRT1_2)) / Math.sqrt(2 / Math.PI)
+    z += step
+    if (Math.abs(step) <= 1e-15 * z) break
+  }
+  return z
 }
 
 /** Standard normal CDF Φ(z). */

@@ -5,17 +5,18 @@
  * the float64 functions.
  */
 import * as tf from '@tensorflow/tfjs'
+import type * as TF from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   dataConstant,
-  erfc,
-  lgamma,
   LOG_RATE_LIMIT,
   LOG_SIGMA_LIMIT,
   nll,
   nllTensor,
   PARAMS,
+  ZERO_CUT,
 } from '../../../../src/main/engine/ml/autoencoder/likelihoods'
+import { erfc, lgamma } from '../../../../src/main/engine/stats/special'
 import type { LikelihoodFamily } from '../../../../src/shared/contract/anomaly'
 
 beforeAll(async () => {
@@ -84,6 +85,26 @@ describe('closed forms', () => {
     expect(mass + p0).toBeCloseTo(1, 6)
   })
 
+  it('lognormal: the continuous part is truncated at the point-mass threshold, so probabilities add up to 1 however low μ is', () => {
+    // μ at and below log 10⁻⁴: half and more of the untruncated log-normal lies below the
+    // threshold, where the point mass takes over (before: total probability p₀ + (1 − p₀)/2).
+    const p0 = 0.5
+    for (const [mu, s] of [
+      [Math.log(ZERO_CUT), 1],
+      [Math.log(ZERO_CUT) - 2, 0.5],
+    ]) {
+      const b = rawLogSigma(s)
+      const lo = Math.log(ZERO_CUT)
+      const mass = simpson(
+        (t) => Math.exp(-nll('lognormal', Math.exp(t), mu, b, 0)) * Math.exp(t),
+        lo,
+        lo + 20 * s,
+        20000,
+      )
+      expect(mass + p0).toBeCloseTo(1, 6)
+    }
+  })
+
   it('discrete_gaussian: normal mass of [k − ½, k + ½] renormalised over k ≥ 0', () => {
     for (const [m, s] of [
       [1.7, 0.8],
@@ -108,6 +129,97 @@ describe('closed forms', () => {
       simpson((t) => normalPdf(t, 0, 1), 5.5, 6.5, 200) /
       simpson((t) => normalPdf(t, 0, 1), -0.5, 30)
     expect(p / tail).toBeCloseTo(1, 4)
+  })
+
+  // −log P(k) + log P(k ≥ 0) with P the normal mass of [k − ½, k + ½], from mpmath 1.3.0 at 60
+  // digits, printed as float64 with repr: Q(z) = erfc(z/√2)/2, l, u = (k ∓ ½ − mean)/σ,
+  // l₀ = (−½ − mean)/σ, nll = −log(Q(l) − Q(u)) + log Q(l₀). For these means every Q is an
+  // upper tail, which mpmath keeps to 60 significant digits (no cancellation).
+  const FAR_BELOW: [number, number, number, number][] = [
+    // k, mean, σ, exact NLL
+    [100, -8.5, 1, 5802.587718315928],
+    [3, -6.5, 1, 22.891447682306115],
+    [10, -6.5, 1, 110.95862718805411],
+    [100, -6.5, 1, 5602.845697657192],
+    [1, -1.288, 0.318, 13.462507195329692],
+    [0, -8.5, 1, 0.00018143352259822172],
+    [3, -73, 1, 222.04053128912284],
+    [3, -73, 0.5, 888.0405423905406],
+  ]
+
+  it('discrete_gaussian: exact far below zero, where the floored ratio went flat (mpmath references)', () => {
+    for (const [k, m, s, want] of FAR_BELOW) {
+      const got = nll('discrete_gaussian', k, m, rawLogSigma(s))
+      // float64 log-space forms: ~1e-13 relative (the references are exact to 20 digits).
+      expect(Math.abs(got - want), `k = ${k}, mean ${m}, σ ${s}`).toBeLessThan(
+        1e-12 * Math.max(1, want),
+      )
+    }
+    // Monotone in k, never flat: each further count costs more.
+    let last = -1
+    for (let k = 0; k <= 200; k++) {
+      const v = nll('discrete_gaussian', k, -40, 0)
+      expect(v).toBeGreaterThan(last)
+      last = v
+    }
+  })
+
+  it('discrete_gaussian: the float32 TensorFlow.js ops agree with the exact values far below zero', () => {
+    const got = tf.tidy(() =>
+      nllTensor(tf, 'discrete_gaussian', tf.tensor2d(FAR_BELOW.map((c) => [c[0]])), [
+        tf.tensor2d(FAR_BELOW.map((c) => [c[1]])),
+        tf.tensor2d(FAR_BELOW.map((c) => [rawLogSigma(c[2])])),
+      ]).dataSync(),
+    )
+    FAR_BELOW.forEach(([k, m, s, want], i) => {
+      // Float32: the standardised edges z carry a relative rounding of 6·10⁻⁸ and the NLL grows
+      // like z²/2, so its error is ~z²·6·10⁻⁸ plus erfcc's 1.2·10⁻⁷ relative: 2·10⁻⁶ of the
+      // value (0.012 at 5803) and 10⁻⁴ absolute near 0. Before: 0 for k = 100 at mean −8.5,
+      // 6.89 for every k at mean −6.5, 22.61 instead of 13.46 at mean −1.288.
+      expect(Math.abs(got[i] - want), `k = ${k}, mean ${m}, σ ${s}`).toBeLessThan(
+        2e-6 * want + 1e-4,
+      )
+    })
+  })
+
+  it('discrete_gaussian and lognormal: float32 gradients match float64 finite differences', () => {
+    // (family, x, raw parameters): far below zero, near the mode, in the upper tail; the
+    // log-normal with μ near and below its threshold, where the truncation term acts.
+    const cases: [LikelihoodFamily, number, number[]][] = [
+      ['discrete_gaussian', 3, [-6.5, 0]],
+      ['discrete_gaussian', 100, [-8.5, 0]],
+      ['discrete_gaussian', 1, [-1.288, rawLogSigma(0.318)]],
+      ['discrete_gaussian', 2, [1.7, rawLogSigma(0.8)]],
+      ['discrete_gaussian', 0, [0.3, rawLogSigma(3)]],
+      ['discrete_gaussian', 12, [2, rawLogSigma(1.5)]],
+      ['discrete_gaussian', 0, [8, rawLogSigma(1.2)]],
+      ['lognormal', 0.5, [1.2, rawLogSigma(0.6), 0.3]],
+      ['lognormal', 2e-4, [Math.log(ZERO_CUT) - 1, rawLogSigma(0.7), -0.2]],
+      ['lognormal', 3, [Math.log(ZERO_CUT) - 3, rawLogSigma(2), 0.5]],
+    ]
+    for (const [family, x, params] of cases) {
+      const grads = tf.tidy(() => {
+        const vars = params.map((p) => tf.tensor2d([[p]]))
+        const f = (...p: TF.Tensor[]) =>
+          tf.sum(nllTensor(tf, family, tf.tensor2d([[x]]), p as TF.Tensor2D[])) as TF.Scalar
+        return tf
+          .grads(f)(vars)
+          .map((g) => g.dataSync()[0])
+      })
+      params.forEach((_, q) => {
+        const h = 1e-5
+        const at = (d: number) => {
+          const p = params.map((v, r) => (r === q ? v + d : v)) as [number, number, number]
+          return nll(family, x, ...p)
+        }
+        const fd = (at(h) - at(-h)) / (2 * h)
+        // float32 autodiff through erfcc's form: measured ≤ 2·10⁻⁶ relative (the O(z²) terms
+        // rounded in float32); 2·10⁻⁵ relative + 10⁻⁵ absolute.
+        expect(Math.abs(grads[q] - fd), `${family} x = ${x}, parameter ${q}`).toBeLessThan(
+          2e-5 * Math.abs(fd) + 1e-5,
+        )
+      })
+    }
   })
 
   it('bernoulli: −log p for 1, −log(1 − p) for 0', () => {
@@ -153,11 +265,7 @@ describe('TensorFlow.js ops', () => {
       )
       xs.forEach((x, i) => {
         const want = nll(family, x, ...(params.map((p) => p[i]) as [number, number?, number?]))
-        // tf.erf is a 1e-7-accurate approximation: allow 1e-4 relative for the discrete family.
-        expect(got[i] + dataConstant(family, x)).toBeCloseTo(
-          want,
-          family === 'discrete_gaussian' ? 3 : 4,
-        )
+        expect(got[i] + dataConstant(family, x)).toBeCloseTo(want, 4)
       })
     })
 })

@@ -8,7 +8,8 @@ import type { AnomalyDisplay, ScoreHistograms } from '../../../../shared/contrac
 import { PART, type TrainingData } from '../dataset'
 import { fitLatentPca, projectLatent } from './latent'
 import { tsne } from './tsne'
-import { LOG_RATE_LIMIT, LOG_SIGMA_LIMIT } from './likelihoods'
+import { logNormalSf } from '../../stats/special'
+import { LOG_RATE_LIMIT, LOG_SIGMA_LIMIT, ZERO_CUT } from './likelihoods'
 import { type EventLosses, familyGroups, type StackRunner, type AnomalyModel } from './model'
 import { outputsOf } from './network'
 import { applyInputTransform } from './input-transform'
@@ -168,8 +169,12 @@ export function reconstructed(
         const a = out[o]
         let v = a
         if (g.family === 'lognormal') {
+          // (1 − p₀) E[x | x ≥ ZERO_CUT] of the log-normal truncated there:
+          // e^{μ + σ²/2} Q(z_cut − σ) / Q(z_cut), z_cut = (log ZERO_CUT − μ) / σ.
           const s = Math.exp(soft(out[o + m], LOG_SIGMA_LIMIT))
-          v = (1 - sigmoid(out[o + 2 * m])) * Math.exp(a + (s * s) / 2)
+          const zc = (Math.log(ZERO_CUT) - a) / s
+          const tail = logNormalSf(zc - s) - logNormalSf(zc)
+          v = (1 - sigmoid(out[o + 2 * m])) * Math.exp(a + (s * s) / 2 + tail)
         } else if (g.family === 'bernoulli') v = sigmoid(a)
         else if (g.family === 'poisson') v = Math.exp(soft(a, LOG_RATE_LIMIT))
         x[i * d + j] = v

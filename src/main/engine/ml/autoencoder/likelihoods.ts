@@ -5,7 +5,8 @@
  *
  * - gaussian (mean, log σ): −log N(x; mean, σ)
  * - lognormal (μ, log σ, logit p₀): x < 10⁻⁴ is the point mass at zero with probability p₀,
- *   otherwise (1 − p₀) × the log-normal density of x (log x ~ N(μ, σ))
+ *   otherwise (1 − p₀) × the log-normal density of x (log x ~ N(μ, σ)) truncated to x ≥ 10⁻⁴
+ *   (divided by its mass there, so the probabilities add up to 1 whatever μ and σ are)
  * - discrete_gaussian (mean, log σ): counts k ≥ 0 with P(k) ∝ ∫ N(t; mean, σ) dt over
  *   [k − ½, k + ½], normalised over k ≥ 0 (truncated at zero)
  * - bernoulli (logit p): −[x log p + (1 − x) log(1 − p)]
@@ -15,16 +16,21 @@
  * feature with few distinct values cannot drive its likelihood to infinity; the limit is smooth
  * so the gradient never vanishes. The TF ops leave out the Poisson's log x! (it depends on the
  * data only): `dataConstant` gives it.
+ *
+ * The truncated families are computed as log P(k) − log P(k ≥ 0) (and log density − log P(x ≥
+ * 10⁻⁴)) from log normal tail probabilities, never as a ratio of probabilities: however far the
+ * mean drifts from the data, each count keeps its own, growing NLL and its gradient.
  */
 import type * as TF from '@tensorflow/tfjs'
 import type { LikelihoodFamily } from '../../../../shared/contract/anomaly'
+import { lgamma, logNormalInterval, logNormalSf } from '../../stats/special'
+import { logNormalIntervalTensor, logNormalSfTensor } from './normal-tail'
 
 export const LOG_SIGMA_LIMIT = 5
 export const LOG_RATE_LIMIT = 12
 /** Below this a lognormal feature is "zero" (the point mass). */
 export const ZERO_CUT = 1e-4
-/** Smallest probability a discrete Gaussian or a point mass is given (bounds the NLL at ~27.6). */
-const MIN_PROB = 1e-12
+const LOG_ZERO_CUT = Math.log(ZERO_CUT)
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI)
 
 /** Decoder outputs per feature of each family. */
@@ -58,15 +64,17 @@ export function nll(family: LikelihoodFamily, x: number, a: number, b = 0, c = 0
       if (x < ZERO_CUT) return softplus(-c)
       const ls = softLimit(b, LOG_SIGMA_LIMIT)
       const lx = Math.log(x)
-      const z = (lx - a) * Math.exp(-ls)
-      return softplus(c) + lx + ls + HALF_LOG_2PI + 0.5 * z * z
+      const inv = Math.exp(-ls)
+      const z = (lx - a) * inv
+      const kept = logNormalSf((LOG_ZERO_CUT - a) * inv)
+      return softplus(c) + lx + ls + HALF_LOG_2PI + 0.5 * z * z + kept
     }
     case 'discrete_gaussian': {
       const s = Math.exp(softLimit(b, LOG_SIGMA_LIMIT))
       const k = Math.round(x)
-      const p = normalInterval((k - 0.5 - a) / s, (k + 0.5 - a) / s)
-      const norm = normalInterval((-0.5 - a) / s, Infinity)
-      return -Math.log(Math.max(p, MIN_PROB)) + Math.log(Math.max(norm, MIN_PROB))
+      const logP = logNormalInterval((k - 0.5 - a) / s, (k + 0.5 - a) / s)
+      // log P(k ≥ 0) ≥ log P(k) mathematically; max(0, ·) only absorbs rounding.
+      return Math.max(0, logNormalSf((-0.5 - a) / s) - logP)
     }
     case 'bernoulli':
       return Math.max(a, 0) - a * x + Math.log1p(Math.exp(-Math.abs(a)))
@@ -104,19 +112,18 @@ export function nllTensor(
       const zero = tf.less(x, ZERO_CUT)
       const lx = tf.log(tf.maximum(x, ZERO_CUT))
       const ls = limit(p[1], LOG_SIGMA_LIMIT)
-      const z = lx.sub(p[0]).mul(tf.exp(tf.neg(ls)))
-      const positive = sp(p[2]).add(lx).add(ls).add(HALF_LOG_2PI).add(z.square().mul(0.5))
+      const inv = tf.exp(tf.neg(ls))
+      const z = lx.sub(p[0]).mul(inv)
+      const kept = logNormalSfTensor(tf, tf.scalar(LOG_ZERO_CUT).sub(p[0]).mul(inv))
+      const positive = sp(p[2]).add(lx).add(ls).add(HALF_LOG_2PI).add(z.square().mul(0.5)).add(kept)
       return tf.where(zero, sp(tf.neg(p[2])), positive) as TF.Tensor2D
     }
     case 'discrete_gaussian': {
-      const s = tf.exp(limit(p[1], LOG_SIGMA_LIMIT))
+      const inv = tf.exp(tf.neg(limit(p[1], LOG_SIGMA_LIMIT)))
       const k = tf.round(x)
-      const cdf = (t: TF.Tensor) => tf.erf(t.div(s).mul(Math.SQRT1_2)).add(1).mul(0.5)
-      const prob = cdf(k.add(0.5).sub(p[0])).sub(cdf(k.sub(0.5).sub(p[0])))
-      const norm = tf.scalar(1).sub(cdf(tf.neg(p[0]).sub(0.5)))
-      return tf
-        .neg(tf.log(tf.maximum(prob, MIN_PROB)))
-        .add(tf.log(tf.maximum(norm, MIN_PROB))) as TF.Tensor2D
+      const at = (edge: TF.Tensor) => edge.sub(p[0]).mul(inv)
+      const logP = logNormalIntervalTensor(tf, at(k.sub(0.5)), at(k.add(0.5)))
+      return logNormalSfTensor(tf, at(tf.scalar(-0.5))).sub(logP) as TF.Tensor2D
     }
     case 'bernoulli':
       return tf
@@ -156,55 +163,4 @@ export function familyMismatch(family: LikelihoodFamily, values: ArrayLike<numbe
     }
   }
   return null
-}
-
-/** P(l < Z < u) for a standard normal Z, accurate in both tails (complementary error function). */
-export function normalInterval(l: number, u: number): number {
-  // In the upper tail Φ(u) − Φ(l) = Q(l) − Q(u) keeps its relative precision.
-  if (l > 0) return 0.5 * (erfc(l / Math.SQRT2) - erfc(u / Math.SQRT2))
-  return 0.5 * (erfc(-u / Math.SQRT2) - erfc(-l / Math.SQRT2))
-}
-
-/** Complementary error function, relative error < 1.2·10⁻⁷ everywhere (Numerical Recipes' erfcc). */
-export function erfc(x: number): number {
-  if (x === Infinity) return 0
-  if (x === -Infinity) return 2
-  const z = Math.abs(x)
-  const t = 1 / (1 + 0.5 * z)
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t *
-                              (-1.13520398 +
-                                t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    )
-  return x >= 0 ? r : 2 - r
-}
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7,
-]
-
-/** log Γ(x) for x > 0 (Lanczos, g = 7: about 15 significant digits). */
-export function lgamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x)
-  const y = x - 1
-  let a = LANCZOS[0]
-  const t = y + 7.5
-  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (y + i)
-  return HALF_LOG_2PI + (y + 0.5) * Math.log(t) - t + Math.log(a)
 }
