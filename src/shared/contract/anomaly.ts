@@ -233,14 +233,19 @@ export type SanityTest = z.infer<typeof SanityTest>
 
 /** Generated vs real events (engine: ml/autoencoder/generate.ts). */
 export const GenerationComparison = z.object({
+  /** Events compared: real (background training) and generated. */
+  events: z.object({ real: z.number().int(), generated: z.number().int() }),
   features: z.array(
     z.object({
       input: z.string(),
       lo: num,
       hi: num,
+      /** Fractions of all events per bin: they sum to 1 less the NaN fraction. */
       real: z.array(num),
       generated: z.array(num),
-      /** KL(real ‖ generated) of the normalised histograms. */
+      /** Events whose value is NaN (in no bin). */
+      nan: z.object({ real: z.number().int(), generated: z.number().int() }),
+      /** KL(real ‖ generated) over the bins and the NaN category. */
       kl: num,
     }),
   ),

@@ -8,8 +8,8 @@ import type { NumericArray } from '../data/column'
 
 /**
  * `columns`: k arrays of n values each (one per event); `weights`: n event weights.
- * Returns the k×k matrix (null where a variable is constant or no event counts) and the number
- * of events used.
+ * Returns the k×k matrix (null where a variable is constant or no event counts, its diagonal
+ * element included; 1 on the diagonal otherwise) and the number of events used.
  */
 export function weightedCorrelation(
   columns: readonly NumericArray[],
@@ -23,6 +23,10 @@ export function weightedCorrelation(
   let events = 0
   let sumw = 0
   const mean = new Float64Array(k)
+  // Constancy is decided on the values: a weighted mean can differ from a constant by rounding,
+  // which leaves a tiny positive variance and a diagonal of 1 for a constant variable.
+  const first = new Float64Array(k)
+  const varies = new Uint8Array(k)
   for (let i = 0; i < n; i++) {
     const w = weights[i]
     if (w !== w) continue
@@ -35,7 +39,11 @@ export function weightedCorrelation(
     keep[i] = 1
     events++
     sumw += w
-    for (let a = 0; a < k; a++) mean[a] += w * columns[a][i]
+    for (let a = 0; a < k; a++) {
+      if (events === 1) first[a] = columns[a][i]
+      else if (columns[a][i] !== first[a]) varies[a] = 1
+      mean[a] += w * columns[a][i]
+    }
   }
   for (let a = 0; a < k; a++) mean[a] /= sumw
   // Upper triangle of the covariance (times Σw), accumulated in one pass over the events.
@@ -56,8 +64,9 @@ export function weightedCorrelation(
     for (let b = 0; b < k; b++) {
       const [i, j] = a <= b ? [a, b] : [b, a]
       const denom = Math.sqrt(cov[i * k + i] * cov[j * k + j])
-      const r = cov[i * k + j] / denom
-      row.push(events > 1 && denom > 0 && Number.isFinite(r) ? Math.max(-1, Math.min(1, r)) : null)
+      const r = a === b ? 1 : cov[i * k + j] / denom
+      const defined = events > 1 && varies[a] && varies[b] && denom > 0 && Number.isFinite(r)
+      row.push(defined ? Math.max(-1, Math.min(1, r)) : null)
     }
     matrix.push(row)
   }
