@@ -105,6 +105,9 @@ test('a VAE on background only: score, threshold, ROC, sanity test, generation',
   await page.getByTestId('anomaly-generate').click()
   await expect(page.getByTestId('generation-feature')).toHaveCount(5, { timeout: 60_000 })
   await expect(page.getByTestId('generation-correlation')).toBeVisible()
+  // NaN values are counted and said, never dropped silently from the histograms.
+  await expect(page.getByTestId('generation-nan')).toContainText(/10000 generated and \d+ real/)
+  await expect(page.getByTestId('generation-nan')).toContainText(/NaN/)
   await shot('generation')
   await shot('correlation', 'generation-correlation')
 
