@@ -32,9 +32,8 @@ const units = z.array(z.number().int().min(1).max(4096)).max(20)
 /**
  * Reconstruction negative log-likelihood family of one input (VAE): `gaussian` (mean, log σ) on
  * the preprocessed value; on the raw value: `lognormal` (positive continuous, with a point mass
- * at zero for x < 10⁻⁴, the continuous part truncated there), `discrete_gaussian` (counts ≥ 0, e.g.
- * jet multiplicities), `bernoulli`
- * (0/1 flags) and `poisson` (counts).
+ * at zero for x < 10⁻⁴, the continuous part truncated there), `discrete_gaussian` (counts ≥ 0,
+ * e.g. jet multiplicities), `bernoulli` (0/1 flags) and `poisson` (counts).
  */
 export const LikelihoodFamily = z.enum([
   'gaussian',
