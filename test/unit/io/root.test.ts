@@ -135,7 +135,7 @@ function hzzChecks(dir: string, variant: string): void {
 
 describe.each(VARIANTS)('uproot-Zmumu%s.root (flat branches)', (v) => zmumuChecks(SKHEP, v))
 describe.each(VARIANTS)('uproot-HZZ%s.root (jagged branches)', (v) => hzzChecks(SKHEP, v))
-describeShared('Zmumu and HZZ in every other compression (../shared/data)', (shared) => {
+describeShared('Zmumu and HZZ in every other compression (large check)', (shared) => {
   for (const v of SHARED_VARIANTS) {
     describe(`uproot-Zmumu${v}.root`, () => zmumuChecks(shared + 'skhep-testdata/', v))
     describe(`uproot-HZZ${v}.root`, () => hzzChecks(shared + 'skhep-testdata/', v))
