@@ -7,17 +7,9 @@
  */
 import { join } from 'node:path'
 import { expect, test } from './fixtures'
+import { DATA } from './test-data'
 
-const ZMUMU = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'data',
-  'skhep-testdata',
-  'uproot-Zmumu.root',
-)
+const ZMUMU = join(DATA, 'skhep-testdata', 'uproot-Zmumu.root')
 const SCREENS = join(__dirname, '..', '..', 'test-results', 'screens')
 
 test.describe.configure({ mode: 'serial' })

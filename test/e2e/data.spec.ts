@@ -6,8 +6,9 @@
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { DATA } from './test-data'
 
-const COFFEA = join(__dirname, '..', '..', '..', 'shared', 'data', 'coffea-samples')
+const COFFEA = join(DATA, 'coffea-samples')
 
 test.describe.configure({ mode: 'serial' })
 

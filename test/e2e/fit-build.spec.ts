@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { DATA } from './test-data'
 
-const KAGGLE = join(__dirname, '..', '..', '..', 'shared', 'data', 'ATLAS-UK-ML_kaggle-higgs')
+const KAGGLE = join(DATA, 'ATLAS-UK-ML_kaggle-higgs')
 
 async function addSample(
   page: Page,

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test } from './fixtures'
+import { DATA } from './test-data'
 
-const DATA = join(__dirname, '..', '..', '..', 'shared', 'data', 'hepdata-pyhf-extractor_1Lbb')
+const LBB = join(DATA, 'hepdata-pyhf-extractor_1Lbb')
 
 test('Fit view: import 1Lbb with its patchset, fit a signal point, pulls, post-fit plots, CLs, yields export', async ({
   page,
@@ -17,8 +18,8 @@ test('Fit view: import 1Lbb with its patchset, fit a signal point, pulls, post-f
   await page.getByTestId('nav-fit').click()
 
   await page.getByTestId('import-workspace').click()
-  await page.getByTestId('ws-path').fill(join(DATA, '1Lbb_BkgOnly.json'))
-  await page.getByTestId('ps-path').fill(join(DATA, '1Lbb_patchset_subset.json'))
+  await page.getByTestId('ws-path').fill(join(LBB, '1Lbb_BkgOnly.json'))
+  await page.getByTestId('ps-path').fill(join(LBB, '1Lbb_patchset_subset.json'))
   await page.getByTestId('ws-import').click()
   await expect(page.getByTestId('workspaces')).toContainText('1Lbb_BkgOnly')
   await page.getByTestId('patch-select').selectOption({ label: 'C1N2_Wh_hbb_900_250' })

@@ -5,16 +5,9 @@
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expect } from './fixtures'
+import { DATA } from './test-data'
 
-export const KAGGLE = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'data',
-  'ATLAS-UK-ML_kaggle-higgs',
-)
+export const KAGGLE = join(DATA, 'ATLAS-UK-ML_kaggle-higgs')
 
 /** Adds one CSV of the set as a sample (optionally with its weights scaled) in the Data view. */
 export async function addCsv(

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path'
 import { expect, test } from './fixtures'
+import { DATA } from './test-data'
 
-const DATA = join(__dirname, '..', '..', '..', 'shared', 'data')
 const SAMPLES = [
   {
     name: 'ttbar',

@@ -5,13 +5,14 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative, resolve } from 'node:path'
+import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CutflowResult, RegionHistogram } from '../../../src/shared/cutflow'
 import { readColumns } from '../../../src/main/engine/io/source'
-import { hepwb, root } from '../helpers/cli'
+import { hepwb } from '../helpers/cli'
+import { SKHEP } from '../io/shared-data'
 
-const ZMUMU = resolve(root, '../shared/data/skhep-testdata/uproot-Zmumu.root')
+const ZMUMU = SKHEP + 'uproot-Zmumu.root'
 
 let dir = ''
 function writeSpec(name: string, spec: unknown): string {

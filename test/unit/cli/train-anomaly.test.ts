@@ -6,11 +6,12 @@
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hepwb, root } from '../helpers/cli'
+import { hepwb } from '../helpers/cli'
+import { DATA } from '../io/shared-data'
 
-const KAGGLE = resolve(root, '../shared/data/ATLAS-UK-ML_kaggle-higgs')
+const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs'
 
 let dir = ''
 beforeAll(() => {

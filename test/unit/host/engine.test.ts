@@ -15,6 +15,7 @@ import {
   EngineSupervisor,
   type EngineProcess,
 } from '../../../src/main/host/supervisor'
+import { DATA } from '../io/shared-data'
 
 const configDir = mkdtempSync(join(tmpdir(), 'hepwb-cfg-'))
 const env = { ...process.env, HEPWB_CONFIG_DIR: configDir, HEPWB_BACKEND: 'cpu' as const }
@@ -154,16 +155,7 @@ describe('engine process', () => {
         await hard.call('project.create', {
           path: join(mkdtempSync(join(tmpdir(), 'hepwb-hard-')), 'h.hepwb'),
         })
-        const data = join(
-          __dirname,
-          '..',
-          '..',
-          '..',
-          '..',
-          'shared',
-          'data',
-          'hepdata-pyhf-extractor_1Lbb',
-        )
+        const data = DATA + 'hepdata-pyhf-extractor_1Lbb'
         const ws = await hard.call('fit.import', {
           path: join(data, '1Lbb_BkgOnly.json'),
           patchset: join(data, '1Lbb_patchset_subset.json'),

@@ -1,5 +1,6 @@
 /**
- * HDF5 reader: the shared pandas "fixed" frame (CMS ttbar PDF weights) and files written here
+ * HDF5 reader: the pandas "fixed" frame of CMS ttbar PDF weights (its first 1000 rows in
+ * test/data, all 73227 in ../shared/data) and files written here
  * with h5wasm (one dataset per column, a fixed-size array, a dataset of the wrong shape).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InputError } from '../../../src/main/engine/io/errors'
 import { listHdf5Tables, readHdf5Columns } from '../../../src/main/engine/io/hdf5'
 import { silentContext } from '../../../src/main/engine/jobs/context'
-import { DATA } from './shared-data'
+import { DATA, itShared } from './shared-data'
 
 const ctx = silentContext()
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-h5-'))
@@ -35,7 +36,7 @@ describe('HDF5 reader: pandas fixed frame', () => {
   it('lists the frame with its columns in axis0 order and the index length as entries', async () => {
     const [t] = await listHdf5Tables(file)
     expect(t.name).toBe('frame')
-    expect(t.entries).toBe(73227)
+    expect(t.entries).toBe(1000)
     expect(t.columns.map((c) => `${c.name}:${c.type}`)).toEqual([
       'run:int32',
       'luminosityBlock:uint32',
@@ -56,6 +57,19 @@ describe('HDF5 reader: pandas fixed frame', () => {
     expect([...c.get('pdf_up')!.values]).toEqual([0.07056260941357712, 0.16653766913466495])
     expect([...c.get('run')!.values]).toEqual([1, 1])
   })
+
+  itShared(
+    'reads the full frame (73227 rows) as the cut one in their common rows',
+    async (shared) => {
+      const full = shared + 'cmsopen_llayer/TTJets_pdfweights.h5'
+      expect((await listHdf5Tables(full))[0].entries).toBe(73227)
+      const names = ['run', 'luminosityBlock', 'event', 'pdf', 'pdf_up', 'pdf_down']
+      const range = { start: 990, stop: 1000 }
+      expect(await readHdf5Columns(full, 'frame', names, ctx, range)).toEqual(
+        await readHdf5Columns(file, 'frame', names, ctx, range),
+      )
+    },
+  )
 })
 
 describe('HDF5 reader: one dataset per column', () => {

@@ -13,9 +13,10 @@ import {
   readJsonFile,
   splitPatchSpec,
 } from '../../../src/main/engine/io/pyhf'
+import { DATA, itShared } from './shared-data'
 
-const LBB = '../shared/data/hepdata-pyhf-extractor_1Lbb/'
-const SB = '../shared/data/skhep-testdata/sbottom_ins1748602_extracted/RegionA/'
+const LBB = DATA + 'hepdata-pyhf-extractor_1Lbb/'
+const SB = DATA + 'skhep-testdata/sbottom_ins1748602_extracted/RegionA/'
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-pyhf-'))
 
 async function failure(p: Promise<unknown>): Promise<InputError> {
@@ -37,10 +38,16 @@ describe('io/pyhf', () => {
   })
 
   it('lists patches of a gzip list of patchsets and of the subset file', async () => {
+    // test/data holds the list cut to two of its 125 patches (SOURCE.md).
     const all = await listPatchNames(`${LBB}patchsets_v1.json.gz`)
+    expect(all.sort()).toEqual(['C1N2_Wh_hbb_1000_0', 'C1N2_Wh_hbb_900_250'])
+    expect(await listPatchNames(`${LBB}1Lbb_patchset_subset.json`)).toHaveLength(9)
+  })
+
+  itShared('lists the 125 patches of the full gzip list', async (shared) => {
+    const all = await listPatchNames(`${shared}hepdata-pyhf-extractor_1Lbb/patchsets_v1.json.gz`)
     expect(all).toHaveLength(125)
     expect(all).toContain('C1N2_Wh_hbb_900_250')
-    expect(await listPatchNames(`${LBB}1Lbb_patchset_subset.json`)).toHaveLength(9)
   })
 
   it('applies FILE:NAME patches and plain JSON Patch files', async () => {

@@ -13,7 +13,14 @@ import type { Column } from '../../../src/main/engine/data/column'
 import { InputError } from '../../../src/main/engine/io/errors'
 import { listRootTables, readRootColumns } from '../../../src/main/engine/io/root'
 import { silentContext, type JobContext } from '../../../src/main/engine/jobs/context'
-import { COFFEA, SKHEP, expectedType, inventory, rootFileValues } from './shared-data'
+import {
+  COFFEA,
+  SKHEP,
+  describeShared,
+  expectedType,
+  inventory,
+  rootFileValues,
+} from './shared-data'
 
 const ctx = silentContext()
 const sum = (a: ArrayLike<number>): number => Array.from(a).reduce((s, x) => s + x, 0)
@@ -21,7 +28,10 @@ const ref = rootFileValues()
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-root-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-const VARIANTS = ['', '-zlib', '-lzma', '-lz4', '-zstd', '-uncompressed']
+// Compression variants of Zmumu and HZZ in test/data; the others are large checks on
+// ../shared/data (lzma, lz4 and uncompressed baskets are also read from uproot-sample-6.20.04).
+const VARIANTS = ['', '-zstd']
+const SHARED_VARIANTS = ['-zlib', '-lzma', '-lz4', '-uncompressed']
 
 function events(c: Column | undefined, e: number): number[] {
   if (!c || c.kind !== 'jagged') throw new Error('expected a jagged column')
@@ -34,9 +44,9 @@ function closeTo(actual: ArrayLike<number>, expected: readonly number[], rel = 1
 }
 
 /** The tree listing must match the independent inventory (zstd files are not in it). */
-async function expectInventory(file: string, inventoryFile: string): Promise<void> {
-  const [inv] = inventory(SKHEP, inventoryFile) ?? []
-  const [table] = await listRootTables(SKHEP + file)
+async function expectInventory(dir: string, file: string, inventoryFile: string): Promise<void> {
+  const [inv] = inventory(dir, inventoryFile) ?? []
+  const [table] = await listRootTables(dir + file)
   expect(table.name).toBe(inv.name)
   expect(table.entries).toBe(inv.entries)
   const expected = inv.branches.flatMap((b) => {
@@ -72,16 +82,17 @@ async function jsrootRows(file: string, tree: string, branch: string): Promise<u
   return rows
 }
 
-describe.each(VARIANTS)('uproot-Zmumu%s.root (flat branches)', (variant) => {
+/** uproot-Zmumu{variant}.root of folder `dir` against reference.json and the inventory. */
+function zmumuChecks(dir: string, variant: string): void {
   const file = `uproot-Zmumu${variant}.root`
   const zm = ref['uproot-Zmumu.root:events']
 
   it('lists the tree as the inventory does', async () => {
-    await expectInventory(file, variant === '-zstd' ? 'uproot-Zmumu.root' : file)
+    await expectInventory(dir, file, variant === '-zstd' ? 'uproot-Zmumu.root' : file)
   })
 
   it('reads first and last values of M and px1 as in reference.json', async () => {
-    const cols = await readRootColumns(SKHEP + file, 'events', ['M', 'px1', 'Run'], ctx)
+    const cols = await readRootColumns(dir + file, 'events', ['M', 'px1', 'Run'], ctx)
     const m = cols.get('M')!.values
     const px1 = cols.get('px1')!.values
     expect(m.length).toBe(zm.entries)
@@ -94,19 +105,20 @@ describe.each(VARIANTS)('uproot-Zmumu%s.root (flat branches)', (variant) => {
     expect(sum(px1)).toBeCloseTo(-151.264879, 5)
     expect(cols.get('Run')!.type).toBe('int32')
   })
-})
+}
 
-describe.each(VARIANTS)('uproot-HZZ%s.root (jagged branches)', (variant) => {
+/** uproot-HZZ{variant}.root of folder `dir` against reference.json and the inventory. */
+function hzzChecks(dir: string, variant: string): void {
   const file = `uproot-HZZ${variant}.root`
   const hzz = ref['uproot-HZZ.root:events']
 
   it('lists the tree as the inventory does', async () => {
-    await expectInventory(file, variant === '-zstd' ? 'uproot-HZZ.root' : file)
+    await expectInventory(dir, file, variant === '-zstd' ? 'uproot-HZZ.root' : file)
   })
 
   it('reads Muon_Px[NMuon] and Jet_Px[NJet] as in reference.json', async () => {
     const names = ['Muon_Px', 'Jet_Px', 'NMuon', 'NJet', 'Jet_ID']
-    const cols = await readRootColumns(SKHEP + file, 'events', names, ctx)
+    const cols = await readRootColumns(dir + file, 'events', names, ctx)
     const mu = cols.get('Muon_Px')
     expect(mu?.kind === 'jagged' && mu.offsets.length - 1).toBe(hzz.entries)
     expect(events(mu, 0)).toEqual(hzz.Muon_Px_event0)
@@ -119,10 +131,19 @@ describe.each(VARIANTS)('uproot-HZZ%s.root (jagged branches)', (variant) => {
     expect(sum(cols.get('NMuon')!.values)).toBe(3825)
     expect(cols.get('Jet_ID')!.type).toBe('bool')
   })
+}
+
+describe.each(VARIANTS)('uproot-Zmumu%s.root (flat branches)', (v) => zmumuChecks(SKHEP, v))
+describe.each(VARIANTS)('uproot-HZZ%s.root (jagged branches)', (v) => hzzChecks(SKHEP, v))
+describeShared('Zmumu and HZZ in every other compression (large check)', (shared) => {
+  for (const v of SHARED_VARIANTS) {
+    describe(`uproot-Zmumu${v}.root`, () => zmumuChecks(shared + 'skhep-testdata/', v))
+    describe(`uproot-HZZ${v}.root`, () => hzzChecks(shared + 'skhep-testdata/', v))
+  }
 })
 
 describe("ROOT reader against jsroot's entry-by-entry reader, every entry", () => {
-  const hzz = ['uproot-HZZ-zlib.root', 'events', 2421]
+  const hzz = ['uproot-HZZ.root', 'events', 2421]
   const nano = ['../coffea-samples/nano_dy.root', 'Events', 40]
   it.each([
     [...hzz, 'Muon_Px'],
@@ -271,7 +292,7 @@ describe('ROOT reader: layouts', () => {
   })
 
   it('reads entry ranges across baskets', async () => {
-    const file = SKHEP + 'uproot-HZZ-lz4.root'
+    const file = SKHEP + 'uproot-HZZ.root'
     const all = await readRootColumns(file, 'events', ['Jet_E', 'MET_px'], ctx)
     const part = await readRootColumns(file, 'events', ['Jet_E', 'MET_px'], ctx, {
       start: 1000,
@@ -325,7 +346,7 @@ describe('ROOT reader: bad input', () => {
 
   it('names the branch when one of its baskets is damaged, and other branches still read', async () => {
     const bad = join(tmp, 'damaged.root')
-    copyFileSync(SKHEP + 'uproot-Zmumu-zlib.root', bad)
+    copyFileSync(SKHEP + 'uproot-Zmumu.root', bad)
     const bytes = readFileSync(bad)
     // The TKey of M's basket: class "TBasket", name "M", title "events" (length-prefixed).
     const key = bytes.indexOf(Buffer.from('\x07TBasket\x01M\x06events', 'latin1'))

@@ -1,14 +1,42 @@
 /**
- * Test helpers for the shared real-data folder (../shared/data from the project root): paths,
- * reference.json and the INVENTORY_rootls.txt listings written by an independent reader.
+ * Where the tests' real data live, in one place.
+ * - DATA (SKHEP, COFFEA): test/data/, the files the tests read, kept in the repository (each
+ *   source folder's SOURCE.md: origin, licence, what was cut). Every clone has them.
+ * - SHARED: the full collection ../shared/data beside the checkout, or undefined where it is
+ *   absent; only large checks and benchmarks read it, through describeShared / itShared, which
+ *   skip with a one-line notice when it is missing.
+ * Also reference.json and the INVENTORY_rootls.txt listings written by an independent reader.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { describe, it } from 'vitest'
 import type { ColumnType } from '../../../src/main/engine/data/column'
 
-export const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url))
+export const DATA = fileURLToPath(new URL('../../data/', import.meta.url))
 export const SKHEP = DATA + 'skhep-testdata/'
 export const COFFEA = DATA + 'coffea-samples/'
+
+const sharedDir = fileURLToPath(new URL('../../../../shared/data/', import.meta.url))
+/** ../shared/data (with a trailing slash), or undefined where this checkout has none beside it. */
+export const SHARED: string | undefined = existsSync(sharedDir + 'README.md')
+  ? sharedDir
+  : undefined
+
+function notice(what: string): void {
+  if (!SHARED) console.warn(`skipped (no ../shared/data beside the checkout): ${what}`)
+}
+
+/** describe() for a large check on ../shared/data: skipped, with a one-line notice, without it. */
+export function describeShared(name: string, body: (shared: string) => void): void {
+  notice(name)
+  describe.skipIf(!SHARED)(name, () => body(SHARED ?? sharedDir))
+}
+
+/** it() for a large check on ../shared/data: skipped, with a one-line notice, without it. */
+export function itShared(name: string, body: (shared: string) => unknown, timeout?: number): void {
+  notice(name)
+  it.skipIf(!SHARED)(name, () => body(SHARED ?? sharedDir) as Promise<void>, timeout)
+}
 
 export interface RootFileValues {
   entries: number

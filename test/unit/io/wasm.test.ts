@@ -20,7 +20,7 @@ describe('WebAssembly libraries', () => {
     const before = count()
     const ctx = silentContext()
     await readRootColumns(SKHEP + 'uproot-Zmumu-zstd.root', 'events', ['M'], ctx)
-    await readParquetColumns(COFFEA + 'nano_dimuon.parquet', ['Muon_pt'], ctx)
+    await readParquetColumns(COFFEA + 'nano_dy.parquet', ['Muon_pt'], ctx)
     await listHdf5Tables(DATA + 'cmsopen_llayer/TTJets_pdfweights.h5')
     expect(count()).toEqual(before)
   })

@@ -1,5 +1,5 @@
 /**
- * The ATLAS-UK-ML sample of the Kaggle Higgs challenge (shared/data): 5000 signal and 5000
+ * The ATLAS-UK-ML sample of the Kaggle Higgs challenge (test/data): 5000 signal and 5000
  * background events, 30 features where −999 means "undefined". Loaded with the engine's CSV
  * reader; −999 replaced by the training mean of the feature's defined values (a helper of this
  * test, the mean-imputation policy of the data set builder).

@@ -25,10 +25,10 @@ import { checkIn, openSpecSample, prepareSample } from '../../../src/main/engine
 import { addToTally, advanceStage, createTally } from '../../../src/main/engine/select/stages'
 import { positionsAt } from '../../../src/main/engine/select/gather'
 import { flat, jagged } from './fixtures'
+import { SKHEP } from '../io/shared-data'
 
-const DATA = resolve(__dirname, '../../../../shared/data/skhep-testdata')
-const ZMUMU = resolve(DATA, 'uproot-Zmumu.root')
-const HZZ = resolve(DATA, 'uproot-HZZ.root')
+const ZMUMU = resolve(SKHEP, 'uproot-Zmumu.root')
+const HZZ = resolve(SKHEP, 'uproot-HZZ.root')
 
 /** Relative closeness for float64 sums added in a different order. */
 function close(actual: number, expected: number): void {

@@ -16,8 +16,9 @@ import {
   SanityOutcome,
 } from '../../../src/shared/contract/anomaly'
 import { inProcessEngine } from '../helpers/engine'
+import { DATA } from '../io/shared-data'
 
-const KAGGLE = '/work/shared/data/ATLAS-UK-ML_kaggle-higgs/'
+const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 // Inputs without the −999 sentinel, so plain recomputations need no missing-value policy.
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h', 'PRI_tau_pt', 'PRI_met']
 

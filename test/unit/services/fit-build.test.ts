@@ -19,8 +19,9 @@ import { fitHandlers } from '../../../src/main/engine/services/fit'
 import { Project } from '../../../src/main/engine/store/project'
 import { parseWorkspace } from '../../../src/main/engine/stats/workspace'
 import { serviceEnv } from '../helpers/service-env'
+import { DATA } from '../io/shared-data'
 
-const KAGGLE = join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'ATLAS-UK-ML_kaggle-higgs')
+const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs'
 const SIG = join(KAGGLE, 'train_sml_sig.csv')
 const BKG = join(KAGGLE, 'train_sml_bg.csv')
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-build-'))

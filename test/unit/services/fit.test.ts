@@ -14,17 +14,9 @@ import type {
   WorkspaceSummary,
 } from '../../../src/shared/contract/fit'
 import { EngineService } from '../../../src/main/engine/service'
+import { DATA } from '../io/shared-data'
 
-const DATA = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'data',
-  'hepdata-pyhf-extractor_1Lbb',
-)
+const LBB = DATA + 'hepdata-pyhf-extractor_1Lbb'
 process.env.HEPWB_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'hepwb-cfg-'))
 
 class Client {
@@ -74,8 +66,8 @@ describe('fit service', () => {
       path: join(mkdtempSync(join(tmpdir(), 'hepwb-fit-')), 'fit.hepwb'),
     })
     ws = (await c.call('fit.import', {
-      path: join(DATA, '1Lbb_BkgOnly.json'),
-      patchset: join(DATA, '1Lbb_patchset_subset.json'),
+      path: join(LBB, '1Lbb_BkgOnly.json'),
+      patchset: join(LBB, '1Lbb_patchset_subset.json'),
     })) as WorkspaceSummary
   })
   afterAll(() => c.service.shutdown())
@@ -88,10 +80,10 @@ describe('fit service', () => {
 
   it('refuses a file that is not a workspace, naming it, and stores nothing', async () => {
     await expect(
-      c.call('fit.import', { path: join(DATA, '1Lbb_patch_names.txt'), patchset: null }),
+      c.call('fit.import', { path: join(LBB, '1Lbb_patch_names.txt'), patchset: null }),
     ).rejects.toThrow(/1Lbb_patch_names\.txt/)
     await expect(
-      c.call('fit.import', { path: join(DATA, 'no-such.json'), patchset: null }),
+      c.call('fit.import', { path: join(LBB, 'no-such.json'), patchset: null }),
     ).rejects.toThrow(/no-such\.json/)
     expect(await c.call('fit.workspaces', {})).toHaveLength(1)
   })

@@ -14,8 +14,9 @@ import {
   type PoiProfile,
 } from '../../../src/shared/contract/inferno'
 import { inProcessEngine } from '../helpers/engine'
+import { DATA } from '../io/shared-data'
 
-const KAGGLE = '/work/shared/data/ATLAS-UK-ML_kaggle-higgs/'
+const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h']
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-inferno-'))

@@ -10,8 +10,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TrainResult } from '../../../src/shared/contract/train'
 import { inProcessEngine } from '../helpers/engine'
+import { DATA } from '../io/shared-data'
 
-const KAGGLE = '/work/shared/data/ATLAS-UK-ML_kaggle-higgs/'
+const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 // Inputs without the −999 "undefined" sentinel, so the test can recompute Fisher's output.
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h', 'PRI_tau_pt', 'PRI_met']
 

@@ -3,10 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { hepwb, root } from '../helpers/cli'
+import { hepwb } from '../helpers/cli'
+import { DATA } from '../io/shared-data'
 
-const VAL = join(root, '../shared/data/pyhf-validation-workspaces/')
-const LBB = join(root, '../shared/data/hepdata-pyhf-extractor_1Lbb/')
+const VAL = DATA + 'pyhf-validation-workspaces/'
+const LBB = DATA + 'hepdata-pyhf-extractor_1Lbb/'
 
 describe('hepwb likelihood commands', () => {
   it('fit --json with MINOS and a scan', () => {
@@ -33,9 +34,7 @@ describe('hepwb likelihood commands', () => {
 
   it("fit with ROOT's settings reproduces ROOT's MINOS on xmlimport_input (0.005, see validation.test.ts)", () => {
     const tmp = mkdtempSync(join(tmpdir(), 'hepwb-xml-'))
-    const ws = JSON.parse(
-      readFileSync(join(root, '../shared/data/pyhf/validation/xmlimport_input_bkg.json'), 'utf8'),
-    )
+    const ws = JSON.parse(readFileSync(DATA + 'pyhf/validation/xmlimport_input_bkg.json', 'utf8'))
     ws.observations[0].data = [122, 112]
     writeFileSync(join(tmp, 'ws.json'), JSON.stringify(ws))
     const r = hepwb(

@@ -8,8 +8,8 @@ import { compileModel, type Model } from '../../../src/main/engine/stats/model'
 import { applyJsonPatch, getPatch, parsePatchSet } from '../../../src/main/engine/stats/patch'
 import { lgamma } from '../../../src/main/engine/stats/special'
 import { parseWorkspace } from '../../../src/main/engine/stats/workspace'
+import { DATA } from '../io/shared-data'
 
-const DATA = '../shared/data/'
 const VAL = `${DATA}pyhf-validation-workspaces/`
 const readJson = (p: string): unknown => JSON.parse(readFileSync(p, 'utf8'))
 

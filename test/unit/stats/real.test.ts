@@ -16,8 +16,8 @@ import {
   parsePatchSet,
 } from '../../../src/main/engine/stats/patch'
 import { parseWorkspace } from '../../../src/main/engine/stats/workspace'
+import { DATA } from '../io/shared-data'
 
-const DATA = '../shared/data/'
 const readJson = (p: string): unknown => JSON.parse(readFileSync(p, 'utf8'))
 
 describe('ATLAS 1Lbb (hepdata-pyhf-extractor_1Lbb)', () => {

@@ -22,8 +22,8 @@ import { compileModel } from '../../../src/main/engine/stats/model'
 import { minos } from '../../../src/main/engine/stats/minos'
 import { linspace } from '../../../src/main/engine/stats/scan'
 import { parseWorkspace, type Workspace } from '../../../src/main/engine/stats/workspace'
+import { DATA } from '../io/shared-data'
 
-const DATA = '../shared/data/'
 const VAL = `${DATA}pyhf-validation-workspaces/`
 const readJson = (p: string): unknown => JSON.parse(readFileSync(p, 'utf8'))
 const reference = readJson(`${DATA}reference.json`) as Record<string, Record<string, unknown>>
@@ -118,7 +118,7 @@ function uncorrelatedBackground(
   })
 }
 
-describe('pyhf validation cases (shared/data/pyhf-validation-workspaces/cases.json)', () => {
+describe('pyhf validation cases (test/data/pyhf-validation-workspaces/cases.json)', () => {
   for (const c of cases) {
     it(`${c.case}: ${c.test_stat} at μ = ${c.mu}`, () => {
       const model = compileModel(parseWorkspace(readJson(VAL + c.workspace)), {

@@ -1,6 +1,6 @@
 /**
  * The issue's injected-anomaly check on real background: the Kaggle H→ττ background sample
- * (shared/data), trained on its 60% training part; in 5% of the validation events the lepton
+ * (test/data), trained on its 60% training part; in 5% of the validation events the lepton
  * pT is scaled by 5, and those events must score as anomalous against the untouched
  * validation background with AUC ≥ 0.9 — for the autoencoder and for the VAE (with a
  * log-normal likelihood for the missing transverse energy).
