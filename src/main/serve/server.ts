@@ -95,9 +95,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       log,
     ),
   )
-  // After listening, a server error (e.g. out of file descriptors on accept) is reported, not thrown.
-  server.on('error', (e) => log(`server error: ${e.message}`))
-
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_CLIENT_MESSAGE,
@@ -165,6 +162,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
   port = (server.address() as AddressInfo).port
+  // From now on a server error (e.g. out of file descriptors on accept) is reported, not thrown.
+  server.on('error', (e) => log(`server error: ${e.message}`))
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
