@@ -55,9 +55,9 @@ function raw(
   })
 }
 
-/** The status code of the first HTTP response in `reply` (0 when there is none). */
+/** The status code of the first final HTTP response in `reply` (0 when there is none). */
 function status(reply: Buffer): number {
-  const m = /^HTTP\/1\.1 (\d{3}) /.exec(reply.toString('latin1'))
+  const m = /^(?:HTTP\/1\.1 100 [^\r]*\r\n\r\n)?HTTP\/1\.1 (\d{3}) /.exec(reply.toString('latin1'))
   return m ? Number(m[1]) : 0
 }
 
@@ -272,6 +272,8 @@ describe('browser-mode server under malformed traffic', () => {
         headers: [host(), `Cookie: hepwb_token_${port}=${token}`, 'Sec-Fetch-Site: same-site'],
       }),
       () => ({ target: '/', headers: [host(), 'Content-Length: -1'] }),
+      () => ({ target: `/?token=${token}`, headers: [host(), 'Content-Length: 100000'] }),
+      () => ({ target: '/', headers: [host(), 'Expect: 100-continue', 'Content-Length: 5'] }),
       () => ({ target: '/', headers: [host(), 'Content-Length: 1', 'Content-Length: 2'] }),
       () => ({ target: '/', headers: [host(), 'Transfer-Encoding: chunked, identity'] }),
       () => ({ target: '/api', headers: [host(), ...upgrade, key()] }),
