@@ -12,7 +12,7 @@
  * sanity tests, generation and bump searches on a stored model.
  */
 import { z } from 'zod'
-import { JobStarted, type MethodSpec, NoParams } from './common'
+import { JobStarted, type MethodSpec, NoParams, byName } from './common'
 import { Activation } from './train'
 import {
   AppliedName,
@@ -107,7 +107,7 @@ export const AutoencoderOptions = z
   .object({
     ...networkOptions,
     /** Weight of each input in the MSE (by input name; unnamed inputs weigh 1). */
-    featureWeights: z.record(Expr, z.number().min(0).max(1e6)).default({}),
+    featureWeights: byName(z.number().min(0).max(1e6), Expr).prefault({}),
   })
   .strict()
 export type AutoencoderOptions = z.infer<typeof AutoencoderOptions>
@@ -118,7 +118,7 @@ export const VaeOptions = z
     /** Weight of the KL term; 0 makes the VAE an autoencoder with a likelihood loss. */
     beta: z.number().min(0).max(1000).default(1),
     /** Likelihood family by input name; unnamed inputs are `gaussian`. */
-    likelihood: z.record(Expr, LikelihoodFamily).default({}),
+    likelihood: byName(LikelihoodFamily, Expr).prefault({}),
     /** Learn the prior's mean and width per latent dimension (Cerri et al. 2019) instead of N(0, 1). */
     trainablePrior: z.boolean().default(false),
     /** Anomaly score: the total loss (reconstruction + β·KL), the reconstruction NLL, or KL. */
@@ -202,7 +202,7 @@ export const AnomalyResult = z.object({
     train: z.number().int(),
     validation: z.number().int(),
     /** Scored events per signal sample. */
-    signal: z.record(z.string(), z.number().int()),
+    signal: byName(z.number().int()),
   }),
   warnings: z.array(z.string()),
   backend: z.string(),
@@ -273,7 +273,7 @@ export const AnomalyModelInfo = z.object({
   /** The run (job) that trained it. */
   runId: z.string(),
   /** Per signal sample: the score's AUC against the validation background. */
-  auc: z.record(z.string(), maybe),
+  auc: byName(maybe),
   /** AUC of the best single input over all signal (what the model has to beat). */
   bestSingleAuc: maybe,
   /** The variable name under which the anomaly score is applied, or null. */

@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import { SpecCut, SpecRegion, SpecVariable } from '../spec'
 import type { MethodSpec } from './common'
-import { NoParams } from './common'
+import { NoParams, byName } from './common'
 
 /** A derived variable as the project holds it (the spec's, without binning). */
 export const CutsVariable = SpecVariable
@@ -52,12 +52,12 @@ const SigRow = z.object({
 export const RegionCutflow = z.object({
   region: z.string(),
   /** Sample name → rows (the parent's cuts first). */
-  samples: z.record(z.string(), z.array(Row)),
-  groups: z.record(z.string(), z.array(Row)),
+  samples: byName(z.array(Row)),
+  groups: byName(z.array(Row)),
   significance: z.array(SigRow),
-  totals: z.record(z.string(), Yield),
+  totals: byName(Yield),
   /** Sample name → role, for colouring and S/B. */
-  roles: z.record(z.string(), z.enum(['signal', 'background', 'data'])),
+  roles: byName(z.enum(['signal', 'background', 'data'])),
   hidden: z.array(z.string()),
   sigma_b: z.number(),
   /** Samples left out because a cut cannot run on them (e.g. a column they lack), with why. */

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { COLUMN_TYPES } from '../column-type'
-import { FilePath, JobStarted, type MethodSpec, NoParams } from './common'
+import { FilePath, JobStarted, type MethodSpec, NoParams, byName } from './common'
 
 // ---------------------------------------------------------------------------------------------
 // Samples
@@ -314,7 +314,7 @@ export const dataMethods = {
   /** Settings of the Data view stored in the project (binning per variable, log-y, …). */
   'data.getSettings': {
     params: z.object({ prefix: z.string().max(300).default('') }).strict(),
-    result: z.record(z.string(), z.json()),
+    result: byName(z.json()),
   },
   /** Stores a setting (JSON); `null` deletes it. */
   'data.putSetting': {

@@ -7,7 +7,7 @@
  * NaN, so every transport carries them the same way.
  */
 import { z } from 'zod'
-import { FilePath, JobStarted, type MethodSpec, NoParams } from './common'
+import { FilePath, JobStarted, type MethodSpec, NoParams, byName } from './common'
 
 const num = z.number()
 const maybe = z.number().nullable()
@@ -244,7 +244,7 @@ export type BuildRecipe = z.output<typeof BuildRecipe>
 /** A built workspace: its summary, where its data came from, and what was left out. */
 export const BuiltWorkspace = WorkspaceSummary.extend({
   /** Channel → observed (the data samples) or asimov (blinded region, or no data sample). */
-  dataKind: z.record(z.string(), z.enum(['observed', 'asimov'])),
+  dataKind: byName(z.enum(['observed', 'asimov'])),
   warnings: z.array(z.string()),
 })
 export type BuiltWorkspace = z.infer<typeof BuiltWorkspace>

@@ -5,6 +5,7 @@
  * signal-vs-background figures when the spec has both.
  */
 import type { CutflowResult, CutflowRow, Yield } from '../cutflow'
+import { own } from '../name-record'
 import { formatNumber, valueWithError, type Table, type TableColumn } from './table'
 
 export interface CutflowTableOptions {
@@ -25,8 +26,9 @@ export function cutflowTable(
   options: CutflowTableOptions = {},
 ): Table {
   const byGroup = options.by === 'group'
-  const perColumn = (byGroup ? result.groups : result.regions)[region]
-  const sig = result.significance[region]
+  // `own`: a result parsed from JSON is a plain object, and a region may be named `constructor`.
+  const perColumn = own(byGroup ? result.groups : result.regions, region)
+  const sig = own(result.significance, region)
   if (!perColumn || !sig) throw new RangeError(`no region '${region}' in this cut-flow`)
   const totals = byGroup ? result.group_totals : result.totals
   const names = Object.keys(perColumn)
@@ -53,7 +55,7 @@ export function cutflowTable(
     if (options.efficiency) cells.push(eff === undefined ? '' : percent(eff))
     return cells
   }
-  const totalRow = ['all events', ...names.flatMap((n) => yieldCells(totals[n], undefined))]
+  const totalRow = ['all events', ...names.flatMap((n) => yieldCells(own(totals, n), undefined))]
   if (showSig) totalRow.push(...Array<string>(withSigmaB ? 6 : 5).fill(''))
   const rows = [totalRow]
   const count = sig.length
@@ -76,7 +78,7 @@ export function cutflowTable(
     }
     rows.push(row)
   }
-  const hidden = result.hidden[region] ?? []
+  const hidden = own(result.hidden, region) ?? []
   const note = hidden.length ? `; blinded: ${hidden.join(', ')} hidden` : ''
   return {
     columns,

@@ -100,6 +100,20 @@ describe('browser-mode server', () => {
     expect((await get(server.port, '/assets/../../etc/passwd', { cookie })).status).toBe(404)
   })
 
+  it('names its cookie after its port and honours it only from its own page or a navigation', async () => {
+    const ok = await get(server.port, `/?token=${server.token}`)
+    const cookie = String(ok.headers['set-cookie']).split(';')[0]
+    // Cookies are scoped by host, not port: a second server on another port must not overwrite it.
+    expect(cookie).toBe(`hepwb_token_${server.port}=${server.token}`)
+    const from = (site: string) =>
+      get(server.port, '/assets/a.js', { cookie, 'sec-fetch-site': site })
+    expect((await from('same-origin')).status).toBe(200)
+    expect((await from('none')).status).toBe(200)
+    // An <img src> on a page another local server serves (another port: same site, not same origin).
+    expect((await from('same-site')).status).toBe(401)
+    expect((await from('cross-site')).status).toBe(401)
+  })
+
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     const r = await get(server.port, `/?token=${server.token}`, {
       host: `evil.example:${server.port}`,
@@ -127,6 +141,28 @@ describe('browser-mode server', () => {
     const garbage = reply(ws, -1)
     ws.send('{not json')
     expect(await garbage).toMatchObject({ ok: false, error: { code: 'invalid' } })
+
+    // A chain of 10 000 files (the contract's limit) is a legal request of over 1 MiB: answered
+    // by the engine (no project is open), not refused by the transport.
+    const files = Array.from(
+      { length: 10_000 },
+      (_, i) => `/data/run-2024/skims/very-long-directory-name/sample-${i}-${'x'.repeat(100)}.root`,
+    )
+    const request = JSON.stringify({
+      type: 'request',
+      id: 10,
+      method: 'data.addSample',
+      params: {
+        spec: { name: 'chain', role: 'background', colour: '#336699', files, table: 'Events' },
+      },
+    })
+    expect(request.length).toBeGreaterThan(1 << 20)
+    const chain = reply(ws, 10)
+    ws.send(request)
+    expect(await chain).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/project/) },
+    })
 
     const status = reply(ws, 9)
     ws.send(JSON.stringify({ type: 'request', id: 9, method: 'engine.status', params: {} }))

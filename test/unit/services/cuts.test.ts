@@ -3,10 +3,11 @@
  * regions are stored, the cut-flow matches plain loops over the decoded columns, the N−1
  * histogram leaves its own cut out, and a bad cut is rejected with its position, storing nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { cutsMethods } from '../../../src/shared/contract/cuts'
 import { SampleSpec, dataMethods } from '../../../src/shared/contract/data'
 import { readColumns } from '../../../src/main/engine/io/source'
 import { Project } from '../../../src/main/engine/store/project'
@@ -121,5 +122,52 @@ describe('cuts service', () => {
     expect(simpleThreshold('M > 80')).toBe(80)
     expect(simpleThreshold('30.5 <= pt1')).toBe(30.5)
     expect(simpleThreshold('M > 80 && M < 100')).toBeNull()
+  })
+
+  it('shows samples, groups, regions and variables named __proto__ or constructor like any other', async () => {
+    const path = join(tmp, 'names.hepwb')
+    const project = Project.create(path)
+    const { env, waitForJob } = serviceEnv(project)
+    const data = dataHandlers(env)
+    const cuts = cutsHandlers(env)
+    const file = join(tmp, 'names.csv')
+    writeFileSync(file, 'x\n1\n2\n3\n4\n')
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty']
+    const groups = ['constructor', '__proto__', '__proto__', 'toString']
+    for (const [i, name] of names.entries()) {
+      const spec = SampleSpec.parse({
+        name,
+        role: i === 0 ? 'signal' : 'background',
+        group: groups[i],
+        colour: '#1f77b4',
+        files: [file],
+        table: '',
+        normalisation: { kind: 'scale', factor: i + 1 },
+      })
+      await waitForJob((await data['data.addSample']({ spec })).jobId)
+    }
+    await cuts['cuts.saveVariable']({ variable: { name: '__proto__', expr: 'x * 2' } })
+    await cuts['cuts.saveRegion']({
+      region: {
+        name: '__proto__',
+        blinded: false,
+        cuts: [{ name: 'constructor', expr: '__proto__ > 3' }],
+      },
+    })
+    const engineSide = await cuts['cuts.cutflow']({ region: '__proto__', sigmaB: 0 })
+    // What the window receives: JSON over the wire, validated by the contract.
+    const flow = cutsMethods['cuts.cutflow'].result.parse(JSON.parse(JSON.stringify(engineSide)))
+    for (const f of [engineSide, flow]) {
+      expect(Object.keys(f.samples)).toEqual(names)
+      expect(Object.keys(f.totals)).toEqual(names)
+      expect(Object.keys(f.roles)).toEqual(names)
+      expect(Object.keys(f.groups)).toEqual(['constructor', '__proto__', 'toString'])
+      // x ≥ 2: three events, weighing i + 1 each.
+      names.forEach((n, i) => expect(f.samples[n][0].weighted).toBe(3 * (i + 1)))
+      expect(f.groups.__proto__[0].weighted).toBe(3 * (2 + 3))
+      const shownB = names.slice(1).reduce((b, n) => b + f.samples[n][0].weighted, 0)
+      expect(f.significance[0]).toMatchObject({ cut: 'constructor', s: 3, b: shownB })
+    }
+    project.close()
   })
 })

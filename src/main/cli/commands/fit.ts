@@ -8,6 +8,7 @@ import { compileModel, requirePar, type Model } from '../../engine/stats/model'
 import { minos, type MinosError } from '../../engine/stats/minos'
 import { linspace, profileScan } from '../../engine/stats/scan'
 import { WorkspaceError } from '../../engine/stats/workspace'
+import { nameRecord } from '../../../shared/name-record'
 
 /** Options every likelihood command shares (model building). */
 export interface ModelCliOptions extends GlobalOptions {
@@ -156,7 +157,7 @@ export function register(program: Command): void {
           }
           const minosRes = new Map<number, MinosError>()
           for (const p of minosFor) minosRes.set(p, minos(lik, best, p))
-          const parameters: Record<string, ParameterOut> = {}
+          const parameters = nameRecord<ParameterOut>()
           for (let p = 0; p < model.npar; p++) {
             const out: ParameterOut = {
               value: best.x[p],

@@ -4,6 +4,7 @@ import { columnStats, type ColumnStats } from '../../engine/data/stats'
 import { findTable, openSource, readColumns } from '../../engine/io/source'
 import { silentContext } from '../../engine/jobs/context'
 import { UsageError, action, type GlobalOptions } from '../action'
+import { nameRecord } from '../../../shared/name-record'
 
 interface StatsOptions extends GlobalOptions {
   table?: string
@@ -49,7 +50,7 @@ export async function stats(file: string, options: StatsOptions): Promise<StatsR
       throw new UsageError(`--weight ${options.weight}: must be one value per event`)
     weights = w.values
   }
-  const columns: Record<string, ColumnStats> = {}
+  const columns = nameRecord<ColumnStats>()
   for (let i = 0; i < names.length; i += BATCH) {
     const batch = names.slice(i, i + BATCH)
     const read = await readColumns(file, table.name, batch, ctx)

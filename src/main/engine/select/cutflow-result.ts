@@ -4,6 +4,7 @@
  * cut, and data samples hidden in blinded regions.
  */
 import type { CutflowResult, CutflowRow, SignificanceRow } from '../../../shared/cutflow'
+import { nameRecord, own } from '../../../shared/name-record'
 import type { SampleCutflow, SampleRole } from './cutflow'
 import type { ResolvedRegion } from './regions'
 import {
@@ -25,6 +26,7 @@ export interface SampleOutcome {
 /**
  * The cut-flow result: rows per region and sample, per group, significance per cut, data
  * hidden in blinded regions. `sigmaB`: relative background uncertainty for Z_A with σ_b.
+ * Every record is keyed by user names, so none has a prototype (name-record.ts).
  */
 export function assembleCutflow(
   samples: readonly SampleOutcome[],
@@ -32,18 +34,18 @@ export function assembleCutflow(
   sigmaB: number,
 ): CutflowResult {
   const result: CutflowResult = {
-    regions: {},
-    groups: {},
-    significance: {},
-    totals: {},
-    group_totals: {},
-    hidden: {},
+    regions: nameRecord(),
+    groups: nameRecord(),
+    significance: nameRecord(),
+    totals: nameRecord(),
+    group_totals: nameRecord(),
+    hidden: nameRecord(),
     sigma_b: sigmaB,
   }
   for (const s of samples) {
     const t = s.cutflow.total
     result.totals[s.name] = t
-    const g = result.group_totals[s.group] ?? { raw: 0, weighted: 0, sumw2: 0 }
+    const g = own(result.group_totals, s.group) ?? { raw: 0, weighted: 0, sumw2: 0 }
     result.group_totals[s.group] = {
       raw: g.raw + t.raw,
       weighted: g.weighted + t.weighted,
@@ -53,7 +55,7 @@ export function assembleCutflow(
   for (const region of regions) {
     const shown = samples.filter((s) => !(region.blinded && s.role === 'data'))
     result.hidden[region.name] = samples.filter((s) => !shown.includes(s)).map((s) => s.name)
-    const perSample: Record<string, CutflowRow[]> = {}
+    const perSample = nameRecord<CutflowRow[]>()
     const groups = new Map<string, Passing[]>()
     for (const s of shown) {
       const p = s.cutflow.regions.get(region.name)
@@ -62,7 +64,7 @@ export function assembleCutflow(
       groups.set(s.group, [...(groups.get(s.group) ?? []), p])
     }
     result.regions[region.name] = perSample
-    const perGroup: Record<string, CutflowRow[]> = {}
+    const perGroup = nameRecord<CutflowRow[]>()
     for (const [g, ps] of groups) perGroup[g] = rowsOf(sumPassing(ps), region)
     result.groups[region.name] = perGroup
     result.significance[region.name] = significanceRows(shown, region, sigmaB)

@@ -6,6 +6,7 @@
  * released before the next sample is read.
  */
 import type { CutflowResult, RegionHistogram } from '../../../shared/cutflow'
+import { nameRecord } from '../../../shared/name-record'
 import type { AnalysisSpec } from '../../../shared/spec'
 import { silentContext, type JobContext } from '../jobs/context'
 import { CutCompiler } from './cut-compiler'
@@ -116,7 +117,7 @@ export async function histogramOfSpec(
     expr: options.expr,
     region: region?.name ?? null,
     edges: edges(options.binning),
-    samples: {},
+    samples: nameRecord(),
     hidden: hidden.map((s) => s.spec.name),
   }
   for (const [i, s] of opened.entries()) {

@@ -13,6 +13,7 @@ import type {
   SanityRequest,
 } from '../../../shared/contract/anomaly'
 import { ExprError } from '../../../shared/expr'
+import { nameRecord } from '../../../shared/name-record'
 import { CancelledError, type JobContext, silentContext } from '../jobs/context'
 import { chooseBackend } from '../ml/backend'
 import { TrainingDataError } from '../ml/build-dataset'
@@ -81,7 +82,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
 
   async function colours(): Promise<Record<string, string | null>> {
     const all = await env.samples().all()
-    return Object.fromEntries(all.map((s) => [s.stored.spec.name, s.stored.spec.colour ?? null]))
+    return nameRecord(all.map((s) => [s.stored.spec.name, s.stored.spec.colour ?? null]))
   }
 
   /**
@@ -161,7 +162,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
     const createdAt = new Date().toISOString()
     const kindLabel = config.kind === 'vae' ? 'VAE' : 'Autoencoder'
     const name = config.name || `${kindLabel} ${createdAt.slice(0, 16).replace('T', ' ')}`
-    const signal: Record<string, number> = {}
+    const signal = nameRecord<number>()
     for (const s of data.samples) if (s.role === 'signal') signal[s.name] = 0
     for (let i = 0; i < data.n; i++) if (data.y[i]) signal[data.samples[data.sample[i]].name] += 1
     const result: AnomalyTrainResult = {
@@ -172,7 +173,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
         inputs: [...data.inputs],
         createdAt,
         runId,
-        auc: Object.fromEntries(evaluation.signals.map((s) => [s.name, s.auc])),
+        auc: nameRecord(evaluation.signals.map((s) => [s.name, s.auc])),
         bestSingleAuc: evaluation.best_single_variable?.auc ?? null,
         appliedAs: null,
       },

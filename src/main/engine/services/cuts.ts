@@ -18,6 +18,7 @@ import {
 } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import type { CutflowRow, SignificanceRow } from '../../../shared/cutflow'
+import { nameRecord, own } from '../../../shared/name-record'
 import { compile } from '../select/compile'
 import { assembleCutflow, type SampleOutcome } from '../select/cutflow-result'
 import { sampleCutflow, type PreparedSample } from '../select/cutflow'
@@ -136,7 +137,7 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
       const computed = await env.computedVariables()
       const outcomes: SampleOutcome[] = []
       const skipped: { sample: string; reason: string }[] = []
-      const roles: RegionCutflow['roles'] = {}
+      const roles: RegionCutflow['roles'] = nameRecord()
       for (const { stored, sample } of await samples()) {
         try {
           const prepared = await prepareCuts(sample, vars, computed, chain[chain.length - 1].cuts)
@@ -150,12 +151,12 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
       const r = assembleCutflow(outcomes, chain, sigmaB)
       return {
         region,
-        samples: mapRows(r.regions[region] ?? {}),
-        groups: mapRows(r.groups[region] ?? {}),
-        significance: (r.significance[region] ?? []).map(nullSig),
+        samples: mapRows(own(r.regions, region) ?? {}),
+        groups: mapRows(own(r.groups, region) ?? {}),
+        significance: (own(r.significance, region) ?? []).map(nullSig),
         totals: r.totals,
         roles,
-        hidden: r.hidden[region] ?? [],
+        hidden: own(r.hidden, region) ?? [],
         sigma_b: sigmaB,
         skipped,
       }
@@ -252,7 +253,7 @@ function num(x: number): number | null {
 }
 
 function mapRows(rows: Record<string, CutflowRow[]>) {
-  const out: RegionCutflow['samples'] = {}
+  const out: RegionCutflow['samples'] = nameRecord()
   for (const [k, rs] of Object.entries(rows))
     out[k] = rs.map((r) => ({
       ...r,

@@ -13,6 +13,7 @@
  *   1 ± σ/L (auxdata 1, sigma σ/L), bounds ±10σ as pyhf's XML import sets them.
  */
 import { type Sample, type Workspace, WorkspaceError, parseWorkspace } from './workspace'
+import { nameRecord } from '../../../shared/name-record'
 
 /** A weighted histogram of the in-range bins: Σw and Σw² per bin (same length). */
 export interface BinnedYield {
@@ -124,7 +125,7 @@ export function buildWorkspace(
       `luminosity: value and uncertainty must be > 0, got ${lumi.value} ± ${lumi.sigma}`,
     )
 
-  const data: Record<string, 'observed' | 'asimov'> = {}
+  const data = nameRecord<'observed' | 'asimov'>()
   let signalYield = 0
   const wsChannels = channels.map((ch) => {
     const nb = ch.samples[0]?.nominal.sumw.length ?? ch.data?.length ?? 0

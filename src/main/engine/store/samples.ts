@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3'
 import { randomUUID } from 'node:crypto'
 import { SampleSpec } from '../../../shared/contract/data'
+import { nameRecord } from '../../../shared/name-record'
 import type { Project } from './project'
 import { ProjectError } from './project'
 
@@ -146,9 +147,7 @@ export function getSettings(project: Project, prefix = ''): Record<string, unkno
   const rows = db(project)
     .prepare('SELECT key, value FROM settings WHERE substr(key, 1, length(?)) = ? ORDER BY key')
     .all(prefix, prefix) as { key: string; value: string }[]
-  const out: Record<string, unknown> = {}
-  for (const r of rows) out[r.key] = JSON.parse(r.value) as unknown
-  return out
+  return nameRecord(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]))
 }
 
 /** Stores a setting; `null` deletes it. */

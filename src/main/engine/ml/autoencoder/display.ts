@@ -5,6 +5,7 @@
  * input, input × score histograms for the bump search.
  */
 import type { AnomalyDisplay, ScoreHistograms } from '../../../../shared/contract/anomaly'
+import { own } from '../../../../shared/name-record'
 import { PART, type TrainingData } from '../dataset'
 import { fitLatentPca, projectLatent } from './latent'
 import { tsne } from './tsne'
@@ -131,7 +132,7 @@ export function scoreHistograms(
   const samples = data.samples.map((s) => ({
     name: s.name,
     role: s.role,
-    colour: colours[s.name] ?? null,
+    colour: own(colours, s.name) ?? null,
     sumw: new Array<number>(SCORE_BINS).fill(0),
     sumw2: new Array<number>(SCORE_BINS).fill(0),
   }))

@@ -31,6 +31,7 @@ import {
   stackTensors,
   type StackWeights,
 } from './network'
+import { own } from '../../../../shared/name-record'
 
 export interface AnomalyArchitecture {
   readonly kind: 'ae' | 'vae'
@@ -82,9 +83,9 @@ export function anomalyArchitecture(config: AnomalyConfig): AnomalyArchitecture 
   const vae = config.kind === 'vae' ? config.options : null
   if (config.kind === 'ae') byName('featureWeights', config.options.featureWeights)
   if (vae) byName('likelihood', vae.likelihood)
-  const families = inputs.map((name) => vae?.likelihood[name] ?? 'gaussian')
+  const families = inputs.map((name) => (vae && own(vae.likelihood, name)) ?? 'gaussian')
   const featureWeights = inputs.map((name) =>
-    config.kind === 'ae' ? (config.options.featureWeights[name] ?? 1) : 1,
+    config.kind === 'ae' ? (own(config.options.featureWeights, name) ?? 1) : 1,
   )
   if (!featureWeights.some((f) => f > 0))
     throw new Error('options.featureWeights: at least one input needs a weight above 0')
