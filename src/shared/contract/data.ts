@@ -58,6 +58,15 @@ export const SampleSpec = z
     /** Per-event weight: '' (1), a column name or a product such as `genWeight*puWeight`. */
     weight: z.string().trim().max(2000).default(''),
     normalisation: Normalisation.default({ kind: 'none' }),
+    /**
+     * A value that means "missing" in every column of this sample (the Kaggle H→ττ set's −999),
+     * read as NaN everywhere: statistics, plots, correlations, cuts and training. null: none.
+     */
+    missing: z
+      .number()
+      .refine(Number.isFinite, 'the missing-value marker must be a finite number')
+      .nullable()
+      .default(null),
   })
   .strict()
 export type SampleSpec = z.output<typeof SampleSpec>
@@ -116,7 +125,10 @@ export type SourceInfo = z.infer<typeof SourceInfo>
 export const VariableStats = z.object({
   /** Values (elements for jagged variables), NaN included. */
   count: z.number().int(),
+  /** Values that are not numbers: NaN in the file, or the sample's missing-value marker. */
   nan: z.number().int(),
+  /** Of `nan`, the values equal to the sample's missing-value marker (file columns). */
+  missing: z.number().int().default(0),
   /** Weighted by weight × normalisation when the sample has one; else plain. NaN when empty. */
   mean: z.number().nullable(),
   std: z.number().nullable(),
