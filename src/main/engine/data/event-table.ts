@@ -185,7 +185,10 @@ export class EventTable {
     // needs no new decoding.
     return new Map(
       names.map((n) => {
-        const { column, missing } = markMissing(concatColumns(parts.get(n) as Column[]), this.missing)
+        const { column, missing } = markMissing(
+          concatColumns(parts.get(n) as Column[]),
+          this.missing,
+        )
         this.missingCounts.set(n, missing)
         return [n, column]
       }),
