@@ -45,7 +45,10 @@ export interface SetupForm {
   seed: number
   standardise: boolean
   decorrelate: boolean
-  /** Sentinel values as typed: "-999" or "-999, -99". */
+  /**
+   * Further values that mean "missing" in this training only, as typed ("-99, -1"); empty by
+   * default: each sample's own missing value (set in Data) already reads as missing.
+   */
   missingValues: string
   missingPolicy: 'mean' | 'drop'
   cuts: CutsOptions
@@ -86,7 +89,7 @@ export function defaultForm(): SetupForm {
     seed: 1,
     standardise: true,
     decorrelate: false,
-    missingValues: '-999',
+    missingValues: '',
     missingPolicy: 'mean',
     cuts: CutsOptions.parse({}),
     mlp: { ...mlp, layers: mlp.layers.join(',') },
