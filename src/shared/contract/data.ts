@@ -286,7 +286,15 @@ export const dataMethods = {
    */
   'data.variables': {
     params: z.object({ samples: z.array(sampleId).optional() }).strict(),
-    result: z.object({ variables: z.array(VariableRow), complete: z.boolean() }),
+    result: z.object({
+      variables: z.array(VariableRow),
+      complete: z.boolean(),
+      /**
+       * Columns of the files that are not variables, and why (a text column, one file of a chain
+       * lacks it, …): what an input or a cut naming them is told.
+       */
+      unreadable: z.array(z.object({ name: z.string(), reason: z.string() })).default([]),
+    }),
   },
   /** Job: statistics of every variable of every sample (decodes each column once). */
   'data.summarise': {

@@ -178,3 +178,20 @@ describe("a sample's missing-value marker", () => {
     expect(warnings.join(' ')).not.toMatch(/DER_mass_vis.*exactly/)
   }, 60_000)
 })
+
+describe('a text column as a training input (issue 17)', () => {
+  it('is listed as unreadable with its reason by data.variables', async () => {
+    const { unreadable } = await engine.call('data.variables', {})
+    expect(unreadable.map((u) => u.name).sort()).toEqual(['KaggleSet', 'Label'])
+    expect(unreadable.find((u) => u.name === 'Label')!.reason).toMatch(/^text column/)
+  })
+
+  it('is named "not numeric" by the trainer, not "unknown variable"', async () => {
+    const r = await engine.job('train.start', { kind: 'lda', inputs: ['DER_mass_vis', 'Label'] })
+    expect(r.state).toBe('failed')
+    expect(r.error).toMatch(
+      /input 2 'Label' in sample 'Htautau': 'Label' is not numeric \(text column/,
+    )
+    expect(r.error).not.toMatch(/unknown variable/)
+  })
+})

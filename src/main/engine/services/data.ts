@@ -31,6 +31,7 @@ import {
   rangeOf,
   summarise,
   summariseDerived,
+  unreadableColumns,
   variableRows,
 } from '../samples/variables'
 import type { Definitions } from '../samples/derived-columns'
@@ -233,6 +234,7 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
           ...files.variables,
         ],
         complete: files.complete && computed.complete,
+        unreadable: unreadableColumns(list),
       }
     },
 

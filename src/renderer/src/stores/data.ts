@@ -54,6 +54,8 @@ export const useDataStore = defineStore('data', () => {
 
   const samples = ref<Sample[]>([])
   const variables = ref<VariableRow[]>([])
+  /** File columns that are not variables (text, …), and why: what picking one is told. */
+  const unreadable = ref<{ name: string; reason: string }[]>([])
   const variablesComplete = ref(true)
   const summarising = ref(false)
   const memory = ref<MemoryReport | null>(null)
@@ -123,6 +125,7 @@ export const useDataStore = defineStore('data', () => {
     try {
       const r = await api.call('data.variables', {})
       variables.value = r.variables
+      unreadable.value = r.unreadable
       variablesComplete.value = r.complete
       setError('variables', null)
       if (!r.complete && !summarising.value) await summarise()
@@ -142,6 +145,7 @@ export const useDataStore = defineStore('data', () => {
         await api.runJob('data.summarise', {})
         const r = await api.call('data.variables', {})
         variables.value = r.variables
+        unreadable.value = r.unreadable
         variablesComplete.value = r.complete
         setError('variables', null)
         if (r.complete) break
@@ -187,6 +191,7 @@ export const useDataStore = defineStore('data', () => {
     loaded.value = false
     histogram.value = null
     variables.value = []
+    unreadable.value = []
     try {
       await loadSettings()
       setError('settings', null)
@@ -306,6 +311,7 @@ export const useDataStore = defineStore('data', () => {
     simulation,
     hasData,
     variables,
+    unreadable,
     variablesComplete,
     summarising,
     memory,

@@ -235,12 +235,3 @@ export function restoreForm(saved: unknown): SetupForm {
     },
   }
 }
-
-/** Columns that are bookkeeping or truth, never a sensible classifier input by default. */
-const NOT_AN_INPUT =
-  /(^|_)(event|run|lumi|luminosityblock)(id|number|_?nr)?$|id$|weight|label|^kaggle|truth|^gen/i
-
-/** Up to `max` columns proposed as inputs when the user has chosen none yet. */
-export function suggestInputs(columns: string[], max = 8): string[] {
-  return columns.filter((c) => !NOT_AN_INPUT.test(c)).slice(0, max)
-}
