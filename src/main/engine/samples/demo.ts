@@ -47,6 +47,7 @@ export function demoSamples(dir: string): SampleSpec[] {
         luminosity: DEMO_LUMINOSITY,
         sumGenWeights: null,
       },
+      missing: null,
     },
     {
       name: 'tt̄',
@@ -63,6 +64,7 @@ export function demoSamples(dir: string): SampleSpec[] {
         luminosity: DEMO_LUMINOSITY,
         sumGenWeights: null,
       },
+      missing: null,
     },
     {
       name: 'Data (DoubleMuon)',
@@ -73,6 +75,7 @@ export function demoSamples(dir: string): SampleSpec[] {
       table: 'Events',
       weight: '',
       normalisation: { kind: 'none' },
+      missing: null,
     },
   ]
 }
