@@ -209,6 +209,10 @@ export const CorrelationResult = z.object({
   matrix: z.array(z.array(z.number().nullable())),
   /** Jagged variables are left out (one value per event is needed). */
   skipped: z.array(z.string()),
+  /** Of `variables`, those with one value in every event used: no correlation is defined. */
+  constant: z.array(z.string()).default([]),
+  /** Events used: those where every variable and the weight are numbers. */
+  events: z.number().int().optional(),
 })
 export type CorrelationResult = z.infer<typeof CorrelationResult>
 

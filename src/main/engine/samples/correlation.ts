@@ -8,13 +8,14 @@ import type { NumericArray } from '../data/column'
 
 /**
  * `columns`: k arrays of n values each (one per event); `weights`: n event weights.
- * Returns the k×k matrix (null where a variable is constant or no event counts) and the number
- * of events used.
+ * Returns the k×k matrix (null where a variable is constant or no event counts), which variables
+ * are constant over the events used (one value in all of them: no correlation is defined, and
+ * the matrix must say so rather than show an empty row), and the number of events used.
  */
 export function weightedCorrelation(
   columns: readonly NumericArray[],
   weights: ArrayLike<number>,
-): { matrix: (number | null)[][]; events: number } {
+): { matrix: (number | null)[][]; constant: boolean[]; events: number } {
   const k = columns.length
   const n = weights.length
   for (const c of columns)
@@ -23,6 +24,8 @@ export function weightedCorrelation(
   let events = 0
   let sumw = 0
   const mean = new Float64Array(k)
+  const lo = new Float64Array(k).fill(Infinity)
+  const hi = new Float64Array(k).fill(-Infinity)
   for (let i = 0; i < n; i++) {
     const w = weights[i]
     if (w !== w) continue
@@ -35,8 +38,15 @@ export function weightedCorrelation(
     keep[i] = 1
     events++
     sumw += w
-    for (let a = 0; a < k; a++) mean[a] += w * columns[a][i]
+    for (let a = 0; a < k; a++) {
+      const v = columns[a][i]
+      mean[a] += w * v
+      if (v < lo[a]) lo[a] = v
+      if (v > hi[a]) hi[a] = v
+    }
   }
+  // Exactly one value: its deviations from the float mean are rounding noise, not a spread.
+  const constant = Array.from(lo, (l, a) => events > 0 && l === hi[a])
   for (let a = 0; a < k; a++) mean[a] /= sumw
   // Upper triangle of the covariance (times Σw), accumulated in one pass over the events.
   const cov = new Float64Array(k * k)
@@ -57,9 +67,10 @@ export function weightedCorrelation(
       const [i, j] = a <= b ? [a, b] : [b, a]
       const denom = Math.sqrt(cov[i * k + i] * cov[j * k + j])
       const r = cov[i * k + j] / denom
-      row.push(events > 1 && denom > 0 && Number.isFinite(r) ? Math.max(-1, Math.min(1, r)) : null)
+      const defined = events > 1 && !constant[a] && !constant[b] && denom > 0 && Number.isFinite(r)
+      row.push(defined ? Math.max(-1, Math.min(1, r)) : null)
     }
     matrix.push(row)
   }
-  return { matrix, events }
+  return { matrix, constant, events }
 }

@@ -314,8 +314,15 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
           values.push(col.values)
         }
       }
-      const { matrix } = weightedCorrelation(values, sample.weights())
-      return { sampleId: id, variables: flat, matrix, skipped }
+      const { matrix, constant, events } = weightedCorrelation(values, sample.weights())
+      return {
+        sampleId: id,
+        variables: flat,
+        matrix,
+        skipped,
+        constant: flat.filter((_, a) => constant[a]),
+        events,
+      }
     },
 
     'data.hist2d': async (p) => {

@@ -33,6 +33,8 @@ const KEY = {
   normalised: 'explorer.normalised',
   foldFlows: 'explorer.foldFlows',
   statsSample: 'explorer.statsSample',
+  /** What the project's author says about its samples (the demo: why data and simulation differ). */
+  note: 'explorer.note',
   binning: (v: string) => `explorer.binning.${encodeURIComponent(v)}`,
 }
 const BINNING_PREFIX = 'explorer.binning.'
@@ -62,6 +64,8 @@ export const useDataStore = defineStore('data', () => {
 
   const selected = ref<string | null>(null)
   const statsSample = ref<string | null>(null)
+  /** The project's note on its samples, shown above the explorer (null: none). */
+  const note = ref<string | null>(null)
   const binning = ref<Record<string, Binning>>({})
   const logY = ref(false)
   const normalised = ref(false)
@@ -93,6 +97,7 @@ export const useDataStore = defineStore('data', () => {
     const text = (v: unknown) => (typeof v === 'string' ? v : null)
     selected.value = text(s[KEY.variable])
     statsSample.value = text(s[KEY.statsSample])
+    note.value = text(s[KEY.note])
     logY.value = s[KEY.logY] === true
     normalised.value = s[KEY.normalised] === true
     foldFlows.value = s[KEY.foldFlows] === true
@@ -317,6 +322,7 @@ export const useDataStore = defineStore('data', () => {
     memory,
     selected,
     statsSample,
+    note,
     binning,
     logY,
     normalised,
