@@ -69,7 +69,7 @@ test('Kaggle: −999 is missing in the explorer; the input picker warns', async 
   await page.getByTestId('train-input-expr').fill('Label')
   await page.getByTestId('train-input-expr').press('Enter')
   await expect(page.getByTestId('train-input-expr-error')).toContainText(
-    "'Label' is not numeric (text column",
+    "'Label' is not numeric: text column",
   )
   await expect(page.getByTestId('train-input-chip')).toHaveCount(2)
   await expect(page.getByTestId('train-missing-markers')).toContainText('Htautau -999')

@@ -56,7 +56,7 @@ const ctx: InputContext = {
     row('nLep', { s: stats(1, 1), b: stats(1, 1) }),
   ],
   unreadable: [
-    { name: 'Label', reason: "text column (not numbers or true/false) (sample 'Htautau')" },
+    { name: 'Label', reason: "text column (not numbers or true/false), in sample 'Htautau'" },
   ],
   signal: [],
   background: [],
@@ -72,7 +72,7 @@ describe('input notes', () => {
   it('name a text column "not numeric", alone or inside an expression', () => {
     const [n] = inputNotes('Label', ctx)
     expect(n.kind).toBe('not-numeric')
-    expect(n.text).toMatch(/^'Label' is not numeric \(text column/)
+    expect(n.text).toMatch(/^'Label' is not numeric: text column/)
     expect(kinds('2 * Label + DER_mass_vis')).toEqual(['not-numeric'])
   })
 

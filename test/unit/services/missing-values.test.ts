@@ -190,7 +190,7 @@ describe('a text column as a training input (issue 17)', () => {
     const r = await engine.job('train.start', { kind: 'lda', inputs: ['DER_mass_vis', 'Label'] })
     expect(r.state).toBe('failed')
     expect(r.error).toMatch(
-      /input 2 'Label' in sample 'Htautau': 'Label' is not numeric \(text column/,
+      /input 2 'Label' in sample 'Htautau': 'Label' is not numeric: text column/,
     )
     expect(r.error).not.toMatch(/unknown variable/)
   })

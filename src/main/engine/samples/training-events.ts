@@ -99,7 +99,7 @@ export async function checkedTrainingSamples(
         // A column the file holds but not as numbers: say so rather than "unknown variable".
         const bad = r.ok ? undefined : unreadableIn(sample, input)
         throw new ProjectError(
-          `input ${i + 1} '${input}' in ${where}: ${bad ? `'${bad.name}' is not numeric (${bad.reason}); an input must be a number per event` : s.error.message}`,
+          `input ${i + 1} '${input}' in ${where}: ${bad ? `'${bad.name}' is not numeric: ${bad.reason}; an input must be a number per event` : s.error.message}`,
         )
       }
       return s.value

@@ -75,7 +75,7 @@ export function unreadableColumns(
   for (const { stored, sample } of list)
     for (const s of sample.table.skipped)
       if (!readable.has(s.name) && !out.has(s.name))
-        out.set(s.name, `${s.reason} (sample '${stored.spec.name}')`)
+        out.set(s.name, `${s.reason}, in sample '${stored.spec.name}'`)
   return [...out].map(([name, reason]) => ({ name, reason }))
 }
 

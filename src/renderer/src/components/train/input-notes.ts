@@ -77,7 +77,7 @@ export function inputNotes(input: string, ctx: InputContext): InputNote[] {
       notes.push({
         kind: 'not-numeric',
         tag: 'not numeric',
-        text: `'${name}' is not numeric (${bad.reason}): it cannot be an input`,
+        text: `'${name}' is not numeric: ${bad.reason}. It cannot be an input`,
         warn: true,
       })
       continue
