@@ -41,6 +41,7 @@ async function setup(): Promise<void> {
       table: '',
       weight: 'w',
       normalisation: { kind: 'scale', factor: 2 },
+      missing: null,
     },
   })
   await waitForJob(jobId)

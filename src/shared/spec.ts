@@ -43,6 +43,11 @@ export const SpecSample = z
     lumi: positive('the luminosity').optional(),
     /** Σ generator weights; absent: Σ of the weight expression over all the sample's events. */
     sumw: positive('the sum of generator weights').optional(),
+    /** A value meaning "missing" in every column (e.g. −999), read as NaN; absent: none. */
+    missing: z
+      .number()
+      .refine(Number.isFinite, 'the missing-value marker must be a finite number')
+      .optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -183,6 +188,7 @@ export function specSampleFromProject(p: SampleSpec): SpecSample {
           ...(n.sumGenWeights === null ? {} : { sumw: n.sumGenWeights }),
         }
       : {}),
+    ...(p.missing === null ? {} : { missing: p.missing }),
   }
 }
 
@@ -216,6 +222,7 @@ export function specSampleToProject(
     table: s.tree ?? defaults.table,
     weight: s.weight === '1' ? '' : s.weight,
     normalisation,
+    missing: s.missing ?? null,
   }
 }
 

@@ -9,7 +9,10 @@ import { DATA } from './test-data'
 
 export const KAGGLE = join(DATA, 'ATLAS-UK-ML_kaggle-higgs')
 
-/** Adds one CSV of the set as a sample (optionally with its weights scaled) in the Data view. */
+/**
+ * Adds one CSV of the set as a sample (optionally with its weights scaled) in the Data view,
+ * with −999 as its missing value, as a user of this set would (its README: −999 = undefined).
+ */
 export async function addCsv(
   page: Page,
   file: string,
@@ -23,6 +26,7 @@ export async function addCsv(
   await expect(page.getByTestId('sample-found')).toContainText('CSV')
   await page.getByTestId('sample-name').fill(name)
   await page.getByTestId('sample-role').selectOption(role)
+  await page.getByTestId('sample-missing').fill('-999')
   if (scale !== undefined) {
     await page.locator('input[type=radio][value=scale]').check()
     await page.getByTestId('sample-scale').fill(String(scale))

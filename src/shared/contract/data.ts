@@ -58,6 +58,15 @@ export const SampleSpec = z
     /** Per-event weight: '' (1), a column name or a product such as `genWeight*puWeight`. */
     weight: z.string().trim().max(2000).default(''),
     normalisation: Normalisation.default({ kind: 'none' }),
+    /**
+     * A value that means "missing" in every column of this sample (the Kaggle H→ττ set's −999),
+     * read as NaN everywhere: statistics, plots, correlations, cuts and training. null: none.
+     */
+    missing: z
+      .number()
+      .refine(Number.isFinite, 'the missing-value marker must be a finite number')
+      .nullable()
+      .default(null),
   })
   .strict()
 export type SampleSpec = z.output<typeof SampleSpec>
@@ -116,7 +125,10 @@ export type SourceInfo = z.infer<typeof SourceInfo>
 export const VariableStats = z.object({
   /** Values (elements for jagged variables), NaN included. */
   count: z.number().int(),
+  /** Values that are not numbers: NaN in the file, or the sample's missing-value marker. */
   nan: z.number().int(),
+  /** Of `nan`, the values equal to the sample's missing-value marker (file columns). */
+  missing: z.number().int().default(0),
   /** Weighted by weight × normalisation when the sample has one; else plain. NaN when empty. */
   mean: z.number().nullable(),
   std: z.number().nullable(),
@@ -197,6 +209,10 @@ export const CorrelationResult = z.object({
   matrix: z.array(z.array(z.number().nullable())),
   /** Jagged variables are left out (one value per event is needed). */
   skipped: z.array(z.string()),
+  /** Of `variables`, those with one value in every event used: no correlation is defined. */
+  constant: z.array(z.string()).default([]),
+  /** Events used: those where every variable and the weight are numbers. */
+  events: z.number().int().optional(),
 })
 export type CorrelationResult = z.infer<typeof CorrelationResult>
 
@@ -274,7 +290,15 @@ export const dataMethods = {
    */
   'data.variables': {
     params: z.object({ samples: z.array(sampleId).optional() }).strict(),
-    result: z.object({ variables: z.array(VariableRow), complete: z.boolean() }),
+    result: z.object({
+      variables: z.array(VariableRow),
+      complete: z.boolean(),
+      /**
+       * Columns of the files that are not variables, and why (a text column, one file of a chain
+       * lacks it, …): what an input or a cut naming them is told.
+       */
+      unreadable: z.array(z.object({ name: z.string(), reason: z.string() })).default([]),
+    }),
   },
   /** Job: statistics of every variable of every sample (decodes each column once). */
   'data.summarise': {

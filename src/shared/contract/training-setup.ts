@@ -54,16 +54,19 @@ export const Seed = z
   .default(1)
 
 /**
- * Values that mean "undefined" (the Kaggle set's −999), and NaN: `mean` replaces them by the
- * training mean of that input's defined values; `drop` leaves out events with any.
+ * What a model does with missing input values: NaN, which is also what each sample's
+ * missing-value marker reads as (the sample's `missing`, e.g. the Kaggle set's −999, set in the
+ * Data step), and any further `values` given here for this training only (none by default: the
+ * samples' setting is the one place to say it). `mean` replaces them by the training mean of that
+ * input's defined values; `drop` leaves out events with any.
  */
 export const MissingValues = z
   .object({
-    values: z.array(z.number()).max(20).default([-999]),
+    values: z.array(z.number()).max(20).default([]),
     policy: z.enum(['mean', 'drop']).default('mean'),
   })
   .strict()
-  .default({ values: [-999], policy: 'mean' })
+  .default({ values: [], policy: 'mean' })
 
 /** The gradient-descent fields of every network set-up (classifier network, autoencoders). */
 export const optimiserFields = {

@@ -20,8 +20,20 @@ beforeAll(() => {
     join(dir, 'spec.json'),
     JSON.stringify({
       samples: [
-        { name: 'higgs', role: 'signal', files: [join(KAGGLE, 'train_sml_sig.csv')], tree: '' },
-        { name: 'bkg', role: 'background', files: [join(KAGGLE, 'train_sml_bg.csv')], tree: '' },
+        {
+          name: 'higgs',
+          role: 'signal',
+          files: [join(KAGGLE, 'train_sml_sig.csv')],
+          tree: '',
+          missing: -999,
+        },
+        {
+          name: 'bkg',
+          role: 'background',
+          files: [join(KAGGLE, 'train_sml_bg.csv')],
+          tree: '',
+          missing: -999,
+        },
       ],
       variables: [],
       regions: [],

@@ -19,8 +19,20 @@ beforeAll(() => {
     join(dir, 'spec.json'),
     JSON.stringify({
       samples: [
-        { name: 'sig', role: 'signal', files: [join(KAGGLE, 'train_sml_sig.csv')], tree: '' },
-        { name: 'bkg', role: 'background', files: [join(KAGGLE, 'train_sml_bg.csv')], tree: '' },
+        {
+          name: 'sig',
+          role: 'signal',
+          files: [join(KAGGLE, 'train_sml_sig.csv')],
+          tree: '',
+          missing: -999,
+        },
+        {
+          name: 'bkg',
+          role: 'background',
+          files: [join(KAGGLE, 'train_sml_bg.csv')],
+          tree: '',
+          missing: -999,
+        },
       ],
       variables: [],
       regions: [{ name: 'all', cuts: [{ name: 'any', expr: 'DER_mass_vis > 0' }] }],

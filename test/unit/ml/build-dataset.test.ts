@@ -67,7 +67,8 @@ describe('assembleTrainingData', () => {
   })
 
   it('replaces sentinels and NaN by the training mean of the defined values', () => {
-    const r = assembleTrainingData([sig, bkg], setup())
+    // The training's own list of sentinels (a sample's missing value arrives as NaN already).
+    const r = assembleTrainingData([sig, bkg], setup({ missing: { values: [-999] } }))
     const { data, means } = r
     // Column b: signal defined values are 1, background defined values 2.
     let s = 0
@@ -92,6 +93,17 @@ describe('assembleTrainingData', () => {
     expect(means[1]).toBeCloseTo(s / k, 12)
     expect(data.x[0 * 2 + 1]).toBeCloseTo(s / k, 12) // signal event 0 had −999
     expect(r.warnings.some((w) => w.includes("input 'b'"))).toBe(true)
+  })
+
+  it('warns when an undeclared −999 looks like a missing value, and only then (issue 17)', () => {
+    // No sentinel declared: b's −999 (10% of signal, far below 1 and 2) is a value, with a hint.
+    const r = assembleTrainingData([sig, bkg], setup())
+    const hint = r.warnings.filter((w) => w.includes('far below every other value'))
+    expect(hint).toHaveLength(1)
+    expect(hint[0]).toMatch(/^input 'b': 200 events \(5\.0%\) have exactly -999/)
+    // Declared: no hint. Column a (0…1999 and −1999…0) has a −999 among its neighbours: none.
+    const declared = assembleTrainingData([sig, bkg], setup({ missing: { values: [-999] } }))
+    expect(declared.warnings.join(' ')).not.toMatch(/far below/)
   })
 
   it('drops events with missing values under the drop policy', () => {

@@ -13,6 +13,7 @@ function sample(id: string, role: Sample['spec']['role'], group: string): Sample
       colour: '#123456',
       files: ['f.root'],
       table: 'Events',
+      missing: null,
       weight: '',
       normalisation: { kind: 'none' },
     },

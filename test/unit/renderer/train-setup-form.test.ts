@@ -7,13 +7,7 @@ import {
   parseLayers,
   parseNumberList,
   restoreForm,
-  suggestInputs,
 } from '../../../src/renderer/src/components/train/setup-form'
-
-const KAGGLE_HEADER =
-  'EventId,DER_mass_MMC,DER_mass_transverse_met_lep,DER_mass_vis,DER_pt_h,DER_deltaeta_jet_jet,DER_mass_jet_jet,DER_prodeta_jet_jet,DER_deltar_tau_lep,DER_pt_tot,PRI_tau_pt,PRI_jet_num,Weight,Label,KaggleSet,KaggleWeight'.split(
-    ',',
-  )
 
 describe('setup form', () => {
   it('defaults train Fisher with the contract defaults once inputs are chosen', () => {
@@ -95,22 +89,12 @@ describe('setup form', () => {
     expect(restoreForm(JSON.parse(JSON.stringify(r)))).toEqual(r)
   })
 
-  it('suggests physics columns, never ids, weights or labels', () => {
-    const s = suggestInputs(KAGGLE_HEADER, 100)
-    expect(s).not.toContain('EventId')
-    expect(s).not.toContain('Weight')
-    expect(s).not.toContain('Label')
-    expect(s).not.toContain('KaggleSet')
-    expect(s).not.toContain('KaggleWeight')
-    expect(s).toContain('DER_mass_MMC')
-    expect(s).toContain('PRI_jet_num')
-    expect(suggestInputs(KAGGLE_HEADER, 3)).toEqual([
-      'DER_mass_MMC',
-      'DER_mass_transverse_met_lep',
-      'DER_mass_vis',
-    ])
-    expect(suggestInputs(['run', 'luminosityBlock', 'event', 'genWeight', 'Muon_pt'])).toEqual([
-      'Muon_pt',
-    ])
+  it('proposes no inputs and no missing values of its own (issue 17)', () => {
+    // The samples' missing value (Data step) is the one setting; no column is a safe default.
+    const f = defaultForm()
+    expect(f.inputs).toEqual([])
+    expect(f.missingValues).toBe('')
+    const b = buildConfig({ ...f, inputs: ['x'] })
+    expect(b.ok && b.config.missing.values).toEqual([])
   })
 })

@@ -148,6 +148,7 @@ describe('analysis spec', () => {
       table: 'Events',
       weight: 'genWeight',
       normalisation: { kind: 'xsec', crossSection: 831.8, luminosity: 0.5, sumGenWeights: null },
+      missing: null,
     }
     const s = specSampleFromProject(project)
     expect(s).toMatchObject({ tree: 'Events', xsec: 831.8, lumi: 0.5, scale: 1 })
@@ -157,6 +158,12 @@ describe('analysis spec', () => {
     expect(
       reread.ok && specSampleToProject(reread.spec.samples[0], { table: '', colour: '#000000' }),
     ).toEqual(project)
+    // The missing-value marker travels too (issue 17).
+    const marked: SampleSpec = { ...project, missing: -999 }
+    expect(specSampleFromProject(marked).missing).toBe(-999)
+    expect(specSampleToProject(specSampleFromProject(marked), { table: '', colour: '' })).toEqual(
+      marked,
+    )
     const scaled: SampleSpec = { ...project, normalisation: { kind: 'scale', factor: 2 } }
     expect(specSampleToProject(specSampleFromProject(scaled), { table: '', colour: '' })).toEqual(
       scaled,

@@ -10,12 +10,18 @@ import { silentContext, type JobContext } from '../jobs/context'
 import { columnBytes, type Column } from './column'
 import type { ColumnCache } from './column-cache'
 import { concatColumns } from './column-ops'
+import { markMissing } from './missing-values'
 import type { ColumnInfo, SkippedColumn } from './schema'
 
 /** Files of a sample and the table to read in each ('' for CSV/Parquet: the file itself). */
 export interface SampleFiles {
   readonly files: readonly string[]
   readonly table: string
+  /**
+   * The value that means "missing" in every column (Kaggle's −999): read as NaN. Absent or
+   * null: none.
+   */
+  readonly missing?: number | null
 }
 
 interface FileEntry {
@@ -27,6 +33,8 @@ export class EventTable {
   private readonly loaded = new Map<string, Column>()
   private readonly pending = new Map<string, Promise<Column>>()
   private readonly byName: Map<string, ColumnInfo>
+  /** Per decoded column, how many values equalled the missing-value marker. */
+  private readonly missingCounts = new Map<string, number>()
 
   private constructor(
     private readonly files: readonly FileEntry[],
@@ -36,6 +44,8 @@ export class EventTable {
     /** Columns some file lacks or types differently, and why. */
     readonly skipped: readonly SkippedColumn[],
     private readonly cache?: ColumnCache,
+    /** The value read as NaN in every column (null: none). */
+    readonly missing: number | null = null,
   ) {
     this.byName = new Map(columns.map((c) => [c.name, c]))
   }
@@ -82,6 +92,7 @@ export class EventTable {
       [...(common ?? new Map<string, ColumnInfo>()).values()],
       [...skipped].map(([name, reason]) => ({ name, reason })),
       options.cache,
+      sample.missing ?? null,
     )
   }
 
@@ -101,6 +112,14 @@ export class EventTable {
 
   isLoaded(name: string): boolean {
     return this.loaded.has(name)
+  }
+
+  /**
+   * How many values of a column equalled the missing-value marker (and read as NaN); undefined
+   * until the column has been decoded once.
+   */
+  missingCount(name: string): number | undefined {
+    return this.missingCounts.get(name)
   }
 
   /** A column over the whole chain, decoded on first use. */
@@ -162,7 +181,18 @@ export class EventTable {
       }
       for (const n of names) parts.get(n)?.push(got.get(n) as Column)
     }
-    return new Map(names.map((n) => [n, concatColumns(parts.get(n) as Column[])]))
+    // The cache holds the files' values; the marker is applied on every read, so changing it
+    // needs no new decoding.
+    return new Map(
+      names.map((n) => {
+        const { column, missing } = markMissing(
+          concatColumns(parts.get(n) as Column[]),
+          this.missing,
+        )
+        this.missingCounts.set(n, missing)
+        return [n, column]
+      }),
+    )
   }
 
   /** Bytes held by decoded columns in memory. */

@@ -141,6 +141,10 @@ export function assembleTrainingData(
       throw new TrainingDataError(`no ${cls} events in the training part: lower the test fraction`)
   }
 
+  for (let j = 0; j < d; j++) {
+    const hint = sentinelHint(x, d, n, j, isMissing)
+    if (hint) warnings.push(`input '${setup.inputs[j]}': ${hint}`)
+  }
   const means = trainingMeans(x, d, n, isMissing, part)
   if (!drop) imputeMeans(x, d, n, isMissing, means, setup.inputs, warnings)
   for (let j = 0; j < d; j++) {
@@ -184,6 +188,33 @@ export function assembleTrainingData(
     means,
     warnings,
   }
+}
+
+/**
+ * Why input `j`'s smallest value looks like a "missing" marker nobody declared (Kaggle's −999
+ * when the samples' missing value is not set): a whole number ≤ −99 held by at least 1% of the
+ * events, with no other value within a tenth of its size above it. null when it does not.
+ */
+export function sentinelHint(
+  x: Float64Array,
+  d: number,
+  n: number,
+  j: number,
+  isMissing: Uint8Array,
+): string | null {
+  let min = Infinity
+  for (let i = 0; i < n; i++) if (!isMissing[i * d + j] && x[i * d + j] < min) min = x[i * d + j]
+  if (!(Number.isInteger(min) && min <= -99)) return null
+  const near = min + Math.abs(min) / 10
+  let count = 0
+  for (let i = 0; i < n; i++) {
+    if (isMissing[i * d + j]) continue
+    const v = x[i * d + j]
+    if (v === min) count++
+    else if (v < near) return null
+  }
+  if (count < 0.01 * n) return null
+  return `${count} events (${((100 * count) / n).toFixed(1)}%) have exactly ${min}, far below every other value: if it means "missing", set it as the samples' missing value in the Data step`
 }
 
 /**

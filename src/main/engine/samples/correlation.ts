@@ -9,12 +9,14 @@ import type { NumericArray } from '../data/column'
 /**
  * `columns`: k arrays of n values each (one per event); `weights`: n event weights.
  * Returns the k×k matrix (null where a variable is constant or no event counts, its diagonal
- * element included; 1 on the diagonal otherwise) and the number of events used.
+ * element included; 1 on the diagonal otherwise), which variables
+ * are constant over the events used (one value in all of them: no correlation is defined, and
+ * the matrix must say so rather than show an empty row), and the number of events used.
  */
 export function weightedCorrelation(
   columns: readonly NumericArray[],
   weights: ArrayLike<number>,
-): { matrix: (number | null)[][]; events: number } {
+): { matrix: (number | null)[][]; constant: boolean[]; events: number } {
   const k = columns.length
   const n = weights.length
   for (const c of columns)
@@ -23,10 +25,8 @@ export function weightedCorrelation(
   let events = 0
   let sumw = 0
   const mean = new Float64Array(k)
-  // Constancy is decided on the values: a weighted mean can differ from a constant by rounding,
-  // which leaves a tiny positive variance and a diagonal of 1 for a constant variable.
-  const first = new Float64Array(k)
-  const varies = new Uint8Array(k)
+  const lo = new Float64Array(k).fill(Infinity)
+  const hi = new Float64Array(k).fill(-Infinity)
   for (let i = 0; i < n; i++) {
     const w = weights[i]
     if (w !== w) continue
@@ -40,11 +40,14 @@ export function weightedCorrelation(
     events++
     sumw += w
     for (let a = 0; a < k; a++) {
-      if (events === 1) first[a] = columns[a][i]
-      else if (columns[a][i] !== first[a]) varies[a] = 1
-      mean[a] += w * columns[a][i]
+      const v = columns[a][i]
+      mean[a] += w * v
+      if (v < lo[a]) lo[a] = v
+      if (v > hi[a]) hi[a] = v
     }
   }
+  // Exactly one value: its deviations from the float mean are rounding noise, not a spread.
+  const constant = Array.from(lo, (l, a) => events > 0 && l === hi[a])
   for (let a = 0; a < k; a++) mean[a] /= sumw
   // Upper triangle of the covariance (times Σw), accumulated in one pass over the events.
   const cov = new Float64Array(k * k)
@@ -64,11 +67,12 @@ export function weightedCorrelation(
     for (let b = 0; b < k; b++) {
       const [i, j] = a <= b ? [a, b] : [b, a]
       const denom = Math.sqrt(cov[i * k + i] * cov[j * k + j])
+      // Exactly 1 on the diagonal of a varying variable, not 1 ± rounding.
       const r = a === b ? 1 : cov[i * k + j] / denom
-      const defined = events > 1 && varies[a] && varies[b] && denom > 0 && Number.isFinite(r)
+      const defined = events > 1 && !constant[a] && !constant[b] && denom > 0 && Number.isFinite(r)
       row.push(defined ? Math.max(-1, Math.min(1, r)) : null)
     }
     matrix.push(row)
   }
-  return { matrix, events }
+  return { matrix, constant, events }
 }

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path'
 import type { SampleSpec } from '../../../shared/contract/data'
 import { Project, ProjectError } from '../store/project'
 import { configDir } from '../store/recent'
+import { saveRegion } from '../store/regions'
 import { insertSample, putSetting } from '../store/samples'
 import { cacheDirOf } from './registry'
 import { ColumnCache } from '../data/column-cache'
@@ -17,6 +18,33 @@ import { openSample } from './loaded-sample'
 
 /** pb⁻¹: makes σ(DY) × L ≈ the 40 data events (see the module comment). */
 const DEMO_LUMINOSITY = 0.006
+
+/**
+ * What the demo shows and why its data and simulation differ, shown above the explorer (the
+ * project setting `explorer.note`).
+ */
+export const DEMO_NOTE =
+  'a demonstration, not a measurement: 40 Drell–Yan and 200 tt̄ simulated events and 40 events ' +
+  'of 2018 DoubleMuon collision data (CMS NanoAOD test files from coffea). The data were ' +
+  'recorded by dimuon triggers, so most events hold two muons; the simulation is inclusive ' +
+  '(Z/γ* → ee, μμ and ττ, every tt̄ decay), with about one muon in two events. The simulation ' +
+  `is scaled to σ × L with L = ${DEMO_LUMINOSITY} pb⁻¹, chosen so that it predicts as many ` +
+  'events as the data hold — not a measured luminosity. So event variables (MET_pt, PV_npvs) ' +
+  'agree in total, while muon variables (Muon_pt, nMuon) show several times more muons in ' +
+  "data. The region 'dimuon' (Cuts & Regions) selects two opposite-charge muons in every sample."
+
+/** The demo's correlation matrix: event variables that vary in the data sample. */
+const DEMO_CORRELATION = [
+  'MET_pt',
+  'PuppiMET_pt',
+  'MET_sumEt',
+  'MET_significance',
+  'nJet',
+  'nMuon',
+  'nElectron',
+  'PV_npvs',
+  'fixedGridRhoFastjetAll',
+]
 
 /** resources/demo: $HEPWB_RESOURCES_DIR/demo, else the nearest `resources/demo` above this file. */
 export function demoDir(): string {
@@ -47,6 +75,7 @@ export function demoSamples(dir: string): SampleSpec[] {
         luminosity: DEMO_LUMINOSITY,
         sumGenWeights: null,
       },
+      missing: null,
     },
     {
       name: 'tt̄',
@@ -63,6 +92,7 @@ export function demoSamples(dir: string): SampleSpec[] {
         luminosity: DEMO_LUMINOSITY,
         sumGenWeights: null,
       },
+      missing: null,
     },
     {
       name: 'Data (DoubleMuon)',
@@ -73,6 +103,7 @@ export function demoSamples(dir: string): SampleSpec[] {
       table: 'Events',
       weight: '',
       normalisation: { kind: 'none' },
+      missing: null,
     },
   ]
 }
@@ -100,10 +131,26 @@ export async function createDemoProject(path?: string): Promise<string> {
     throw new ProjectError(`${target} already exists; choose another name or open it`)
   const project = Project.create(target, 'Demo: Z → μμ in CMS NanoAOD')
   try {
-    for (const s of opened) insertSample(project, s.spec, s.facts)
-    // Open on a plot rather than an empty panel: missing transverse momentum, data over simulation.
+    const ids = opened.map((s) => insertSample(project, s.spec, s.facts).id)
+    // Open on a plot rather than an empty panel: missing transverse momentum, data over simulation
+    // (an event-level variable, whose total agrees by the choice of L; see DEMO_NOTE).
     putSetting(project, 'explorer.variable', 'MET_pt')
     putSetting(project, 'explorer.hist2d', { x: 'MET_pt', y: 'MET_phi', bins: 30 })
+    putSetting(project, 'explorer.note', DEMO_NOTE)
+    // Variables that vary in every event of the data, rather than the file's first columns.
+    putSetting(project, 'explorer.correlation', {
+      sample: ids[ids.length - 1],
+      variables: DEMO_CORRELATION,
+    })
+    // Like with like: the data were triggered on two muons.
+    saveRegion(project, {
+      name: 'dimuon',
+      blinded: false,
+      cuts: [
+        { name: 'two muons', expr: 'nMuon >= 2' },
+        { name: 'opposite charge', expr: 'Muon_charge[0] * Muon_charge[1] < 0' },
+      ],
+    })
   } finally {
     project.close()
   }

@@ -50,7 +50,8 @@ export class LoadedSample {
    * colour differ), so the opened sample, its decoded columns and statistics stay valid.
    */
   sameEvents(spec: SampleSpec): boolean {
-    const data = (s: SampleSpec) => JSON.stringify([s.files, s.table, s.weight, s.normalisation])
+    const data = (s: SampleSpec) =>
+      JSON.stringify([s.files, s.table, s.weight, s.normalisation, s.missing])
     return data(spec) === data(this.currentSpec)
   }
 
@@ -86,7 +87,8 @@ export class LoadedSample {
     const known = this.stats.get(name)
     if (known) return known
     const wasLoaded = this.table.isLoaded(name)
-    const out = this.describe(await this.table.column(name, ctx))
+    const col = await this.table.column(name, ctx)
+    const out = this.describe(col, this.table.missingCount(name) ?? 0)
     this.stats.set(name, out)
     // Summarising every variable must not keep every column in memory: the disk cache has it.
     if (!wasLoaded) this.table.release(name)
@@ -105,7 +107,8 @@ export class LoadedSample {
     return out
   }
 
-  private describe(col: Column): VariableStats {
+  /** `missing`: how many of the column's NaN were the sample's missing-value marker. */
+  private describe(col: Column, missing = 0): VariableStats {
     const s = columnStats(col, this.weights())
     const w = s.weighted
     const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null)
@@ -114,6 +117,7 @@ export class LoadedSample {
     const out: VariableStats = {
       count: s.count,
       nan: s.nan,
+      missing,
       mean: finite(w ? w.mean : s.mean),
       // A constant column's spread is rounding noise (1e-16 relative per term): report 0.
       std: finite(s.min === s.max ? 0 : rawStd < 1e-12 * scale ? 0 : rawStd),
@@ -183,7 +187,10 @@ export async function checkSample(
   variables: readonly SpecVariable[] = [],
 ): Promise<CheckedSample> {
   for (const f of spec.files) await checkReadable(f)
-  const table = await EventTable.open({ files: spec.files, table: spec.table }, { cache, ctx })
+  const table = await EventTable.open(
+    { files: spec.files, table: spec.table, missing: spec.missing },
+    { cache, ctx },
+  )
   const where = { file: spec.files[0], table: spec.table }
   const weight = checkWeight(spec.weight, table, where, variables)
   return { spec, table, weight }

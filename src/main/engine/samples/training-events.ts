@@ -3,7 +3,7 @@
  * issue 8): the chosen signal and background samples (all of each role when none are named),
  * only events passing a region's cuts, and each input evaluated per event.
  */
-import { checkExpr, requireScalar, type CheckedExpr } from '../../../shared/expr'
+import { checkExpr, requireScalar, requiredColumns, type CheckedExpr } from '../../../shared/expr'
 import type { JobContext } from '../jobs/context'
 import { selectEvents, type SelectedEvents } from '../ml/build-dataset'
 import type { ServiceEnv } from '../services/env'
@@ -95,7 +95,13 @@ export async function checkedTrainingSamples(
     const inputs = config.inputs.map((input, i) => {
       const r = checkExpr(input, variables.symbols)
       const s = r.ok ? requireScalar(r.value, 'a training input') : r
-      if (!s.ok) throw new ProjectError(`input ${i + 1} '${input}' in ${where}: ${s.error.message}`)
+      if (!s.ok) {
+        // A column the file holds but not as numbers: say so rather than "unknown variable".
+        const bad = r.ok ? undefined : unreadableIn(sample, input)
+        throw new ProjectError(
+          `input ${i + 1} '${input}' in ${where}: ${bad ? `'${bad.name}' is not numeric: ${bad.reason}; an input must be a number per event` : s.error.message}`,
+        )
+      }
       return s.value
     })
     const cutExprs = cuts.map((c) => {
@@ -107,6 +113,13 @@ export async function checkedTrainingSamples(
     return { sample, role, variables, inputs, cuts: cutExprs }
   })
   return { samples, cuts }
+}
+
+/** The first column `expr` reads that the sample's files hold but cannot read as numbers. */
+function unreadableIn(sample: LoadedSample, expr: string): { name: string; reason: string } | null {
+  const names = requiredColumns(expr)
+  if (!names.ok) return null
+  return sample.table.skipped.find((s) => names.value.includes(s.name)) ?? null
 }
 
 /**

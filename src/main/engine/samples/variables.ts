@@ -62,6 +62,23 @@ export function variableRows(list: readonly SampleEntry[]): {
   return { variables: [...rows.values()], complete }
 }
 
+/**
+ * Columns some sample's files hold but cannot give as numbers per event (text, nested objects,
+ * absent from a file of the chain), with the first sample's reason; a name that is a variable in
+ * another sample is left out.
+ */
+export function unreadableColumns(
+  list: readonly SampleEntry[],
+): { name: string; reason: string }[] {
+  const readable = new Set(list.flatMap((e) => e.sample.table.columns.map((c) => c.name)))
+  const out = new Map<string, string>()
+  for (const { stored, sample } of list)
+    for (const s of sample.table.skipped)
+      if (!readable.has(s.name) && !out.has(s.name))
+        out.set(s.name, `${s.reason}, in sample '${stored.spec.name}'`)
+  return [...out].map(([name, reason]) => ({ name, reason }))
+}
+
 /** Computes the statistics of every variable of the samples (the data.summarise job). */
 export async function summarise(
   list: readonly SampleEntry[],

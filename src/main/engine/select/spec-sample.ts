@@ -47,7 +47,10 @@ export async function openSpecSample(
   const tree = sample.tree ?? (await onlyTable(sample.files[0], [...path, 'files', 0], ctx))
   let table: EventTable
   try {
-    table = await EventTable.open({ files: sample.files, table: tree }, { ctx })
+    table = await EventTable.open(
+      { files: sample.files, table: tree, missing: sample.missing },
+      { ctx },
+    )
   } catch (e) {
     if (!(e instanceof InputError)) throw e
     const i = sample.files.indexOf(e.file)

@@ -35,6 +35,7 @@ export async function rangedSamples(
             entries: sample.table.fileEntries[f],
           })),
           table: sample.table.table,
+          missing: sample.table.missing,
           columns: baseColumns(names, checked.checked, checked.computed),
           derive: checked.checked.size || checked.computed.size ? derivedLayer(checked) : undefined,
           weights: sample.weights(),

@@ -31,6 +31,7 @@ import {
   rangeOf,
   summarise,
   summariseDerived,
+  unreadableColumns,
   variableRows,
 } from '../samples/variables'
 import type { Definitions } from '../samples/derived-columns'
@@ -233,6 +234,7 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
           ...files.variables,
         ],
         complete: files.complete && computed.complete,
+        unreadable: unreadableColumns(list),
       }
     },
 
@@ -312,8 +314,15 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
           values.push(col.values)
         }
       }
-      const { matrix } = weightedCorrelation(values, sample.weights())
-      return { sampleId: id, variables: flat, matrix, skipped }
+      const { matrix, constant, events } = weightedCorrelation(values, sample.weights())
+      return {
+        sampleId: id,
+        variables: flat,
+        matrix,
+        skipped,
+        constant: flat.filter((_, a) => constant[a]),
+        events,
+      }
     },
 
     'data.hist2d': async (p) => {

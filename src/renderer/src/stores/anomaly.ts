@@ -7,6 +7,7 @@
  */
 import { coalesce } from './coalesce'
 import { rememberedForm } from './remembered-form'
+import { inputNotes } from '../components/train/input-notes'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
@@ -60,14 +61,25 @@ export const useAnomalyStore = defineStore('anomaly', () => {
   const notice = ref<string | null>(null)
 
   const training = computed(() => job.value !== null)
-  const columns = computed(() => data.variables.filter((v) => !v.jagged).map((v) => v.name))
+  /** File columns with one value per event (derived variables and model outputs come apart). */
+  const columns = computed(() =>
+    data.variables.filter((v) => !v.jagged && (v.origin ?? 'file') === 'file').map((v) => v.name),
+  )
   const remembered = rememberedForm({
     setting: SETTING,
     restore: restoreForm,
-    columns,
     hasProject: () => project.current !== null,
   })
   const { form, loaded: formLoaded } = remembered
+  /** What the input picker says about an input (a weight, a label, not numeric, missing). */
+  const notes = (input: string) =>
+    inputNotes(input, {
+      variables: data.variables,
+      unreadable: data.unreadable,
+      samples: data.samples,
+      signal: form.value.signal,
+      background: form.value.background,
+    })
   const derived = computed(() => cuts.variables.map((v) => v.name))
 
   const guard = guardWith(error)
@@ -271,6 +283,7 @@ export const useAnomalyStore = defineStore('anomaly', () => {
     notice,
     training,
     columns,
+    notes,
     derived,
     loadModels,
     select,

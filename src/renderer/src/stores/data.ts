@@ -33,6 +33,8 @@ const KEY = {
   normalised: 'explorer.normalised',
   foldFlows: 'explorer.foldFlows',
   statsSample: 'explorer.statsSample',
+  /** What the project's author says about its samples (the demo: why data and simulation differ). */
+  note: 'explorer.note',
   binning: (v: string) => `explorer.binning.${encodeURIComponent(v)}`,
 }
 const BINNING_PREFIX = 'explorer.binning.'
@@ -54,12 +56,16 @@ export const useDataStore = defineStore('data', () => {
 
   const samples = ref<Sample[]>([])
   const variables = ref<VariableRow[]>([])
+  /** File columns that are not variables (text, …), and why: what picking one is told. */
+  const unreadable = ref<{ name: string; reason: string }[]>([])
   const variablesComplete = ref(true)
   const summarising = ref(false)
   const memory = ref<MemoryReport | null>(null)
 
   const selected = ref<string | null>(null)
   const statsSample = ref<string | null>(null)
+  /** The project's note on its samples, shown above the explorer (null: none). */
+  const note = ref<string | null>(null)
   const binning = ref<Record<string, Binning>>({})
   const logY = ref(false)
   const normalised = ref(false)
@@ -91,6 +97,7 @@ export const useDataStore = defineStore('data', () => {
     const text = (v: unknown) => (typeof v === 'string' ? v : null)
     selected.value = text(s[KEY.variable])
     statsSample.value = text(s[KEY.statsSample])
+    note.value = text(s[KEY.note])
     logY.value = s[KEY.logY] === true
     normalised.value = s[KEY.normalised] === true
     foldFlows.value = s[KEY.foldFlows] === true
@@ -123,6 +130,7 @@ export const useDataStore = defineStore('data', () => {
     try {
       const r = await api.call('data.variables', {})
       variables.value = r.variables
+      unreadable.value = r.unreadable
       variablesComplete.value = r.complete
       setError('variables', null)
       if (!r.complete && !summarising.value) await summarise()
@@ -142,6 +150,7 @@ export const useDataStore = defineStore('data', () => {
         await api.runJob('data.summarise', {})
         const r = await api.call('data.variables', {})
         variables.value = r.variables
+        unreadable.value = r.unreadable
         variablesComplete.value = r.complete
         setError('variables', null)
         if (r.complete) break
@@ -187,6 +196,7 @@ export const useDataStore = defineStore('data', () => {
     loaded.value = false
     histogram.value = null
     variables.value = []
+    unreadable.value = []
     try {
       await loadSettings()
       setError('settings', null)
@@ -306,11 +316,13 @@ export const useDataStore = defineStore('data', () => {
     simulation,
     hasData,
     variables,
+    unreadable,
     variablesComplete,
     summarising,
     memory,
     selected,
     statsSample,
+    note,
     binning,
     logY,
     normalised,

@@ -6,6 +6,7 @@
  */
 import { coalesce } from './coalesce'
 import { rememberedForm } from './remembered-form'
+import { inputNotes } from '../components/train/input-notes'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
@@ -63,14 +64,25 @@ export const useTrainStore = defineStore('train', () => {
   const training = computed(() => job.value !== null)
 
   /** Columns with one value per event (training needs that) and the derived variables. */
-  const columns = computed(() => data.variables.filter((v) => !v.jagged).map((v) => v.name))
+  /** File columns with one value per event (derived variables and model outputs come apart). */
+  const columns = computed(() =>
+    data.variables.filter((v) => !v.jagged && (v.origin ?? 'file') === 'file').map((v) => v.name),
+  )
   const remembered = rememberedForm({
     setting: SETTING,
     restore: restoreForm,
-    columns,
     hasProject: () => project.current !== null,
   })
   const { form, loaded: formLoaded } = remembered
+  /** What the input picker says about an input (a weight, a label, not numeric, missing). */
+  const notes = (input: string) =>
+    inputNotes(input, {
+      variables: data.variables,
+      unreadable: data.unreadable,
+      samples: data.samples,
+      signal: form.value.signal,
+      background: form.value.background,
+    })
   const derived = computed(() => [
     ...cuts.variables.map((v) => v.name),
     ...models.value.flatMap((m) => (m.appliedAs ? [m.appliedAs] : [])),
@@ -291,6 +303,7 @@ export const useTrainStore = defineStore('train', () => {
     error,
     notice,
     columns,
+    notes,
     derived,
     resetForm,
     loadModels,

@@ -8,6 +8,7 @@
  */
 import type { AnomalySetup } from '../../../../shared/contract/anomaly'
 import type { CheckedExpr } from '../../../../shared/expr'
+import { markMissing } from '../../data/missing-values'
 import { readColumns } from '../../io/source'
 import { silentContext, type JobContext } from '../../jobs/context'
 import { CutCompiler } from '../../select/cut-compiler'
@@ -25,6 +26,8 @@ export interface RangedSample {
   readonly files: readonly { readonly path: string; readonly entries: number }[]
   /** The table read in each file ('' for CSV / Parquet). */
   readonly table: string
+  /** The sample's missing-value marker, read as NaN (data/missing-values.ts); null: none. */
+  readonly missing: number | null
   /** File columns the inputs and cuts read (through derived variables). */
   readonly columns: readonly string[]
   /** Adds derived variables to a range's columns; absent: none. */
@@ -68,7 +71,11 @@ async function selectRange(
 ): Promise<SelectedEvents> {
   ctx.throwIfCancelled()
   const n = p.stop - p.start
-  const read = await readColumns(s.files[p.file].path, s.table, s.columns, ctx, p)
+  const read = new Map(
+    [...(await readColumns(s.files[p.file].path, s.table, s.columns, ctx, p))].map(
+      ([name, c]) => [name, markMissing(c, s.missing).column] as const,
+    ),
+  )
   const weights =
     typeof s.weights === 'number'
       ? s.weights

@@ -66,6 +66,7 @@ export async function specRangedSamples(
         entries: sample.table.fileEntries[f],
       })),
       table: sample.table.table,
+      missing: sample.table.missing,
       columns: baseColumns(names, sample.variables.checked),
       derive: prepared.derive,
       weights: prepared.weights,

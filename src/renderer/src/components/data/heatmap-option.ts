@@ -17,7 +17,10 @@ type RenderApi = {
   visual(what: 'color'): string
 }
 
-export function correlationOption(c: CorrelationResult, title: string): EChartsOption {
+export function correlationOption(
+  c: Omit<CorrelationResult, 'constant'> & { constant?: readonly string[] },
+  title: string,
+): EChartsOption {
   const n = c.variables.length
   const data: [number, number, number | '-'][] = []
   for (let i = 0; i < n; i++)
@@ -26,7 +29,10 @@ export function correlationOption(c: CorrelationResult, title: string): EChartsO
       // Row i drawn from the top: y index n − 1 − i keeps the diagonal top-left to bottom-right.
       data.push([j, n - 1 - i, r === null ? '-' : Math.round(r * 100) / 100])
     }
-  const longest = Math.max(...c.variables.map((v) => v.length), 4)
+  // A constant variable has no correlation: its row stays empty, and its label says why.
+  const constant = new Set(c.constant ?? [])
+  const labels = c.variables.map((v) => (constant.has(v) ? `${v} (constant)` : v))
+  const longest = Math.max(...labels.map((v) => v.length), 4)
   return {
     animation: false,
     backgroundColor: '#fff',
@@ -34,7 +40,10 @@ export function correlationOption(c: CorrelationResult, title: string): EChartsO
     tooltip: {
       formatter: (p: unknown) => {
         const v = (p as { value: [number, number, number | '-'] }).value
-        return `${c.variables[n - 1 - v[1]]} × ${c.variables[v[0]]}: ${v[2]}`
+        const a = c.variables[n - 1 - v[1]]
+        const b = c.variables[v[0]]
+        const why = [a, b].filter((x) => constant.has(x))
+        return `${a} × ${b}: ${why.length ? `undefined (${why.join(', ')} constant)` : v[2]}`
       },
     },
     grid: {
@@ -45,13 +54,13 @@ export function correlationOption(c: CorrelationResult, title: string): EChartsO
     },
     xAxis: {
       type: 'category',
-      data: c.variables,
+      data: labels,
       axisLabel: { rotate: 45, fontSize: 11, interval: 0 },
       splitArea: { show: false },
     },
     yAxis: {
       type: 'category',
-      data: [...c.variables].reverse(),
+      data: [...labels].reverse(),
       axisLabel: { fontSize: 11, interval: 0 },
     },
     visualMap: {

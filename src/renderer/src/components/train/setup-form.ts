@@ -45,7 +45,10 @@ export interface SetupForm {
   seed: number
   standardise: boolean
   decorrelate: boolean
-  /** Sentinel values as typed: "-999" or "-999, -99". */
+  /**
+   * Further values that mean "missing" in this training only, as typed ("-99, -1"); empty by
+   * default: each sample's own missing value (set in Data) already reads as missing.
+   */
   missingValues: string
   missingPolicy: 'mean' | 'drop'
   cuts: CutsOptions
@@ -86,7 +89,7 @@ export function defaultForm(): SetupForm {
     seed: 1,
     standardise: true,
     decorrelate: false,
-    missingValues: '-999',
+    missingValues: '',
     missingPolicy: 'mean',
     cuts: CutsOptions.parse({}),
     mlp: { ...mlp, layers: mlp.layers.join(',') },
@@ -231,13 +234,4 @@ export function restoreForm(saved: unknown): SetupForm {
       patience: pick(m.patience, isNum, d.mlp.patience),
     },
   }
-}
-
-/** Columns that are bookkeeping or truth, never a sensible classifier input by default. */
-const NOT_AN_INPUT =
-  /(^|_)(event|run|lumi|luminosityblock)(id|number|_?nr)?$|id$|weight|label|^kaggle|truth|^gen/i
-
-/** Up to `max` columns proposed as inputs when the user has chosen none yet. */
-export function suggestInputs(columns: string[], max = 8): string[] {
-  return columns.filter((c) => !NOT_AN_INPUT.test(c)).slice(0, max)
 }
