@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { SampleSpec } from '../../../shared/contract/data'
-import { Project, ProjectError } from '../store/project'
+import { FileExistsError } from '../io/output-file'
+import { Project } from '../store/project'
 import { configDir } from '../store/recent'
 import { insertSample, putSetting } from '../store/samples'
 import { cacheDirOf } from './registry'
@@ -96,16 +97,23 @@ export async function createDemoProject(path?: string): Promise<string> {
   const cache = new ColumnCache(cacheDirOf(target))
   const opened = []
   for (const spec of specs) opened.push(await openSample(spec, cache))
-  if (existsSync(target))
-    throw new ProjectError(`${target} already exists; choose another name or open it`)
-  const project = Project.create(target, 'Demo: Z → μμ in CMS NanoAOD')
+  // Filled under a temporary name and renamed when complete: never a demo without its samples.
+  const draft = Project.draft(target, 'Demo: Z → μμ in CMS NanoAOD')
   try {
-    for (const s of opened) insertSample(project, s.spec, s.facts)
+    for (const s of opened) insertSample(draft.project, s.spec, s.facts)
     // Open on a plot rather than an empty panel: missing transverse momentum, data over simulation.
-    putSetting(project, 'explorer.variable', 'MET_pt')
-    putSetting(project, 'explorer.hist2d', { x: 'MET_pt', y: 'MET_phi', bins: 30 })
-  } finally {
-    project.close()
+    putSetting(draft.project, 'explorer.variable', 'MET_pt')
+    putSetting(draft.project, 'explorer.hist2d', { x: 'MET_pt', y: 'MET_phi', bins: 30 })
+  } catch (e) {
+    draft.discard()
+    throw e
+  }
+  try {
+    draft.commit().close()
+  } catch (e) {
+    // Another window made the default demo meanwhile: use that one.
+    if (!path && e instanceof FileExistsError) return target
+    throw e
   }
   return target
 }
