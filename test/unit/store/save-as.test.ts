@@ -162,7 +162,7 @@ describe('New project', () => {
     expect(() => Project.create(join(d, 'folder.hepwb'), undefined, { overwrite: true })).toThrow(
       /is a folder/,
     )
-    expect(() => Project.create(join(d, 'nowhere', 'y.hepwb'))).toThrow(/no such folder/)
+    expect(() => Project.create(join(d, 'nowhere', 'y.hepwb'))).toThrow(/the folder .* does not exist/)
   })
 
   it('stores its path absolute when given a relative one', () => {

@@ -26,10 +26,11 @@ export class OutputPathError extends Error {
  */
 export function checkOutputPath(path: string, overwrite: boolean): void {
   const dir = dirname(path)
-  if (!existsSync(dir)) throw new OutputPathError(`${dir}: no such folder`)
+  if (!existsSync(dir))
+    throw new OutputPathError(`cannot write ${path}: the folder ${dir} does not exist`)
   if (!existsSync(path)) return
   if (statSync(path).isDirectory())
-    throw new OutputPathError(`${path} is a folder; choose a file name`)
+    throw new OutputPathError(`cannot write ${path}: it is a folder; choose a file name`)
   if (!overwrite) throw new FileExistsError(path)
 }
 
