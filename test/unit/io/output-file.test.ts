@@ -34,7 +34,9 @@ describe('writeOutputFile', () => {
     mkdirSync(join(d, 'sub'))
     expect(() => writeOutputFile(join(d, 'sub'), 'x', true)).toThrow(OutputPathError)
     expect(() => writeOutputFile(join(d, 'sub'), 'x', true)).toThrow(/is a folder/)
-    expect(() => writeOutputFile(join(d, 'no', 'f.json'), 'x', true)).toThrow(/the folder .* does not exist/)
+    expect(() => writeOutputFile(join(d, 'no', 'f.json'), 'x', true)).toThrow(
+      /the folder .* does not exist/,
+    )
   })
 
   it('does not replace a file that appeared after the check (no overwrite)', () => {

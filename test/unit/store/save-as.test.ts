@@ -162,7 +162,9 @@ describe('New project', () => {
     expect(() => Project.create(join(d, 'folder.hepwb'), undefined, { overwrite: true })).toThrow(
       /is a folder/,
     )
-    expect(() => Project.create(join(d, 'nowhere', 'y.hepwb'))).toThrow(/the folder .* does not exist/)
+    expect(() => Project.create(join(d, 'nowhere', 'y.hepwb'))).toThrow(
+      /the folder .* does not exist/,
+    )
   })
 
   it('stores its path absolute when given a relative one', () => {
