@@ -6,9 +6,15 @@
  */
 import { ApiError } from './client'
 
-/** Asks the user whether `path` may be replaced (a blocking confirm; tests answer it). */
+/**
+ * The browser's blocking confirm dialog, declared here because this module is also compiled
+ * with the unit tests, which have no DOM library.
+ */
+declare const confirm: (message: string) => boolean
+
+/** Asks the user whether `path` may be replaced (a blocking confirm; e2e tests answer it). */
 export function askReplace(path: string): boolean {
-  return window.confirm(`${path} exists. Replace it?`)
+  return confirm(`${path} exists. Replace it?`)
 }
 
 /**
