@@ -92,10 +92,13 @@ function installIpc(): void {
     if (!parsed.success) throw new Error(`pickFile: ${describeZodError(parsed.error)}`)
     const o = parsed.data
     if (o.mode === 'save') {
+      // The dialog asks before an existing file is chosen (on Linux only when told to); the
+      // window then sends its write with `overwrite: true`.
       const r = await dialog.showSaveDialog(window, {
         title: o.title,
         filters: o.filters,
         defaultPath: o.defaultPath,
+        properties: SAVE_PROPERTIES,
       })
       return r.canceled ? null : (r.filePath ?? null)
     }
@@ -111,6 +114,11 @@ function installIpc(): void {
 }
 
 const PROJECT_FILTER = [{ name: 'HEP Workbench project', extensions: ['hepwb'] }]
+/** Save dialogs ask "replace?" for an existing file on every platform (Linux needs the flag). */
+const SAVE_PROPERTIES: Electron.SaveDialogOptions['properties'] = [
+  'showOverwriteConfirmation',
+  'createDirectory',
+]
 
 async function menuProject(kind: 'create' | 'open' | 'saveAs'): Promise<void> {
   if (!window) return
@@ -118,13 +126,21 @@ async function menuProject(kind: 'create' | 'open' | 'saveAs'): Promise<void> {
     kind === 'open'
       ? (await dialog.showOpenDialog(window, { filters: PROJECT_FILTER, properties: ['openFile'] }))
           .filePaths[0]
-      : (await dialog.showSaveDialog(window, { filters: PROJECT_FILTER })).filePath
+      : (
+          await dialog.showSaveDialog(window, {
+            filters: PROJECT_FILTER,
+            properties: SAVE_PROPERTIES,
+          })
+        ).filePath
   if (!path) return
   try {
-    await supervisor.request(
-      kind === 'create' ? 'project.create' : kind === 'open' ? 'project.open' : 'project.saveAs',
-      { path },
-    )
+    // The save dialog asked before an existing file was chosen: replacing it is confirmed.
+    if (kind === 'open') await supervisor.request('project.open', { path })
+    else
+      await supervisor.request(kind === 'create' ? 'project.create' : 'project.saveAs', {
+        path,
+        overwrite: true,
+      })
   } catch (e) {
     dialog.showErrorBox('HEP Workbench', (e as Error).message)
   }

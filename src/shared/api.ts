@@ -7,7 +7,7 @@
  * `{jobId}`; progress, metric, log and state events follow; the final state carries the result).
  */
 import { z } from 'zod'
-import { FilePath, JobStarted, type MethodSpec, NoParams } from './contract/common'
+import { FilePath, JobStarted, type MethodSpec, NoParams, Overwrite } from './contract/common'
 import { anomalyMethods } from './contract/anomaly'
 import { cutsMethods } from './contract/cuts'
 import { dataMethods } from './contract/data'
@@ -135,11 +135,14 @@ const coreMethods = {
   /** Host: restart the engine process (after a crash it gave up on). */
   'engine.restart': { params: empty, result: z.null(), host: true },
   'project.create': {
-    params: z.object({ path, name: z.string().max(200).optional() }).strict(),
+    params: z.object({ path, name: z.string().max(200).optional(), overwrite: Overwrite }).strict(),
     result: ProjectSummary,
   },
   'project.open': { params: z.object({ path }).strict(), result: ProjectSummary },
-  'project.saveAs': { params: z.object({ path }).strict(), result: ProjectSummary },
+  'project.saveAs': {
+    params: z.object({ path, overwrite: Overwrite }).strict(),
+    result: ProjectSummary,
+  },
   'project.close': { params: empty, result: z.null() },
   'project.current': { params: empty, result: ProjectSummary.nullable() },
   'project.rename': {
@@ -232,8 +235,12 @@ export type RequestMessage = z.infer<typeof RequestMessage>
 
 export const ErrorInfo = z.object({
   message: z.string(),
-  /** 'invalid' (bad request), 'failed' (the method threw), 'unavailable' (engine down). */
-  code: z.enum(['invalid', 'failed', 'unavailable', 'cancelled']),
+  /**
+   * 'invalid' (bad request), 'failed' (the method threw), 'unavailable' (engine down), 'exists'
+   * (the file to write exists and the request did not say `overwrite`; `path` names it).
+   */
+  code: z.enum(['invalid', 'failed', 'unavailable', 'cancelled', 'exists']),
+  path: z.string().optional(),
 })
 export type ErrorInfo = z.infer<typeof ErrorInfo>
 

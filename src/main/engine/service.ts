@@ -13,6 +13,7 @@ import {
   parseRequest,
 } from '../../shared/api'
 import { engineInfo } from './info'
+import { FileExistsError } from './io/output-file'
 import { JobRunner } from './jobs/runner'
 import { backendCheck } from './ml/backend-check'
 import { Project, ProjectError } from './store/project'
@@ -75,9 +76,11 @@ export class EngineService {
       ...rmmHandlers(env),
       ...specHandlers(env, (p) => this.setProject(p)),
       'engine.info': () => engineInfo(),
-      'project.create': ({ path, name }) => this.setProject(Project.create(path, name)),
+      'project.create': ({ path, name, overwrite }) =>
+        this.setProject(Project.create(path, name, { overwrite })),
       'project.open': ({ path }) => this.setProject(Project.open(path)),
-      'project.saveAs': ({ path }) => this.setProject(this.requireProject().saveAs(path)),
+      'project.saveAs': ({ path, overwrite }) =>
+        this.setProject(this.requireProject().saveAs(path, { overwrite })),
       'project.close': () => {
         this.setProject(null)
         return null
@@ -139,7 +142,12 @@ export class EngineService {
       this.send({ type: 'response', id, ok: true, result })
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e)
-      this.send({ type: 'response', id, ok: false, error: { code: 'failed', message } })
+      // A file the request may not replace: the window asks the user and sends it again.
+      const error =
+        e instanceof FileExistsError
+          ? { code: 'exists' as const, message, path: e.path }
+          : { code: 'failed' as const, message }
+      this.send({ type: 'response', id, ok: false, error })
       if (!(e instanceof ProjectError) && e instanceof Error && process.env.HEPWB_DEBUG)
         console.error(e.stack)
     }

@@ -7,7 +7,7 @@
  * NaN, so every transport carries them the same way.
  */
 import { z } from 'zod'
-import { FilePath, JobStarted, type MethodSpec, NoParams, byName } from './common'
+import { FilePath, JobStarted, type MethodSpec, NoParams, Overwrite, byName } from './common'
 
 const num = z.number()
 const maybe = z.number().nullable()
@@ -269,7 +269,7 @@ export const fitMethods = {
   'fit.build': { params: BuildRecipe, result: BuiltWorkspace },
   /** Writes a stored workspace as pyhf JSON (2-space indented). */
   'fit.export': {
-    params: z.object({ workspaceId: id, path: FilePath }).strict(),
+    params: z.object({ workspaceId: id, path: FilePath, overwrite: Overwrite }).strict(),
     result: z.object({ path: z.string() }),
   },
 

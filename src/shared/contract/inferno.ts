@@ -15,7 +15,7 @@
  * the end of the epoch / one epoch); cancel (jobs.cancel) works while paused.
  */
 import { z } from 'zod'
-import { FilePath, JobStarted, type MethodSpec } from './common'
+import { FilePath, JobStarted, type MethodSpec, Overwrite } from './common'
 import { Expr, Name, Seed, trainingEvents } from './training-setup'
 
 const num = z.number()
@@ -331,7 +331,7 @@ export const infernoMethods = {
   },
   /** Writes a summary's pyhf workspace as JSON to a file. */
   'inferno.exportFile': {
-    params: z.object({ workspace: z.unknown(), path: FilePath }).strict(),
+    params: z.object({ workspace: z.unknown(), path: FilePath, overwrite: Overwrite }).strict(),
     result: z.object({ path: z.string() }),
   },
 } as const satisfies Record<string, MethodSpec>

@@ -4,7 +4,7 @@
  * sample file paths written relative to the spec file's folder.
  */
 import { z } from 'zod'
-import { FilePath, JobStarted, type MethodSpec } from './common'
+import { FilePath, JobStarted, type MethodSpec, Overwrite } from './common'
 
 /**
  * The project a spec was opened as. The same shape as api.ts's ProjectSummary, which cannot be
@@ -21,7 +21,7 @@ const OpenedProject = z.object({
 export const specMethods = {
   /** Writes the open project's samples, derived variables and regions to a spec file `path`. */
   'spec.export': {
-    params: z.object({ path: FilePath }).strict(),
+    params: z.object({ path: FilePath, overwrite: Overwrite }).strict(),
     result: z.object({ path: z.string() }),
   },
   /**
@@ -30,7 +30,7 @@ export const specMethods = {
    * error — named by the spec's JSON path — the new project file is removed.
    */
   'spec.open': {
-    params: z.object({ spec: FilePath, project: FilePath }).strict(),
+    params: z.object({ spec: FilePath, project: FilePath, overwrite: Overwrite }).strict(),
     result: JobStarted,
     job: OpenedProject,
   },

@@ -8,7 +8,7 @@
  * Numbers that can be undefined (a KS p-value with no test events) are `null`, never NaN.
  */
 import { z } from 'zod'
-import { FilePath, JobStarted, type MethodSpec, NoParams } from './common'
+import { FilePath, JobStarted, type MethodSpec, NoParams, Overwrite } from './common'
 import {
   AppliedName,
   MissingValues,
@@ -262,7 +262,7 @@ export const trainMethods = {
    * JSON for the rest, with the preprocessing and inputs beside it. Returns the files written.
    */
   'train.export': {
-    params: z.object({ id, dir: FilePath }).strict(),
+    params: z.object({ id, dir: FilePath, overwrite: Overwrite }).strict(),
     result: z.object({ files: z.array(z.string()) }),
   },
 } as const satisfies Record<string, MethodSpec>

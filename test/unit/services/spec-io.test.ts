@@ -124,7 +124,7 @@ describe('project ↔ spec', () => {
     const dir = join(tmp, 'specs')
     mkdirSync(dir)
     const file = join(dir, 'analysis.json')
-    expect(await e.spec['spec.export']({ path: file })).toEqual({ path: file })
+    expect(await e.spec['spec.export']({ path: file, overwrite: false })).toEqual({ path: file })
     const json = JSON.parse(readFileSync(file, 'utf8'))
     expect(json.samples[0].files[0].startsWith('../')).toBe(true)
     expect(resolve(dir, json.samples[0].files[0])).toBe(FILE)
@@ -141,7 +141,11 @@ describe('project ↔ spec', () => {
     // The spec opened as a new project: same samples, variables, regions and numbers.
     const target = join(tmp, 'reopened.hepwb')
     const opened = engine(null)
-    const { jobId } = await opened.spec['spec.open']({ spec: file, project: target })
+    const { jobId } = await opened.spec['spec.open']({
+      spec: file,
+      project: target,
+      overwrite: false,
+    })
     expect(await opened.job(jobId)).toMatchObject({ path: target, name: 'reopened' })
     const p = opened.current()
     if (!p) throw new Error('no project adopted')
@@ -189,7 +193,9 @@ describe('project ↔ spec', () => {
     for (const [i, [spec, message]] of cases.entries()) {
       const target = join(tmp, `bad${i}.hepwb`)
       const file = write(`bad${i}.json`, spec)
-      const started = Promise.resolve(e.spec['spec.open']({ spec: file, project: target }))
+      const started = Promise.resolve(
+        e.spec['spec.open']({ spec: file, project: target, overwrite: false }),
+      )
       const outcome = started.then((s) => e.job(s.jobId))
       await expect(outcome).rejects.toThrow(message)
       await expect(outcome).rejects.toThrow(file)
@@ -200,7 +206,7 @@ describe('project ↔ spec', () => {
     // A spec that is not valid JSON schema-wise answers the call itself (no job, no file).
     const bad = write('schema.json', { samples: [] })
     await expect(
-      e.spec['spec.open']({ spec: bad, project: join(tmp, 'schema.hepwb') }),
+      e.spec['spec.open']({ spec: bad, project: join(tmp, 'schema.hepwb'), overwrite: false }),
     ).rejects.toThrow(/samples: a spec needs at least one sample/)
     expect(existsSync(join(tmp, 'schema.hepwb'))).toBe(false)
   }, 30_000)

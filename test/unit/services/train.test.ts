@@ -111,6 +111,12 @@ describe('train service', () => {
     const { files } = await engine.call('train.export', { id: result.model.id, dir })
     expect(files.some((f) => f.endsWith('model.json'))).toBe(true)
     for (const f of files) expect(existsSync(f)).toBe(true)
+    // Exporting again over those files is refused unless the request says overwrite.
+    await expect(engine.call('train.export', { id: result.model.id, dir })).rejects.toThrow(
+      /already exists/,
+    )
+    const again = await engine.call('train.export', { id: result.model.id, dir, overwrite: true })
+    expect(again.files).toEqual(files)
   }, 120_000)
 
   it('fails with a message for an unknown input and for a region without signal', async () => {

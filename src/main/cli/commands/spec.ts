@@ -7,17 +7,23 @@ import { Project } from '../../engine/store/project'
 import { exportSpecFile } from '../../engine/store/spec-io'
 import { action } from '../action'
 
-/** `hepwb spec export PROJECT.hepwb SPEC.json`: the project's samples, variables and regions. */
+/**
+ * `hepwb spec export PROJECT.hepwb SPEC.json`: the project's samples, variables and regions.
+ * An existing SPEC.json is replaced (the shell user named it; the window asks first).
+ */
 function exportSpec(projectPath: string, specPath: string): { path: string } {
   const project = Project.open(projectPath)
   try {
-    return { path: exportSpecFile(project, specPath) }
+    return { path: exportSpecFile(project, specPath, { overwrite: true }) }
   } finally {
     project.close()
   }
 }
 
-/** `hepwb spec open SPEC.json PROJECT.hepwb`: a new project file built from the spec. */
+/**
+ * `hepwb spec open SPEC.json PROJECT.hepwb`: a new project file built from the spec, under a
+ * temporary name and renamed into place when complete; an existing PROJECT.hepwb is refused.
+ */
 async function openSpec(specPath: string, projectPath: string): Promise<{ path: string }> {
   const file = resolve(specPath)
   const target = resolve(projectPath)

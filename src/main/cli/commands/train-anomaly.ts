@@ -9,6 +9,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { describeZodError } from '../../../shared/api'
 import { AnomalyConfig, type AnomalyResult } from '../../../shared/contract/anomaly'
+import { InputError } from '../../engine/io/errors'
+import { parseJsonFile } from '../../engine/io/json-file'
 import { chooseBackend } from '../../engine/ml/backend'
 import { anomalyTrainingData } from '../../engine/ml/autoencoder/data'
 import { writeAnomalyModel } from '../../engine/ml/autoencoder/format'
@@ -59,8 +61,16 @@ export function isAnomalyConfig(file: string): boolean {
 }
 
 function readConfig(file: string): { config: AnomalyConfig; spec: string } {
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
-  const { spec, ...rest } = raw
+  let raw: unknown
+  try {
+    raw = parseJsonFile(readFileSync(file, 'utf8'), file)
+  } catch (e) {
+    // parseJsonFile's message names the file and position and never quotes the file.
+    throw new UsageError(e instanceof InputError ? e.message : `${file}: ${(e as Error).message}`)
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UsageError(`${file}: a training config is a JSON object`)
+  const { spec, ...rest } = raw as Record<string, unknown>
   if (typeof spec !== 'string' || !spec)
     throw new UsageError(`${file}: "spec" (the analysis spec file) is required`)
   const parsed = AnomalyConfig.safeParse(rest)

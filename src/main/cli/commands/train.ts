@@ -8,6 +8,8 @@ import { dirname, join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { describeZodError } from '../../../shared/api'
 import { TrainConfig } from '../../../shared/contract/train'
+import { InputError } from '../../engine/io/errors'
+import { parseJsonFile } from '../../engine/io/json-file'
 import { silentContext } from '../../engine/jobs/context'
 import { assembleTrainingData } from '../../engine/ml/build-dataset'
 import { exportModel } from '../../engine/ml/export-model'
@@ -47,9 +49,10 @@ export interface TrainOutput {
 async function readConfig(file: string): Promise<{ config: TrainConfig; spec: string }> {
   let raw: unknown
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'))
+    raw = parseJsonFile(await readFile(file, 'utf8'), file)
   } catch (e) {
-    throw new UsageError(`${file}: ${(e as Error).message}`)
+    // parseJsonFile's message names the file and position and never quotes the file.
+    throw new UsageError(e instanceof InputError ? e.message : `${file}: ${(e as Error).message}`)
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new UsageError(`${file}: a training config is a JSON object`)

@@ -7,6 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { TrainResult } from '../../../shared/contract/train'
+import { MODEL_JSON, WEIGHTS_BIN } from './layers-format'
 import { mlpToFiles, type MlpArtifacts } from './mlp'
 import type { StoredModelJSON } from './train-classifier'
 
@@ -19,7 +20,7 @@ export async function exportModel(
   result: Pick<TrainResult, 'config' | 'summary' | 'evaluation'>,
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true })
-  const meta = join(dir, `${fileSafe(name)}.hepwb-model.json`)
+  const meta = join(dir, exportFileNames(name, stored.kind)[0])
   const document = {
     format: 'hepwb-model/1',
     name,
@@ -43,6 +44,14 @@ export async function exportModel(
     files.push(...(await mlpToFiles({ ...method, weightData }, dir)))
   }
   return files
+}
+
+/** The names of the files exportModel writes for a model `name` of `kind` (the document first). */
+export function exportFileNames(name: string, kind: StoredModelJSON['kind']): string[] {
+  return [
+    `${fileSafe(name)}.hepwb-model.json`,
+    ...(kind === 'mlp' ? [MODEL_JSON, WEIGHTS_BIN] : []),
+  ]
 }
 
 /** A file-name-safe form of a model name. */

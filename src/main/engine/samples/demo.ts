@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { SampleSpec } from '../../../shared/contract/data'
-import { Project, ProjectError } from '../store/project'
+import { FileExistsError } from '../io/output-file'
+import { Project } from '../store/project'
 import { configDir } from '../store/recent'
 import { saveRegion } from '../store/regions'
 import { insertSample, putSetting } from '../store/samples'
@@ -127,23 +128,22 @@ export async function createDemoProject(path?: string): Promise<string> {
   const cache = new ColumnCache(cacheDirOf(target))
   const opened = []
   for (const spec of specs) opened.push(await openSample(spec, cache))
-  if (existsSync(target))
-    throw new ProjectError(`${target} already exists; choose another name or open it`)
-  const project = Project.create(target, 'Demo: Z → μμ in CMS NanoAOD')
+  // Filled under a temporary name and renamed when complete: never a demo without its samples.
+  const draft = Project.draft(target, 'Demo: Z → μμ in CMS NanoAOD')
   try {
-    const ids = opened.map((s) => insertSample(project, s.spec, s.facts).id)
+    const ids = opened.map((s) => insertSample(draft.project, s.spec, s.facts).id)
     // Open on a plot rather than an empty panel: missing transverse momentum, data over simulation
     // (an event-level variable, whose total agrees by the choice of L; see DEMO_NOTE).
-    putSetting(project, 'explorer.variable', 'MET_pt')
-    putSetting(project, 'explorer.hist2d', { x: 'MET_pt', y: 'MET_phi', bins: 30 })
-    putSetting(project, 'explorer.note', DEMO_NOTE)
+    putSetting(draft.project, 'explorer.variable', 'MET_pt')
+    putSetting(draft.project, 'explorer.hist2d', { x: 'MET_pt', y: 'MET_phi', bins: 30 })
+    putSetting(draft.project, 'explorer.note', DEMO_NOTE)
     // Variables that vary in every event of the data, rather than the file's first columns.
-    putSetting(project, 'explorer.correlation', {
+    putSetting(draft.project, 'explorer.correlation', {
       sample: ids[ids.length - 1],
       variables: DEMO_CORRELATION,
     })
     // Like with like: the data were triggered on two muons.
-    saveRegion(project, {
+    saveRegion(draft.project, {
       name: 'dimuon',
       blinded: false,
       cuts: [
@@ -151,8 +151,16 @@ export async function createDemoProject(path?: string): Promise<string> {
         { name: 'opposite charge', expr: 'Muon_charge[0] * Muon_charge[1] < 0' },
       ],
     })
-  } finally {
-    project.close()
+  } catch (e) {
+    draft.discard()
+    throw e
+  }
+  try {
+    draft.commit().close()
+  } catch (e) {
+    // Another window made the default demo meanwhile: use that one.
+    if (!path && e instanceof FileExistsError) return target
+    throw e
   }
   return target
 }

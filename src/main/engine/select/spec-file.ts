@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { formatSpecIssues, parseSpec, type AnalysisSpec } from '../../../shared/spec'
-import { errorMessage } from '../io/errors'
+import { InputError, errorMessage } from '../io/errors'
+import { parseJsonFile } from '../io/json-file'
 import { SpecError } from './spec-error'
 
 /** A problem with a spec file: the message starts with the file's path. */
@@ -31,9 +32,10 @@ export async function readSpecFile(file: string): Promise<AnalysisSpec> {
   }
   let json: unknown
   try {
-    json = JSON.parse(text)
+    json = parseJsonFile(text, file)
   } catch (e) {
-    throw new SpecFileError(file, `not valid JSON: ${errorMessage(e)}`, { cause: e })
+    // In words and by position only: the file may be anything (never quote it).
+    throw new SpecFileError(file, e instanceof InputError ? e.reason : 'not valid JSON')
   }
   const r = parseSpec(json)
   if (!r.ok) {

@@ -7,7 +7,6 @@
  * BuildSource, so `hepwb build-workspace` runs the same code on an analysis spec's samples.
  */
 import { randomUUID } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type {
   BuildRecipe,
@@ -18,6 +17,7 @@ import type {
 } from '../../../shared/contract/fit'
 import type { SampleHistogram } from '../../../shared/cutflow'
 import { ExprError, requireScalar, type CheckedExpr } from '../../../shared/expr'
+import { writeOutputFile } from '../io/output-file'
 import type { LoadedSample } from '../samples/loaded-sample'
 import { checkFor, prepareLoaded, sampleVariables } from '../samples/prepare'
 import { compile } from '../select/compile'
@@ -378,15 +378,11 @@ export function fitBuildHandlers(
 
   return {
     'fit.build': (recipe) => build(recipe),
-    'fit.export': async ({ workspaceId, path }) => {
+    'fit.export': ({ workspaceId, path, overwrite }) => {
       const w = getWorkspace(env.requireProject().database, workspaceId)
       if (!w) throw new ProjectError(`no workspace with id ${workspaceId} in this project`)
       const target = resolve(path)
-      try {
-        await writeFile(target, JSON.stringify(w.workspace, null, 2) + '\n')
-      } catch (e) {
-        throw new ProjectError(`cannot write ${target}: ${(e as Error).message}`)
-      }
+      writeOutputFile(target, JSON.stringify(w.workspace, null, 2) + '\n', overwrite)
       return { path: target }
     },
   }

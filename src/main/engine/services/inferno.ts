@@ -8,7 +8,6 @@
  * pyhf workspace to the Fit view or to a file.
  */
 import { randomUUID } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import {
   type InfernoControlState,
@@ -20,6 +19,7 @@ import {
   STUDY_VALUES,
 } from '../../../shared/contract/inferno'
 import { ExprError } from '../../../shared/expr'
+import { writeOutputFile } from '../io/output-file'
 import type { JobContext } from '../jobs/context'
 import { chooseBackend } from '../ml/backend'
 import { TrainingDataError } from '../ml/build-dataset'
@@ -243,14 +243,10 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
       })
       return { workspaceId: id, name }
     },
-    'inferno.exportFile': async ({ workspace, path }) => {
+    'inferno.exportFile': ({ workspace, path, overwrite }) => {
       const target = resolve(path)
-      try {
-        await writeFile(target, JSON.stringify(checkedWorkspace(workspace), null, 2) + '\n')
-      } catch (e) {
-        if (e instanceof ProjectError) throw e
-        throw new ProjectError(`cannot write ${target}: ${(e as Error).message}`)
-      }
+      const text = JSON.stringify(checkedWorkspace(workspace), null, 2) + '\n'
+      writeOutputFile(target, text, overwrite)
       return { path: target }
     },
   }

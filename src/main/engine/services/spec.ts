@@ -15,6 +15,7 @@ import type { SymbolInfo } from '../../../shared/expr'
 import { SAMPLE_PALETTE } from '../../../shared/palette'
 import { specSampleToProject, type AnalysisSpec } from '../../../shared/spec'
 import { InputError } from '../io/errors'
+import { checkOutputPath } from '../io/output-file'
 import { openSource } from '../io/source'
 import type { JobContext } from '../jobs/context'
 import { checkFor } from '../samples/prepare'
@@ -24,7 +25,7 @@ import { checkVariables } from '../select/derived'
 import { resolveRegions } from '../select/regions'
 import { SpecError, exprSpecError } from '../select/spec-error'
 import { SpecFileError, readSpecFile } from '../select/spec-file'
-import { Project, ProjectError } from '../store/project'
+import { Project, ProjectError, type WriteOptions } from '../store/project'
 import { listRegions, saveRegion, saveVariable } from '../store/regions'
 import { exportSpecFile } from '../store/spec-io'
 import { insertSample } from '../store/samples'
@@ -39,20 +40,21 @@ export function specHandlers(
   adopt: (project: Project) => ProjectSummary,
 ): Handlers<SpecMethodName> {
   return {
-    'spec.export': ({ path }) => ({ path: exportSpecFile(env.requireProject(), path) }),
-    'spec.open': async ({ spec: specFile, project: projectPath }) => {
+    'spec.export': ({ path, overwrite }) => ({
+      path: exportSpecFile(env.requireProject(), path, { overwrite }),
+    }),
+    'spec.open': async ({ spec: specFile, project: projectPath, overwrite }) => {
       // Quick checks answer the call: a bad spec or a taken path never becomes a job.
       const file = resolve(specFile)
       const target = resolve(projectPath)
       const spec = await readSpecFile(file)
-      if (existsSync(target))
-        throw new ProjectError(`${target} already exists; choose another name or open it`)
+      checkOutputPath(target, overwrite)
       return {
         jobId: env.jobs.start(
           'spec.open',
           `Open spec ${basename(file)} as a project`,
           { spec: file, project: target },
-          async (ctx) => adopt(await projectFromSpec(spec, file, target, ctx)),
+          async (ctx) => adopt(await projectFromSpec(spec, file, target, ctx, { overwrite })),
         ),
       }
     },
@@ -60,29 +62,32 @@ export function specHandlers(
 }
 
 /**
- * Creates the project file `target` from `spec` (read from `specFile`, paths resolved). Throws
- * SpecFileError naming the spec's JSON path; on any failure the new project file (and its
- * column cache, when this created it) is removed.
+ * Creates the project file `target` from `spec` (read from `specFile`, paths resolved). The
+ * project is built completely under a temporary name beside `target` and renamed into place
+ * last, so `target` is either absent or complete, whenever the process is stopped; an existing
+ * `target` is refused before any work (FileExistsError) unless `overwrite`. Throws
+ * SpecFileError naming the spec's JSON path; on any failure nothing is left at `target` (nor the
+ * column cache, when this created it).
  */
 export async function projectFromSpec(
   spec: AnalysisSpec,
   specFile: string,
   target: string,
   ctx: JobContext,
+  options: WriteOptions = {},
 ): Promise<Project> {
-  const cacheDir = cacheDirOf(target)
+  const draft = Project.draft(target, undefined, options)
+  const cacheDir = cacheDirOf(draft.project.path)
   const hadCache = existsSync(cacheDir)
-  const project = Project.create(target)
   try {
-    await fill(project, spec, ctx)
-    return project
+    await fill(draft.project, spec, ctx)
   } catch (e) {
-    project.close()
-    for (const f of [target, `${target}-wal`, `${target}-shm`]) rmSync(f, { force: true })
+    draft.discard()
     if (!hadCache) rmSync(cacheDir, { recursive: true, force: true })
     if (e instanceof SpecError) throw new SpecFileError(specFile, e.message, { cause: e })
     throw e
   }
+  return draft.commit()
 }
 
 /** Variables, samples and regions of `spec` into the new, empty `project`. */

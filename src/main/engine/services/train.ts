@@ -4,12 +4,15 @@
  * in cuts, histograms and fits, and exported.
  */
 import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import type { TrainConfig, TrainMethodName, TrainResult } from '../../../shared/contract/train'
 import { ExprError } from '../../../shared/expr'
+import { FileExistsError } from '../io/output-file'
 import { CancelledError, type JobContext } from '../jobs/context'
 import { assembleTrainingData, TrainingDataError, type SelectedEvents } from '../ml/build-dataset'
 import { PART } from '../ml/dataset'
-import { exportModel } from '../ml/export-model'
+import { exportFileNames, exportModel } from '../ml/export-model'
 import { trainClassifier, type StoredModelJSON } from '../ml/train-classifier'
 import { trainingEvents } from '../samples/training-events'
 import { SpecError } from '../select/spec-error'
@@ -104,15 +107,17 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
       env.modelsChanged()
       return listModels(p)
     },
-    'train.export': async ({ id, dir }) => {
+    'train.export': async ({ id, dir, overwrite }) => {
       const m = getModel(env.requireProject(), id)
-      const files = await exportModel(
-        dir,
-        m.info.name,
-        m.model as StoredModelJSON,
-        m.weights,
-        m.result,
-      )
+      const stored = m.model as StoredModelJSON
+      const folder = resolve(dir)
+      if (!overwrite) {
+        const taken = exportFileNames(m.info.name, stored.kind)
+          .map((f) => join(folder, f))
+          .find((f) => existsSync(f))
+        if (taken) throw new FileExistsError(taken)
+      }
+      const files = await exportModel(folder, m.info.name, stored, m.weights, m.result)
       return { files }
     },
   }

@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { isAbsolute, join, resolve } from 'node:path'
 import { z } from 'zod'
 import { RecentProject } from '../../../shared/api'
 
@@ -25,13 +25,16 @@ export function readRecent(): RecentProject[] {
   try {
     const parsed = z.array(RecentProject).safeParse(JSON.parse(readFileSync(file(), 'utf8')))
     // A damaged list is not worth an error: start a new one, and drop vanished files.
-    return parsed.success ? parsed.data.filter((r) => existsSync(r.path)) : []
+    // Relative entries (written by older versions) are dropped: their folder is unknown.
+    return parsed.success ? parsed.data.filter((r) => isAbsolute(r.path) && existsSync(r.path)) : []
   } catch {
     return []
   }
 }
 
-export function rememberRecent(path: string, name: string): void {
+/** Puts `path` (made absolute: a relative one means nothing from another folder) first. */
+export function rememberRecent(projectPath: string, name: string): void {
+  const path = resolve(projectPath)
   const list = [
     { path, name, openedAt: new Date().toISOString() },
     ...readRecent().filter((r) => r.path !== path),

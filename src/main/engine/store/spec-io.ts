@@ -4,8 +4,7 @@
  * Sample file paths are written relative to the spec file's folder, so the spec and its data
  * can move together and `hepwb cutflow SPEC.json` reads the same events as the project.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs'
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path'
+import { dirname, isAbsolute, relative, resolve } from 'node:path'
 import {
   formatSpecIssues,
   parseSpec,
@@ -13,7 +12,8 @@ import {
   type AnalysisSpec,
   type SpecSample,
 } from '../../../shared/spec'
-import type { Project } from './project'
+import { OutputPathError, writeOutputFile } from '../io/output-file'
+import type { Project, WriteOptions } from './project'
 import { ProjectError } from './project'
 import { listRegions, listVariables } from './regions'
 import { listSamples } from './samples'
@@ -50,22 +50,21 @@ export function projectToSpec(project: Project, specDir: string): AnalysisSpec {
 }
 
 /**
- * Writes the project's spec to `file` (JSON, 2-space indent), replacing it atomically: a
- * failure leaves an existing file as it was. Returns the absolute path written.
+ * Writes the project's spec to `file` (JSON, 2-space indent) through a temporary file: a
+ * failure leaves an existing file as it was. An existing file is refused (FileExistsError)
+ * unless `overwrite`. Returns the absolute path written.
  */
-export function exportSpecFile(project: Project, file: string): string {
+export function exportSpecFile(project: Project, file: string, options: WriteOptions = {}): string {
   const path = resolve(file)
   if (!listSamples(project).length)
     throw new ProjectError('the project has no samples; a spec needs at least one')
   const spec = projectToSpec(project, dirname(path))
   const text = `${JSON.stringify(specJson(spec), null, 2)}\n`
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.writing`)
   try {
-    writeFileSync(tmp, text, 'utf8')
-    renameSync(tmp, path)
+    writeOutputFile(path, text, options.overwrite ?? false)
   } catch (e) {
-    rmSync(tmp, { force: true })
-    throw new ProjectError(`cannot write ${path}: ${(e as Error).message}`)
+    if (e instanceof OutputPathError) throw new ProjectError(e.message)
+    throw e
   }
   return path
 }

@@ -10,6 +10,7 @@ import type {
 } from '../../../shared/contract/fit'
 import type { Params } from '../../../shared/api'
 import { api } from '../api'
+import { writeAsking } from '../api/overwrite'
 import { useProjectStore } from './project'
 
 export type ResultKind = keyof StoredResults
@@ -128,10 +129,19 @@ export const useFitStore = defineStore('fit', () => {
     return w
   }
 
-  /** Writes the selected workspace as pyhf JSON; returns the path written. Throws. */
-  async function exportWorkspace(path: string): Promise<string> {
-    if (!selectedId.value) throw new Error('no workspace selected')
-    return (await api.call('fit.export', { workspaceId: selectedId.value, path })).path
+  /**
+   * Writes the selected workspace as pyhf JSON, asking before replacing a file (`confirmed`: a
+   * native save dialog already asked); returns the path written, or null when the user kept
+   * the existing file. Throws.
+   */
+  async function exportWorkspace(path: string, confirmed = false): Promise<string | null> {
+    const workspaceId = selectedId.value
+    if (!workspaceId) throw new Error('no workspace selected')
+    const r = await writeAsking(
+      (overwrite) => api.call('fit.export', { workspaceId, path, overwrite }),
+      confirmed,
+    )
+    return r?.path ?? null
   }
 
   async function remove(id: string): Promise<void> {

@@ -16,6 +16,7 @@ import {
   type SummaryResult,
 } from '../../../shared/contract/inferno'
 import { api } from '../api'
+import { writeAsking } from '../api/overwrite'
 import { ApiError } from '../api/client'
 import { type LossPair, metricPoints } from '../components/inferno/loss-compare-option'
 import {
@@ -280,15 +281,23 @@ export const useInfernoStore = defineStore('inferno', () => {
     }
   }
 
-  /** Writes the INFERNO summary's pyhf workspace to `path`. */
-  async function exportFile(path: string): Promise<boolean> {
+  /**
+   * Writes the INFERNO summary's pyhf workspace to `path`, asking before replacing a file
+   * (`confirmed`: a native save dialog already asked). False when not written.
+   */
+  async function exportFile(path: string, confirmed = false): Promise<boolean> {
     const s = summaryToExport()
     if (!s?.summary.workspace) {
       error.value = 'This result has no workspace to export (it was stored before export existed).'
       return false
     }
     try {
-      const r = await api.call('inferno.exportFile', { workspace: s.summary.workspace, path })
+      const workspace = s.summary.workspace
+      const r = await writeAsking(
+        (overwrite) => api.call('inferno.exportFile', { workspace, path, overwrite }),
+        confirmed,
+      )
+      if (!r) return false
       exported.value = r.path
       return true
     } catch (e) {

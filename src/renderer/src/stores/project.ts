@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ProjectSummary, RecentProject } from '../../../shared/api'
 import { api } from '../api'
+import { writeAsking } from '../api/overwrite'
 
 export const useProjectStore = defineStore('project', () => {
   const current = ref<ProjectSummary | null>(null)
@@ -23,18 +24,34 @@ export const useProjectStore = defineStore('project', () => {
     loaded.value = true
   }
 
-  /** Runs a project action; a failure is shown and leaves the current project as it was. */
-  async function attempt(action: () => Promise<ProjectSummary | null>): Promise<boolean> {
+  /**
+   * Runs a project action; a failure is shown and leaves the current project as it was. An
+   * action that resolves undefined was declined by the user (an existing file kept): nothing
+   * changes and it reports false.
+   */
+  async function attempt(
+    action: () => Promise<ProjectSummary | null | undefined>,
+  ): Promise<boolean> {
     error.value = null
     generation++
     try {
-      current.value = await action()
+      const next = await action()
+      if (next === undefined) return false
+      current.value = next
       recent.value = await api.call('project.recent', {})
       return true
     } catch (e) {
       error.value = (e as Error).message
       return false
     }
+  }
+
+  /** A write that asks before replacing a file; undefined when the user kept the file. */
+  async function replacing(
+    write: (overwrite: boolean) => Promise<ProjectSummary>,
+    confirmed: boolean,
+  ): Promise<ProjectSummary | undefined> {
+    return (await writeAsking(write, confirmed)) ?? undefined
   }
 
   api.on('project', (e) => {
@@ -54,10 +71,16 @@ export const useProjectStore = defineStore('project', () => {
     loaded,
     error,
     refresh,
-    create: (path: string, name?: string) =>
-      attempt(() => api.call('project.create', { path, name })),
+    /** `confirmed`: the path comes from a native save dialog, which asked about replacing. */
+    create: (path: string, name?: string, confirmed = false) =>
+      attempt(() =>
+        replacing((overwrite) => api.call('project.create', { path, name, overwrite }), confirmed),
+      ),
     open: (path: string) => attempt(() => api.call('project.open', { path })),
-    saveAs: (path: string) => attempt(() => api.call('project.saveAs', { path })),
+    saveAs: (path: string, confirmed = false) =>
+      attempt(() =>
+        replacing((overwrite) => api.call('project.saveAs', { path, overwrite }), confirmed),
+      ),
     close: () => attempt(() => api.call('project.close', {})),
     rename: (name: string) => attempt(() => api.call('project.rename', { name })),
   }

@@ -12,6 +12,7 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
 import { type ModelInfo, TrainResult } from '../../../shared/contract/train'
 import { api } from '../api'
+import { writeAsking } from '../api/overwrite'
 import { ApiError } from '../api/client'
 import { type CutInterval, regionFromCutSet } from '../components/train/cut-region'
 import { freeName } from '../components/train/free-name'
@@ -165,8 +166,11 @@ export const useTrainStore = defineStore('train', () => {
     return true
   }
 
-  async function exportModel(id: string, dir: string): Promise<boolean> {
-    const r = await guard(() => api.call('train.export', { id, dir }))
+  /** Writes the model into `dir`, asking before replacing its files (`confirmed`: already asked). */
+  async function exportModel(id: string, dir: string, confirmed = false): Promise<boolean> {
+    const r = await guard(() =>
+      writeAsking((overwrite) => api.call('train.export', { id, dir, overwrite }), confirmed),
+    )
     if (!r) return false
     notice.value = `Exported ${r.files.length} file${r.files.length === 1 ? '' : 's'}: ${r.files.join(', ')}`
     return true
