@@ -73,7 +73,8 @@ export function libraryReason(e: unknown): string {
   }
   if (e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError)
     return 'damaged data (the reader met a value that cannot occur in a valid file)'
-  if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError)
+  // WebAssembly.RuntimeError (a decoder's abort or trap); Node's types have no value for it.
+  if (e instanceof Error && e.name === 'RuntimeError')
     return 'damaged data (the decoder stopped on it)'
   const line = msg.split('\n')[0].trim()
   return line.length > 200 ? `${line.slice(0, 200)}…` : line
