@@ -18,6 +18,7 @@ import {
 } from '../src/main/engine/stats/patch'
 import { parseWorkspace } from '../src/main/engine/stats/workspace'
 import { timeMs, type Bench } from './bench'
+import { manyBinsWorkspace } from './many-bins'
 
 const DATA = `${import.meta.dirname ?? __dirname}/../../shared/data/`
 const readJson = (p: string): unknown => JSON.parse(readFileSync(DATA + p, 'utf8'))
@@ -50,6 +51,25 @@ function sbottom(): Model {
     ),
   )
   return models.sbottom
+}
+
+/** The generated many-bin workspace (many-bins.ts), compiled once per size. */
+function manyBins(nbins: number): Model {
+  models[`bins${nbins}`] ??= compileModel(manyBinsWorkspace(nbins))
+  return models[`bins${nbins}`]
+}
+
+/** A MIGRAD + HESSE fit of the generated workspace: time grows with the bin count. */
+function binsBench(nbins: number, n: number): Bench {
+  return {
+    name: `fit-bins-${nbins}`,
+    unit: 'ms',
+    n,
+    note: `MIGRAD + HESSE, ${nbins} bins × 3 samples, 6 parameters (many-bins.ts)`,
+    setup: () => void fitModel(manyBins(nbins), observedData(manyBins(nbins)), { hesse: true }),
+    run: () =>
+      timeMs(() => fitModel(manyBins(nbins), observedData(manyBins(nbins)), { hesse: true })),
+  }
 }
 
 /** Warm the JIT so the median reflects steady state, as a long-running engine process sees. */
@@ -118,4 +138,7 @@ export const benches: Bench[] = [
       return performance.now() - t0
     },
   },
+  binsBench(1000, 5),
+  binsBench(10000, 3),
+  binsBench(100000, 3),
 ]

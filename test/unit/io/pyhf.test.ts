@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../../src/main/engine/io/errors'
 import {
+  JSON_LIMITS,
   listPatchNames,
   loadPatch,
   loadPatchedWorkspace,
@@ -99,5 +100,51 @@ describe('io/pyhf', () => {
     expect(after.message).toMatch(
       /after applying .*q\.json: channels\[0\]\.samples: expected array, got nothing/,
     )
+  })
+
+  it('bounds input: a gzip bomb and /dev/zero stop at the bound with an error naming it', async () => {
+    // 300 gzip members of 1 MiB of spaces each: 300 KB on disk, 300 MiB inflated.
+    const member = gzipSync(Buffer.alloc(1 << 20, 0x20))
+    const bomb = join(tmp, 'bomb.json.gz')
+    writeFileSync(bomb, Buffer.concat(Array<Buffer>(300).fill(member)))
+    let t0 = performance.now()
+    const big = await failure(readJsonFile(bomb))
+    expect(big.message).toBe(
+      `${bomb}: gzip data inflates to more than 256 MiB, the most a JSON file may have; reading stopped there`,
+    )
+    expect(performance.now() - t0).toBeLessThan(10_000)
+    const small = await failure(readJsonFile(bomb, { compressed: 1 << 20, inflated: 1 << 20 }))
+    expect(small.message).toMatch(/inflates to more than 1 MiB/)
+    const gz = await failure(readJsonFile(bomb, { compressed: 1000, inflated: 1 << 20 }))
+    expect(gz.message).toMatch(
+      /bomb\.json\.gz: too large: a JSON gzip file may have at most 1000 bytes \(it has \d+ KiB\)/,
+    )
+    // A device without end: read stops one chunk past the bound.
+    t0 = performance.now()
+    const zero = await failure(readJsonFile('/dev/zero', { ...JSON_LIMITS, inflated: 4 << 20 }))
+    expect(zero.message).toBe(
+      '/dev/zero: too large: a JSON file may have at most 4 MiB; reading stopped there',
+    )
+    expect(performance.now() - t0).toBeLessThan(5_000)
+  })
+
+  it('never quotes the file in an error: syntax errors say where and what in words', async () => {
+    const passwd = join(tmp, 'passwd')
+    writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:/bin/false\n')
+    const e = await failure(readJsonFile(passwd))
+    expect(e.message).toBe(`${passwd}, line 1: not valid JSON: unexpected character (column 1)`)
+    writeFileSync(join(tmp, 'cut.json'), '{\n  "secret": "hunter2", "channels": [1, 2')
+    const cut = await failure(readJsonFile(join(tmp, 'cut.json')))
+    expect(cut.message).toMatch(/cut\.json, line 2: not valid JSON: unexpected end \(truncated\?\)/)
+    writeFileSync(join(tmp, 'tail.json'), '{"a": 1}\n{"secret": "hunter2"}')
+    const tail = await failure(readJsonFile(join(tmp, 'tail.json')))
+    expect(tail.message).toMatch(
+      /tail\.json, line 2: not valid JSON: more content after the JSON value \(column 1\)/,
+    )
+    writeFileSync(join(tmp, 'trunc.json.gz'), gzipSync('{"secret": "hunter2"}').subarray(0, 20))
+    const tz = await failure(readJsonFile(join(tmp, 'trunc.json.gz')))
+    expect(tz.message).toMatch(/trunc\.json\.gz: truncated gzip data$/)
+    for (const err of [e, cut, tail, tz]) expect(err.message).not.toMatch(/root:x|hunter2|daemon/)
+    expect((await failure(readJsonFile(tmp))).message).toMatch(/is a directory, not a file/)
   })
 })

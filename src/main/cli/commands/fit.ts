@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { UsageError, action, secondsSince, type GlobalOptions } from '../action'
 import { loadPatchedWorkspace } from '../../engine/io/pyhf'
 import { fitLikelihood } from '../../engine/stats/fit'
+import { FitSizeError, checkFitSize } from '../../engine/stats/fit-size'
 import { parseInterpolationCodes } from '../../engine/stats/interpolation'
 import { Likelihood, asimovData, observedData } from '../../engine/stats/likelihood'
 import { compileModel, requirePar, type Model } from '../../engine/stats/model'
@@ -56,9 +57,17 @@ export async function loadCliModel(file: string, o: ModelCliOptions): Promise<Mo
   }
   try {
     const poi = o.poi === 'none' ? null : o.poi
-    return compileModel(ws, { poi, measurement: o.measurement, codes, staterrorConstraint: sc })
+    const model = compileModel(ws, {
+      poi,
+      measurement: o.measurement,
+      codes,
+      staterrorConstraint: sc,
+    })
+    checkFitSize(model)
+    return model
   } catch (e) {
-    if (e instanceof WorkspaceError) throw new UsageError(`${file}: ${e.message}`)
+    if (e instanceof WorkspaceError || e instanceof FitSizeError)
+      throw new UsageError(`${file}: ${e.message}`)
     throw e
   }
 }

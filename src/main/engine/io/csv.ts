@@ -17,7 +17,7 @@ import { Float64Builder } from '../data/column-ops'
 import { clampRange, type EntryRange, type SkippedColumn, type TableInfo } from '../data/schema'
 import type { JobContext } from '../jobs/context'
 import { Tokenizer } from './csv-tokenizer'
-import { InputError, errorMessage } from './errors'
+import { InputError, errorMessage, libraryReason } from './errors'
 
 /** Table name of a single-table file: its file name without extension. */
 export function stemOf(path: string): string {
@@ -162,7 +162,7 @@ async function scanCsv(
   try {
     size = (await stat(path)).size
   } catch (e) {
-    throw new InputError({ file: path }, `cannot open: ${errorMessage(e)}`, { cause: e })
+    throw new InputError({ file: path }, `cannot open: ${libraryReason(e)}`, { cause: e })
   }
   if (size === 0) throw new InputError({ file: path }, 'empty file: no header row')
   let header: string[] | undefined

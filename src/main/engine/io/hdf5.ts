@@ -15,7 +15,8 @@ import type { Column, ColumnType, NumericArray } from '../data/column'
 import { allocValues, regularJagged } from '../data/column-ops'
 import { clampRange, type EntryRange, type SkippedColumn, type TableInfo } from '../data/schema'
 import type { JobContext } from '../jobs/context'
-import { InputError, errorMessage } from './errors'
+import { InputError, libraryReason } from './errors'
+import { quietLibraryConsole } from './library-console'
 import { loadWithoutProcessHooks } from './wasm'
 
 // The h5wasm API surface we use (its .d.ts pulls in emscripten types we do not need).
@@ -51,12 +52,18 @@ interface H5Module {
 
 let h5: Promise<H5Module> | undefined
 
-/** h5wasm is ESM-only and initialises a WebAssembly module once. */
+/**
+ * h5wasm is ESM-only and initialises a WebAssembly module once. HDF5's default error handler
+ * prints its error stack (HDF5-DIAG, dozens of lines) on stderr and returns a code; h5wasm's
+ * throwing handler makes it a JS error instead, which libraryReason turns into one line.
+ */
 function loadH5(): Promise<H5Module> {
+  quietLibraryConsole()
   h5 ??= loadWithoutProcessHooks(async () => {
     const m: unknown = await import('h5wasm/node')
     const mod = ((m as { default?: H5Module }).default ?? m) as H5Module
-    await mod.ready
+    const wasm = (await mod.ready) as { activate_throwing_error_handler?: () => number }
+    wasm.activate_throwing_error_handler?.()
     return mod
   })
   return h5
@@ -77,7 +84,7 @@ async function withH5<T>(path: string, fn: (f: H5File, mod: H5Module) => T): Pro
     }
   } catch (e) {
     if (e instanceof InputError) throw e
-    throw new InputError({ file: path }, `cannot open: ${errorMessage(e)}`, { cause: e })
+    throw new InputError({ file: path }, `cannot open: ${libraryReason(e)}`, { cause: e })
   }
   // The superblock may sit at 0, 512, 1024, … (user block); we only accept the usual 0.
   if (!HDF5_MAGIC.every((b, i) => head[i] === b)) {
@@ -88,13 +95,13 @@ async function withH5<T>(path: string, fn: (f: H5File, mod: H5Module) => T): Pro
   try {
     f = new mod.File(path, 'r')
   } catch (e) {
-    throw new InputError({ file: path }, `cannot open HDF5 file: ${errorMessage(e)}`, { cause: e })
+    throw new InputError({ file: path }, `cannot open HDF5 file: ${libraryReason(e)}`, { cause: e })
   }
   try {
     return fn(f, mod)
   } catch (e) {
     if (e instanceof InputError || (e instanceof Error && e.name === 'CancelledError')) throw e
-    throw new InputError({ file: path }, `damaged HDF5 file: ${errorMessage(e)}`, { cause: e })
+    throw new InputError({ file: path }, `damaged HDF5 file: ${libraryReason(e)}`, { cause: e })
   } finally {
     f.close()
   }
@@ -286,7 +293,7 @@ export async function readHdf5Columns(
       } catch (e) {
         throw new InputError(
           { file: path, table, column: name },
-          `cannot read: ${errorMessage(e)}`,
+          `cannot read: ${libraryReason(e)}`,
           {
             cause: e,
           },

@@ -27,7 +27,7 @@ import {
 import { clampRange, type EntryRange, type SkippedColumn, type TableInfo } from '../data/schema'
 import type { JobContext } from '../jobs/context'
 import { stemOf } from './csv'
-import { InputError, asInputError, errorMessage } from './errors'
+import { InputError, asInputError, libraryReason } from './errors'
 import { loadZstd } from './wasm'
 
 type Hyparquet = typeof import('hyparquet')
@@ -77,7 +77,7 @@ async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>):
   try {
     fh = await open(path, 'r')
   } catch (e) {
-    throw new InputError({ file: path }, `cannot open: ${errorMessage(e)}`, { cause: e })
+    throw new InputError({ file: path }, `cannot open: ${libraryReason(e)}`, { cause: e })
   }
   try {
     const size = (await fh.stat()).size
@@ -98,7 +98,7 @@ async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>):
     try {
       meta = await hp.parquetMetadataAsync(file)
     } catch (e) {
-      throw new InputError({ file: path }, `cannot read Parquet metadata: ${errorMessage(e)}`, {
+      throw new InputError({ file: path }, `cannot read Parquet metadata: ${libraryReason(e)}`, {
         cause: e,
       })
     }
@@ -269,7 +269,7 @@ export async function readParquetColumns(
       })
     } catch (e) {
       if (e instanceof Error && e.name === 'CancelledError') throw e
-      throw new InputError({ file: path }, `cannot read columns: ${errorMessage(e)}`, { cause: e })
+      throw new InputError({ file: path }, `cannot read columns: ${libraryReason(e)}`, { cause: e })
     }
     for (const p of wanted) {
       const parts = (chunks.get(p.name) ?? [])

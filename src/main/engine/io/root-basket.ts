@@ -5,7 +5,7 @@
  */
 import type { Column } from '../data/column'
 import { jaggedFromCounts, regularJagged } from '../data/column-ops'
-import { InputError, errorMessage } from './errors'
+import { InputError, libraryReason } from './errors'
 import type { JsBasket, OpenRoot } from './root-file'
 import type { BranchPlan } from './root-plan'
 import {
@@ -86,14 +86,14 @@ async function loadDiskBasket(
   hasOffsets: boolean,
 ): Promise<BasketPayload> {
   const blob = await r.file.readBuffer([seek, nbytes]).catch((e: unknown) => {
-    throw new InputError(where, `cannot read basket ${k}: ${errorMessage(e)}`, { cause: e })
+    throw new InputError(where, `cannot read basket ${k}: ${libraryReason(e)}`, { cause: e })
   })
   const raw = new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength)
   let h: BasketHeader
   try {
     h = parseBasketHeader(raw)
   } catch (e) {
-    throw new InputError(where, `basket ${k} header is damaged: ${errorMessage(e)}`, { cause: e })
+    throw new InputError(where, `basket ${k} header is damaged: ${libraryReason(e)}`, { cause: e })
   }
   if (h.nbytes !== nbytes) {
     throw new InputError(where, `basket ${k} header is damaged (sizes do not match)`)

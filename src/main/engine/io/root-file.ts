@@ -5,7 +5,8 @@
  * use (jsroot ships no types for its modules).
  */
 import { open, type FileHandle } from 'node:fs/promises'
-import { InputError, asInputError, errorMessage } from './errors'
+import { InputError, asInputError, libraryReason } from './errors'
+import { quietLibraryConsole } from './library-console'
 import { loadZstd } from './wasm'
 
 export interface JsObjArray<T> {
@@ -77,6 +78,7 @@ let jsrootIo: Promise<JsrootIo> | undefined
 
 /** jsroot is an ES module; a dynamic import works from the CJS bundle, tsx and vitest alike. */
 function loadJsroot(): Promise<JsrootIo> {
+  quietLibraryConsole()
   jsrootIo ??=
     // @ts-expect-error jsroot ships no types for 'jsroot/io'; narrowed to JsrootIo right here
     (import('jsroot/io') as Promise<unknown>).then((m) => m as JsrootIo)
@@ -96,7 +98,7 @@ async function openRoot(path: string): Promise<OpenRoot> {
   try {
     fh = await open(path, 'r')
   } catch (e) {
-    throw new InputError({ file: path }, `cannot open: ${errorMessage(e)}`, { cause: e })
+    throw new InputError({ file: path }, `cannot open: ${libraryReason(e)}`, { cause: e })
   }
   try {
     const size = (await fh.stat()).size
@@ -112,7 +114,7 @@ async function openRoot(path: string): Promise<OpenRoot> {
     const file = await io.openFile(proxy).catch((e: unknown) => {
       throw new InputError(
         { file: path },
-        `cannot read the ROOT file structure (truncated or damaged?): ${errorMessage(e)}`,
+        `cannot read the ROOT file structure: ${libraryReason(e)}`,
         { cause: e },
       )
     })

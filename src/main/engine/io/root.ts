@@ -20,7 +20,7 @@ import type { Column, NumericArray } from '../data/column'
 import { concatColumns, emptyColumn, sliceColumn } from '../data/column-ops'
 import { clampRange, type EntryRange, type TableInfo } from '../data/schema'
 import type { JobContext } from '../jobs/context'
-import { InputError, errorMessage } from './errors'
+import { InputError, errorMessage, libraryReason } from './errors'
 import { basketRefs, decodeBasket, type BasketRef } from './root-basket'
 import { withRoot, type JsFile, type JsTree, type OpenRoot } from './root-file'
 import { findTrees, planTree, type BranchPlan } from './root-plan'
@@ -35,7 +35,9 @@ async function readTree(path: string, file: JsFile, name: string): Promise<JsTre
     if (/not found/i.test(msg)) {
       throw new InputError({ file: path, table: name }, `no tree '${name}' in this file`)
     }
-    throw new InputError({ file: path, table: name }, `cannot read tree: ${msg}`, { cause: e })
+    throw new InputError({ file: path, table: name }, `cannot read tree: ${libraryReason(e)}`, {
+      cause: e,
+    })
   }
   const tree = obj as Partial<JsTree> | null
   if (!tree || !tree.fBranches || typeof tree.fEntries !== 'number') {
@@ -50,7 +52,7 @@ export async function listRootTables(path: string): Promise<TableInfo[]> {
     const rntuples: string[] = []
     const names = await findTrees(file, file, '', rntuples).catch((e: unknown) => {
       if (e instanceof InputError) throw e
-      throw new InputError({ file: path }, `cannot list directories: ${errorMessage(e)}`, {
+      throw new InputError({ file: path }, `cannot list directories: ${libraryReason(e)}`, {
         cause: e,
       })
     })
@@ -166,7 +168,7 @@ async function readBranch(
     try {
       col = decodeBasket(p, bk, counts)
     } catch (e) {
-      const reason = `cannot decode basket at entry ${ref.first}: ${errorMessage(e)}`
+      const reason = `cannot decode basket at entry ${ref.first}: ${libraryReason(e)}`
       throw new InputError(where, reason, { cause: e })
     }
     const lo = Math.max(range.start, ref.first) - ref.first

@@ -9,6 +9,7 @@ import { type Dataset, Likelihood } from './likelihood'
 import { cholesky, choleskySolve } from './linalg'
 import { minimize } from './minimize'
 import type { Model } from './model'
+import { checkFitSize } from './fit-size'
 
 export interface FitOptions {
   /** Start values (default: the model's inits). */
@@ -68,6 +69,7 @@ export function fitModel(model: Model, data: Dataset, options: FitOptions = {}):
 /** Same as fitModel on an existing Likelihood (reuses its scratch space). */
 export function fitLikelihood(lik: Likelihood, options: FitOptions = {}): FitResult {
   const model = lik.model
+  checkFitSize(model)
   const n = model.npar
   const x0 = Float64Array.from(options.init ?? model.init)
   const fixed = Uint8Array.from(model.fixed)

@@ -6,7 +6,9 @@
  * and auxiliary data need not be integers (Asimov data), and ln N including −ln(σ√2π).
  *
  * Evaluation is one forward pass over flat typed arrays and one backward pass for the gradient;
- * all scratch space is allocated once per Likelihood, never in the hot loop.
+ * all scratch space is allocated once per Likelihood, never in the hot loop. The Jacobian
+ * ∂λ_b/∂θ is built as sparse rows (a bin depends only on the factors of its own sample-bins),
+ * so it, the Fisher information and the Hessian cost time linear in the number of bins.
  * Negative expected bin totals (an additive histosys can push a sample below zero) are clipped
  * to 0 (pyhf's clip_bin_data = 0); `clippedBins` says how many were clipped at the last
  * evaluation. A bin with λ = 0 and n > 0 gives +∞.
@@ -31,6 +33,16 @@ export function observedData(model: Model): Dataset {
   return { main: Float64Array.from(model.observed), aux: Float64Array.from(model.auxdata) }
 }
 
+/**
+ * Sparse rows of the Jacobian ∂λ_b/∂θ_p (CSR): bin b depends on parameters
+ * par[start[b] .. start[b+1]) with derivatives value[…] (events per unit of the parameter).
+ */
+export interface JacobianRows {
+  readonly start: Int32Array
+  readonly par: Int32Array
+  readonly value: Float64Array
+}
+
 export class Likelihood {
   readonly model: Model
   readonly data: Dataset
@@ -48,6 +60,20 @@ export class Likelihood {
   private readonly suffix: Float64Array
   private readonly hw: Float64Array
   private readonly clipped: Uint8Array
+  /** Sample-bins grouped by bin: those of bin b are binSb[binSbStart[b] .. binSbStart[b+1]). */
+  private readonly binSb: Int32Array
+  private readonly binSbStart: Int32Array
+  /** Sample of each sample-bin. */
+  private readonly sbSample: Int32Array
+  /** Per scalar factor k: product of the factors before / after it in its sample. */
+  private readonly scPre: Float64Array
+  private readonly scSuf: Float64Array
+  /** Jacobian rows (CSR), refilled by jacobianRows(). */
+  private readonly rows: JacobianRows
+  /** Scratch for merging one row: value per parameter, whether set, which were set. */
+  private readonly acc: Float64Array
+  private readonly mark: Uint8Array
+  private readonly touchedPars: Int32Array
   /** Parameters of the last forward pass (the backward pass needs per-bin factor values). */
   private x: ArrayLike<number> = []
 
@@ -79,6 +105,36 @@ export class Likelihood {
     for (let s = 0; s < ns; s++) maxSc = Math.max(maxSc, model.scStart[s + 1] - model.scStart[s])
     this.suffix = new Float64Array(maxSc + 1)
     this.hw = new Float64Array(4 * model.npar)
+    this.scPre = new Float64Array(model.scPar.length)
+    this.scSuf = new Float64Array(model.scPar.length)
+    // Counting sort of sample-bins by bin (stable: samples keep their order within a bin).
+    const { sbBin, sampleStart, scStart, hsStart, pbStart } = model
+    const binSbStart = new Int32Array(model.nbins + 1)
+    for (let i = 0; i < nsb; i++) binSbStart[sbBin[i] + 1]++
+    for (let b = 0; b < model.nbins; b++) binSbStart[b + 1] += binSbStart[b]
+    const fillAt = binSbStart.slice(0, model.nbins)
+    const binSb = new Int32Array(nsb)
+    const sbSample = new Int32Array(nsb)
+    let cap = 0
+    for (let s = 0; s < ns; s++) {
+      const K = scStart[s + 1] - scStart[s]
+      for (let i = sampleStart[s]; i < sampleStart[s + 1]; i++) {
+        binSb[fillAt[sbBin[i]]++] = i
+        sbSample[i] = s
+        cap += K + hsStart[i + 1] - hsStart[i] + pbStart[i + 1] - pbStart[i]
+      }
+    }
+    this.binSb = binSb
+    this.binSbStart = binSbStart
+    this.sbSample = sbSample
+    this.rows = {
+      start: new Int32Array(model.nbins + 1),
+      par: new Int32Array(cap),
+      value: new Float64Array(cap),
+    }
+    this.acc = new Float64Array(model.npar)
+    this.mark = new Uint8Array(model.npar)
+    this.touchedPars = new Int32Array(model.npar)
   }
 
   /** Expected main-measurement yields λ_b (events per bin) at `pars`, unclipped. */
@@ -104,24 +160,119 @@ export class Likelihood {
 
   /**
    * Jacobian ∂λ_b/∂θ_p at `pars` (row-major nbins × npar), for the Fisher information the
-   * minimiser starts from.
+   * minimiser starts from. Dense: prefer jacobianRows() when npar is large.
    */
   jacobian(
     pars: ArrayLike<number>,
     out = new Float64Array(this.model.nbins * this.model.npar),
   ): Float64Array {
-    this.forward(pars)
     const { nbins, npar } = this.model
-    const e = new Float64Array(nbins)
-    const row = new Float64Array(npar)
-    for (let b = 0; b < nbins; b++) {
-      e.fill(0)
-      e[b] = 1
-      row.fill(0)
-      this.backward(e, row)
-      out.set(row, b * npar)
-    }
+    const { start, par, value } = this.jacobianRows(pars)
+    out.fill(0)
+    for (let b = 0; b < nbins; b++)
+      for (let t = start[b]; t < start[b + 1]; t++) out[b * npar + par[t]] = value[t]
     return out
+  }
+
+  /**
+   * Sparse Jacobian ∂λ_b/∂θ_p at `pars` (also runs the forward pass): row b holds the parameters
+   * bin b depends on, each once. Time and size are linear in the number of sample-bins. The
+   * arrays are this Likelihood's scratch space, valid until its next call.
+   */
+  jacobianRows(pars: ArrayLike<number>): JacobianRows {
+    this.forward(pars)
+    const m = this.model
+    const { fv, fd, sampleS, sbA, sbP, hw, scPre, scSuf, acc, mark, touchedPars, rows } = this
+    const { binSb, binSbStart, sbSample } = this
+    const x = this.x
+    const { scStart, scPar, pbStart, pbPar, hsStart, hsPar, hsU, hsD } = m
+    const ns = scStart.length - 1
+    // Products of the other scalar factors of a sample, without dividing (a normfactor may be 0).
+    for (let s = 0; s < ns; s++) {
+      let p = 1
+      for (let k = scStart[s]; k < scStart[s + 1]; k++) {
+        scPre[k] = p
+        p *= fv[k]
+      }
+      p = 1
+      for (let k = scStart[s + 1] - 1; k >= scStart[s]; k--) {
+        scSuf[k] = p
+        p *= fv[k]
+      }
+    }
+    const { start, par, value } = rows
+    let nnz = 0
+    let nt = 0
+    const add = (p: number, v: number): void => {
+      if (mark[p]) acc[p] += v
+      else {
+        mark[p] = 1
+        acc[p] = v
+        touchedPars[nt++] = p
+      }
+    }
+    for (let b = 0; b < m.nbins; b++) {
+      start[b] = nnz
+      nt = 0
+      // Same terms in the same order as backward() with a unit weight on bin b.
+      for (let t = binSbStart[b]; t < binSbStart[b + 1]; t++) {
+        const i = binSb[t]
+        const s = sbSample[i]
+        const S = sampleS[s]
+        const A = sbA[i]
+        const P = sbP[i]
+        const cH = S * P
+        for (let h = hsStart[i]; h < hsStart[i + 1]; h++) {
+          const o = 4 * hsPar[h]
+          add(hsPar[h], cH * (hw[o + 2] * hsU[h] + hw[o + 3] * hsD[h]))
+        }
+        const j0 = pbStart[i]
+        const j1 = pbStart[i + 1]
+        if (j1 > j0) {
+          const cP = A * S
+          if (j1 - j0 === 1) add(pbPar[j0], cP)
+          else {
+            for (let j = j0; j < j1; j++) {
+              let others = 1
+              for (let q = j0; q < j1; q++) if (q !== j) others *= x[pbPar[q]]
+              add(pbPar[j], cP * others)
+            }
+          }
+        }
+        const T = A * P
+        if (T === 0) continue
+        for (let k = scStart[s]; k < scStart[s + 1]; k++)
+          add(scPar[k], T * scPre[k] * scSuf[k] * fd[k])
+      }
+      for (let q = 0; q < nt; q++) {
+        const p = touchedPars[q]
+        par[nnz] = p
+        value[nnz++] = acc[p]
+        mark[p] = 0
+      }
+    }
+    start[m.nbins] = nnz
+    return rows
+  }
+
+  /** Adds c_b · J_b J_bᵀ over bins to `out` (npar × npar), from the sparse rows. */
+  private addOuter(rows: JacobianRows, weight: (b: number) => number, out: Float64Array): void {
+    const { nbins, npar } = this.model
+    const { start, par, value } = rows
+    for (let b = 0; b < nbins; b++) {
+      const t0 = start[b]
+      const t1 = start[b + 1]
+      if (t1 === t0) continue
+      const wb = weight(b)
+      if (wb === 0) continue
+      for (let t = t0; t < t1; t++) {
+        const jp = value[t]
+        if (jp === 0) continue
+        const c = wb * jp
+        const rp = par[t] * npar
+        for (let u = t0; u < t1; u++) out[rp + par[u]] += c * value[u]
+      }
+    }
   }
 
   /**
@@ -132,22 +283,11 @@ export class Likelihood {
     pars: ArrayLike<number>,
     out = new Float64Array(this.model.npar * this.model.npar),
   ): Float64Array {
-    const { nbins, npar } = this.model
-    const J = this.jacobian(pars)
+    const { npar } = this.model
+    const rows = this.jacobianRows(pars)
+    const lam = this.lam
     out.fill(0)
-    for (let b = 0; b < nbins; b++) {
-      const lam = this.lam[b]
-      if (!(lam > 0)) continue
-      const wb = 2 / lam
-      const o = b * npar
-      for (let p = 0; p < npar; p++) {
-        const jp = J[o + p]
-        if (jp === 0) continue
-        const c = wb * jp
-        const rp = p * npar
-        for (let q = 0; q < npar; q++) out[rp + q] += c * J[o + q]
-      }
-    }
+    this.addOuter(rows, (b) => (lam[b] > 0 ? 2 / lam[b] : 0), out)
     const m = this.model
     for (let p = 0; p < npar; p++) {
       if (m.constraint[p] === 1) out[p * npar + p] += 2 / (m.sigma[p] * m.sigma[p])
@@ -170,28 +310,21 @@ export class Likelihood {
    */
   hessian(pars: ArrayLike<number>): Float64Array {
     const m = this.model
-    const { nbins, npar } = m
+    const { npar } = m
     const x = pars
     const H = new Float64Array(npar * npar)
     const v = this.twiceNll(x)
     if (!Number.isFinite(v)) return H.fill(NaN)
     const n = this.data.main
     // 1. Gauss–Newton part from the Jacobian (observed counts).
-    const J = this.jacobian(x)
-    for (let b = 0; b < nbins; b++) {
-      const lam = this.lam[b]
-      if (this.clipped[b] || !(lam > 0) || n[b] === 0) continue
-      const c0 = (2 * n[b]) / (lam * lam)
-      const o = b * npar
-      for (let p = 0; p < npar; p++) {
-        const jp = J[o + p]
-        if (jp === 0) continue
-        const c = c0 * jp
-        const rp = p * npar
-        for (let q = 0; q < npar; q++) H[rp + q] += c * J[o + q]
-      }
-    }
-    // jacobian() ran forward() at x, so fv, fd, sbA, sbP, sampleS, hw and w are current.
+    const rows = this.jacobianRows(x)
+    const { lam, clipped } = this
+    this.addOuter(
+      rows,
+      (b) => (clipped[b] || !(lam[b] > 0) || n[b] === 0 ? 0 : (2 * n[b]) / (lam[b] * lam[b])),
+      H,
+    )
+    // jacobianRows() ran forward() at x, so fv, fd, sbA, sbP, sampleS, hw and w are current.
     const { fv, fd, sampleS, sbA, sbP, hw, w } = this
     const {
       scStart,

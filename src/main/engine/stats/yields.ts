@@ -3,6 +3,7 @@
  * total per bin propagated from a parameter covariance (σ²_b = J_b C J_bᵀ): pre-fit with the
  * constraint widths, post-fit with the HESSE covariance — the stacked plots of a fit.
  */
+import { checkFitSize } from './fit-size'
 import { Likelihood, type Dataset } from './likelihood'
 import type { Model } from './model'
 import { prior } from './ranking'
@@ -41,18 +42,17 @@ export function totalError(
   cov: Float64Array,
 ): Float64Array {
   const { nbins, npar } = lik.model
-  const J = lik.jacobian(pars)
+  // Sparse rows: a bin depends on few parameters, so this is linear in the number of bins.
+  const { start, par, value } = lik.jacobianRows(pars)
   const out = new Float64Array(nbins)
-  const tmp = new Float64Array(npar)
   for (let b = 0; b < nbins; b++) {
-    const row = b * npar
-    for (let p = 0; p < npar; p++) {
-      let acc = 0
-      for (let q = 0; q < npar; q++) acc += cov[p * npar + q] * J[row + q]
-      tmp[p] = acc
-    }
     let v = 0
-    for (let p = 0; p < npar; p++) v += J[row + p] * tmp[p]
+    for (let t = start[b]; t < start[b + 1]; t++) {
+      const row = par[t] * npar
+      let acc = 0
+      for (let u = start[b]; u < start[b + 1]; u++) acc += cov[row + par[u]] * value[u]
+      v += value[t] * acc
+    }
     out[b] = Math.sqrt(Math.max(0, v))
   }
   return out
@@ -60,6 +60,7 @@ export function totalError(
 
 /** Pre-fit covariance: diagonal, the constraint widths; free and fixed parameters contribute 0. */
 export function prefitCovariance(model: Model): Float64Array {
+  checkFitSize(model)
   const n = model.npar
   const cov = new Float64Array(n * n)
   for (let p = 0; p < n; p++) {
