@@ -97,6 +97,26 @@ function logLabel(v: number): string {
     : String(Number(v.toPrecision(6)))
 }
 
+/**
+ * Ratio points outside the panel's range [min, max], as arrow positions just inside its top
+ * (`up`) or bottom (`down`) edge: [x, y on the panel, the ratio itself].
+ */
+export function offPanel(
+  ratio: readonly (readonly number[])[],
+  min: number,
+  max: number,
+): { up: [number, number, number][]; down: [number, number, number][] } {
+  const inset = 0.07 * (max - min)
+  const up: [number, number, number][] = []
+  const down: [number, number, number][] = []
+  for (const [x, r] of ratio) {
+    if (!Number.isFinite(r)) continue
+    if (r > max) up.push([x, max - inset, r])
+    else if (r < min) down.push([x, min + inset, r])
+  }
+  return { up, down }
+}
+
 export function histogramOption(p: HistogramPlot): EChartsOption {
   const bins = p.edges.length - 1
   const edges = arr(p.edges)
@@ -300,6 +320,9 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
       .flat()
     const lo = Math.min(0.5, ...finite)
     const hi = Math.max(1.5, ...finite)
+    const rmin = Math.max(0, Math.floor(lo * 2) / 2)
+    const rmax = Math.min(3, Math.ceil(hi * 2) / 2)
+    const off = offPanel(ratio, rmin, rmax)
     yAxes.push({
       type: 'value',
       gridIndex: 1,
@@ -307,8 +330,8 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
       nameLocation: 'middle',
       nameGap: 44,
       nameTextStyle: { fontSize: AXIS_FONT },
-      min: Math.max(0, Math.floor(lo * 2) / 2),
-      max: Math.min(3, Math.ceil(hi * 2) / 2),
+      min: rmin,
+      max: rmax,
       interval: 0.5,
       axisLabel: { fontSize: AXIS_FONT },
       splitLine: { show: false },
@@ -348,7 +371,9 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
         yAxisIndex: 1,
         symbolSize: 5,
         itemStyle: { color: '#000' },
-        data: ratio.filter(([, r]) => Number.isFinite(r)).map(([c, r]) => [c, r]),
+        data: ratio
+          .filter(([, r]) => Number.isFinite(r) && r >= rmin && r <= rmax)
+          .map(([c, r]) => [c, r]),
         markLine: {
           silent: true,
           symbol: 'none',
@@ -375,6 +400,24 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
         },
         tooltip: { show: false },
       },
+      // Points beyond the panel: an arrow at its edge pointing towards them (value in the tooltip).
+      ...(['up', 'down'] as const)
+        .filter((d) => off[d].length)
+        .map((d) => ({
+          type: 'scatter',
+          name: `Data / Sim. ${d === 'up' ? 'above' : 'below'} the panel`,
+          xAxisIndex: 1,
+          yAxisIndex: 1,
+          symbol: 'arrow',
+          symbolRotate: d === 'up' ? 0 : 180,
+          symbolSize: [8, 11],
+          itemStyle: { color: '#000' },
+          data: off[d],
+          tooltip: {
+            formatter: (p: { value: number[] }) => `Data / Sim. = ${logLabel(p.value[2])}`,
+          },
+          z: 6,
+        })),
     )
   }
 

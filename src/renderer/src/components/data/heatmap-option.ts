@@ -76,8 +76,16 @@ export function correlationOption(c: CorrelationResult, title: string): EChartsO
   }
 }
 
-/** The 2-D histogram as rectangles on value axes; empty cells are left white. */
-export function hist2dOption(h: Hist2DResult, title: string): EChartsOption {
+/**
+ * The 2-D histogram as rectangles on value axes; empty cells are left white. `names`: the axis
+ * titles (label and unit, `m_ll [GeV]`; default the variable names). The colour bar reads its
+ * range in numbers at both ends, under the title "Σw / cell".
+ */
+export function hist2dOption(
+  h: Hist2DResult,
+  title: string,
+  names: { x?: string; y?: string } = {},
+): EChartsOption {
   const dx = (h.xhi - h.xlo) / h.xbins
   const dy = (h.yhi - h.ylo) / h.ybins
   const cells: [number, number, number, number, number][] = []
@@ -96,7 +104,11 @@ export function hist2dOption(h: Hist2DResult, title: string): EChartsOption {
   return {
     animation: false,
     backgroundColor: '#fff',
-    title: { text: title, left: 'center', textStyle: { fontSize: 13 } },
+    title: [
+      { text: title, left: 'center', textStyle: { fontSize: 13 } },
+      // The colour bar's quantity, above it.
+      { text: 'Σw / cell', right: 8, top: 36, textStyle: { fontSize: 11, fontWeight: 'normal' } },
+    ],
     tooltip: {
       formatter: (p: unknown) => {
         const v = (p as { value: number[] }).value
@@ -108,7 +120,7 @@ export function hist2dOption(h: Hist2DResult, title: string): EChartsOption {
       type: 'value',
       min: h.xlo,
       max: h.xhi,
-      name: h.x,
+      name: names.x ?? h.x,
       nameLocation: 'middle',
       nameGap: 30,
       axisLabel: { formatter: short, hideOverlap: true },
@@ -118,7 +130,7 @@ export function hist2dOption(h: Hist2DResult, title: string): EChartsOption {
       type: 'value',
       min: h.ylo,
       max: h.yhi,
-      name: h.y,
+      name: names.y ?? h.y,
       nameLocation: 'middle',
       nameGap: 50,
       axisLabel: { formatter: short, hideOverlap: true },
@@ -133,7 +145,9 @@ export function hist2dOption(h: Hist2DResult, title: string): EChartsOption {
       right: 8,
       top: 'middle',
       itemHeight: 160,
-      text: ['Σw', ''],
+      // The range in numbers at the two ends of the bar (top: the largest Σw).
+      text: [short(max || 1), short(min)],
+      textGap: 6,
       inRange: {
         color:
           min < 0
