@@ -34,6 +34,30 @@ describe('axis titles', () => {
   })
 })
 
+describe('whole-number variables', () => {
+  it('label the integers only, not the bin edges between them', () => {
+    const o = histogramOption({
+      edges: [-0.5, 0.5, 1.5, 2.5],
+      stacked: [{ name: 'bkg', color: '#ccc', counts: [1, 2, 3] }],
+      lines: [],
+      data: null,
+      xLabel: 'nMuon',
+      yLabel: 'Events',
+      logY: false,
+      ratio: false,
+      wholeX: true,
+    }) as { xAxis: { minInterval?: number; axisLabel: { formatter: (v: number) => string } }[] }
+    expect(o.xAxis[0].minInterval).toBe(1)
+    expect([-0.5, 0, 1, 1.5, 2].map(o.xAxis[0].axisLabel.formatter)).toEqual([
+      '',
+      '0',
+      '1',
+      '',
+      '2',
+    ])
+  })
+})
+
 describe('ratio panel', () => {
   it('marks points beyond the panel with an arrow at its edge, keeping the value', () => {
     const off = offPanel(

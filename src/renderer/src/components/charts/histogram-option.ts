@@ -33,6 +33,20 @@ export interface HistogramPlot {
   title?: string
   /** Bins are categories numbered 0, 1, 2, … (e.g. fit channels): integer ticks. */
   integerX?: boolean
+  /**
+   * The variable takes whole values (bins centred on integers, nMuon): ticks and labels on
+   * whole numbers only, never at the bin edges −0.5, 0.5, ….
+   */
+  wholeX?: boolean
+}
+
+/** x-axis settings for a variable of whole values: integer steps, labels on integers only. */
+export const WHOLE_AXIS = {
+  minInterval: 1,
+  axisLabel: {
+    fontSize: 12,
+    formatter: (v: number) => (Number.isInteger(v) ? String(v) : ''),
+  },
 }
 
 type RenderApi = {
@@ -261,6 +275,9 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
       splitLine: { show: false },
       axisTick: { inside: true },
       ...(p.integerX ? { interval: 1 } : {}),
+      ...(p.wholeX
+        ? { ...WHOLE_AXIS, axisLabel: { ...WHOLE_AXIS.axisLabel, show: !withRatio } }
+        : {}),
     },
   ]
   const ymax = Math.max(...allValues.filter(Number.isFinite), 0)
@@ -306,6 +323,7 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
       splitLine: { show: false },
       axisTick: { inside: true },
       ...(p.integerX ? { interval: 1 } : {}),
+      ...(p.wholeX ? WHOLE_AXIS : {}),
     })
     const d = arr(p.data.counts)
     const e = errors(p.data)
@@ -388,7 +406,10 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
         name: 'Data / Sim. errors',
         xAxisIndex: 1,
         yAxisIndex: 1,
-        data: ratio.filter(([, r]) => Number.isFinite(r)).map(([c, r, er]) => [c, r - er, r + er]),
+        // Off-panel points have their arrow instead (a clipped bar would leave a stub at the edge).
+        data: ratio
+          .filter(([, r]) => Number.isFinite(r) && r >= rmin && r <= rmax)
+          .map(([c, r, er]) => [c, r - er, r + er]),
         renderItem: (_params: unknown, api: RenderApi) => {
           const [x, ylo] = api.coord([api.value(0), api.value(1)])
           const [, yhi] = api.coord([api.value(0), api.value(2)])

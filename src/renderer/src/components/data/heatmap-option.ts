@@ -11,6 +11,23 @@ function short(v: number): string {
   return String(Number(v.toPrecision(4)))
 }
 
+/**
+ * A value axis's ticks: for one bin per whole number (edges −0.5, 0.5, …), labels on the
+ * integers only, at integer steps; otherwise short labels.
+ */
+function ticks(lo: number, hi: number, bins: number) {
+  const whole = (hi - lo) / bins === 1 && Math.abs(lo % 1) === 0.5
+  return whole
+    ? {
+        minInterval: 1,
+        axisLabel: {
+          formatter: (v: number) => (Number.isInteger(v) ? String(v) : ''),
+          hideOverlap: true,
+        },
+      }
+    : { axisLabel: { formatter: short, hideOverlap: true } }
+}
+
 type RenderApi = {
   value(dim: number): number
   coord(p: [number, number]): [number, number]
@@ -123,7 +140,7 @@ export function hist2dOption(
       name: names.x ?? h.x,
       nameLocation: 'middle',
       nameGap: 30,
-      axisLabel: { formatter: short, hideOverlap: true },
+      ...ticks(h.xlo, h.xhi, h.xbins),
       splitLine: { show: false },
     },
     yAxis: {
@@ -133,7 +150,7 @@ export function hist2dOption(
       name: names.y ?? h.y,
       nameLocation: 'middle',
       nameGap: 50,
-      axisLabel: { formatter: short, hideOverlap: true },
+      ...ticks(h.ylo, h.yhi, h.ybins),
       splitLine: { show: false },
     },
     visualMap: {

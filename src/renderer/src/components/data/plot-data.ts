@@ -5,7 +5,7 @@
  * into the edge bins. Pure, so it is unit-tested.
  */
 import type { HistogramResult, Sample, SampleHistogram } from '../../../../shared/contract/data'
-import { perBinTitle } from './variable-title'
+import { integerCentred, perBinTitle } from './variable-title'
 
 /** One drawn series: the shape of histogram-option.ts's HistSeries. */
 export interface HistSeries {
@@ -29,6 +29,8 @@ export interface HistogramPlot {
   yLabel: string
   logY: boolean
   ratio: boolean
+  /** One bin per whole number: labels on integers only. */
+  wholeX?: boolean
 }
 
 export interface PlotOptions {
@@ -139,6 +141,7 @@ export function histogramPlot(
       yLabel: perBinTitle(width, result.lo, { unit: o.unit, normalised: true }),
       logY: o.logY,
       ratio: false,
+      wholeX: integerCentred(width, result.lo),
     }
   }
   const stacked = backgrounds.map((g) => series(g, o.foldFlows, false))
@@ -170,5 +173,6 @@ export function histogramPlot(
     yLabel: perBinTitle(width, result.lo, { unit: o.unit }),
     logY: o.logY,
     ratio: true,
+    wholeX: integerCentred(width, result.lo),
   }
 }

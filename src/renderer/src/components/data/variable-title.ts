@@ -12,6 +12,11 @@ export function axisTitle(name: string, row?: Pick<VariableRow, 'label' | 'unit'
   return unit ? `${text} [${unit}]` : text
 }
 
+/** Whether bins of `width` from `lo` are one per whole number, centred on it (−0.5, 0.5, …). */
+export function integerCentred(width: number, lo: number): boolean {
+  return width === 1 && Math.abs(lo % 1) === 0.5
+}
+
 /**
  * The y-axis title of a histogram with bins of `width` starting at `lo`: `Events / 5 GeV`
  * (the unit of the variable, when it has one), `Events` for one bin per whole number
@@ -24,7 +29,7 @@ export function perBinTitle(
   options: { unit?: string; normalised?: boolean } = {},
 ): string {
   const what = options.normalised ? 'Fraction of events' : 'Events'
-  if (width === 1 && Math.abs(lo % 1) === 0.5) return what
+  if (integerCentred(width, lo)) return what
   const w = Number(width.toPrecision(3))
   const unit = options.unit?.trim()
   return `${what} / ${w}${unit ? ` ${unit}` : ''}`
