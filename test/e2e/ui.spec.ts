@@ -210,7 +210,9 @@ test('errors are seen where they matter: Fit import, failed jobs in the status b
   await expect(page.getByTestId('job-error')).toHaveCount(0)
   // … or the next job starts. The error names its job.
   await failJob()
-  await expect(page.getByTestId('job-error')).toContainText('Open spec broken-spec.json as a project: ')
+  await expect(page.getByTestId('job-error')).toContainText(
+    'Open spec broken-spec.json as a project: ',
+  )
   await addZmumu(page, 'Zmumu', 'background')
   await expect(page.getByTestId('job-error')).toHaveCount(0)
 
@@ -224,13 +226,36 @@ test('errors are seen where they matter: Fit import, failed jobs in the status b
   await page.screenshot({ path: join(workbench.screens, 'ui-project-page.png') })
 })
 
+/**
+ * The few browser APIs the in-page checks below use (the e2e sources compile without the DOM
+ * library, as Node code): a 2-D canvas, computed style, image decoding.
+ */
+interface Canvas2D {
+  font: string
+  measureText(text: string): {
+    fontBoundingBoxAscent: number
+    fontBoundingBoxDescent: number
+    actualBoundingBoxDescent: number
+  }
+  drawImage(image: unknown, x: number, y: number): void
+  getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
+}
+interface Browser {
+  devicePixelRatio: number
+  getComputedStyle(
+    el: unknown,
+  ): Record<'fontSize' | 'fontFamily' | 'paddingTop' | 'paddingBottom' | 'lineHeight', string>
+  OffscreenCanvas: new (w: number, h: number) => { getContext(kind: '2d'): Canvas2D }
+  createImageBitmap(blob: Blob): Promise<{ width: number; height: number }>
+}
+
 test('expression fields show underscores at 1× pixel ratio', async ({ page, workbench }) => {
   await newProject(page, join(workbench.dir, 'fields.hepwb'))
   await page.getByTestId('nav-cuts').click()
   await page.getByTestId('region-name').fill('SR')
   await page.getByTestId('region-add').click()
   await page.getByTestId('cut-add').click()
-  expect(await page.evaluate(() => window.devicePixelRatio)).toBe(1)
+  expect(await page.evaluate(() => (globalThis as unknown as Browser).devicePixelRatio)).toBe(1)
   for (const id of ['cut-expr', 'var-expr']) {
     const field = page.getByTestId(id).first()
     await field.fill('________')
@@ -240,13 +265,15 @@ test('expression fields show underscores at 1× pixel ratio', async ({ page, wor
     // The 13.3 px `monospace` cut field left 1 px (Noto Sans Mono here): one rounding at 1×
     // and `_` is gone (item 21); at least 2 px are needed.
     const room = await field.evaluate((el) => {
-      const cs = getComputedStyle(el)
-      const g = document.createElement('canvas').getContext('2d')!
+      const w = globalThis as unknown as Browser
+      const cs = w.getComputedStyle(el)
+      const g = new w.OffscreenCanvas(1, 1).getContext('2d')
       g.font = `${cs.fontSize} ${cs.fontFamily}`
       const m = g.measureText('_')
       const ascent = m.fontBoundingBoxAscent
       const descent = m.fontBoundingBoxDescent
-      const content = el.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)
+      const height = (el as unknown as { clientHeight: number }).clientHeight
+      const content = height - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)
       const line = cs.lineHeight === 'normal' ? ascent + descent : parseFloat(cs.lineHeight)
       const baseline = (content - line) / 2 + (line - ascent - descent) / 2 + ascent
       return content - (baseline + m.actualBoundingBoxDescent)
@@ -258,10 +285,10 @@ test('expression fields show underscores at 1× pixel ratio', async ({ page, wor
     })
     const dark = await page.evaluate(async (b64) => {
       // Decoded in memory (the page's CSP blocks fetch(data:…), the very defect of item 13).
+      const w = globalThis as unknown as Browser
       const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))
-      const img = await createImageBitmap(new Blob([bytes], { type: 'image/png' }))
-      const c = new OffscreenCanvas(img.width, img.height)
-      const g = c.getContext('2d')!
+      const img = await w.createImageBitmap(new Blob([bytes], { type: 'image/png' }))
+      const g = new w.OffscreenCanvas(img.width, img.height).getContext('2d')
       g.drawImage(img, 0, 0)
       const px = g.getImageData(2, 2, img.width - 4, img.height - 4).data
       let n = 0
