@@ -70,6 +70,8 @@ export const NMinus1Result = z.object({
   bins: z.number().int(),
   lo: z.number(),
   hi: z.number(),
+  /** Whether every plotted value is a whole number (bins then centred on integers). */
+  integer: z.boolean().default(false),
   /** The cut's constant when it is a simple `x > c` / `x < c` comparison, else null. */
   threshold: z.number().nullable(),
   samples: z.array(
@@ -125,7 +127,8 @@ export const cutsMethods = {
         region: Name,
         cutIndex: z.number().int().min(0).max(254),
         variable: Expr.optional(),
-        bins: z.number().int().min(1).max(1000).default(40),
+        /** Default 40, or one bin per value when every value is a whole number (≤ 101 values). */
+        bins: z.number().int().min(1).max(1000).optional(),
         lo: Edge.optional(),
         hi: Edge.optional(),
       })

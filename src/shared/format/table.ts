@@ -2,6 +2,8 @@
  * Tables physicists paste into notes: the same rows as CSV, Markdown or LaTeX (booktabs).
  * Numbers are formatted by the caller (cells are strings), so every format shows the same digits.
  */
+import { latexText } from './latex'
+
 export interface TableColumn {
   label: string
   /** Numbers right-aligned, text left. */
@@ -24,28 +26,9 @@ function markdownCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 }
 
-const LATEX_SPECIAL: Record<string, string> = {
-  '\\': '\\textbackslash{}',
-  '&': '\\&',
-  '%': '\\%',
-  $: '\\$',
-  '#': '\\#',
-  _: '\\_',
-  '{': '\\{',
-  '}': '\\}',
-  '~': '\\textasciitilde{}',
-  '^': '\\textasciicircum{}',
-}
-
-/** Symbols pdflatex cannot typeset from Unicode, as commands (amssymb's \checkmark). */
-const LATEX_SYMBOLS: Record<string, string> = { '±': '$\\pm$', '✓': '\\checkmark{}' }
-
-/** Escapes LaTeX specials; a leading minus of a number becomes a math minus. */
+/** Escapes LaTeX specials and writes Unicode as pdflatex needs it; a number's leading minus is a math minus. */
 function latexCell(s: string): string {
-  const escaped = s.replace(/[\\&%$#_{}~^]/g, (c) => LATEX_SPECIAL[c])
-  return /^[-−]\d/.test(escaped)
-    ? `$-$${escaped.slice(1)}`
-    : escaped.replace(/[±✓]/g, (c) => LATEX_SYMBOLS[c])
+  return /^-\d/.test(s) ? `$-$${latexText(s.slice(1))}` : latexText(s)
 }
 
 export function toCsv(t: Table): string {

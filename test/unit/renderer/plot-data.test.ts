@@ -91,6 +91,15 @@ describe('plot data', () => {
     expect(Array.from(p.data!.counts)).toEqual([6, 7])
     expect(p.ratio).toBe(true)
     expect(p.yLabel).toBe('Events / 5')
+    // With the variable's unit, the bin width reads in it (issue 17, item 19).
+    const withUnit = histogramPlot(result, samples, {
+      logY: false,
+      normalised: false,
+      foldFlows: false,
+      xLabel: 'm_ll [GeV]',
+      unit: 'GeV',
+    })
+    expect(withUnit.yLabel).toBe('Events / 5 GeV')
     // Stat. band of the stack: total ± √(Σ Σw²).
     expect(p.band!.hi[0]).toBeCloseTo(14 + Math.sqrt(5.5 + 1.5), 12)
   })

@@ -52,27 +52,43 @@ function passes(region: { cuts: { expr: string }[] }, event: Record<string, numb
 }
 
 describe('cut set → region', () => {
-  const LO = 101.23456789012344
+  const LO = 107.8112266919961
   const intervals = [
-    { input: 'DER_mass_MMC', lo: LO, hi: 150 },
-    { input: 'PRI_tau_pt', lo: null, hi: 60.5 },
-    { input: 'PRI_lep_pt / PRI_tau_pt', lo: -0.5, hi: null },
+    { input: 'DER_mass_MMC', lo: LO, hi: 150.00000000000003 },
+    { input: 'PRI_tau_pt', lo: null, hi: 60.54321 },
+    { input: 'PRI_lep_pt / PRI_tau_pt', lo: -0.51234, hi: null },
+    { input: 'PRI_jet_num', lo: 0.5, hi: 2.7 },
     { input: 'DER_pt_h', lo: null, hi: null },
   ]
-  it('selects exactly the events inside every interval', () => {
-    const r = CutsRegion.parse(regionFromCutSet('SR_cuts', intervals, 'presel'))
+  it('writes bounds of 4 significant digits, outwards, and whole numbers for integer inputs', () => {
+    const r = CutsRegion.parse(
+      regionFromCutSet('SR_cuts', intervals, 'presel', new Set(['PRI_jet_num'])),
+    )
     expect(r.parent).toBe('presel')
     expect(r.cuts.map((c) => c.expr)).toEqual([
-      `DER_mass_MMC >= ${LO}`,
+      'DER_mass_MMC >= 107.8',
       'DER_mass_MMC <= 150',
-      'PRI_tau_pt <= 60.5',
-      '(PRI_lep_pt / PRI_tau_pt) >= -0.5',
+      'PRI_tau_pt <= 60.55',
+      '(PRI_lep_pt / PRI_tau_pt) >= -0.5124',
+      'PRI_jet_num >= 1',
+      'PRI_jet_num <= 2',
     ])
-    const inside = { DER_mass_MMC: 120, PRI_tau_pt: 60.5, PRI_lep_pt: 10, DER_pt_h: 1e6 }
+    const inside = {
+      DER_mass_MMC: 120,
+      PRI_tau_pt: 60.5,
+      PRI_lep_pt: 10,
+      PRI_jet_num: 1,
+      DER_pt_h: 1e6,
+    }
     expect(passes(r, inside)).toBe(true)
-    // The edge itself, to full precision, is inside; a hair below is not.
+    // Every event inside the exact interval stays inside (the bound itself included) …
     expect(passes(r, { ...inside, DER_mass_MMC: LO })).toBe(true)
-    expect(passes(r, { ...inside, DER_mass_MMC: LO - 1e-12 })).toBe(false)
+    expect(passes(r, { ...inside, PRI_tau_pt: 60.54321 })).toBe(true)
+    // … and the integer input selects exactly the counts 1 and 2, as 0.5 ≤ n ≤ 2.7 did.
+    expect(passes(r, { ...inside, PRI_jet_num: 0 })).toBe(false)
+    expect(passes(r, { ...inside, PRI_jet_num: 2 })).toBe(true)
+    expect(passes(r, { ...inside, PRI_jet_num: 3 })).toBe(false)
+    expect(passes(r, { ...inside, DER_mass_MMC: 107.7 })).toBe(false)
     expect(passes(r, { ...inside, PRI_tau_pt: 61 })).toBe(false)
     expect(passes(r, { ...inside, PRI_lep_pt: -40 })).toBe(false)
   })

@@ -89,6 +89,23 @@ describe('cuts service', () => {
       if (q1[i] * q2[i] < 0 && pt1[i] + pt2[i] > 60 && m[i] >= 60 && m[i] < 120) inRange++
     expect(h.samples[0].sumw.reduce((a, b) => a + b, 0)).toBeCloseTo(inRange * 0.5, 9)
 
+    // Whole-number values (the charge Q1 = ±1) get one bin per value, centred on it; a mass
+    // gets 40 bins over its rounded range (issue 17, item 19).
+    const q = await cuts['cuts.nminus1']({ region: 'SR', cutIndex: 0 })
+    expect(q.variable).toBe('Q1')
+    expect({ integer: q.integer, bins: q.bins, lo: q.lo, hi: q.hi }).toEqual({
+      integer: true,
+      bins: 3,
+      lo: -1.5,
+      hi: 1.5,
+    })
+    const charges = [0, 0, 0]
+    for (let i = 0; i < m.length; i++)
+      if (pt1[i] + pt2[i] > 60 && m[i] > 80 && m[i] < 100) charges[q1[i] + 1] += 0.5
+    expect(q.samples[0].sumw).toEqual(charges)
+    const mass = await cuts['cuts.nminus1']({ region: 'SR', cutIndex: 2 })
+    expect({ integer: mass.integer, bins: mass.bins }).toEqual({ integer: false, bins: 40 })
+
     // Reopened, the project still holds both.
     project.close()
     const again = Project.open(path)

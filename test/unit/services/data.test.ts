@@ -14,7 +14,7 @@ import { Project } from '../../../src/main/engine/store/project'
 import { dataHandlers } from '../../../src/main/engine/services/data'
 import { weightedCorrelation } from '../../../src/main/engine/samples/correlation'
 import { demoDir } from '../../../src/main/engine/samples/demo'
-import { defaultBinning } from '../../../src/main/engine/samples/explore'
+import { defaultBinning, isIntegral } from '../../../src/main/engine/samples/explore'
 import { COFFEA, SKHEP } from '../io/shared-data'
 import { serviceEnv } from '../helpers/service-env'
 
@@ -182,6 +182,27 @@ describe('data service', () => {
     await expect(
       env.h['data.hist2d']({ sample: id, x: 'Muon_Px', y: 'MET_py', xbins: 10, ybins: 10 }),
     ).rejects.toThrow(/list per event/)
+    // Counts get one bin per value, centred on it, whatever the bin count asked (item 19).
+    const n = await env.h['data.hist2d']({
+      sample: id,
+      x: 'NMuon',
+      y: 'NJet',
+      xbins: 10,
+      ybins: 10,
+    })
+    const cols = await readColumns(SKHEP + 'uproot-HZZ.root', 'events', ['NMuon', 'NJet'])
+    const values = (k: string) => Array.from(cols.get(k)!.values as ArrayLike<number>)
+    const [nmu, nj] = [values('NMuon'), values('NJet')]
+    const span = (v: number[]) => ({ lo: Math.min(...v) - 0.5, hi: Math.max(...v) + 0.5 })
+    expect({ bins: n.xbins, lo: n.xlo, hi: n.xhi }).toEqual({
+      bins: span(nmu).hi - span(nmu).lo,
+      ...span(nmu),
+    })
+    expect({ bins: n.ybins, lo: n.ylo, hi: n.yhi }).toEqual({
+      bins: span(nj).hi - span(nj).lo,
+      ...span(nj),
+    })
+    expect(n.outside).toBe(0)
   })
 
   it('settings are stored in the project and read back', () => {
@@ -332,6 +353,12 @@ describe('binning and correlation numerics', () => {
     expect(defaultBinning(3.00329, 158.099, false, 40)).toEqual({ bins: 32, lo: 0, hi: 160 })
     expect(defaultBinning(-2.98, 2.98, false, 30)).toEqual({ bins: 30, lo: -3, hi: 3 })
     expect(defaultBinning(0, 4, true)).toEqual({ bins: 5, lo: -0.5, hi: 4.5 })
+    // A wide integer range: whole steps with edges between integers, every bin the same count.
+    expect(defaultBinning(0, 1000, true)).toEqual({ bins: 41, lo: -0.5, hi: 1024.5 })
+    expect(defaultBinning(3, 250, true, 40)).toEqual({ bins: 26, lo: -0.5, hi: 259.5 })
+    expect(isIntegral(Float64Array.from([0, 2, NaN, -3]))).toBe(true)
+    expect(isIntegral(Float64Array.from([0, 2.5]))).toBe(false)
+    expect(isIntegral(Float64Array.from([NaN]))).toBe(false)
     const b = defaultBinning(0, 1, false, 40)
     expect(b.hi).toBeGreaterThan(1)
   })

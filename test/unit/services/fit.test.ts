@@ -75,6 +75,19 @@ describe('fit service', () => {
   it('imports the workspace with its channels and patches', () => {
     expect(ws.channels).toHaveLength(8)
     expect(ws.patches).toContain('C1N2_Wh_hbb_900_250')
+    // Signal points by their labelled values (m1, m2) numerically, not as text (the file lists
+    // 1000_0 first; issue 17, item 23).
+    expect(ws.patches.map((n) => n.replace('C1N2_Wh_hbb_', ''))).toEqual([
+      '650_0',
+      '700_400',
+      '750_100',
+      '900_250',
+      '1000_0',
+      '1000_100',
+      '1000_150',
+      '1000_200',
+      '1000_250',
+    ])
     expect(ws.measurements[0].poi).toBe('mu_SIG')
   })
 

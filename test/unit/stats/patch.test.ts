@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   applyJsonPatch,
+  compareSignalPoints,
   getPatch,
   listPatches,
   parseJsonPatch,
@@ -80,5 +81,31 @@ describe('patchsets', () => {
         ],
       }),
     ).toThrow(/duplicate patch 'a'/)
+  })
+})
+
+describe('signal point order', () => {
+  it('sorts by the labelled values numerically, then text naturally, then by name', () => {
+    const points = [
+      { name: 'p_1000_0', values: [1000, 0] },
+      { name: 'p_150_0', values: [150, 0] },
+      { name: 'p_150_100', values: [150, 100] },
+      { name: 'p_150_20', values: [150, 20] },
+      { name: 'text', values: ['m10'] },
+      { name: 'text2', values: ['m2'] },
+      { name: 'b', values: [] },
+      { name: 'a', values: [] },
+    ]
+    // A missing value counts as empty text: after the numbers, before other text.
+    expect([...points].sort(compareSignalPoints).map((p) => p.name)).toEqual([
+      'p_150_0',
+      'p_150_20',
+      'p_150_100',
+      'p_1000_0',
+      'a',
+      'b',
+      'text2',
+      'text',
+    ])
   })
 })

@@ -41,6 +41,18 @@ export function defaultBinning(
   bins = 40,
 ): { bins: number; lo: number; hi: number } {
   if (integer && max - min <= 100) return { bins: max - min + 1, lo: min - 0.5, hi: max + 0.5 }
+  if (integer) {
+    // Wider integer ranges: a whole nice step, edges halfway between integers, so every bin
+    // holds the same number of values.
+    const p = 10 ** Math.floor(Math.log10((max - min) / bins))
+    const step =
+      [1, 2, 2.5, 5, 10]
+        .map((m) => Math.max(1, m * p))
+        .find((x) => Number.isInteger(x) && x * bins >= max - min) ?? 10 * p
+    const lo = Math.floor(min / step) * step - 0.5
+    const n = Math.floor((max - lo) / step) + 1
+    return { bins: n, lo, hi: lo + n * step }
+  }
   if (max === min) return { bins, lo: min - 0.5, hi: max + 0.5 }
   const step = niceStep((max - min) / bins)
   const lo = Math.floor(min / step) * step
@@ -49,6 +61,21 @@ export function defaultBinning(
   // Rounded so that edges print as typed (0.1 * 3 → 0.30000000000000004 otherwise).
   const round = (x: number) => Number(x.toPrecision(12))
   return { bins: n, lo: round(lo), hi: round(lo + n * step) }
+}
+
+/**
+ * Whether every finite value is a whole number (a count computed by an expression, a flag): such
+ * values get integer-centred bins like integer columns. Empty or all-NaN: false.
+ */
+export function isIntegral(values: ArrayLike<number | bigint>): boolean {
+  let any = false
+  for (let i = 0; i < values.length; i++) {
+    const x = Number(values[i])
+    if (!Number.isFinite(x)) continue
+    if (!Number.isInteger(x)) return false
+    any = true
+  }
+  return any
 }
 
 /** Whether a variable holds integers in every sample that has it. */

@@ -26,6 +26,7 @@ import { checkVariables, type ComputedVariable } from '../select/derived'
 import { selectionMask, sampleHistogram } from '../select/hist'
 import { resolveRegions, withAncestors, type ResolvedRegion } from '../select/regions'
 import { SpecError } from '../select/spec-error'
+import { defaultBinning } from '../samples/explore'
 import type { LoadedSample } from '../samples/loaded-sample'
 import { checkFor, columnSymbols, prepareLoaded, sampleVariables } from '../samples/prepare'
 import { ProjectError } from '../store/project'
@@ -189,16 +190,18 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
         }
       }
       const masks = filled.map((f) => selectionMask(f.prepared, others))
-      const range =
+      const seen = valueRange(filled.map((f, i) => ({ ...f, mask: masks[i] })))
+      // Whole-number values (nMuon, a flag) get one bin per value, centred on it.
+      const binning =
         lo !== undefined && hi !== undefined
-          ? { lo, hi }
-          : valueRange(filled.map((f, i) => ({ ...f, mask: masks[i] })))
-      const binning = { bins, ...range }
+          ? { bins: bins ?? 40, lo, hi }
+          : seen.integer && bins === undefined
+            ? defaultBinning(seen.min, seen.max, true)
+            : { bins: bins ?? 40, lo: seen.lo, hi: seen.hi }
       return {
         variable: v,
-        bins,
-        lo: range.lo,
-        hi: range.hi,
+        ...binning,
+        integer: seen.integer,
         threshold: simpleThreshold(cut.expr),
         samples: filled.map((f, i) => {
           const h = sampleHistogram(f.prepared, f.values, masks[i], binning)
@@ -286,37 +289,41 @@ export function simpleThreshold(expr: string): number | null {
   return m ? Number(m[1]) : null
 }
 
-/** Min and max of the selected values over all samples (a unit range around a constant). */
+/**
+ * Min and max of the selected values over all samples, that range rounded outwards for the
+ * axis (a unit range around a constant), and whether every value is a whole number.
+ */
 function valueRange(
   items: readonly { prepared: PreparedSample; values: CheckedExpr; mask: Uint8Array }[],
-): { lo: number; hi: number } {
+): { lo: number; hi: number; min: number; max: number; integer: boolean } {
   let lo = Infinity
   let hi = -Infinity
+  let integer = true
+  const take = (x: number) => {
+    if (x < lo) lo = x
+    if (x > hi) hi = x
+    if (integer && !Number.isInteger(x)) integer = false
+  }
   for (const { prepared, values, mask } of items) {
     const data = prepared.derive ? prepared.derive(prepared.data) : prepared.data
     const col = compile(values, data).evaluate(data)
     if (col.kind === 'flat') {
       for (let i = 0; i < col.values.length; i++) {
         const x = Number(col.values[i])
-        if (mask[i] && Number.isFinite(x)) {
-          if (x < lo) lo = x
-          if (x > hi) hi = x
-        }
+        if (mask[i] && Number.isFinite(x)) take(x)
       }
     } else {
       for (let i = 0; i < col.values.length; i++) {
         const x = Number(col.values[i])
-        if (Number.isFinite(x)) {
-          if (x < lo) lo = x
-          if (x > hi) hi = x
-        }
+        if (Number.isFinite(x)) take(x)
       }
     }
   }
-  if (!(lo <= hi)) return { lo: 0, hi: 1 }
-  if (lo === hi) return { lo: lo - 0.5, hi: hi + 0.5 }
+  if (!(lo <= hi)) return { lo: 0, hi: 1, min: 0, max: 1, integer: false }
+  const seen = { min: lo, max: hi, integer }
+  if (lo === hi) return { lo: lo - 0.5, hi: hi + 0.5, ...seen }
   // Round outwards to a tenth of the span's decade, so axis ends read 0 and 120, not 8.5297…;
   // the maximum then falls inside the last bin, not the overflow.
   const unit = 10 ** (Math.floor(Math.log10(hi - lo)) - 1)
-  return { lo: Math.floor(lo / unit) * unit, hi: (Math.floor(hi / unit) + 1) * unit }
+  return { lo: Math.floor(lo / unit) * unit, hi: (Math.floor(hi / unit) + 1) * unit, ...seen }
 }

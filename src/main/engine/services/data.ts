@@ -23,7 +23,13 @@ import {
 } from '../store/samples'
 import { weightedCorrelation } from '../samples/correlation'
 import { createDemoProject } from '../samples/demo'
-import { defaultBinning, finiteRange, isIntegerVariable, sampleHistogram } from '../samples/explore'
+import {
+  defaultBinning,
+  finiteRange,
+  isIntegerVariable,
+  isIntegral,
+  sampleHistogram,
+} from '../samples/explore'
 import { fillHist2D } from '../samples/hist2d'
 import {
   derivedRows,
@@ -127,7 +133,9 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
       if (ranges.length) {
         const min = Math.min(...ranges.map((r) => r.min))
         const max = Math.max(...ranges.map((r) => r.max))
-        binning = defaultBinning(min, max, false, p.bins ?? 40)
+        // A derived count (nJet * 2, a flag) gets integer-centred bins like an integer column.
+        const integer = p.bins === undefined && cols.every((c) => isIntegral(c.col.values))
+        binning = defaultBinning(min, max, integer, p.bins ?? 40)
       }
     }
     return {
@@ -333,7 +341,8 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
       const axis = (values: typeof x, bins: number, lo?: number, hi?: number) => {
         if (lo !== undefined && hi !== undefined && hi > lo) return { bins, lo, hi }
         const r = finiteRange({ kind: 'flat', type: 'float64', values })
-        return r ? defaultBinning(r.min, r.max, false, bins) : { bins, lo: 0, hi: 1 }
+        // Whole-number values (nMuon, a flag) get integer-centred bins, whatever `bins` says.
+        return r ? defaultBinning(r.min, r.max, isIntegral(values), bins) : { bins, lo: 0, hi: 1 }
       }
       const xr = axis(x, p.xbins, p.xlo, p.xhi)
       const yr = axis(y, p.ybins, p.ylo, p.yhi)

@@ -30,6 +30,7 @@ import { type Model, compileModel, requirePar } from '../stats/model'
 import {
   applyJsonPatch,
   asPatchSets,
+  compareSignalPoints,
   getPatch,
   parseJsonPatch,
   type JsonPatch,
@@ -61,12 +62,15 @@ function patchesOf(value: unknown, source: string): { name: string; patch: () =>
   if (value === null) return []
   const sets = asPatchSets(value)
   if (sets)
-    return sets.flatMap((ps) =>
-      ps.patches.map((p) => ({
-        name: p.metadata.name,
-        patch: () => getPatch(ps, p.metadata.name),
-      })),
-    )
+    return sets
+      .flatMap((ps) =>
+        ps.patches.map((p) => ({
+          name: p.metadata.name,
+          values: p.metadata.values,
+          patch: () => getPatch(ps, p.metadata.name),
+        })),
+      )
+      .sort(compareSignalPoints)
   const plain = parseJsonPatch(value)
   return [{ name: basename(source).replace(/\.json(\.gz)?$/, ''), patch: () => plain }]
 }

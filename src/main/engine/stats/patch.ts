@@ -249,6 +249,28 @@ export function listPatches(ps: PatchSet): { name: string; values: unknown[] }[]
   return ps.patches.map((p) => ({ name: p.metadata.name, values: p.metadata.values }))
 }
 
+/**
+ * Orders signal points by their labelled values (the patchset's `labels`, e.g. m1, m2), numbers
+ * numerically: 150_0 before 1000_0, which a text sort puts the other way round. Values compared
+ * in label order; a number before text, text in natural order ("m2" < "m10"); ties by name.
+ */
+export function compareSignalPoints(
+  a: { name: string; values: readonly unknown[] },
+  b: { name: string; values: readonly unknown[] },
+): number {
+  const natural = (x: string, y: string) =>
+    x.localeCompare(y, 'en', { numeric: true, sensitivity: 'base' })
+  for (let i = 0; i < Math.max(a.values.length, b.values.length); i++) {
+    const x = a.values[i]
+    const y = b.values[i]
+    const nx = typeof x === 'number' && Number.isFinite(x)
+    const ny = typeof y === 'number' && Number.isFinite(y)
+    const d = nx && ny ? x - y : nx ? -1 : ny ? 1 : natural(String(x ?? ''), String(y ?? ''))
+    if (d !== 0) return d
+  }
+  return natural(a.name, b.name)
+}
+
 /** The patch called `name`; the error lists a few of the names that exist. */
 export function getPatch(ps: PatchSet, name: string): JsonPatch {
   const p = ps.patches.find((x) => x.metadata.name === name)

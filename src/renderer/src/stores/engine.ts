@@ -9,7 +9,11 @@ export const useEngineStore = defineStore('engine', () => {
   const status = ref<EngineStatus>({ state: 'starting' })
   const backend = ref<BackendName | null>(null)
   const jobs = ref<JobInfo[]>([])
-  /** The last failure of a finished job, shown until dismissed. */
+  /**
+   * The last failure of a finished job ("Title: why"). It matters while the user is where it
+   * happened: cleared when the next job starts, when the user moves to another step (the
+   * StatusBar watches the step), or on dismiss.
+   */
   const lastError = ref<string | null>(null)
 
   const state = computed(() => (connected.value ? status.value.state : 'disconnected'))
@@ -39,13 +43,17 @@ export const useEngineStore = defineStore('engine', () => {
     if (s.state === 'crashed') jobs.value = []
   })
   api.on('job', (e) => {
-    if (e.kind === 'started') upsert(e.job)
-    else if (e.kind === 'progress') {
+    if (e.kind === 'started') {
+      upsert(e.job)
+      lastError.value = null
+    } else if (e.kind === 'progress') {
       const j = jobs.value.find((x) => x.id === e.jobId)
       if (j) Object.assign(j, { fraction: e.fraction, message: e.message, eta: e.eta })
     } else if (e.kind === 'finished') {
+      const title = jobs.value.find((j) => j.id === e.jobId)?.title
       jobs.value = jobs.value.filter((j) => j.id !== e.jobId)
-      if (e.state === 'failed') lastError.value = e.error ?? 'a job failed'
+      if (e.state === 'failed')
+        lastError.value = `${title ? `${title}: ` : ''}${e.error ?? 'the job failed'}`
     }
   })
 

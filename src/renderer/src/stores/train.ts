@@ -10,6 +10,7 @@ import { inputNotes } from '../components/train/input-notes'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
+import { isIntegerType } from '../../../shared/column-type'
 import { type ModelInfo, TrainResult } from '../../../shared/contract/train'
 import { api } from '../api'
 import { writeAsking } from '../api/overwrite'
@@ -183,7 +184,9 @@ export const useTrainStore = defineStore('train', () => {
       label,
       cuts.regions.map((r) => r.name),
     )
-    const ok = await cuts.saveRegion(regionFromCutSet(name, intervals, parent))
+    // Integer inputs (counts, flags) get whole-number bounds.
+    const integers = new Set(data.variables.filter((v) => isIntegerType(v.type)).map((v) => v.name))
+    const ok = await cuts.saveRegion(regionFromCutSet(name, intervals, parent, integers))
     if (!ok) {
       error.value = cuts.error ?? `the region ${name} could not be saved`
       return null

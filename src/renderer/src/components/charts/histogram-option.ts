@@ -33,6 +33,20 @@ export interface HistogramPlot {
   title?: string
   /** Bins are categories numbered 0, 1, 2, … (e.g. fit channels): integer ticks. */
   integerX?: boolean
+  /**
+   * The variable takes whole values (bins centred on integers, nMuon): ticks and labels on
+   * whole numbers only, never at the bin edges −0.5, 0.5, ….
+   */
+  wholeX?: boolean
+}
+
+/** x-axis settings for a variable of whole values: integer steps, labels on integers only. */
+export const WHOLE_AXIS = {
+  minInterval: 1,
+  axisLabel: {
+    fontSize: 12,
+    formatter: (v: number) => (Number.isInteger(v) ? String(v) : ''),
+  },
 }
 
 type RenderApi = {
@@ -95,6 +109,26 @@ function logLabel(v: number): string {
   return v !== 0 && (Math.abs(v) >= 1e5 || Math.abs(v) < 1e-3)
     ? v.toExponential(0)
     : String(Number(v.toPrecision(6)))
+}
+
+/**
+ * Ratio points outside the panel's range [min, max], as arrow positions just inside its top
+ * (`up`) or bottom (`down`) edge: [x, y on the panel, the ratio itself].
+ */
+export function offPanel(
+  ratio: readonly (readonly number[])[],
+  min: number,
+  max: number,
+): { up: [number, number, number][]; down: [number, number, number][] } {
+  const inset = 0.07 * (max - min)
+  const up: [number, number, number][] = []
+  const down: [number, number, number][] = []
+  for (const [x, r] of ratio) {
+    if (!Number.isFinite(r)) continue
+    if (r > max) up.push([x, max - inset, r])
+    else if (r < min) down.push([x, min + inset, r])
+  }
+  return { up, down }
 }
 
 export function histogramOption(p: HistogramPlot): EChartsOption {
@@ -241,6 +275,9 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
       splitLine: { show: false },
       axisTick: { inside: true },
       ...(p.integerX ? { interval: 1 } : {}),
+      ...(p.wholeX
+        ? { ...WHOLE_AXIS, axisLabel: { ...WHOLE_AXIS.axisLabel, show: !withRatio } }
+        : {}),
     },
   ]
   const ymax = Math.max(...allValues.filter(Number.isFinite), 0)
@@ -286,6 +323,7 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
       splitLine: { show: false },
       axisTick: { inside: true },
       ...(p.integerX ? { interval: 1 } : {}),
+      ...(p.wholeX ? WHOLE_AXIS : {}),
     })
     const d = arr(p.data.counts)
     const e = errors(p.data)
@@ -300,6 +338,9 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
       .flat()
     const lo = Math.min(0.5, ...finite)
     const hi = Math.max(1.5, ...finite)
+    const rmin = Math.max(0, Math.floor(lo * 2) / 2)
+    const rmax = Math.min(3, Math.ceil(hi * 2) / 2)
+    const off = offPanel(ratio, rmin, rmax)
     yAxes.push({
       type: 'value',
       gridIndex: 1,
@@ -307,8 +348,8 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
       nameLocation: 'middle',
       nameGap: 44,
       nameTextStyle: { fontSize: AXIS_FONT },
-      min: Math.max(0, Math.floor(lo * 2) / 2),
-      max: Math.min(3, Math.ceil(hi * 2) / 2),
+      min: rmin,
+      max: rmax,
       interval: 0.5,
       axisLabel: { fontSize: AXIS_FONT },
       splitLine: { show: false },
@@ -348,7 +389,9 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
         yAxisIndex: 1,
         symbolSize: 5,
         itemStyle: { color: '#000' },
-        data: ratio.filter(([, r]) => Number.isFinite(r)).map(([c, r]) => [c, r]),
+        data: ratio
+          .filter(([, r]) => Number.isFinite(r) && r >= rmin && r <= rmax)
+          .map(([c, r]) => [c, r]),
         markLine: {
           silent: true,
           symbol: 'none',
@@ -363,7 +406,10 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
         name: 'Data / Sim. errors',
         xAxisIndex: 1,
         yAxisIndex: 1,
-        data: ratio.filter(([, r]) => Number.isFinite(r)).map(([c, r, er]) => [c, r - er, r + er]),
+        // Off-panel points have their arrow instead (a clipped bar would leave a stub at the edge).
+        data: ratio
+          .filter(([, r]) => Number.isFinite(r) && r >= rmin && r <= rmax)
+          .map(([c, r, er]) => [c, r - er, r + er]),
         renderItem: (_params: unknown, api: RenderApi) => {
           const [x, ylo] = api.coord([api.value(0), api.value(1)])
           const [, yhi] = api.coord([api.value(0), api.value(2)])
@@ -375,6 +421,24 @@ export function histogramOption(p: HistogramPlot): EChartsOption {
         },
         tooltip: { show: false },
       },
+      // Points beyond the panel: an arrow at its edge pointing towards them (value in the tooltip).
+      ...(['up', 'down'] as const)
+        .filter((d) => off[d].length)
+        .map((d) => ({
+          type: 'scatter',
+          name: `Data / Sim. ${d === 'up' ? 'above' : 'below'} the panel`,
+          xAxisIndex: 1,
+          yAxisIndex: 1,
+          symbol: 'arrow',
+          symbolRotate: d === 'up' ? 0 : 180,
+          symbolSize: [8, 11],
+          itemStyle: { color: '#000' },
+          data: off[d],
+          tooltip: {
+            formatter: (p: { value: number[] }) => `Data / Sim. = ${logLabel(p.value[2])}`,
+          },
+          z: 6,
+        })),
     )
   }
 

@@ -11,6 +11,23 @@ function short(v: number): string {
   return String(Number(v.toPrecision(4)))
 }
 
+/**
+ * A value axis's ticks: for one bin per whole number (edges −0.5, 0.5, …), labels on the
+ * integers only, at integer steps; otherwise short labels.
+ */
+function ticks(lo: number, hi: number, bins: number) {
+  const whole = (hi - lo) / bins === 1 && Math.abs(lo % 1) === 0.5
+  return whole
+    ? {
+        minInterval: 1,
+        axisLabel: {
+          formatter: (v: number) => (Number.isInteger(v) ? String(v) : ''),
+          hideOverlap: true,
+        },
+      }
+    : { axisLabel: { formatter: short, hideOverlap: true } }
+}
+
 type RenderApi = {
   value(dim: number): number
   coord(p: [number, number]): [number, number]
@@ -85,8 +102,16 @@ export function correlationOption(
   }
 }
 
-/** The 2-D histogram as rectangles on value axes; empty cells are left white. */
-export function hist2dOption(h: Hist2DResult, title: string): EChartsOption {
+/**
+ * The 2-D histogram as rectangles on value axes; empty cells are left white. `names`: the axis
+ * titles (label and unit, `m_ll [GeV]`; default the variable names). The colour bar reads its
+ * range in numbers at both ends, under the title "Σw / cell".
+ */
+export function hist2dOption(
+  h: Hist2DResult,
+  title: string,
+  names: { x?: string; y?: string } = {},
+): EChartsOption {
   const dx = (h.xhi - h.xlo) / h.xbins
   const dy = (h.yhi - h.ylo) / h.ybins
   const cells: [number, number, number, number, number][] = []
@@ -105,7 +130,11 @@ export function hist2dOption(h: Hist2DResult, title: string): EChartsOption {
   return {
     animation: false,
     backgroundColor: '#fff',
-    title: { text: title, left: 'center', textStyle: { fontSize: 13 } },
+    title: [
+      { text: title, left: 'center', textStyle: { fontSize: 13 } },
+      // The colour bar's quantity, above it.
+      { text: 'Σw / cell', right: 8, top: 36, textStyle: { fontSize: 11, fontWeight: 'normal' } },
+    ],
     tooltip: {
       formatter: (p: unknown) => {
         const v = (p as { value: number[] }).value
@@ -117,20 +146,20 @@ export function hist2dOption(h: Hist2DResult, title: string): EChartsOption {
       type: 'value',
       min: h.xlo,
       max: h.xhi,
-      name: h.x,
+      name: names.x ?? h.x,
       nameLocation: 'middle',
       nameGap: 30,
-      axisLabel: { formatter: short, hideOverlap: true },
+      ...ticks(h.xlo, h.xhi, h.xbins),
       splitLine: { show: false },
     },
     yAxis: {
       type: 'value',
       min: h.ylo,
       max: h.yhi,
-      name: h.y,
+      name: names.y ?? h.y,
       nameLocation: 'middle',
       nameGap: 50,
-      axisLabel: { formatter: short, hideOverlap: true },
+      ...ticks(h.ylo, h.yhi, h.ybins),
       splitLine: { show: false },
     },
     visualMap: {
@@ -142,7 +171,9 @@ export function hist2dOption(h: Hist2DResult, title: string): EChartsOption {
       right: 8,
       top: 'middle',
       itemHeight: 160,
-      text: ['Σw', ''],
+      // The range in numbers at the two ends of the bar (top: the largest Σw).
+      text: [short(max || 1), short(min)],
+      textGap: 6,
       inRange: {
         color:
           min < 0

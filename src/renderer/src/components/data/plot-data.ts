@@ -5,6 +5,7 @@
  * into the edge bins. Pure, so it is unit-tested.
  */
 import type { HistogramResult, Sample, SampleHistogram } from '../../../../shared/contract/data'
+import { integerCentred, perBinTitle } from './variable-title'
 
 /** One drawn series: the shape of histogram-option.ts's HistSeries. */
 export interface HistSeries {
@@ -28,6 +29,8 @@ export interface HistogramPlot {
   yLabel: string
   logY: boolean
   ratio: boolean
+  /** One bin per whole number: labels on integers only. */
+  wholeX?: boolean
 }
 
 export interface PlotOptions {
@@ -37,6 +40,8 @@ export interface PlotOptions {
   /** Add the underflow to the first bin and the overflow to the last. */
   foldFlows: boolean
   xLabel: string
+  /** The variable's unit, for the y title (`Events / 5 GeV`). */
+  unit?: string
 }
 
 /** A process group's summed histogram (Σw and Σw² per bin, flows apart). */
@@ -114,12 +119,6 @@ function series(g: GroupHistogram, fold: boolean, unitArea: boolean): HistSeries
   return { name: g.name, color: g.role === 'data' ? '#000000' : g.color, counts, sumw2: w2 }
 }
 
-/** "Events / 2.5" — the y label of a histogram with this bin width. */
-function yLabel(width: number, normalised: boolean): string {
-  const w = Number(width.toPrecision(3))
-  return normalised ? `Fraction of events / ${w}` : `Events / ${w}`
-}
-
 /** The chart's input for a histogram result (see histogram-option.ts). */
 export function histogramPlot(
   result: HistogramResult,
@@ -139,9 +138,10 @@ export function histogramPlot(
       lines: [...backgrounds, ...signals].map((g) => series(g, o.foldFlows, true)),
       data: null,
       xLabel: o.xLabel,
-      yLabel: yLabel(width, true),
+      yLabel: perBinTitle(width, result.lo, { unit: o.unit, normalised: true }),
       logY: o.logY,
       ratio: false,
+      wholeX: integerCentred(width, result.lo),
     }
   }
   const stacked = backgrounds.map((g) => series(g, o.foldFlows, false))
@@ -170,8 +170,9 @@ export function histogramPlot(
     data: data ? series(data, o.foldFlows, false) : null,
     band,
     xLabel: o.xLabel,
-    yLabel: yLabel(width, false),
+    yLabel: perBinTitle(width, result.lo, { unit: o.unit }),
     logY: o.logY,
     ratio: true,
+    wholeX: integerCentred(width, result.lo),
   }
 }
