@@ -15,17 +15,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { DATA } from './test-data'
 
-const ZMUMU = join(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'data',
-  'skhep-testdata',
-  'uproot-Zmumu.root',
-)
+const ZMUMU = join(DATA, 'skhep-testdata', 'uproot-Zmumu.root')
 
 test.describe.configure({ mode: 'serial' })
 

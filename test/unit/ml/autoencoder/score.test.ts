@@ -106,7 +106,7 @@ describe('anomaly data set', () => {
       columns: [Float64Array.from({ length: 50 }, (_, i) => (i < 5 ? -999 : 1000))],
       weight: new Float64Array(50).fill(1),
     }
-    const setup = AnomalySetup.parse({ inputs: ['v'] })
+    const setup = AnomalySetup.parse({ inputs: ['v'], missing: { values: [-999] } })
     const { data, warnings } = anomalyTrainingData([bg, sig], setup)
     const train = indicesOf(data, PART.train)
     const val = indicesOf(data, PART.validation)
