@@ -45,8 +45,7 @@ export function value(alpha: number, p: ArrayLike<number>, o = 0): number {
   return (
     1 +
     a *
-      (p[o + 2] +
-        a * (p[o + 3] + a * (p[o + 4] + a * (p[o + 5] + a * (p[o + 6] + a * p[o + 7])))))
+      (p[o + 2] + a * (p[o + 3] + a * (p[o + 4] + a * (p[o + 5] + a * (p[o + 6] + a * p[o + 7])))))
   )
 }
 
