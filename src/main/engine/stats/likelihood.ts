@@ -166,12 +166,9 @@ export class Likelihood {
 
   /** twice_nll at `pars`; writes ∂ twice_nll / ∂θ into `grad` (length npar). */
   twiceNllGrad(pars: ArrayLike<number>, grad: Float64Array): number {
-    this.forward(pars)
+    this.forward(pars, true)
     const v = this.finish(pars, grad)
-    if (Number.isFinite(v)) {
-      this.slopes()
-      this.backward(this.w, grad)
-    }
+    if (Number.isFinite(v)) this.backward(this.w, grad)
     return v
   }
 
@@ -197,8 +194,7 @@ export class Likelihood {
    * arrays are this Likelihood's scratch space, valid until its next call.
    */
   jacobianRows(pars: ArrayLike<number>): JacobianRows {
-    this.forward(pars)
-    this.slopes()
+    this.forward(pars, true)
     const m = this.model
     const { fv, fd, sampleS, sbA, sbP, hw, scPre, scSuf, acc, mark, touchedPars, rows } = this
     const { binSb, binSbStart, sbSample } = this
@@ -475,33 +471,22 @@ export class Likelihood {
     return H
   }
 
-  /** Forward pass: per-sample scalar factors, per-sample-bin additive and per-bin parts, λ. */
-  private forward(x: ArrayLike<number>): void {
+  /**
+   * Forward pass: per-sample scalar factors, per-sample-bin additive and per-bin parts, λ; with
+   * `slopes` also the first derivatives the gradient, Jacobian and Hessian need (d factor/dα of
+   * each whole-sample factor, d/dα of the histosys weights).
+   */
+  private forward(x: ArrayLike<number>, slopes = false): void {
     this.x = x
     const m = this.model
     const { fv, sampleS, sbA, sbP, lam, hw } = this
-    const { scStart, scPar, scKind, scData, pbStart, pbPar, hsStart, hsPar, hsU, hsD } = m
-    const { sbNom, sbBin, sampleStart } = m
-    const nsValue = this.normsys.value
-    const hsValue = this.histosys.value
-    const hp = m.histosysParams
-    // Every histosys code is linear in (U, D): its weights at (1, 0) and (0, 1), once per α.
-    for (let i = 0; i < hp.length; i++) {
-      const p = hp[i]
-      hw[4 * p] = hsValue(x[p], 1, 0)
-      hw[4 * p + 1] = hsValue(x[p], 0, 1)
-    }
+    const { scStart, pbStart, pbPar, hsStart, hsPar, hsU, hsD, sbNom, sbBin, sampleStart } = m
+    this.interpolate(x, slopes)
     lam.fill(0)
     const ns = sampleStart.length - 1
     for (let s = 0; s < ns; s++) {
       let S = 1
-      for (let k = scStart[s]; k < scStart[s + 1]; k++) {
-        const a = x[scPar[k]]
-        // normfactor and lumi act as the parameter itself; normsys through its code.
-        const f = scKind[k] === K_PARAMETER ? a : nsValue(a, scData, STRIDE * k)
-        fv[k] = f
-        S *= f
-      }
+      for (let k = scStart[s]; k < scStart[s + 1]; k++) S *= fv[k]
       sampleS[s] = S
       for (let i = sampleStart[s]; i < sampleStart[s + 1]; i++) {
         let A = sbNom[i]
@@ -519,24 +504,40 @@ export class Likelihood {
   }
 
   /**
-   * First derivatives at the last forward pass's parameters, for the gradient, Jacobian and
-   * Hessian: d factor/dα of each whole-sample factor and the histosys weights' d/dα.
+   * The interpolation codes at x: each whole-sample factor (fv; with `slopes` its d/dα in fd)
+   * and the histosys weights (hw). A method of its own so that V8 inlines the code functions
+   * here within its inlining budget (inside forward() the budget runs out and each factor
+   * becomes a call).
    */
-  private slopes(): void {
-    const x = this.x
+  private interpolate(x: ArrayLike<number>, slopes: boolean): void {
     const m = this.model
-    const { fd, hw } = this
+    const { fv, fd, hw } = this
     const { scPar, scKind, scData } = m
-    const nsD1 = this.normsys.d1
-    const hsD1 = this.histosys.d1
+    const { value: nsValue, d1: nsD1 } = this.normsys
+    const { value: hsValue, d1: hsD1 } = this.histosys
     const hp = m.histosysParams
+    // Every histosys code is linear in (U, D): its weights at (1, 0) and (0, 1), once per α.
     for (let i = 0; i < hp.length; i++) {
       const p = hp[i]
-      hw[4 * p + 2] = hsD1(x[p], 1, 0)
-      hw[4 * p + 3] = hsD1(x[p], 0, 1)
+      const a = x[p]
+      hw[4 * p] = hsValue(a, 1, 0)
+      hw[4 * p + 1] = hsValue(a, 0, 1)
+      if (slopes) {
+        hw[4 * p + 2] = hsD1(a, 1, 0)
+        hw[4 * p + 3] = hsD1(a, 0, 1)
+      }
     }
-    for (let k = 0; k < scPar.length; k++)
-      fd[k] = scKind[k] === K_PARAMETER ? 1 : nsD1(x[scPar[k]], scData, STRIDE * k)
+    // normfactor and lumi act as the parameter itself; normsys through its code.
+    for (let k = 0; k < scPar.length; k++) {
+      const a = x[scPar[k]]
+      if (scKind[k] === K_PARAMETER) {
+        fv[k] = a
+        fd[k] = 1
+      } else {
+        fv[k] = nsValue(a, scData, STRIDE * k)
+        if (slopes) fd[k] = nsD1(a, scData, STRIDE * k)
+      }
+    }
   }
 
   /** Value from the forward pass; fills w = ∂ twice_nll/∂λ and the constraint gradient. */
