@@ -11,10 +11,9 @@ import type { Modifier, Sample, Workspace } from '../workspace'
 export type ParamKind = 'normfactor' | 'shapefactor' | 'lumi' | 'alpha' | 'staterror' | 'shapesys'
 export type ConstraintType = 'none' | 'normal' | 'poisson'
 
-/** Kinds of whole-sample factors in the compiled model (Model.scKind). */
-/** The parameter itself (normfactor, lumi). */
+/** Whole-sample factor kind (Model.scKind): the parameter itself (normfactor, lumi). */
 export const SCALAR_PARAMETER = 0
-/** A normsys interpolation of the parameter (the model's normsys code). */
+/** Whole-sample factor kind: the model's normsys code applied to the parameter (normsys). */
 export const SCALAR_NORMSYS = 1
 
 /** One parameter set while the model is built (per-entry arrays of length `size`). */
