@@ -6,15 +6,24 @@
  * and auxiliary data need not be integers (Asimov data), and ln N including −ln(σ√2π).
  *
  * Evaluation is one forward pass over flat typed arrays and one backward pass for the gradient;
- * all scratch space is allocated once per Likelihood, never in the hot loop. The Jacobian
+ * all scratch space is allocated once per Likelihood, never in the hot loop. Interpolation runs
+ * through the code modules of interpolation/ (the model's codes), the same functions their
+ * tests check: value in the forward pass, d1 for gradients and Jacobians, d2 for the Hessian. The Jacobian
  * ∂λ_b/∂θ is built as sparse rows (a bin depends only on the factors of its own sample-bins),
  * so it, the Fisher information and the Hessian cost time linear in the number of bins.
  * Negative expected bin totals (an additive histosys can push a sample below zero) are clipped
  * to 0 (pyhf's clip_bin_data = 0); `clippedBins` says how many were clipped at the last
  * evaluation. A bin with λ = 0 and n > 0 gives +∞.
  */
+import {
+  type HistosysCode,
+  type NormsysCode,
+  NORMSYS_STRIDE,
+  histosysCode,
+  normsysCode,
+} from './interpolation'
 import type { Model } from './model'
-import { SCALAR_NORMSYS_CODE1, SCALAR_PLAIN } from './model'
+import { SCALAR_PARAMETER } from './model'
 import { lgamma } from './special'
 
 /** Main-measurement counts (one per bin) and auxiliary data (one per scalar parameter). */
@@ -25,8 +34,8 @@ export interface Dataset {
 
 const LOG_2PI = Math.log(2 * Math.PI)
 // Module-local copies: an imported binding can compile to a getter call in the hot loop.
-const K_PLAIN: number = SCALAR_PLAIN
-const K_CODE1: number = SCALAR_NORMSYS_CODE1
+const K_PARAMETER: number = SCALAR_PARAMETER
+const STRIDE: number = NORMSYS_STRIDE
 
 /** The workspace's observations with the model's nominal auxiliary data. */
 export function observedData(model: Model): Dataset {
@@ -76,6 +85,9 @@ export class Likelihood {
   private readonly touchedPars: Int32Array
   /** Parameters of the last forward pass (the backward pass needs per-bin factor values). */
   private x: ArrayLike<number> = []
+  /** The model's interpolation codes. */
+  private readonly normsys: NormsysCode
+  private readonly histosys: HistosysCode
 
   constructor(model: Model, data: Dataset) {
     if (data.main.length !== model.nbins)
@@ -84,6 +96,8 @@ export class Likelihood {
       throw new Error(`auxdata has ${data.aux.length} entries, the model ${model.npar} parameters`)
     this.model = model
     this.data = data
+    this.normsys = normsysCode(model.codes.normsys)
+    this.histosys = histosysCode(model.codes.histosys)
     let c = 0
     for (let b = 0; b < model.nbins; b++) c += 2 * lgamma(data.main[b] + 1)
     for (let p = 0; p < model.npar; p++) {
@@ -152,7 +166,7 @@ export class Likelihood {
 
   /** twice_nll at `pars`; writes ∂ twice_nll / ∂θ into `grad` (length npar). */
   twiceNllGrad(pars: ArrayLike<number>, grad: Float64Array): number {
-    this.forward(pars)
+    this.forward(pars, true)
     const v = this.finish(pars, grad)
     if (Number.isFinite(v)) this.backward(this.w, grad)
     return v
@@ -180,7 +194,7 @@ export class Likelihood {
    * arrays are this Likelihood's scratch space, valid until its next call.
    */
   jacobianRows(pars: ArrayLike<number>): JacobianRows {
-    this.forward(pars)
+    this.forward(pars, true)
     const m = this.model
     const { fv, fd, sampleS, sbA, sbP, hw, scPre, scSuf, acc, mark, touchedPars, rows } = this
     const { binSb, binSbStart, sbSample } = this
@@ -330,9 +344,7 @@ export class Likelihood {
       scStart,
       scPar,
       scKind,
-      scLnHi,
-      scLnLo,
-      scCoef,
+      scData,
       pbStart,
       pbPar,
       hsStart,
@@ -342,23 +354,17 @@ export class Likelihood {
       sbBin,
       sampleStart,
     } = m
+    const nsD2 = this.normsys.d2
+    const hsD2 = this.histosys.d2
     const add = (p: number, q: number, val: number): void => {
       H[p * npar + q] += val
       H[q * npar + p] += val
     }
     // Second derivatives of the histosys weights (d²cu, d²cd per parameter).
     const h2 = new Float64Array(2 * npar)
-    const hcode = m.codes.histosys
     for (const p of m.histosysParams) {
-      const a = x[p]
-      if (hcode === 'code4p' && a >= -1 && a <= 1) {
-        const t2 = 30 - 120 * a * a + 90 * a * a * a * a
-        h2[2 * p] = t2 / 16
-        h2[2 * p + 1] = -t2 / 16
-      } else if (hcode === 'code2' && a >= -1 && a <= 1) {
-        h2[2 * p] = 1
-        h2[2 * p + 1] = -1
-      }
+      h2[2 * p] = hsD2(x[p], 1, 0)
+      h2[2 * p + 1] = hsD2(x[p], 0, 1)
     }
     const ns = sampleStart.length - 1
     const dA = new Float64Array(npar)
@@ -440,23 +446,8 @@ export class Likelihood {
           // scalar × histosys (also the shared-α normsys/histosys diagonal, added twice).
           for (const p of touched) add(scPar[k], p, fd[k] * exk * dA[p])
           if (T === 0) continue
-          // scalar diagonal: f''
-          const a = x[scPar[k]]
-          const kind = scKind[k]
-          let f2 = 0
-          if (kind !== K_PLAIN) {
-            if (kind === K_CODE1 || a >= 1 || a <= -1) {
-              const L = a >= 0 && (kind === K_CODE1 || a >= 1) ? scLnHi[k] : scLnLo[k]
-              f2 = fv[k] * L * L
-            } else {
-              const c = 6 * k
-              f2 =
-                2 * scCoef[c + 1] +
-                a *
-                  (6 * scCoef[c + 2] +
-                    a * (12 * scCoef[c + 3] + a * (20 * scCoef[c + 4] + a * 30 * scCoef[c + 5])))
-            }
-          }
+          // scalar diagonal: f'' (0 for normfactor and lumi)
+          const f2 = scKind[k] === K_PARAMETER ? 0 : nsD2(x[scPar[k]], scData, STRIDE * k)
           H[scPar[k] * npar + scPar[k]] += T * f2 * exk
           // scalar × scalar
           for (let l = k + 1; l < k1; l++)
@@ -480,105 +471,22 @@ export class Likelihood {
     return H
   }
 
-  /** Forward pass: per-sample scalar factors, per-sample-bin additive and per-bin parts, λ. */
-  private forward(x: ArrayLike<number>): void {
+  /**
+   * Forward pass: per-sample scalar factors, per-sample-bin additive and per-bin parts, λ; with
+   * `slopes` also the first derivatives the gradient, Jacobian and Hessian need (d factor/dα of
+   * each whole-sample factor, d/dα of the histosys weights).
+   */
+  private forward(x: ArrayLike<number>, slopes = false): void {
     this.x = x
     const m = this.model
-    const { fv, fd, sampleS, sbA, sbP, lam, hw } = this
-    const {
-      scStart,
-      scPar,
-      scKind,
-      scLnHi,
-      scLnLo,
-      scCoef,
-      pbStart,
-      pbPar,
-      hsStart,
-      hsPar,
-      hsU,
-      hsD,
-      sbNom,
-      sbBin,
-      sampleStart,
-    } = m
-    const hp = m.histosysParams
-    const hcode = m.codes.histosys
-    for (let i = 0; i < hp.length; i++) {
-      const p = hp[i]
-      const a = x[p]
-      const o = 4 * p
-      // Inlined histosysWeights (interpolation.ts): delta = cu·U + cd·D.
-      if (hcode === 'code4p') {
-        if (a > 1) set4(hw, o, a, 0, 1, 0)
-        else if (a < -1) set4(hw, o, 0, a, 0, 1)
-        else {
-          const a2 = a * a
-          const t = a2 * (15 + a2 * (3 * a2 - 10))
-          const dt = a * (30 + a2 * (18 * a2 - 40))
-          hw[o] = a / 2 + t / 16
-          hw[o + 1] = a / 2 - t / 16
-          hw[o + 2] = 0.5 + dt / 16
-          hw[o + 3] = 0.5 - dt / 16
-        }
-      } else if (hcode === 'code0') {
-        if (a >= 0) set4(hw, o, a, 0, 1, 0)
-        else set4(hw, o, 0, a, 0, 1)
-      } else {
-        if (a > 1) set4(hw, o, 1.5 * (a - 1) + 1, -0.5 * (a - 1), 1.5, -0.5)
-        else if (a < -1) set4(hw, o, -0.5 * (a + 1), 1.5 * (a + 1) - 1, -0.5, 1.5)
-        else set4(hw, o, 0.5 * a * a + 0.5 * a, -0.5 * a * a + 0.5 * a, a + 0.5, -a + 0.5)
-      }
-    }
+    const { fv, sampleS, sbA, sbP, lam, hw } = this
+    const { scStart, pbStart, pbPar, hsStart, hsPar, hsU, hsD, sbNom, sbBin, sampleStart } = m
+    this.interpolate(x, slopes)
     lam.fill(0)
     const ns = sampleStart.length - 1
     for (let s = 0; s < ns; s++) {
       let S = 1
-      for (let k = scStart[s]; k < scStart[s + 1]; k++) {
-        const a = x[scPar[k]]
-        const kind = scKind[k]
-        let f: number
-        let d: number
-        if (kind === K_PLAIN) {
-          f = a
-          d = 1
-        } else if (kind === K_CODE1) {
-          if (a >= 0) {
-            f = Math.exp(a * scLnHi[k])
-            d = f * scLnHi[k]
-          } else {
-            f = Math.exp(-a * scLnLo[k])
-            d = -f * scLnLo[k]
-          }
-        } else if (a >= 1) {
-          f = Math.exp(a * scLnHi[k])
-          d = f * scLnHi[k]
-        } else if (a <= -1) {
-          f = Math.exp(-a * scLnLo[k])
-          d = -f * scLnLo[k]
-        } else {
-          const c = 6 * k
-          f =
-            1 +
-            a *
-              (scCoef[c] +
-                a *
-                  (scCoef[c + 1] +
-                    a *
-                      (scCoef[c + 2] +
-                        a * (scCoef[c + 3] + a * (scCoef[c + 4] + a * scCoef[c + 5])))))
-          d =
-            scCoef[c] +
-            a *
-              (2 * scCoef[c + 1] +
-                a *
-                  (3 * scCoef[c + 2] +
-                    a * (4 * scCoef[c + 3] + a * (5 * scCoef[c + 4] + a * 6 * scCoef[c + 5]))))
-        }
-        fv[k] = f
-        fd[k] = d
-        S *= f
-      }
+      for (let k = scStart[s]; k < scStart[s + 1]; k++) S *= fv[k]
       sampleS[s] = S
       for (let i = sampleStart[s]; i < sampleStart[s + 1]; i++) {
         let A = sbNom[i]
@@ -591,6 +499,43 @@ export class Likelihood {
         sbA[i] = A
         sbP[i] = P
         lam[sbBin[i]] += A * S * P
+      }
+    }
+  }
+
+  /**
+   * The interpolation codes at x: each whole-sample factor (fv; with `slopes` its d/dα in fd)
+   * and the histosys weights (hw). A method of its own so that V8 inlines the code functions
+   * here within its inlining budget (inside forward() the budget runs out and each factor
+   * becomes a call).
+   */
+  private interpolate(x: ArrayLike<number>, slopes: boolean): void {
+    const m = this.model
+    const { fv, fd, hw } = this
+    const { scPar, scKind, scData } = m
+    const { value: nsValue, d1: nsD1 } = this.normsys
+    const { value: hsValue, d1: hsD1 } = this.histosys
+    const hp = m.histosysParams
+    // Every histosys code is linear in (U, D): its weights at (1, 0) and (0, 1), once per α.
+    for (let i = 0; i < hp.length; i++) {
+      const p = hp[i]
+      const a = x[p]
+      hw[4 * p] = hsValue(a, 1, 0)
+      hw[4 * p + 1] = hsValue(a, 0, 1)
+      if (slopes) {
+        hw[4 * p + 2] = hsD1(a, 1, 0)
+        hw[4 * p + 3] = hsD1(a, 0, 1)
+      }
+    }
+    // normfactor and lumi act as the parameter itself; normsys through its code.
+    for (let k = 0; k < scPar.length; k++) {
+      const a = x[scPar[k]]
+      if (scKind[k] === K_PARAMETER) {
+        fv[k] = a
+        fd[k] = 1
+      } else {
+        fv[k] = nsValue(a, scData, STRIDE * k)
+        if (slopes) fd[k] = nsD1(a, scData, STRIDE * k)
       }
     }
   }
@@ -720,12 +665,4 @@ export function asimovData(model: Model, pars: ArrayLike<number>): Dataset {
     else if (model.constraint[p] === 2) aux[p] = pars[p] * model.factor[p]
   }
   return { main, aux }
-}
-
-/** Writes four consecutive values (keeps the branchy weight code on one line per case). */
-function set4(a: Float64Array, o: number, v0: number, v1: number, v2: number, v3: number): void {
-  a[o] = v0
-  a[o + 1] = v1
-  a[o + 2] = v2
-  a[o + 3] = v3
 }

@@ -3,24 +3,26 @@
  *
  * Parameters follow pyhf: one parameter set per modifier name (shared across samples and
  * channels; normsys and histosys of the same name share one α), sets ordered by name, vector
- * sets (staterror, shapesys, shapefactor) labelled `name[i]`. Defaults as pyhf:
- *   normfactor  init 1, bounds [0, 10], free
- *   shapefactor init 1, bounds [0, 10] per bin, free
- *   lumi        init 1, bounds [0, 10], Gaussian(aux, σ) with aux and σ from the measurement
- *   normsys/histosys α: init 0, bounds [−5, 5], Gaussian(0, 1)
- *   staterror   γ: init 1, bounds [1e−10, 10], Gaussian(1, σ_b) with
- *               σ_b = √(Σ_s δ_sb²) / Σ_s nom_sb over the samples that carry it; σ_b = 0 → fixed
- *               (optionally Poisson, as ROOT's StatErrorConfig ConstraintType="Poisson")
- *   shapesys    γ: init 1, bounds [1e−10, 10], Poisson(τ_b | γ_b τ_b), τ_b = (nom_b/δ_b)²;
- *               bins with nom or δ = 0 fixed (τ = 1)
- * Expected yield of sample s in bin b: (nom + Σ histosys deltas) × Π scalar factors × Π per-bin
- * factors, summed over samples per bin.
+ * sets (staterror, shapesys, shapefactor) labelled `name[i]`. What each modifier type adds —
+ * its parameters with pyhf's defaults, its constraint and how it acts on a bin — is its module
+ * in modifiers/; the interpolation codes of normsys and histosys are interpolation/.
+ * Expected yield of sample s in bin b: (nom + Σ histosys deltas) × Π whole-sample factors
+ * (normfactor, lumi, normsys) × Π per-bin factors (staterror, shapesys, shapefactor), summed
+ * over samples per bin.
  */
-import { type InterpolationCodes, PYHF_CODES, code4Coefficients } from './interpolation'
+import { type InterpolationCodes, PYHF_CODES } from './interpolation'
+import {
+  type ConstraintType,
+  type ParamKind,
+  type ParamSetDraft,
+  type ModifierType,
+  type Terms,
+  modifierType,
+} from './modifiers'
 import { type Workspace, WorkspaceError, getMeasurement } from './workspace'
 
-export type ParamKind = 'normfactor' | 'shapefactor' | 'lumi' | 'alpha' | 'staterror' | 'shapesys'
-export type ConstraintType = 'none' | 'normal' | 'poisson'
+export type { ConstraintType, ParamKind } from './modifiers'
+export { SCALAR_NORMSYS, SCALAR_PARAMETER } from './modifiers'
 
 export interface ParamSet {
   name: string
@@ -40,11 +42,6 @@ export interface ModelOptions {
   /** Constraint of staterror γ: pyhf uses 'normal'; ROOT can use 'poisson' (Gamma). */
   staterrorConstraint?: 'normal' | 'poisson'
 }
-
-/** Kinds of scalar (whole-sample) multiplicative factors. */
-export const SCALAR_PLAIN = 0
-export const SCALAR_NORMSYS_CODE1 = 1
-export const SCALAR_NORMSYS_CODE4 = 2
 
 export interface Model {
   readonly npar: number
@@ -75,11 +72,10 @@ export interface Model {
   /** Scalar factors of sample s: [scStart[s], scStart[s+1]). */
   readonly scStart: Int32Array
   readonly scPar: Int32Array
+  /** SCALAR_PARAMETER (normfactor, lumi) or SCALAR_NORMSYS per factor (modifiers/). */
   readonly scKind: Uint8Array
-  readonly scLnHi: Float64Array
-  readonly scLnLo: Float64Array
-  /** code4 polynomial coefficients, 6 per scalar factor. */
-  readonly scCoef: Float64Array
+  /** The normsys code's prepared data, NORMSYS_STRIDE numbers per factor (interpolation/). */
+  readonly scData: Float64Array
   /** Per-bin factors of sample-bin i: [pbStart[i], pbStart[i+1]). */
   readonly pbStart: Int32Array
   readonly pbPar: Int32Array
@@ -94,38 +90,6 @@ export interface Model {
   readonly staterrorConstraint: 'normal' | 'poisson'
   /** Things the user should know (ignored measurement entries, fixed empty bins). */
   readonly warnings: string[]
-}
-
-interface SetBuild {
-  name: string
-  kind: ParamKind
-  size: number
-  init: number[]
-  lower: number[]
-  upper: number[]
-  fixed: boolean[]
-  aux: number[]
-  sigma: number[]
-  factor: number[]
-  constraint: ConstraintType
-  /** shapefactor/shapesys: the nbins it was declared with; staterror: channels it covers. */
-  nbins?: number
-  channels?: string[]
-  where: string
-}
-
-const KIND_OF: Record<string, ParamKind> = {
-  normfactor: 'normfactor',
-  shapefactor: 'shapefactor',
-  lumi: 'lumi',
-  normsys: 'alpha',
-  histosys: 'alpha',
-  staterror: 'staterror',
-  shapesys: 'shapesys',
-}
-
-function filled(n: number, v: number): number[] {
-  return new Array<number>(n).fill(v)
 }
 
 /**
@@ -151,145 +115,39 @@ export function compileModel(ws: Workspace, options: ModelOptions = {}): Model {
   }
   const chInfo = new Map(channels.map((c) => [c.name, c]))
 
-  // 1. Parameter sets.
-  const sets = new Map<string, SetBuild>()
+  // 1. Parameter sets: the first modifier of a name declares its set, later ones share it.
+  const sets = new Map<string, ParamSetDraft>()
   for (const { c, i: ci } of chOrder) {
     const nb = c.samples[0].data.length
     c.samples.forEach((s, si) => {
       s.modifiers.forEach((m, mi) => {
-        const where = `channels[${ci}].samples[${si}].modifiers[${mi}]`
-        const kind = KIND_OF[m.type]
+        const use = {
+          channel: c.name,
+          nbins: nb,
+          sample: s,
+          where: `channels[${ci}].samples[${si}].modifiers[${mi}]`,
+        }
+        const type = modifierType(m)
         const prev = sets.get(m.name)
-        if (prev) {
-          if (prev.kind !== kind) {
-            throw new WorkspaceError(
-              where,
-              `modifier '${m.name}' is a ${m.type} here but a ${prev.kind === 'alpha' ? 'normsys/histosys' : prev.kind} at ${prev.where}; parameters are shared by name and must be of one kind`,
-            )
-          }
-          if (kind === 'shapefactor' && prev.nbins !== nb) {
-            throw new WorkspaceError(
-              where,
-              `shapefactor '${m.name}' is used on channels with ${prev.nbins} and ${nb} bins`,
-            )
-          }
-          if (kind === 'shapesys') {
-            throw new WorkspaceError(
-              where,
-              `shapesys '${m.name}' is used on more than one sample (pyhf does not share shapesys parameters)`,
-            )
-          }
-          if (kind === 'staterror' && !prev.channels!.includes(c.name)) prev.channels!.push(c.name)
+        if (!prev) {
+          sets.set(m.name, type.declare(m, use))
           return
         }
-        const b: SetBuild = {
-          name: m.name,
-          kind,
-          size: 1,
-          init: [1],
-          lower: [0],
-          upper: [10],
-          fixed: [false],
-          aux: [0],
-          sigma: [1],
-          factor: [1],
-          constraint: 'none',
-          where,
+        if (prev.kind !== type.kind) {
+          throw new WorkspaceError(
+            use.where,
+            `modifier '${m.name}' is a ${m.type} here but a ${prev.kind === 'alpha' ? 'normsys/histosys' : prev.kind} at ${prev.where}; parameters are shared by name and must be of one kind`,
+          )
         }
-        if (kind === 'alpha') {
-          Object.assign(b, {
-            init: [0],
-            lower: [-5],
-            upper: [5],
-            aux: [0],
-            sigma: [1],
-            constraint: 'normal',
-          })
-        } else if (kind === 'lumi') {
-          Object.assign(b, { aux: [NaN], sigma: [NaN], constraint: 'normal' })
-        } else if (kind === 'shapefactor') {
-          Object.assign(b, {
-            size: nb,
-            nbins: nb,
-            init: filled(nb, 1),
-            lower: filled(nb, 0),
-            upper: filled(nb, 10),
-            fixed: new Array<boolean>(nb).fill(false),
-            aux: filled(nb, 0),
-            sigma: filled(nb, 1),
-            factor: filled(nb, 1),
-          })
-        } else if (kind === 'staterror') {
-          b.channels = [c.name]
-        } else if (kind === 'shapesys' && m.type === 'shapesys') {
-          const fixed: boolean[] = []
-          const factor: number[] = []
-          for (let k = 0; k < nb; k++) {
-            const nom = s.data[k]
-            const unc = m.data[k]
-            const valid = nom > 0 && unc > 0
-            fixed.push(!valid)
-            factor.push(valid ? (nom * nom) / (unc * unc) : 1)
-          }
-          Object.assign(b, {
-            size: nb,
-            nbins: nb,
-            init: filled(nb, 1),
-            lower: filled(nb, 1e-10),
-            upper: filled(nb, 10),
-            fixed,
-            aux: [...factor],
-            sigma: filled(nb, 1),
-            factor,
-            constraint: 'poisson',
-          })
-        }
-        sets.set(m.name, b)
+        type.share(prev, m, use)
       })
     })
   }
-
-  // staterror: one γ per bin of every channel it appears in; σ from all samples carrying it.
-  for (const b of sets.values()) {
-    if (b.kind !== 'staterror') continue
-    const chs = channels.filter((c) => b.channels!.includes(c.name)).map((c) => c.name)
-    b.channels = chs
-    const sigma: number[] = []
-    for (const chName of chs) {
-      const ch = ws.channels.find((c) => c.name === chName)!
-      const nb = chInfo.get(chName)!.nbins
-      const nomSum = filled(nb, 0)
-      const unc2 = filled(nb, 0)
-      for (const s of ch.samples) {
-        const m = s.modifiers.find((x) => x.type === 'staterror' && x.name === b.name)
-        if (!m || m.type !== 'staterror') continue
-        for (let k = 0; k < nb; k++) {
-          nomSum[k] += s.data[k]
-          unc2[k] += m.data[k] * m.data[k]
-        }
-      }
-      for (let k = 0; k < nb; k++) sigma.push(nomSum[k] > 0 ? Math.sqrt(unc2[k]) / nomSum[k] : 0)
-    }
-    const n = sigma.length
-    b.size = n
-    b.init = filled(n, 1)
-    b.lower = filled(n, 1e-10)
-    b.upper = filled(n, 10)
-    b.fixed = sigma.map((x) => x === 0)
-    b.sigma = sigma.map((x) => (x === 0 ? 1 : x))
-    if (statCon === 'poisson') {
-      b.constraint = 'poisson'
-      b.factor = b.sigma.map((x, k) => (sigma[k] === 0 ? 1 : 1 / (x * x)))
-      b.aux = [...b.factor]
-    } else {
-      b.constraint = 'normal'
-      b.aux = filled(n, 1)
-      b.factor = filled(n, 1)
-    }
-    const nFixed = b.fixed.filter(Boolean).length
-    if (nFixed)
-      warnings.push(`staterror '${b.name}': ${nFixed} bin(s) without uncertainty held fixed`)
-  }
+  const typeOfSet = new Map<string, ModifierType>()
+  for (const c of ws.channels)
+    for (const s of c.samples) for (const m of s.modifiers) typeOfSet.set(m.name, modifierType(m))
+  const soFar = { ws, channels, settings: { codes, staterrorConstraint: statCon }, warnings }
+  for (const b of sets.values()) typeOfSet.get(b.name)!.finish?.(b, soFar)
 
   // 2. The measurement's parameter settings.
   meas.config.parameters.forEach((pc, j) => {
@@ -346,12 +204,7 @@ export function compileModel(ws: Workspace, options: ModelOptions = {}): Model {
     }
   })
   for (const b of sets.values()) {
-    if (b.kind === 'lumi' && (Number.isNaN(b.aux[0]) || Number.isNaN(b.sigma[0]))) {
-      throw new WorkspaceError(
-        `measurements[${measIndex}].config.parameters`,
-        `lumi modifier '${b.name}' needs auxdata and sigmas in measurement '${meas.name}'`,
-      )
-    }
+    typeOfSet.get(b.name)!.check?.(b, `measurements[${measIndex}].config.parameters`, meas.name)
     for (let k = 0; k < b.size; k++) {
       if (!(b.lower[k] <= b.init[k] && b.init[k] <= b.upper[k])) {
         throw new WorkspaceError(
@@ -434,75 +287,40 @@ export function compileModel(ws: Workspace, options: ModelOptions = {}): Model {
     poi = set.offset
   }
 
-  // 5. Samples, sample-bins and their modifiers.
+  // 5. Samples, sample-bins and the terms each modifier adds to them.
   const samples: { channel: string; name: string }[] = []
   const sampleStart: number[] = [0]
   const sbBin: number[] = []
   const sbNom: number[] = []
   const scStart: number[] = [0]
-  const scPar: number[] = []
-  const scKind: number[] = []
-  const scLnHi: number[] = []
-  const scLnLo: number[] = []
-  const scCoef: number[] = []
   const pbStart: number[] = [0]
-  const pbPar: number[] = []
   const hsStart: number[] = [0]
-  const hsPar: number[] = []
-  const hsU: number[] = []
-  const hsD: number[] = []
-  const histosysParams = new Set<number>()
-  const coef = new Float64Array(6)
+  const terms: Terms = { scPar: [], scKind: [], scData: [], pbPar: [], hsPar: [], hsU: [], hsD: [] }
+  const channelBins = (name: string): number => chInfo.get(name)!.nbins
   for (const { c } of chOrder) {
     const info = chInfo.get(c.name)!
     for (const s of c.samples) {
       samples.push({ channel: c.name, name: s.name })
-      for (const m of s.modifiers) {
-        const o = setOffset.get(m.name)!
-        if (m.type === 'normfactor' || m.type === 'lumi') {
-          scPar.push(o)
-          scKind.push(SCALAR_PLAIN)
-          scLnHi.push(0)
-          scLnLo.push(0)
-          for (let k = 0; k < 6; k++) scCoef.push(0)
-        } else if (m.type === 'normsys') {
-          scPar.push(o)
-          scKind.push(codes.normsys === 'code1' ? SCALAR_NORMSYS_CODE1 : SCALAR_NORMSYS_CODE4)
-          scLnHi.push(Math.log(m.data.hi))
-          scLnLo.push(Math.log(m.data.lo))
-          code4Coefficients(m.data.lo, m.data.hi, coef)
-          for (let k = 0; k < 6; k++) scCoef.push(coef[k])
-        }
-      }
-      scStart.push(scPar.length)
+      const placed = s.modifiers.map((m) => ({
+        m,
+        type: modifierType(m),
+        at: {
+          set: sets.get(m.name)!,
+          offset: setOffset.get(m.name)!,
+          channel: c.name,
+          sample: s,
+          codes,
+          channelBins,
+        },
+      }))
+      for (const { m, type, at } of placed) type.sampleTerm?.(m, at, terms)
+      scStart.push(terms.scPar.length)
       for (let k = 0; k < info.nbins; k++) {
         sbBin.push(info.offset + k)
         sbNom.push(s.data[k])
-        for (const m of s.modifiers) {
-          const o = setOffset.get(m.name)!
-          if (m.type === 'shapefactor' || m.type === 'shapesys') {
-            pbPar.push(o + k)
-          } else if (m.type === 'staterror') {
-            const set = sets.get(m.name)!
-            let pos = 0
-            for (const chName of set.channels!) {
-              if (chName === c.name) break
-              pos += chInfo.get(chName)!.nbins
-            }
-            pbPar.push(o + pos + k)
-          } else if (m.type === 'histosys') {
-            const u = m.data.hi_data[k] - s.data[k]
-            const d = s.data[k] - m.data.lo_data[k]
-            // Published signal patches carry many histosys equal to nominal: skip the zeros.
-            if (u === 0 && d === 0) continue
-            hsPar.push(o)
-            hsU.push(u)
-            hsD.push(d)
-            histosysParams.add(o)
-          }
-        }
-        pbStart.push(pbPar.length)
-        hsStart.push(hsPar.length)
+        for (const { m, type, at } of placed) type.binTerm?.(m, k, at, terms)
+        pbStart.push(terms.pbPar.length)
+        hsStart.push(terms.hsPar.length)
       }
       sampleStart.push(sbBin.length)
     }
@@ -540,18 +358,16 @@ export function compileModel(ws: Workspace, options: ModelOptions = {}): Model {
     sbBin: Int32Array.from(sbBin),
     sbNom: Float64Array.from(sbNom),
     scStart: Int32Array.from(scStart),
-    scPar: Int32Array.from(scPar),
-    scKind: Uint8Array.from(scKind),
-    scLnHi: Float64Array.from(scLnHi),
-    scLnLo: Float64Array.from(scLnLo),
-    scCoef: Float64Array.from(scCoef),
+    scPar: Int32Array.from(terms.scPar),
+    scKind: Uint8Array.from(terms.scKind),
+    scData: Float64Array.from(terms.scData),
     pbStart: Int32Array.from(pbStart),
-    pbPar: Int32Array.from(pbPar),
+    pbPar: Int32Array.from(terms.pbPar),
     hsStart: Int32Array.from(hsStart),
-    hsPar: Int32Array.from(hsPar),
-    hsU: Float64Array.from(hsU),
-    hsD: Float64Array.from(hsD),
-    histosysParams: Int32Array.from([...histosysParams].sort((a, b) => a - b)),
+    hsPar: Int32Array.from(terms.hsPar),
+    hsU: Float64Array.from(terms.hsU),
+    hsD: Float64Array.from(terms.hsD),
+    histosysParams: Int32Array.from(new Set(terms.hsPar)).sort(),
     codes,
     staterrorConstraint: statCon,
     warnings,
