@@ -43,6 +43,7 @@ import { trainingEvents } from '../samples/training-events'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
 import type { Handlers, ServiceEnv } from './env'
+import type { ProjectScope } from './scope'
 
 export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
   /** The pause gate of each running INFERNO job, by job id (removed when the job ends). */
@@ -87,12 +88,12 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
   }
 
   /** The project's events for an INFERNO set-up; set-up mistakes become user errors. */
-  async function selectEvents(config: InfernoProjectConfig, ctx: JobContext) {
+  async function selectEvents(scope: ProjectScope, config: InfernoProjectConfig, ctx: JobContext) {
     try {
       const inputs = [...config.inputs, ...extraExpressions(config.nuisances)]
       // Up / down variation samples are read in the same region but are not processes.
       const extra = variationSampleNames(config.nuisances)
-      const read = await trainingEvents(env, { ...config, inputs, extra }, ctx)
+      const read = await trainingEvents(scope, { ...config, inputs, extra }, ctx)
       const processes = read.length - extra.length
       return projectEvents(read.slice(0, processes), config, read.slice(processes))
     } catch (e) {
@@ -108,12 +109,13 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
   }
 
   async function train(
+    scope: ProjectScope,
     config: InfernoProjectConfig,
     ctx: JobContext,
     gate: PauseGate,
   ): Promise<InfernoProjectResult> {
     const t0 = performance.now()
-    const ev = await selectEvents(config, ctx)
+    const ev = await selectEvents(scope, config, ctx)
     const { tf, backend } = await chooseBackend()
     const o = config.options
     const opts = { ...o, hidden: o.layers }
@@ -160,6 +162,7 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
   }
 
   async function study(
+    scope: ProjectScope | null,
     config: InfernoStudyConfig,
     ctx: JobContext,
     gate: PauseGate,
@@ -168,8 +171,8 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     const values = config.values ?? STUDY_VALUES[config.parameter]
     let points: InfernoStudyResult['points']
     let backend: string
-    if (config.project) {
-      const ev = await selectEvents(config.project, ctx)
+    if (config.project && scope) {
+      const ev = await selectEvents(scope, config.project, ctx)
       const chosen = await chooseBackend()
       backend = chosen.backend
       const epochs = { inferno: config.epochs, bce: config.bceEpochs }
@@ -209,22 +212,22 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
         },
       ),
     'inferno.train': (config) => {
-      env.requireProject()
+      const scope = env.scope()
       return startControlled(
         'inferno.train',
         `INFERNO ${config.name || 'on project samples'}`,
         config,
-        (ctx, gate) => train(config, ctx, gate),
+        (ctx, gate) => train(scope, config, ctx, gate),
       )
     },
     'inferno.study': (config) => {
-      if (config.project) env.requireProject()
+      const scope = config.project ? env.scope() : null
       const on = config.benchmark ? config.benchmark.benchmark : 'project samples'
       return startControlled(
         'inferno.study',
         `INFERNO study: σ vs ${config.parameter} (${on})`,
         config,
-        (ctx, gate) => study(config, ctx, gate),
+        (ctx, gate) => study(scope, config, ctx, gate),
       )
     },
     'inferno.pause': ({ jobId }) => control(jobId, (g) => g.pause()),

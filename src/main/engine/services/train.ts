@@ -16,17 +16,27 @@ import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
 import { deleteModel, getModel, insertModel, listModels, setApplied } from '../store/models'
 import type { Handlers, ServiceEnv } from './env'
+import type { ProjectScope } from './scope'
 
 export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
-  /** The selected events of every chosen sample (signal and background). */
-  const selected = (config: TrainConfig, ctx: JobContext): Promise<SelectedEvents[]> =>
-    trainingEvents(env, config, ctx)
+  /** The selected events of every chosen sample (signal and background) of the job's project. */
+  const selected = (
+    scope: ProjectScope,
+    config: TrainConfig,
+    ctx: JobContext,
+  ): Promise<SelectedEvents[]> => trainingEvents(scope, config, ctx)
 
-  async function train(config: TrainConfig, runId: string, ctx: JobContext): Promise<TrainResult> {
+  /** Trains on the samples of `scope`'s project and stores the model there. */
+  async function train(
+    scope: ProjectScope,
+    config: TrainConfig,
+    runId: string,
+    ctx: JobContext,
+  ): Promise<TrainResult> {
     const t0 = performance.now()
     let assembled
     try {
-      assembled = assembleTrainingData(await selected(config, ctx), config)
+      assembled = assembleTrainingData(await selected(scope, config, ctx), config)
     } catch (e) {
       if (e instanceof TrainingDataError || e instanceof ExprError || e instanceof SpecError)
         throw new ProjectError(e.message)
@@ -72,16 +82,20 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
     }
     // A cancelled network is kept as a cancelled run with what it learned, not as a model.
     if (trained.cancelled) throw new CancelledError(result)
-    insertModel(env.requireProject(), { result, model: trained.stored, weights: trained.weights })
+    insertModel(scope.requireProject(), {
+      result,
+      model: trained.stored,
+      weights: trained.weights,
+    })
     return result
   }
 
   return {
     'train.start': (config) => {
-      env.requireProject()
+      const scope = env.scope()
       let runId = ''
       runId = env.jobs.start('train.start', `Train ${label(config.kind)}`, config, (ctx) =>
-        train(config, runId, ctx),
+        train(scope, config, runId, ctx),
       )
       return { jobId: runId }
     },
