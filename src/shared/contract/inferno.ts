@@ -239,6 +239,8 @@ export const InfernoControlState = z.object({
   /** Epochs started and batches run so far (INFERNO and cross entropy together). */
   epochs: z.number().int(),
   batches: z.number().int(),
+  /** Training loss of the last batch run, so a step by one batch shows what it did. */
+  batchLoss: z.number().nullable(),
 })
 export type InfernoControlState = z.infer<typeof InfernoControlState>
 const JobRef = z.object({ jobId: z.string() }).strict()
@@ -317,7 +319,12 @@ export const infernoMethods = {
   /** Holds a running INFERNO job at its next batch (between batches and epochs). */
   'inferno.pause': { params: JobRef, result: InfernoControlState },
   'inferno.resume': { params: JobRef, result: InfernoControlState },
-  /** While paused: run one more batch, or to the end of the epoch (one whole epoch at a boundary). */
+  /** Whether a running job is paused, with its batch count and last batch loss (re-attaching). */
+  'inferno.state': { params: JobRef, result: InfernoControlState },
+  /**
+   * While paused: run one more batch, or to the end of the epoch (one whole epoch at a
+   * boundary); answers once that step has run, with the batch count and loss after it.
+   */
   'inferno.step': {
     params: z.object({ jobId: z.string(), unit: z.enum(['epoch', 'batch']) }).strict(),
     result: InfernoControlState,

@@ -63,16 +63,23 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
         return await work(ctx, gate.cancelOn(ctx.signal))
       } finally {
         gates.delete(jobId)
+        gate.close()
       }
     })
     gates.set(jobId, gate)
     return { jobId }
   }
 
-  function control(jobId: string, act: (g: PauseGate) => void): InfernoControlState {
+  /** Acts on a job's gate; a step answers once it has been taken, with the state after it. */
+  async function control(
+    jobId: string,
+    act: (g: PauseGate) => void,
+    step = false,
+  ): Promise<InfernoControlState> {
     const g = gates.get(jobId)
     if (!g) throw new Error(`no running INFERNO job with id ${jobId} (it may have finished)`)
     act(g)
+    if (step) await g.settled()
     return { jobId, ...g.state }
   }
 
@@ -232,7 +239,8 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     },
     'inferno.pause': ({ jobId }) => control(jobId, (g) => g.pause()),
     'inferno.resume': ({ jobId }) => control(jobId, (g) => g.resume()),
-    'inferno.step': ({ jobId, unit }) => control(jobId, (g) => g.step(unit)),
+    'inferno.step': ({ jobId, unit }) => control(jobId, (g) => g.step(unit), true),
+    'inferno.state': ({ jobId }) => control(jobId, () => {}),
     'inferno.export': ({ workspace, name }) => {
       const project = env.requireProject()
       const id = randomUUID()
