@@ -50,8 +50,8 @@ import {
   insertAnomalyModel,
   listAnomalyModels,
 } from '../store/anomaly-models'
-import { setApplied } from '../store/models'
 import { ProjectError } from '../store/project'
+import { applyModelOutput } from './apply-model'
 import type { Handlers, ServiceEnv } from './env'
 import type { ProjectScope } from './scope'
 
@@ -282,16 +282,9 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
       return listAnomalyModels(p)
     },
     'anomaly.apply': async ({ id, name }) => {
-      const p = env.requireProject()
-      getAnomalyModel(p, id) // names a model that is not there
-      if (name !== null) {
-        const all = await env.samples().all()
-        if (all.some((s) => s.sample.table.columns.some((c) => c.name === name)))
-          throw new ProjectError(`'${name}' is already a column of a sample; choose another name`)
-      }
-      setApplied(p, id, name)
-      env.modelsChanged()
-      return listAnomalyModels(p)
+      getAnomalyModel(env.requireProject(), id) // names a model that is not there
+      await applyModelOutput(env, id, name)
+      return listAnomalyModels(env.requireProject())
     },
     'anomaly.sanity': ({ id, test, seed }) => {
       const scope = env.scope()

@@ -13,6 +13,7 @@ import { resolve } from 'node:path'
 import {
   type InfernoControlState,
   type InfernoMethodName,
+  type InfernoModelInfo,
   type InfernoProjectConfig,
   type InfernoProjectResult,
   type InfernoStudyConfig,
@@ -33,15 +34,23 @@ import {
   projectEvents,
   variationSampleNames,
 } from '../ml/inferno/project-data'
-import { evaluateProjectSummary } from '../ml/inferno/project-evaluate'
+import { evaluateOrderedSummary, evaluateProjectSummary } from '../ml/inferno/project-evaluate'
+import { summaryDocument } from '../ml/inferno/summary-model'
 import { trainProjectBce, trainProjectInferno } from '../ml/inferno/project-model'
 import { projectStudy } from '../ml/inferno/project-study'
 import { benchmarkStudy } from '../ml/inferno/study-job'
 import { WorkspaceError, parseWorkspace } from '../stats/workspace'
 import { insertWorkspace } from '../store/fits'
+import {
+  deleteInfernoModel,
+  getInfernoModel,
+  insertInfernoModel,
+  listInfernoModels,
+} from '../store/inferno-models'
 import { trainingEvents } from '../samples/training-events'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
+import { applyModelOutput } from './apply-model'
 import type { Handlers, ServiceEnv } from './env'
 import type { ProjectScope } from './scope'
 
@@ -115,9 +124,15 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     }
   }
 
+  /**
+   * Trains INFERNO and the cross-entropy baseline on the samples of `scope`'s project and stores
+   * the INFERNO summary there as a model with its whole evaluation (listed, reopened and applied
+   * like a classifier).
+   */
   async function train(
     scope: ProjectScope,
     config: InfernoProjectConfig,
+    runId: string,
     ctx: JobContext,
     gate: PauseGate,
   ): Promise<InfernoProjectResult> {
@@ -135,7 +150,13 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     if (ctx.signal.aborted) [inf, bce].forEach((t) => t.net.dispose())
     ctx.throwIfCancelled()
     ctx.progress(0.9, 'profile likelihood of both summaries')
-    const inferno = evaluateProjectSummary(ev, inf, 'inferno', o.bins, o.orderBySb)
+    const { summary: inferno, order } = evaluateOrderedSummary(
+      ev,
+      inf,
+      'inferno',
+      o.bins,
+      o.orderBySb,
+    )
     const bceSummary = evaluateProjectSummary(ev, bce, 'bce', 10, o.orderBySb)
     const perEpoch = (h: typeof inf.history) => h.trainSeconds / Math.max(h.epochs, 1)
     const count = (part: number) => {
@@ -148,7 +169,20 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
         }
       return { signal, background }
     }
-    const result: InfernoProjectResult = {
+    const createdAt = new Date().toISOString()
+    const model: InfernoModelInfo = {
+      id: randomUUID(),
+      name: config.name || `INFERNO ${createdAt.slice(0, 16).replace('T', ' ')}`,
+      inputs: [...config.inputs],
+      bins: o.bins,
+      createdAt,
+      runId,
+      sigma: inferno.profile.sigma,
+      sigmaBce: bceSummary.profile.sigma,
+      appliedAs: null,
+    }
+    const result: InfernoProjectResult & { model: InfernoModelInfo } = {
+      model,
       config,
       expected: { ...ev.yields },
       inferno,
@@ -163,8 +197,10 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
       backend,
       seconds: (performance.now() - t0) / 1000,
     }
+    const stored = summaryDocument(inf, config.inputs, o.bins, order)
     inf.net.dispose()
     bce.net.dispose()
+    insertInfernoModel(scope.requireProject(), { result, ...stored })
     return result
   }
 
@@ -220,12 +256,28 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
       ),
     'inferno.train': (config) => {
       const scope = env.scope()
-      return startControlled(
+      let runId = ''
+      const started = startControlled(
         'inferno.train',
         `INFERNO ${config.name || 'on project samples'}`,
         config,
-        (ctx, gate) => train(scope, config, ctx, gate),
+        (ctx, gate) => train(scope, config, runId, ctx, gate),
       )
+      runId = started.jobId
+      return started
+    },
+    'inferno.models': () => listInfernoModels(env.requireProject()),
+    'inferno.model': ({ id }) => getInfernoModel(env.requireProject(), id).result,
+    'inferno.remove': ({ id }) => {
+      const p = env.requireProject()
+      deleteInfernoModel(p, id)
+      env.modelsChanged()
+      return listInfernoModels(p)
+    },
+    'inferno.apply': async ({ id, name }) => {
+      getInfernoModel(env.requireProject(), id) // names a model that is not there
+      await applyModelOutput(env, id, name)
+      return listInfernoModels(env.requireProject())
     },
     'inferno.study': (config) => {
       const scope = config.project ? env.scope() : null

@@ -14,7 +14,8 @@ import { trainClassifier, type StoredModelJSON } from '../ml/train-classifier'
 import { trainingEvents } from '../samples/training-events'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
-import { deleteModel, getModel, insertModel, listModels, setApplied } from '../store/models'
+import { deleteModel, getModel, insertModel, listModels } from '../store/models'
+import { applyModelOutput } from './apply-model'
 import type { Handlers, ServiceEnv } from './env'
 import type { ProjectScope } from './scope'
 
@@ -108,15 +109,8 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
       return listModels(p)
     },
     'train.apply': async ({ id, name }) => {
-      const p = env.requireProject()
-      if (name !== null) {
-        const all = await env.samples().all()
-        if (all.some((s) => s.sample.table.columns.some((c) => c.name === name)))
-          throw new ProjectError(`'${name}' is already a column of a sample; choose another name`)
-      }
-      setApplied(p, id, name)
-      env.modelsChanged()
-      return listModels(p)
+      await applyModelOutput(env, id, name)
+      return listModels(env.requireProject())
     },
     'train.export': async ({ id, dir }) => {
       const m = getModel(env.requireProject(), id)
