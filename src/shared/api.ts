@@ -201,6 +201,14 @@ const coreMethods = {
     params: z.object({ jobId: z.string() }).strict(),
     result: JobAttachment,
   },
+  /**
+   * Host: the jobs it stopped by restarting the engine (a cancel the work could not hear) are
+   * recorded as cancelled in the open project, not as failed by a crash.
+   */
+  'jobs.stopped': {
+    params: z.object({ jobIds: z.array(z.string()).max(1000) }).strict(),
+    result: z.object({ marked: z.number().int() }),
+  },
   'jobs.cancel': {
     params: z.object({ jobId: z.string() }).strict(),
     result: z.object({ cancelled: z.boolean() }),

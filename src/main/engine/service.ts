@@ -31,7 +31,7 @@ import { trainHandlers } from './services/train'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
 import { ProjectSession } from './services/scope'
-import { beginRun, failAbandonedRuns, finishRun } from './store/runs'
+import { beginRun, failAbandonedRuns, finishRun, markStoppedRuns } from './store/runs'
 
 export class EngineService {
   /** The project the window has open. */
@@ -104,6 +104,12 @@ export class EngineService {
       'jobs.list': () => this.jobs.list(),
       'jobs.attach': ({ jobId }) => this.jobs.attach(jobId),
       'jobs.cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+      'jobs.stopped': ({ jobIds }) => {
+        const s = this.session
+        const marked = s ? markStoppedRuns(s.project, jobIds) : 0
+        if (s && marked) this.announce(s.project)
+        return { marked }
+      },
       'ml.backendCheck': ({ size, repeats }) => ({
         jobId: this.jobs.start(
           'ml.backendCheck',

@@ -9,6 +9,25 @@ import { hostname } from 'node:os'
 import type { RunRecord } from '../../../shared/api'
 import type { Project } from './project'
 
+/** The error of a run stopped by restarting its engine, on the user's cancel. */
+export const STOPPED_BY_RESTART = 'cancelled (the engine was restarted to stop it)'
+
+/**
+ * Marks cancelled the runs `ids` that are still 'running' or were marked failed by a stopped
+ * engine: jobs the host stopped by restarting the engine. Returns how many were marked.
+ */
+export function markStoppedRuns(project: Project, ids: readonly string[]): number {
+  const mark = project.database.prepare(
+    `UPDATE runs SET state = 'cancelled', error = ?, engine = NULL
+     WHERE id = ? AND (state = 'running' OR (state = 'failed' AND error = ?))`,
+  )
+  let n = 0
+  project.database.transaction(() => {
+    for (const id of ids) n += mark.run(STOPPED_BY_RESTART, id, ENGINE_STOPPED).changes
+  })()
+  return n
+}
+
 /** The error of a run whose engine stopped under it. */
 export const ENGINE_STOPPED =
   'the engine stopped before the job finished (it crashed or was killed)'
