@@ -23,7 +23,7 @@ test('INFERNO: step batch shows the batch and its loss; the result survives reop
     const box = page.getByTestId(`inferno-input-${i}`)
     if (!(await box.isChecked())) await box.check()
   }
-  await page.getByTestId('inferno-project-epochs').fill('6')
+  await page.getByTestId('inferno-project-epochs').fill('20')
   await page.getByTestId('inferno-project-bce-epochs').fill('2')
   await page.getByTestId('inferno-run').click()
 

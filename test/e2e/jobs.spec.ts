@@ -29,6 +29,8 @@ async function startNetwork(page: Page, epochs: number): Promise<void> {
   await page.getByTestId('train-kind-mlp').click()
   await page.getByTestId('mlp-layers').fill('8')
   await page.getByTestId('mlp-epochs').fill(String(epochs))
+  // No early stop: the job runs its epochs (long enough to act on it while it runs).
+  await page.getByTestId('mlp-patience').fill('0')
   await page.getByTestId('train-start').click()
   await expect(page.getByTestId('train-progress')).toBeVisible()
   await expect(page.getByTestId('view-train')).not.toHaveAttribute('data-live-epochs', '0', {
@@ -43,7 +45,8 @@ test('close during a job: asked first, kept running, stored in its own project',
   const kaggle = join(workbench.dir, 'kaggle.hepwb')
   const other = join(workbench.dir, 'other.hepwb')
   await kaggleProject(page, kaggle)
-  await startNetwork(page, 60)
+  // Long enough (15–80 epochs/s here) to still run when the other project is open.
+  await startNetwork(page, 400)
 
   // Close: the question comes first; "Don't close" stays.
   await page.getByTestId('close-project').click()
@@ -62,6 +65,8 @@ test('close during a job: asked first, kept running, stored in its own project',
   await expect(page.getByTestId('project-name')).toBeVisible()
   await expect(page.getByTestId('job')).toHaveCount(1)
   await expect(page.getByTestId('job')).toHaveCount(0, { timeout: 120_000 })
+  // The window says where its result went.
+  await expect(page.getByTestId('job-elsewhere')).toContainText(`done in ${kaggle}`)
 
   // The other project has no model and no run of it.
   await page.getByTestId('nav-train').click()
@@ -84,7 +89,7 @@ test('reload during a job: progress comes back, Train stays disabled, the model 
   workbench,
 }) => {
   await kaggleProject(page, join(workbench.dir, 'reload.hepwb'))
-  await startNetwork(page, 30)
+  await startNetwork(page, 300)
   await page.reload()
 
   // Re-attached: the job's progress and the loss of the epochs run so far, Train disabled.
@@ -93,7 +98,7 @@ test('reload during a job: progress comes back, Train stays disabled, the model 
   await expect(page.getByTestId('view-train')).not.toHaveAttribute('data-live-epochs', '0')
   // The model appears when the job ends, with no second reload.
   await expect(page.getByTestId('train-progress')).toHaveCount(0, { timeout: 120_000 })
-  await expect(page.getByTestId('view-train')).toHaveAttribute('data-live-epochs', '30')
+  await expect(page.getByTestId('view-train')).toHaveAttribute('data-live-epochs', '300')
   await expect(page.getByTestId('train-model')).toHaveCount(1)
   await expect(page.getByTestId('train-result')).toBeVisible()
   await expect(page.getByTestId('train-start')).toBeEnabled()

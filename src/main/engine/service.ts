@@ -43,6 +43,8 @@ export class EngineService {
   private readonly held = new Map<string, ProjectSession>()
   private readonly jobs: JobRunner
   private readonly handlers: Handlers<EngineMethodName>
+  /** After shutdown: jobs still winding down store nothing (their runs were recorded then). */
+  private shutDown = false
 
   constructor(private readonly send: (msg: EngineMessage) => void) {
     this.jobs = new JobRunner((event) => this.event('job', event), {
@@ -167,6 +169,7 @@ export class EngineService {
    * work cannot finish once the engine is gone), then every held project is closed.
    */
   shutdown(): void {
+    this.shutDown = true
     for (const j of this.jobs.list()) {
       this.jobs.cancel(j.id)
       const s = j.project === null ? undefined : this.held.get(j.project)
@@ -276,7 +279,7 @@ export class EngineService {
    */
   private storeRun(run: RunRecord, path: string | null): void {
     // Jobs started without a project still report their result; only the record is skipped.
-    if (path === null) return
+    if (path === null || this.shutDown) return
     const s = this.held.get(path)
     if (!s) {
       // Not held any more (it cannot happen while the job runs, but never write elsewhere).
