@@ -135,15 +135,38 @@ async function menuProject(kind: 'create' | 'open' | 'saveAs'): Promise<void> {
   if (!path) return
   try {
     // The save dialog asked before an existing file was chosen: replacing it is confirmed.
-    if (kind === 'open') await supervisor.request('project.open', { path })
-    else
-      await supervisor.request(kind === 'create' ? 'project.create' : 'project.saveAs', {
-        path,
-        overwrite: true,
-      })
+    if (kind === 'saveAs') await supervisor.call('project.saveAs', { path, overwrite: true })
+    else {
+      const running = await runningJobsChoice()
+      if (running === null) return
+      if (kind === 'create')
+        await supervisor.call('project.create', { path, running, overwrite: true })
+      else await supervisor.call('project.open', { path, running })
+    }
   } catch (e) {
     dialog.showErrorBox('HEP Workbench', (e as Error).message)
   }
+}
+
+/**
+ * Before the menu leaves the open project: when some of its jobs run, asks whether to keep them
+ * running (their results still go into that project) or cancel them; null: the user stays.
+ */
+async function runningJobsChoice(): Promise<'keep' | 'cancel' | null | undefined> {
+  const current = await supervisor.call('project.current', {})
+  const jobs = current
+    ? (await supervisor.call('jobs.list', {})).filter((j) => j.project === current.path)
+    : []
+  if (!jobs.length || !window) return undefined
+  const { response } = await dialog.showMessageBox(window, {
+    type: 'question',
+    message: `${jobs.length === 1 ? 'A job is' : `${jobs.length} jobs are`} running in this project`,
+    detail: `${jobs.map((j) => j.title).join(', ')}. Results go into this project even if you keep them running and open another.`,
+    buttons: ['Keep running', 'Cancel them', 'Don’t close'],
+    defaultId: 0,
+    cancelId: 2,
+  })
+  return response === 0 ? 'keep' : response === 1 ? 'cancel' : null
 }
 
 function installMenu(): void {

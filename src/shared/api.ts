@@ -65,8 +65,46 @@ export const JobInfo = z.object({
   startedAt: z.number(),
   /** Estimated seconds left, when progress allows an estimate. */
   eta: z.number().nullable(),
+  /**
+   * The project the job was started in (its path), where its run and result are stored even if
+   * the window closes that project meanwhile; null when none was open.
+   */
+  project: z.string().nullable(),
+  /** What the job was started with (the method's params), so a window can re-attach to it. */
+  params: z.unknown(),
 })
 export type JobInfo = z.infer<typeof JobInfo>
+
+/** One value of a job's metric (loss, val_loss, …) at a step (epoch, batch, iteration). */
+export const JobMetric = z.object({ name: z.string(), step: z.number(), value: z.number() })
+export type JobMetric = z.infer<typeof JobMetric>
+
+/** How a job ended: the final state with its result or error. */
+export const JobEnd = z.object({
+  state: JobState,
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+})
+export type JobEnd = z.infer<typeof JobEnd>
+
+/**
+ * What a window needs to (re-)attach to a job after a reload or a reconnect: where it stands,
+ * every metric so far, and how it ended if it ended (the engine keeps finished jobs a while).
+ */
+export const JobAttachment = z.object({
+  job: JobInfo,
+  metrics: z.array(JobMetric),
+  end: JobEnd.nullable(),
+})
+export type JobAttachment = z.infer<typeof JobAttachment>
+
+/**
+ * What closing a project does with its running jobs: cancel them, or keep them running (their
+ * runs and results are still stored in that project). Without it, closing a project that has
+ * running jobs is refused, so the window can ask first.
+ */
+export const RunningJobsChoice = z.enum(['cancel', 'keep'])
+export type RunningJobsChoice = z.infer<typeof RunningJobsChoice>
 
 export const RunRecord = z.object({
   id: z.string(),
@@ -135,15 +173,28 @@ const coreMethods = {
   /** Host: restart the engine process (after a crash it gave up on). */
   'engine.restart': { params: empty, result: z.null(), host: true },
   'project.create': {
-    params: z.object({ path, name: z.string().max(200).optional(), overwrite: Overwrite }).strict(),
+    params: z
+      .object({
+        path,
+        name: z.string().max(200).optional(),
+        overwrite: Overwrite,
+        running: RunningJobsChoice.optional(),
+      })
+      .strict(),
     result: ProjectSummary,
   },
-  'project.open': { params: z.object({ path }).strict(), result: ProjectSummary },
+  'project.open': {
+    params: z.object({ path, running: RunningJobsChoice.optional() }).strict(),
+    result: ProjectSummary,
+  },
   'project.saveAs': {
     params: z.object({ path, overwrite: Overwrite }).strict(),
     result: ProjectSummary,
   },
-  'project.close': { params: empty, result: z.null() },
+  'project.close': {
+    params: z.object({ running: RunningJobsChoice.optional() }).strict(),
+    result: z.null(),
+  },
   'project.current': { params: empty, result: ProjectSummary.nullable() },
   'project.rename': {
     params: z.object({ name: z.string().min(1).max(200) }).strict(),
@@ -151,7 +202,21 @@ const coreMethods = {
   },
   'project.recent': { params: empty, result: z.array(RecentProject) },
   'project.runs': { params: empty, result: z.array(RunRecord) },
+  /** Running jobs (of every project the engine holds; JobInfo.project says whose). */
   'jobs.list': { params: empty, result: z.array(JobInfo) },
+  /** A running or recently finished job with its metrics so far, to re-attach a window to it. */
+  'jobs.attach': {
+    params: z.object({ jobId: z.string() }).strict(),
+    result: JobAttachment,
+  },
+  /**
+   * Host: the jobs it stopped by restarting the engine (a cancel the work could not hear) are
+   * recorded as cancelled in the open project, not as failed by a crash.
+   */
+  'jobs.stopped': {
+    params: z.object({ jobIds: z.array(z.string()).max(1000) }).strict(),
+    result: z.object({ marked: z.number().int() }),
+  },
   'jobs.cancel': {
     params: z.object({ jobId: z.string() }).strict(),
     result: z.object({ cancelled: z.boolean() }),

@@ -9,9 +9,13 @@ import {
   type EventPayload,
   type EngineMethodName,
   isHostMethod,
+  type ProjectSummary,
   type RunRecord,
+  type RunningJobsChoice,
   parseRequest,
 } from '../../shared/api'
+import { realpathSync } from 'node:fs'
+import { resolve as resolvePath } from 'node:path'
 import { engineInfo } from './info'
 import { FileExistsError } from './io/output-file'
 import { JobRunner } from './jobs/runner'
@@ -27,43 +31,42 @@ import { infernoHandlers } from './services/inferno'
 import { trainHandlers } from './services/train'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
-import { SampleRegistry } from './samples/registry'
-import type { ComputedVariable } from './select/derived'
-import { appliedVariables } from './ml/applied'
+import { ProjectSession } from './services/scope'
+import { beginRun, failAbandonedRuns, finishRun, markStoppedRuns } from './store/runs'
 
 export class EngineService {
-  private project: Project | null = null
-  private registry: SampleRegistry | null = null
-  private applied: { project: Project; variables: Promise<ComputedVariable[]> } | null = null
+  /** The project the window has open. */
+  private session: ProjectSession | null = null
+  /**
+   * Every project the engine holds, by path: the open one and those the window closed while
+   * some of their jobs kept running (each closed when its last job has stored its run).
+   */
+  private readonly held = new Map<string, ProjectSession>()
   private readonly jobs: JobRunner
   private readonly handlers: Handlers<EngineMethodName>
+  /** After shutdown: jobs still winding down store nothing (their runs were recorded then). */
+  private shutDown = false
 
   constructor(private readonly send: (msg: EngineMessage) => void) {
-    this.jobs = new JobRunner(
-      (event) => this.event('job', event),
-      (run) => this.storeRun(run),
-    )
+    this.jobs = new JobRunner((event) => this.event('job', event), {
+      owner: () => this.session?.project.path ?? null,
+      started: (run, path) => {
+        const s = path === null ? undefined : this.held.get(path)
+        if (s) beginRun(s.project, run)
+      },
+      finished: (run, path) => this.storeRun(run, path),
+    })
     const env: ServiceEnv = {
       jobs: this.jobs,
-      project: () => this.project,
-      requireProject: () => this.requireProject(),
-      samples: () => {
-        const p = this.requireProject()
-        if (this.registry?.project !== p) this.registry = new SampleRegistry(p)
-        return this.registry
-      },
-      computedVariables: () => {
-        const p = this.requireProject()
-        if (this.applied?.project !== p)
-          this.applied = { project: p, variables: appliedVariables(p, (m) => this.log(m)) }
-        return this.applied.variables
-      },
-      modelsChanged: () => {
-        this.applied = null
-      },
+      project: () => this.session?.project ?? null,
+      requireProject: () => this.requireSession().project,
+      scope: () => this.requireSession(),
+      samples: () => this.requireSession().samples(),
+      computedVariables: () => this.requireSession().computedVariables(),
+      modelsChanged: () => this.session?.modelsChanged(),
       emit: (event, payload) => this.event(event, payload),
       projectChanged: () => {
-        if (this.project) this.announce(this.project)
+        if (this.session) this.announce(this.session.project)
       },
     }
     this.handlers = {
@@ -74,28 +77,42 @@ export class EngineService {
       ...trainHandlers(env),
       ...infernoHandlers(env),
       ...rmmHandlers(env),
-      ...specHandlers(env, (p) => this.setProject(p)),
+      // A spec's project replaces the open one when its own job (of the open project) ends.
+      ...specHandlers(env, (p) => this.setProject(() => p, 'keep')),
       'engine.info': () => engineInfo(),
-      'project.create': ({ path, name, overwrite }) =>
-        this.setProject(Project.create(path, name, { overwrite })),
-      'project.open': ({ path }) => this.setProject(Project.open(path)),
+      'project.create': ({ path, name, overwrite, running }) =>
+        this.setProject(() => Project.create(path, name, { overwrite }), running),
+      'project.open': ({ path, running }) => {
+        const held = this.heldAt(path)
+        // Opening the open project again changes nothing (its jobs go on).
+        if (held && held === this.session?.project) return this.announce(held)
+        return this.setProject(() => held ?? Project.open(path), running)
+      },
+      // The copy is opened; jobs running keep storing into the file they started in.
       'project.saveAs': ({ path, overwrite }) =>
-        this.setProject(this.requireProject().saveAs(path, { overwrite })),
-      'project.close': () => {
-        this.setProject(null)
+        this.setProject(() => this.requireSession().project.saveAs(path, { overwrite }), 'keep'),
+      'project.close': ({ running }) => {
+        this.setProject(() => null, running)
         return null
       },
-      'project.current': () => this.project?.summary() ?? null,
+      'project.current': () => this.session?.project.summary() ?? null,
       'project.rename': ({ name }) => {
-        const p = this.requireProject()
+        const p = this.requireSession().project
         p.rename(name)
         rememberRecent(p.path, name)
         return this.announce(p)
       },
       'project.recent': () => readRecent(),
-      'project.runs': () => this.project?.runs() ?? [],
+      'project.runs': () => this.session?.project.runs() ?? [],
       'jobs.list': () => this.jobs.list(),
+      'jobs.attach': ({ jobId }) => this.jobs.attach(jobId),
       'jobs.cancel': ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+      'jobs.stopped': ({ jobIds }) => {
+        const s = this.session
+        const marked = s ? markStoppedRuns(s.project, jobIds) : 0
+        if (s && marked) this.announce(s.project)
+        return { marked }
+      },
       'ml.backendCheck': ({ size, repeats }) => ({
         jobId: this.jobs.start(
           'ml.backendCheck',
@@ -153,11 +170,36 @@ export class EngineService {
     }
   }
 
-  /** Closes the project (on shutdown); running jobs are cancelled. */
+  /**
+   * On shutdown: running jobs are cancelled and recorded as cancelled in their projects (their
+   * work cannot finish once the engine is gone), then every held project is closed.
+   */
   shutdown(): void {
-    for (const j of this.jobs.list()) this.jobs.cancel(j.id)
-    this.project?.close()
-    this.project = null
+    this.shutDown = true
+    for (const j of this.jobs.list()) {
+      this.jobs.cancel(j.id)
+      const s = j.project === null ? undefined : this.held.get(j.project)
+      if (!s) continue
+      try {
+        const now = Date.now()
+        finishRun(s.project, {
+          id: j.id,
+          method: j.method,
+          title: j.title,
+          state: 'cancelled',
+          params: j.params,
+          error: 'cancelled: the engine shut down',
+          startedAt: new Date(j.startedAt).toISOString(),
+          finishedAt: new Date(now).toISOString(),
+          seconds: (now - j.startedAt) / 1000,
+        })
+      } catch {
+        // The project file may be gone; its 'running' row is marked failed when it reopens.
+      }
+    }
+    for (const s of this.held.values()) s.close()
+    this.held.clear()
+    this.session = null
   }
 
   private event<E extends EventName>(event: E, payload: EventPayload<E>): void {
@@ -168,21 +210,67 @@ export class EngineService {
     this.event('job', { kind: 'log', jobId: '', message })
   }
 
-  private requireProject(): Project {
-    if (!this.project) throw new Error('no project is open; create or open one first')
-    return this.project
+  private requireSession(): ProjectSession {
+    if (!this.session) throw new Error('no project is open; create or open one first')
+    return this.session
   }
 
-  private setProject(next: Project | null) {
-    if (next !== this.project) this.project?.close()
-    this.project = next
+  /** A project the engine still holds (jobs running in it) that is the file at `path`. */
+  private heldAt(path: string): Project | undefined {
+    const same = sameFile(path)
+    for (const s of this.held.values()) if (same(s.project.path)) return s.project
+    return undefined
+  }
+
+  /**
+   * Makes `open()` the open project (null: none) and lets the window's project go. That project's
+   * running jobs are cancelled or kept running as `running` says (refused when it says nothing,
+   * so the window asks first); either way the project is held until they have stored their runs
+   * and results in it, then closed.
+   */
+  private setProject(
+    open: () => Project | null,
+    running: RunningJobsChoice | undefined,
+  ): ProjectSummary {
+    const prev = this.session
+    const jobs = prev ? this.jobs.of(prev.project.path) : []
+    if (jobs.length && !running)
+      throw new ProjectError(
+        `${jobs.length === 1 ? 'a job is' : `${jobs.length} jobs are`} running in this project (${jobs.map((j) => j.title).join(', ')}): cancel ${jobs.length === 1 ? 'it' : 'them'} or keep ${jobs.length === 1 ? 'it' : 'them'} running, then close`,
+      )
+    const next = open()
+    if (prev && next !== prev.project) {
+      if (running === 'cancel') for (const j of jobs) this.jobs.cancel(j.id)
+      this.session = null
+      this.release(prev)
+    }
     if (!next) {
+      this.session = null
       this.event('project', { project: null })
       return null as never
+    }
+    let s = this.held.get(next.path)
+    if (!s) {
+      s = new ProjectSession(next, (m) => this.log(m))
+      this.held.set(next.path, s)
+    }
+    this.session = s
+    try {
+      // Runs left 'running' by an engine that died with them: failed, so they are not lost.
+      failAbandonedRuns(next, (id) => this.jobs.list().some((j) => j.id === id))
+    } catch (e) {
+      this.log(`could not check the project's runs: ${(e as Error).message}`)
     }
     const summary = next.summary()
     rememberRecent(next.path, summary.name)
     return this.announce(next)
+  }
+
+  /** Closes a project the window no longer shows, once no job of it is running. */
+  private release(s: ProjectSession): void {
+    if (s === this.session || this.jobs.of(s.project.path).length) return
+    this.held.delete(s.project.path)
+    s.close()
   }
 
   private announce(p: Project) {
@@ -191,10 +279,46 @@ export class EngineService {
     return summary
   }
 
-  private storeRun(run: RunRecord): void {
+  /**
+   * Stores a finished run in the project the job was started in — held by the engine until now,
+   * open in the window or not — and closes that project when the window no longer has it open.
+   */
+  private storeRun(run: RunRecord, path: string | null): void {
     // Jobs started without a project still report their result; only the record is skipped.
-    if (!this.project) return
-    this.project.recordRun(run)
-    this.announce(this.project)
+    if (path === null || this.shutDown) return
+    const s = this.held.get(path)
+    if (!s) {
+      // Not held any more (it cannot happen while the job runs, but never write elsewhere).
+      const p = Project.open(path)
+      try {
+        finishRun(p, run)
+      } finally {
+        p.close()
+      }
+      return
+    }
+    finishRun(s.project, run)
+    if (s === this.session) this.announce(s.project)
+    else {
+      this.event('job', {
+        kind: 'log',
+        jobId: run.id,
+        message: `'${run.title}' ${run.state}: its run and result are stored in ${path}, which is no longer open`,
+      })
+      this.release(s)
+    }
   }
+}
+
+/** Whether a path names the same file as `path` (realpath, so ./ and links compare equal). */
+function sameFile(path: string): (other: string) => boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p)
+    } catch {
+      return resolvePath(p)
+    }
+  }
+  const target = real(path)
+  return (other) => real(other) === target
 }

@@ -60,6 +60,8 @@ export class EngineSupervisor {
   private stopping = false
   /** Jobs being stopped by an engine restart: reported as cancelled, not failed. */
   private readonly hardCancelled = new Set<string>()
+  /** Jobs stopped by the last restart, recorded as cancelled in the project once it reopens. */
+  private stoppedJobs: string[] = []
 
   constructor(
     private readonly spawn: Spawn,
@@ -79,9 +81,12 @@ export class EngineSupervisor {
       // The engine restarted: reopen what the user had open. The file itself is intact (WAL).
       try {
         await this.call('project.open', { path: this.projectPath })
+        if (this.stoppedJobs.length)
+          await this.call('jobs.stopped', { jobIds: this.stoppedJobs }).catch(() => undefined)
       } catch {
         this.projectPath = null
       }
+      this.stoppedJobs = []
     }
     this.setStatus({
       state: this.runningJobs.size ? 'busy' : 'ready',
@@ -226,6 +231,7 @@ export class EngineSupervisor {
           : { kind: 'finished', jobId, state: 'failed', error: why },
       })
     }
+    this.stoppedJobs = [...this.hardCancelled]
     this.runningJobs.clear()
     this.hardCancelled.clear()
     if (this.stopping) return

@@ -15,8 +15,8 @@
  * the end of the epoch / one epoch); cancel (jobs.cancel) works while paused.
  */
 import { z } from 'zod'
-import { FilePath, JobStarted, type MethodSpec, Overwrite } from './common'
-import { Expr, Name, Seed, trainingEvents } from './training-setup'
+import { FilePath, JobStarted, type MethodSpec, NoParams, Overwrite } from './common'
+import { AppliedName, Expr, Name, Seed, trainingEvents } from './training-setup'
 
 const num = z.number()
 const maybe = z.number().nullable()
@@ -218,7 +218,30 @@ export type InfernoBenchmarkResult = z.infer<typeof InfernoBenchmarkResult>
 
 const counts = z.object({ signal: z.number().int(), background: z.number().int() })
 
+/**
+ * An INFERNO summary trained on the project's samples, stored as a model (kind 'inferno'): its
+ * output applied as a variable is the event's bin of the summary (0 … bins − 1, in the order the
+ * result shows, by increasing S/B when that was asked for; undefined when an input is not finite).
+ */
+export const InfernoModelInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  inputs: z.array(z.string()),
+  bins: z.number().int(),
+  createdAt: z.string(),
+  /** The run (job) that trained it. */
+  runId: z.string(),
+  /** σ of the POI (profile likelihood) with the INFERNO summary and with the BCE baseline. */
+  sigma: maybe,
+  sigmaBce: maybe,
+  /** The variable name under which its bin is applied, or null. */
+  appliedAs: z.string().nullable(),
+})
+export type InfernoModelInfo = z.infer<typeof InfernoModelInfo>
+
 export const InfernoProjectResult = z.object({
+  /** The stored model (absent in results from before INFERNO models were stored). */
+  model: InfernoModelInfo.optional(),
   config: InfernoProjectConfig,
   /** Expected yields (Σw) of the region's signal and background: μ = 1 means this signal. */
   expected: z.object({ signal: num, background: num }),
@@ -239,6 +262,8 @@ export const InfernoControlState = z.object({
   /** Epochs started and batches run so far (INFERNO and cross entropy together). */
   epochs: z.number().int(),
   batches: z.number().int(),
+  /** Training loss of the last batch run, so a step by one batch shows what it did. */
+  batchLoss: z.number().nullable(),
 })
 export type InfernoControlState = z.infer<typeof InfernoControlState>
 const JobRef = z.object({ jobId: z.string() }).strict()
@@ -317,7 +342,28 @@ export const infernoMethods = {
   /** Holds a running INFERNO job at its next batch (between batches and epochs). */
   'inferno.pause': { params: JobRef, result: InfernoControlState },
   'inferno.resume': { params: JobRef, result: InfernoControlState },
-  /** While paused: run one more batch, or to the end of the epoch (one whole epoch at a boundary). */
+  /** The project's stored INFERNO models (trained on its samples), oldest first. */
+  'inferno.models': { params: NoParams, result: z.array(InfernoModelInfo) },
+  /** A stored model's full result: σ table, summary templates, scans, loss history. */
+  'inferno.model': {
+    params: z.object({ id: z.string() }).strict(),
+    result: InfernoProjectResult,
+  },
+  'inferno.remove': {
+    params: z.object({ id: z.string() }).strict(),
+    result: z.array(InfernoModelInfo),
+  },
+  /** Applies a model's summary bin as the variable `name` (null: removes it), as for classifiers. */
+  'inferno.apply': {
+    params: z.object({ id: z.string(), name: AppliedName }).strict(),
+    result: z.array(InfernoModelInfo),
+  },
+  /** Whether a running job is paused, with its batch count and last batch loss (re-attaching). */
+  'inferno.state': { params: JobRef, result: InfernoControlState },
+  /**
+   * While paused: run one more batch, or to the end of the epoch (one whole epoch at a
+   * boundary); answers once that step has run, with the batch count and loss after it.
+   */
   'inferno.step': {
     params: z.object({ jobId: z.string(), unit: z.enum(['epoch', 'batch']) }).strict(),
     result: InfernoControlState,

@@ -34,7 +34,14 @@ export function serviceEnv(project: Project | null | (() => Project | null)): Se
       events.push(e)
       for (const l of jobListeners) l(e)
     },
-    (run) => current()?.recordRun(run),
+    {
+      owner: () => current()?.path ?? null,
+      // This env holds one project at a time: a run is stored only if its project is open.
+      finished: (run, path) => {
+        const p = current()
+        if (p && p.path === path) p.recordRun(run)
+      },
+    },
   )
   let registry: SampleRegistry | null = null
   const requireProject = (): Project => {
@@ -42,19 +49,25 @@ export function serviceEnv(project: Project | null | (() => Project | null)): Se
     if (!p) throw new Error('no project')
     return p
   }
+  const samples = () => {
+    const p = requireProject()
+    if (registry?.project !== p) registry = new SampleRegistry(p)
+    return registry
+  }
   const env: ServiceEnv = {
     jobs,
+    scope: () => {
+      const p = requireProject()
+      const r = samples()
+      return { requireProject: () => p, samples: () => r, computedVariables: async () => [] }
+    },
     project: current,
     requireProject,
     emit: () => {},
     projectChanged: () => {},
     computedVariables: async () => [],
     modelsChanged: () => {},
-    samples: () => {
-      const p = requireProject()
-      if (registry?.project !== p) registry = new SampleRegistry(p)
-      return registry
-    },
+    samples,
   }
 
   function waitForJob(jobId: string): Promise<unknown> {

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventMessage, JobEvent } from '../../../src/shared/api'
 import { defaultEngineEntry, forkSpawn } from '../../../src/main/host/fork'
+import { ENGINE_STOPPED } from '../../../src/main/engine/store/runs'
 import { answer } from '../../../src/main/host/host-methods'
 import {
   EngineCallError,
@@ -186,8 +187,16 @@ describe('engine process', () => {
         // 300 ms of patience, then up to 2 s for the engine to die (SIGTERM, then SIGKILL).
         expect(Date.now() - t0).toBeLessThan(300 + 4000)
         await ready
-        expect(await hard.call('project.current', {})).toEqual(before)
+        // The project is intact, with the stopped job recorded as a cancelled run.
+        expect(await hard.call('project.current', {})).toEqual({
+          ...before,
+          runs: before!.runs + 1,
+        })
         expect(await hard.call('fit.workspaces', {})).toHaveLength(1)
+        expect((await hard.call('project.runs', {})).find((r) => r.id === jobId)).toMatchObject({
+          state: 'cancelled',
+          error: 'cancelled (the engine was restarted to stop it)',
+        })
       } finally {
         hard.stop()
       }
@@ -214,6 +223,29 @@ describe('engine process', () => {
     const after = await sup.call('project.current', {})
     expect(after).toEqual(before)
     expect((await sup.call('project.runs', {})).length).toBe(before?.runs)
+  })
+
+  it('records a job killed with its engine as a failed run (issue 17, item 12)', async () => {
+    const { jobId } = await sup.call('ml.backendCheck', { size: 1024, repeats: 100_000 })
+    // Recorded as running from its start: a crash cannot lose it.
+    expect((await sup.call('project.runs', {})).find((r) => r.id === jobId)?.state).toBe('running')
+    const failed = nextEvent(
+      sup,
+      (m) =>
+        m.event === 'job' &&
+        (m.payload as JobEvent).kind === 'finished' &&
+        (m.payload as { jobId: string }).jobId === jobId,
+    )
+    const ready = nextEvent(
+      sup,
+      (m) => m.event === 'engine' && (m.payload as { state: string }).state === 'ready',
+    )
+    process.kill(lastPid, 'SIGKILL')
+    expect((await failed).payload).toMatchObject({ state: 'failed' })
+    await ready
+    // The restarted engine reopened the project and found the run its predecessor left.
+    const run = (await sup.call('project.runs', {})).find((r) => r.id === jobId)
+    expect(run).toMatchObject({ state: 'failed', error: ENGINE_STOPPED })
   })
 })
 

@@ -94,12 +94,17 @@ describe('inferno job control', () => {
     // A paused job does not advance: nothing for a second (an epoch takes ≪ 1 s here).
     await sleep(600)
     const n0 = losses()
-    const b0 = (await e.call('inferno.step', { jobId, unit: 'batch' })).batches
-    await until('one batch', () => losses() === n0 && e.finished(jobId) === undefined)
+    const b0 = await e.call('inferno.state', { jobId })
+    // A step by one batch answers once the batch has run, with what it did: the count and loss.
+    const stepped = await e.call('inferno.step', { jobId, unit: 'batch' })
+    expect(stepped.batches).toBe(b0.batches + 1)
+    expect(stepped.batchLoss).not.toBeNull()
+    expect(Number.isFinite(stepped.batchLoss)).toBe(true)
+    expect(stepped.paused).toBe(true)
     await sleep(400)
     // Exactly one more batch ran, and no epoch finished (2 batches per epoch; see below).
     const afterBatch = await e.call('inferno.pause', { jobId })
-    expect(afterBatch.batches).toBe(b0 + 1)
+    expect(afterBatch.batches).toBe(b0.batches + 1)
     expect(losses()).toBe(n0)
     // Step epoch: the epoch under way finishes (its loss, validation and soft histograms), no more.
     await e.call('inferno.step', { jobId, unit: 'epoch' })

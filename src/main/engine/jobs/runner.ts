@@ -1,28 +1,60 @@
 /**
  * Runs long engine work as jobs: returns an id at once, streams progress / metric / log events,
- * ends in done, failed or cancelled, and hands the finished job to `onFinished` (which stores it
- * in the project as a run).
+ * ends in done, failed or cancelled. Each job belongs to the project open when it started
+ * (`JobHooks.owner`, captured at start): its run is begun and finished in that project through
+ * the hooks, whatever the window has open by then. The runner keeps each job's metrics so far,
+ * and a finished job for a while, so a window that reloads or reconnects can re-attach to it
+ * (`attach`).
  */
 import { randomUUID } from 'node:crypto'
-import type { JobEvent, JobInfo, JobState, RunRecord } from '../../../shared/api'
+import type {
+  JobAttachment,
+  JobEnd,
+  JobEvent,
+  JobInfo,
+  JobMetric,
+  JobState,
+  RunRecord,
+} from '../../../shared/api'
 import { CancelledError, type JobContext } from './context'
 
 /** Progress events at most this often (ms); the final state is always sent. */
 const PROGRESS_INTERVAL_MS = 100
+/** Metric values kept per job for re-attaching; the oldest go first beyond this. */
+const METRICS_KEPT = 200_000
+/** Finished jobs kept for re-attaching: at most this many, for at most this long (ms). */
+const ENDED_KEPT = 20
+const ENDED_KEPT_MS = 10 * 60_000
 
 interface RunningJob {
   info: JobInfo
-  params: unknown
   controller: AbortController
   lastProgressSent: number
+  metrics: JobMetric[]
+}
+
+interface EndedJob {
+  attachment: JobAttachment
+  at: number
+}
+
+/** Where jobs belong and what happens to their runs. */
+export interface JobHooks {
+  /** The project a job started now belongs to (its path), or null when none is open. */
+  owner(): string | null
+  /** A job began: e.g. record its run as running in its project, so a crash leaves a trace. */
+  started?(run: RunRecord, project: string | null): void
+  /** A job ended: store its run (and nothing else) in `project`, the one it started in. */
+  finished(run: RunRecord, project: string | null): void
 }
 
 export class JobRunner {
   private readonly jobs = new Map<string, RunningJob>()
+  private readonly ended = new Map<string, EndedJob>()
 
   constructor(
     private readonly emit: (event: JobEvent) => void,
-    private readonly onFinished: (run: RunRecord) => void,
+    private readonly hooks: JobHooks,
   ) {}
 
   /** Starts `work` as a job and returns its id; the work receives a JobContext. */
@@ -44,12 +76,19 @@ export class JobRunner {
         message: '',
         startedAt: Date.now(),
         eta: null,
+        project: this.hooks.owner(),
+        params,
       },
-      params,
       controller,
       lastProgressSent: 0,
+      metrics: [],
     }
     this.jobs.set(id, job)
+    try {
+      this.hooks.started?.(this.record(job, 'running'), job.info.project)
+    } catch (e) {
+      this.emit({ kind: 'log', jobId: id, message: `could not record the run: ${String(e)}` })
+    }
     this.emit({ kind: 'started', job: { ...job.info } })
     const ctx = this.context(job)
     // Start on the next turn so the caller receives the id before the first event of the work.
@@ -80,8 +119,27 @@ export class JobRunner {
     return true
   }
 
+  /** The running jobs, of every project (JobInfo.project says whose). */
   list(): JobInfo[] {
     return [...this.jobs.values()].map((j) => ({ ...j.info }))
+  }
+
+  /** The running jobs that belong to `project` (its path). */
+  of(project: string): JobInfo[] {
+    return this.list().filter((j) => j.project === project)
+  }
+
+  /**
+   * A running or recently finished job with its metrics so far and its end, if it ended; throws
+   * when the engine knows no such job (never started here, or finished long ago).
+   */
+  attach(id: string): JobAttachment {
+    const job = this.jobs.get(id)
+    if (job) return { job: { ...job.info }, metrics: [...job.metrics], end: null }
+    this.forgetOld()
+    const e = this.ended.get(id)
+    if (e) return e.attachment
+    throw new Error(`no job with id ${id} (it finished a while ago or the engine restarted)`)
   }
 
   get busy(): boolean {
@@ -110,11 +168,31 @@ export class JobRunner {
           eta: job.info.eta,
         })
       },
-      metric: (name, step, value) => this.emit({ kind: 'metric', jobId: id, name, step, value }),
+      metric: (name, step, value) => {
+        job.metrics.push({ name, step, value })
+        if (job.metrics.length > METRICS_KEPT) job.metrics.splice(0, job.metrics.length >> 4)
+        this.emit({ kind: 'metric', jobId: id, name, step, value })
+      },
       log: (message) => this.emit({ kind: 'log', jobId: id, message }),
       throwIfCancelled: () => {
         if (signal.aborted) throw new CancelledError()
       },
+    }
+  }
+
+  private record(job: RunningJob, state: JobState, end?: JobEnd): RunRecord {
+    const now = Date.now()
+    return {
+      id: job.info.id,
+      method: job.info.method,
+      title: job.info.title,
+      state,
+      params: job.info.params,
+      result: end?.result,
+      error: end?.error,
+      startedAt: new Date(job.info.startedAt).toISOString(),
+      finishedAt: new Date(now).toISOString(),
+      seconds: (now - job.info.startedAt) / 1000,
     }
   }
 
@@ -125,20 +203,9 @@ export class JobRunner {
     error?: string,
   ): void {
     this.jobs.delete(job.info.id)
-    const finishedAt = Date.now()
+    const end: JobEnd = { state, result, error }
     try {
-      this.onFinished({
-        id: job.info.id,
-        method: job.info.method,
-        title: job.info.title,
-        state,
-        params: job.params,
-        result,
-        error,
-        startedAt: new Date(job.info.startedAt).toISOString(),
-        finishedAt: new Date(finishedAt).toISOString(),
-        seconds: (finishedAt - job.info.startedAt) / 1000,
-      })
+      this.hooks.finished(this.record(job, state, end), job.info.project)
     } catch (e) {
       // The result still reaches the user; say that it could not be stored.
       this.emit({
@@ -147,6 +214,17 @@ export class JobRunner {
         message: `could not store the run: ${(e as Error).message}`,
       })
     }
+    this.ended.set(job.info.id, {
+      attachment: { job: { ...job.info, state }, metrics: job.metrics, end },
+      at: Date.now(),
+    })
+    this.forgetOld()
     this.emit({ kind: 'finished', jobId: job.info.id, state, result, error })
+  }
+
+  private forgetOld(): void {
+    const now = Date.now()
+    for (const [id, e] of this.ended)
+      if (this.ended.size > ENDED_KEPT || now - e.at > ENDED_KEPT_MS) this.ended.delete(id)
   }
 }

@@ -5,9 +5,11 @@
  */
 import type { ComputedVariable } from '../select/derived'
 import { isAnomalyModel } from '../store/anomaly-models'
+import { getInfernoModel, isInfernoModel } from '../store/inferno-models'
 import { appliedModels, getModel } from '../store/models'
 import type { Project } from '../store/project'
 import { anomalyVariable } from './autoencoder/applied-score'
+import { summaryBins } from './inferno/summary-model'
 import { scoreColumns } from './model-inputs'
 import { restoreClassifier, type StoredModelJSON } from './train-classifier'
 
@@ -21,6 +23,17 @@ export async function appliedVariables(
     try {
       if (isAnomalyModel(project, id)) {
         out.push(anomalyVariable(project, name, id))
+        continue
+      }
+      if (isInfernoModel(project, id)) {
+        // The event's bin of the INFERNO summary, as its result's templates count it.
+        const { document, weights } = getInfernoModel(project, id)
+        out.push({
+          name,
+          inputs: [...document.inputs],
+          key: id,
+          compute: (columns, n) => summaryBins(document, weights, columns, n),
+        })
         continue
       }
       const m = getModel(project, id)

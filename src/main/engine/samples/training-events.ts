@@ -6,7 +6,7 @@
 import { checkExpr, requireScalar, requiredColumns, type CheckedExpr } from '../../../shared/expr'
 import type { JobContext } from '../jobs/context'
 import { selectEvents, type SelectedEvents } from '../ml/build-dataset'
-import type { ServiceEnv } from '../services/env'
+import type { ProjectScope } from '../services/scope'
 import { CutCompiler } from '../select/cut-compiler'
 import type { CheckedVariables } from '../select/derived'
 import { resolveRegions, withAncestors, type ResolvedCut } from '../select/regions'
@@ -45,7 +45,7 @@ export interface CheckedTrainingSample {
  * in-memory reading (trainingEvents) and range-by-range reading (services/anomaly-sources.ts).
  */
 export async function checkedTrainingSamples(
-  env: ServiceEnv,
+  env: ProjectScope,
   config: TrainingSelection,
   ctx: JobContext,
 ): Promise<{ samples: CheckedTrainingSample[]; cuts: readonly ResolvedCut[] }> {
@@ -127,7 +127,7 @@ function unreadableIn(sample: LoadedSample, expr: string): { name: string; reaso
  * Throws a ProjectError naming the sample, input or cut that is wrong.
  */
 export async function trainingEvents(
-  env: ServiceEnv,
+  env: ProjectScope,
   config: TrainingSelection,
   ctx: JobContext,
 ): Promise<SelectedEvents[]> {

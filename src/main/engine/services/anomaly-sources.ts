@@ -8,7 +8,7 @@ import type { JobContext } from '../jobs/context'
 import type { RangedSample } from '../ml/autoencoder/file-chunks'
 import { checkedTrainingSamples, type TrainingSelection } from '../samples/training-events'
 import { baseColumns, derivedLayer } from '../select/derived'
-import type { ServiceEnv } from './env'
+import type { ProjectScope } from './scope'
 
 export interface RangedSelection {
   readonly signal: RangedSample[]
@@ -17,7 +17,7 @@ export interface RangedSelection {
 
 /** Throws a ProjectError naming the sample, input or cut that is wrong (as trainingEvents). */
 export async function rangedSamples(
-  env: ServiceEnv,
+  env: ProjectScope,
   config: TrainingSelection,
   ctx: JobContext,
 ): Promise<RangedSelection> {

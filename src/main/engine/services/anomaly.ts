@@ -51,17 +51,18 @@ import {
   insertAnomalyModel,
   listAnomalyModels,
 } from '../store/anomaly-models'
-import { setApplied } from '../store/models'
 import { ProjectError } from '../store/project'
+import { applyModelOutput } from './apply-model'
 import type { Handlers, ServiceEnv } from './env'
+import type { ProjectScope } from './scope'
 
 const SANITY_BINS = 40
 
 export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
-  /** The anomaly data set of `config` from the project's samples. */
-  async function dataOf(config: AnomalyConfig, ctx: JobContext) {
+  /** The anomaly data set of `config` from the samples of `scope`'s project. */
+  async function dataOf(scope: ProjectScope, config: AnomalyConfig, ctx: JobContext) {
     try {
-      return anomalyTrainingData(await trainingEvents(env, config, ctx), config)
+      return anomalyTrainingData(await trainingEvents(scope, config, ctx), config)
     } catch (e) {
       if (e instanceof TrainingDataError || e instanceof ExprError || e instanceof SpecError)
         throw new ProjectError(e.message)
@@ -80,8 +81,8 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
     }
   }
 
-  async function colours(): Promise<Record<string, string | null>> {
-    const all = await env.samples().all()
+  async function colours(scope: ProjectScope): Promise<Record<string, string | null>> {
+    const all = await scope.samples().all()
     return nameRecord(all.map((s) => [s.stored.spec.name, s.stored.spec.colour ?? null]))
   }
 
@@ -90,12 +91,12 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
    * budget: trained streaming from the sample files, then the events scored in memory (every
    * signal event, a validation background subsample within the budget). Null: train in memory.
    */
-  async function streamedTraining(config: AnomalyConfig, ctx: JobContext) {
+  async function streamedTraining(scope: ProjectScope, config: AnomalyConfig, ctx: JobContext) {
     const { stream, memoryBudgetMB } = config.options
     if (!stream && memoryBudgetMB === null) return null
     const d = config.inputs.length
     try {
-      const samples = await rangedSamples(env, config, ctx)
+      const samples = await rangedSamples(scope, config, ctx)
       const entries = samples.background.reduce(
         (a, b) => a + b.files.reduce((t, f) => t + f.entries, 0),
         0,
@@ -133,15 +134,19 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
     }
   }
 
-  /** Trains, evaluates and stores a model; a user-facing error names why training failed. */
+  /**
+   * Trains, evaluates and stores a model in `scope`'s project; a user-facing error names why
+   * training failed.
+   */
   async function train(
+    scope: ProjectScope,
     config: AnomalyConfig,
     runId: string,
     ctx: JobContext,
   ): Promise<AnomalyTrainResult> {
     const t0 = performance.now()
-    const streamed = await streamedTraining(config, ctx)
-    const { data, warnings } = streamed ?? (await dataOf(config, ctx))
+    const streamed = await streamedTraining(scope, config, ctx)
+    const { data, warnings } = streamed ?? (await dataOf(scope, config, ctx))
     let trained
     if (streamed) trained = streamed.trained
     else
@@ -151,7 +156,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
         if (e instanceof CancelledError) throw e
         throw new ProjectError((e as Error).message)
       }
-    const cols = await colours()
+    const cols = await colours(scope)
     const { evaluation, display } = await withRunner(trained.model, (run) => {
       const losses = scoreData(trained.model, run, data)
       return {
@@ -189,7 +194,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
     }
     if (trained.summary.stopped === 'cancelled') throw new CancelledError(result)
     const { document, weightData } = toStored(trained.model, name, 'weights.bin', config)
-    insertAnomalyModel(env.requireProject(), {
+    insertAnomalyModel(scope.requireProject(), {
       result,
       document,
       weights: weightData,
@@ -199,22 +204,23 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
   }
 
   /** A stored model with the data set it was trained on (re-selected with the same split). */
-  async function restore(id: string, ctx: JobContext) {
-    const stored = getAnomalyModel(env.requireProject(), id)
+  async function restore(scope: ProjectScope, id: string, ctx: JobContext) {
+    const stored = getAnomalyModel(scope.requireProject(), id)
     const model = fromStored(stored.document, stored.weights)
-    const { data } = await dataOf(stored.result.config, ctx)
+    const { data } = await dataOf(scope, stored.result.config, ctx)
     if (data.inputs.join('\n') !== model.arch.inputs.join('\n'))
       throw new ProjectError(`model '${stored.result.model.name}': its inputs no longer match`)
     return { stored, model, data }
   }
 
   async function sanity(
+    scope: ProjectScope,
     id: string,
     test: SanityRequest,
     seed: number,
     ctx: JobContext,
   ): Promise<SanityOutcome> {
-    const { stored, model, data } = await restore(id, ctx)
+    const { stored, model, data } = await restore(scope, id, ctx)
     if (test.kind !== 'leave_out') {
       ctx.progress(0.5, 'scoring')
       const r = await withRunner(model, (run) => runSanityTest(model, run, data, test, seed))
@@ -260,10 +266,12 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
 
   return {
     'anomaly.train': (config) => {
-      env.requireProject()
+      const scope = env.scope()
       let runId = ''
       const title = `Train ${config.kind === 'vae' ? 'VAE' : 'autoencoder'}`
-      runId = env.jobs.start('anomaly.train', title, config, (ctx) => train(config, runId, ctx))
+      runId = env.jobs.start('anomaly.train', title, config, (ctx) =>
+        train(scope, config, runId, ctx),
+      )
       return { jobId: runId }
     },
     'anomaly.models': () => listAnomalyModels(env.requireProject()),
@@ -275,30 +283,23 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
       return listAnomalyModels(p)
     },
     'anomaly.apply': async ({ id, name }) => {
-      const p = env.requireProject()
-      getAnomalyModel(p, id) // names a model that is not there
-      if (name !== null) {
-        const all = await env.samples().all()
-        if (all.some((s) => s.sample.table.columns.some((c) => c.name === name)))
-          throw new ProjectError(`'${name}' is already a column of a sample; choose another name`)
-      }
-      setApplied(p, id, name)
-      env.modelsChanged()
-      return listAnomalyModels(p)
+      getAnomalyModel(env.requireProject(), id) // names a model that is not there
+      await applyModelOutput(env, id, name)
+      return listAnomalyModels(env.requireProject())
     },
     'anomaly.sanity': ({ id, test, seed }) => {
-      const p = env.requireProject()
-      const name = getAnomalyModel(p, id).result.model.name
+      const scope = env.scope()
+      const name = getAnomalyModel(scope.requireProject(), id).result.model.name
       const jobId = env.jobs.start(
         'anomaly.sanity',
         `Sanity test (${test.kind}) of ${name}`,
         { id, test, seed },
-        (ctx) => sanity(id, test, seed, ctx),
+        (ctx) => sanity(scope, id, test, seed, ctx),
       )
       return { jobId }
     },
     'anomaly.generate': async ({ id, count, seed }) => {
-      const { model, data } = await restore(id, silentContext())
+      const { model, data } = await restore(env.scope(), id, silentContext())
       if (model.arch.kind !== 'vae') throw new ProjectError('only a VAE can generate events')
       const rows: number[] = []
       for (let i = 0; i < data.n; i++) if (data.part[i] === PART.train) rows.push(i)

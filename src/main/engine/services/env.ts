@@ -15,13 +15,20 @@ import type { JobRunner } from '../jobs/runner'
 import type { SampleRegistry } from '../samples/registry'
 import type { ComputedVariable } from '../select/derived'
 import type { Project } from '../store/project'
+import type { ProjectScope } from './scope'
 
-export interface ServiceEnv {
+export interface ServiceEnv extends ProjectScope {
+  /** Jobs started here belong to the project open at that moment (runs stored there). */
   readonly jobs: JobRunner
   /** The open project, or null. */
   project(): Project | null
   /** The open project; throws a user-facing error when none is open. */
   requireProject(): Project
+  /**
+   * The open project's scope (throws when none is open), bound to that project for good: a job
+   * captures it when it starts and reads and stores through it, never through the open project.
+   */
+  scope(): ProjectScope
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void
   /**
    * The open project's samples as event tables, one registry per project shared by every

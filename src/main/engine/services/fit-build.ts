@@ -341,8 +341,10 @@ export function fitBuildHandlers(
   summarise: (w: StoredWorkspace) => WorkspaceSummary,
 ): Handlers<Extract<FitMethodName, 'fit.build' | 'fit.export'>> {
   async function build(recipe: BuildRecipe): Promise<BuiltWorkspace> {
-    const project = env.requireProject()
-    const registry = env.samples()
+    // Bound to the project open now: the build awaits, and the window may switch meanwhile.
+    const scope = env.scope()
+    const project = scope.requireProject()
+    const registry = scope.samples()
     const opened = await registry.all()
     // A sample that cannot be opened would silently change the model: refuse, saying why.
     for (const s of listSamples(project))
@@ -352,7 +354,7 @@ export function fitBuildHandlers(
         )
     const variables = listVariables(project)
     // Applied classifier outputs are variables too (observables, cuts, weight ratios).
-    const computed = await env.computedVariables()
+    const computed = await scope.computedVariables()
     let outcome: BuildOutcome
     try {
       const regions = resolveRegions(listRegions(project))

@@ -122,17 +122,18 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
     return env.requireProject().database
   }
 
-  function stored(id: string): StoredWorkspace {
-    const w = getWorkspace(db(), id)
+  function stored(id: string, database = db()): StoredWorkspace {
+    const w = getWorkspace(database, id)
     if (!w) throw new Error(`no workspace with id ${id} in this project`)
     return w
   }
 
-  function compile(setup: FitSetup): Compiled {
+  /** The compiled model of `setup` from the workspace in `database` (the job's project). */
+  function compile(setup: FitSetup, database: ReturnType<typeof db>): Compiled {
     const key = setupKey(setup)
     const hit = cache.get(key)
     if (hit) return hit
-    const w = stored(setup.workspaceId)
+    const w = stored(setup.workspaceId, database)
     let json = w.workspace
     if (setup.patch !== null) {
       const p = patchesOf(w.patchset, w.source ?? '').find((x) => x.name === setup.patch)
@@ -164,7 +165,7 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
     const jobId = env.jobs.start(method, title, setup, async (ctx) => {
       const t0 = performance.now()
       ctx.progress(0, 'compiling the model')
-      const c = compile(setup)
+      const c = compile(setup, project.database)
       const body = work(ctx, c)
       const outcome = {
         ...body,
@@ -173,15 +174,15 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
         createdAt: new Date().toISOString(),
         seconds: (performance.now() - t0) / 1000,
       }
-      if (env.project() === project)
-        insertResult(project.database, {
-          id: outcome.id,
-          workspaceId: setup.workspaceId,
-          kind,
-          setupKey: setupKey(setup),
-          result: outcome,
-          createdAt: outcome.createdAt,
-        })
+      // Stored in the project the fit was started in, open in the window or not.
+      insertResult(project.database, {
+        id: outcome.id,
+        workspaceId: setup.workspaceId,
+        kind,
+        setupKey: setupKey(setup),
+        result: outcome,
+        createdAt: outcome.createdAt,
+      })
       return outcome
     })
     return { jobId }

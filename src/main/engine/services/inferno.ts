@@ -12,6 +12,7 @@ import { resolve } from 'node:path'
 import {
   type InfernoControlState,
   type InfernoMethodName,
+  type InfernoModelInfo,
   type InfernoProjectConfig,
   type InfernoProjectResult,
   type InfernoStudyConfig,
@@ -33,16 +34,25 @@ import {
   projectEvents,
   variationSampleNames,
 } from '../ml/inferno/project-data'
-import { evaluateProjectSummary } from '../ml/inferno/project-evaluate'
+import { evaluateOrderedSummary, evaluateProjectSummary } from '../ml/inferno/project-evaluate'
+import { summaryDocument } from '../ml/inferno/summary-model'
 import { trainProjectBce, trainProjectInferno } from '../ml/inferno/project-model'
 import { projectStudy } from '../ml/inferno/project-study'
 import { benchmarkStudy } from '../ml/inferno/study-job'
 import { WorkspaceError, parseWorkspace } from '../stats/workspace'
 import { insertWorkspace } from '../store/fits'
+import {
+  deleteInfernoModel,
+  getInfernoModel,
+  insertInfernoModel,
+  listInfernoModels,
+} from '../store/inferno-models'
 import { trainingEvents } from '../samples/training-events'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
+import { applyModelOutput } from './apply-model'
 import type { Handlers, ServiceEnv } from './env'
+import type { ProjectScope } from './scope'
 
 export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
   /** The pause gate of each running INFERNO job, by job id (removed when the job ends). */
@@ -62,16 +72,23 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
         return await work(ctx, gate.cancelOn(ctx.signal))
       } finally {
         gates.delete(jobId)
+        gate.close()
       }
     })
     gates.set(jobId, gate)
     return { jobId }
   }
 
-  function control(jobId: string, act: (g: PauseGate) => void): InfernoControlState {
+  /** Acts on a job's gate; a step answers once it has been taken, with the state after it. */
+  async function control(
+    jobId: string,
+    act: (g: PauseGate) => void,
+    step = false,
+  ): Promise<InfernoControlState> {
     const g = gates.get(jobId)
     if (!g) throw new Error(`no running INFERNO job with id ${jobId} (it may have finished)`)
     act(g)
+    if (step) await g.settled()
     return { jobId, ...g.state }
   }
 
@@ -87,12 +104,12 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
   }
 
   /** The project's events for an INFERNO set-up; set-up mistakes become user errors. */
-  async function selectEvents(config: InfernoProjectConfig, ctx: JobContext) {
+  async function selectEvents(scope: ProjectScope, config: InfernoProjectConfig, ctx: JobContext) {
     try {
       const inputs = [...config.inputs, ...extraExpressions(config.nuisances)]
       // Up / down variation samples are read in the same region but are not processes.
       const extra = variationSampleNames(config.nuisances)
-      const read = await trainingEvents(env, { ...config, inputs, extra }, ctx)
+      const read = await trainingEvents(scope, { ...config, inputs, extra }, ctx)
       const processes = read.length - extra.length
       return projectEvents(read.slice(0, processes), config, read.slice(processes))
     } catch (e) {
@@ -107,13 +124,20 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     }
   }
 
+  /**
+   * Trains INFERNO and the cross-entropy baseline on the samples of `scope`'s project and stores
+   * the INFERNO summary there as a model with its whole evaluation (listed, reopened and applied
+   * like a classifier).
+   */
   async function train(
+    scope: ProjectScope,
     config: InfernoProjectConfig,
+    runId: string,
     ctx: JobContext,
     gate: PauseGate,
   ): Promise<InfernoProjectResult> {
     const t0 = performance.now()
-    const ev = await selectEvents(config, ctx)
+    const ev = await selectEvents(scope, config, ctx)
     const { tf, backend } = await chooseBackend()
     const o = config.options
     const opts = { ...o, hidden: o.layers }
@@ -126,7 +150,13 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     if (ctx.signal.aborted) [inf, bce].forEach((t) => t.net.dispose())
     ctx.throwIfCancelled()
     ctx.progress(0.9, 'profile likelihood of both summaries')
-    const inferno = evaluateProjectSummary(ev, inf, 'inferno', o.bins, o.orderBySb)
+    const { summary: inferno, order } = evaluateOrderedSummary(
+      ev,
+      inf,
+      'inferno',
+      o.bins,
+      o.orderBySb,
+    )
     const bceSummary = evaluateProjectSummary(ev, bce, 'bce', 10, o.orderBySb)
     const perEpoch = (h: typeof inf.history) => h.trainSeconds / Math.max(h.epochs, 1)
     const count = (part: number) => {
@@ -139,7 +169,20 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
         }
       return { signal, background }
     }
-    const result: InfernoProjectResult = {
+    const createdAt = new Date().toISOString()
+    const model: InfernoModelInfo = {
+      id: randomUUID(),
+      name: config.name || `INFERNO ${createdAt.slice(0, 16).replace('T', ' ')}`,
+      inputs: [...config.inputs],
+      bins: o.bins,
+      createdAt,
+      runId,
+      sigma: inferno.profile.sigma,
+      sigmaBce: bceSummary.profile.sigma,
+      appliedAs: null,
+    }
+    const result: InfernoProjectResult & { model: InfernoModelInfo } = {
+      model,
       config,
       expected: { ...ev.yields },
       inferno,
@@ -154,12 +197,15 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
       backend,
       seconds: (performance.now() - t0) / 1000,
     }
+    const stored = summaryDocument(inf, config.inputs, o.bins, order)
     inf.net.dispose()
     bce.net.dispose()
+    insertInfernoModel(scope.requireProject(), { result, ...stored })
     return result
   }
 
   async function study(
+    scope: ProjectScope | null,
     config: InfernoStudyConfig,
     ctx: JobContext,
     gate: PauseGate,
@@ -168,8 +214,8 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     const values = config.values ?? STUDY_VALUES[config.parameter]
     let points: InfernoStudyResult['points']
     let backend: string
-    if (config.project) {
-      const ev = await selectEvents(config.project, ctx)
+    if (config.project && scope) {
+      const ev = await selectEvents(scope, config.project, ctx)
       const chosen = await chooseBackend()
       backend = chosen.backend
       const epochs = { inferno: config.epochs, bce: config.bceEpochs }
@@ -209,27 +255,44 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
         },
       ),
     'inferno.train': (config) => {
-      env.requireProject()
-      return startControlled(
+      const scope = env.scope()
+      let runId = ''
+      const started = startControlled(
         'inferno.train',
         `INFERNO ${config.name || 'on project samples'}`,
         config,
-        (ctx, gate) => train(config, ctx, gate),
+        (ctx, gate) => train(scope, config, runId, ctx, gate),
       )
+      runId = started.jobId
+      return started
+    },
+    'inferno.models': () => listInfernoModels(env.requireProject()),
+    'inferno.model': ({ id }) => getInfernoModel(env.requireProject(), id).result,
+    'inferno.remove': ({ id }) => {
+      const p = env.requireProject()
+      deleteInfernoModel(p, id)
+      env.modelsChanged()
+      return listInfernoModels(p)
+    },
+    'inferno.apply': async ({ id, name }) => {
+      getInfernoModel(env.requireProject(), id) // names a model that is not there
+      await applyModelOutput(env, id, name)
+      return listInfernoModels(env.requireProject())
     },
     'inferno.study': (config) => {
-      if (config.project) env.requireProject()
+      const scope = config.project ? env.scope() : null
       const on = config.benchmark ? config.benchmark.benchmark : 'project samples'
       return startControlled(
         'inferno.study',
         `INFERNO study: σ vs ${config.parameter} (${on})`,
         config,
-        (ctx, gate) => study(config, ctx, gate),
+        (ctx, gate) => study(scope, config, ctx, gate),
       )
     },
     'inferno.pause': ({ jobId }) => control(jobId, (g) => g.pause()),
     'inferno.resume': ({ jobId }) => control(jobId, (g) => g.resume()),
-    'inferno.step': ({ jobId, unit }) => control(jobId, (g) => g.step(unit)),
+    'inferno.step': ({ jobId, unit }) => control(jobId, (g) => g.step(unit), true),
+    'inferno.state': ({ jobId }) => control(jobId, () => {}),
     'inferno.export': ({ workspace, name }) => {
       const project = env.requireProject()
       const id = randomUUID()

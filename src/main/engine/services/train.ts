@@ -17,19 +17,30 @@ import { trainClassifier, type StoredModelJSON } from '../ml/train-classifier'
 import { trainingEvents } from '../samples/training-events'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
-import { deleteModel, getModel, insertModel, listModels, setApplied } from '../store/models'
+import { deleteModel, getModel, insertModel, listModels } from '../store/models'
+import { applyModelOutput } from './apply-model'
 import type { Handlers, ServiceEnv } from './env'
+import type { ProjectScope } from './scope'
 
 export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
-  /** The selected events of every chosen sample (signal and background). */
-  const selected = (config: TrainConfig, ctx: JobContext): Promise<SelectedEvents[]> =>
-    trainingEvents(env, config, ctx)
+  /** The selected events of every chosen sample (signal and background) of the job's project. */
+  const selected = (
+    scope: ProjectScope,
+    config: TrainConfig,
+    ctx: JobContext,
+  ): Promise<SelectedEvents[]> => trainingEvents(scope, config, ctx)
 
-  async function train(config: TrainConfig, runId: string, ctx: JobContext): Promise<TrainResult> {
+  /** Trains on the samples of `scope`'s project and stores the model there. */
+  async function train(
+    scope: ProjectScope,
+    config: TrainConfig,
+    runId: string,
+    ctx: JobContext,
+  ): Promise<TrainResult> {
     const t0 = performance.now()
     let assembled
     try {
-      assembled = assembleTrainingData(await selected(config, ctx), config)
+      assembled = assembleTrainingData(await selected(scope, config, ctx), config)
     } catch (e) {
       if (e instanceof TrainingDataError || e instanceof ExprError || e instanceof SpecError)
         throw new ProjectError(e.message)
@@ -75,16 +86,20 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
     }
     // A cancelled network is kept as a cancelled run with what it learned, not as a model.
     if (trained.cancelled) throw new CancelledError(result)
-    insertModel(env.requireProject(), { result, model: trained.stored, weights: trained.weights })
+    insertModel(scope.requireProject(), {
+      result,
+      model: trained.stored,
+      weights: trained.weights,
+    })
     return result
   }
 
   return {
     'train.start': (config) => {
-      env.requireProject()
+      const scope = env.scope()
       let runId = ''
       runId = env.jobs.start('train.start', `Train ${label(config.kind)}`, config, (ctx) =>
-        train(config, runId, ctx),
+        train(scope, config, runId, ctx),
       )
       return { jobId: runId }
     },
@@ -97,15 +112,8 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
       return listModels(p)
     },
     'train.apply': async ({ id, name }) => {
-      const p = env.requireProject()
-      if (name !== null) {
-        const all = await env.samples().all()
-        if (all.some((s) => s.sample.table.columns.some((c) => c.name === name)))
-          throw new ProjectError(`'${name}' is already a column of a sample; choose another name`)
-      }
-      setApplied(p, id, name)
-      env.modelsChanged()
-      return listModels(p)
+      await applyModelOutput(env, id, name)
+      return listModels(env.requireProject())
     },
     'train.export': async ({ id, dir, overwrite }) => {
       const m = getModel(env.requireProject(), id)

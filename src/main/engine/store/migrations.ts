@@ -126,6 +126,33 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 6,
+    description:
+      "runs recorded when they start ('running', with the engine process that runs them), so a job killed with its engine is found and marked failed",
+    up(db) {
+      // SQLite cannot change a CHECK constraint in place: the table is rebuilt with its rows.
+      db.exec(`
+        CREATE TABLE runs_v6 (
+          id TEXT PRIMARY KEY,
+          method TEXT NOT NULL,
+          title TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed', 'cancelled')),
+          params TEXT NOT NULL,
+          result TEXT,
+          error TEXT,
+          started_at TEXT NOT NULL,
+          finished_at TEXT NOT NULL,     -- while running: when it was last recorded
+          seconds REAL NOT NULL,
+          engine TEXT                    -- while running: 'host:pid' of the engine running it
+        );
+        INSERT INTO runs_v6 (id, method, title, state, params, result, error, started_at, finished_at, seconds)
+          SELECT id, method, title, state, params, result, error, started_at, finished_at, seconds FROM runs;
+        DROP TABLE runs;
+        ALTER TABLE runs_v6 RENAME TO runs;
+      `)
+    },
+  },
 ]
 
 export const CURRENT_SCHEMA = migrations[migrations.length - 1].version

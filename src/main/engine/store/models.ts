@@ -40,33 +40,55 @@ function infoOf(r: Row, result: TrainResult): ModelInfo {
   })
 }
 
-export function insertModel(
-  project: Project,
-  m: { result: TrainResult; model: unknown; weights: Uint8Array | null },
-): void {
-  const info = m.result.model
+/** One row of the models table, whatever the kind of model (classifier, autoencoder, INFERNO). */
+export interface ModelRow {
+  readonly id: string
+  readonly name: string
+  readonly kind: string
+  readonly runId: string
+  readonly createdAt: string
+  readonly config: unknown
+  /** The stored document (JSON) that restores it. */
+  readonly model: unknown
+  readonly weights: Uint8Array | null
+  /** The training result the views show (JSON). */
+  readonly result: unknown
+}
+
+/** Stores a trained model, not applied. */
+export function insertModelRow(project: Project, m: ModelRow): void {
   project.database
     .prepare(
       `INSERT INTO models (id, name, kind, run_id, config, model, weights, result, applied_as, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
     )
     .run(
-      info.id,
-      info.name,
-      info.kind,
-      info.runId,
-      JSON.stringify(m.result.config),
+      m.id,
+      m.name,
+      m.kind,
+      m.runId,
+      JSON.stringify(m.config),
       JSON.stringify(m.model),
       m.weights ? Buffer.from(m.weights.buffer, m.weights.byteOffset, m.weights.byteLength) : null,
       JSON.stringify(m.result),
-      info.createdAt,
+      m.createdAt,
     )
+}
+
+/** Kinds of the table's rows that are not classifiers (store/anomaly-models.ts, inferno-models.ts). */
+const NOT_CLASSIFIERS = "('ae', 'vae', 'inferno')"
+
+export function insertModel(
+  project: Project,
+  m: { result: TrainResult; model: unknown; weights: Uint8Array | null },
+): void {
+  const info = m.result.model
+  insertModelRow(project, { ...info, config: m.result.config, ...m })
 }
 
 export function listModels(project: Project): ModelInfo[] {
   const rows = project.database
-    // Autoencoders share the table (store/anomaly-models.ts) but are not classifiers.
-    .prepare("SELECT * FROM models WHERE kind NOT IN ('ae', 'vae') ORDER BY created_at, id")
+    .prepare(`SELECT * FROM models WHERE kind NOT IN ${NOT_CLASSIFIERS} ORDER BY created_at, id`)
     .all() as Row[]
   return rows.map((r) => infoOf(r, JSON.parse(r.result) as TrainResult))
 }
@@ -76,6 +98,8 @@ export function getModel(project: Project, id: string): StoredModel {
   if (!r) throw new ProjectError(`no model with id '${id}' in this project`)
   if (r.kind === 'ae' || r.kind === 'vae')
     throw new ProjectError(`'${r.name}' is an anomaly model: the Anomaly view shows it`)
+  if (r.kind === 'inferno')
+    throw new ProjectError(`'${r.name}' is an INFERNO summary: the INFERNO tab shows it`)
   const result = TrainResult.parse(JSON.parse(r.result))
   const info = infoOf(r, result)
   return {

@@ -79,16 +79,29 @@ export class ApiClient {
     params: Params<M>,
     onEvent?: (e: JobEvent) => void,
   ): Promise<JobResult<M>> {
-    // Listen before asking: the engine's process and the serve bridge may deliver the job's
-    // events ahead of the response that names it (a quick job can finish first), so events that
-    // arrive before the id is known are kept and replayed.
-    let jobId: string | null = null
-    const early: JobEvent[] = []
+    const { jobId } = (await this.call(method, params)) as { jobId: string }
+    return this.attachJob(method, jobId, onEvent)
+  }
+
+  /**
+   * Follows job `jobId` — started by this window, or before a reload, or by another window —
+   * until it ends, and resolves with its result (rejects when it fails or is cancelled).
+   * `onEvent` first sees where the job stands (a 'started' event, its progress, every metric so
+   * far, its end if it already ended), then its live events; after a reconnect the same again
+   * (metrics repeat: keep them by step). The engine's answer to `jobs.attach` carries what
+   * happened before, so no event is lost between the start and the first listener.
+   */
+  attachJob<M extends JobMethodName>(
+    method: M,
+    jobId: string,
+    onEvent?: (e: JobEvent) => void,
+  ): Promise<JobResult<M>> {
     return new Promise((resolve, reject) => {
-      const handle = (e: JobEvent): void => {
-        if (e.kind === 'started' ? e.job.id !== jobId : e.jobId !== jobId) return
-        onEvent?.(e)
-        if (e.kind !== 'finished') return
+      let settled = false
+      /** Live events held while an attach call is on its way (they come after its snapshot). */
+      let held: JobEvent[] | null = null
+      const settle = (e: Extract<JobEvent, { kind: 'finished' }>): void => {
+        settled = true
         off()
         if (e.state === 'done') {
           const parsed = methods[method].job.safeParse(e.result)
@@ -108,17 +121,46 @@ export class ApiClient {
             }),
           )
       }
-      const off = this.on('job', (e) => (jobId === null ? early.push(e) : handle(e)))
-      this.call(method, params).then(
-        (r) => {
-          jobId = (r as { jobId: string }).jobId
-          early.splice(0).forEach(handle)
-        },
-        (e: unknown) => {
-          off()
-          reject(e)
-        },
-      )
+      const handle = (e: JobEvent): void => {
+        if (settled) return
+        onEvent?.(e)
+        if (e.kind === 'finished') settle(e)
+      }
+      const off = this.on('job', (e) => {
+        if ((e.kind === 'started' ? e.job.id : e.jobId) !== jobId) return
+        if (held) held.push(e)
+        else handle(e)
+      })
+      const attach = (): void => {
+        if (settled) return
+        held ??= []
+        this.call('jobs.attach', { jobId }).then(
+          (a) => {
+            handle({ kind: 'started', job: a.job })
+            const { fraction, message, eta } = a.job
+            handle({ kind: 'progress', jobId, fraction, message, eta })
+            for (const m of a.metrics) handle({ kind: 'metric', jobId, ...m })
+            if (a.end) handle({ kind: 'finished', jobId, ...a.end })
+            const later = held ?? []
+            held = null
+            later.forEach(handle)
+          },
+          (e: unknown) => {
+            held = null
+            // Disconnected: the next connection attaches again.
+            if (e instanceof ApiError && e.info.code === 'unavailable') return
+            if (settled) return
+            settled = true
+            off()
+            reject(e)
+          },
+        )
+      }
+      attach()
+      // After a reconnect (not while an attach is on its way: IPC reports "connected" at once).
+      this.transport.onConnection((connected) => {
+        if (connected && held === null) attach()
+      })
     })
   }
 

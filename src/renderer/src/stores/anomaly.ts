@@ -11,12 +11,13 @@ import { inputNotes } from '../components/train/input-notes'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
-import type {
-  AnomalyModelInfo,
-  AnomalyTrainResult,
-  GenerationComparison,
-  SanityOutcome,
-  SanityRequest,
+import {
+  AnomalyConfig,
+  type AnomalyModelInfo,
+  type AnomalyTrainResult,
+  type GenerationComparison,
+  type SanityOutcome,
+  type SanityRequest,
 } from '../../../shared/contract/anomaly'
 import { api } from '../api'
 import { ApiError } from '../api/client'
@@ -28,6 +29,7 @@ import { useCutsStore } from './cuts'
 import { useDataStore } from './data'
 import { useProjectStore } from './project'
 import { errorMessage, guardWith } from './guard'
+import { runningJob } from './running-job'
 
 const SETTING = 'anomaly.setup'
 
@@ -132,7 +134,7 @@ export const useAnomalyStore = defineStore('anomaly', () => {
   }
   function onJobEvent(e: JobEvent): void {
     const j = job.value
-    if (!j) return
+    if (!j || (j.id !== null && (e.kind === 'started' ? e.job.id : e.jobId) !== j.id)) return
     if (e.kind === 'started') j.id = e.job.id
     else if (e.kind === 'progress') Object.assign(j, { fraction: e.fraction, message: e.message })
     else if (e.kind === 'metric' && e.name in steps) {
@@ -147,6 +149,35 @@ export const useAnomalyStore = defineStore('anomaly', () => {
     live.value = next
   })
 
+  /** Shows a training job (new, or re-attached after a reload) until it ends. */
+  function begin(id: string | null, c: AnomalyConfig): void {
+    for (const m of Object.values(steps)) m.clear()
+    live.value = emptyComponents()
+    job.value = { kind: c.kind, fraction: 0, message: 'starting…', epochs: c.options.epochs, id }
+  }
+
+  /** Waits for the job shown now; the end of a job of a project left meanwhile changes nothing. */
+  async function follow(outcome: Promise<AnomalyTrainResult>): Promise<void> {
+    const mine = job.value
+    const path = project.current?.path
+    try {
+      const r = await outcome
+      if (project.current?.path !== path) return
+      cache.set(r.model.id, r)
+      selectedId.value = r.model.id
+      show(r)
+    } catch (e) {
+      if (project.current?.path !== path) return
+      error.value =
+        e instanceof ApiError && e.info.code === 'cancelled'
+          ? 'Training cancelled; the set-up is kept.'
+          : `Training failed: ${errorMessage(e)}`
+    } finally {
+      if (job.value === mine) job.value = null
+      if (project.current?.path === path) await loadModels()
+    }
+  }
+
   async function start(): Promise<void> {
     if (job.value) return
     const built = buildConfig(form.value)
@@ -155,30 +186,19 @@ export const useAnomalyStore = defineStore('anomaly', () => {
       return
     }
     error.value = null
-    for (const m of Object.values(steps)) m.clear()
-    live.value = emptyComponents()
-    const c = built.config
-    job.value = {
-      kind: c.kind,
-      fraction: 0,
-      message: 'starting…',
-      epochs: c.options.epochs,
-      id: null,
-    }
-    try {
-      const r = await api.runJob('anomaly.train', c, onJobEvent)
-      cache.set(r.model.id, r)
-      selectedId.value = r.model.id
-      show(r)
-    } catch (e) {
-      error.value =
-        e instanceof ApiError && e.info.code === 'cancelled'
-          ? 'Training cancelled; the set-up is kept.'
-          : `Training failed: ${errorMessage(e)}`
-    } finally {
-      job.value = null
-      await loadModels()
-    }
+    begin(null, built.config)
+    await follow(api.runJob('anomaly.train', built.config, onJobEvent))
+  }
+
+  /** Re-attaches to this project's training job still running in the engine, if there is one. */
+  async function reattach(): Promise<void> {
+    const path = project.current?.path
+    if (!path || job.value) return
+    const running = await runningJob(['anomaly.train'], path).catch(() => null)
+    const config = AnomalyConfig.safeParse(running?.params)
+    if (!running || !config.success || job.value || project.current?.path !== path) return
+    begin(running.id, config.data)
+    await follow(api.attachJob('anomaly.train', running.id, onJobEvent))
   }
 
   async function cancel(): Promise<void> {
@@ -255,12 +275,15 @@ export const useAnomalyStore = defineStore('anomaly', () => {
       generation.value = {}
       error.value = null
       notice.value = null
+      // A job of the project left behind goes on in the engine, not on this page.
+      job.value = null
       if (!path) return
       void remembered.load()
       void loadModels().then(() => {
         const latest = models.value.at(-1)
         if (!selectedId.value && latest) void select(latest.id)
       })
+      void reattach()
       if (!data.loaded) void data.load()
     },
     { immediate: true },

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { BackendName, EngineStatus, JobInfo } from '../../../shared/api'
 import { api } from '../api'
+import { useProjectStore } from './project'
 
 export const useEngineStore = defineStore('engine', () => {
   const connected = ref(false)
@@ -15,6 +16,12 @@ export const useEngineStore = defineStore('engine', () => {
    * StatusBar watches the step), or on dismiss.
    */
   const lastError = ref<string | null>(null)
+  /**
+   * A job of a project that is no longer open ended: where its run and result went (the project
+   * it was started in), shown until dismissed.
+   */
+  const elsewhere = ref<string | null>(null)
+  const project = useProjectStore()
 
   const state = computed(() => (connected.value ? status.value.state : 'disconnected'))
 
@@ -50,7 +57,10 @@ export const useEngineStore = defineStore('engine', () => {
       const j = jobs.value.find((x) => x.id === e.jobId)
       if (j) Object.assign(j, { fraction: e.fraction, message: e.message, eta: e.eta })
     } else if (e.kind === 'finished') {
-      const title = jobs.value.find((j) => j.id === e.jobId)?.title
+      const j = jobs.value.find((x) => x.id === e.jobId)
+      if (j?.project && j.project !== project.current?.path)
+        elsewhere.value = `${j.title}: ${e.state} in ${j.project} (not open now); its run${e.state === 'done' ? ' and result are' : ' is'} stored there.`
+      const title = j?.title
       jobs.value = jobs.value.filter((j) => j.id !== e.jobId)
       if (e.state === 'failed')
         lastError.value = `${title ? `${title}: ` : ''}${e.error ?? 'the job failed'}`
@@ -64,6 +74,7 @@ export const useEngineStore = defineStore('engine', () => {
     backend,
     jobs,
     lastError,
+    elsewhere,
     refresh,
     cancel: (jobId: string) => api.call('jobs.cancel', { jobId }),
     restart: () => api.call('engine.restart', {}),

@@ -14,6 +14,14 @@ import { writeAsking } from '../api/overwrite'
 import { useProjectStore } from './project'
 
 export type ResultKind = keyof StoredResults
+/** The job method behind each kind of result. */
+const KIND_OF = {
+  'fit.fit': 'fit',
+  'fit.scan': 'scan',
+  'fit.limit': 'limit',
+  'fit.significance': 'significance',
+  'fit.ranking': 'ranking',
+} as const satisfies Record<string, ResultKind>
 const EMPTY: StoredResults = {
   fit: null,
   scan: null,
@@ -84,9 +92,46 @@ export const useFitStore = defineStore('fit', () => {
   })
   watch(
     () => project.current?.path,
-    () => void loadWorkspaces().catch((e: Error) => (error.value = e.message)),
+    () => {
+      running.value = {}
+      void loadWorkspaces().catch((e: Error) => (error.value = e.message))
+      void reattach()
+    },
     { immediate: true },
   )
+
+  /**
+   * Re-attaches to this project's fit jobs still running in the engine (after a reload, or when
+   * the project is opened again): their progress shows, and their results, stored in the project
+   * when they end, are loaded then.
+   */
+  async function reattach(): Promise<void> {
+    const path = project.current?.path
+    if (!path) return
+    const jobs = await api.call('jobs.list', {}).catch(() => [])
+    for (const j of jobs) {
+      if (!Object.hasOwn(KIND_OF, j.method)) continue
+      const method = j.method as keyof typeof KIND_OF
+      const kind: ResultKind = KIND_OF[method]
+      if (j.project !== path || running.value[kind] !== undefined) continue
+      running.value = { ...running.value, [kind]: j.fraction }
+      void api
+        .attachJob(method, j.id, (e) => {
+          if (e.kind === 'progress' && project.current?.path === path)
+            running.value = { ...running.value, [kind]: e.fraction }
+        })
+        .catch((e: Error) => {
+          if (project.current?.path === path) error.value = e.message
+        })
+        .finally(() => {
+          if (project.current?.path !== path) return
+          const next = { ...running.value }
+          delete next[kind]
+          running.value = next
+          void loadResults().catch(() => undefined)
+        })
+    }
+  }
 
   async function importWorkspace(path: string, patchset: string | null): Promise<boolean> {
     error.value = null

@@ -9,6 +9,8 @@ import { ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
 import {
   InfernoBenchmarkConfig,
+  type InfernoControlState,
+  type InfernoModelInfo,
   type InfernoBenchmarkResult,
   type InfernoProjectResult,
   type InfernoStudyResult,
@@ -29,6 +31,7 @@ import { useFitStore } from './fit'
 import { useProjectStore } from './project'
 import { useTrainStore } from './train'
 import { errorMessage } from './guard'
+import { runningJob } from './running-job'
 
 export type InfernoMode = 'benchmark' | 'project'
 
@@ -42,6 +45,9 @@ export interface InfernoJob {
   paused: boolean
   /** A pause / step / resume request is on its way. */
   controlling: boolean
+  /** Batches run so far and the last one's loss, as the last pause / step answered. */
+  batches: number | null
+  batchLoss: number | null
 }
 
 export interface StudyState {
@@ -76,6 +82,11 @@ export const useInfernoStore = defineStore('inferno', () => {
   const soft = shallowRef<SoftSnapshot[]>([])
   /** The mode of the run the soft histograms belong to. */
   const softMode = ref<InfernoMode | null>(null)
+  /** The project's stored INFERNO models and the one whose result is shown. */
+  const models = ref<InfernoModelInfo[]>([])
+  const selectedId = ref<string | null>(null)
+  /** A short confirmation of the last action (applied). */
+  const notice = ref<string | null>(null)
   const study = ref<StudyState | null>(null)
   const studyResult = shallowRef<InfernoStudyResult | null>(null)
   /** Where the last "Export pyhf JSON…" wrote, or the Fit workspace made by "Open in Fit". */
@@ -85,8 +96,9 @@ export const useInfernoStore = defineStore('inferno', () => {
   let snapshots = new SoftSnapshots()
   function onEvent(e: JobEvent): void {
     const j = job.value
-    if (!j) return
-    if (j.id === null) j.id = e.kind === 'started' ? e.job.id : e.jobId
+    const id = e.kind === 'started' ? e.job.id : e.jobId
+    if (!j || (j.id !== null && id !== j.id)) return
+    if (j.id === null) j.id = id
     if (e.kind === 'progress') Object.assign(j, { fraction: e.fraction, message: e.message })
     else if (e.kind === 'metric') {
       if (snapshots.add(e.name, e.step, e.value)) {
@@ -105,7 +117,7 @@ export const useInfernoStore = defineStore('inferno', () => {
     }
   }
 
-  function begin(m: InfernoMode): void {
+  function begin(m: InfernoMode, id: string | null = null): void {
     error.value = null
     steps = new Map()
     snapshots = new SoftSnapshots()
@@ -114,14 +126,122 @@ export const useInfernoStore = defineStore('inferno', () => {
     live.value = emptyLive()
     exported.value = null
     job.value = {
-      id: null,
+      id,
       mode: m,
       fraction: 0,
       message: 'starting…',
       cancelling: false,
       paused: false,
       controlling: false,
+      batches: null,
+      batchLoss: null,
     }
+  }
+
+  /**
+   * Waits for the job shown now and shows its result; the end of a job of a project the window
+   * has left meanwhile changes nothing here.
+   */
+  async function follow<T>(outcome: Promise<T>, show: (r: T) => void): Promise<void> {
+    const mine = job.value
+    const path = project.current?.path
+    try {
+      const r = await outcome
+      if (project.current?.path === path) show(r)
+    } catch (e) {
+      if (project.current?.path === path) failed(e)
+    } finally {
+      if (job.value === mine) job.value = null
+    }
+  }
+
+  async function loadModels(): Promise<void> {
+    try {
+      models.value = await api.call('inferno.models', {})
+    } catch (e) {
+      error.value = errorMessage(e)
+    }
+  }
+
+  /** Shows a stored model's result (the project mode's result view). */
+  async function select(id: string | null): Promise<void> {
+    selectedId.value = id
+    notice.value = null
+    if (!id) {
+      projectResult.value = null
+      return
+    }
+    try {
+      const r = await api.call('inferno.model', { id })
+      if (selectedId.value === id) projectResult.value = r
+    } catch (e) {
+      error.value = errorMessage(e)
+    }
+  }
+
+  async function remove(id: string): Promise<void> {
+    try {
+      models.value = await api.call('inferno.remove', { id })
+      if (selectedId.value === id) await select(models.value.at(-1)?.id ?? null)
+    } catch (e) {
+      error.value = errorMessage(e)
+    }
+  }
+
+  /** Applies the shown model's summary bin as the variable `name` (null: removes it). */
+  async function apply(name: string | null): Promise<boolean> {
+    const id = selectedId.value
+    if (!id) return false
+    try {
+      models.value = await api.call('inferno.apply', { id, name })
+    } catch (e) {
+      error.value = errorMessage(e)
+      return false
+    }
+    const r = projectResult.value
+    if (r?.model) projectResult.value = { ...r, model: { ...r.model, appliedAs: name } }
+    notice.value = name
+      ? `Each event's summary bin is now the variable ${name}: use it in cuts, histograms and fits.`
+      : 'The variable was removed.'
+    return true
+  }
+
+  /**
+   * Re-attaches to this project's INFERNO job still running in the engine (after a reload, or
+   * when the project is opened again), with its pause state.
+   */
+  async function reattach(): Promise<void> {
+    const path = project.current?.path
+    if (!path || job.value) return
+    const running = await runningJob(['inferno.train', 'inferno.benchmark'], path).catch(() => null)
+    if (!running || job.value || project.current?.path !== path) return
+    const m: InfernoMode = running.method === 'inferno.train' ? 'project' : 'benchmark'
+    mode.value = m
+    begin(m, running.id)
+    void api.call('inferno.state', { jobId: running.id }).then(
+      (s) => {
+        const j = job.value
+        if (j?.id === s.jobId) Object.assign(j, controlled(s))
+      },
+      () => undefined,
+    )
+    if (m === 'project')
+      await follow(api.attachJob('inferno.train', running.id, onEvent), showTrained)
+    else
+      await follow(
+        api.attachJob('inferno.benchmark', running.id, onEvent),
+        (r) => (benchResult.value = r),
+      )
+  }
+
+  function controlled(s: InfernoControlState): Partial<InfernoJob> {
+    return { paused: s.paused, batches: s.batches, batchLoss: s.batchLoss }
+  }
+
+  function showTrained(r: InfernoProjectResult): void {
+    projectResult.value = r
+    selectedId.value = r.model?.id ?? null
+    void loadModels()
   }
 
   function failed(e: unknown): void {
@@ -139,13 +259,10 @@ export const useInfernoStore = defineStore('inferno', () => {
       return
     }
     begin('benchmark')
-    try {
-      benchResult.value = await api.runJob('inferno.benchmark', parsed.data, onEvent)
-    } catch (e) {
-      failed(e)
-    } finally {
-      job.value = null
-    }
+    await follow(
+      api.runJob('inferno.benchmark', parsed.data, onEvent),
+      (r) => (benchResult.value = r),
+    )
   }
 
   async function runProject(): Promise<void> {
@@ -156,13 +273,7 @@ export const useInfernoStore = defineStore('inferno', () => {
       return
     }
     begin('project')
-    try {
-      projectResult.value = await api.runJob('inferno.train', built.config, onEvent)
-    } catch (e) {
-      failed(e)
-    } finally {
-      job.value = null
-    }
+    await follow(api.runJob('inferno.train', built.config, onEvent), showTrained)
   }
 
   async function cancel(): Promise<void> {
@@ -188,7 +299,7 @@ export const useInfernoStore = defineStore('inferno', () => {
           : action === 'resume'
             ? await api.call('inferno.resume', { jobId: j.id })
             : await api.call('inferno.step', { jobId: j.id, unit: action })
-      j.paused = s.paused
+      Object.assign(j, controlled(s))
     } catch (e) {
       error.value = errorMessage(e)
     } finally {
@@ -308,7 +419,7 @@ export const useInfernoStore = defineStore('inferno', () => {
 
   watch(
     () => project.current?.path,
-    () => {
+    (path) => {
       proj.value = defaultProjectForm(train.form.inputs)
       benchResult.value = null
       projectResult.value = null
@@ -316,7 +427,20 @@ export const useInfernoStore = defineStore('inferno', () => {
       soft.value = []
       exported.value = null
       error.value = null
+      notice.value = null
+      models.value = []
+      selectedId.value = null
+      // A job of the project left behind goes on in the engine, not on this page.
+      job.value = null
+      if (!path) return
+      // The last stored result shows again when the project is reopened.
+      void loadModels().then(() => {
+        const latest = models.value.at(-1)
+        if (!selectedId.value && latest) void select(latest.id)
+      })
+      void reattach()
     },
+    { immediate: true },
   )
   /** The classifiers' inputs are a good start for INFERNO's. */
   function useClassifierInputs(): void {
@@ -333,6 +457,13 @@ export const useInfernoStore = defineStore('inferno', () => {
     benchResult,
     projectResult,
     error,
+    notice,
+    models,
+    selectedId,
+    loadModels,
+    select,
+    remove,
+    apply,
     soft,
     softMode,
     study,

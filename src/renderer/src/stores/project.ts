@@ -1,15 +1,26 @@
-/** The open project and the recent list; every change is saved by the engine as it happens. */
+/**
+ * The open project and the recent list; every change is saved by the engine as it happens.
+ * Leaving a project (close, open or create another) while some of its jobs run asks first
+ * (`question`): cancel them, keep them running (their results are still stored in it), or stay.
+ */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { ProjectSummary, RecentProject } from '../../../shared/api'
+import type { JobInfo, ProjectSummary, RecentProject, RunningJobsChoice } from '../../../shared/api'
 import { api } from '../api'
 import { writeAsking } from '../api/overwrite'
+
+/** The question asked before leaving a project whose jobs run; null answers "stay". */
+export interface LeaveQuestion {
+  readonly jobs: readonly JobInfo[]
+  answer(choice: RunningJobsChoice | null): void
+}
 
 export const useProjectStore = defineStore('project', () => {
   const current = ref<ProjectSummary | null>(null)
   const recent = ref<RecentProject[]>([])
   const loaded = ref(false)
   const error = ref<string | null>(null)
+  const question = ref<LeaveQuestion | null>(null)
 
   /** Bumped by every change; a refresh that started before a change must not undo it. */
   let generation = 0
@@ -22,6 +33,45 @@ export const useProjectStore = defineStore('project', () => {
     current.value = cur
     recent.value = rec
     loaded.value = true
+  }
+
+  /**
+   * What to do with the open project's running jobs before leaving it: undefined when none run,
+   * null when the user chose to stay.
+   */
+  async function leaving(): Promise<RunningJobsChoice | null | undefined> {
+    const path = current.value?.path
+    if (!path) return undefined
+    const jobs = (await api.call('jobs.list', {})).filter((j) => j.project === path)
+    if (!jobs.length) return undefined
+    question.value?.answer(null)
+    return new Promise((resolve) => {
+      question.value = {
+        jobs,
+        answer: (choice) => {
+          question.value = null
+          resolve(choice)
+        },
+      }
+    })
+  }
+
+  /**
+   * Runs an action that leaves the open project, asking first when some of its jobs run;
+   * false when the user chose to stay or it failed.
+   */
+  async function leave(
+    action: (running: RunningJobsChoice | undefined) => Promise<ProjectSummary | null | undefined>,
+  ): Promise<boolean> {
+    let running: RunningJobsChoice | null | undefined
+    try {
+      running = await leaving()
+    } catch (e) {
+      error.value = (e as Error).message
+      return false
+    }
+    if (running === null) return false
+    return attempt(() => action(running))
   }
 
   /**
@@ -70,18 +120,25 @@ export const useProjectStore = defineStore('project', () => {
     recent,
     loaded,
     error,
+    question,
     refresh,
     /** `confirmed`: the path comes from a native save dialog, which asked about replacing. */
     create: (path: string, name?: string, confirmed = false) =>
-      attempt(() =>
-        replacing((overwrite) => api.call('project.create', { path, name, overwrite }), confirmed),
+      leave((running) =>
+        replacing(
+          (overwrite) => api.call('project.create', { path, name, overwrite, running }),
+          confirmed,
+        ),
       ),
-    open: (path: string) => attempt(() => api.call('project.open', { path })),
+    open: (path: string) =>
+      path === current.value?.path
+        ? attempt(() => api.call('project.open', { path }))
+        : leave((running) => api.call('project.open', { path, running })),
     saveAs: (path: string, confirmed = false) =>
       attempt(() =>
         replacing((overwrite) => api.call('project.saveAs', { path, overwrite }), confirmed),
       ),
-    close: () => attempt(() => api.call('project.close', {})),
+    close: () => leave((running) => api.call('project.close', { running })),
     rename: (name: string) => attempt(() => api.call('project.rename', { name })),
   }
 })

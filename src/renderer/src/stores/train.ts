@@ -11,7 +11,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
 import { isIntegerType } from '../../../shared/column-type'
-import { type ModelInfo, TrainResult } from '../../../shared/contract/train'
+import { type ModelInfo, TrainConfig, TrainResult } from '../../../shared/contract/train'
 import { api } from '../api'
 import { writeAsking } from '../api/overwrite'
 import { ApiError } from '../api/client'
@@ -28,6 +28,7 @@ import { useCutsStore } from './cuts'
 import { useDataStore } from './data'
 import { useProjectStore } from './project'
 import { errorMessage, guardWith } from './guard'
+import { runningJob } from './running-job'
 
 const SETTING = 'train.setup'
 /** Store the form this long after the last edit. */
@@ -203,7 +204,8 @@ export const useTrainStore = defineStore('train', () => {
 
   function onJobEvent(e: JobEvent): void {
     const j = job.value
-    if (!j) return
+    if (!j || (j.id !== null && (e.kind === 'started' ? e.job.id : e.jobId) !== j.id)) return
+    if (e.kind === 'started') j.id = e.job.id
     if (e.kind === 'progress')
       Object.assign(j, { fraction: e.fraction, message: e.message, eta: e.eta })
     else if (e.kind === 'metric') {
@@ -218,6 +220,49 @@ export const useTrainStore = defineStore('train', () => {
     live.value = { loss: livePoints(lossSteps), valLoss: livePoints(valSteps) }
   })
 
+  /** Shows a training job (new, or re-attached after a reload) until it ends. */
+  function begin(id: string | null, c: TrainConfig): RunningJob {
+    lossSteps = new Map()
+    valSteps = new Map()
+    live.value = { loss: [], valLoss: [] }
+    job.value = {
+      id,
+      kind: c.kind,
+      fraction: 0,
+      message: 'starting…',
+      eta: null,
+      epochs: c.kind === 'mlp' ? c.options.epochs : null,
+      cancelling: false,
+    }
+    return job.value
+  }
+
+  /**
+   * Waits for the training job shown now and shows its model; a job of a project the window
+   * has left meanwhile is no longer shown, and its end changes nothing here.
+   */
+  async function follow(outcome: Promise<TrainResult>): Promise<void> {
+    const mine = job.value
+    const path = project.current?.path
+    try {
+      const r = await outcome
+      if (project.current?.path !== path) return
+      cache.set(r.model.id, r)
+      selectedId.value = r.model.id
+      result.value = r
+      for (const w of r.warnings) console.warn(`training: ${w}`)
+    } catch (e) {
+      if (project.current?.path !== path) return
+      error.value =
+        e instanceof ApiError && e.info.code === 'cancelled'
+          ? 'Training cancelled; the set-up is kept.'
+          : `Training failed: ${errorMessage(e)}`
+    } finally {
+      if (job.value === mine) job.value = null
+      if (project.current?.path === path) await loadModels()
+    }
+  }
+
   async function start(): Promise<void> {
     if (job.value) return
     notice.value = null
@@ -227,38 +272,19 @@ export const useTrainStore = defineStore('train', () => {
       return
     }
     error.value = null
-    lossSteps = new Map()
-    valSteps = new Map()
-    live.value = { loss: [], valLoss: [] }
-    const c = built.config
-    job.value = {
-      id: null,
-      kind: c.kind,
-      fraction: 0,
-      message: 'starting…',
-      eta: null,
-      epochs: c.kind === 'mlp' ? c.options.epochs : null,
-      cancelling: false,
-    }
-    try {
-      const r = await api.runJob('train.start', c, (e) => {
-        // The id, for Cancel, comes with the job's first event.
-        if (e.kind === 'started' && job.value) job.value.id = e.job.id
-        onJobEvent(e)
-      })
-      cache.set(r.model.id, r)
-      selectedId.value = r.model.id
-      result.value = r
-      for (const w of r.warnings) console.warn(`training: ${w}`)
-    } catch (e) {
-      error.value =
-        e instanceof ApiError && e.info.code === 'cancelled'
-          ? 'Training cancelled; the set-up is kept.'
-          : `Training failed: ${errorMessage(e)}`
-    } finally {
-      job.value = null
-      await loadModels()
-    }
+    begin(null, built.config)
+    await follow(api.runJob('train.start', built.config, onJobEvent))
+  }
+
+  /** Re-attaches to this project's training job still running in the engine, if there is one. */
+  async function reattach(): Promise<void> {
+    const path = project.current?.path
+    if (!path || job.value) return
+    const running = await runningJob(['train.start'], path).catch(() => null)
+    const config = TrainConfig.safeParse(running?.params)
+    if (!running || !config.success || job.value || project.current?.path !== path) return
+    begin(running.id, config.data)
+    await follow(api.attachJob('train.start', running.id, onJobEvent))
   }
 
   async function cancel(): Promise<void> {
@@ -283,12 +309,15 @@ export const useTrainStore = defineStore('train', () => {
       compared.value = []
       error.value = null
       notice.value = null
+      // A job of the project left behind goes on in the engine, not on this page.
+      job.value = null
       if (!path) return
       void remembered.load()
       void loadModels().then(() => {
         const latest = [...models.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
         if (!selectedId.value && latest) void select(latest.id)
       })
+      void reattach()
       if (!data.loaded) void data.load()
     },
     { immediate: true },

@@ -17,6 +17,7 @@ function loop(gate: PauseGate, epochs = 3, batches = 4) {
       for (let b = 0; b < batches; b++) {
         if (!(await gate.beforeBatch())) return 'cancelled'
         log.push('b')
+        gate.afterBatch(log.length)
       }
     }
     return 'done'
@@ -30,7 +31,27 @@ describe('PauseGate', () => {
     const { log, done } = loop(g)
     expect(await done).toBe('done')
     expect(log.join('')).toBe('e0bbbbe1bbbbe2bbbb')
-    expect(g.state).toEqual({ paused: false, epochs: 3, batches: 12 })
+    expect(g.state).toEqual({ paused: false, epochs: 3, batches: 12, batchLoss: 15 })
+  })
+
+  it('settles a step once its batch has run, with that batch’s loss (issue 17, item 15)', async () => {
+    const g = new PauseGate(new AbortController().signal)
+    g.pause()
+    const { log, done } = loop(g)
+    await tick()
+    g.step('batch')
+    await g.settled()
+    // Answered after the batch ran, without waiting on a timer: its count and loss are there.
+    expect(log.join('')).toBe('e0b')
+    expect(g.state).toMatchObject({ paused: true, batches: 1, batchLoss: 2 })
+    g.step('batch')
+    await g.settled()
+    expect(g.state).toMatchObject({ batches: 2, batchLoss: 3 })
+    g.resume()
+    expect(await done).toBe('done')
+    // Not paused (or ended): nothing to wait for.
+    g.close()
+    await g.settled()
   })
 
   it('holds when paused; a batch step runs one batch, an epoch step finishes the epoch', async () => {
@@ -53,7 +74,7 @@ describe('PauseGate', () => {
     g.step('epoch')
     await tick()
     expect(log.join('')).toBe('e0bbbbe1bbbb')
-    expect(g.state).toEqual({ paused: true, epochs: 2, batches: 8 })
+    expect(g.state).toEqual({ paused: true, epochs: 2, batches: 8, batchLoss: 10 })
     g.resume()
     expect(await done).toBe('done')
     expect(log.join('')).toBe('e0bbbbe1bbbbe2bbbb')
@@ -93,7 +114,7 @@ describe('PauseGate', () => {
     for (let t = 0; g.state.batches < 200 && t < 500; t++) await tick()
     // … and nothing after it: held at the start of the next epoch.
     await new Promise((r) => setTimeout(r, 100))
-    expect(g.state).toEqual({ paused: true, epochs: 1, batches: 200 })
+    expect(g.state).toMatchObject({ paused: true, epochs: 1, batches: 200 })
     ac.abort()
     expect(await done).toBe('cancelled')
   })

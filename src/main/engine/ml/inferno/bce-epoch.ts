@@ -51,6 +51,8 @@ export async function bceEpoch(
       const yt = tf.tensor2d(yb, [batch, 1])
       const wt = same ?? tf.tensor2d(wb, [batch, 1])
       costs.push(net.step(xb, batch, weightedBceHead(tf, yt, wt)))
+      // Stepping while paused: read this batch's loss back so the step shows it (costs a sync).
+      if (gate.state.paused) gate.afterBatch(costs[costs.length - 1].dataSync()[0])
       yt.dispose()
       if (!same) wt.dispose()
     }

@@ -18,6 +18,8 @@ export interface GateState {
   /** Epochs started and batches run through this gate so far (all trainings of the job). */
   readonly epochs: number
   readonly batches: number
+  /** The training loss of the last batch run (what a step by one batch shows), if any yet. */
+  readonly batchLoss: number | null
 }
 
 /** How long a running loop may go without yielding to the event loop (ms). */
@@ -33,7 +35,10 @@ export class PauseGate {
   private epochs = 0
   private batches = 0
   private lastYield = performance.now()
+  private batchLoss: number | null = null
   private wake: (() => void) | null = null
+  /** Steps waiting for their batch or epoch to have run (resolved when the loop holds again). */
+  private stepped: (() => void)[] = []
   private signal: AbortSignal | null = null
 
   /** `signal`: the job's cancel signal (or later through `cancelOn`). */
@@ -53,7 +58,40 @@ export class PauseGate {
   }
 
   get state(): GateState {
-    return { paused: this.pausedFlag, epochs: this.epochs, batches: this.batches }
+    return {
+      paused: this.pausedFlag,
+      epochs: this.epochs,
+      batches: this.batches,
+      batchLoss: this.batchLoss,
+    }
+  }
+
+  /** The training loops report each batch's loss here (shown after a step). */
+  afterBatch(loss: number): void {
+    this.batchLoss = Number.isFinite(loss) ? loss : null
+  }
+
+  /**
+   * Resolves once a step has been taken: the loop holds again (paused after its batch or
+   * epoch), or the job ended (`close`) or was cancelled.
+   */
+  settled(): Promise<void> {
+    if (!this.pausedFlag || this.aborted || this.closed) return Promise.resolve()
+    return new Promise((resolve) => this.stepped.push(resolve))
+  }
+
+  /** The job ended: nothing will hold any more. */
+  close(): void {
+    this.closed = true
+    this.settle()
+  }
+
+  private closed = false
+
+  private settle(): void {
+    const s = this.stepped
+    this.stepped = []
+    for (const f of s) f()
   }
 
   pause(): void {
@@ -132,6 +170,8 @@ export class PauseGate {
   private hold(pass: () => boolean): Promise<boolean> | boolean {
     if (this.aborted) return false
     if (pass()) return true
+    // Held: a step that was taken is done.
+    this.settle()
     return (async () => {
       for (;;) {
         await new Promise<void>((resolve) => (this.wake = resolve))
@@ -143,6 +183,7 @@ export class PauseGate {
   }
 
   private release(): void {
+    if (this.aborted) this.settle()
     const w = this.wake
     this.wake = null
     w?.()

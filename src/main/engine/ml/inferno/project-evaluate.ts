@@ -236,14 +236,29 @@ export function evaluateProjectSummary(
   bins: number,
   sortBySb: boolean,
 ): SummaryResult {
+  return evaluateOrderedSummary(ev, net, kind, bins, sortBySb).summary
+}
+
+/**
+ * The full result with the order of its bins: order[k] is the network's output bin shown as
+ * bin k (what a stored summary needs to give events the bins the result shows).
+ */
+export function evaluateOrderedSummary(
+  ev: ProjectEvents,
+  net: ProjectNetwork,
+  kind: 'inferno' | 'bce',
+  bins: number,
+  sortBySb: boolean,
+): { summary: SummaryResult; order: number[] } {
   let t = projectTemplates(ev, net, kind, bins)
-  if (sortBySb) t = permuteTemplates(t, orderBySb(t, ev))
+  const order = sortBySb ? orderBySb(t, ev) : Array.from({ length: bins }, (_, j) => j)
+  if (sortBySb) t = permuteTemplates(t, order)
   const code0 = ev.nuisances.some(
     (n) => (n.kind === 'weight' || n.kind === 'samples') && n.interpolation === 'code0',
   )
   const sigma = templatesFisherSigma(t, ev)
   const workspace = projectWorkspace(t, ev)
-  return {
+  const summary: SummaryResult = {
     kind,
     sigmaFisher: Number.isFinite(sigma) ? sigma : null,
     profile: profilePoi(workspace, {
@@ -255,4 +270,5 @@ export function evaluateProjectSummary(
     epochs: net.history.epochs,
     workspace,
   }
+  return { summary, order }
 }

@@ -245,7 +245,9 @@ export async function trainProjectInferno(
           picked,
         )
         const loss = net.step(blk.x, blk.rows, fisherLossHead(tf, blk, o.bins, o.tau, cons))
-        sum += loss.dataSync()[0]
+        const value = loss.dataSync()[0]
+        gate.afterBatch(value)
+        sum += value
         loss.dispose()
       }
       return sum / nBatches

@@ -239,7 +239,9 @@ export async function trainInferno(
             off += nb * DIM
           }
         const loss = net.step(standardiseInPlace(x, st), block.rows, head)
-        sum += loss.dataSync()[0]
+        const value = loss.dataSync()[0]
+        gate.afterBatch(value)
+        sum += value
         loss.dispose()
       }
       return sum / nBatches

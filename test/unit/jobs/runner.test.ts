@@ -1,0 +1,80 @@
+/**
+ * The job runner's own mechanisms (issue 17, items 1 and 2): a job belongs to the project open
+ * when it started, whatever is open when it ends; its run is begun and finished there; its
+ * metrics so far and its end are kept so a window can re-attach.
+ */
+import { describe, expect, it } from 'vitest'
+import type { JobEvent, RunRecord } from '../../../src/shared/api'
+import { JobRunner } from '../../../src/main/engine/jobs/runner'
+
+function runner(owner: () => string | null) {
+  const events: JobEvent[] = []
+  const started: [RunRecord, string | null][] = []
+  const finished: [RunRecord, string | null][] = []
+  const jobs = new JobRunner((e) => events.push(e), {
+    owner,
+    started: (run, p) => started.push([run, p]),
+    finished: (run, p) => finished.push([run, p]),
+  })
+  const ended = (id: string) =>
+    new Promise<void>((resolve) => {
+      const poll = () =>
+        events.some((e) => e.kind === 'finished' && e.jobId === id)
+          ? resolve()
+          : setTimeout(poll, 5)
+      poll()
+    })
+  return { jobs, events, started, finished, ended }
+}
+
+describe('JobRunner', () => {
+  it('gives a job the project open at its start, and stores its run there at its end', async () => {
+    let open: string | null = '/a.hepwb'
+    const r = runner(() => open)
+    let release = () => {}
+    const id = r.jobs.start('m', 'T', { x: 1 }, async (ctx) => {
+      ctx.metric('loss', 0, 0.5)
+      await new Promise<void>((res) => (release = res))
+      ctx.metric('loss', 1, 0.25)
+      return 42
+    })
+    expect(r.started).toEqual([[expect.objectContaining({ id, state: 'running' }), '/a.hepwb']])
+    expect(r.jobs.of('/a.hepwb').map((j) => j.id)).toEqual([id])
+    // The window opens another project while the job runs.
+    open = '/b.hepwb'
+    await new Promise((res) => setTimeout(res, 20))
+    const during = r.jobs.attach(id)
+    expect(during.job).toMatchObject({ id, project: '/a.hepwb', params: { x: 1 } })
+    expect(during.metrics).toEqual([{ name: 'loss', step: 0, value: 0.5 }])
+    expect(during.end).toBeNull()
+    release()
+    await r.ended(id)
+    expect(r.finished).toEqual([
+      [expect.objectContaining({ id, state: 'done', result: 42 }), '/a.hepwb'],
+    ])
+    expect(r.jobs.of('/a.hepwb')).toEqual([])
+    // Finished, it can still be attached to (a reload right at its end), with all its metrics.
+    const after = r.jobs.attach(id)
+    expect(after.end).toEqual({ state: 'done', result: 42, error: undefined })
+    expect(after.metrics.map((m) => m.step)).toEqual([0, 1])
+    expect(() => r.jobs.attach('unknown')).toThrow(/no job with id unknown/)
+  })
+
+  it('still reports the end when storing the run fails, and says so', async () => {
+    const events: JobEvent[] = []
+    const jobs = new JobRunner((e) => events.push(e), {
+      owner: () => '/gone.hepwb',
+      finished: () => {
+        throw new Error('disk full')
+      },
+    })
+    const id = jobs.start('m', 'T', {}, async () => 'ok')
+    await new Promise((res) => setTimeout(res, 20))
+    expect(events).toContainEqual({
+      kind: 'log',
+      jobId: id,
+      message: 'could not store the run: disk full',
+    })
+    expect(events.at(-1)).toMatchObject({ kind: 'finished', jobId: id, state: 'done' })
+  })
+})
