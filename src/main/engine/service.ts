@@ -30,6 +30,7 @@ import { specHandlers } from './services/spec'
 import { SampleRegistry } from './samples/registry'
 import type { ComputedVariable } from './select/derived'
 import { appliedVariables } from './ml/applied'
+import { projectAppliedModels } from './services/applied-models'
 
 export class EngineService {
   private project: Project | null = null
@@ -55,7 +56,10 @@ export class EngineService {
       computedVariables: () => {
         const p = this.requireProject()
         if (this.applied?.project !== p)
-          this.applied = { project: p, variables: appliedVariables(p, (m) => this.log(m)) }
+          this.applied = {
+            project: p,
+            variables: appliedVariables(projectAppliedModels(p), (m) => this.log(m)),
+          }
         return this.applied.variables
       },
       modelsChanged: () => {
