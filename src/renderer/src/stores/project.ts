@@ -1,7 +1,7 @@
 /** The open project and the recent list; every change is saved by the engine as it happens. */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { ProjectSummary, RecentProject } from '../../../shared/api'
+import type { JobEvent, ProjectSummary, RecentProject } from '../../../shared/api'
 import { api } from '../api'
 import { writeAsking } from '../api/overwrite'
 
@@ -83,5 +83,21 @@ export const useProjectStore = defineStore('project', () => {
       ),
     close: () => attempt(() => api.call('project.close', {})),
     rename: (name: string) => attempt(() => api.call('project.rename', { name })),
+    /** The runs recorded in the open project, oldest first. */
+    runs: () => api.call('project.runs', {}),
+    /** Creates (or reuses) the demo project in the config folder; resolves with its path. */
+    createDemo: () => api.call('project.createDemo', {}),
+    /**
+     * Writes the open project as a SPEC.json, asking before replacing a file (`confirmed`: a
+     * native save dialog asked); null when the user kept the file.
+     */
+    exportSpec: (path: string, confirmed = false) =>
+      writeAsking((overwrite) => api.call('spec.export', { path, overwrite }), confirmed),
+    /**
+     * Builds a project file from a SPEC.json (a job; `onEvent` hears its progress), asking
+     * before replacing a file; null when the user kept the file.
+     */
+    openSpec: (spec: string, project: string, onEvent?: (e: JobEvent) => void) =>
+      writeAsking((overwrite) => api.runJob('spec.open', { spec, project, overwrite }, onEvent)),
   }
 })
