@@ -59,6 +59,12 @@ const adapterRules = [
   ),
 ]
 
+const renderer = 'src/renderer/src'
+// Into src/main or src/preload (a folder: '../main' alone is the renderer's own main.ts).
+const rendererNotMain = {
+  regex: '^(\\.\\./)+(src/)?(main|preload)/',
+  message: 'the renderer reaches the engine through api/ only.',
+}
 const zones = [
   { files: ['src/main/**'], patterns: [mainNotRenderer] },
   ...concern.map((folder) => ({
@@ -75,6 +81,29 @@ const zones = [
     patterns: [
       { group: ['node:*', 'fs', 'path', 'electron'], message: 'src/shared imports no Node.' },
       forbid('', ['main', 'renderer', 'preload'], 'src/shared imports neither main nor renderer.'),
+    ],
+  },
+  { files: ['src/renderer/**'], patterns: [rendererNotMain] },
+  {
+    // Only api/ talks to the engine; components and views go through the pinia stores.
+    files: [`${renderer}/**`],
+    ignores: [`${renderer}/api/**`, `${renderer}/stores/**`],
+    patterns: [
+      rendererNotMain,
+      {
+        regex: '^(\\.\\.?/)+api(/|$)',
+        message: 'only api/ and the stores talk to the engine: call a store action.',
+      },
+    ],
+  },
+  {
+    files: [`${renderer}/stores/**`],
+    patterns: [
+      rendererNotMain,
+      {
+        regex: `${climbsTo('', ['components', 'views'])}|\\.vue$`,
+        message: 'stores do not import components or views.',
+      },
     ],
   },
 ].map(({ patterns, ...zone }) => ({
@@ -110,6 +139,16 @@ export default tseslint.config(
     languageOptions: { globals: globals.node },
   },
   ...zones,
+  {
+    files: ['src/renderer/src/**'],
+    ignores: ['src/renderer/src/api/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'window', property: 'api', message: 'Only api/ uses the preload bridge.' },
+      ],
+    },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': [

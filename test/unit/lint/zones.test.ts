@@ -17,6 +17,9 @@ async function zoneErrors(file: string, code: string): Promise<string[]> {
     .map((m) => m.message)
 }
 
+const vue = (script: string): string =>
+  `<script setup lang="ts">\n${script}\n</script>\n\n<template>\n  <div />\n</template>\n`
+
 describe('lint zones', () => {
   it.each([
     ['src/main/engine/stats/x.ts', `import type { Project } from '../store/project'`, /store/],
@@ -56,6 +59,39 @@ describe('lint zones', () => {
       /neither main nor renderer/,
     ],
     ['src/shared/x.ts', `import { readFile } from 'node:fs/promises'`, /no Node/],
+    [
+      'src/renderer/src/components/X.vue',
+      vue(`import { api } from '../api/client'`),
+      /store action/,
+    ],
+    [
+      'src/renderer/src/components/fit/X.vue',
+      vue(`import { api } from '../../api'`),
+      /store action/,
+    ],
+    ['src/renderer/src/components/data/x.ts', `import { api } from '../../api'`, /store action/],
+    [
+      'src/renderer/src/views/X.vue',
+      vue(`import { hasNativeDialogs } from '../api'`),
+      /store action/,
+    ],
+    ['src/renderer/src/App.vue', vue(`import { api } from './api'`), /store action/],
+    [
+      'src/renderer/src/components/X.vue',
+      vue(`window.api?.pickFile({ title: 'x' })`),
+      /preload bridge/,
+    ],
+    [
+      'src/renderer/src/stores/x.ts',
+      `import { livePoints } from '../components/train/loss-option'`,
+      /Stores do not/i,
+    ],
+    ['src/renderer/src/stores/x.ts', `import Chart from '../views/FitView.vue'`, /Stores do not/i],
+    [
+      'src/renderer/src/stores/x.ts',
+      `import { x } from '../../../main/engine/service'`,
+      /api\/ only/,
+    ],
   ])('%s: %s is an error', async (file, code, message) => {
     const errors = await zoneErrors(file, code)
     expect(errors).toHaveLength(1)
@@ -72,6 +108,10 @@ describe('lint zones', () => {
     ['src/main/engine/ml/x.ts', `import type { Spec } from '../../../shared/contract/samples'`],
     ['src/main/engine/services/x.ts', `import { Project } from '../store/project'`],
     ['src/main/engine/samples/x.ts', `import { listSamples } from '../store/samples'`],
+    ['src/renderer/src/stores/x.ts', `import { api } from '../api'`],
+    ['src/renderer/src/api/x.ts', `export const bridge = window.api`],
+    ['src/renderer/src/components/X.vue', vue(`import { useFitStore } from '../stores/fit'`)],
+    ['src/renderer/src/components/X.vue', vue(`import { router } from '../main'`)],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await zoneErrors(file, code)).toEqual([])
   })
