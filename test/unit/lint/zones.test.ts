@@ -9,16 +9,20 @@ import { describe, expect, it } from 'vitest'
 const root = resolve(__dirname, '../../..')
 const eslint = new ESLint({ cwd: root })
 
-/** The zone messages (no-restricted-imports / -properties) for `code` placed at `file`. */
+const vue = (script: string): string =>
+  `<script setup lang="ts">\n${script}\n</script>\n\n<template>\n  <div />\n</template>\n`
+
+/**
+ * The zone messages (no-restricted-imports / -properties) for `code` placed at `file` (in a
+ * single-file component's script when `file` is a .vue file).
+ */
 async function zoneErrors(file: string, code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: resolve(root, file) })
+  const text = file.endsWith('.vue') ? vue(code) : code
+  const [result] = await eslint.lintText(text, { filePath: resolve(root, file) })
   return result.messages
     .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-properties')
     .map((m) => m.message)
 }
-
-const vue = (script: string): string =>
-  `<script setup lang="ts">\n${script}\n</script>\n\n<template>\n  <div />\n</template>\n`
 
 describe('lint zones', () => {
   it.each([
@@ -59,28 +63,12 @@ describe('lint zones', () => {
       /neither main nor renderer/,
     ],
     ['src/shared/x.ts', `import { readFile } from 'node:fs/promises'`, /no Node/],
-    [
-      'src/renderer/src/components/X.vue',
-      vue(`import { api } from '../api/client'`),
-      /store action/,
-    ],
-    [
-      'src/renderer/src/components/fit/X.vue',
-      vue(`import { api } from '../../api'`),
-      /store action/,
-    ],
+    ['src/renderer/src/components/X.vue', `import { api } from '../api/client'`, /store action/],
+    ['src/renderer/src/components/fit/X.vue', `import { api } from '../../api'`, /store action/],
     ['src/renderer/src/components/data/x.ts', `import { api } from '../../api'`, /store action/],
-    [
-      'src/renderer/src/views/X.vue',
-      vue(`import { hasNativeDialogs } from '../api'`),
-      /store action/,
-    ],
-    ['src/renderer/src/App.vue', vue(`import { api } from './api'`), /store action/],
-    [
-      'src/renderer/src/components/X.vue',
-      vue(`window.api?.pickFile({ title: 'x' })`),
-      /preload bridge/,
-    ],
+    ['src/renderer/src/views/X.vue', `import { hasNativeDialogs } from '../api'`, /store action/],
+    ['src/renderer/src/App.vue', `import { api } from './api'`, /store action/],
+    ['src/renderer/src/components/X.vue', `window.api?.pickFile({ title: 'x' })`, /preload bridge/],
     [
       'src/renderer/src/stores/x.ts',
       `import { livePoints } from '../components/train/loss-option'`,
@@ -110,8 +98,8 @@ describe('lint zones', () => {
     ['src/main/engine/samples/x.ts', `import { listSamples } from '../store/samples'`],
     ['src/renderer/src/stores/x.ts', `import { api } from '../api'`],
     ['src/renderer/src/api/x.ts', `export const bridge = window.api`],
-    ['src/renderer/src/components/X.vue', vue(`import { useFitStore } from '../stores/fit'`)],
-    ['src/renderer/src/components/X.vue', vue(`import { router } from '../main'`)],
+    ['src/renderer/src/components/X.vue', `import { useFitStore } from '../stores/fit'`],
+    ['src/renderer/src/components/X.vue', `import { router } from '../main'`],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await zoneErrors(file, code)).toEqual([])
   })
