@@ -3,7 +3,7 @@
  * with per-event float64 weights, columns generated in memory (set-up excluded; mask compilation
  * and every pass over the events included). `node --import tsx bench/run.ts cutflow`.
  */
-import type { Column } from '../src/main/engine/data/column'
+import type { Column } from '../src/shared/column'
 import { CutCompiler } from '../src/main/engine/select/cut-compiler'
 import { sampleCutflow, type PreparedSample } from '../src/main/engine/select/cutflow'
 import { assembleCutflow, type SampleOutcome } from '../src/main/engine/select/cutflow-result'

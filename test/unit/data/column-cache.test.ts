@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Column } from '../../../src/main/engine/data/column'
+import type { Column } from '../../../src/shared/column'
 import { ColumnCache, decodeColumn, encodeColumn } from '../../../src/main/engine/data/column-cache'
 import { hashFile } from '../../../src/main/engine/data/file-hash'
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { markMissing } from '../../../src/main/engine/data/missing-values'
-import type { Column } from '../../../src/main/engine/data/column'
+import type { Column } from '../../../src/shared/column'
 
 describe('markMissing', () => {
   it('turns the marker into NaN in a float64 column and counts it, leaving the input alone', () => {

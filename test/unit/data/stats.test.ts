@@ -3,7 +3,7 @@
  * exact in float64), and float64 accumulation where float32 would lose the sum.
  */
 import { describe, expect, it } from 'vitest'
-import type { Column } from '../../../src/main/engine/data/column'
+import type { Column } from '../../../src/shared/column'
 import { columnStats } from '../../../src/main/engine/data/stats'
 
 const flat = (v: number[]): Column => ({

@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'vitest'
-import type { ColumnType } from '../../../src/main/engine/data/column'
+import type { ColumnType } from '../../../src/shared/column'
 
 export const DATA = fileURLToPath(new URL('../../data/', import.meta.url))
 export const SKHEP = DATA + 'skhep-testdata/'

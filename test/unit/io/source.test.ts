@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import h5wasm from 'h5wasm/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Column } from '../../../src/main/engine/data/column'
+import type { Column } from '../../../src/shared/column'
 import { columnStats } from '../../../src/main/engine/data/stats'
 import {
   detectFormat,

@@ -8,10 +8,8 @@ import { describe, expect, it } from 'vitest'
 import type { AnomalyEvaluation, ScoreHistograms } from '../../../src/shared/contract/anomaly'
 import { correlationOption } from '../../../src/renderer/src/components/anomaly/correlation-option'
 import { latentOption, pairs } from '../../../src/renderer/src/components/anomaly/latent-option'
-import {
-  emptyComponents,
-  lossComponentsOption,
-} from '../../../src/renderer/src/components/anomaly/loss-components-option'
+import { lossComponentsOption } from '../../../src/renderer/src/components/anomaly/loss-components-option'
+import { emptyComponents } from '../../../src/renderer/src/stores/loss-components'
 import {
   anomalyRocCurves,
   honestyVerdict,

@@ -10,12 +10,12 @@ import {
   defaultForm,
   parseLayers,
   restoreForm,
-} from '../../../src/renderer/src/components/anomaly/anomaly-form'
+} from '../../../src/renderer/src/stores/anomaly-form'
 import {
   initialThreshold,
   nearestEdge,
   thresholdStats,
-} from '../../../src/renderer/src/components/anomaly/threshold-stats'
+} from '../../../src/renderer/src/stores/threshold-stats'
 
 // Events: [score, weight] per sample, scores on [0, 10) with 10 unit bins.
 const EVENTS: Record<string, { role: 'signal' | 'background'; ev: [number, number][] }> = {

@@ -10,10 +10,8 @@ import type {
   PoiProfile,
   SummaryTemplates,
 } from '../../../src/shared/contract/inferno'
-import {
-  lossCompareOption,
-  metricPoints,
-} from '../../../src/renderer/src/components/inferno/loss-compare-option'
+import { lossCompareOption } from '../../../src/renderer/src/components/inferno/loss-compare-option'
+import { metricPoints } from '../../../src/renderer/src/stores/loss-points'
 import {
   summaryOption,
   totalCounts,

@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest'
 import { InfernoStudyConfig, type InfernoStudyResult } from '../../../src/shared/contract/inferno'
+import { softHistogramOption } from '../../../src/renderer/src/components/inferno/soft-histogram-option'
 import {
   SoftSnapshots,
   softChange,
-  softHistogramOption,
   softMetric,
-} from '../../../src/renderer/src/components/inferno/soft-histogram-option'
+} from '../../../src/renderer/src/stores/soft-snapshots'
 import { studyOption, studyRows } from '../../../src/renderer/src/components/inferno/study-option'
 
 type Series = { type: string; name: string; data: unknown[]; step?: string }

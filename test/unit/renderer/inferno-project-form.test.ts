@@ -4,7 +4,7 @@ import {
   buildProjectConfig,
   defaultProjectForm,
   newNuisance,
-} from '../../../src/renderer/src/components/inferno/project-form'
+} from '../../../src/renderer/src/stores/inferno-project-form'
 
 describe('INFERNO project form', () => {
   it('gives new nuisances free names and the first input', () => {

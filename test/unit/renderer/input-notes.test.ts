@@ -7,10 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Sample, VariableRow, VariableStats } from '../../../src/shared/contract/data'
 import { SampleSpec } from '../../../src/shared/contract/data'
-import {
-  type InputContext,
-  inputNotes,
-} from '../../../src/renderer/src/components/train/input-notes'
+import { type InputContext, inputNotes } from '../../../src/renderer/src/stores/input-notes'
 
 const sample = (id: string, name: string, role: 'signal' | 'background', weight = ''): Sample => ({
   id,

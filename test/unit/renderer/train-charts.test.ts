@@ -5,12 +5,12 @@
 import { describe, expect, it } from 'vitest'
 import type { ClassifierEvaluation } from '../../../src/shared/contract/train'
 import { toShape } from '../../../src/renderer/src/components/train/shape'
+import { lossOption } from '../../../src/renderer/src/components/train/loss-option'
 import {
   bestEpochNumber,
   historyPoints,
   livePoints,
-  lossOption,
-} from '../../../src/renderer/src/components/train/loss-option'
+} from '../../../src/renderer/src/stores/loss-points'
 import {
   MAX_POINTS,
   curvePoints,

@@ -7,7 +7,7 @@ import {
   parseLayers,
   parseNumberList,
   restoreForm,
-} from '../../../src/renderer/src/components/train/setup-form'
+} from '../../../src/renderer/src/stores/train-setup-form'
 
 describe('setup form', () => {
   it('defaults train Fisher with the contract defaults once inputs are chosen', () => {

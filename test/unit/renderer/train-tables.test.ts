@@ -7,8 +7,8 @@ import type { Expr } from '../../../src/shared/expr/ast'
 import { parse } from '../../../src/shared/expr/parser'
 import { CutsRegion } from '../../../src/shared/contract/cuts'
 import type { ClassifierEvaluation } from '../../../src/shared/contract/train'
-import { operand, regionFromCutSet } from '../../../src/renderer/src/components/train/cut-region'
-import { freeName } from '../../../src/renderer/src/components/train/free-name'
+import { operand, regionFromCutSet } from '../../../src/renderer/src/stores/cut-region'
+import { freeName } from '../../../src/renderer/src/stores/free-name'
 import {
   cutSetsTable,
   fisherTable,

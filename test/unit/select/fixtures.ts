@@ -1,5 +1,5 @@
 /** Small hand-made event tables for the select tests. */
-import type { Column, FlatColumn, JaggedColumn } from '../../../src/main/engine/data/column'
+import type { Column, FlatColumn, JaggedColumn } from '../../../src/shared/column'
 
 export function flat(values: number[], array: 'f64' | 'f32' | 'i32' = 'f64'): FlatColumn {
   if (array === 'f32') return { kind: 'flat', type: 'float32', values: Float32Array.from(values) }

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { Column } from '../../../src/main/engine/data/column'
+import type { Column } from '../../../src/shared/column'
 import { compile } from '../../../src/main/engine/select/compile'
 import { evaluateMask } from '../../../src/main/engine/select/mask'
 import { columnProvider } from '../../../src/main/engine/select/provider'

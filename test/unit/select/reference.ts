@@ -3,7 +3,7 @@
  * arrays. Written independently of the vectorised compiler (only the scalar maths of the
  * function table is shared) so property tests can compare the two.
  */
-import type { Column } from '../../../src/main/engine/data/column'
+import type { Column } from '../../../src/shared/column'
 import { FUNCTIONS, type Expr } from '../../../src/shared/expr'
 
 /** One event's value: a number, or a list for jagged expressions. */

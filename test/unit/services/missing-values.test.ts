@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SampleSpecInput } from '../../../src/shared/contract/data'
 import { TrainResult } from '../../../src/shared/contract/train'
-import { weightedCorrelation } from '../../../src/main/engine/samples/correlation'
+import { weightedCorrelation } from '../../../src/main/engine/data/correlation'
 import { inProcessEngine } from '../helpers/engine'
 import { KAGGLE } from '../ml/kaggle-higgs'
 

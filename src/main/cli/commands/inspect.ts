@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { SourceInfo } from '../../engine/data/schema'
+import type { SourceInfo } from '../../engine/io/schema'
 import { openSource } from '../../engine/io/source'
 import { action } from '../action'
 

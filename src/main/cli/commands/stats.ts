@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { Column } from '../../engine/data/column'
+import type { Column } from '../../../shared/column'
 import { columnStats, type ColumnStats } from '../../engine/data/stats'
 import { findTable, openSource, readColumns } from '../../engine/io/source'
 import { silentContext } from '../../engine/jobs/context'

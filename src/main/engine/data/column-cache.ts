@@ -13,8 +13,8 @@
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { JobContext } from '../jobs/context'
-import type { Column, ColumnType, NumericArray } from './column'
-import { allocValues } from './column-ops'
+import type { Column, ColumnType, NumericArray } from '../../../shared/column'
+import { allocValues } from '../io/column-ops'
 import { HashMemo, type HashRecord } from './file-hash'
 
 export interface CacheKey {

@@ -7,11 +7,11 @@
 import { findTable, openSource, readColumns } from '../io/source'
 import { InputError } from '../io/errors'
 import { silentContext, type JobContext } from '../jobs/context'
-import { columnBytes, type Column } from './column'
+import { columnBytes, type Column } from '../../../shared/column'
 import type { ColumnCache } from './column-cache'
-import { concatColumns } from './column-ops'
+import { concatColumns } from '../io/column-ops'
 import { markMissing } from './missing-values'
-import type { ColumnInfo, SkippedColumn } from './schema'
+import type { ColumnInfo, SkippedColumn } from '../io/schema'
 
 /** Files of a sample and the table to read in each ('' for CSV/Parquet: the file itself). */
 export interface SampleFiles {

@@ -3,7 +3,7 @@
  * per bin (DESIGN.md §4), plus underflow and overflow. Filling is a single tight loop over a
  * typed array, so 10^7 weighted values take a few tens of milliseconds.
  */
-import type { Column, NumericArray } from './column'
+import type { Column, NumericArray } from '../../../shared/column'
 
 export interface Hist1D {
   readonly bins: number

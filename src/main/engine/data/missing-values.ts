@@ -4,7 +4,7 @@
  * This is the one place it happens, so statistics, histograms, correlations, cuts and training
  * all see the same thing — NaN, which each of them already treats as "no value".
  */
-import type { Column, NumericArray } from './column'
+import type { Column, NumericArray } from '../../../shared/column'
 
 /** A column with its marked values turned into NaN, and how many there were. */
 export interface MarkedColumn {

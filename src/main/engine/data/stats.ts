@@ -4,7 +4,7 @@
  * whatever the column's type; the variance is computed in a second pass around the mean, which
  * keeps its precision when the mean is large compared with the spread.
  */
-import type { Column, NumericArray } from './column'
+import type { Column, NumericArray } from '../../../shared/column'
 
 export interface WeightedStats {
   /** Σw and Σw² over the non-NaN elements (NaN weights are skipped like NaN values). */

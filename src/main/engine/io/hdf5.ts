@@ -11,9 +11,9 @@
  *   (rows × columns). The frame's index (`axis1`) is not offered as a column.
  */
 import { open } from 'node:fs/promises'
-import type { Column, ColumnType, NumericArray } from '../data/column'
-import { allocValues, regularJagged } from '../data/column-ops'
-import { clampRange, type EntryRange, type SkippedColumn, type TableInfo } from '../data/schema'
+import type { Column, ColumnType, NumericArray } from '../../../shared/column'
+import { allocValues, regularJagged } from './column-ops'
+import { clampRange, type EntryRange, type SkippedColumn, type TableInfo } from './schema'
 import type { JobContext } from '../jobs/context'
 import { InputError, libraryReason } from './errors'
 import { quietLibraryConsole } from './library-console'

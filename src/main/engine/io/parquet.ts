@@ -16,15 +16,15 @@ import type {
   SchemaTree,
   SchemaElement,
 } from 'hyparquet'
-import type { Column, ColumnType } from '../data/column'
+import type { Column, ColumnType } from '../../../shared/column'
 import {
   allocValues,
   concatColumns,
   emptyColumn,
   jaggedFromCounts,
   sliceColumn,
-} from '../data/column-ops'
-import { clampRange, type EntryRange, type SkippedColumn, type TableInfo } from '../data/schema'
+} from './column-ops'
+import { clampRange, type EntryRange, type SkippedColumn, type TableInfo } from './schema'
 import type { JobContext } from '../jobs/context'
 import { stemOf } from './csv'
 import { InputError, asInputError, libraryReason } from './errors'

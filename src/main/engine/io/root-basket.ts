@@ -3,8 +3,8 @@
  * one), reading and inflating them, and decoding their bytes into columns according to the
  * branch's plan.
  */
-import type { Column } from '../data/column'
-import { jaggedFromCounts, regularJagged } from '../data/column-ops'
+import type { Column } from '../../../shared/column'
+import { jaggedFromCounts, regularJagged } from './column-ops'
 import { InputError, libraryReason } from './errors'
 import type { JsBasket, OpenRoot } from './root-file'
 import type { BranchPlan } from './root-plan'

@@ -4,8 +4,8 @@
  * Buffer.swap16/32/64, several times faster than a DataView loop per value.
  */
 import { inflateSync } from 'node:zlib'
-import type { ColumnType, NumericArray } from '../data/column'
-import { allocValues } from '../data/column-ops'
+import type { ColumnType, NumericArray } from '../../../shared/column'
+import { allocValues } from './column-ops'
 
 /** Bytes per stored value of each column type (64-bit integers are 8 bytes on disk). */
 export function storedSize(type: ColumnType): number {

@@ -3,8 +3,8 @@
  * branch, how its basket bytes become a column (type, fixed width or jagged, per-entry layout)
  * or why it cannot (strings, leaf lists, objects, nested containers).
  */
-import type { ColumnType } from '../data/column'
-import type { SkippedColumn } from '../data/schema'
+import type { ColumnType } from '../../../shared/column'
+import type { SkippedColumn } from './schema'
 import { storedSize } from './root-decode'
 import type { JsBranch, JsDirectory, JsFile, JsKey, JsLeaf, JsTree } from './root-file'
 

@@ -16,9 +16,9 @@
  * "branch.leaf" each), and TBranchElement members of the same kinds plus `std::vector` of a
  * numeric type. Strings, nested containers and objects are listed as skipped with the reason.
  */
-import type { Column, NumericArray } from '../data/column'
-import { concatColumns, emptyColumn, sliceColumn } from '../data/column-ops'
-import { clampRange, type EntryRange, type TableInfo } from '../data/schema'
+import type { Column, NumericArray } from '../../../shared/column'
+import { concatColumns, emptyColumn, sliceColumn } from './column-ops'
+import { clampRange, type EntryRange, type TableInfo } from './schema'
 import type { JobContext } from '../jobs/context'
 import { InputError, errorMessage, libraryReason } from './errors'
 import { basketRefs, decodeBasket, type BasketRef } from './root-basket'

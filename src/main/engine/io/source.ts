@@ -8,8 +8,8 @@
  */
 import { open } from 'node:fs/promises'
 import { extname } from 'node:path'
-import type { Column } from '../data/column'
-import type { EntryRange, SourceFormat, SourceInfo, TableInfo } from '../data/schema'
+import type { Column } from '../../../shared/column'
+import type { EntryRange, SourceFormat, SourceInfo, TableInfo } from './schema'
 import { silentContext, type JobContext } from '../jobs/context'
 import { listCsvTables, readCsvColumns, stemOf } from './csv'
 import { InputError, errorMessage } from './errors'

@@ -4,30 +4,45 @@
  * histograms, fits and other models read like a column.
  */
 import type { ComputedVariable } from '../select/derived'
-import { isAnomalyModel } from '../store/anomaly-models'
-import { getInfernoModel, isInfernoModel } from '../store/inferno-models'
-import { appliedModels, getModel } from '../store/models'
-import type { Project } from '../store/project'
-import { anomalyVariable } from './autoencoder/applied-score'
-import { summaryBins } from './inferno/summary-model'
+import { anomalyVariable, type StoredAnomalyScore } from './autoencoder/applied-score'
+import { type InfernoSummaryDocument, summaryBins } from './inferno/summary-model'
 import { scoreColumns } from './model-inputs'
 import { restoreClassifier, type StoredModelJSON } from './train-classifier'
 
+/** A stored model as the project keeps it: a classifier, an autoencoder / VAE, an INFERNO summary. */
+export type StoredAppliedModel =
+  | { readonly kind: 'classifier'; readonly model: unknown; readonly weights: Uint8Array | null }
+  | ({ readonly kind: 'anomaly' } & StoredAnomalyScore)
+  | {
+      readonly kind: 'inferno'
+      readonly document: InfernoSummaryDocument
+      readonly weights: Uint8Array
+    }
+
+/** One applied model: the variable's name, the model's id and how to read the stored model. */
+export interface AppliedModel {
+  readonly name: string
+  readonly id: string
+  /** Reads the stored model; a throw skips this variable with a warning. */
+  load(): StoredAppliedModel
+}
+
 /** Every applied model that can be restored; `warn` hears about the ones that cannot. */
 export async function appliedVariables(
-  project: Project,
+  models: readonly AppliedModel[],
   warn: (message: string) => void,
 ): Promise<ComputedVariable[]> {
   const out: ComputedVariable[] = []
-  for (const { name, id } of appliedModels(project)) {
+  for (const { name, id, load } of models) {
     try {
-      if (isAnomalyModel(project, id)) {
-        out.push(anomalyVariable(project, name, id))
+      const m = load()
+      if (m.kind === 'anomaly') {
+        out.push(anomalyVariable(name, id, m))
         continue
       }
-      if (isInfernoModel(project, id)) {
+      if (m.kind === 'inferno') {
         // The event's bin of the INFERNO summary, as its result's templates count it.
-        const { document, weights } = getInfernoModel(project, id)
+        const { document, weights } = m
         out.push({
           name,
           inputs: [...document.inputs],
@@ -36,7 +51,6 @@ export async function appliedVariables(
         })
         continue
       }
-      const m = getModel(project, id)
       const stored = m.model as StoredModelJSON
       const classifier = await restoreClassifier(stored, m.weights)
       out.push({

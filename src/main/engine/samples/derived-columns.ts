@@ -7,7 +7,7 @@
  */
 import { parse, referencedColumns } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
-import type { Column } from '../data/column'
+import type { Column } from '../../../shared/column'
 import type { EventTable } from '../data/event-table'
 import type { JobContext } from '../jobs/context'
 import {

@@ -4,7 +4,7 @@
  */
 import { isIntegerType } from '../../../shared/column-type'
 import type { SampleHistogram } from '../../../shared/contract/data'
-import type { Column } from '../data/column'
+import type { Column } from '../../../shared/column'
 import { createHist, fillColumn } from '../data/histogram'
 import type { LoadedSample } from './loaded-sample'
 

@@ -3,7 +3,7 @@
  * values and NaN weights are not put in a cell; their Σw is reported as `outside` (NaN weights
  * excepted), so inside + outside is the total.
  */
-import type { NumericArray } from '../data/column'
+import type { NumericArray } from '../../../shared/column'
 
 export interface Hist2D {
   readonly xbins: number

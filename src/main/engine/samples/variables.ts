@@ -6,7 +6,7 @@
  * (the disk cache keeps them for the plots).
  */
 import type { VariableRow } from '../../../shared/contract/data'
-import type { Column } from '../data/column'
+import type { Column } from '../../../shared/column'
 import type { JobContext } from '../jobs/context'
 import type { CheckedVariables } from '../select/derived'
 import { SpecError } from '../select/spec-error'

@@ -3,7 +3,7 @@
  * runs batch by batch so that masks, stages and a compiled expression's intermediate arrays
  * stay in the CPU cache instead of streaming 80 MB arrays through memory for every operation.
  */
-import type { Column } from '../data/column'
+import type { Column } from '../../../shared/column'
 import type { ColumnProvider } from './provider'
 
 /**

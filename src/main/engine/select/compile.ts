@@ -23,7 +23,7 @@ import {
   type Shape,
   type Span,
 } from '../../../shared/expr'
-import type { Column, NumericArray } from '../data/column'
+import type { Column, NumericArray } from '../../../shared/column'
 import {
   intervalMask,
   intervalMask2,

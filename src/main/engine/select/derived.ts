@@ -14,7 +14,7 @@ import {
   type SymbolTable,
 } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
-import type { Column } from '../data/column'
+import type { Column } from '../../../shared/column'
 import { compile, type CompiledExpr } from './compile'
 import type { ColumnProvider } from './provider'
 import { SpecError, atPath, exprSpecError } from './spec-error'

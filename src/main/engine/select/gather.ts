@@ -3,7 +3,7 @@
  * failed a region's cuts, the remaining cuts run over the survivors only instead of over every
  * event (after a few cuts typically 10–30 % are left, so the later cuts cost that much).
  */
-import type { Column, NumericArray } from '../data/column'
+import type { Column, NumericArray } from '../../../shared/column'
 import type { ColumnProvider } from './provider'
 
 /** Positions i (ascending) where stage[i] === k, of which there are `count`. */

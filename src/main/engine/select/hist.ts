@@ -5,7 +5,7 @@
  */
 import type { SampleHistogram } from '../../../shared/cutflow'
 import type { CheckedExpr } from '../../../shared/expr'
-import type { Column } from '../data/column'
+import type { Column } from '../../../shared/column'
 import { createHist, fillColumn } from '../data/histogram'
 import { compile } from './compile'
 import { CutCompiler } from './cut-compiler'

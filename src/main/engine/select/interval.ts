@@ -6,7 +6,7 @@
  * output — a cut's cost is about one read of each column it names.
  */
 import type { ComparisonOp } from '../../../shared/expr'
-import type { NumericArray } from '../data/column'
+import type { NumericArray } from '../../../shared/column'
 
 /** x passes when (lo <= x && x <= hi) !== (neg === 1). An empty interval uses lo = NaN. */
 export interface Interval {

@@ -4,7 +4,7 @@
  * layouts, reductions, indexing and masking.
  */
 import type { ReductionName } from '../../../shared/expr'
-import type { NumericArray } from '../data/column'
+import type { NumericArray } from '../../../shared/column'
 import type { Operand } from './vec'
 
 /**

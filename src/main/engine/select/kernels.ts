@@ -9,7 +9,7 @@
  * comparison with NaN is false except `!=`); a value is true when it is non-zero and not NaN.
  */
 import type { ArithmeticOp, ComparisonOp } from '../../../shared/expr'
-import type { NumericArray } from '../data/column'
+import type { NumericArray } from '../../../shared/column'
 import type { Operand } from './vec'
 
 /** One arithmetic operation on two numbers, with the division rule. */

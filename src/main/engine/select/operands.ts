@@ -4,7 +4,7 @@
  * getting the 0/1 mask of a value.
  */
 import { ExprError, type Span } from '../../../shared/expr'
-import type { NumericArray } from '../data/column'
+import type { NumericArray } from '../../../shared/column'
 import { expand, firstLayoutDifference } from './jagged'
 import { truth } from './kernels'
 import type { Scratch } from './scratch'

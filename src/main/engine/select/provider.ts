@@ -4,7 +4,7 @@
  * reader decodes only the columns an expression names).
  */
 import type { SymbolTable } from '../../../shared/expr'
-import { columnEntries, type Column } from '../data/column'
+import { columnEntries, type Column } from '../../../shared/column'
 
 export interface ColumnProvider {
   /** Number of events in this batch. */

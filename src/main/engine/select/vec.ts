@@ -6,7 +6,7 @@
  * each other and with input columns; arrays from scratch buffers are overwritten by the next
  * evaluation of the same compiled tree (results handed out are copied first).
  */
-import type { NumericArray } from '../data/column'
+import type { NumericArray } from '../../../shared/column'
 
 export interface ConstVec {
   readonly kind: 'const'

@@ -6,7 +6,7 @@
  */
 import type { JobContext } from '../jobs/context'
 import type { RangedSample } from '../ml/autoencoder/file-chunks'
-import { checkedTrainingSamples, type TrainingSelection } from '../samples/training-events'
+import { checkedTrainingSamples, type TrainingSelection } from './training-events'
 import { baseColumns, derivedLayer } from '../select/derived'
 import type { ProjectScope } from './scope'
 

@@ -43,7 +43,7 @@ import {
 } from '../ml/autoencoder/streamed'
 import type { SelectedEvents } from '../ml/build-dataset'
 import { rangedSamples } from './anomaly-sources'
-import { trainingEvents } from '../samples/training-events'
+import { trainingEvents } from './training-events'
 import { SpecError } from '../select/spec-error'
 import {
   deleteAnomalyModel,

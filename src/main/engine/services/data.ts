@@ -5,7 +5,7 @@
  */
 import type { Result } from '../../../shared/api'
 import type { DataMethodName, Hist2DResult, Sample } from '../../../shared/contract/data'
-import type { Column } from '../data/column'
+import type { Column } from '../../../shared/column'
 import { openSource } from '../io/source'
 import type { JobContext } from '../jobs/context'
 import type { Project } from '../store/project'
@@ -21,7 +21,7 @@ import {
   reorderSamples,
   updateSample,
 } from '../store/samples'
-import { weightedCorrelation } from '../samples/correlation'
+import { weightedCorrelation } from '../data/correlation'
 import { createDemoProject } from '../samples/demo'
 import {
   defaultBinning,

@@ -47,7 +47,7 @@ import {
   insertInfernoModel,
   listInfernoModels,
 } from '../store/inferno-models'
-import { trainingEvents } from '../samples/training-events'
+import { trainingEvents } from './training-events'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
 import { applyModelOutput } from './apply-model'

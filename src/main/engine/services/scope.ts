@@ -6,6 +6,7 @@
  * (samples, variables, models, runs) stays in that project whatever the window opens meanwhile.
  */
 import { appliedVariables } from '../ml/applied'
+import { projectAppliedModels } from './applied-models'
 import { SampleRegistry } from '../samples/registry'
 import type { ComputedVariable } from '../select/derived'
 import type { Project } from '../store/project'
@@ -38,7 +39,7 @@ export class ProjectSession implements ProjectScope {
   }
 
   computedVariables(): Promise<ComputedVariable[]> {
-    return (this.applied ??= appliedVariables(this.project, this.warn))
+    return (this.applied ??= appliedVariables(projectAppliedModels(this.project), this.warn))
   }
 
   /** Forgets the applied models' variables (after apply, un-apply or remove). */

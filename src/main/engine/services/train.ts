@@ -14,7 +14,7 @@ import { assembleTrainingData, TrainingDataError, type SelectedEvents } from '..
 import { PART } from '../ml/dataset'
 import { exportFileNames, exportModel } from '../ml/export-model'
 import { trainClassifier, type StoredModelJSON } from '../ml/train-classifier'
-import { trainingEvents } from '../samples/training-events'
+import { trainingEvents } from './training-events'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
 import { deleteModel, getModel, insertModel, listModels } from '../store/models'

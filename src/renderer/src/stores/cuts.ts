@@ -126,5 +126,7 @@ export const useCutsStore = defineStore('cuts', () => {
     removeRegion,
     check,
     refresh,
+    /** The project's trained models (the panel lists those applied as variables). */
+    models: () => api.call('train.models', {}),
   }
 })

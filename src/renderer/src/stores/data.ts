@@ -7,6 +7,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
+import type { Params } from '../../../shared/api'
 import type {
   HistogramResult,
   MemoryReport,
@@ -15,8 +16,8 @@ import type {
   VariableRow,
 } from '../../../shared/contract/data'
 import { api } from '../api'
-import type { SettingValue } from '../components/data/persisted'
 import { ApiError } from '../api/client'
+import type { SettingValue } from './persisted'
 import { useProjectStore } from './project'
 import { errorMessage } from './guard'
 
@@ -312,6 +313,12 @@ export const useDataStore = defineStore('data', () => {
   )
 
   return {
+    /** A 2-D histogram of two variables of a sample (the explorer's 2-D panel). */
+    hist2d: (params: Params<'data.hist2d'>) => api.call('data.hist2d', params),
+    /** Correlations between variables of a sample (the explorer's correlation panel). */
+    correlation: (params: Params<'data.correlation'>) => api.call('data.correlation', params),
+    /** The tables and columns of an event file (the sample form). */
+    inspect: (path: string) => api.call('data.inspect', { path }),
     samples,
     simulation,
     hasData,

@@ -78,5 +78,8 @@ export const useEngineStore = defineStore('engine', () => {
     refresh,
     cancel: (jobId: string) => api.call('jobs.cancel', { jobId }),
     restart: () => api.call('engine.restart', {}),
+    /** Times `repeats` products of two `size` × `size` matrices on the ML backend (a job): GFLOP/s. */
+    backendCheck: (size: number, repeats: number) =>
+      api.runJob('ml.backendCheck', { size, repeats }),
   }
 })

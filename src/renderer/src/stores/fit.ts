@@ -240,6 +240,15 @@ export const useFitStore = defineStore('fit', () => {
   }
 
   return {
+    /** What the build form offers: the project's regions, samples and variables. */
+    buildInputs: () =>
+      Promise.all([
+        api.call('cuts.regions', {}),
+        api.call('data.samples', {}),
+        api.call('cuts.variables', {}),
+      ]),
+    /** Checks an observable as the build form's channel row has it (any expression role). */
+    checkObservable: (expr: string) => api.call('cuts.check', { expr, role: 'any' }),
     workspaces,
     selectedId,
     selected,

@@ -20,13 +20,9 @@ import {
 import { api } from '../api'
 import { writeAsking } from '../api/overwrite'
 import { ApiError } from '../api/client'
-import { type LossPair, metricPoints } from '../components/inferno/loss-compare-option'
-import {
-  type ProjectForm,
-  buildProjectConfig,
-  defaultProjectForm,
-} from '../components/inferno/project-form'
-import { type SoftSnapshot, SoftSnapshots } from '../components/inferno/soft-histogram-option'
+import { type LossPair, metricPoints } from './loss-points'
+import { type ProjectForm, buildProjectConfig, defaultProjectForm } from './inferno-project-form'
+import { type SoftSnapshot, SoftSnapshots } from './soft-snapshots'
 import { useFitStore } from './fit'
 import { useProjectStore } from './project'
 import { useTrainStore } from './train'

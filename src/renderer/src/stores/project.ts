@@ -5,7 +5,13 @@
  */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { JobInfo, ProjectSummary, RecentProject, RunningJobsChoice } from '../../../shared/api'
+import type {
+  JobEvent,
+  JobInfo,
+  ProjectSummary,
+  RecentProject,
+  RunningJobsChoice,
+} from '../../../shared/api'
 import { api } from '../api'
 import { writeAsking } from '../api/overwrite'
 
@@ -140,5 +146,37 @@ export const useProjectStore = defineStore('project', () => {
       ),
     close: () => leave((running) => api.call('project.close', { running })),
     rename: (name: string) => attempt(() => api.call('project.rename', { name })),
+    /** The runs recorded in the open project, oldest first. */
+    runs: () => api.call('project.runs', {}),
+    /** How many samples, regions, models (classifiers and anomaly) and workspaces it holds. */
+    contents: async () => {
+      const [samples, regions, models, anomaly, workspaces] = await Promise.all([
+        api.call('data.samples', {}),
+        api.call('cuts.regions', {}),
+        api.call('train.models', {}),
+        api.call('anomaly.models', {}),
+        api.call('fit.workspaces', {}),
+      ])
+      return {
+        samples: samples.length,
+        regions: regions.length,
+        models: models.length + anomaly.length,
+        workspaces: workspaces.length,
+      }
+    },
+    /** Creates (or reuses) the demo project in the config folder; resolves with its path. */
+    createDemo: () => api.call('project.createDemo', {}),
+    /**
+     * Writes the open project as a SPEC.json, asking before replacing a file (`confirmed`: a
+     * native save dialog asked); null when the user kept the file.
+     */
+    exportSpec: (path: string, confirmed = false) =>
+      writeAsking((overwrite) => api.call('spec.export', { path, overwrite }), confirmed),
+    /**
+     * Builds a project file from a SPEC.json (a job; `onEvent` hears its progress), asking
+     * before replacing a file; null when the user kept the file.
+     */
+    openSpec: (spec: string, project: string, onEvent?: (e: JobEvent) => void) =>
+      writeAsking((overwrite) => api.runJob('spec.open', { spec, project, overwrite }, onEvent)),
   }
 })

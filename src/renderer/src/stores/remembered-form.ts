@@ -5,7 +5,7 @@
  * not (issue 17), so the user ticks them.
  */
 import { type Ref, ref, watch } from 'vue'
-import { readSetting, writeSetting } from '../components/data/persisted'
+import { readSetting, writeSetting } from './persisted'
 
 const SAVE_DELAY_MS = 500
 

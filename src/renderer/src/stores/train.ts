@@ -6,7 +6,7 @@
  */
 import { coalesce } from './coalesce'
 import { rememberedForm } from './remembered-form'
-import { inputNotes } from '../components/train/input-notes'
+import { inputNotes } from './input-notes'
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { JobEvent } from '../../../shared/api'
@@ -15,15 +15,10 @@ import { type ModelInfo, TrainConfig, TrainResult } from '../../../shared/contra
 import { api } from '../api'
 import { writeAsking } from '../api/overwrite'
 import { ApiError } from '../api/client'
-import { type CutInterval, regionFromCutSet } from '../components/train/cut-region'
-import { freeName } from '../components/train/free-name'
-import { type LossPoints, livePoints } from '../components/train/loss-option'
-import {
-  type SetupForm,
-  buildConfig,
-  defaultForm,
-  restoreForm,
-} from '../components/train/setup-form'
+import { type CutInterval, regionFromCutSet } from './cut-region'
+import { freeName } from './free-name'
+import { type LossPoints, livePoints } from './loss-points'
+import { type SetupForm, buildConfig, defaultForm, restoreForm } from './train-setup-form'
 import { useCutsStore } from './cuts'
 import { useDataStore } from './data'
 import { useProjectStore } from './project'

@@ -6,8 +6,6 @@
  * so computing a variable needs no TensorFlow backend.
  */
 import type { ComputedVariable } from '../../select/derived'
-import { getAnomalyModel } from '../../store/anomaly-models'
-import type { Project } from '../../store/project'
 import type { MissingValues } from '../model-inputs'
 import { fromStored } from './format'
 import { type AnomalyModel, eventLosses, jsRunner } from './model'
@@ -40,9 +38,21 @@ export function anomalyScoreColumns(
   return out
 }
 
+/** A stored autoencoder / VAE (store/anomaly-models.ts): what scoring needs of it. */
+export interface StoredAnomalyScore {
+  /** The stored document (format.ts AnomalyModelDocument, unparsed). */
+  readonly document: unknown
+  readonly weights: Uint8Array
+  /** How missing inputs were replaced in training. */
+  readonly missing: MissingValues
+}
+
 /** The anomaly score of stored model `id` as the computed variable `name`. */
-export function anomalyVariable(project: Project, name: string, id: string): ComputedVariable {
-  const stored = getAnomalyModel(project, id)
+export function anomalyVariable(
+  name: string,
+  id: string,
+  stored: StoredAnomalyScore,
+): ComputedVariable {
   const model = fromStored(stored.document, stored.weights)
   return {
     name,

@@ -8,8 +8,7 @@
  */
 import type { AnomalySetup } from '../../../../shared/contract/anomaly'
 import type { CheckedExpr } from '../../../../shared/expr'
-import { markMissing } from '../../data/missing-values'
-import { readColumns } from '../../io/source'
+import { readEntryRange } from '../../data/entry-range'
 import { silentContext, type JobContext } from '../../jobs/context'
 import { CutCompiler } from '../../select/cut-compiler'
 import { columnProvider, type ColumnProvider } from '../../select/provider'
@@ -71,11 +70,7 @@ async function selectRange(
 ): Promise<SelectedEvents> {
   ctx.throwIfCancelled()
   const n = p.stop - p.start
-  const read = new Map(
-    [...(await readColumns(s.files[p.file].path, s.table, s.columns, ctx, p))].map(
-      ([name, c]) => [name, markMissing(c, s.missing).column] as const,
-    ),
-  )
+  const read = await readEntryRange(s.files[p.file].path, s.table, s.columns, s.missing, p, ctx)
   const weights =
     typeof s.weights === 'number'
       ? s.weights

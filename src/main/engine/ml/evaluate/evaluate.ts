@@ -10,7 +10,7 @@
  * or cut on (`output` and `efficiency` are null). Undefined numbers (NaN) become null.
  */
 import type { ClassifierEvaluation } from '../../../../shared/contract/train'
-import { weightedCorrelation } from '../../samples/correlation'
+import { weightedCorrelation } from '../../data/correlation'
 import type { JobContext } from '../../jobs/context'
 import type { Classifier } from '../classifier'
 import { PART, type TrainingData, gatherRows, indicesOf } from '../dataset'

@@ -5,16 +5,7 @@
  */
 import type { EChartsOption } from '../charts/option'
 import { MODEL_COLOURS, niceCeil, valueAxis } from '../train/chart-style'
-import type { LossPoints } from '../train/loss-option'
-
-export interface LossComponents {
-  loss: LossPoints
-  val_loss: LossPoints
-  reconstruction: LossPoints
-  val_reconstruction: LossPoints
-  kl: LossPoints
-  val_kl: LossPoints
-}
+import type { LossComponents } from '../../stores/loss-components'
 
 export const COMPONENT_LABELS: Record<keyof LossComponents, string> = {
   loss: 'total (train)',
@@ -23,10 +14,6 @@ export const COMPONENT_LABELS: Record<keyof LossComponents, string> = {
   val_reconstruction: 'reconstruction (validation)',
   kl: 'KL (train)',
   val_kl: 'KL (validation)',
-}
-
-export function emptyComponents(): LossComponents {
-  return { loss: [], val_loss: [], reconstruction: [], val_reconstruction: [], kl: [], val_kl: [] }
 }
 
 export function lossComponentsOption(c: LossComponents, epochs?: number): EChartsOption {

@@ -4,24 +4,11 @@
  * on two y axes (the two losses have different units and scales).
  */
 import type { EChartsOption } from '../charts/option'
-import type { LossPoints } from '../train/loss-option'
+import type { LossPair, LossPoints } from '../../stores/loss-points'
 import { niceCeil, valueAxis } from '../train/chart-style'
 
 export const INFERNO_COLOUR = '#2ca02c'
 export const BCE_COLOUR = '#9467bd'
-
-export interface LossPair {
-  loss: LossPoints
-  valLoss: LossPoints
-}
-
-/** Live metric events of one training (`step → value`, step 0-based) as points from 1. */
-export function metricPoints(steps: ReadonlyMap<number, number>): LossPoints {
-  return [...steps.entries()]
-    .filter(([, v]) => Number.isFinite(v))
-    .sort((a, b) => a[0] - b[0])
-    .map(([k, v]) => [k + 1, v])
-}
 
 export function lossCompareOption(
   inferno: LossPair,

@@ -4,36 +4,8 @@
  */
 // The option type from echarts itself: charts/echarts.ts needs the DOM, these builders do not.
 import type { EChartsOption } from '../charts/option'
+import type { LossPoints } from '../../stores/loss-points'
 import { BACKGROUND, SIGNAL, niceCeil, valueAxis } from './chart-style'
-
-/** Points [epoch, loss] with epochs counted from 1; undefined values (null/NaN) are left out. */
-export type LossPoints = [number, number][]
-
-/** The stored history (index 0 = epoch 1) as points. */
-export function historyPoints(values: (number | null)[]): LossPoints {
-  const out: LossPoints = []
-  values.forEach((v, i) => {
-    if (v !== null && Number.isFinite(v)) out.push([i + 1, v])
-  })
-  return out
-}
-
-/**
- * Live metric events as points: the step of an epoch metric is the 0-based epoch index (as the
- * engine's training loop sends it, like `ModelSummary.bestEpoch`), shown as epoch step + 1.
- * Later values of a step replace earlier ones; undefined values are left out.
- */
-export function livePoints(steps: Map<number, number>): LossPoints {
-  return [...steps.entries()]
-    .filter(([, v]) => Number.isFinite(v))
-    .sort((a, b) => a[0] - b[0])
-    .map(([k, v]) => [k + 1, v])
-}
-
-/** The best epoch (0-based index, −1: the initial weights) as the plots count it, from 1; or null. */
-export function bestEpochNumber(bestEpoch: number): number | null {
-  return bestEpoch >= 0 ? bestEpoch + 1 : null
-}
 
 export interface LossPlot {
   loss: LossPoints

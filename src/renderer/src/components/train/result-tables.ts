@@ -4,7 +4,7 @@
  */
 import { type Table, formatNumber } from '../../../../shared/format/table'
 import type { ClassifierEvaluation, ModelSummary } from '../../../../shared/contract/train'
-import { FOM_LABELS } from './setup-form'
+import { FOM_LABELS } from '../../stores/train-setup-form'
 
 type Lda = Extract<ModelSummary, { kind: 'lda' }>
 type Cuts = Extract<ModelSummary, { kind: 'cuts' }>

@@ -6,7 +6,7 @@ import {
   type InfernoNuisance,
   InfernoProjectConfig,
   InfernoProjectOptions,
-} from '../../../../shared/contract/inferno'
+} from '../../../shared/contract/inferno'
 
 export type NuisanceKind = InfernoNuisance['kind']
 

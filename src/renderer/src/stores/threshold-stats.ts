@@ -4,7 +4,7 @@
  * purity S/(S+B) and S/√B. The cut sits on a bin edge, so the numbers are exact for the
  * histogrammed events.
  */
-import type { ScoreHistograms } from '../../../../shared/contract/anomaly'
+import type { ScoreHistograms } from '../../../shared/contract/anomaly'
 
 export interface ThresholdStats {
   /** The cut (score value of edge `index`). */

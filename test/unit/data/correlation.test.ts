@@ -1,6 +1,6 @@
 /** The weighted correlation matrix's rule for constant variables (null, the diagonal included). */
 import { describe, expect, it } from 'vitest'
-import { weightedCorrelation } from '../../../src/main/engine/samples/correlation'
+import { weightedCorrelation } from '../../../src/main/engine/data/correlation'
 
 describe('weightedCorrelation', () => {
   it('gives null for a constant variable, its diagonal included, and 1 on the other diagonal', () => {

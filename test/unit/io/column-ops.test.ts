@@ -1,14 +1,14 @@
 /** Concatenating and slicing columns (the chain of a sample, entry ranges). */
 import { describe, expect, it } from 'vitest'
-import type { Column } from '../../../src/main/engine/data/column'
-import { columnBytes, columnEntries } from '../../../src/main/engine/data/column'
+import type { Column } from '../../../src/shared/column'
+import { columnBytes, columnEntries } from '../../../src/shared/column'
 import {
   concatColumns,
   emptyColumn,
   jaggedFromCounts,
   regularJagged,
   sliceColumn,
-} from '../../../src/main/engine/data/column-ops'
+} from '../../../src/main/engine/io/column-ops'
 
 const jag = (counts: number[], values: number[]): Column =>
   jaggedFromCounts('float32', counts, Float32Array.from(values))

@@ -15,7 +15,7 @@ export type NumericArray =
   | Int8Array
   | Uint8Array
 
-import type { ColumnType } from '../../../shared/column-type'
+import type { ColumnType } from './column-type'
 
 /** Element type as stored in the source file (for `inspect`). */
 export type { ColumnType }

@@ -1,6 +1,6 @@
-/** Reads and writes one Data-view setting stored in the project (see stores/data.ts). */
-import type { Params } from '../../../../shared/api'
-import { api } from '../../api'
+/** Reads and writes one Data-view setting stored in the project (see data.ts). */
+import type { Params } from '../../../shared/api'
+import { api } from '../api'
 
 /** A JSON value, as a setting holds it. */
 export type SettingValue = Params<'data.putSetting'>['value']

@@ -4,7 +4,7 @@
  * Only events where every variable and the weight are numbers count (complete cases), so the
  * matrix is positive semi-definite, as a correlation matrix must be.
  */
-import type { NumericArray } from '../data/column'
+import type { NumericArray } from '../../../shared/column'
 
 /**
  * `columns`: k arrays of n values each (one per event); `weights`: n event weights.

@@ -11,7 +11,7 @@ import {
   MlpOptions,
   NormMode,
   TrainConfig,
-} from '../../../../shared/contract/train'
+} from '../../../shared/contract/train'
 
 export interface MlpForm {
   /** Hidden layer widths as typed: "64,64". */

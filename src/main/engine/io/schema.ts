@@ -1,4 +1,4 @@
-import type { ColumnType } from './column'
+import type { ColumnType } from '../../../shared/column'
 
 /** File formats the readers understand. */
 export type SourceFormat = 'root' | 'csv' | 'hdf5' | 'parquet'

@@ -2,8 +2,8 @@
  * A cut set of the rectangular-cut optimisation as a region of the Cuts step: one cut per
  * bounded side of each interval (lo ≤ x, x ≤ hi), under the region the cuts were trained in.
  */
-import type { CutsRegion } from '../../../../shared/contract/cuts'
-import { roundCutValue } from '../../../../shared/format/cut-value'
+import type { CutsRegion } from '../../../shared/contract/cuts'
+import { roundCutValue } from '../../../shared/format/cut-value'
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 

@@ -3,12 +3,8 @@
  * samples, region, inputs, network shape and training options, and for the VAE β, the score,
  * the trainable prior and each input's likelihood family. Pure, so it is unit-tested.
  */
-import {
-  AnomalyConfig,
-  LikelihoodFamily,
-  type AnomalyKind,
-} from '../../../../shared/contract/anomaly'
-import { describeZodError } from '../../../../shared/api'
+import { AnomalyConfig, LikelihoodFamily, type AnomalyKind } from '../../../shared/contract/anomaly'
+import { describeZodError } from '../../../shared/api'
 
 export interface AnomalyForm {
   kind: AnomalyKind

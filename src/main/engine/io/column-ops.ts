@@ -1,8 +1,8 @@
-import type { Column, ColumnType, JaggedColumn, NumericArray } from './column'
+import type { Column, ColumnType, JaggedColumn, NumericArray } from '../../../shared/column'
 
 /**
  * Allocates the typed array that holds `n` values of `type` (64-bit integers widen to float64,
- * bool is one byte 0/1), as documented in column.ts.
+ * bool is one byte 0/1), as documented in shared/column.ts.
  */
 export function allocValues(type: ColumnType, n: number): NumericArray {
   switch (type) {

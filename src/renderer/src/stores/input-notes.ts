@@ -6,8 +6,8 @@
  * unit-tested; the picker shows the notes as tags in the list and as warnings under the chosen
  * inputs.
  */
-import type { Sample, VariableRow } from '../../../../shared/contract/data'
-import { requiredColumns } from '../../../../shared/expr'
+import type { Sample, VariableRow } from '../../../shared/contract/data'
+import { requiredColumns } from '../../../shared/expr'
 
 export interface InputNote {
   readonly kind: 'not-numeric' | 'weight' | 'label' | 'missing'

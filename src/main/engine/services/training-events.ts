@@ -6,14 +6,14 @@
 import { checkExpr, requireScalar, requiredColumns, type CheckedExpr } from '../../../shared/expr'
 import type { JobContext } from '../jobs/context'
 import { selectEvents, type SelectedEvents } from '../ml/build-dataset'
-import type { ProjectScope } from '../services/scope'
+import type { ProjectScope } from './scope'
 import { CutCompiler } from '../select/cut-compiler'
 import type { CheckedVariables } from '../select/derived'
 import { resolveRegions, withAncestors, type ResolvedCut } from '../select/regions'
 import { ProjectError } from '../store/project'
 import { listRegions, listVariables } from '../store/regions'
-import type { LoadedSample } from './loaded-sample'
-import { prepareLoaded, sampleVariables } from './prepare'
+import type { LoadedSample } from '../samples/loaded-sample'
+import { prepareLoaded, sampleVariables } from '../samples/prepare'
 
 export interface TrainingSelection {
   /** Sample names; empty: every sample with that role. */
