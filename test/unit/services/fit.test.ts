@@ -14,6 +14,7 @@ import type {
   WorkspaceSummary,
 } from '../../../src/shared/contract/fit'
 import { EngineService } from '../../../src/main/engine/service'
+import { hepwb } from '../helpers/cli'
 import { DATA } from '../io/shared-data'
 
 const LBB = DATA + 'hepdata-pyhf-extractor_1Lbb'
@@ -112,6 +113,45 @@ describe('fit service', () => {
     // Stored in the project: the UI finds it again.
     const stored = (await c.call('fit.results', setup())) as { fit: FitOutcome | null }
     expect(stored.fit?.id).toBe(fit.id)
+  })
+
+  it('gives exactly the numbers `hepwb fit --json` prints for the same workspace (one fit report)', async () => {
+    const fit = await c.job<FitOutcome>('fit.fit', { ...setup(), minos: ['mu_SIG'] })
+    const r = hepwb(
+      'fit',
+      join(LBB, '1Lbb_BkgOnly.json'),
+      '--patch',
+      `${join(LBB, '1Lbb_patchset_subset.json')}:C1N2_Wh_hbb_900_250`,
+      '--minos',
+      'mu_SIG',
+      '--json',
+    )
+    expect(r.code, r.stderr).toBe(0)
+    const cli = JSON.parse(r.stdout) as {
+      twice_nll: number
+      edm: number
+      parameters: Record<string, { value: number; error: number | null; minos?: unknown }>
+      correlation: FitOutcome['correlation']
+      covariance: FitOutcome['correlation']
+      minimum: { tolerance: number; calls: number }
+      warnings: string[]
+    }
+    // The same function fits both, at the same tolerance: equal to the last bit (JSON carries
+    // doubles exactly), not merely close.
+    expect(cli.twice_nll).toBe(fit.twiceNll)
+    expect(cli.edm).toBe(fit.edm)
+    expect(Object.keys(cli.parameters)).toEqual(fit.parameters.map((p) => p.name))
+    for (const p of fit.parameters) {
+      expect(cli.parameters[p.name].value, p.name).toBe(p.value)
+      expect(cli.parameters[p.name].error, p.name).toBe(p.error)
+      expect(cli.parameters[p.name].minos ?? null, p.name).toEqual(p.minos)
+    }
+    expect(fit.parameters.find((p) => p.name === 'mu_SIG')!.minos).not.toBeNull()
+    expect(cli.correlation).toEqual(fit.correlation)
+    expect(cli.covariance).toEqual(fit.covariance)
+    expect(cli.minimum.tolerance).toBe(fit.minimum!.tolerance)
+    expect(cli.minimum.calls).toBe(fit.minimum!.calls)
+    expect(cli.warnings).toEqual(fit.warnings)
   })
 
   it('scans the POI: the Δ(−2 ln L) = 1 crossings agree with MINOS', async () => {

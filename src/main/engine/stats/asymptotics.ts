@@ -15,7 +15,7 @@
  *   For q₀ the p-value is p₀ = CLs+b = Φ(−√q₀), Z = √q₀; expected p₀(n) = Φ(−(n + √q₀_A)).
  */
 import type { JobContext } from '../jobs/context'
-import { fitLikelihood, type FitResult } from './fit'
+import { FIT_TOLERANCE, fitLikelihood, type FitResult } from './fit'
 import { asimovData, type Dataset, Likelihood } from './likelihood'
 import type { Model } from './model'
 import { normalCdf } from './special'
@@ -24,7 +24,7 @@ export type TestStatistic = 'qtilde' | 'q' | 'q0'
 
 export interface AsymptoticOptions {
   testStat?: TestStatistic
-  /** Minuit tolerance of the fits (EDM < 0.002·tol, default 1e-6); the fits are also polished. */
+  /** Minuit tolerance of the fits (default FIT_TOLERANCE); the Asimov-generating fit is polished. */
   tol?: number
   /**
    * Allow tested μ above the POI's upper bound (the fixed-POI fits hold it there; the free fits
@@ -86,7 +86,7 @@ export class AsymptoticCalculator {
     }
     this.model = model
     this.testStat = options.testStat ?? 'qtilde'
-    this.tol = options.tol ?? 1e-6
+    this.tol = options.tol ?? FIT_TOLERANCE
     this.ctx = options.ctx
     this.beyondUpper = options.beyondUpperBound ?? false
     this.lik = new Likelihood(model, data)
