@@ -338,7 +338,10 @@ export const fitMethods = {
   },
   /** Job: discovery significance (q0), observed and expected. */
   'fit.significance': { params: FitSetup, result: JobStarted, job: SignificanceOutcome },
-  /** Job: impact of every constrained nuisance parameter on the POI, pre- and post-fit. */
+  /**
+   * Job: impact on the POI of every free parameter but the POI, pre- and post-fit; free
+   * normalisation factors have no prior, so their pre-fit impact is null (cabinetry's ranking).
+   */
   'fit.ranking': { params: FitSetup, result: JobStarted, job: RankingOutcome },
 } as const satisfies Record<string, MethodSpec>
 
