@@ -16,6 +16,7 @@
  */
 import type { JobContext } from '../jobs/context'
 import { FIT_TOLERANCE, fitLikelihood, type FitResult } from './fit'
+import { clippedBinsWarning } from './fit-report'
 import { asimovData, type Dataset, Likelihood } from './likelihood'
 import type { Model } from './model'
 import { normalCdf } from './special'
@@ -56,6 +57,7 @@ export interface HypotestResult {
   converged: boolean
   /** Main-measurement bins clipped to zero expectation in any fit. */
   clippedBins: number
+  /** Fits that did not converge, bins clipped in any fit of this calculator so far. */
   warnings: string[]
 }
 
@@ -76,6 +78,8 @@ export class AsymptoticCalculator {
   private freeAsimov: FitResult | null = null
   private readonly fixedCache = new Map<string, FitResult>()
   readonly warnings: string[] = []
+  /** The most main-measurement bins clipped to 0 at the minimum of any fit so far. */
+  private clipped = 0
 
   constructor(model: Model, data: Dataset, options: AsymptoticOptions = {}) {
     if (model.poi < 0) throw new Error('the model has no parameter of interest (POI)')
@@ -109,6 +113,7 @@ export class AsymptoticCalculator {
   ): FitResult {
     const fix = mu === null ? undefined : new Map([[this.model.poi, mu]])
     const r = fitLikelihood(lik, { init, fix, tol: this.tol, polish, ctx: this.ctx })
+    this.clipped = Math.max(this.clipped, r.clippedBins)
     if (!r.converged)
       this.warnings.push(
         `fit${mu === null ? '' : ` at ${this.model.poiName} = ${mu}`} did not converge: ${r.message}`,
@@ -225,7 +230,10 @@ export class AsymptoticCalculator {
       muHat: this.freeFit().x[this.model.poi],
       converged: fits.every((f) => f.converged),
       clippedBins: Math.max(...fits.map((f) => f.clippedBins)),
-      warnings: [...new Set(this.warnings)],
+      warnings: [
+        ...new Set(this.warnings),
+        ...(this.clipped ? [clippedBinsWarning(this.clipped)] : []),
+      ],
     }
   }
 }
