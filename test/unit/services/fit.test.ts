@@ -10,6 +10,7 @@ import type { EngineMessage, JobEvent } from '../../../src/shared/api'
 import type {
   FitOutcome,
   LimitOutcome,
+  RankingOutcome,
   ScanOutcome,
   WorkspaceSummary,
 } from '../../../src/shared/contract/fit'
@@ -163,6 +164,19 @@ describe('fit service', () => {
     expect(Math.abs(scan.interval1[0]! - (mu.value + mu.minos![0]!))).toBeLessThan(0.02 * width)
     expect(Math.abs(scan.interval1[1]! - (mu.value + mu.minos![1]!))).toBeLessThan(0.02 * width)
   })
+
+  it('ranks the free normalisation factors by post-fit impact, with no pre-fit impact (null)', async () => {
+    const ranking = await c.job<RankingOutcome>('fit.ranking', setup())
+    expect(ranking.poi).toBe('mu_SIG')
+    // The cabinetry comparison of issue 18: mu_ST (0.188) and mu_Top (0.176) top the list.
+    expect(ranking.impacts.slice(0, 2).map((i) => i.name)).toEqual(['mu_ST', 'mu_Top'])
+    const st = ranking.impacts[0]
+    expect(st.prefit).toEqual([null, null])
+    expect(st.pull).toBeNull()
+    // Three decimals quoted there: 1e-3 (see test/unit/stats/ranking.test.ts).
+    expect(Math.abs(Math.max(...st.postfit.map((v) => Math.abs(v!))) - 0.188)).toBeLessThan(1e-3)
+    expect(ranking.impacts.some((i) => i.name === 'mu_W')).toBe(true)
+  }, 30_000)
 
   it('computes CLs limits with the expected band ordered', async () => {
     const limit = await c.job<LimitOutcome>('fit.limit', { ...setup(), points: 5 })
