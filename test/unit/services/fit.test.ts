@@ -2,7 +2,7 @@
  * The Fit view's engine methods, called as the UI calls them (EngineService with a real project
  * file), on the published ATLAS 1Lbb likelihood.
  */
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,6 +12,7 @@ import type {
   LimitOutcome,
   RankingOutcome,
   ScanOutcome,
+  SignificanceOutcome,
   WorkspaceSummary,
 } from '../../../src/shared/contract/fit'
 import { EngineService } from '../../../src/main/engine/service'
@@ -184,5 +185,52 @@ describe('fit service', () => {
     for (let k = 1; k < 5; k++) expect(exp[k]).toBeGreaterThan(exp[k - 1])
     expect(limit.obs).toBeGreaterThan(0)
     expect(limit.points).toHaveLength(5)
+  })
+
+  it('significance: the same numbers and warnings as `hepwb significance --json`', async () => {
+    // A counting workspace with observations for a channel it does not have: the model warns.
+    const dir = mkdtempSync(join(tmpdir(), 'hepwb-sig-'))
+    const file = join(dir, 'counting.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: '1.0.0',
+        channels: [
+          {
+            name: 'sr',
+            samples: [
+              {
+                name: 'sig',
+                data: [12],
+                modifiers: [{ name: 'mu', type: 'normfactor', data: null }],
+              },
+              {
+                name: 'bkg',
+                data: [50],
+                modifiers: [{ name: 'bn', type: 'normsys', data: { hi: 1.05, lo: 0.95 } }],
+              },
+            ],
+          },
+        ],
+        observations: [
+          { name: 'sr', data: [70] },
+          { name: 'elsewhere', data: [3] },
+        ],
+        measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }],
+      }),
+    )
+    const w = (await c.call('fit.import', { path: file, patchset: null })) as WorkspaceSummary
+    const sig = await c.job<SignificanceOutcome>('fit.significance', {
+      workspaceId: w.id,
+      patch: null,
+      data: 'observed',
+    })
+    const r = hepwb('significance', file, '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const cli = JSON.parse(r.stdout) as { z_obs: number; p_obs: number; warnings: string[] }
+    expect(cli.z_obs).toBe(sig.zObs)
+    expect(cli.p_obs).toBe(sig.pObs)
+    expect(sig.warnings.join()).toMatch(/observations of 'elsewhere' have no channel/)
+    expect(cli.warnings).toEqual(sig.warnings)
   })
 })

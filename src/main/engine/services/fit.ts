@@ -388,7 +388,7 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
               clsExp: pt.clsExp.map(finiteOrNull),
             })),
             converged: limit.converged && scan.converged,
-            warnings: [...new Set([...limit.warnings, ...scan.warnings])],
+            warnings: [...new Set([...model.warnings, ...limit.warnings, ...scan.warnings])],
           }
         },
       )
@@ -409,7 +409,7 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
             pExp: finiteOrNull(r.pExp),
             infinite: { obs: r.zObs === Infinity, exp: r.zExp === Infinity },
             converged: r.converged,
-            warnings: r.warnings,
+            warnings: [...model.warnings, ...r.warnings],
           }
         },
       ),
