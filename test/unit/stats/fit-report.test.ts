@@ -14,7 +14,7 @@ import { parseWorkspace } from '../../../src/main/engine/stats/workspace'
  * has a negative nominal yield (as NLO simulation can give) and no events: its expectation is
  * negative for every parameter value, so every fit clips it.
  */
-function model(negativeBin: boolean, fixedBn = false) {
+function model(negativeBin: boolean, fixedBn = false, n = 63) {
   const channels: object[] = [
     {
       name: 'sr',
@@ -28,7 +28,7 @@ function model(negativeBin: boolean, fixedBn = false) {
       ],
     },
   ]
-  const observations = [{ name: 'sr', data: [63] }]
+  const observations = [{ name: 'sr', data: [n] }]
   if (negativeBin) {
     channels.push({ name: 'cr', samples: [{ name: 'bkg', data: [-0.5], modifiers: [] }] })
     observations.push({ name: 'cr', data: [0] })
@@ -100,6 +100,16 @@ describe('fit report', () => {
     expect(fit.hesse).not.toBeNull()
     expect(minosTargets(m, m.fixed, ['all', 'mu'])).toEqual([0, 1])
     expect(minosTargets(m, m.fixed, ['poi', 'poi'])).toEqual([m.poi])
+  })
+
+  it('says when a MINOS side stops at the bound (μ ≥ 0 with a small excess)', () => {
+    const m = model(false, false, 55)
+    const { report } = fitReport(new Likelihood(m, observedData(m)), { minos: ['mu'] })
+    const mu = report.parameters[m.poi]
+    expect(mu.minos!.lowerAtLimit).toBe(true)
+    expect(mu.minos!.lower).toBe(-mu.value)
+    expect(mu.minos!.valid).toBe(true)
+    expect(report.warnings).toEqual(['MINOS for mu: the lower side stops at the bound 0'])
   })
 
   it('refuses an unknown or a fixed MINOS parameter before fitting, naming it', () => {

@@ -182,11 +182,17 @@ export function buildFitReport(
     warnings.push(`the POI '${model.poiName}' is fixed in the measurement`)
   warnings.push(...fitWarnings(fit))
   for (const p of fit.atBound) warnings.push(`${names[p]} ended at a bound`)
-  for (const [p, e] of intervals)
+  for (const [p, e] of intervals) {
+    // Not an error, but the interval is then not where Δ(−2 ln L) = 1, as a reader assumes.
+    if (e.lowerAtLimit)
+      warnings.push(`MINOS for ${names[p]}: the lower side stops at the bound ${model.lower[p]}`)
+    if (e.upperAtLimit)
+      warnings.push(`MINOS for ${names[p]}: the upper side stops at the bound ${model.upper[p]}`)
     if (!e.valid)
       warnings.push(
         `MINOS for ${names[p]} is not valid: ${Number.isFinite(e.lower) && Number.isFinite(e.upper) ? 'a profile fit did not converge' : 'a crossing was not found'}`,
       )
+  }
   return {
     poi: model.poiName,
     twiceNll: fit.twiceNll,
