@@ -108,7 +108,7 @@ export const FitMinimum = z.object({
   converged: z.boolean(),
   /** Converged and the Hessian positive definite. */
   valid: z.boolean(),
-  edm: num,
+  edm: FiniteOrNull,
   /** Objective and gradient evaluations of the free fit. */
   calls: z.number().int(),
   /** Converged means EDM < 0.002 · tolerance · errordef. */
@@ -123,8 +123,9 @@ const Outcome = z.object({ id, setup: FitSetup, createdAt: z.string(), seconds: 
 export const FitOutcome = Outcome.extend({
   converged: z.boolean(),
   message: z.string(),
-  twiceNll: num,
-  edm: num,
+  /** −2 ln L and the EDM; null where not finite (a fit that failed from the start). */
+  twiceNll: FiniteOrNull,
+  edm: FiniteOrNull,
   hessianPositiveDefinite: z.boolean().nullable(),
   clippedBins: z.number().int(),
   poi: z.string().nullable(),

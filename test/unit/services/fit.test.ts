@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineMessage, JobEvent } from '../../../src/shared/api'
-import type {
+import {
   FitOutcome,
-  LimitOutcome,
-  RankingOutcome,
-  ScanOutcome,
-  SignificanceOutcome,
-  WorkspaceSummary,
+  type LimitOutcome,
+  type RankingOutcome,
+  type ScanOutcome,
+  type SignificanceOutcome,
+  type WorkspaceSummary,
 } from '../../../src/shared/contract/fit'
 import { EngineService } from '../../../src/main/engine/service'
 import { hepwb } from '../helpers/cli'
@@ -21,6 +21,41 @@ import { DATA } from '../io/shared-data'
 
 const LBB = DATA + 'hepdata-pyhf-extractor_1Lbb'
 process.env.HEPWB_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'hepwb-cfg-'))
+
+/**
+ * A counting workspace written to a temporary file: μ·12 + 50 (5 % normsys) with 70 events,
+ * plus `extra` channels and observations.
+ */
+function countingFile(extra: { channels?: object[]; observations?: object[] } = {}): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'hepwb-ws-')), 'counting.json')
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: '1.0.0',
+      channels: [
+        {
+          name: 'sr',
+          samples: [
+            {
+              name: 'sig',
+              data: [12],
+              modifiers: [{ name: 'mu', type: 'normfactor', data: null }],
+            },
+            {
+              name: 'bkg',
+              data: [50],
+              modifiers: [{ name: 'bn', type: 'normsys', data: { hi: 1.05, lo: 0.95 } }],
+            },
+          ],
+        },
+        ...(extra.channels ?? []),
+      ],
+      observations: [{ name: 'sr', data: [70] }, ...(extra.observations ?? [])],
+      measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }],
+    }),
+  )
+  return file
+}
 
 class Client {
   private id = 1
@@ -188,37 +223,8 @@ describe('fit service', () => {
   })
 
   it('significance: the same numbers and warnings as `hepwb significance --json`', async () => {
-    // A counting workspace with observations for a channel it does not have: the model warns.
-    const dir = mkdtempSync(join(tmpdir(), 'hepwb-sig-'))
-    const file = join(dir, 'counting.json')
-    writeFileSync(
-      file,
-      JSON.stringify({
-        version: '1.0.0',
-        channels: [
-          {
-            name: 'sr',
-            samples: [
-              {
-                name: 'sig',
-                data: [12],
-                modifiers: [{ name: 'mu', type: 'normfactor', data: null }],
-              },
-              {
-                name: 'bkg',
-                data: [50],
-                modifiers: [{ name: 'bn', type: 'normsys', data: { hi: 1.05, lo: 0.95 } }],
-              },
-            ],
-          },
-        ],
-        observations: [
-          { name: 'sr', data: [70] },
-          { name: 'elsewhere', data: [3] },
-        ],
-        measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }],
-      }),
-    )
+    // Observations for a channel the workspace does not have: the model warns.
+    const file = countingFile({ observations: [{ name: 'elsewhere', data: [3] }] })
     const w = (await c.call('fit.import', { path: file, patchset: null })) as WorkspaceSummary
     const sig = await c.job<SignificanceOutcome>('fit.significance', {
       workspaceId: w.id,
@@ -232,5 +238,31 @@ describe('fit service', () => {
     expect(cli.p_obs).toBe(sig.pObs)
     expect(sig.warnings.join()).toMatch(/observations of 'elsewhere' have no channel/)
     expect(cli.warnings).toEqual(sig.warnings)
+  })
+
+  it('a fit that fails from the start is reported, not refused: −2 ln L null, no MINOS, in both', async () => {
+    // A control bin with 3 events and no expectation: −2 ln L = ∞ for every parameter value.
+    const file = countingFile({
+      channels: [{ name: 'cr', samples: [{ name: 'bkg', data: [0], modifiers: [] }] }],
+      observations: [{ name: 'cr', data: [3] }],
+    })
+    const w = (await c.call('fit.import', { path: file, patchset: null })) as WorkspaceSummary
+    const fit = await c.job<FitOutcome>('fit.fit', {
+      workspaceId: w.id,
+      patch: null,
+      data: 'observed',
+      minos: ['poi'],
+    })
+    // What the window receives must pass the contract, as its api client checks it.
+    const wire = FitOutcome.parse(JSON.parse(JSON.stringify(fit)))
+    expect(wire.converged).toBe(false)
+    expect(wire.twiceNll).toBeNull()
+    expect(wire.warnings).toContain('MINOS was not run: the fit did not converge')
+    const r = hepwb('fit', file, '--minos', 'poi', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const cli = JSON.parse(r.stdout) as { converged: boolean; twice_nll: null; warnings: string[] }
+    expect(cli.converged).toBe(false)
+    expect(cli.twice_nll).toBeNull()
+    expect(cli.warnings).toEqual(wire.warnings)
   })
 })

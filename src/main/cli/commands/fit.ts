@@ -102,15 +102,15 @@ interface NamedMatrixOut {
 
 export interface FitOutput {
   converged: boolean
-  twice_nll: number
-  edm: number
+  twice_nll: number | null
+  edm: number | null
   poi: string | null
   parameters: Record<string, ParameterOut>
   correlation: NamedMatrixOut
   covariance: NamedMatrixOut
   minimum: {
     valid: boolean
-    edm: number
+    edm: number | null
     calls: number
     tolerance: number
     errordef: number
@@ -231,7 +231,7 @@ export function register(program: Command): void {
         },
         (r) => {
           const lines = [
-            `${r.converged ? 'converged' : 'NOT CONVERGED'}  −2lnL = ${r.twice_nll.toFixed(6)}  EDM = ${r.edm.toExponential(2)}  (${r.seconds} s)`,
+            `${r.converged ? 'converged' : 'NOT CONVERGED'}  −2lnL = ${r.twice_nll?.toFixed(6) ?? 'not finite'}  EDM = ${r.edm?.toExponential(2) ?? 'not finite'}  (${r.seconds} s)`,
           ]
           for (const [name, p] of Object.entries(r.parameters)) {
             const err = p.fixed

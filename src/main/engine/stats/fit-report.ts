@@ -51,8 +51,8 @@ export interface FitMinimum {
   converged: boolean
   /** Converged and the Hessian is positive definite (iminuit's FMin.is_valid). */
   valid: boolean
-  /** Estimated distance to the minimum, ½ gᵀ V g (after HESSE, with its covariance). */
-  edm: number
+  /** Estimated distance to the minimum, ½ gᵀ V g (after HESSE, with its covariance); null if not finite. */
+  edm: number | null
   /** Objective and gradient evaluations of the free fit. */
   calls: number
   /** Minuit's tolerance: converged means EDM < 0.002 · tolerance · errordef. */
@@ -65,8 +65,8 @@ export interface FitMinimum {
 
 export interface FitReport {
   poi: string | null
-  /** −2 ln L at the minimum (pyhf's twice_nll). */
-  twiceNll: number
+  /** −2 ln L at the minimum (pyhf's twice_nll); null where it is not finite (a failed fit). */
+  twiceNll: number | null
   parameters: ParameterReport[]
   /** Covariance and correlation of the free parameters. */
   covariance: NamedMatrix
@@ -100,12 +100,17 @@ export function fitReport(
   const fit = fitLikelihood(lik, { hesse: true, ctx })
   ctx?.throwIfCancelled()
   const intervals = new Map<number, MinosError>()
-  targets.forEach((p, k) => {
-    ctx?.throwIfCancelled()
-    ctx?.progress(0.3 + (0.5 * k) / targets.length, `MINOS for ${model.parNames[p]}`)
-    intervals.set(p, minos(lik, fit, p, { ctx }))
-  })
-  return { fit, report: buildFitReport(model, fit, intervals) }
+  // As iminuit, no MINOS around a minimum that was not found: its intervals would mean nothing.
+  const skip = !fit.converged && targets.length > 0
+  if (!skip)
+    targets.forEach((p, k) => {
+      ctx?.throwIfCancelled()
+      ctx?.progress(0.3 + (0.5 * k) / targets.length, `MINOS for ${model.parNames[p]}`)
+      intervals.set(p, minos(lik, fit, p, { ctx }))
+    })
+  const report = buildFitReport(model, fit, intervals)
+  if (skip) report.warnings.push('MINOS was not run: the fit did not converge')
+  return { fit, report }
 }
 
 /**
@@ -195,14 +200,14 @@ export function buildFitReport(
   }
   return {
     poi: model.poiName,
-    twiceNll: fit.twiceNll,
+    twiceNll: finiteOrNull(fit.twiceNll),
     parameters,
     covariance,
     correlation,
     minimum: {
       converged: fit.converged,
       valid: fit.converged && fit.hessianPositiveDefinite !== false,
-      edm: fit.edm,
+      edm: finiteOrNull(fit.edm),
       calls: fit.nfev,
       tolerance: fit.tolerance,
       errordef: ERRORDEF,
