@@ -12,7 +12,7 @@
  * sanity tests, generation and bump searches on a stored model.
  */
 import { z } from 'zod'
-import { JobStarted, type MethodSpec, NoParams, byName } from './common'
+import { FiniteOrNull, JobStarted, type MethodSpec, NoParams, byName } from './common'
 import { Activation } from './train'
 import {
   AppliedName,
@@ -26,7 +26,7 @@ import {
 } from './training-setup'
 
 const num = z.number()
-const maybe = z.number().nullable()
+const maybe = FiniteOrNull
 const units = z.array(z.number().int().min(1).max(4096)).max(20)
 
 /**

@@ -22,6 +22,19 @@ export const NoParams = z.object({}).strict()
 export const JobStarted = z.object({ jobId: z.string() })
 
 /**
+ * A number that may be undefined (an error without a covariance, a failed MINOS side, an empty
+ * bin's ratio): null on the wire, never NaN or ±∞, which JSON cannot carry (JSON.stringify
+ * writes them as null) and zod's numbers refuse.
+ */
+export const FiniteOrNull = z.number().nullable()
+export type FiniteOrNull = z.infer<typeof FiniteOrNull>
+
+/** The value for a FiniteOrNull field: NaN and ±∞ become null. */
+export function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null
+}
+
+/**
  * A record keyed by user-chosen names (samples, groups, variables, channels), validated value by
  * value into a null-prototype object (name-record.ts). zod's own `z.record` drops a `__proto__`
  * key on purpose, which would make a sample of that name vanish from a result.

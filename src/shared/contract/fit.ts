@@ -4,13 +4,20 @@
  * jobs and are stored in the project.
  *
  * Numbers that can be undefined (an error without HESSE, a failed MINOS side) are `null`, never
- * NaN, so every transport carries them the same way.
+ * NaN (FiniteOrNull), so every transport carries them the same way.
  */
 import { z } from 'zod'
-import { FilePath, JobStarted, type MethodSpec, NoParams, Overwrite, byName } from './common'
+import {
+  FilePath,
+  FiniteOrNull,
+  JobStarted,
+  type MethodSpec,
+  NoParams,
+  Overwrite,
+  byName,
+} from './common'
 
 const num = z.number()
-const maybe = z.number().nullable()
 const id = z.string().min(1).max(100)
 
 export const InterpolationCodes = z.object({
@@ -64,17 +71,17 @@ export const ParameterResult = z.object({
   kind: z.string(),
   value: num,
   /** HESSE error; null when the covariance could not be computed. */
-  error: maybe,
+  error: FiniteOrNull,
   /** MINOS [lower (≤ 0), upper (≥ 0)] when requested and found. */
-  minos: z.tuple([maybe, maybe]).nullable(),
+  minos: z.tuple([FiniteOrNull, FiniteOrNull]).nullable(),
   init: num,
   lower: num,
   upper: num,
   fixed: z.boolean(),
   atBound: z.boolean(),
   /** (θ̂ − θ₀)/Δθ_prior and Δθ_post/Δθ_prior for constrained parameters. */
-  pull: maybe,
-  constraint: maybe,
+  pull: FiniteOrNull,
+  constraint: FiniteOrNull,
 })
 export type ParameterResult = z.infer<typeof ParameterResult>
 
@@ -90,19 +97,46 @@ export const ChannelYields = z.object({
 })
 export type ChannelYields = z.infer<typeof ChannelYields>
 
+/** A matrix over named free parameters (row-major, rows and columns in `names` order). */
+export const NamedMatrix = z.object({
+  names: z.array(z.string()),
+  matrix: z.array(z.array(FiniteOrNull)),
+})
+
+/** The state of the minimum, as iminuit's FMin (stats/fit-report.ts). */
+export const FitMinimum = z.object({
+  converged: z.boolean(),
+  /** Converged and the Hessian positive definite. */
+  valid: z.boolean(),
+  edm: FiniteOrNull,
+  /** Objective and gradient evaluations of the free fit. */
+  calls: z.number().int(),
+  /** Converged means EDM < 0.002 · tolerance · errordef. */
+  tolerance: num,
+  errordef: num,
+  hessianPositiveDefinite: z.boolean().nullable(),
+  message: z.string(),
+})
+
 const Outcome = z.object({ id, setup: FitSetup, createdAt: z.string(), seconds: num })
 
 export const FitOutcome = Outcome.extend({
   converged: z.boolean(),
   message: z.string(),
-  twiceNll: num,
-  edm: num,
+  /** −2 ln L and the EDM; null where not finite (a fit that failed from the start). */
+  twiceNll: FiniteOrNull,
+  edm: FiniteOrNull,
   hessianPositiveDefinite: z.boolean().nullable(),
   clippedBins: z.number().int(),
   poi: z.string().nullable(),
   parameters: z.array(ParameterResult),
-  /** Correlation of the free parameters (row-major, names in order). */
-  correlation: z.object({ names: z.array(z.string()), matrix: z.array(z.array(maybe)) }),
+  /**
+   * Correlation and covariance of the free parameters (stats/fit-report.ts); results stored by
+   * older versions have neither the covariance nor the minimum.
+   */
+  correlation: NamedMatrix,
+  covariance: NamedMatrix.optional(),
+  minimum: FitMinimum.optional(),
   yields: z.array(ChannelYields),
   warnings: z.array(z.string()),
 })
@@ -111,22 +145,22 @@ export type FitOutcome = z.infer<typeof FitOutcome>
 export const ScanOutcome = Outcome.extend({
   parameter: z.string(),
   values: z.array(num),
-  deltaTwiceNll: z.array(maybe),
+  deltaTwiceNll: z.array(FiniteOrNull),
   converged: z.array(z.boolean()),
   best: num,
   /** Where Δ(−2 ln L) crosses 1 and 4 (interpolated), null where the scan does not reach it. */
-  interval1: z.tuple([maybe, maybe]),
-  interval2: z.tuple([maybe, maybe]),
+  interval1: z.tuple([FiniteOrNull, FiniteOrNull]),
+  interval2: z.tuple([FiniteOrNull, FiniteOrNull]),
 })
 export type ScanOutcome = z.infer<typeof ScanOutcome>
 
 export const LimitOutcome = Outcome.extend({
   cl: num,
   testStat: z.enum(['qtilde', 'q']),
-  obs: maybe,
+  obs: FiniteOrNull,
   /** Expected limits at −2σ, −1σ, median, +1σ, +2σ. */
-  exp: z.array(maybe),
-  points: z.array(z.object({ mu: num, cls: maybe, clsExp: z.array(maybe) })),
+  exp: z.array(FiniteOrNull),
+  points: z.array(z.object({ mu: num, cls: FiniteOrNull, clsExp: z.array(FiniteOrNull) })),
   converged: z.boolean(),
   warnings: z.array(z.string()),
 })
@@ -134,10 +168,10 @@ export type LimitOutcome = z.infer<typeof LimitOutcome>
 
 export const SignificanceOutcome = Outcome.extend({
   /** null when not finite; `infinite` says which of the two is +∞ (q₀ infinite). */
-  zObs: maybe,
-  pObs: maybe,
-  zExp: maybe,
-  pExp: maybe,
+  zObs: FiniteOrNull,
+  pObs: FiniteOrNull,
+  zExp: FiniteOrNull,
+  pExp: FiniteOrNull,
   infinite: z.object({ obs: z.boolean(), exp: z.boolean() }).default({ obs: false, exp: false }),
   converged: z.boolean(),
   warnings: z.array(z.string()).default([]),
@@ -149,10 +183,10 @@ export const RankingOutcome = Outcome.extend({
   impacts: z.array(
     z.object({
       name: z.string(),
-      prefit: z.tuple([maybe, maybe]),
-      postfit: z.tuple([maybe, maybe]),
-      pull: maybe,
-      constraint: maybe,
+      prefit: z.tuple([FiniteOrNull, FiniteOrNull]),
+      postfit: z.tuple([FiniteOrNull, FiniteOrNull]),
+      pull: FiniteOrNull,
+      constraint: FiniteOrNull,
     }),
   ),
 })
@@ -305,7 +339,10 @@ export const fitMethods = {
   },
   /** Job: discovery significance (q0), observed and expected. */
   'fit.significance': { params: FitSetup, result: JobStarted, job: SignificanceOutcome },
-  /** Job: impact of every constrained nuisance parameter on the POI, pre- and post-fit. */
+  /**
+   * Job: impact on the POI of every free parameter but the POI, pre- and post-fit; free
+   * normalisation factors have no prior, so their pre-fit impact is null (cabinetry's ranking).
+   */
   'fit.ranking': { params: FitSetup, result: JobStarted, job: RankingOutcome },
 } as const satisfies Record<string, MethodSpec>
 

@@ -15,11 +15,11 @@
  * the end of the epoch / one epoch); cancel (jobs.cancel) works while paused.
  */
 import { z } from 'zod'
-import { FilePath, JobStarted, type MethodSpec, NoParams, Overwrite } from './common'
+import { FilePath, FiniteOrNull, JobStarted, type MethodSpec, NoParams, Overwrite } from './common'
 import { AppliedName, Expr, Name, Seed, trainingEvents } from './training-setup'
 
 const num = z.number()
-const maybe = z.number().nullable()
+const maybe = FiniteOrNull
 const int = (min: number, max: number, d: number) => z.number().int().min(min).max(max).default(d)
 
 export const InfernoOptimizer = z.enum(['adam', 'sgd'])

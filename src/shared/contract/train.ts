@@ -8,7 +8,7 @@
  * Numbers that can be undefined (a KS p-value with no test events) are `null`, never NaN.
  */
 import { z } from 'zod'
-import { FilePath, JobStarted, type MethodSpec, NoParams, Overwrite } from './common'
+import { FilePath, FiniteOrNull, JobStarted, type MethodSpec, NoParams, Overwrite } from './common'
 import {
   AppliedName,
   MissingValues,
@@ -22,7 +22,7 @@ import {
 export { NormMode }
 
 const num = z.number()
-const maybe = z.number().nullable()
+const maybe = FiniteOrNull
 const id = z.string().min(1).max(100)
 const fraction = (max: number) => z.number().min(0).max(max)
 

@@ -2,22 +2,60 @@
  * The Fit view's engine methods, called as the UI calls them (EngineService with a real project
  * file), on the published ATLAS 1Lbb likelihood.
  */
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EngineMessage, JobEvent } from '../../../src/shared/api'
-import type {
+import {
   FitOutcome,
-  LimitOutcome,
-  ScanOutcome,
-  WorkspaceSummary,
+  type LimitOutcome,
+  type RankingOutcome,
+  type ScanOutcome,
+  type SignificanceOutcome,
+  type WorkspaceSummary,
 } from '../../../src/shared/contract/fit'
 import { EngineService } from '../../../src/main/engine/service'
+import { hepwb } from '../helpers/cli'
 import { DATA } from '../io/shared-data'
 
 const LBB = DATA + 'hepdata-pyhf-extractor_1Lbb'
 process.env.HEPWB_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'hepwb-cfg-'))
+
+/**
+ * A counting workspace written to a temporary file: μ·12 + 50 (5 % normsys) with 70 events,
+ * plus `extra` channels and observations.
+ */
+function countingFile(extra: { channels?: object[]; observations?: object[] } = {}): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'hepwb-ws-')), 'counting.json')
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: '1.0.0',
+      channels: [
+        {
+          name: 'sr',
+          samples: [
+            {
+              name: 'sig',
+              data: [12],
+              modifiers: [{ name: 'mu', type: 'normfactor', data: null }],
+            },
+            {
+              name: 'bkg',
+              data: [50],
+              modifiers: [{ name: 'bn', type: 'normsys', data: { hi: 1.05, lo: 0.95 } }],
+            },
+          ],
+        },
+        ...(extra.channels ?? []),
+      ],
+      observations: [{ name: 'sr', data: [70] }, ...(extra.observations ?? [])],
+      measurements: [{ name: 'm', config: { poi: 'mu', parameters: [] } }],
+    }),
+  )
+  return file
+}
 
 class Client {
   private id = 1
@@ -127,6 +165,45 @@ describe('fit service', () => {
     expect(stored.fit?.id).toBe(fit.id)
   })
 
+  it('gives exactly the numbers `hepwb fit --json` prints for the same workspace (one fit report)', async () => {
+    const fit = await c.job<FitOutcome>('fit.fit', { ...setup(), minos: ['mu_SIG'] })
+    const r = hepwb(
+      'fit',
+      join(LBB, '1Lbb_BkgOnly.json'),
+      '--patch',
+      `${join(LBB, '1Lbb_patchset_subset.json')}:C1N2_Wh_hbb_900_250`,
+      '--minos',
+      'mu_SIG',
+      '--json',
+    )
+    expect(r.code, r.stderr).toBe(0)
+    const cli = JSON.parse(r.stdout) as {
+      twice_nll: number
+      edm: number
+      parameters: Record<string, { value: number; error: number | null; minos?: unknown }>
+      correlation: FitOutcome['correlation']
+      covariance: FitOutcome['correlation']
+      minimum: { tolerance: number; calls: number }
+      warnings: string[]
+    }
+    // The same function fits both, at the same tolerance: equal to the last bit (JSON carries
+    // doubles exactly), not merely close.
+    expect(cli.twice_nll).toBe(fit.twiceNll)
+    expect(cli.edm).toBe(fit.edm)
+    expect(Object.keys(cli.parameters)).toEqual(fit.parameters.map((p) => p.name))
+    for (const p of fit.parameters) {
+      expect(cli.parameters[p.name].value, p.name).toBe(p.value)
+      expect(cli.parameters[p.name].error, p.name).toBe(p.error)
+      expect(cli.parameters[p.name].minos ?? null, p.name).toEqual(p.minos)
+    }
+    expect(fit.parameters.find((p) => p.name === 'mu_SIG')!.minos).not.toBeNull()
+    expect(cli.correlation).toEqual(fit.correlation)
+    expect(cli.covariance).toEqual(fit.covariance)
+    expect(cli.minimum.tolerance).toBe(fit.minimum!.tolerance)
+    expect(cli.minimum.calls).toBe(fit.minimum!.calls)
+    expect(cli.warnings).toEqual(fit.warnings)
+  })
+
   it('scans the POI: the Δ(−2 ln L) = 1 crossings agree with MINOS', async () => {
     const fit = ((await c.call('fit.results', setup())) as { fit: FitOutcome }).fit
     const mu = fit.parameters.find((p) => p.name === 'mu_SIG')!
@@ -137,11 +214,68 @@ describe('fit service', () => {
     expect(Math.abs(scan.interval1[1]! - (mu.value + mu.minos![1]!))).toBeLessThan(0.02 * width)
   })
 
+  it('ranks the free normalisation factors by post-fit impact, with no pre-fit impact (null)', async () => {
+    const ranking = await c.job<RankingOutcome>('fit.ranking', setup())
+    expect(ranking.poi).toBe('mu_SIG')
+    // The cabinetry comparison of issue 18: mu_ST (0.188) and mu_Top (0.176) top the list.
+    expect(ranking.impacts.slice(0, 2).map((i) => i.name)).toEqual(['mu_ST', 'mu_Top'])
+    const st = ranking.impacts[0]
+    expect(st.prefit).toEqual([null, null])
+    expect(st.pull).toBeNull()
+    // Three decimals quoted there: 1e-3 (see test/unit/stats/ranking.test.ts).
+    expect(Math.abs(Math.max(...st.postfit.map((v) => Math.abs(v!))) - 0.188)).toBeLessThan(1e-3)
+    expect(ranking.impacts.some((i) => i.name === 'mu_W')).toBe(true)
+  }, 30_000)
+
   it('computes CLs limits with the expected band ordered', async () => {
     const limit = await c.job<LimitOutcome>('fit.limit', { ...setup(), points: 5 })
     const exp = limit.exp as number[]
     for (let k = 1; k < 5; k++) expect(exp[k]).toBeGreaterThan(exp[k - 1])
     expect(limit.obs).toBeGreaterThan(0)
     expect(limit.points).toHaveLength(5)
+  })
+
+  it('significance: the same numbers and warnings as `hepwb significance --json`', async () => {
+    // Observations for a channel the workspace does not have: the model warns.
+    const file = countingFile({ observations: [{ name: 'elsewhere', data: [3] }] })
+    const w = (await c.call('fit.import', { path: file, patchset: null })) as WorkspaceSummary
+    const sig = await c.job<SignificanceOutcome>('fit.significance', {
+      workspaceId: w.id,
+      patch: null,
+      data: 'observed',
+    })
+    const r = hepwb('significance', file, '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const cli = JSON.parse(r.stdout) as { z_obs: number; p_obs: number; warnings: string[] }
+    expect(cli.z_obs).toBe(sig.zObs)
+    expect(cli.p_obs).toBe(sig.pObs)
+    expect(sig.warnings.join()).toMatch(/observations of 'elsewhere' have no channel/)
+    expect(cli.warnings).toEqual(sig.warnings)
+  })
+
+  it('a fit that fails from the start is reported, not refused: −2 ln L null, no MINOS, in both', async () => {
+    // A control bin with 3 events and no expectation: −2 ln L = ∞ for every parameter value.
+    const file = countingFile({
+      channels: [{ name: 'cr', samples: [{ name: 'bkg', data: [0], modifiers: [] }] }],
+      observations: [{ name: 'cr', data: [3] }],
+    })
+    const w = (await c.call('fit.import', { path: file, patchset: null })) as WorkspaceSummary
+    const fit = await c.job<FitOutcome>('fit.fit', {
+      workspaceId: w.id,
+      patch: null,
+      data: 'observed',
+      minos: ['poi'],
+    })
+    // What the window receives must pass the contract, as its api client checks it.
+    const wire = FitOutcome.parse(JSON.parse(JSON.stringify(fit)))
+    expect(wire.converged).toBe(false)
+    expect(wire.twiceNll).toBeNull()
+    expect(wire.warnings).toContain('MINOS was not run: the fit did not converge')
+    const r = hepwb('fit', file, '--minos', 'poi', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const cli = JSON.parse(r.stdout) as { converged: boolean; twice_nll: null; warnings: string[] }
+    expect(cli.converged).toBe(false)
+    expect(cli.twice_nll).toBeNull()
+    expect(cli.warnings).toEqual(wire.warnings)
   })
 })

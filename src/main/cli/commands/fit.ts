@@ -1,12 +1,11 @@
 import type { Command } from 'commander'
 import { UsageError, action, secondsSince, type GlobalOptions } from '../action'
 import { loadPatchedWorkspace } from '../../engine/io/pyhf'
-import { fitLikelihood } from '../../engine/stats/fit'
+import { fitReport, minosTargets, type FitReport } from '../../engine/stats/fit-report'
 import { FitSizeError, checkFitSize } from '../../engine/stats/fit-size'
 import { parseInterpolationCodes } from '../../engine/stats/interpolation'
 import { Likelihood, asimovData, observedData } from '../../engine/stats/likelihood'
 import { compileModel, requirePar, type Model } from '../../engine/stats/model'
-import { minos, type MinosError } from '../../engine/stats/minos'
 import { linspace, profileScan } from '../../engine/stats/scan'
 import { WorkspaceError } from '../../engine/stats/workspace'
 import { nameRecord } from '../../../shared/name-record'
@@ -89,18 +88,33 @@ interface FitCliOptions extends ModelCliOptions {
 interface ParameterOut {
   value: number
   error: number | null
+  bounds: [number, number]
   fixed?: boolean
-  minos?: [number, number]
+  /** MINOS [lower, upper]; a side without a crossing is null. */
+  minos?: [number | null, number | null]
   minos_valid?: boolean
+}
+
+interface NamedMatrixOut {
+  names: string[]
+  matrix: (number | null)[][]
 }
 
 export interface FitOutput {
   converged: boolean
-  twice_nll: number
-  edm: number
+  twice_nll: number | null
+  edm: number | null
   poi: string | null
   parameters: Record<string, ParameterOut>
-  correlation: { names: string[]; matrix: number[][] }
+  correlation: NamedMatrixOut
+  covariance: NamedMatrixOut
+  minimum: {
+    valid: boolean
+    edm: number | null
+    calls: number
+    tolerance: number
+    errordef: number
+  }
   hessian_positive_definite: boolean | null
   at_bound: string[]
   clipped_bins: number
@@ -108,6 +122,45 @@ export interface FitOutput {
   message: string
   warnings: string[]
   seconds: number
+}
+
+/**
+ * The fit report (stats/fit-report.ts) as `hepwb fit --json` prints it: the same numbers the
+ * Fit view shows, under the command line's documented snake_case keys (README).
+ */
+export function fitOutput(r: FitReport): Omit<FitOutput, 'scan' | 'seconds'> {
+  const parameters = nameRecord<ParameterOut>()
+  for (const p of r.parameters) {
+    const out: ParameterOut = { value: p.value, error: p.error, bounds: p.bounds }
+    if (p.fixed) out.fixed = true
+    if (p.minos) {
+      out.minos = [p.minos.lower, p.minos.upper]
+      out.minos_valid = p.minos.valid
+    }
+    parameters[p.name] = out
+  }
+  const m = r.minimum
+  return {
+    converged: m.converged,
+    twice_nll: r.twiceNll,
+    edm: m.edm,
+    poi: r.poi,
+    parameters,
+    correlation: r.correlation,
+    covariance: r.covariance,
+    minimum: {
+      valid: m.valid,
+      edm: m.edm,
+      calls: m.calls,
+      tolerance: m.tolerance,
+      errordef: m.errordef,
+    },
+    hessian_positive_definite: m.hessianPositiveDefinite,
+    at_bound: r.parameters.filter((p) => p.atBound).map((p) => p.name),
+    clipped_bins: r.clippedBins,
+    message: m.message,
+    warnings: r.warnings,
+  }
 }
 
 function parseScan(spec: string): { name: string; lo: number; hi: number; n: number } {
@@ -129,8 +182,6 @@ function parseScan(spec: string): { name: string; lo: number; hi: number; n: num
   return { name, lo, hi, n }
 }
 
-const num = (v: number): number | null => (Number.isFinite(v) ? v : null)
-
 export function register(program: Command): void {
   addModelOptions(
     program
@@ -140,7 +191,7 @@ export function register(program: Command): void {
       )
       .argument('<workspace>', 'pyhf JSON workspace (gzip allowed)'),
   )
-    .option('--minos <NAMES>', "MINOS errors for NAME,NAME,… or 'all'")
+    .option('--minos <NAMES>', "MINOS errors for NAME,NAME,…, 'poi' or 'all'")
     .option('--scan <NAME:LO:HI:N>', 'profile-likelihood scan of a parameter')
     .option(
       '--asimov',
@@ -154,36 +205,13 @@ export function register(program: Command): void {
           const scanSpec = o.scan ? parseScan(o.scan) : null
           const data = o.asimov ? asimovData(model, model.init) : observedData(model)
           const lik = new Likelihood(model, data)
-          const best = fitLikelihood(lik, { hesse: true, tol: 1e-4 })
-          const names = model.parNames
-          const free = best.hesse!.free
-          let minosFor: number[] = []
-          if (o.minos) {
-            minosFor =
-              o.minos === 'all'
-                ? free
-                : o.minos.split(',').map((n) => requireFree(model, best.fixed, n.trim()))
+          const minosFor = o.minos ? o.minos.split(',').map((n) => n.trim()) : []
+          try {
+            minosTargets(model, model.fixed, minosFor)
+          } catch (e) {
+            throw new UsageError(`--minos: ${(e as Error).message}`)
           }
-          const minosRes = new Map<number, MinosError>()
-          for (const p of minosFor) minosRes.set(p, minos(lik, best, p))
-          const parameters = nameRecord<ParameterOut>()
-          for (let p = 0; p < model.npar; p++) {
-            const out: ParameterOut = {
-              value: best.x[p],
-              error: best.fixed[p] ? null : num(best.hesse!.errors[p]),
-            }
-            if (best.fixed[p]) out.fixed = true
-            const me = minosRes.get(p)
-            if (me) {
-              out.minos = [me.lower, me.upper]
-              out.minos_valid = me.valid
-            }
-            parameters[names[p]] = out
-          }
-          const m = free.length
-          const matrix: number[][] = []
-          for (let a = 0; a < m; a++)
-            matrix.push(Array.from(best.hesse!.correlation.subarray(a * m, a * m + m)))
+          const { fit: best, report } = fitReport(lik, { minos: minosFor })
           let scan: FitOutput['scan']
           if (scanSpec) {
             const p = requireFree(model, best.fixed, scanSpec.name)
@@ -195,41 +223,22 @@ export function register(program: Command): void {
               converged: s.converged,
             }
           }
-          const warnings = [...model.warnings]
-          if (best.clippedBins)
-            warnings.push(
-              `${best.clippedBins} bin(s) with negative expected yield clipped to 0 at the minimum`,
-            )
-          if (!best.converged) warnings.push(`the fit did not converge: ${best.message}`)
-          if (model.poi >= 0 && model.fixed[model.poi])
-            warnings.push(`the POI '${model.poiName}' is fixed in the measurement`)
           return {
-            converged: best.converged,
-            twice_nll: best.twiceNll,
-            edm: best.edm,
-            poi: model.poiName,
-            parameters,
-            correlation: { names: free.map((i) => names[i]), matrix },
-            hessian_positive_definite: best.hessianPositiveDefinite,
-            at_bound: best.atBound.map((i) => names[i]),
-            clipped_bins: best.clippedBins,
+            ...fitOutput(report),
             ...(scan ? { scan } : {}),
-            message: best.message,
-            warnings,
             seconds: secondsSince(t0),
           }
         },
         (r) => {
           const lines = [
-            `${r.converged ? 'converged' : 'NOT CONVERGED'}  −2lnL = ${r.twice_nll.toFixed(6)}  EDM = ${r.edm.toExponential(2)}  (${r.seconds} s)`,
+            `${r.converged ? 'converged' : 'NOT CONVERGED'}  −2lnL = ${r.twice_nll?.toFixed(6) ?? 'not finite'}  EDM = ${r.edm?.toExponential(2) ?? 'not finite'}  (${r.seconds} s)`,
           ]
           for (const [name, p] of Object.entries(r.parameters)) {
             const err = p.fixed
               ? '(fixed)'
               : `± ${p.error === null ? 'nan' : p.error.toPrecision(4)}`
-            const mn = p.minos
-              ? `  minos [${p.minos[0].toPrecision(4)}, +${p.minos[1].toPrecision(4)}]`
-              : ''
+            const side = (v: number | null): string => (v === null ? 'nan' : v.toPrecision(4))
+            const mn = p.minos ? `  minos [${side(p.minos[0])}, +${side(p.minos[1])}]` : ''
             lines.push(
               `  ${name.padEnd(36)} ${p.value.toPrecision(6).padStart(12)} ${err}${mn}${name === r.poi ? '  (POI)' : ''}`,
             )

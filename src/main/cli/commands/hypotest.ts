@@ -58,13 +58,7 @@ export function register(program: Command): void {
             q_asimov: r.qA,
             mu_hat: r.muHat,
             converged: r.converged,
-            warnings: [
-              ...model.warnings,
-              ...r.warnings,
-              ...(r.clippedBins
-                ? [`${r.clippedBins} bin(s) with negative expected yield clipped to 0`]
-                : []),
-            ],
+            warnings: [...model.warnings, ...r.warnings],
           }
           if (ts === 'q0')
             return {

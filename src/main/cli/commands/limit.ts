@@ -4,6 +4,7 @@ import { observedData } from '../../engine/stats/likelihood'
 import { upperLimit, upperLimitScan } from '../../engine/stats/limit'
 import { linspace } from '../../engine/stats/scan'
 import { addModelOptions, loadCliModel, numberOption, type ModelCliOptions } from './fit'
+import { finiteOrNull } from '../../../shared/contract/common'
 
 interface LimitCliOptions extends ModelCliOptions {
   cl?: string
@@ -53,12 +54,11 @@ export function register(program: Command): void {
               throw new UsageError(`--scan expects LO:HI:N, got '${o.scan}'`)
             r = upperLimitScan(model, data, linspace(lo, hi, n), { cl, testStat: ts })
           } else r = upperLimit(model, data, { cl, testStat: ts })
-          const num = (v: number): number | null => (Number.isFinite(v) ? v : null)
           return {
             poi: model.poiName,
             cl,
-            obs: num(r.obs),
-            exp: r.exp.map(num),
+            obs: finiteOrNull(r.obs),
+            exp: r.exp.map(finiteOrNull),
             method: o.scan ? 'scan' : 'root',
             converged: r.converged,
             warnings: [...model.warnings, ...r.warnings],

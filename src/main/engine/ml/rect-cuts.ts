@@ -25,6 +25,7 @@ import type { JobContext } from '../jobs/context'
 import { asimovZWithUncertainty } from '../select/significance'
 import type { Classifier } from './classifier'
 import { PART, type TrainingData } from './dataset'
+import { finiteOrNull } from '../../../shared/contract/common'
 
 /** Exhaustive grid searches beyond this many cut sets fall back to random search. */
 export const GRID_CAP = 250_000
@@ -166,7 +167,7 @@ export function trainRectCuts(
       sets: classifier.sets.map((s) => ({
         eff_s: s.eff_s,
         eff_b: s.eff_b,
-        fom: Number.isFinite(s.fom) ? s.fom : null,
+        fom: finiteOrNull(s.fom),
         intervals: data.inputs.map((input, j) => ({
           input,
           lo: s.lo[j] === -Infinity ? null : s.lo[j],
@@ -227,7 +228,7 @@ export function cutsToJSON(c: RectCutsClassifier): CutsJSON {
     sets: c.sets.map((s) => ({
       eff_s: s.eff_s,
       eff_b: s.eff_b,
-      fom: Number.isFinite(s.fom) ? s.fom : null,
+      fom: finiteOrNull(s.fom),
       lo: Array.from(s.lo, (v) => (v === -Infinity ? null : v)),
       hi: Array.from(s.hi, (v) => (v === Infinity ? null : v)),
     })),

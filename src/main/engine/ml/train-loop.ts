@@ -6,6 +6,7 @@
  * to the event loop so a cancel request is seen at once.
  */
 import type { JobContext } from '../jobs/context'
+import { finiteOrNull } from '../../../shared/contract/common'
 
 export type StopReason = 'epochs' | 'early' | 'nan' | 'cancelled'
 
@@ -72,8 +73,8 @@ export async function runEpochs(loop: EpochLoop): Promise<EpochLoopResult> {
     }
     const val = await loop.validate(epoch)
     trainSeconds += (t1 - t0) / 1000
-    history.loss.push(Number.isFinite(loss) ? loss : null)
-    history.val_loss.push(Number.isFinite(val) ? val : null)
+    history.loss.push(finiteOrNull(loss))
+    history.val_loss.push(finiteOrNull(val))
     history.seconds.push((performance.now() - t0) / 1000)
     if (Number.isFinite(loss)) ctx.metric('loss', epoch, loss)
     if (Number.isFinite(val)) ctx.metric('val_loss', epoch, val)

@@ -17,15 +17,16 @@ import type {
   StoredResults,
   WorkspaceSummary,
 } from '../../../shared/contract/fit'
+import { finiteOrNull } from '../../../shared/contract/common'
 import { InputError } from '../io/errors'
 import { readJsonFile } from '../io/pyhf'
 import type { JobContext } from '../jobs/context'
 import { discoverySignificance } from '../stats/asymptotics'
 import { fitLikelihood, type FitResult } from '../stats/fit'
+import { fitReport } from '../stats/fit-report'
 import { PYHF_CODES } from '../stats/interpolation'
 import { Likelihood, asimovData, observedData, type Dataset } from '../stats/likelihood'
 import { upperLimit, upperLimitScan } from '../stats/limit'
-import { minos } from '../stats/minos'
 import { type Model, compileModel, requirePar } from '../stats/model'
 import {
   applyJsonPatch,
@@ -51,11 +52,6 @@ import {
 } from '../store/fits'
 import type { Handlers, ServiceEnv } from './env'
 import { fitBuildHandlers } from './fit-build'
-
-/** NaN and ±Inf become null on the wire (see contract/fit.ts). */
-function n(v: number): number | null {
-  return Number.isFinite(v) ? v : null
-}
 
 /** The patches of a stored patchset value: one patchset, a list of them, or a plain JSON Patch. */
 function patchesOf(value: unknown, source: string): { name: string; patch: () => JsonPatch }[] {
@@ -261,55 +257,27 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
         'fit',
         (ctx, { model, data }) => {
           const lik = new Likelihood(model, data)
-          const best = freeFit(ctx, { model, data }, lik)
-          const minosIdx = new Set<number>()
-          for (const name of minosFor) {
-            if (name === 'poi') {
-              if (model.poi >= 0) minosIdx.add(model.poi)
-            } else if (name === 'all') {
-              for (let p = 0; p < model.npar; p++) if (!best.fixed[p]) minosIdx.add(p)
-            } else minosIdx.add(requirePar(model, name))
-          }
-          const minosResult = new Map<number, [number | null, number | null]>()
-          let k = 0
-          for (const p of minosIdx) {
-            ctx.throwIfCancelled()
-            ctx.progress(0.3 + (0.5 * k++) / minosIdx.size, `MINOS for ${model.parNames[p]}`)
-            if (best.fixed[p]) continue
-            const m = minos(lik, best, p, { ctx })
-            minosResult.set(p, [
-              m.valid || m.lowerAtLimit ? n(m.lower) : null,
-              m.valid || m.upperAtLimit ? n(m.upper) : null,
-            ])
-          }
+          const { fit: best, report } = fitReport(lik, { minos: minosFor, ctx })
           ctx.progress(0.85, 'yields and uncertainties')
           const pullByName = new Map(pulls(model, best).map((p) => [p.name, p]))
-          const atBound = new Set(best.atBound)
-          const parameters: ParameterResult[] = model.parNames.map((name, p) => {
+          const parameters: ParameterResult[] = report.parameters.map((r, p) => {
             const set = model.paramSets.find((s) => p >= s.offset && p < s.offset + s.size)
-            const pl = pullByName.get(name)
+            const pl = pullByName.get(r.name)
             return {
-              name,
+              name: r.name,
               kind: set?.kind ?? 'unknown',
-              value: best.x[p],
-              error: best.hesse && !best.fixed[p] ? n(best.hesse.errors[p]) : null,
-              minos: minosResult.get(p) ?? null,
+              value: r.value,
+              error: r.error,
+              minos: r.minos ? [r.minos.lower, r.minos.upper] : null,
               init: model.init[p],
-              lower: model.lower[p],
-              upper: model.upper[p],
-              fixed: best.fixed[p] === 1,
-              atBound: atBound.has(p),
-              pull: pl ? n(pl.pull) : null,
-              constraint: pl ? n(pl.constraint) : null,
+              lower: r.bounds[0],
+              upper: r.bounds[1],
+              fixed: r.fixed,
+              atBound: r.atBound,
+              pull: pl ? finiteOrNull(pl.pull) : null,
+              constraint: pl ? finiteOrNull(pl.constraint) : null,
             }
           })
-          const free = best.hesse?.free ?? []
-          const nf = free.length
-          const corr = best.hesse?.correlation
-          const correlation = {
-            names: free.map((p) => model.parNames[p]),
-            matrix: free.map((_, i) => free.map((__, j) => (corr ? n(corr[i * nf + j]) : null))),
-          }
           const pre = sampleYields(model, model.init)
           const post = sampleYields(model, best.x)
           const preTotal = new Likelihood(model, data).expected(model.init)
@@ -337,27 +305,20 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
               postError: sl(postErr).map((v) => (Number.isFinite(v) ? v : 0)),
             }
           })
-          const warnings = [...model.warnings]
-          if (!best.converged) warnings.push(`the fit did not converge: ${best.message}`)
-          if (best.hessianPositiveDefinite === false)
-            warnings.push('the Hessian is not positive definite: HESSE errors are not valid')
-          if (best.clippedBins)
-            warnings.push(
-              `${best.clippedBins} bins had a negative expected yield and were clipped to zero (as pyhf does)`,
-            )
-          for (const p of best.atBound) warnings.push(`${model.parNames[p]} ended at a bound`)
           return {
-            converged: best.converged,
-            message: best.message,
-            twiceNll: best.twiceNll,
-            edm: best.edm,
-            hessianPositiveDefinite: best.hessianPositiveDefinite,
-            clippedBins: best.clippedBins,
-            poi: model.poiName,
+            converged: report.minimum.converged,
+            message: report.minimum.message,
+            twiceNll: report.twiceNll,
+            edm: report.minimum.edm,
+            hessianPositiveDefinite: report.minimum.hessianPositiveDefinite,
+            clippedBins: report.clippedBins,
+            poi: report.poi,
             parameters,
-            correlation,
+            correlation: report.correlation,
+            covariance: report.covariance,
+            minimum: report.minimum,
             yields,
-            warnings,
+            warnings: report.warnings,
           }
         },
       )
@@ -398,7 +359,7 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
         return {
           parameter: model.parNames[p],
           values,
-          deltaTwiceNll: r.deltaTwiceNll.map(n),
+          deltaTwiceNll: r.deltaTwiceNll.map(finiteOrNull),
           converged: r.converged,
           best: best.x[p],
           interval1: crossing(1),
@@ -424,15 +385,15 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
           return {
             cl,
             testStat,
-            obs: n(limit.obs),
-            exp: limit.exp.map(n),
+            obs: finiteOrNull(limit.obs),
+            exp: limit.exp.map(finiteOrNull),
             points: scan.points.map((pt) => ({
               mu: pt.mu,
-              cls: n(pt.cls),
-              clsExp: pt.clsExp.map(n),
+              cls: finiteOrNull(pt.cls),
+              clsExp: pt.clsExp.map(finiteOrNull),
             })),
             converged: limit.converged && scan.converged,
-            warnings: [...new Set([...limit.warnings, ...scan.warnings])],
+            warnings: [...new Set([...model.warnings, ...limit.warnings, ...scan.warnings])],
           }
         },
       )
@@ -447,13 +408,13 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
         (ctx, { model, data }) => {
           const r = discoverySignificance(model, data, { ctx })
           return {
-            zObs: n(r.zObs),
-            pObs: n(r.pObs),
-            zExp: n(r.zExp),
-            pExp: n(r.pExp),
+            zObs: finiteOrNull(r.zObs),
+            pObs: finiteOrNull(r.pObs),
+            zExp: finiteOrNull(r.zExp),
+            pExp: finiteOrNull(r.pExp),
             infinite: { obs: r.zObs === Infinity, exp: r.zExp === Infinity },
             converged: r.converged,
-            warnings: r.warnings,
+            warnings: [...model.warnings, ...r.warnings],
           }
         },
       ),
@@ -470,10 +431,10 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
           poi: model.parNames[model.poi],
           impacts: list.map((i) => ({
             name: i.name,
-            prefit: [n(i.prefit[0]), n(i.prefit[1])],
-            postfit: [n(i.postfit[0]), n(i.postfit[1])],
-            pull: n(pullByName.get(i.name)?.pull ?? NaN),
-            constraint: n(pullByName.get(i.name)?.constraint ?? NaN),
+            prefit: [finiteOrNull(i.prefit[0]), finiteOrNull(i.prefit[1])],
+            postfit: [finiteOrNull(i.postfit[0]), finiteOrNull(i.postfit[1])],
+            pull: finiteOrNull(pullByName.get(i.name)?.pull ?? NaN),
+            constraint: finiteOrNull(pullByName.get(i.name)?.constraint ?? NaN),
           })),
         }
       }),

@@ -15,7 +15,8 @@
  *   For q₀ the p-value is p₀ = CLs+b = Φ(−√q₀), Z = √q₀; expected p₀(n) = Φ(−(n + √q₀_A)).
  */
 import type { JobContext } from '../jobs/context'
-import { fitLikelihood, type FitResult } from './fit'
+import { FIT_TOLERANCE, fitLikelihood, type FitResult } from './fit'
+import { clippedBinsWarning } from './fit-report'
 import { asimovData, type Dataset, Likelihood } from './likelihood'
 import type { Model } from './model'
 import { normalCdf } from './special'
@@ -24,7 +25,7 @@ export type TestStatistic = 'qtilde' | 'q' | 'q0'
 
 export interface AsymptoticOptions {
   testStat?: TestStatistic
-  /** Minuit tolerance of the fits (EDM < 0.002·tol, default 1e-6); the fits are also polished. */
+  /** Minuit tolerance of the fits (default FIT_TOLERANCE); the Asimov-generating fit is polished. */
   tol?: number
   /**
    * Allow tested μ above the POI's upper bound (the fixed-POI fits hold it there; the free fits
@@ -56,6 +57,7 @@ export interface HypotestResult {
   converged: boolean
   /** Main-measurement bins clipped to zero expectation in any fit. */
   clippedBins: number
+  /** Fits that did not converge, bins clipped in any fit of this calculator so far. */
   warnings: string[]
 }
 
@@ -76,6 +78,8 @@ export class AsymptoticCalculator {
   private freeAsimov: FitResult | null = null
   private readonly fixedCache = new Map<string, FitResult>()
   readonly warnings: string[] = []
+  /** The most main-measurement bins clipped to 0 at the minimum of any fit so far. */
+  private clipped = 0
 
   constructor(model: Model, data: Dataset, options: AsymptoticOptions = {}) {
     if (model.poi < 0) throw new Error('the model has no parameter of interest (POI)')
@@ -86,7 +90,7 @@ export class AsymptoticCalculator {
     }
     this.model = model
     this.testStat = options.testStat ?? 'qtilde'
-    this.tol = options.tol ?? 1e-6
+    this.tol = options.tol ?? FIT_TOLERANCE
     this.ctx = options.ctx
     this.beyondUpper = options.beyondUpperBound ?? false
     this.lik = new Likelihood(model, data)
@@ -109,6 +113,7 @@ export class AsymptoticCalculator {
   ): FitResult {
     const fix = mu === null ? undefined : new Map([[this.model.poi, mu]])
     const r = fitLikelihood(lik, { init, fix, tol: this.tol, polish, ctx: this.ctx })
+    this.clipped = Math.max(this.clipped, r.clippedBins)
     if (!r.converged)
       this.warnings.push(
         `fit${mu === null ? '' : ` at ${this.model.poiName} = ${mu}`} did not converge: ${r.message}`,
@@ -225,7 +230,10 @@ export class AsymptoticCalculator {
       muHat: this.freeFit().x[this.model.poi],
       converged: fits.every((f) => f.converged),
       clippedBins: Math.max(...fits.map((f) => f.clippedBins)),
-      warnings: [...new Set(this.warnings)],
+      warnings: [
+        ...new Set(this.warnings),
+        ...(this.clipped ? [clippedBinsWarning(this.clipped)] : []),
+      ],
     }
   }
 }

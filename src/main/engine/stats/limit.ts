@@ -89,7 +89,8 @@ export function upperLimitScan(
     cl,
     points: results.map((r) => ({ mu: r.mu, cls: r.cls, clsExp: r.clsExp })),
     converged: results.every((r) => r.converged),
-    warnings: [...new Set(results.flatMap((r) => r.warnings))],
+    // One calculator ran every fit: its last result's warnings cover them all.
+    warnings: results.at(-1)?.warnings ?? [],
   }
 }
 

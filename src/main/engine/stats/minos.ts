@@ -1,11 +1,11 @@
 /**
  * MINOS: asymmetric errors of a parameter from the profile likelihood, i.e. the values where
- * min over the other parameters of twice_nll rises by errordef (1) above the global minimum.
+ * min over the other parameters of twice_nll rises by ERRORDEF (1) above the global minimum.
  * Each side is bracketed from the HESSE error outwards and solved with Brent's method; every
  * profile fit is warm-started from the nearest one already done.
  */
 import type { JobContext } from '../jobs/context'
-import { fitLikelihood, type FitResult } from './fit'
+import { ERRORDEF, fitLikelihood, type FitResult } from './fit'
 import type { Likelihood } from './likelihood'
 import { brentRoot } from './roots'
 
@@ -13,7 +13,7 @@ export interface MinosError {
   /** Negative (or 0) lower error and positive upper error, in parameter units. */
   lower: number
   upper: number
-  /** The side stopped at the parameter's bound before Δ reached errordef. */
+  /** The side stopped at the parameter's bound before Δ reached ERRORDEF. */
   lowerAtLimit: boolean
   upperAtLimit: boolean
   /** All profile fits converged and both roots were found. */
@@ -22,9 +22,9 @@ export interface MinosError {
 }
 
 export interface MinosOptions {
-  errordef?: number
   /** Precision of the crossing in units of the HESSE error (default 1e-4). */
   xtol?: number
+  /** Tolerance of the profile fits (default FIT_TOLERANCE). */
   tol?: number
   ctx?: JobContext
 }
@@ -40,7 +40,7 @@ export function minos(
   options: MinosOptions & { sigma?: number } = {},
 ): MinosError {
   const model = lik.model
-  const up = options.errordef ?? 1
+  const up = ERRORDEF
   let sigma = options.sigma ?? best.hesse?.errors[p] ?? NaN
   if (!(sigma > 0)) sigma = 0.1 * (1 + Math.abs(best.x[p]))
   const xhat = best.x[p]
@@ -62,7 +62,7 @@ export function minos(
     x0[p] = v
     const fix = new Map([[p, v]])
     for (let i = 0; i < best.fixed.length; i++) if (best.fixed[i] && i !== p) fix.set(i, best.x[i])
-    const fit = fitLikelihood(lik, { init: x0, fix, tol: options.tol ?? 1e-6, ctx: options.ctx })
+    const fit = fitLikelihood(lik, { init: x0, fix, tol: options.tol, ctx: options.ctx })
     if (!fit.converged) valid = false
     done.push({ v, fit })
     return fit.twiceNll - best.twiceNll - up

@@ -53,7 +53,7 @@ export function profileScan(
     x0[p] = values[i]
     const fix = new Map([[p, values[i]]])
     for (let j = 0; j < best.fixed.length; j++) if (best.fixed[j] && j !== p) fix.set(j, best.x[j])
-    const r = fitLikelihood(lik, { init: x0, fix, tol: options.tol ?? 1e-6, ctx: options.ctx })
+    const r = fitLikelihood(lik, { init: x0, fix, tol: options.tol, ctx: options.ctx })
     fits[i] = r
     twice[i] = r.twiceNll
     conv[i] = r.converged

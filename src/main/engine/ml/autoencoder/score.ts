@@ -9,6 +9,7 @@ import type { AnomalyEvaluation, BestVariable } from '../../../../shared/contrac
 import { PART, type TrainingData } from '../dataset'
 import { weightedRoc } from '../evaluate/roc'
 import { type AnomalyModel, eventLosses, type EventLosses, type StackRunner } from './model'
+import { finiteOrNull } from '../../../../shared/contract/common'
 
 /** The losses (anomaly score, components, per feature) of every event of `data`. */
 export function scoreData(model: AnomalyModel, run: StackRunner, data: TrainingData): EventLosses {
@@ -16,8 +17,6 @@ export function scoreData(model: AnomalyModel, run: StackRunner, data: TrainingD
     throw new Error(`the model takes ${model.arch.inputs.length} inputs, the data has ${data.d}`)
   return eventLosses(model, run, data.x, data.n)
 }
-
-const nullable = (v: number) => (Number.isFinite(v) ? v : null)
 
 /**
  * The best single input (raw values) at separating `signalRows` from `backgroundRows`: its
@@ -53,7 +52,7 @@ export function bestSingleVariable(
   )
   return {
     name: data.inputs[best.j],
-    auc: nullable(roc.auc),
+    auc: finiteOrNull(roc.auc),
     direction,
     roc: { eff_s: roc.eff_s, eff_b: roc.eff_b },
   }
@@ -74,7 +73,7 @@ function columnMeans(
     sw += wi
     for (let j = 0; j < d; j++) sum[j] += wi * v[i * d + j]
   }
-  return Array.from(sum, (s) => (sw > 0 ? nullable(s / sw) : null))
+  return Array.from(sum, (s) => (sw > 0 ? finiteOrNull(s / sw) : null))
 }
 
 /**
@@ -108,7 +107,7 @@ export function evaluateAnomaly(
     return [
       {
         name: sample.name,
-        auc: nullable(roc.auc),
+        auc: finiteOrNull(roc.auc),
         roc: { eff_s: roc.eff_s, eff_b: roc.eff_b },
         best_single_variable: bestSingleVariable(data, rows, background, maxPoints),
       },
@@ -117,7 +116,7 @@ export function evaluateAnomaly(
   const bg = columnMeans(losses.perFeature, data.d, background, data.weight)
   const sig = columnMeans(losses.perFeature, data.d, signal, data.weight)
   return {
-    val_loss: sw > 0 ? nullable(s / sw) : null,
+    val_loss: sw > 0 ? finiteOrNull(s / sw) : null,
     signals,
     best_single_variable: bestSingleVariable(data, signal, background, maxPoints),
     features: data.inputs.map((input, j) => ({ input, background: bg[j], signal: sig[j] })),

@@ -35,6 +35,7 @@ import {
   tensorRunner,
 } from './model'
 import { initialStackWeights } from './network'
+import { finiteOrNull } from '../../../../shared/contract/common'
 
 export interface AnomalyTraining {
   readonly model: AnomalyModel
@@ -191,7 +192,6 @@ export async function trainOnFeed(
   const components = { recon: NaN, kl: NaN, valRecon: NaN, valKl: NaN }
   const history = { reconstruction: [] as (number | null)[], kl: [] as (number | null)[] }
   const valHistory = { reconstruction: [] as (number | null)[], kl: [] as (number | null)[] }
-  const finite = (v: number) => (Number.isFinite(v) ? v : null)
   let lastLoss = NaN
 
   const trainEpoch = async (): Promise<number> => {
@@ -319,11 +319,11 @@ export async function trainOnFeed(
       },
       restore: () => vars.forEach((v, i) => v.assign(best[i])),
       extraMetrics: () => {
-        history.reconstruction.push(finite(components.recon))
-        valHistory.reconstruction.push(finite(components.valRecon))
+        history.reconstruction.push(finiteOrNull(components.recon))
+        valHistory.reconstruction.push(finiteOrNull(components.valRecon))
         if (arch.kind === 'vae') {
-          history.kl.push(finite(components.kl))
-          valHistory.kl.push(finite(components.valKl))
+          history.kl.push(finiteOrNull(components.kl))
+          valHistory.kl.push(finiteOrNull(components.valKl))
         }
         const m: Record<string, number> = {
           reconstruction: components.recon,

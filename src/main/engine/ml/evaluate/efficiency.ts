@@ -3,6 +3,7 @@
  * efficiencies and optimal cut value" plot): events pass when output ≥ cut.
  */
 import type { ClassifierEvaluation } from '../../../../shared/contract/train'
+import { finiteOrNull } from '../../../../shared/contract/common'
 
 export type EfficiencyCurve = NonNullable<ClassifierEvaluation['efficiency']>
 
@@ -64,7 +65,7 @@ export function efficiencyCurve(
     out.cut.push(cut)
     out.eff_s.push(es)
     out.eff_b.push(eb)
-    out.significance.push(Number.isFinite(z) ? z : null)
+    out.significance.push(finiteOrNull(z))
     if (Number.isFinite(z) && (best === null || z > best.significance))
       best = { cut, s, b, significance: z }
   }

@@ -21,6 +21,7 @@ import { permutationImportance } from './importance'
 import { ksTest } from './ks'
 import { type Roc, weightedRoc } from './roc'
 import { separation } from './separation'
+import { finiteOrNull } from '../../../../shared/contract/common'
 
 export interface EvaluateOptions {
   /** Bins of the output and input histograms. */
@@ -75,8 +76,8 @@ export function evaluateClassifier(
       bins: options.bins,
       train: splitHistogram(scores, y, weight, train, range, options.bins),
       test: splitHistogram(scores, y, weight, test, range, options.bins),
-      ks_p_signal: nullable(ks(1)),
-      ks_p_background: nullable(ks(0)),
+      ks_p_signal: finiteOrNull(ks(1)),
+      ks_p_background: finiteOrNull(ks(0)),
     }
     efficiency = efficiencyCurve(scores, y, weight, test, options.expectedS, options.expectedB)
     efficiency.eff_s = efficiency.eff_s.map(zeroIfNaN)
@@ -105,13 +106,13 @@ export function evaluateClassifier(
     .map((h, j) => ({
       input: h.input,
       separation: zeroIfNaN(separation(h.signal.sumw, h.background.sumw)),
-      importance: nullable(importance[j]),
+      importance: finiteOrNull(importance[j]),
     }))
     .sort((a, b) => b.separation - a.separation)
 
   return {
-    auc_train: nullable(rocTrain.auc),
-    auc_test: nullable(rocTest.auc),
+    auc_train: finiteOrNull(rocTrain.auc),
+    auc_test: finiteOrNull(rocTest.auc),
     roc: { eff_s: rocTest.eff_s, eff_b: rocTest.eff_b },
     output,
     efficiency,
@@ -187,10 +188,6 @@ function classCorrelation(data: TrainingData, label: number): (number | null)[][
   })
   const w = Float64Array.from(rows, (i) => data.weight[i])
   return weightedCorrelation(columns, w).matrix
-}
-
-function nullable(v: number): number | null {
-  return Number.isFinite(v) ? v : null
 }
 
 function zeroIfNaN(v: number): number {

@@ -26,8 +26,8 @@ import {
   trainBce,
   trainInferno,
 } from './train'
+import { finiteOrNull } from '../../../../shared/contract/common'
 
-const finite = (v: number): number | null => (Number.isFinite(v) ? v : null)
 const scaled = (v: Float64Array, k: number): number[] => Array.from(v, (x) => x * k)
 
 /** Expected counts (s = 50, b = 1000) of the benchmark's summary histogram and variations. */
@@ -61,7 +61,7 @@ function summaryResult(
 ): SummaryResult {
   return {
     kind: e.kind,
-    sigmaFisher: finite(e.sigmaFisher),
+    sigmaFisher: finiteOrNull(e.sigmaFisher),
     profile: profilePoi(
       summaryWorkspace(e.shapes, bm, steps),
       { normsys: 'code4', histosys: 'code2' },
@@ -126,10 +126,10 @@ export async function benchmarkJob(
     const be = evaluateSummary(bce, 'bce', 10, data.test, bm, steps)
     seeds.push({
       seed,
-      inferno: finite(ie.profile.sigmaS),
-      bce: finite(be.profile.sigmaS),
-      infernoFisher: finite(ie.sigmaFisher),
-      bceFisher: finite(be.sigmaFisher),
+      inferno: finiteOrNull(ie.profile.sigmaS),
+      bce: finiteOrNull(be.profile.sigmaS),
+      infernoFisher: finiteOrNull(ie.sigmaFisher),
+      bceFisher: finiteOrNull(be.sigmaFisher),
     })
     if (!detail)
       detail = {
@@ -141,7 +141,7 @@ export async function benchmarkJob(
     inf.net.dispose()
     bce.net.dispose()
   }
-  const med = (xs: (number | null)[]) => finite(median(xs.map((x) => x ?? NaN)))
+  const med = (xs: (number | null)[]) => finiteOrNull(median(xs.map((x) => x ?? NaN)))
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1)
   return {
     config,

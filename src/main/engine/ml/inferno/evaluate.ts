@@ -120,8 +120,8 @@ export function profileSigmaS(
     codes: { normsys: 'code4', histosys: 'code2' },
   })
   const lik = new Likelihood(model, asimovData(model, model.init))
-  const best = fitLikelihood(lik, { hesse: true, tol: 1e-6 })
-  const me = minos(lik, best, model.poi, { tol: 1e-6 })
+  const best = fitLikelihood(lik, { hesse: true })
+  const me = minos(lik, best, model.poi)
   const free = best.hesse!.free
   const m = free.length
   const matrix: number[][] = []

@@ -21,6 +21,7 @@ import type { ProjectNetwork } from './project-model'
 import { projectConstraints } from './project-model'
 import { argmaxBins, uniformBin } from './soft-histogram'
 import { profilePoi } from './summary-fit'
+import { finiteOrNull } from '../../../../shared/contract/common'
 
 /** Expected counts per sample (nominal) and per nuisance and sample (up, down). */
 export interface ProjectTemplates {
@@ -260,7 +261,7 @@ export function evaluateOrderedSummary(
   const workspace = projectWorkspace(t, ev)
   const summary: SummaryResult = {
     kind,
-    sigmaFisher: Number.isFinite(sigma) ? sigma : null,
+    sigmaFisher: finiteOrNull(sigma),
     profile: profilePoi(workspace, {
       normsys: 'code4',
       histosys: code0 ? 'code0' : 'code4p',

@@ -27,9 +27,9 @@ import {
   trainBce,
   trainInferno,
 } from './train'
+import { finiteOrNull } from '../../../../shared/contract/common'
 
 const SEED = 777
-const finite = (v: number): number | null => (Number.isFinite(v) ? v : null)
 
 /** The first ⌈fraction · n⌉ events of each process (the simulated events are i.i.d.). */
 export function trainingFraction(part: ProcessSamples, fraction: number): ProcessSamples {
@@ -72,7 +72,7 @@ export async function benchmarkStudy(
       gate,
     })
   const sigma = (t: TrainedNetwork, kind: 'inferno' | 'bce', bins: number) =>
-    finite(evaluateSummary(t, kind, bins, data.test, bm, TEMPLATE_STEPS).profile.sigmaS)
+    finiteOrNull(evaluateSummary(t, kind, bins, data.test, bm, TEMPLATE_STEPS).profile.sigmaS)
 
   let bceOnce: TrainedNetwork | null = null
   const points: InfernoStudyResult['points'] = []

@@ -12,8 +12,7 @@ import { minos } from '../../stats/minos'
 import { compileModel } from '../../stats/model'
 import { linspace, profileScan } from '../../stats/scan'
 import type { Workspace } from '../../stats/workspace'
-
-const finite = (v: number): number | null => (Number.isFinite(v) ? v : null)
+import { finiteOrNull } from '../../../../shared/contract/common'
 
 export function profilePoi(
   ws: Workspace,
@@ -24,15 +23,15 @@ export function profilePoi(
   const model = compileModel(ws, { codes })
   const p = model.poi
   const lik = new Likelihood(model, asimovData(model, model.init))
-  const best = fitLikelihood(lik, { hesse: true, tol: 1e-6 })
-  const me = minos(lik, best, p, { tol: 1e-6 })
+  const best = fitLikelihood(lik, { hesse: true })
+  const me = minos(lik, best, p)
   const hesse = best.hesse
   const err = hesse?.errors[p] ?? NaN
   const width = Number.isFinite(me.upper - me.lower) ? (me.upper - me.lower) / 2 : err
   const half = 3 * (Number.isFinite(width) && width > 0 ? width : 0.5)
   const lo = Math.max(model.lower[p], best.x[p] - half)
   const hi = Math.min(model.upper[p], best.x[p] + half)
-  const scan = profileScan(lik, best, p, linspace(lo, hi, scanPoints), { tol: 1e-6 })
+  const scan = profileScan(lik, best, p, linspace(lo, hi, scanPoints))
   const free = hesse?.free ?? []
   const n = model.parNames.length
   const m = free.length
@@ -42,22 +41,22 @@ export function profilePoi(
   const scaleOf = (i: number): number => (i === p ? scale : 1)
   return {
     poi: model.parNames[p],
-    sigma: finite(scale * width),
-    lower: finite(scale * me.lower),
-    upper: finite(scale * me.upper),
+    sigma: finiteOrNull(scale * width),
+    lower: finiteOrNull(scale * me.lower),
+    upper: finiteOrNull(scale * me.upper),
     valid: me.valid && best.converged,
     scan: {
       values: scan.values.map((v) => v * scale),
-      delta: scan.deltaTwiceNll.map(finite),
+      delta: scan.deltaTwiceNll.map(finiteOrNull),
     },
     names: order.map((i) => model.parNames[i]),
     covariance: order.map((i) =>
       order.map((j) =>
-        hesse ? finite(hesse.covariance[i * n + j] * scaleOf(i) * scaleOf(j)) : null,
+        hesse ? finiteOrNull(hesse.covariance[i * n + j] * scaleOf(i) * scaleOf(j)) : null,
       ),
     ),
     correlation: pos.map((a) =>
-      pos.map((c) => (hesse && m ? finite(hesse.correlation[a * m + c]) : null)),
+      pos.map((c) => (hesse && m ? finiteOrNull(hesse.correlation[a * m + c]) : null)),
     ),
   }
 }
