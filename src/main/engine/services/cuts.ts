@@ -20,8 +20,7 @@ import type { SpecVariable } from '../../../shared/spec'
 import type { CutflowRow, SignificanceRow } from '../../../shared/cutflow'
 import { nameRecord, own } from '../../../shared/name-record'
 import { compile } from '../select/compile'
-import { assembleCutflow, type SampleOutcome } from '../select/cutflow-result'
-import { sampleCutflow, type PreparedSample } from '../select/cutflow'
+import type { PreparedSample } from '../select/cutflow'
 import { checkVariables, type ComputedVariable } from '../select/derived'
 import { selectionMask, sampleHistogram } from '../select/hist'
 import { resolveRegions, withAncestors, type ResolvedRegion } from '../select/regions'
@@ -38,7 +37,9 @@ import {
   saveVariable,
 } from '../store/regions'
 import type { StoredSample } from '../store/samples'
+import { runCutflow } from '../app/cutflow'
 import type { Handlers, ServiceEnv } from './env'
+import { projectSource } from './project-source'
 
 export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
   /** The open samples of the project (the registry shared with the Data view). */
@@ -132,23 +133,12 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
     },
     'cuts.check': ({ expr, role }) => check(expr, role === 'cut'),
     'cuts.cutflow': async ({ region, sigmaB }) => {
-      const chain = regionChain(region)
-      const vars = listVariables(env.requireProject())
-      const computed = await env.computedVariables()
-      const outcomes: SampleOutcome[] = []
-      const skipped: { sample: string; reason: string }[] = []
+      regionChain(region) // a clear error for an unknown region, before any sample is read
+      const source = await projectSource(env.samples(), await env.computedVariables())
+      const run = await runCutflow(source, { regions: [region], sigmaB, skipUnusable: true })
+      const r = run.result
       const roles: RegionCutflow['roles'] = nameRecord()
-      for (const { stored, sample } of await samples()) {
-        try {
-          const prepared = await prepareCuts(sample, vars, computed, chain[chain.length - 1].cuts)
-          outcomes.push({ ...prepared, cutflow: sampleCutflow(prepared, chain) })
-          roles[prepared.name] = prepared.role
-        } catch (e) {
-          if (!(e instanceof ExprError || e instanceof SpecError)) throw e
-          skipped.push({ sample: stored.spec.name, reason: e.message })
-        }
-      }
-      const r = assembleCutflow(outcomes, chain, sigmaB)
+      for (const s of run.samples) roles[s.name] = s.role
       return {
         region,
         samples: mapRows(own(r.regions, region) ?? {}),
@@ -158,7 +148,7 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
         roles,
         hidden: own(r.hidden, region) ?? [],
         sigma_b: sigmaB,
-        skipped,
+        skipped: [...run.skipped],
       }
     },
     'cuts.nminus1': async ({ region, cutIndex, variable, bins, lo, hi }) => {
@@ -233,18 +223,6 @@ function sampleVariablesFrom(
 function unwrapCheck<T>(r: { ok: true; value: T } | { ok: false; error: ExprError }): T {
   if (!r.ok) throw r.error
   return r.value
-}
-
-/** Checks the cuts for one sample and decodes the columns they read. */
-async function prepareCuts(
-  sample: LoadedSample,
-  vars: readonly SpecVariable[],
-  computed: readonly ComputedVariable[],
-  cuts: ResolvedRegion['cuts'],
-): Promise<PreparedSample> {
-  const checked = sampleVariables(sample, vars, computed)
-  const exprs = cuts.map((c) => unwrapCheck(checkFor(checked, c.expr, true)))
-  return prepareLoaded(sample, checked, exprs)
 }
 
 /** NaN and ±∞ become null (JSON has no NaN; the table shows '–'). */
