@@ -199,7 +199,7 @@ async function counterValues(t: TreeReader, counter: string): Promise<NumericArr
 /**
  * Entry numbers where baskets start in tree `table` (ascending, from 0), for cutting the tree
  * into partitions that read whole baskets: the starts shared by every readable branch, so a
- * partition from one to the next decodes no basket twice. [0] when the tree has no branch.
+ * partition from one to the next decodes no basket twice. Always holds 0.
  */
 export async function readRootBounds(path: string, table: string): Promise<number[]> {
   return withRoot(path, async (r) => {
@@ -209,6 +209,6 @@ export async function readRootBounds(path: string, table: string): Promise<numbe
       const starts = new Set(basketRefs(r, path, table, p, tree.fEntries).map((b) => b.first))
       common = common ? new Set([...common].filter((s) => starts.has(s))) : starts
     }
-    return [...(common ?? new Set([0]))].sort((a, b) => a - b)
+    return [...new Set([0, ...(common ?? [])])].sort((a, b) => a - b)
   })
 }
