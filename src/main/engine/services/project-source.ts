@@ -16,21 +16,32 @@ import { sliceProvider } from '../select/batch'
 import type { ComputedVariable } from '../select/derived'
 import type { SampleRole } from '../select/cutflow'
 import { columnProvider } from '../select/provider'
+import { ProjectError } from '../store/project'
 import { listRegions, listVariables } from '../store/regions'
+import { listSamples } from '../store/samples'
 
 /**
  * The event source of the registry's project: every sample that can be opened now, in display
- * order (one that cannot — a file moved — is left out, as the window's lists do). `computed`:
- * the applied models' outputs (ServiceEnv.computedVariables).
+ * order (one that cannot — a file moved — is left out, as the window's lists do, unless
+ * `requireAll`: then it is an error). `computed`: the applied models' outputs
+ * (ServiceEnv.computedVariables).
  */
 export async function projectSource(
   registry: SampleRegistry,
   computed: readonly ComputedVariable[],
-  options: PartitionOptions = {},
+  options: PartitionOptions & { requireAll?: boolean } = {},
   ctx: JobContext = silentContext(),
 ): Promise<EventSource> {
   const project = registry.project
   const loaded = await registry.all(ctx)
+  if (options.requireAll) {
+    // A script must not silently leave a sample out: say which and why.
+    for (const s of listSamples(project))
+      if (!loaded.some((l) => l.stored.id === s.id))
+        throw new ProjectError(
+          `sample '${s.spec.name}' cannot be read: ${registry.problem(s.id) ?? 'unknown reason'}`,
+        )
+  }
   const variables = listVariables(project)
   const regions = listRegions(project)
   const samples: SourceSample[] = loaded.map(({ stored: { spec } }) => ({
