@@ -1,12 +1,12 @@
 /**
  * Comparing two use-case results computed over different partitions: counts (raw, entries,
- * nan) must be equal exactly, sums may differ by rounding only — the same numbers added in
+ * nan, count) and extremes must be equal exactly, sums may differ by rounding only — the same numbers added in
  * another grouping — so within 1e-12 relative (with an absolute floor of 1e-12 × the largest
  * magnitude seen, for sums that cancel to near zero).
  */
 import { expect } from 'vitest'
 
-const EXACT = new Set(['raw', 'entries', 'nan'])
+const EXACT = new Set(['raw', 'entries', 'nan', 'count', 'min', 'max'])
 
 /** Asserts `a` and `b` have the same shape, equal counts and sums within 1e-12 relative. */
 export function expectSameUpToRounding(a: unknown, b: unknown, path = '', key = ''): void {

@@ -1,7 +1,7 @@
 /**
  * Parity (issue 18): the project path and the spec path run the same use cases over the same
  * samples, so a spec and the project opened from it (spec.open's projectFromSpec) give the
- * same cut-flow and histogram objects — exactly, every number to the last bit — on real files:
+ * same cut-flow, histogram and statistics objects — exactly, every number to the last bit — on real files:
  * ROOT jagged with event weights and a cross-section normalised by its own Σ weights, CSV with
  * a missing-value marker, Parquet; blinded regions, parents, derived variables; one partition
  * per file and many.
@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCutflow } from '../../../src/main/engine/app/cutflow'
 import { runHistogram, type HistogramRequest } from '../../../src/main/engine/app/histogram'
+import { runStatistics } from '../../../src/main/engine/app/statistics'
 import type { PartitionOptions } from '../../../src/main/engine/app/partition'
 import { specSource } from '../../../src/main/engine/app/spec-source'
 import { silentContext } from '../../../src/main/engine/jobs/context'
@@ -142,6 +143,10 @@ describe('the project and the spec it was opened from give the same results', ()
             expect(a.samples.length).toBe(spec.samples.length)
             for (const h of c.hists)
               expect(await runHistogram(fromProject, h)).toEqual(await runHistogram(fromSpec, h))
+            const stats = { expr: c.hists[0].expr, region: c.hists[0].region }
+            expect(await runStatistics(fromProject, stats)).toEqual(
+              await runStatistics(fromSpec, stats),
+            )
             // Not an empty comparison: the last cut of the last region passes events.
             const region = Object.values(a.result.regions).at(-1) ?? {}
             const rows = Object.values(region)[0]

@@ -1,16 +1,20 @@
 /**
  * Partitions (issue 18): a sample cut into many small partitions — empty ones, ones that split
  * a ROOT basket, a two-file chain — gives the cut-flow and the histogram of one partition per
- * file: counts exactly, sums within 1e-12 relative. Real files: ROOT jagged (with and without
+ * file: counts exactly, sums within 1e-12 relative; so do statistics (moments merged by Chan's
+ * formula), which also match a plain two-pass computation over the whole column. Real files: ROOT jagged (with and without
  * basket entry offsets), ROOT with weights, CSV with a missing-value marker, Parquet with a
  * cross-section normalised by its own Σ weights, HDF5.
  */
 import { describe, expect, it } from 'vitest'
 import { parseSpec, type AnalysisSpec } from '../../../src/shared/spec'
 import type { EntryRange } from '../../../src/main/engine/data/schema'
-import { entryBounds } from '../../../src/main/engine/io/source'
+import { entryBounds, readColumns } from '../../../src/main/engine/io/source'
+import type { Column } from '../../../src/main/engine/data/column'
+import { columnStats } from '../../../src/main/engine/data/stats'
 import { runCutflow } from '../../../src/main/engine/app/cutflow'
 import { runHistogram } from '../../../src/main/engine/app/histogram'
+import { runStatistics } from '../../../src/main/engine/app/statistics'
 import { splitRange, type PartitionOptions } from '../../../src/main/engine/app/partition'
 import { specSource } from '../../../src/main/engine/app/spec-source'
 import { silentContext } from '../../../src/main/engine/jobs/context'
@@ -149,6 +153,11 @@ describe('one partition and many give the same answer', () => {
         const histOne = await runHistogram(specSource(s, ONE), req)
         const histMany = await runHistogram(specSource(s, MANY), req)
         expectSameUpToRounding(histOne, histMany)
+        // Moments merged by Chan's formula: the same as over one partition.
+        const stats = { expr, region }
+        const statsOne = await runStatistics(specSource(s, ONE), stats)
+        expectSameUpToRounding(statsOne, await runStatistics(specSource(s, MANY), stats))
+        expect(Object.values(statsOne.samples)[0].count).toBeGreaterThan(0)
         // Something was counted: the comparison is not between two empty results.
         const h = Object.values(histOne.samples)[0]
         expect(h.entries).toBeGreaterThan(0)
@@ -190,5 +199,24 @@ describe('one partition and many give the same answer', () => {
       (await runCutflow(specSource(s, ONE))).result,
       (await runCutflow(source)).result,
     )
+  }, 60_000)
+
+  it('statistics match a two-pass computation over the whole column', async () => {
+    const s = spec(CASES[1].spec) // HZZ: jagged, weighted, scaled
+    const st = await runStatistics(specSource(s, MANY), { expr: 'Muon_Px' })
+    const cols = await readColumns(SKHEP + 'uproot-HZZ.root', 'events', ['Muon_Px', 'EventWeight'])
+    const w = Float64Array.from(cols.get('EventWeight')?.values ?? [], (x) => 0.7 * x)
+    const ref = columnStats(cols.get('Muon_Px') as Column, w)
+    const got = st.samples.hzz
+    expect(got.count).toBe(ref.count)
+    expect(got.min).toBe(ref.min)
+    expect(got.max).toBe(ref.max)
+    const close = (a: number, b: number) =>
+      expect(Math.abs(a - b)).toBeLessThan(1e-12 * Math.abs(b))
+    close(got.mean, ref.mean)
+    close(got.std, ref.std)
+    close(got.sumw, ref.weighted?.sumw ?? NaN)
+    close(got.weightedMean, ref.weighted?.mean ?? NaN)
+    close(got.weightedStd, ref.weighted?.std ?? NaN)
   }, 60_000)
 })
