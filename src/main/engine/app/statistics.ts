@@ -191,7 +191,7 @@ function mergeMoments(a: Moments, b: Moments): Moments {
   return {
     n,
     mean: a.mean + (delta * b.n) / n,
-    m2: a.m2 + b.m2,
+    m2: a.m2 + b.m2 + (delta * delta * a.n * b.n) / n,
   }
 }
 
