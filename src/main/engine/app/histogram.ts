@@ -14,14 +14,19 @@ import { resolveRegions, type ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
 import { pickRegions } from './cutflow'
 import { mapMerge, scaledContext } from './executor'
-import { fileColumns, preparePartition, type EventSource } from './source'
+import { preparePartition, type EventSource } from './source'
+import { openChecked } from './checked-samples'
 
 export interface HistogramRequest {
   /** Expression to histogram. */
   readonly expr: string
   readonly binning: Binning
-  /** Events of this region only; default all events. */
+  /** Events of this region only (data hidden when it is blinded); default all events. */
   readonly region?: string
+  /** These cuts instead of the region's (an N−1 selection); blinding still from `region`. */
+  readonly cuts?: readonly ResolvedCut[]
+  /** Leave out a sample the expression or a cut does not compile for, instead of failing. */
+  readonly skipUnusable?: boolean
 }
 
 /** The weighted histogram of an expression per sample. Throws SpecError for a bad request. */
@@ -41,19 +46,13 @@ export async function runHistogram(
     request.region === undefined
       ? undefined
       : pickRegions(source, resolveRegions(source.regions()), [request.region]).at(-1)
-  const cuts: readonly ResolvedCut[] = region?.cuts ?? []
+  const cuts: readonly ResolvedCut[] = request.cuts ?? region?.cuts ?? []
   const all = source.samples().map((s, index) => ({ s, index }))
   const hidden = region?.blinded ? all.filter(({ s }) => s.role === 'data') : []
   const shown = all.filter((x) => !hidden.includes(x))
   // The expression is not part of the source: messages show it with a caret instead of a path.
   const path: string[] = []
-  const opened = []
-  for (const { index } of shown) {
-    const sample = await source.open(index, ctx)
-    const values = sample.check(request.expr, path)
-    const cutExprs = cuts.map((c) => sample.check(c.expr, c.path, 'a cut'))
-    opened.push({ sample, values, columns: fileColumns(sample, [values, ...cutExprs]) })
-  }
+  const opened = await openChecked(source, shown, request.expr, cuts, request.skipUnusable, ctx)
   const compiler = new CutCompiler()
   const result: RegionHistogram = {
     expr: request.expr,

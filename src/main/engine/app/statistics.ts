@@ -13,7 +13,8 @@ import { selectedValues, selectionMask } from '../select/hist'
 import { resolveRegions, type ResolvedCut } from '../select/regions'
 import { pickRegions } from './cutflow'
 import { mapMerge, scaledContext } from './executor'
-import { fileColumns, preparePartition, type EventSource } from './source'
+import { preparePartition, type EventSource } from './source'
+import { openChecked } from './checked-samples'
 
 export interface StatisticsRequest {
   readonly expr: string
@@ -21,6 +22,8 @@ export interface StatisticsRequest {
   readonly region?: string
   /** These cuts instead of the region's (an N−1 selection); blinding still from `region`. */
   readonly cuts?: readonly ResolvedCut[]
+  /** Leave out a sample the expression or a cut does not compile for, instead of failing. */
+  readonly skipUnusable?: boolean
 }
 
 /** Moments of a set of values: n values, their mean and Σ(x − mean)². */
@@ -88,12 +91,9 @@ export async function runStatistics(
     samples: nameRecord(),
     hidden: hidden.map(({ s }) => s.name),
   }
-  for (const [i, { index }] of shown.entries()) {
-    const sample = await source.open(index, ctx)
-    const values = sample.check(request.expr, [])
-    const cutExprs = cuts.map((c) => sample.check(c.expr, c.path, 'a cut'))
-    const columns = fileColumns(sample, [values, ...cutExprs])
-    const part = scaledContext(ctx, i / shown.length, 1 / shown.length)
+  const opened = await openChecked(source, shown, request.expr, cuts, request.skipUnusable, ctx)
+  for (const [i, { sample, values, columns }] of opened.entries()) {
+    const part = scaledContext(ctx, i / opened.length, 1 / opened.length)
     try {
       const merged = await mapMerge(
         await sample.partitions(),

@@ -1,7 +1,8 @@
 /**
  * The Cuts & Regions step's engine methods: derived variables and regions stored in the
  * project, a live check of a cut against the project's columns, and cut-flows and N−1
- * histograms computed over the project's loaded samples with the selection engine (select/).
+ * histograms: the application layer's use cases (app/) over the project's event source
+ * (project-source.ts), the same ones `hepwb cutflow` and `hepwb hist` run.
  */
 import type {
   CheckResult,
@@ -10,23 +11,15 @@ import type {
   NMinus1Result,
   RegionCutflow,
 } from '../../../shared/contract/cuts'
-import {
-  ExprError,
-  requiredColumns,
-  type CheckedExpr,
-  type SymbolTable,
-} from '../../../shared/expr'
+import { requiredColumns, type SymbolTable } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import type { CutflowRow, SignificanceRow } from '../../../shared/cutflow'
 import { nameRecord, own } from '../../../shared/name-record'
-import { compile } from '../select/compile'
-import type { PreparedSample } from '../select/cutflow'
 import { checkVariables, type ComputedVariable } from '../select/derived'
-import { selectionMask, sampleHistogram } from '../select/hist'
 import { resolveRegions, withAncestors, type ResolvedRegion } from '../select/regions'
 import { SpecError } from '../select/spec-error'
 import type { LoadedSample } from '../samples/loaded-sample'
-import { checkFor, columnSymbols, prepareLoaded, sampleVariables } from '../samples/prepare'
+import { checkFor, columnSymbols } from '../samples/prepare'
 import { ProjectError } from '../store/project'
 import {
   deleteRegion,
@@ -38,6 +31,8 @@ import {
 } from '../store/regions'
 import type { StoredSample } from '../store/samples'
 import { runCutflow } from '../app/cutflow'
+import { runHistogram } from '../app/histogram'
+import { runStatistics } from '../app/statistics'
 import type { Handlers, ServiceEnv } from './env'
 import { projectSource } from './project-source'
 
@@ -154,58 +149,40 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
     'cuts.nminus1': async ({ region, cutIndex, variable, bins, lo, hi }) => {
       const chain = regionChain(region)
       const target = chain[chain.length - 1]
-      const own = target.cuts.length - target.inherited
-      if (cutIndex >= own)
-        throw new ProjectError(`region '${region}' has ${own} cuts; no cut ${cutIndex + 1}`)
+      const ownCuts = target.cuts.length - target.inherited
+      if (cutIndex >= ownCuts)
+        throw new ProjectError(`region '${region}' has ${ownCuts} cuts; no cut ${cutIndex + 1}`)
       const k = target.inherited + cutIndex
       const cut = target.cuts[k]
       const names = requiredColumns(cut.expr)
       const v = variable?.trim() || (names.ok ? names.value[0] : undefined)
       if (!v) throw new ProjectError(`cut '${cut.label}' reads no variable; type one`)
       const others = target.cuts.filter((_, i) => i !== k)
-      const vars = listVariables(env.requireProject())
-      const computed = await env.computedVariables()
-      const filled: { stored: StoredSample; prepared: PreparedSample; values: CheckedExpr }[] = []
-      for (const { stored, sample } of await samples()) {
-        if (target.blinded && stored.spec.role === 'data') continue
-        try {
-          const checked = sampleVariables(sample, vars, computed)
-          const values = unwrapCheck(checkFor(checked, v, false))
-          const cutExprs = others.map((c) => unwrapCheck(checkFor(checked, c.expr, true)))
-          const prepared = await prepareLoaded(sample, checked, [...cutExprs, values])
-          filled.push({ stored, prepared, values })
-        } catch (e) {
-          if (!(e instanceof ExprError || e instanceof SpecError)) throw e
-        }
-      }
-      const masks = filled.map((f) => selectionMask(f.prepared, others))
+      const source = await projectSource(env.samples(), await env.computedVariables())
+      const selection = { expr: v, region, cuts: others, skipUnusable: true }
       const range =
         lo !== undefined && hi !== undefined
           ? { lo, hi }
-          : valueRange(filled.map((f, i) => ({ ...f, mask: masks[i] })))
-      const binning = { bins, ...range }
+          : valueRange(Object.values((await runStatistics(source, selection)).samples))
+      const h = await runHistogram(source, { ...selection, binning: { bins, ...range } })
       return {
         variable: v,
         bins,
         lo: range.lo,
         hi: range.hi,
         threshold: simpleThreshold(cut.expr),
-        samples: filled.map((f, i) => {
-          const h = sampleHistogram(f.prepared, f.values, masks[i], binning)
-          return {
-            name: f.stored.spec.name,
-            role: f.stored.spec.role,
-            group: f.stored.spec.group || f.stored.spec.name,
-            colour: f.stored.spec.colour,
-            sumw: h.counts,
-            sumw2: h.sumw2,
-          }
-        }),
-        hidden: target.blinded
-          ? (await samples())
-              .filter((s) => s.stored.spec.role === 'data')
-              .map((s) => s.stored.spec.name)
-          : [],
+        samples: source
+          .samples()
+          .filter((s) => own(h.samples, s.name))
+          .map((s) => ({
+            name: s.name,
+            role: s.role,
+            group: s.group,
+            colour: s.colour ?? '',
+            sumw: h.samples[s.name].counts,
+            sumw2: h.samples[s.name].sumw2,
+          })),
+        hidden: h.hidden,
       } satisfies NMinus1Result
     },
   }
@@ -218,11 +195,6 @@ function sampleVariablesFrom(
   computed: readonly ComputedVariable[] = [],
 ) {
   return checkVariables(vars, symbols, 'in this project', computed)
-}
-
-function unwrapCheck<T>(r: { ok: true; value: T } | { ok: false; error: ExprError }): T {
-  if (!r.ok) throw r.error
-  return r.value
 }
 
 /** NaN and ±∞ become null (JSON has no NaN; the table shows '–'). */
@@ -265,31 +237,13 @@ export function simpleThreshold(expr: string): number | null {
 }
 
 /** Min and max of the selected values over all samples (a unit range around a constant). */
-function valueRange(
-  items: readonly { prepared: PreparedSample; values: CheckedExpr; mask: Uint8Array }[],
-): { lo: number; hi: number } {
+function valueRange(stats: readonly { min: number; max: number }[]): { lo: number; hi: number } {
   let lo = Infinity
   let hi = -Infinity
-  for (const { prepared, values, mask } of items) {
-    const data = prepared.derive ? prepared.derive(prepared.data) : prepared.data
-    const col = compile(values, data).evaluate(data)
-    if (col.kind === 'flat') {
-      for (let i = 0; i < col.values.length; i++) {
-        const x = Number(col.values[i])
-        if (mask[i] && Number.isFinite(x)) {
-          if (x < lo) lo = x
-          if (x > hi) hi = x
-        }
-      }
-    } else {
-      for (let i = 0; i < col.values.length; i++) {
-        const x = Number(col.values[i])
-        if (Number.isFinite(x)) {
-          if (x < lo) lo = x
-          if (x > hi) hi = x
-        }
-      }
-    }
+  for (const s of stats) {
+    // NaN (no values in a sample) compares false and is skipped.
+    if (s.min < lo && s.min > -Infinity) lo = s.min
+    if (s.max > hi && s.max < Infinity) hi = s.max
   }
   if (!(lo <= hi)) return { lo: 0, hi: 1 }
   if (lo === hi) return { lo: lo - 0.5, hi: hi + 0.5 }
