@@ -10,6 +10,7 @@ import { specSampleToProject, sampleGroup, type AnalysisSpec } from '../../../sh
 import type { CheckedExpr } from '../../../shared/expr'
 import type { Column } from '../data/column'
 import { markMissing } from '../data/missing-values'
+import type { SourceFormat } from '../data/schema'
 import { detectFormat, readColumns } from '../io/source'
 import { silentContext, type JobContext } from '../jobs/context'
 import { normalisationScale, WeightError } from '../samples/weights'
@@ -73,9 +74,16 @@ async function openedSpecSample(
   /** CSV columns read whole, per file: CSV has no index to start reading mid-file. */
   const whole = new Map<number, Map<string, Column>>()
 
+  const formats = new Map<number, Promise<SourceFormat>>()
+  const formatOf = (p: Partition) => {
+    let f = formats.get(p.fileIndex)
+    if (!f) formats.set(p.fileIndex, (f = detectFormat(p.file)))
+    return f
+  }
+
   async function readPart(p: Partition, names: readonly string[], c: JobContext) {
     const cols = new Map<string, Column>()
-    if ((await detectFormat(p.file)) === 'csv') {
+    if ((await formatOf(p)) === 'csv') {
       let known = whole.get(p.fileIndex)
       if (!known) whole.set(p.fileIndex, (known = new Map()))
       const missing = names.filter((n) => !known.has(n))
