@@ -9,6 +9,12 @@ import { sampleCutflow, type PreparedSample } from '../src/main/engine/select/cu
 import { assembleCutflow, type SampleOutcome } from '../src/main/engine/select/cutflow-result'
 import { columnProvider } from '../src/main/engine/select/provider'
 import { resolveRegions, type ResolvedRegion } from '../src/main/engine/select/regions'
+import { checkExpr, requireScalar } from '../src/shared/expr'
+import { runCutflow } from '../src/main/engine/app/cutflow'
+import type { Partition } from '../src/main/engine/app/partition'
+import type { EventSource } from '../src/main/engine/app/source'
+import { sliceProvider } from '../src/main/engine/select/batch'
+import { checkVariables } from '../src/main/engine/select/derived'
 import { timeMs, type Bench } from './bench'
 
 const EVENTS = 10_000_000
@@ -67,6 +73,14 @@ function makeSample(name: string, role: PreparedSample['role'], seed: number): P
   return { name, role, group: name, data, weights }
 }
 
+function makeSamples(): PreparedSample[] {
+  return [
+    makeSample('signal', 'signal', 1),
+    makeSample('background', 'background', 2),
+    makeSample('other', 'background', 3),
+  ]
+}
+
 function run(): number {
   const ss = samples ?? []
   const rs = regions ?? []
@@ -81,6 +95,82 @@ function run(): number {
   return assembleCutflow(outcomes, rs, 0.1).significance.SR.length
 }
 
+/**
+ * The same samples as an event source (app/source.ts) whose partitions are views of the
+ * in-memory columns, `parts` per sample: what the application layer's cut-flow adds to the
+ * selection engine (partition loop, merge) without any reading.
+ */
+function memorySource(parts: number): EventSource {
+  const ss = samples ?? []
+  const regions = [{ name: 'SR', blinded: false, cuts: CUTS.map((expr) => ({ expr })) }]
+  return {
+    what: 'the benchmark',
+    samples: () => ss.map(memorySourceSample),
+    variables: () => ({ variables: [], computed: [] }),
+    regions: () => regions,
+    open: async (index) => {
+      const s = ss[index]
+      const variables = checkVariables([], s.data.symbols, '')
+      const size = Math.ceil(EVENTS / parts)
+      const partitions: Partition[] = Array.from({ length: parts }, (_, i) => ({
+        index: i,
+        sample: index,
+        file: '',
+        fileIndex: 0,
+        offset: 0,
+        range: { start: i * size, stop: Math.min(EVENTS, (i + 1) * size) },
+      }))
+      return {
+        index,
+        sample: memorySourceSample(s),
+        context: '',
+        variables,
+        check(expr) {
+          const r = checkExpr(expr, s.data.symbols)
+          const c = r.ok ? requireScalar(r.value, 'a cut') : r
+          if (!c.ok) throw c.error
+          return c.value
+        },
+        partitions: async () => partitions,
+        read: async (p) => ({
+          data: sliceProvider(s.data, p.range.start, p.range.stop),
+          weights: (s.weights as Float64Array).subarray(p.range.start, p.range.stop),
+        }),
+        release() {},
+      }
+    },
+  }
+}
+
+function memorySourceSample(s: PreparedSample) {
+  return {
+    name: s.name,
+    role: s.role,
+    group: s.group,
+    weight: 'w',
+    normalisation: { kind: 'none' as const },
+    missing: null,
+  }
+}
+
+function appBench(parts: number): Bench {
+  return {
+    name: `cutflow-app-3x1e7-${parts}part`,
+    unit: 'ms',
+    n: 5,
+    note: `the same through app/cutflow.ts, ${parts} partition(s) per sample`,
+    async setup() {
+      samples ??= makeSamples()
+      await runCutflow(memorySource(parts)) // warm-up
+    },
+    run: async () => {
+      const t0 = performance.now()
+      await runCutflow(memorySource(parts))
+      return performance.now() - t0
+    },
+  }
+}
+
 export const benches: Bench[] = [
   {
     name: 'cutflow-10cuts-3x1e7',
@@ -88,11 +178,7 @@ export const benches: Bench[] = [
     n: 5,
     note: '10 cuts, 3 samples × 1e7 events, float64 weights; target ≤ 1000 ms',
     setup() {
-      samples = [
-        makeSample('signal', 'signal', 1),
-        makeSample('background', 'background', 2),
-        makeSample('other', 'background', 3),
-      ]
+      samples = makeSamples()
       regions = resolveRegions([
         { name: 'SR', blinded: false, cuts: CUTS.map((expr) => ({ expr })) },
       ])
@@ -100,4 +186,6 @@ export const benches: Bench[] = [
     },
     run: () => timeMs(run),
   },
+  appBench(1),
+  appBench(10),
 ]

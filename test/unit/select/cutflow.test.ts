@@ -18,7 +18,7 @@ import { sampleCutflow, type PreparedSample } from '../../../src/main/engine/sel
 import { assembleCutflow } from '../../../src/main/engine/select/cutflow-result'
 import { columnProvider } from '../../../src/main/engine/select/provider'
 import { resolveRegions } from '../../../src/main/engine/select/regions'
-import { cutflowOfSpec, histogramOfSpec } from '../../../src/main/engine/select/run-spec'
+import { cutflowOfSpec, histogramOfSpec } from '../../../src/main/engine/app/run-spec'
 import { asimovZ, asimovZWithUncertainty } from '../../../src/main/engine/select/significance'
 import { SpecError } from '../../../src/main/engine/select/spec-error'
 import { checkIn, openSpecSample, prepareSample } from '../../../src/main/engine/select/spec-sample'

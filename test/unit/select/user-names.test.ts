@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { CutflowResult } from '../../../src/shared/cutflow'
 import { cutflowTable } from '../../../src/shared/format/cutflow'
 import { parseSpec } from '../../../src/shared/spec'
-import { cutflowOfSpec, histogramOfSpec } from '../../../src/main/engine/select/run-spec'
+import { cutflowOfSpec, histogramOfSpec } from '../../../src/main/engine/app/run-spec'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-names-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))

@@ -105,6 +105,22 @@ describe('cuts service', () => {
     expect(q.samples[0].sumw).toEqual(charges)
     const mass = await cuts['cuts.nminus1']({ region: 'SR', cutIndex: 2 })
     expect({ integer: mass.integer, bins: mass.bins }).toEqual({ integer: false, bins: 40 })
+    // Without a range: the selected values' min and max, rounded outwards to a tenth of the
+    // span's decade, so the whole N−1 selection falls inside and nothing in the flows.
+    const auto = await cuts['cuts.nminus1']({ region: 'SR', cutIndex: 2, bins: 10 })
+    let lo = Infinity
+    let hi = -Infinity
+    let selected = 0
+    for (let i = 0; i < m.length; i++)
+      if (q1[i] * q2[i] < 0 && pt1[i] + pt2[i] > 60) {
+        lo = Math.min(lo, m[i])
+        hi = Math.max(hi, m[i])
+        selected++
+      }
+    const unit = 10 ** (Math.floor(Math.log10(hi - lo)) - 1)
+    expect(auto.lo).toBe(Math.floor(lo / unit) * unit)
+    expect(auto.hi).toBe((Math.floor(hi / unit) + 1) * unit)
+    expect(auto.samples[0].sumw.reduce((a, b) => a + b, 0)).toBeCloseTo(selected * 0.5, 9)
 
     // Reopened, the project still holds both.
     project.close()

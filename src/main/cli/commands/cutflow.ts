@@ -2,9 +2,9 @@ import type { Command } from 'commander'
 import type { CutflowResult } from '../../../shared/cutflow'
 import { cutflowTable } from '../../../shared/format/cutflow'
 import { formatTable, type Table, type TableFormat } from '../../../shared/format/table'
-import { cutflowOfSpec } from '../../engine/select/run-spec'
-import { withSpecFile } from '../../engine/select/spec-file'
+import { runCutflow } from '../../engine/app/cutflow'
 import { UsageError, action, type GlobalOptions } from '../action'
+import { withEventSource } from '../event-source'
 
 interface CutflowOptions extends GlobalOptions {
   region?: string
@@ -45,9 +45,10 @@ async function cutflow(file: string, options: CutflowOptions): Promise<CutflowRe
       `--sigma-b must be a number ≥ 0 (e.g. 0.1 for 10 %), got '${options.sigmaB}'`,
     )
   }
-  return withSpecFile(file, (spec) =>
-    cutflowOfSpec(spec, { regions: listOption(options.region), sigmaB }),
-  )
+  return withEventSource(file, async ({ source }) => {
+    const run = await runCutflow(source, { regions: listOption(options.region), sigmaB })
+    return run.result
+  })
 }
 
 /** Columns padded to their widest cell: numbers right-aligned, text left. */
@@ -84,15 +85,15 @@ function human(r: CutflowResult, options: CutflowOptions): string {
       efficiency: options.eff,
     }),
   )
-  if (!tables.length) return 'no regions in this spec'
+  if (!tables.length) return 'no regions'
   return tables.map((t) => formatted(t, format, tables.length > 1)).join('\n\n')
 }
 
 export function register(program: Command): void {
   program
     .command('cutflow')
-    .description('weighted cut-flow per region and sample of an analysis spec (SPEC.json)')
-    .argument('<spec>', 'analysis spec (JSON); sample files are relative to it')
+    .description('weighted cut-flow per region and sample of a spec (SPEC.json) or project')
+    .argument('<spec>', 'analysis spec (JSON; sample files relative to it) or PROJECT.hepwb')
     .option('--region <a,b>', 'only these regions (comma-separated; default all)')
     .option('--sigma-b <rel>', 'relative background uncertainty for Z_A with σ_b (e.g. 0.1)')
     .option('--format <csv|markdown|latex>', 'print the tables in this format')

@@ -1,11 +1,11 @@
 import type { Command } from 'commander'
 import type { RegionHistogram } from '../../../shared/cutflow'
 import { formatNumber, formatTable, valueWithError, type Table } from '../../../shared/format/table'
-import type { AnalysisSpec } from '../../../shared/spec'
+import type { SpecVariable } from '../../../shared/spec'
 import type { Binning } from '../../engine/select/hist'
-import { histogramOfSpec } from '../../engine/select/run-spec'
-import { withSpecFile } from '../../engine/select/spec-file'
+import { runHistogram } from '../../engine/app/histogram'
 import { UsageError, action, type GlobalOptions } from '../action'
+import { withEventSource } from '../event-source'
 import { alignedText, tableFormat } from './cutflow'
 
 interface HistOptions extends GlobalOptions {
@@ -28,8 +28,8 @@ function number(what: string, text: string | undefined): number {
  * Binning from --bins and --range; either may be left out when --var names a derived variable
  * with a `binning` in the spec, which fills in what is missing.
  */
-function binningOf(options: HistOptions, spec: AnalysisSpec): Binning {
-  const preset = spec.variables.find((v) => v.name === options.var?.trim())?.binning
+function binningOf(options: HistOptions, variables: readonly SpecVariable[]): Binning {
+  const preset = variables.find((v) => v.name === options.var?.trim())?.binning
   const need = (what: string) =>
     new UsageError(`${what} is required (or give the variable a "binning" in the spec)`)
   let bins = preset?.bins
@@ -51,8 +51,8 @@ async function hist(file: string, options: HistOptions): Promise<RegionHistogram
   const expr = options.var
   if (!expr) throw new UsageError('--var EXPR is required')
   if (options.bins !== undefined) number('--bins', options.bins)
-  return withSpecFile(file, (spec) =>
-    histogramOfSpec(spec, { expr, binning: binningOf(options, spec), region: options.region }),
+  return withEventSource(file, ({ source, variables }) =>
+    runHistogram(source, { expr, binning: binningOf(options, variables), region: options.region }),
   )
 }
 
@@ -88,8 +88,8 @@ function human(r: RegionHistogram, options: HistOptions): string {
 export function register(program: Command): void {
   program
     .command('hist')
-    .description('weighted histogram of an expression per sample, in a region of a spec')
-    .argument('<spec>', 'analysis spec (JSON); sample files are relative to it')
+    .description('weighted histogram of an expression per sample, in a region of a spec or project')
+    .argument('<spec>', 'analysis spec (JSON; sample files relative to it) or PROJECT.hepwb')
     .requiredOption('--var <expr>', 'expression: a column, a derived variable, any formula')
     .option('--bins <n>', "number of uniform bins (default: the variable's binning)")
     .option('--range <lo hi...>', "lower and upper edge (default: the variable's binning)")

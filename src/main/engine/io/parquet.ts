@@ -286,3 +286,16 @@ export async function readParquetColumns(
     return out
   })
 }
+
+/** The first row of each row group of a Parquet file (ascending, from 0): its natural cuts. */
+export async function readParquetBounds(path: string): Promise<number[]> {
+  return withParquet(path, async ({ meta }) => {
+    const starts: number[] = []
+    let row = 0
+    for (const g of meta.row_groups) {
+      starts.push(row)
+      row += Number(g.num_rows)
+    }
+    return starts
+  })
+}

@@ -195,3 +195,20 @@ async function counterValues(t: TreeReader, counter: string): Promise<NumericArr
   t.counters.set(counter, col.values)
   return col.values
 }
+
+/**
+ * Entry numbers where baskets start in tree `table` (ascending, from 0), for cutting the tree
+ * into partitions that read whole baskets: the starts shared by every readable branch, so a
+ * partition from one to the next decodes no basket twice. Always holds 0.
+ */
+export async function readRootBounds(path: string, table: string): Promise<number[]> {
+  return withRoot(path, async (r) => {
+    const { tree, plans } = planTree(r.file, await readTree(path, r.file, table))
+    let common: Set<number> | undefined
+    for (const p of plans.values()) {
+      const starts = new Set(basketRefs(r, path, table, p, tree.fEntries).map((b) => b.first))
+      common = common ? new Set([...common].filter((s) => starts.has(s))) : starts
+    }
+    return [...new Set([0, ...(common ?? [])])].sort((a, b) => a - b)
+  })
+}

@@ -14,8 +14,8 @@ import { silentContext, type JobContext } from '../jobs/context'
 import { listCsvTables, readCsvColumns, stemOf } from './csv'
 import { InputError, errorMessage } from './errors'
 import { listHdf5Tables, readHdf5Columns } from './hdf5'
-import { listParquetTables, readParquetColumns } from './parquet'
-import { listRootTables, readRootColumns } from './root'
+import { listParquetTables, readParquetBounds, readParquetColumns } from './parquet'
+import { listRootTables, readRootBounds, readRootColumns } from './root'
 
 const EXTENSIONS: Record<string, SourceFormat> = {
   '.root': 'root',
@@ -127,6 +127,25 @@ export async function readColumns(
     case 'parquet':
       checkSingleTable(path, table)
       return readParquetColumns(path, names, ctx, range)
+  }
+}
+
+/**
+ * Entries where a table can be cut without decoding anything twice (ascending, from 0): basket
+ * starts shared by every branch of a ROOT tree, row-group starts of a Parquet file. CSV (no
+ * index) and HDF5 (any hyperslab is cheap) have none to offer: []. Any range may still be read;
+ * these only make partitions cheaper.
+ */
+export async function entryBounds(path: string, table: string): Promise<number[]> {
+  const format = await detectFormat(path)
+  switch (format) {
+    case 'root':
+      return readRootBounds(path, table)
+    case 'parquet':
+      return readParquetBounds(path)
+    case 'csv':
+    case 'hdf5':
+      return []
   }
 }
 

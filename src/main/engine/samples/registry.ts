@@ -37,7 +37,14 @@ export class SampleRegistry {
   /** Why the last attempt to open a sample failed, by id (cleared when it opens). */
   private readonly failures = new Map<string, string>()
 
-  constructor(readonly project: Project) {
+  /**
+   * `readOnly`: never write to the project (a command that only reads it): facts found out of
+   * date are used, not stored.
+   */
+  constructor(
+    readonly project: Project,
+    private readonly options: { readOnly?: boolean } = {},
+  ) {
     this.cache = new ColumnCache(cacheDirOf(project.path))
   }
 
@@ -106,7 +113,8 @@ export class SampleRegistry {
         s.facts.hashes.join() !== stored.hashes.join() ||
         s.facts.entries !== stored.entries ||
         !Object.is(s.facts.rawSumWeights, stored.rawSumWeights)
-      if (changed) updateSample(this.project, stored.id, stored.spec, s.facts)
+      if (changed && !this.options.readOnly)
+        updateSample(this.project, stored.id, stored.spec, s.facts)
       if (this.open.get(stored.id)?.sample === sample) this.ready.set(stored.id, s)
       this.failures.delete(stored.id)
       return s

@@ -43,6 +43,39 @@ export function selectionMask(
   return pass
 }
 
+/** Values of an expression over selected events, with their events' weights. */
+export interface SelectedValues {
+  /** One value per selected event, or a list per selected event. */
+  readonly values: Column
+  /** Per selected event (not per element), or one weight for all. */
+  readonly weights: Float64Array | number
+}
+
+/**
+ * `expr` (checked for this sample) over the events of `pass` (all events when null), with the
+ * events' weights. Throws SpecError at `path` for an expression that fails at run time.
+ */
+export function selectedValues(
+  sample: PreparedSample,
+  expr: CheckedExpr,
+  pass: Uint8Array | null,
+  path: readonly (string | number)[] = [],
+): SelectedValues {
+  const data = sample.derive ? sample.derive(sample.data) : sample.data
+  const context = `in sample '${sample.name}'`
+  const all = atPath(path, expr.source, context, () => compile(expr, data).evaluate(data))
+  const n = data.entries
+  let selected = 0
+  if (pass) for (let i = 0; i < n; i++) selected += pass[i]
+  const index = pass && selected < n ? positionsAt(pass, 1, selected) : null
+  const { weights } = sample
+  return {
+    values: index ? gatherColumn(all, index) : all,
+    weights:
+      typeof weights === 'number' || !index ? weights : Float64Array.from(index, (i) => weights[i]),
+  }
+}
+
 /**
  * Histogram of `expr` (checked for this sample) over the events of `pass` (all events when
  * null). Values that are NaN are counted in `nan`, not filled.
@@ -54,22 +87,13 @@ export function sampleHistogram(
   binning: Binning,
   path: readonly (string | number)[] = [],
 ): SampleHistogram {
-  const data = sample.derive ? sample.derive(sample.data) : sample.data
-  const context = `in sample '${sample.name}'`
-  const all = atPath(path, expr.source, context, () => compile(expr, data).evaluate(data))
-  const n = data.entries
-  let selected = 0
-  if (pass) for (let i = 0; i < n; i++) selected += pass[i]
-  const index = pass && selected < n ? positionsAt(pass, 1, selected) : null
-  const values: Column = index ? gatherColumn(all, index) : all
+  const { values, weights } = selectedValues(sample, expr, pass, path)
   const h = createHist(binning.bins, binning.lo, binning.hi)
-  const { weights } = sample
   if (typeof weights === 'number') {
+    const events = values.kind === 'flat' ? values.values.length : values.offsets.length - 1
     if (weights === 1) fillColumn(h, values)
-    else fillColumn(h, values, new Float64Array(index ? index.length : n).fill(weights))
-  } else {
-    fillColumn(h, values, index ? Float64Array.from(index, (i) => weights[i]) : weights)
-  }
+    else fillColumn(h, values, new Float64Array(events).fill(weights))
+  } else fillColumn(h, values, weights)
   const inner = (a: Float64Array) => Array.from(a.subarray(1, h.bins + 1))
   return {
     counts: inner(h.sumw),

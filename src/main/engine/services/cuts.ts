@@ -1,7 +1,8 @@
 /**
  * The Cuts & Regions step's engine methods: derived variables and regions stored in the
  * project, a live check of a cut against the project's columns, and cut-flows and N−1
- * histograms computed over the project's loaded samples with the selection engine (select/).
+ * histograms: the application layer's use cases (app/) over the project's event source
+ * (project-source.ts), the same ones `hepwb cutflow` and `hepwb hist` run.
  */
 import type {
   CheckResult,
@@ -10,25 +11,16 @@ import type {
   NMinus1Result,
   RegionCutflow,
 } from '../../../shared/contract/cuts'
-import {
-  ExprError,
-  requiredColumns,
-  type CheckedExpr,
-  type SymbolTable,
-} from '../../../shared/expr'
+import { requiredColumns, type SymbolTable } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import type { CutflowRow, SignificanceRow } from '../../../shared/cutflow'
 import { nameRecord, own } from '../../../shared/name-record'
-import { compile } from '../select/compile'
-import { assembleCutflow, type SampleOutcome } from '../select/cutflow-result'
-import { sampleCutflow, type PreparedSample } from '../select/cutflow'
 import { checkVariables, type ComputedVariable } from '../select/derived'
-import { selectionMask, sampleHistogram } from '../select/hist'
 import { resolveRegions, withAncestors, type ResolvedRegion } from '../select/regions'
 import { SpecError } from '../select/spec-error'
 import { defaultBinning } from '../samples/explore'
 import type { LoadedSample } from '../samples/loaded-sample'
-import { checkFor, columnSymbols, prepareLoaded, sampleVariables } from '../samples/prepare'
+import { checkFor, columnSymbols } from '../samples/prepare'
 import { ProjectError } from '../store/project'
 import {
   deleteRegion,
@@ -39,7 +31,11 @@ import {
   saveVariable,
 } from '../store/regions'
 import type { StoredSample } from '../store/samples'
+import { runCutflow } from '../app/cutflow'
+import { runHistogram } from '../app/histogram'
+import { runStatistics } from '../app/statistics'
 import type { Handlers, ServiceEnv } from './env'
+import { projectSource } from './project-source'
 
 export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
   /** The open samples of the project (the registry shared with the Data view). */
@@ -133,23 +129,12 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
     },
     'cuts.check': ({ expr, role }) => check(expr, role === 'cut'),
     'cuts.cutflow': async ({ region, sigmaB }) => {
-      const chain = regionChain(region)
-      const vars = listVariables(env.requireProject())
-      const computed = await env.computedVariables()
-      const outcomes: SampleOutcome[] = []
-      const skipped: { sample: string; reason: string }[] = []
+      regionChain(region) // a clear error for an unknown region, before any sample is read
+      const source = await projectSource(env.samples(), await env.computedVariables())
+      const run = await runCutflow(source, { regions: [region], sigmaB, skipUnusable: true })
+      const r = run.result
       const roles: RegionCutflow['roles'] = nameRecord()
-      for (const { stored, sample } of await samples()) {
-        try {
-          const prepared = await prepareCuts(sample, vars, computed, chain[chain.length - 1].cuts)
-          outcomes.push({ ...prepared, cutflow: sampleCutflow(prepared, chain) })
-          roles[prepared.name] = prepared.role
-        } catch (e) {
-          if (!(e instanceof ExprError || e instanceof SpecError)) throw e
-          skipped.push({ sample: stored.spec.name, reason: e.message })
-        }
-      }
-      const r = assembleCutflow(outcomes, chain, sigmaB)
+      for (const s of run.samples) roles[s.name] = s.role
       return {
         region,
         samples: mapRows(own(r.regions, region) ?? {}),
@@ -159,38 +144,24 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
         roles,
         hidden: own(r.hidden, region) ?? [],
         sigma_b: sigmaB,
-        skipped,
+        skipped: [...run.skipped],
       }
     },
     'cuts.nminus1': async ({ region, cutIndex, variable, bins, lo, hi }) => {
       const chain = regionChain(region)
       const target = chain[chain.length - 1]
-      const own = target.cuts.length - target.inherited
-      if (cutIndex >= own)
-        throw new ProjectError(`region '${region}' has ${own} cuts; no cut ${cutIndex + 1}`)
+      const ownCuts = target.cuts.length - target.inherited
+      if (cutIndex >= ownCuts)
+        throw new ProjectError(`region '${region}' has ${ownCuts} cuts; no cut ${cutIndex + 1}`)
       const k = target.inherited + cutIndex
       const cut = target.cuts[k]
       const names = requiredColumns(cut.expr)
       const v = variable?.trim() || (names.ok ? names.value[0] : undefined)
       if (!v) throw new ProjectError(`cut '${cut.label}' reads no variable; type one`)
       const others = target.cuts.filter((_, i) => i !== k)
-      const vars = listVariables(env.requireProject())
-      const computed = await env.computedVariables()
-      const filled: { stored: StoredSample; prepared: PreparedSample; values: CheckedExpr }[] = []
-      for (const { stored, sample } of await samples()) {
-        if (target.blinded && stored.spec.role === 'data') continue
-        try {
-          const checked = sampleVariables(sample, vars, computed)
-          const values = unwrapCheck(checkFor(checked, v, false))
-          const cutExprs = others.map((c) => unwrapCheck(checkFor(checked, c.expr, true)))
-          const prepared = await prepareLoaded(sample, checked, [...cutExprs, values])
-          filled.push({ stored, prepared, values })
-        } catch (e) {
-          if (!(e instanceof ExprError || e instanceof SpecError)) throw e
-        }
-      }
-      const masks = filled.map((f) => selectionMask(f.prepared, others))
-      const seen = valueRange(filled.map((f, i) => ({ ...f, mask: masks[i] })))
+      const source = await projectSource(env.samples(), await env.computedVariables())
+      const selection = { expr: v, region, cuts: others, skipUnusable: true }
+      const seen = valueRange(Object.values((await runStatistics(source, selection)).samples))
       // Whole-number values (nMuon, a flag) get one bin per value, centred on it.
       const binning =
         lo !== undefined && hi !== undefined
@@ -198,27 +169,24 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
           : seen.integer && bins === undefined
             ? defaultBinning(seen.min, seen.max, true)
             : { bins: bins ?? 40, lo: seen.lo, hi: seen.hi }
+      const h = await runHistogram(source, { ...selection, binning })
       return {
         variable: v,
         ...binning,
         integer: seen.integer,
         threshold: simpleThreshold(cut.expr),
-        samples: filled.map((f, i) => {
-          const h = sampleHistogram(f.prepared, f.values, masks[i], binning)
-          return {
-            name: f.stored.spec.name,
-            role: f.stored.spec.role,
-            group: f.stored.spec.group || f.stored.spec.name,
-            colour: f.stored.spec.colour,
-            sumw: h.counts,
-            sumw2: h.sumw2,
-          }
-        }),
-        hidden: target.blinded
-          ? (await samples())
-              .filter((s) => s.stored.spec.role === 'data')
-              .map((s) => s.stored.spec.name)
-          : [],
+        samples: source
+          .samples()
+          .filter((s) => own(h.samples, s.name))
+          .map((s) => ({
+            name: s.name,
+            role: s.role,
+            group: s.group,
+            colour: s.colour ?? '',
+            sumw: h.samples[s.name].counts,
+            sumw2: h.samples[s.name].sumw2,
+          })),
+        hidden: h.hidden,
       } satisfies NMinus1Result
     },
   }
@@ -231,23 +199,6 @@ function sampleVariablesFrom(
   computed: readonly ComputedVariable[] = [],
 ) {
   return checkVariables(vars, symbols, 'in this project', computed)
-}
-
-function unwrapCheck<T>(r: { ok: true; value: T } | { ok: false; error: ExprError }): T {
-  if (!r.ok) throw r.error
-  return r.value
-}
-
-/** Checks the cuts for one sample and decodes the columns they read. */
-async function prepareCuts(
-  sample: LoadedSample,
-  vars: readonly SpecVariable[],
-  computed: readonly ComputedVariable[],
-  cuts: ResolvedRegion['cuts'],
-): Promise<PreparedSample> {
-  const checked = sampleVariables(sample, vars, computed)
-  const exprs = cuts.map((c) => unwrapCheck(checkFor(checked, c.expr, true)))
-  return prepareLoaded(sample, checked, exprs)
 }
 
 /** NaN and ±∞ become null (JSON has no NaN; the table shows '–'). */
@@ -293,31 +244,21 @@ export function simpleThreshold(expr: string): number | null {
  * Min and max of the selected values over all samples, that range rounded outwards for the
  * axis (a unit range around a constant), and whether every value is a whole number.
  */
-function valueRange(
-  items: readonly { prepared: PreparedSample; values: CheckedExpr; mask: Uint8Array }[],
-): { lo: number; hi: number; min: number; max: number; integer: boolean } {
+function valueRange(stats: readonly { min: number; max: number; integer: boolean }[]): {
+  lo: number
+  hi: number
+  min: number
+  max: number
+  integer: boolean
+} {
   let lo = Infinity
   let hi = -Infinity
   let integer = true
-  const take = (x: number) => {
-    if (x < lo) lo = x
-    if (x > hi) hi = x
-    if (integer && !Number.isInteger(x)) integer = false
-  }
-  for (const { prepared, values, mask } of items) {
-    const data = prepared.derive ? prepared.derive(prepared.data) : prepared.data
-    const col = compile(values, data).evaluate(data)
-    if (col.kind === 'flat') {
-      for (let i = 0; i < col.values.length; i++) {
-        const x = Number(col.values[i])
-        if (mask[i] && Number.isFinite(x)) take(x)
-      }
-    } else {
-      for (let i = 0; i < col.values.length; i++) {
-        const x = Number(col.values[i])
-        if (Number.isFinite(x)) take(x)
-      }
-    }
+  for (const s of stats) {
+    // NaN (no values in a sample) compares false and is skipped.
+    if (s.min < lo && s.min > -Infinity) lo = s.min
+    if (s.max > hi && s.max < Infinity) hi = s.max
+    if (s.min === s.min) integer &&= s.integer
   }
   if (!(lo <= hi)) return { lo: 0, hi: 1, min: 0, max: 1, integer: false }
   const seen = { min: lo, max: hi, integer }

@@ -250,6 +250,34 @@ export class Project {
   }
 
   /**
+   * Opens an existing project for reading only (`hepwb cutflow PROJECT.hepwb`): the connection
+   * refuses every write (SQLite's query_only), so the file stays as it was. A project saved by
+   * an older version is refused rather than migrated (migrating writes).
+   */
+  static openReadOnly(file: string): Project {
+    const path = resolve(file)
+    checkIsProject(path)
+    // Read-write connection, as checkIsProject explains: a read-only one leaves -wal and -shm.
+    const db = openDb(path, false)
+    try {
+      db.pragma('busy_timeout = 5000')
+      const row = db.prepare('SELECT version FROM hepwb_schema').get() as
+        { version: number } | undefined
+      const version = row?.version ?? 0
+      if (version < CURRENT_SCHEMA)
+        throw new ProjectError(
+          `${path} was saved by an older HEP Workbench (project schema ${version}); open it once in the workbench to update it`,
+        )
+      db.pragma('query_only = ON')
+    } catch (e) {
+      db.close()
+      if (e instanceof ProjectError) throw e
+      throw new ProjectError(`${path}: ${(e as Error).message}`)
+    }
+    return new Project(path, db)
+  }
+
+  /**
    * Writes a compact copy to `target` and returns the copy, opened. The target is compared by
    * identity (device and inode, real path), not spelling: this project's own file under any
    * name (`dir/./p.hepwb`, a symbolic or hard link, a relative path) is refused. An existing

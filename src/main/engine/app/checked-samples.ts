@@ -1,0 +1,45 @@
+/**
+ * Opening the samples a pass over one expression reads, each checked before any is read: the
+ * expression and the cuts against the sample's columns and variables, and the file columns
+ * they need listed. A typo fails in a second, not after reading.
+ */
+import { ExprError, type CheckedExpr } from '../../../shared/expr'
+import type { JobContext } from '../jobs/context'
+import type { ResolvedCut } from '../select/regions'
+import { SpecError } from '../select/spec-error'
+import { fileColumns, type EventSource, type OpenedSample } from './source'
+
+export interface CheckedSample {
+  readonly sample: OpenedSample
+  /** The expression checked for this sample (lists allowed). */
+  readonly values: CheckedExpr
+  /** File columns the expression, the cuts and derived variables read. */
+  readonly columns: readonly string[]
+}
+
+/**
+ * Opens samples `which` (positions in source.samples()) and checks `expr` and `cuts` for each.
+ * The expression is not part of the source: messages show it with a caret instead of a path.
+ * `skipUnusable`: a sample they do not compile for is left out instead of failing.
+ */
+export async function openChecked(
+  source: EventSource,
+  which: readonly { index: number }[],
+  expr: string,
+  cuts: readonly ResolvedCut[],
+  skipUnusable: boolean | undefined,
+  ctx: JobContext,
+): Promise<CheckedSample[]> {
+  const out: CheckedSample[] = []
+  for (const { index } of which) {
+    try {
+      const sample = await source.open(index, ctx)
+      const values = sample.check(expr, [])
+      const cutExprs = cuts.map((c) => sample.check(c.expr, c.path, 'a cut'))
+      out.push({ sample, values, columns: fileColumns(sample, [values, ...cutExprs]) })
+    } catch (e) {
+      if (!skipUnusable || !(e instanceof ExprError || e instanceof SpecError)) throw e
+    }
+  }
+  return out
+}

@@ -1,0 +1,104 @@
+/**
+ * The event source port (DESIGN.md §10): everything a use case reads — the samples (role,
+ * group, colour, weight expression × normalisation, missing-value marker), the derived
+ * variables and applied models, the regions, and each sample's events as numbered partitions.
+ * Two adapters implement it: the project (services/project-source.ts) and an analysis spec
+ * (app/spec-source.ts). Use cases see only this interface, never which one they have.
+ */
+import type { Normalisation } from '../../../shared/contract/data'
+import type { CheckedExpr } from '../../../shared/expr'
+import type { SpecRegion, SpecVariable } from '../../../shared/spec'
+import type { JobContext } from '../jobs/context'
+import type { PreparedSample, SampleRole } from '../select/cutflow'
+import {
+  baseColumns,
+  derivedLayer,
+  type CheckedVariables,
+  type ComputedVariable,
+} from '../select/derived'
+import type { ColumnProvider } from '../select/provider'
+import type { Partition } from './partition'
+
+/** A sample as a use case sees it (no files: those are the adapter's business). */
+export interface SourceSample {
+  readonly name: string
+  readonly role: SampleRole
+  /** Process group; the sample's name when it has none (never ''). */
+  readonly group: string
+  readonly colour?: string
+  /** Weight expression per event; '' for unit weights. */
+  readonly weight: string
+  /** Factor applied to every weight (none, a plain factor, or σ × L / Σ generator weights). */
+  readonly normalisation: Normalisation
+  /** Value read as NaN in every column; null: none. */
+  readonly missing: number | null
+}
+
+/** The derived variables of the source and the model outputs applied to it. */
+export interface SourceVariables {
+  readonly variables: readonly SpecVariable[]
+  readonly computed: readonly ComputedVariable[]
+}
+
+/** The events of one partition: the file columns asked for and the final weights. */
+export interface PartitionEvents {
+  /** The asked file columns over the partition's events (derived variables not included). */
+  readonly data: ColumnProvider
+  /** Weight expression × normalisation per event, or one weight for every event. */
+  readonly weights: Float64Array | number
+}
+
+/** One sample opened for reading: its columns known, derived variables checked against them. */
+export interface OpenedSample {
+  /** Position in samples(). */
+  readonly index: number
+  readonly sample: SourceSample
+  /** "in sample 'Zmumu' (…)", for messages. */
+  readonly context: string
+  /** Derived variables and model outputs checked against this sample's columns. */
+  readonly variables: CheckedVariables
+  /**
+   * Checks an expression against the sample's columns and variables. `role` ('a cut', 'a
+   * weight') requires one value per event; without it lists are allowed. `path`: where the
+   * expression is in the source's description (a spec's JSON path; [] for a typed one). Throws
+   * the adapter's user-facing error (ExprError or SpecError) naming the expression.
+   */
+  check(expr: string, path: readonly (string | number)[], role?: string): CheckedExpr
+  /** The sample's partitions, numbered from 0 in chain order; the same on every call. */
+  partitions(): Promise<readonly Partition[]>
+  /** File columns `columns` (and what the weight needs) of one partition only. */
+  read(partition: Partition, columns: readonly string[], ctx: JobContext): Promise<PartitionEvents>
+  /** Frees what reading held in memory (an adapter with a shared cache may keep it). */
+  release(): void
+}
+
+export interface EventSource {
+  /** What the source is, for messages: "the spec", "the project". */
+  readonly what: string
+  samples(): readonly SourceSample[]
+  variables(): SourceVariables
+  regions(): readonly SpecRegion[]
+  /** Opens sample `index` (nothing decoded). Throws the adapter's error for unreadable files. */
+  open(index: number, ctx: JobContext): Promise<OpenedSample>
+}
+
+/** The file columns that `exprs` read, through derived variables and model outputs. */
+export function fileColumns(opened: OpenedSample, exprs: readonly CheckedExpr[]): string[] {
+  const names = new Set<string>()
+  for (const e of exprs) for (const c of e.columns) names.add(c)
+  const { checked, computed } = opened.variables
+  return baseColumns(names, checked, computed)
+}
+
+/** A partition's events as the selection engine takes them (derived variables on demand). */
+export function preparePartition(opened: OpenedSample, events: PartitionEvents): PreparedSample {
+  const { checked, computed } = opened.variables
+  return {
+    name: opened.sample.name,
+    role: opened.sample.role,
+    group: opened.sample.group,
+    data: events.data,
+    derive: checked.size || computed.size ? derivedLayer(opened.variables) : undefined,
+    weights: events.weights,
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The spec adapter of the event source: an analysis spec (SPEC.json, paths already resolved)
+ * seen through the EventSource port. A sample's files are listed when it is opened (nothing
+ * decoded); each partition reads only its own entries of the columns asked for — ROOT baskets,
+ * Parquet rows and HDF5 hyperslabs of that range — except CSV, which has no index: its
+ * columns are read once per opened sample and sliced. Weights are the weight expression of
+ * the partition's events × the normalisation (the project's formula, normalisationScale).
+ */
+import { specSampleToProject, sampleGroup, type AnalysisSpec } from '../../../shared/spec'
+import type { CheckedExpr } from '../../../shared/expr'
+import type { Column } from '../../../shared/column'
+import { markMissing } from '../data/missing-values'
+import type { SourceFormat } from '../io/schema'
+import { detectFormat, readColumns } from '../io/source'
+import { silentContext, type JobContext } from '../jobs/context'
+import { normalisationScale, WeightError } from '../samples/weights'
+import { sliceColumn } from '../select/batch'
+import { compile } from '../select/compile'
+import { baseColumns, derivedLayer } from '../select/derived'
+import { columnProvider, type ColumnProvider } from '../select/provider'
+import { SpecError } from '../select/spec-error'
+import {
+  checkIn,
+  checkWeight,
+  openSpecSample,
+  type OpenedSample as SpecOpened,
+} from '../select/spec-sample'
+import { planPartitions, type Partition, type PartitionOptions } from './partition'
+import type { EventSource, OpenedSample, PartitionEvents, SourceSample } from './source'
+
+/** The event source of a spec whose sample paths are resolved (spec-file.ts readSpecFile). */
+export function specSource(spec: AnalysisSpec, options: PartitionOptions = {}): EventSource {
+  const samples: SourceSample[] = spec.samples.map((s) => {
+    const p = specSampleToProject(s, { table: '', colour: '' })
+    return {
+      name: s.name,
+      role: s.role,
+      group: sampleGroup(s),
+      ...(s.colour === undefined ? {} : { colour: s.colour }),
+      weight: p.weight,
+      normalisation: p.normalisation,
+      missing: s.missing ?? null,
+    }
+  })
+  return {
+    what: 'the spec',
+    samples: () => samples,
+    variables: () => ({ variables: spec.variables, computed: [] }),
+    regions: () => spec.regions,
+    open: async (index, ctx) => {
+      const opened = await openSpecSample(spec.samples[index], index, spec.variables, ctx)
+      return openedSpecSample(opened, samples[index], options, ctx)
+    },
+  }
+}
+
+async function openedSpecSample(
+  s: SpecOpened,
+  sample: SourceSample,
+  options: PartitionOptions,
+  ctx: JobContext,
+): Promise<OpenedSample> {
+  const weight = checkWeight(s)
+  const { table } = s
+  const files = s.spec.files.map((path, i) => ({
+    path,
+    table: table.table,
+    entries: table.fileEntries[i],
+  }))
+  let partitions: Promise<Partition[]> | undefined
+  const plan = () => (partitions ??= planPartitions(s.index, files, options))
+  const derive = s.variables.checked.size ? derivedLayer(s.variables) : undefined
+  const weightColumns = weight ? baseColumns(weight.columns, s.variables.checked) : []
+  /** CSV columns read whole, per file: CSV has no index to start reading mid-file. */
+  const whole = new Map<number, Map<string, Column>>()
+
+  const formats = new Map<number, Promise<SourceFormat>>()
+  const formatOf = (p: Partition) => {
+    let f = formats.get(p.fileIndex)
+    if (!f) formats.set(p.fileIndex, (f = detectFormat(p.file)))
+    return f
+  }
+
+  async function readPart(p: Partition, names: readonly string[], c: JobContext) {
+    const cols = new Map<string, Column>()
+    if ((await formatOf(p)) === 'csv') {
+      let known = whole.get(p.fileIndex)
+      if (!known) whole.set(p.fileIndex, (known = new Map()))
+      const missing = names.filter((n) => !known.has(n))
+      if (missing.length)
+        for (const [n, col] of await readColumns(p.file, table.table, missing, c))
+          known.set(n, markMissing(col, table.missing).column)
+      for (const n of names)
+        cols.set(n, sliceColumn(known.get(n) as Column, p.range.start, p.range.stop))
+      return columnProvider(cols, p.range.stop - p.range.start)
+    }
+    const read = names.length
+      ? await readColumns(p.file, table.table, names, c, p.range)
+      : new Map<string, Column>()
+    for (const [n, col] of read) cols.set(n, markMissing(col, table.missing).column)
+    return columnProvider(cols, p.range.stop - p.range.start)
+  }
+
+  const rawWeights = (data: ColumnProvider): Float64Array => {
+    const all = derive ? derive(data) : data
+    // Copied: the result may share an input column's array, and sums need float64.
+    return Float64Array.from(compile(weight as CheckedExpr, all).evaluate(all).values)
+  }
+
+  // The normalisation needs Σ raw weights over every event when no Σ generator weights is
+  // given: one pass over the weight columns, summed in event order like the project does.
+  let scale = 1
+  try {
+    const n = sample.normalisation
+    let rawSum = table.entries
+    if (n.kind === 'xsec' && n.sumGenWeights === null && weight) {
+      rawSum = 0
+      for (const p of await plan()) {
+        const w = rawWeights(await readPart(p, weightColumns, ctx))
+        for (let i = 0; i < w.length; i++) if (w[i] === w[i]) rawSum += w[i]
+      }
+      whole.clear()
+    }
+    scale = normalisationScale(n, rawSum)
+  } catch (e) {
+    if (!(e instanceof WeightError)) throw e
+    throw new SpecError(['samples', s.index, 'xsec'], `${e.message}; give "sumw"`, { cause: e })
+  }
+
+  return {
+    index: s.index,
+    sample,
+    context: s.context,
+    variables: s.variables,
+    check: (expr, path, role) => checkIn(s, expr, path, role),
+    partitions: plan,
+    async read(p, columns, c = silentContext()): Promise<PartitionEvents> {
+      const names = [...new Set([...columns, ...weightColumns])]
+      const data = await readPart(p, names, c)
+      if (!weight) return { data, weights: scale }
+      const w = rawWeights(data)
+      if (scale !== 1) for (let i = 0; i < w.length; i++) w[i] *= scale
+      return { data, weights: w }
+    },
+    release() {
+      whole.clear()
+      table.release()
+    },
+  }
+}

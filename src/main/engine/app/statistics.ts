@@ -1,0 +1,237 @@
+/**
+ * Statistics of an expression per sample (count, NaN, sum, mean, std, min, max, and weighted
+ * Σw, Σw², mean, std), over all events or a region's: map over partitions → merge. Moments
+ * merge by Chan, Golub and LeVeque's formula (the means and the sums of squared deviations of
+ * two parts give those of the whole without a second pass), so a partition's figures never need
+ * the others'; within a partition the deviations are summed around its own mean (two passes).
+ */
+import { nameRecord } from '../../../shared/name-record'
+import type { Column } from '../../../shared/column'
+import { silentContext, type JobContext } from '../jobs/context'
+import { CutCompiler } from '../select/cut-compiler'
+import { selectedValues, selectionMask } from '../select/hist'
+import { resolveRegions, type ResolvedCut } from '../select/regions'
+import { pickRegions } from './cutflow'
+import { mapMerge, scaledContext } from './executor'
+import { preparePartition, type EventSource } from './source'
+import { openChecked } from './checked-samples'
+
+export interface StatisticsRequest {
+  readonly expr: string
+  /** Events of this region only (data hidden when it is blinded); default all events. */
+  readonly region?: string
+  /** These cuts instead of the region's (an N−1 selection); blinding still from `region`. */
+  readonly cuts?: readonly ResolvedCut[]
+  /** Leave out a sample the expression or a cut does not compile for, instead of failing. */
+  readonly skipUnusable?: boolean
+}
+
+/** Moments of a set of values: n values, their mean and Σ(x − mean)². */
+interface Moments {
+  n: number
+  mean: number
+  m2: number
+}
+
+/** The partial (and merged) statistics of one sample. */
+export interface StatisticsPart {
+  /** Values seen (elements for lists), NaN included. */
+  count: number
+  nan: number
+  sum: number
+  min: number
+  max: number
+  plain: Moments
+  /** Weighted: n holds Σw; Σw² apart. NaN weights are left out like NaN values. */
+  weighted: Moments
+  sumw2: number
+  /** Every defined value is a whole number (a count, a flag, a charge). */
+  integer: boolean
+}
+
+/** Statistics of one sample (NaN where undefined: no values, or Σw = 0). */
+export interface SampleStatistics {
+  count: number
+  nan: number
+  sum: number
+  mean: number
+  /** Population standard deviation (divides by n). */
+  std: number
+  min: number
+  max: number
+  sumw: number
+  sumw2: number
+  weightedMean: number
+  weightedStd: number
+  /** Every defined value is a whole number (true when there are none). */
+  integer: boolean
+}
+
+export interface StatisticsResult {
+  expr: string
+  region: string | null
+  samples: Record<string, SampleStatistics>
+  hidden: string[]
+}
+
+/** Statistics of an expression per sample. Throws the source's error for a bad expression. */
+export async function runStatistics(
+  source: EventSource,
+  request: StatisticsRequest,
+  ctx: JobContext = silentContext(),
+): Promise<StatisticsResult> {
+  const region =
+    request.region === undefined
+      ? undefined
+      : pickRegions(source, resolveRegions(source.regions()), [request.region]).at(-1)
+  const cuts = request.cuts ?? region?.cuts ?? []
+  const all = source.samples().map((s, index) => ({ s, index }))
+  const hidden = region?.blinded ? all.filter(({ s }) => s.role === 'data') : []
+  const shown = all.filter((x) => !hidden.includes(x))
+  const compiler = new CutCompiler()
+  const result: StatisticsResult = {
+    expr: request.expr,
+    region: region?.name ?? null,
+    samples: nameRecord(),
+    hidden: hidden.map(({ s }) => s.name),
+  }
+  const opened = await openChecked(source, shown, request.expr, cuts, request.skipUnusable, ctx)
+  for (const [i, { sample, values, columns }] of opened.entries()) {
+    const part = scaledContext(ctx, i / opened.length, 1 / opened.length)
+    try {
+      const merged = await mapMerge(
+        await sample.partitions(),
+        {
+          map: async (p, c) => {
+            const prepared = preparePartition(sample, await sample.read(p, columns, c))
+            const pass = cuts.length ? selectionMask(prepared, cuts, compiler) : null
+            const sel = selectedValues(prepared, values, pass)
+            return partialStatistics(sel.values, sel.weights)
+          },
+          merge: mergeStatistics,
+        },
+        part,
+      )
+      result.samples[sample.sample.name] = finishStatistics(merged ?? emptyPart())
+    } finally {
+      sample.release()
+    }
+  }
+  ctx.progress(1)
+  return result
+}
+
+function emptyPart(): StatisticsPart {
+  return {
+    count: 0,
+    nan: 0,
+    sum: 0,
+    min: Infinity,
+    max: -Infinity,
+    plain: { n: 0, mean: 0, m2: 0 },
+    weighted: { n: 0, mean: 0, m2: 0 },
+    sumw2: 0,
+    integer: true,
+  }
+}
+
+/** The statistics of one partition's values; `weights` per event (or one for all events). */
+export function partialStatistics(c: Column, weights: Float64Array | number): StatisticsPart {
+  const x = c.values
+  const weightAt = elementWeight(c, weights)
+  const out = emptyPart()
+  out.count = x.length
+  let n = 0
+  let sw = 0
+  let swx = 0
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]
+    if (v !== v) {
+      out.nan++
+      continue
+    }
+    n++
+    out.sum += v
+    if (v < out.min) out.min = v
+    if (v > out.max) out.max = v
+    if (out.integer && !Number.isInteger(v)) out.integer = false
+    const w = weightAt(i)
+    if (w === w) {
+      sw += w
+      swx += w * v
+      out.sumw2 += w * w
+    }
+  }
+  const mean = n ? out.sum / n : 0
+  const wmean = sw !== 0 ? swx / sw : 0
+  let m2 = 0
+  let wm2 = 0
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]
+    if (v !== v) continue
+    m2 += (v - mean) * (v - mean)
+    const w = weightAt(i)
+    if (w === w) wm2 += w * (v - wmean) * (v - wmean)
+  }
+  out.plain = { n, mean, m2 }
+  out.weighted = { n: sw, mean: wmean, m2: wm2 }
+  return out
+}
+
+/** The weight of element i: its event's (lists repeat the event weight for every element). */
+function elementWeight(c: Column, weights: Float64Array | number): (i: number) => number {
+  if (typeof weights === 'number') return () => weights
+  if (c.kind === 'flat') return (i) => weights[i]
+  const event = new Int32Array(c.values.length)
+  for (let e = 0; e + 1 < c.offsets.length; e++)
+    for (let i = c.offsets[e]; i < c.offsets[e + 1]; i++) event[i] = e
+  return (i) => weights[event[i]]
+}
+
+/** Chan et al.: moments of two disjoint parts combined. */
+function mergeMoments(a: Moments, b: Moments): Moments {
+  if (b.n === 0) return a
+  if (a.n === 0) return b
+  const n = a.n + b.n
+  const delta = b.mean - a.mean
+  return {
+    n,
+    mean: a.mean + (delta * b.n) / n,
+    m2: a.m2 + b.m2 + (delta * delta * a.n * b.n) / n,
+  }
+}
+
+/** a then b: counts and sums added, extremes compared, moments by Chan's formula. */
+export function mergeStatistics(a: StatisticsPart, b: StatisticsPart): StatisticsPart {
+  return {
+    count: a.count + b.count,
+    nan: a.nan + b.nan,
+    sum: a.sum + b.sum,
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+    plain: mergeMoments(a.plain, b.plain),
+    weighted: mergeMoments(a.weighted, b.weighted),
+    sumw2: a.sumw2 + b.sumw2,
+    integer: a.integer && b.integer,
+  }
+}
+
+/** The plain figures of a merged part. */
+export function finishStatistics(p: StatisticsPart): SampleStatistics {
+  const n = p.plain.n
+  const sw = p.weighted.n
+  return {
+    count: p.count,
+    nan: p.nan,
+    sum: p.sum,
+    mean: n ? p.plain.mean : NaN,
+    std: n ? Math.sqrt(p.plain.m2 / n) : NaN,
+    min: n ? p.min : NaN,
+    max: n ? p.max : NaN,
+    sumw: sw,
+    sumw2: p.sumw2,
+    weightedMean: sw !== 0 ? p.weighted.mean : NaN,
+    weightedStd: sw !== 0 ? Math.sqrt(p.weighted.m2 / sw) : NaN,
+    integer: p.integer,
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The project adapter of the event source (app/source.ts): the open project's samples, derived
+ * variables, applied models and regions from the store. Events come from the samples the
+ * engine holds (samples/registry.ts): a partition is a view of the sample's decoded columns
+ * and final weights, which stay in memory (and in the column cache on disk) between requests,
+ * so the window's next cut-flow while a cut is edited reads nothing again.
+ */
+import type { SpecVariable } from '../../../shared/spec'
+import { planPartitions, type Partition, type PartitionOptions } from '../app/partition'
+import type { EventSource, OpenedSample, SourceSample } from '../app/source'
+import { silentContext, type JobContext } from '../jobs/context'
+import type { LoadedSample } from '../samples/loaded-sample'
+import { checkFor, sampleVariables } from '../samples/prepare'
+import type { SampleRegistry } from '../samples/registry'
+import { sliceProvider } from '../select/batch'
+import type { ComputedVariable } from '../select/derived'
+import type { SampleRole } from '../select/cutflow'
+import { columnProvider } from '../select/provider'
+import { ProjectError } from '../store/project'
+import { listRegions, listVariables } from '../store/regions'
+import { listSamples } from '../store/samples'
+
+/**
+ * The event source of the registry's project: every sample that can be opened now, in display
+ * order (one that cannot — a file moved — is left out, as the window's lists do, unless
+ * `requireAll`: then it is an error). `computed`: the applied models' outputs
+ * (ServiceEnv.computedVariables).
+ */
+export async function projectSource(
+  registry: SampleRegistry,
+  computed: readonly ComputedVariable[],
+  options: PartitionOptions & { requireAll?: boolean } = {},
+  ctx: JobContext = silentContext(),
+): Promise<EventSource> {
+  const project = registry.project
+  const loaded = await registry.all(ctx)
+  if (options.requireAll) {
+    // A script must not silently leave a sample out: say which and why.
+    for (const s of listSamples(project))
+      if (!loaded.some((l) => l.stored.id === s.id))
+        throw new ProjectError(
+          `sample '${s.spec.name}' cannot be read: ${registry.problem(s.id) ?? 'unknown reason'}`,
+        )
+  }
+  const variables = listVariables(project)
+  const regions = listRegions(project)
+  const samples: SourceSample[] = loaded.map(({ stored: { spec } }) => ({
+    name: spec.name,
+    role: spec.role as SampleRole,
+    group: spec.group || spec.name,
+    colour: spec.colour,
+    weight: spec.weight.trim(),
+    normalisation: spec.normalisation,
+    missing: spec.missing ?? null,
+  }))
+  return {
+    what: 'the project',
+    samples: () => samples,
+    variables: () => ({ variables, computed }),
+    regions: () => regions,
+    open: async (index) =>
+      openedProjectSample(index, samples[index], loaded[index].sample, options, {
+        variables,
+        computed,
+      }),
+  }
+}
+
+function openedProjectSample(
+  index: number,
+  sample: SourceSample,
+  loaded: LoadedSample,
+  options: PartitionOptions,
+  defs: { variables: readonly SpecVariable[]; computed: readonly ComputedVariable[] },
+): OpenedSample {
+  const checked = sampleVariables(loaded, defs.variables, defs.computed)
+  const { table } = loaded
+  const files = loaded.spec.files.map((path, i) => ({
+    path,
+    table: table.table,
+    entries: table.fileEntries[i],
+  }))
+  let partitions: Promise<Partition[]> | undefined
+  return {
+    index,
+    sample,
+    context: `in sample '${sample.name}'`,
+    variables: checked,
+    check(expr, _path, role) {
+      const r = checkFor(checked, expr, role !== undefined)
+      if (!r.ok) throw r.error
+      return r.value
+    },
+    partitions: () => (partitions ??= planPartitions(index, files, options)),
+    async read(p, columns, ctx) {
+      // The whole chain's columns stay decoded in the sample (its cache); a partition is a view.
+      const all = columnProvider(await table.load(columns, ctx), table.entries)
+      const lo = p.offset + p.range.start
+      const hi = p.offset + p.range.stop
+      const weights = sample.weight === '' ? loaded.scale : loaded.weights().subarray(lo, hi)
+      return { data: sliceProvider(all, lo, hi), weights }
+    },
+    // Decoded columns stay with the sample for the next request (data.releaseMemory frees them).
+    release() {},
+  }
+}
