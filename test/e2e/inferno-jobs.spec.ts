@@ -23,8 +23,12 @@ test('INFERNO: step batch shows the batch and its loss; the result survives reop
     const box = page.getByTestId(`inferno-input-${i}`)
     if (!(await box.isChecked())) await box.check()
   }
-  await page.getByTestId('inferno-project-epochs').fill('20')
+  // Long enough that the pause below lands mid-training on a fast machine too: small batches,
+  // no early stop.
+  await page.getByTestId('inferno-project-epochs').fill('40')
   await page.getByTestId('inferno-project-bce-epochs').fill('2')
+  await page.getByLabel('Batch', { exact: true }).fill('100')
+  await page.getByLabel('Patience', { exact: true }).fill('40')
   await page.getByTestId('inferno-run').click()
 
   // Paused, each "Step batch" visibly advances: the batch count by one, with its loss.
@@ -34,11 +38,20 @@ test('INFERNO: step batch shows the batch and its loss; the result survives reop
   const batch = page.getByTestId('inferno-batch')
   await expect(batch).toBeVisible({ timeout: 30_000 })
   const count = async () => Number(/batch (\d+)/.exec(await batch.innerText())?.[1])
+  // The batch in flight when the pause was asked for still ends: wait for the count to settle.
+  let n0 = -1
+  await expect
+    .poll(async () => {
+      const before = n0
+      n0 = await count()
+      return n0 === before
+    })
+    .toBe(true)
   await page.getByTestId('inferno-step-batch').click()
+  await expect(batch).toContainText(`batch ${n0 + 1} `)
   await expect(batch).toContainText(/· loss [-\d.e]+/)
-  const n1 = await count()
   await page.getByTestId('inferno-step-batch').click()
-  await expect(batch).toContainText(`batch ${n1 + 1} `)
+  await expect(batch).toContainText(`batch ${n0 + 2} `)
 
   // Resumed to the end: the σ table, and the summary listed as a stored model.
   await page.getByTestId('inferno-resume').click()
