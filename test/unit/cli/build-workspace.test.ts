@@ -3,8 +3,10 @@
  * Kaggle H→ττ CSVs: the channel yields equal a plain loop over the CSV rows, `hepwb fit` of the
  * written file finds μ = 1/50 (the data sample is signal + background, the signal sample is
  * scaled by 50), and a recipe naming a missing region fails with the recipe file and the reason.
+ * On the project `hepwb spec open` built from the spec it prints the same JSON and writes the
+ * same workspace, byte for byte, and leaves the project file as it was.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -87,5 +89,39 @@ describe('hepwb build-workspace', () => {
     const t = hepwb('build-workspace', spec, typo, '--out', join(dir, 'x.json'))
     expect(t.code).toBe(1)
     expect(t.stderr).toContain('channels[0].bins')
+  }, 60_000)
+
+  it('takes the project opened from the spec: the same JSON and workspace, project unchanged', () => {
+    const project = join(dir, 'p.hepwb')
+    const opened = hepwb('spec', 'open', spec, project, '--json')
+    expect(opened.stderr).toBe('')
+    expect(opened.code).toBe(0)
+    const before = { bytes: readFileSync(project), mtime: statSync(project).mtimeMs }
+    const out = join(dir, 'same.json')
+    const rec = write('recipe-sys.json', {
+      ...recipe,
+      lumi: { value: 140, sigma: 2.8 },
+      histosys: [
+        {
+          name: 'pt_reweight',
+          samples: ['sig', 'bkg'],
+          kind: 'weights',
+          up: '1 + 0.002*DER_pt_h',
+          down: '1 / (1 + 0.002*DER_pt_h)',
+        },
+      ],
+    })
+    const a = hepwb('--json', 'build-workspace', spec, rec, '--out', out)
+    expect(a.stderr).toBe('')
+    expect(a.code).toBe(0)
+    const fromSpec = readFileSync(out, 'utf8')
+    const b = hepwb('--json', 'build-workspace', project, rec, '--out', out)
+    expect(b.stderr).toBe('')
+    expect(b.code).toBe(0)
+    expect(b.stdout).toBe(a.stdout)
+    expect(readFileSync(out, 'utf8')).toBe(fromSpec)
+    expect(fromSpec).toContain('"pt_reweight"')
+    expect(readFileSync(project).equals(before.bytes)).toBe(true)
+    expect(statSync(project).mtimeMs).toBe(before.mtime)
   }, 60_000)
 })

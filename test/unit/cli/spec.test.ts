@@ -2,9 +2,10 @@
  * `hepwb spec export` and `hepwb spec open`, run through the command's own commander wiring
  * (in-process, stdout captured): a project exported and opened again holds the same samples,
  * variables and regions; a spec with a bad cut exits 1 naming the JSON path, leaving no file.
+ * Export reads the project only: its file keeps its bytes and modification time.
  */
 import { Command } from 'commander'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
@@ -96,5 +97,36 @@ describe('hepwb spec', () => {
     expect(r.code).toBe(1)
     expect((r.out as { error: string }).error).toMatch(/bad\.json: regions\[0\]\.cuts\[0\]\.expr: /)
     expect(existsSync(target)).toBe(false)
+  })
+
+  it('exports without writing the project, and says a spec is not a project', async () => {
+    const file = join(dir, 'ro.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        samples: [{ name: 'Z', files: [FILE], tree: 'events' }],
+        regions: [{ name: 'A', cuts: [{ expr: 'M > 80' }] }],
+      }),
+    )
+    const target = join(dir, 'ro.hepwb')
+    expect((await hepwb('open', file, target)).code).toBe(0)
+    const before = { bytes: readFileSync(target), mtime: statSync(target).mtimeMs }
+    // A later modification time would show: the file system's clock has coarse ticks.
+    await new Promise((r) => setTimeout(r, 20))
+    const back = join(dir, 'ro-back.json')
+    expect(await hepwb('export', target, back)).toEqual({ out: { path: back }, code: 0 })
+    expect(JSON.parse(readFileSync(back, 'utf8')).regions).toEqual([
+      { name: 'A', cuts: [{ expr: 'M > 80' }] },
+    ])
+    expect(readFileSync(target).equals(before.bytes)).toBe(true)
+    expect(statSync(target).mtimeMs).toBe(before.mtime)
+    expect(existsSync(`${target}-wal`)).toBe(false)
+
+    const r = await hepwb('export', file, join(dir, 'x.json'))
+    expect(r.code).toBe(1)
+    expect((r.out as { error: string }).error).toMatch(
+      /ro\.json is an analysis spec, not a project: .*hepwb spec open/,
+    )
+    expect(existsSync(join(dir, 'x.json'))).toBe(false)
   })
 })

@@ -1,20 +1,19 @@
 /**
- * `hepwb build-workspace SPEC.json BUILD.json --out WS.json`: the Fit view's "Build from
- * regions" for an analysis spec — the recipe (BUILD.json, the `fit.build` parameters) names the
- * spec's regions, an observable and its binning per channel, and the systematics; the pyhf
- * workspace is written to --out.
+ * `hepwb build-workspace SPEC.json|PROJECT.hepwb BUILD.json --out WS.json`: the Fit view's
+ * "Build from regions" — the same use case (app/build-workspace.ts) over an analysis spec or a
+ * project opened read-only. The recipe (BUILD.json, the `fit.build` parameters) names the
+ * regions, an observable and its binning per channel, and the systematics; the pyhf workspace
+ * is written to --out.
  */
 import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { BuildRecipe } from '../../../shared/contract/fit'
 import { readJsonFile } from '../../engine/io/pyhf'
-import { type BuildSource, buildFromSources } from '../../engine/services/fit-build'
-import { resolveRegions } from '../../engine/select/regions'
-import { withSpecFile } from '../../engine/select/spec-file'
-import { checkIn, openSpecSample, prepareSample } from '../../engine/select/spec-sample'
+import { runBuildWorkspace } from '../../engine/app/build-workspace'
 import { BuildError } from '../../engine/stats/build-workspace'
 import { UsageError, action, type GlobalOptions } from '../action'
+import { withEventSource } from '../event-source'
 
 interface BuildOptions extends GlobalOptions {
   out: string
@@ -34,22 +33,11 @@ async function readRecipe(file: string): Promise<BuildRecipe> {
   throw new UsageError(`${file}: ${at ? `${at.replace(/^\./, '')}: ` : ''}${issue.message}`)
 }
 
-async function build(specFile: string, recipeFile: string, out: string): Promise<BuildSummary> {
+async function build(file: string, recipeFile: string, out: string): Promise<BuildSummary> {
   const recipe = await readRecipe(recipeFile)
-  const outcome = await withSpecFile(specFile, async (spec) => {
-    const sources: BuildSource[] = []
-    for (const [i, s] of spec.samples.entries()) {
-      const opened = await openSpecSample(s, i, spec.variables)
-      sources.push({
-        name: s.name,
-        role: s.role,
-        check: (expr, role) => checkIn(opened, expr, [], role),
-        prepare: (exprs) => prepareSample(opened, exprs),
-        release: () => opened.table.release(),
-      })
-    }
+  const outcome = await withEventSource(file, async ({ source }) => {
     try {
-      return await buildFromSources(recipe, resolveRegions(spec.regions), sources)
+      return await runBuildWorkspace(source, recipe)
     } catch (e) {
       if (e instanceof BuildError) throw new UsageError(`${recipeFile}: ${e.message}`)
       throw e
@@ -82,8 +70,8 @@ function human(r: BuildSummary): string {
 export function register(program: Command): void {
   program
     .command('build-workspace')
-    .description('build a pyhf workspace from the regions and samples of an analysis spec')
-    .argument('<spec>', 'analysis spec (JSON); sample files are relative to it')
+    .description('build a pyhf workspace from the regions and samples of a spec or project')
+    .argument('<spec>', 'analysis spec (JSON; sample files relative to it) or PROJECT.hepwb')
     .argument(
       '<recipe>',
       'build recipe (JSON): {name, channels: [{region, observable, bins, lo, hi}], signal?, staterror?, lumi?, normsys?, histosys?}',

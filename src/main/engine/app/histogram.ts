@@ -6,15 +6,18 @@
  * RegionHistogram. Data are hidden in a blinded region.
  */
 import type { RegionHistogram, SampleHistogram } from '../../../shared/cutflow'
+import type { CheckedExpr } from '../../../shared/expr'
 import { nameRecord } from '../../../shared/name-record'
 import { silentContext, type JobContext } from '../jobs/context'
+import { compile } from '../select/compile'
 import { CutCompiler } from '../select/cut-compiler'
+import type { PreparedSample } from '../select/cutflow'
 import { sampleHistogram, selectionMask, type Binning } from '../select/hist'
 import { resolveRegions, type ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
 import { pickRegions } from './cutflow'
 import { mapMerge, scaledContext } from './executor'
-import { preparePartition, type EventSource } from './source'
+import { preparePartition, type EventSource, type OpenedSample } from './source'
 import { openChecked } from './checked-samples'
 
 export interface HistogramRequest {
@@ -107,4 +110,75 @@ function emptyHistogram(bins: number): SampleHistogram {
 /** bins + 1 edges, computed as lo + (hi − lo)·i/bins like the histogram's own edges. */
 function edges(b: Binning): number[] {
   return Array.from({ length: b.bins + 1 }, (_, i) => b.lo + ((b.hi - b.lo) * i) / b.bins)
+}
+
+/** One histogram of a multi-histogram pass (sampleHistograms). */
+export interface HistogramFill {
+  /** Expression to histogram, checked for the sample (lists fill every element). */
+  readonly values: CheckedExpr
+  /** Events passing these cuts; fills given the same array share one mask per partition. */
+  readonly cuts: readonly ResolvedCut[]
+  readonly binning: Binning
+  /**
+   * A per-event factor (checked for the sample, one value per event) multiplying the weights:
+   * a weight variation; absent: the sample's weights. Fills given the same checked expression
+   * share the reweighted events.
+   */
+  readonly reweight?: CheckedExpr
+}
+
+/**
+ * Several histograms of one opened sample in one pass over its partitions: each partition is
+ * read once (file columns `columns`, which must cover what the fills read — see fileColumns),
+ * each distinct cut list is evaluated once, and every fill is merged in partition order like
+ * runHistogram's. Returns the histograms in the order of `fills`. Throws SpecError for a cut or
+ * an expression that fails for this sample.
+ */
+export async function sampleHistograms(
+  sample: OpenedSample,
+  fills: readonly HistogramFill[],
+  columns: readonly string[],
+  ctx: JobContext = silentContext(),
+): Promise<SampleHistogram[]> {
+  const compiler = new CutCompiler()
+  const merged = await mapMerge<SampleHistogram[]>(
+    await sample.partitions(),
+    {
+      map: async (p, c) => {
+        const prepared = preparePartition(sample, await sample.read(p, columns, c))
+        const masks = new Map<readonly ResolvedCut[], Uint8Array | null>()
+        const weighted = new Map<CheckedExpr, PreparedSample>()
+        return fills.map((f) => {
+          let mask = masks.get(f.cuts)
+          if (mask === undefined)
+            masks.set(
+              f.cuts,
+              (mask = f.cuts.length ? selectionMask(prepared, f.cuts, compiler) : null),
+            )
+          let events = prepared
+          if (f.reweight) {
+            let w = weighted.get(f.reweight)
+            if (!w) weighted.set(f.reweight, (w = reweighted(prepared, f.reweight)))
+            events = w
+          }
+          return sampleHistogram(events, f.values, mask, f.binning)
+        })
+      },
+      merge: (a, b) => a.map((h, i) => addHistograms(h, b[i])),
+    },
+    ctx,
+  )
+  return merged ?? fills.map((f) => emptyHistogram(f.binning.bins))
+}
+
+/** `prepared` with each event's weight times `factor`'s value for it (NaN where undefined). */
+function reweighted(prepared: PreparedSample, factor: CheckedExpr): PreparedSample {
+  const data = prepared.derive ? prepared.derive(prepared.data) : prepared.data
+  const col = compile(factor, data).evaluate(data)
+  if (col.kind !== 'flat') throw new Error('a weight factor must be one value per event')
+  const w = prepared.weights
+  const out = new Float64Array(data.entries)
+  for (let i = 0; i < out.length; i++)
+    out[i] = (typeof w === 'number' ? w : w[i]) * Number(col.values[i])
+  return { ...prepared, weights: out }
 }

@@ -5,6 +5,7 @@
  * and final weights, which stay in memory (and in the column cache on disk) between requests,
  * so the window's next cut-flow while a cut is edited reads nothing again.
  */
+import { requireScalar } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import { planPartitions, type Partition, type PartitionOptions } from '../app/partition'
 import type { EventSource, OpenedSample, SourceSample } from '../app/source'
@@ -87,9 +88,11 @@ function openedProjectSample(
     context: `in sample '${sample.name}'`,
     variables: checked,
     check(expr, _path, role) {
-      const r = checkFor(checked, expr, role !== undefined)
-      if (!r.ok) throw r.error
-      return r.value
+      // The role names what must be one value per event ('the observable', 'a weight ratio').
+      const r = checkFor(checked, expr, false)
+      const s = r.ok && role !== undefined ? requireScalar(r.value, role) : r
+      if (!s.ok) throw s.error
+      return s.value
     },
     partitions: () => (partitions ??= planPartitions(index, files, options)),
     async read(p, columns, ctx) {
