@@ -127,9 +127,10 @@ export const useCutsStore = defineStore('cuts', () => {
 
   /** Takes in the engine's answer to an edit. */
   function applied(a: CutsUpdate): CutsUpdate {
-    regions.value = a.regions
     if (a.symbols !== symbols.value?.key) void loadSymbols()
+    // Not saved: the regions are as they were, and the drafts with the refused cut stay.
     if (a.saved) {
+      regions.value = a.regions
       error.value = a.cutflowError
       if (a.cutflow?.region === selected.value) cutflow.value = a.cutflow
       void computeNminus1()
