@@ -1,6 +1,7 @@
 /**
  * The Cuts & Regions step's engine methods: derived variables and regions stored in the
- * project, a live check of a cut against the project's columns, and cut-flows and N−1
+ * project, the symbol table the editor checks cuts against as they are typed, one update per
+ * burst of typing (the authoritative check, the save, the cut-flow), and cut-flows and N−1
  * histograms: the application layer's use cases (app/) over the project's event source
  * (project-source.ts), the same ones `hepwb cutflow` and `hepwb hist` run.
  */
