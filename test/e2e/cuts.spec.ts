@@ -3,7 +3,8 @@
  * derived variable, a region of three cuts, the cut-flow following a threshold change (typed,
  * slid, and dragged on the N−1 plot), a reload that keeps everything, the regions table, and the
  * project exported as a spec and opened again as a new project, whose Data explorer plots the
- * derived variable.
+ * derived variable. The requests the window sends are counted from its WebSocket frames: cuts
+ * are checked in the window as they are typed, and a burst of typing sends one `cuts.update`.
  */
 import { join } from 'node:path'
 import { expect, test } from './fixtures'
@@ -14,9 +15,27 @@ const SCREENS = join(__dirname, '..', '..', 'test-results', 'screens')
 
 test.describe.configure({ mode: 'serial' })
 
+/** Engine methods the window called, in order (from the WebSocket frames it sent). */
+let sent: string[] = []
+const count = (method: string) => sent.filter((m) => m === method).length
+
+/** The constant of M's comparison in a cut as this test writes it (`M > 95`, `(M)>95&&…`). */
+function constantOf(cut: string): string {
+  const m = /M\)?\s*>\s*(\d+(?:\.\d+)?)/.exec(cut)
+  if (!m) throw new Error(`no threshold of M in '${cut}'`)
+  return m[1]
+}
+
 // Each test gets its own server, engine and config folder (fixtures.ts): it starts on the
 // welcome page with no project open.
 test.beforeEach(async ({ page, workbench }) => {
+  sent = []
+  page.on('websocket', (ws) =>
+    ws.on('framesent', ({ payload }) => {
+      const m = JSON.parse(String(payload)) as { type?: string; method?: string }
+      if (m.type === 'request' && m.method) sent.push(m.method)
+    }),
+  )
   await page.goto(workbench.url)
   await expect(page.getByTestId('home')).toBeVisible()
 })
@@ -59,6 +78,20 @@ test('derived variable, region with three cuts, live cut-flow, reload', async ({
   await page.getByTestId('cut-expr').nth(2).fill('M > 80')
   await expect(page.getByTestId('cut-error')).toHaveCount(0)
 
+  // A syntax error shows its position at once, from the window's own parse: nothing is sent,
+  // not even after the quiet time.
+  await expect(page.getByTestId('cutflow-table').locator('tbody tr')).toHaveCount(3)
+  await page.waitForTimeout(600)
+  const quiet = sent.length
+  await page.getByTestId('cut-expr').nth(2).fill('M > 80 &&')
+  await expect(page.getByTestId('cut-error')).toHaveText(
+    "expected a number, a name or '(' at 9 (found the end of the expression)",
+  )
+  await page.waitForTimeout(600)
+  expect(sent.slice(quiet)).toEqual([])
+  await page.getByTestId('cut-expr').nth(2).fill('M > 80')
+  await expect(page.getByTestId('cut-error')).toHaveCount(0)
+
   const table = page.getByTestId('cutflow-table')
   await expect(table.locator('tbody tr')).toHaveCount(3)
   await expect(table.locator('tbody tr').nth(2)).toContainText('M > 80')
@@ -68,9 +101,16 @@ test('derived variable, region with three cuts, live cut-flow, reload', async ({
   await expect(page.getByTestId('threshold-slider')).toBeVisible()
   await page.screenshot({ path: join(SCREENS, 'cuts-region.png'), fullPage: true })
 
-  // A tighter threshold: the last row changes.
-  await page.getByTestId('cut-expr').nth(2).fill('M > 95')
+  // A tighter threshold, typed key by key: the last row changes. No request per keystroke
+  // (and no check request at all): one cuts.update for the burst, then the new N−1 plot.
+  await page.waitForTimeout(600)
+  const typing = sent.length
+  await page.getByTestId('cut-expr').nth(2).clear()
+  await page.getByTestId('cut-expr').nth(2).pressSequentially('M > 95', { delay: 20 })
   await expect(table.locator('tbody tr').nth(2)).toContainText('M > 95')
+  await expect(page.getByTestId('threshold-value')).toHaveText('95')
+  expect(sent.slice(typing)).toEqual(['cuts.update', 'cuts.nminus1'])
+  expect(count('cuts.check')).toBe(0)
   const after = await table.locator('tbody tr').nth(2).locator('td').nth(1).innerText()
   expect(after).not.toBe(before)
   await page.screenshot({ path: join(SCREENS, 'cuts-threshold.png'), fullPage: true })
@@ -101,7 +141,16 @@ test('derived variable, region with three cuts, live cut-flow, reload', async ({
   await regions.screenshot({ path: join(SCREENS, 'cuts-regions-table.png') })
 
   // Dragging the red cut line on the N−1 plot moves the threshold, and the cut-flow follows.
-  const exprBefore = await page.getByTestId('cut-expr').nth(2).inputValue()
+  // The cut is written in a form of its own (parentheses, no spaces, a second term): the drag
+  // rewrites only the number of M's comparison (Q2 is ±1, so the second term keeps every event).
+  const tail = '&&Q2 >= -1'
+  const slid = await page.getByTestId('cut-expr').nth(2).inputValue()
+  await page
+    .getByTestId('cut-expr')
+    .nth(2)
+    .fill(`(M)>${constantOf(slid)}${tail}`)
+  await expect(page.getByTestId('cutflow-table').locator('tbody tr').nth(2)).toContainText(tail)
+  const typed = await page.getByTestId('cut-expr').nth(2).inputValue()
   const rowBefore = await page
     .getByTestId('cutflow-table')
     .locator('tbody tr')
@@ -109,27 +158,34 @@ test('derived variable, region with three cuts, live cut-flow, reload', async ({
     .locator('td')
     .nth(1)
     .innerText()
-  // The N−1 plot of the slid cut arrives after the cut-flow: drag once it is there.
-  await expect(page.getByTestId('threshold-value')).toHaveText(exprBefore.slice(4))
+  // The N−1 plot of the edited cut arrives after the cut-flow: drag once it is there.
+  await expect(page.getByTestId('threshold-value')).toHaveText(constantOf(typed))
   const plot = page.getByTestId('nminus1-chart')
   await expect(plot).toHaveAttribute('data-handle-x', /\d/)
   const hx = Number(await plot.getAttribute('data-handle-x'))
   const box = await plot.getByTestId('chart').boundingBox()
   if (!box) throw new Error('no N−1 chart')
   const y = box.y + box.height / 2
+  const drag = sent.length
   await page.mouse.move(box.x + hx, y)
   await page.mouse.down()
   await page.mouse.move(box.x + hx + 40, y, { steps: 8 })
   await page.mouse.move(box.x + hx + 80, y, { steps: 8 })
   await page.mouse.up()
-  await expect(page.getByTestId('cut-expr').nth(2)).not.toHaveValue(exprBefore)
-  await expect(page.getByTestId('cut-expr').nth(2)).toHaveValue(/^M > \d+(\.\d+)?$/)
-  const moved = Number((await page.getByTestId('cut-expr').nth(2).inputValue()).slice(4))
-  expect(moved).toBeGreaterThan(Number(exprBefore.slice(4)))
+  await expect(page.getByTestId('cut-expr').nth(2)).not.toHaveValue(typed)
+  await expect(page.getByTestId('cut-expr').nth(2)).toHaveValue(
+    new RegExp(`^\\(M\\)>\\d+(\\.\\d+)?${tail}$`),
+  )
+  const dragged = await page.getByTestId('cut-expr').nth(2).inputValue()
+  const moved = Number(constantOf(dragged))
+  expect(moved).toBeGreaterThan(Number(constantOf(typed)))
+  expect(dragged).toBe(`(M)>${moved}${tail}`)
   await expect(
     page.getByTestId('cutflow-table').locator('tbody tr').nth(2).locator('td').nth(1),
   ).not.toHaveText(rowBefore)
   await expect(page.getByTestId('threshold-value')).toHaveText(String(moved))
+  // One update for the drop (the cut-flow with it), then the moved cut's N−1 plot.
+  expect(sent.slice(drag)).toEqual(['cuts.update', 'cuts.nminus1'])
   const rowAfter = await page
     .getByTestId('cutflow-table')
     .locator('tbody tr')
@@ -155,7 +211,7 @@ test('derived variable, region with three cuts, live cut-flow, reload', async ({
   await expect(page.getByTestId('project-name').locator('input')).toHaveValue('analysis')
   await page.getByTestId('nav-cuts').click()
   await expect(page.getByTestId('cut-expr')).toHaveCount(3)
-  await expect(page.getByTestId('cut-expr').nth(2)).toHaveValue(`M > ${moved}`)
+  await expect(page.getByTestId('cut-expr').nth(2)).toHaveValue(`(M)>${moved}${tail}`)
   await expect(
     page.getByTestId('cutflow-table').locator('tbody tr').nth(2).locator('td').nth(1),
   ).toHaveText(rowAfter)

@@ -1,8 +1,9 @@
 /**
  * The Cuts & Regions step's methods (issue 4): derived variables and regions of ordered cuts kept
- * in the project, a live check of an expression against the project's columns, the weighted
- * cut-flow of a region over every sample, and N−1 histograms. Cut-flows are calls, not jobs: the
- * view asks again ~300 ms after each edit, and only the columns the cuts read are decoded.
+ * in the project, the names an expression may read (the editor checks cuts itself as they are
+ * typed, with src/shared/expr), the weighted cut-flow of a region over every sample, and N−1
+ * histograms. Cut-flows are calls, not jobs: ~300 ms after the last keystroke the view sends one
+ * `cuts.update` (check, save, cut-flow), and only the columns the cuts read are decoded.
  */
 import { z } from 'zod'
 import { SpecCut, SpecRegion, SpecVariable } from '../spec'
@@ -29,6 +30,20 @@ export const CheckResult = z.discriminatedUnion('ok', [
   }),
 ])
 export type CheckResult = z.infer<typeof CheckResult>
+
+/** A name an expression may read, and whether it is a list per event. */
+export const SymbolRow = z.object({ name: z.string(), jagged: z.boolean() })
+
+/** The answer of cuts.symbols: what the editor checks cuts against, as the engine does. */
+export const CutsSymbols = z.object({
+  /** The samples' columns (union), the derived variables that check, applied models' outputs. */
+  symbols: z.array(SymbolRow),
+  /** Why no expression can be checked (a derived variable named like a column), else null. */
+  problem: z.string().nullable(),
+  /** Fingerprint of the table: an update answering another one means the editor's is stale. */
+  key: z.string(),
+})
+export type CutsSymbols = z.infer<typeof CutsSymbols>
 
 const Yield = z.object({ raw: z.number(), weighted: z.number(), sumw2: z.number() })
 const Row = Yield.extend({
@@ -72,7 +87,10 @@ export const NMinus1Result = z.object({
   hi: z.number(),
   /** Whether every plotted value is a whole number (bins then centred on integers). */
   integer: z.boolean().default(false),
-  /** The cut's constant when it is a simple `x > c` / `x < c` comparison, else null. */
+  /**
+   * The constant of the cut's only comparison of `variable` with a number (thresholdOf in
+   * shared/expr), else null.
+   */
   threshold: z.number().nullable(),
   samples: z.array(
     z.object({
@@ -87,6 +105,22 @@ export const NMinus1Result = z.object({
   hidden: z.array(z.string()),
 })
 export type NMinus1Result = z.infer<typeof NMinus1Result>
+
+/** The answer of cuts.update. */
+export const CutsUpdate = z.object({
+  /** The engine's check of each cut, in order (the authority: it also runs the cuts). */
+  checks: z.array(CheckResult),
+  /** Whether the region was saved (every cut checked). */
+  saved: z.boolean(),
+  /** The project's regions after the update. */
+  regions: z.array(CutsRegion),
+  /** The saved region's cut-flow; null when not saved or when it failed (`cutflowError`). */
+  cutflow: RegionCutflow.nullable(),
+  cutflowError: z.string().nullable(),
+  /** The key of the symbol table the cuts were checked against (see CutsSymbols.key). */
+  symbols: z.string(),
+})
+export type CutsUpdate = z.infer<typeof CutsUpdate>
 
 const Name = z.string().trim().min(1).max(100)
 const Expr = z.string().max(10_000)
@@ -110,10 +144,23 @@ export const cutsMethods = {
     result: z.array(CutsRegion),
   },
   'cuts.removeRegion': { params: z.object({ name: Name }).strict(), result: z.array(CutsRegion) },
-  /** Checks a cut expression against the project's columns and derived variables. */
+  /**
+   * Checks an expression against the project's columns and derived variables (the Fit view's
+   * observable; the cut editor checks with cuts.symbols and src/shared/expr instead).
+   */
   'cuts.check': {
     params: z.object({ expr: Expr, role: z.enum(['cut', 'any']).default('cut') }).strict(),
     result: CheckResult,
+  },
+  /** The names cuts may read, for the editor's own checks as the user types. */
+  'cuts.symbols': { params: NoParams, result: CutsSymbols },
+  /**
+   * An edit of a region's cuts (the editor sends one per burst of typing): every cut checked,
+   * the region saved when all pass (its name unchanged), and its cut-flow.
+   */
+  'cuts.update': {
+    params: z.object({ region: CutsRegion, sigmaB: z.number().min(0).max(10).default(0) }).strict(),
+    result: CutsUpdate,
   },
   /** The weighted cut-flow of a region over every sample of the project. */
   'cuts.cutflow': {

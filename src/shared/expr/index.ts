@@ -14,6 +14,7 @@ export { parse, MAX_DEPTH } from './parser'
 export * from './functions'
 export * from './checker'
 export { closest } from './suggest'
+export * from './threshold'
 
 /**
  * Columns an expression reads, each once, in order of first appearance — known from the text

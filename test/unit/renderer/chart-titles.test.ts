@@ -8,11 +8,8 @@ import {
   histogramOption,
   offPanel,
 } from '../../../src/renderer/src/components/charts/histogram-option'
-import {
-  clampThreshold,
-  replaceThreshold,
-  sliderStep,
-} from '../../../src/renderer/src/components/cuts/threshold'
+import { clampThreshold, sliderStep } from '../../../src/renderer/src/components/cuts/threshold'
+import { thresholdOf, withThreshold } from '../../../src/shared/expr'
 import { hist2dOption } from '../../../src/renderer/src/components/data/heatmap-option'
 import { axisTitle, perBinTitle } from '../../../src/renderer/src/components/data/variable-title'
 
@@ -131,6 +128,12 @@ describe('2-D histogram', () => {
     expect(o.yAxis.name).toBe('nMuon')
   })
 })
+
+/** The cut with its threshold moved to `value`, as a drag writes it. */
+function replaceThreshold(expr: string, value: number): string | null {
+  const t = thresholdOf(expr)
+  return t ? withThreshold(expr, t, value) : null
+}
 
 describe('dragged thresholds', () => {
   it('snap to a nice step and are written short', () => {

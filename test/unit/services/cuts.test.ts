@@ -12,7 +12,7 @@ import { SampleSpec, dataMethods } from '../../../src/shared/contract/data'
 import { readColumns } from '../../../src/main/engine/io/source'
 import { Project } from '../../../src/main/engine/store/project'
 import { dataHandlers } from '../../../src/main/engine/services/data'
-import { cutsHandlers, simpleThreshold } from '../../../src/main/engine/services/cuts'
+import { cutsHandlers } from '../../../src/main/engine/services/cuts'
 import { SKHEP } from '../io/shared-data'
 import { serviceEnv } from '../helpers/service-env'
 
@@ -151,10 +151,65 @@ describe('cuts service', () => {
     expect(cuts['cuts.regions']({})).toEqual([])
   })
 
-  it('reads the constant of a simple threshold cut', () => {
-    expect(simpleThreshold('M > 80')).toBe(80)
-    expect(simpleThreshold('30.5 <= pt1')).toBe(30.5)
-    expect(simpleThreshold('M > 80 && M < 100')).toBeNull()
+  it('gives the N−1 plot the threshold of its variable, found in the syntax tree', async () => {
+    const { cuts } = await setUp('threshold')
+    const cutsOf = ['Q1 * Q2 < 0', '(pt1)  >  2e1 && M < 1000', 'M > 80 && M < 100', '-2 < Q2']
+    await cuts['cuts.saveRegion']({
+      region: { name: 'T', blinded: false, cuts: cutsOf.map((expr) => ({ expr })) },
+    })
+    const at = async (cutIndex: number, variable?: string) =>
+      (await cuts['cuts.nminus1']({ region: 'T', cutIndex, bins: 4, lo: 0, hi: 4, variable }))
+        .threshold
+    expect(await at(0)).toBeNull() // Q1 * Q2 is not a variable
+    expect(await at(1)).toBe(20) // pt1's comparison in an && chain
+    expect(await at(1, 'M')).toBe(1000)
+    expect(await at(2)).toBeNull() // two edges of M
+    expect(await at(3)).toBe(-2)
+    expect(await at(3, 'Q1')).toBeNull() // the plotted variable is not the compared one
+  })
+
+  it('checks, saves and counts a region in one update, and refuses a bad cut', async () => {
+    const { cuts } = await setUp('update')
+    const table = await cuts['cuts.symbols']({})
+    expect(table.problem).toBeNull()
+    expect(table.symbols).toContainEqual({ name: 'M', jagged: false })
+    const region = { name: 'SR', blinded: false, cuts: [{ expr: 'Q1*Q2<0' }, { expr: 'M > 80' }] }
+    const up = await cuts['cuts.update']({ region, sigmaB: 0 })
+    expect(up.checks).toEqual([
+      { ok: true, columns: ['Q1', 'Q2'] },
+      { ok: true, columns: ['M'] },
+    ])
+    expect(up.saved).toBe(true)
+    expect(up.regions).toEqual([region])
+    expect(up.symbols).toBe(table.key)
+    expect(up.cutflowError).toBeNull()
+    // The same cut-flow as asked for on its own, and what the contract lets through.
+    expect(up.cutflow).toEqual(await cuts['cuts.cutflow']({ region: 'SR', sigmaB: 0 }))
+    cutsMethods['cuts.update'].result.parse(JSON.parse(JSON.stringify(up)))
+
+    // A typo: the engine's check with its position and hint; nothing stored, no cut-flow.
+    const bad = await cuts['cuts.update']({
+      region: { ...region, cuts: [{ expr: 'Q1*Q2<0' }, { expr: 'Mm > 90' }] },
+      sigmaB: 0,
+    })
+    expect(bad.saved).toBe(false)
+    expect(bad.cutflow).toBeNull()
+    expect(bad.checks[0].ok).toBe(true)
+    expect(bad.checks[1]).toEqual({
+      ok: false,
+      message: "unknown variable 'Mm' at 0 (did you mean 'M'?)",
+      position: 0,
+      end: 2,
+    })
+    expect(cuts['cuts.regions']({})).toEqual([region])
+
+    // A new derived variable changes the table, and so its key.
+    await cuts['cuts.saveVariable']({ variable: { name: 'ptsum', expr: 'pt1 + pt2' } })
+    const after = await cuts['cuts.symbols']({})
+    expect(after.symbols).toContainEqual({ name: 'ptsum', jagged: false })
+    expect(after.key).not.toBe(table.key)
+    const again = await cuts['cuts.update']({ region, sigmaB: 0 })
+    expect(again.symbols).toBe(after.key)
   })
 
   it('shows samples, groups, regions and variables named __proto__ or constructor like any other', async () => {

@@ -1,6 +1,7 @@
 /**
  * The Cuts & Regions step's engine methods: derived variables and regions stored in the
- * project, a live check of a cut against the project's columns, and cut-flows and N−1
+ * project, the symbol table the editor checks cuts against as they are typed, one update per
+ * burst of typing (the authoritative check, the save, the cut-flow), and cut-flows and N−1
  * histograms: the application layer's use cases (app/) over the project's event source
  * (project-source.ts), the same ones `hepwb cutflow` and `hepwb hist` run.
  */
@@ -11,7 +12,13 @@ import type {
   NMinus1Result,
   RegionCutflow,
 } from '../../../shared/contract/cuts'
-import { requiredColumns, type SymbolTable } from '../../../shared/expr'
+import {
+  checkExpr,
+  checkScalar,
+  requiredColumns,
+  thresholdOf,
+  type SymbolTable,
+} from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import type { CutflowRow, SignificanceRow } from '../../../shared/cutflow'
 import { nameRecord, own } from '../../../shared/name-record'
@@ -20,7 +27,7 @@ import { resolveRegions, withAncestors, type ResolvedRegion } from '../select/re
 import { SpecError } from '../select/spec-error'
 import { defaultBinning } from '../samples/explore'
 import type { LoadedSample } from '../samples/loaded-sample'
-import { checkFor, columnSymbols } from '../samples/prepare'
+import { columnSymbols } from '../samples/prepare'
 import { ProjectError } from '../store/project'
 import {
   deleteRegion,
@@ -43,24 +50,28 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
     return env.samples().all()
   }
 
-  /** Checks an expression against the union of every sample's columns and derived variables. */
-  async function check(expr: string, cut: boolean): Promise<CheckResult> {
+  /**
+   * What cuts are checked against: the union of every sample's columns, the derived variables
+   * that check against it and the applied models' outputs; `problem` when no expression can be
+   * checked (a derived variable named like a column).
+   */
+  async function projectSymbols(): Promise<{ symbols: SymbolTable; problem: string | null }> {
     const p = env.requireProject()
     const all = await samples()
-    const symbols = new Map(all.flatMap((s) => [...columnSymbols(s.sample)]))
+    const columns = new Map(all.flatMap((s) => [...columnSymbols(s.sample)]))
     const vars = listVariables(p)
     const computed = await env.computedVariables()
-    let result
     try {
-      const checked = sampleVariablesFrom(symbols, vars, computed)
-      result = checkFor(checked, expr, cut)
+      return { symbols: sampleVariablesFrom(columns, vars, computed).symbols, problem: null }
     } catch (e) {
-      if (e instanceof SpecError) return { ok: false, message: e.message, position: 0, end: 0 }
+      if (e instanceof SpecError) return { symbols: columns, problem: e.message }
       throw e
     }
-    if (result.ok) return { ok: true, columns: [...result.value.columns] }
-    const { error } = result
-    return { ok: false, message: error.message, position: error.position, end: error.end }
+  }
+
+  /** Checks an expression against the project's symbols (a cut: one value per event). */
+  async function check(expr: string, cut: boolean): Promise<CheckResult> {
+    return checkAgainst(await projectSymbols(), expr, cut)
   }
 
   /** Resolved regions of the project, `name` and its ancestors only. */
@@ -73,9 +84,47 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
 
   /** Throws a user-facing error for a bad cut, naming its region and position. */
   async function checkRegion(region: CutsRegion): Promise<void> {
+    const symbols = await projectSymbols()
     for (const [i, c] of region.cuts.entries()) {
-      const r = await check(c.expr, true)
+      const r = checkAgainst(symbols, c.expr, true)
       if (!r.ok) throw new ProjectError(`region '${region.name}', cut ${i + 1}: ${r.message}`)
+    }
+  }
+
+  /** Stores a region whose cuts checked: replaces `original`, and keeps the parents acyclic. */
+  function store(region: CutsRegion, original?: string): CutsRegion[] {
+    const p = env.requireProject()
+    saveRegion(p, region, original, (regions) => {
+      try {
+        resolveRegions(regions)
+      } catch (e) {
+        if (e instanceof SpecError) throw new ProjectError(e.reason)
+        throw e
+      }
+      if (region.parent !== undefined && !regions.some((r) => r.name === region.parent))
+        throw new ProjectError(`unknown parent region '${region.parent}'`)
+    })
+    return listRegions(p)
+  }
+
+  /** The weighted cut-flow of one region (and its parents' cuts) over every sample. */
+  async function cutflow(region: string, sigmaB: number): Promise<RegionCutflow> {
+    regionChain(region) // a clear error for an unknown region, before any sample is read
+    const source = await projectSource(env.samples(), await env.computedVariables())
+    const run = await runCutflow(source, { regions: [region], sigmaB, skipUnusable: true })
+    const r = run.result
+    const roles: RegionCutflow['roles'] = nameRecord()
+    for (const s of run.samples) roles[s.name] = s.role
+    return {
+      region,
+      samples: mapRows(own(r.regions, region) ?? {}),
+      groups: mapRows(own(r.groups, region) ?? {}),
+      significance: (own(r.significance, region) ?? []).map(nullSig),
+      totals: r.totals,
+      roles,
+      hidden: own(r.hidden, region) ?? [],
+      sigma_b: sigmaB,
+      skipped: [...run.skipped],
     }
   }
 
@@ -108,19 +157,8 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
     },
     'cuts.regions': () => listRegions(env.requireProject()),
     'cuts.saveRegion': async ({ region, original }) => {
-      const p = env.requireProject()
       await checkRegion(region)
-      saveRegion(p, region, original, (regions) => {
-        try {
-          resolveRegions(regions)
-        } catch (e) {
-          if (e instanceof SpecError) throw new ProjectError(e.reason)
-          throw e
-        }
-        if (region.parent !== undefined && !regions.some((r) => r.name === region.parent))
-          throw new ProjectError(`unknown parent region '${region.parent}'`)
-      })
-      return listRegions(p)
+      return store(region, original)
     },
     'cuts.removeRegion': ({ name }) => {
       const p = env.requireProject()
@@ -128,25 +166,50 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
       return listRegions(p)
     },
     'cuts.check': ({ expr, role }) => check(expr, role === 'cut'),
-    'cuts.cutflow': async ({ region, sigmaB }) => {
-      regionChain(region) // a clear error for an unknown region, before any sample is read
-      const source = await projectSource(env.samples(), await env.computedVariables())
-      const run = await runCutflow(source, { regions: [region], sigmaB, skipUnusable: true })
-      const r = run.result
-      const roles: RegionCutflow['roles'] = nameRecord()
-      for (const s of run.samples) roles[s.name] = s.role
+    'cuts.symbols': async () => {
+      const { symbols, problem } = await projectSymbols()
       return {
-        region,
-        samples: mapRows(own(r.regions, region) ?? {}),
-        groups: mapRows(own(r.groups, region) ?? {}),
-        significance: (own(r.significance, region) ?? []).map(nullSig),
-        totals: r.totals,
-        roles,
-        hidden: own(r.hidden, region) ?? [],
-        sigma_b: sigmaB,
-        skipped: [...run.skipped],
+        symbols: [...symbols].map(([name, info]) => ({ name, jagged: info.jagged })),
+        problem,
+        key: symbolsKey(symbols, problem),
       }
     },
+    'cuts.update': async ({ region, sigmaB }) => {
+      const symbols = await projectSymbols()
+      const checks = region.cuts.map((c) => checkAgainst(symbols, c.expr, true))
+      const key = symbolsKey(symbols.symbols, symbols.problem)
+      if (!checks.every((c) => c.ok))
+        return {
+          checks,
+          saved: false,
+          regions: listRegions(env.requireProject()),
+          cutflow: null,
+          cutflowError: null,
+          symbols: key,
+        }
+      const regions = store(region, region.name)
+      // The region is saved: a cut-flow that fails (a file gone since) is reported beside it.
+      try {
+        return {
+          checks,
+          saved: true,
+          regions,
+          cutflow: await cutflow(region.name, sigmaB),
+          cutflowError: null,
+          symbols: key,
+        }
+      } catch (e) {
+        return {
+          checks,
+          saved: true,
+          regions,
+          cutflow: null,
+          cutflowError: (e as Error).message,
+          symbols: key,
+        }
+      }
+    },
+    'cuts.cutflow': ({ region, sigmaB }) => cutflow(region, sigmaB),
     'cuts.nminus1': async ({ region, cutIndex, variable, bins, lo, hi }) => {
       const chain = regionChain(region)
       const target = chain[chain.length - 1]
@@ -174,7 +237,7 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
         variable: v,
         ...binning,
         integer: seen.integer,
-        threshold: simpleThreshold(cut.expr),
+        threshold: thresholdOf(cut.expr, v)?.value ?? null,
         samples: source
           .samples()
           .filter((s) => own(h.samples, s.name))
@@ -190,6 +253,30 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
       } satisfies NMinus1Result
     },
   }
+}
+
+/** The check of `expr` against the project's symbols, as the editor shows it. */
+function checkAgainst(
+  { symbols, problem }: { symbols: SymbolTable; problem: string | null },
+  expr: string,
+  cut: boolean,
+): CheckResult {
+  if (problem !== null) return { ok: false, message: problem, position: 0, end: 0 }
+  const r = cut ? checkScalar(expr, symbols, 'a cut') : checkExpr(expr, symbols)
+  if (r.ok) return { ok: true, columns: [...r.value.columns] }
+  const { error } = r
+  return { ok: false, message: error.message, position: error.position, end: error.end }
+}
+
+/**
+ * A short fingerprint of the symbol table (FNV-1a over its names, shapes and problem): the
+ * editor keeps a copy and fetches it again when the fingerprint of an answer differs.
+ */
+function symbolsKey(symbols: SymbolTable, problem: string | null): string {
+  let h = 0x811c9dc5
+  const text = JSON.stringify([[...symbols].map(([n, i]) => [n, i.jagged]), problem])
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  return `${symbols.size}-${(h >>> 0).toString(16)}`
 }
 
 /** Derived variables checked against a set of columns (every sample's, for the editor). */
@@ -228,16 +315,6 @@ function nullSig(r: SignificanceRow): RegionCutflow['significance'][number] {
     z_asimov: num(r.z_asimov),
     z_asimov_sigma_b: num(r.z_asimov_sigma_b),
   }
-}
-
-/** The constant of a simple `x > c` (or <, >=, <=, c < x) cut, for drawing and the slider. */
-export function simpleThreshold(expr: string): number | null {
-  const m =
-    /^\s*[A-Za-z_]\w*\s*(?:>=|<=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$/.exec(
-      expr,
-    ) ??
-    /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(?:>=|<=|>|<)\s*[A-Za-z_]\w*\s*$/.exec(expr)
-  return m ? Number(m[1]) : null
 }
 
 /**

@@ -1,22 +1,5 @@
-/** Rewriting the constant of a simple `x > c` (or `c < x`, ≥, ≤) cut, for the threshold slider. */
+/** Where a dragged or slid threshold lands: snapped to a round value on the plot's axis. */
 import { niceStep, snapCutValue } from '../../../../shared/format/cut-value'
-
-const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?`
-const LEFT = new RegExp(String.raw`^(\s*[A-Za-z_]\w*\s*(?:>=|<=|>|<)\s*)(${NUMBER})(\s*)$`)
-const RIGHT = new RegExp(String.raw`^(\s*)(${NUMBER})(\s*(?:>=|<=|>|<)\s*[A-Za-z_]\w*\s*)$`)
-
-/**
- * `expr` with its constant set to `value` (written as the shortest text of the number: snap it
- * first, see clampThreshold), or null if the cut is not simple.
- */
-export function replaceThreshold(expr: string, value: number): string | null {
-  const v = String(value)
-  const l = LEFT.exec(expr)
-  if (l) return `${l[1]}${v}${l[3]}`
-  const r = RIGHT.exec(expr)
-  if (r) return `${r[1]}${v}${r[3]}`
-  return null
-}
 
 /**
  * A threshold dragged (or slid) to `value` on an axis from `lo` to `hi`: kept on the axis and
