@@ -162,7 +162,13 @@ export async function selectPartition(
 ): Promise<SelectedEvents> {
   ctx.throwIfCancelled()
   const events = await sample.opened.read(partition, sample.columns, ctx, { stream })
-  return selectEvents(preparePartition(sample.opened, events), sample.role, sample.inputs, cuts, compiler)
+  return selectEvents(
+    preparePartition(sample.opened, events),
+    sample.role,
+    sample.inputs,
+    cuts,
+    compiler,
+  )
 }
 
 /** merge: the rows of `parts` one after the other (a copy). */
@@ -232,7 +238,14 @@ export async function trainingEvents(
     const message = `reading ${s.opened.sample.name} (${k + 1}/${samples.length})`
     ctx.progress(k / samples.length, message)
     try {
-      out.push(await selectedRows(s, cuts, scaledContext(ctx, k / samples.length, 1 / samples.length, message), options))
+      out.push(
+        await selectedRows(
+          s,
+          cuts,
+          scaledContext(ctx, k / samples.length, 1 / samples.length, message),
+          options,
+        ),
+      )
     } finally {
       s.opened.release()
     }
@@ -244,7 +257,11 @@ export async function trainingEvents(
  * Partitions of a sample streamed under `budget` bytes with `d` inputs: the one rule for the
  * window and the command line, counting every file column a partition's read decodes.
  */
-export function streamPartitions(sample: TrainingSample, budget: number, d: number): PartitionOptions {
+export function streamPartitions(
+  sample: TrainingSample,
+  budget: number,
+  d: number,
+): PartitionOptions {
   return { maxEntries: chunkEntries(budget, sample.readColumns, d) }
 }
 
@@ -256,7 +273,10 @@ export function streamedRows(
   ctx: JobContext,
 ): Promise<SelectedEvents> {
   const d = sample.inputs.length
-  return selectedRows(sample, cuts, ctx, { partitions: streamPartitions(sample, budget, d), stream: true })
+  return selectedRows(sample, cuts, ctx, {
+    partitions: streamPartitions(sample, budget, d),
+    stream: true,
+  })
 }
 
 /**
