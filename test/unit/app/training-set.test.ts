@@ -1,13 +1,14 @@
 /**
  * Training-set extraction written once (issue 18, app/training-set.ts): a spec and the project
  * opened from it (spec.open's projectFromSpec) give bit-identical training arrays — inputs,
- * physical and training weights, labels, samples and the split — for classifiers and for
+ * physical and training weights, labels, samples and the split — for classifiers, INFERNO and
  * anomaly searches, on real files (the Kaggle H→ττ CSVs with −999 for undefined values, a
  * jagged ROOT sample with event weights and a cross-section); one partition per file and many
  * small ones (cut anywhere, empty ones included) give the same arrays; a Fisher discriminant
  * trained with the same seed is the same through the window's Train service and `hepwb train`
  * (on the spec and on the project); and a streamed sample is read in chunks within the memory
- * budget for its real number of columns (the CLI used to size signal chunks for one column).
+ * budget for its real number of columns (the CLI used to size signal chunks for one column),
+ * from a spec and from a project alike.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,11 +23,13 @@ import { silentContext } from '../../../src/main/engine/jobs/context'
 import { anomalyTrainingData } from '../../../src/main/engine/ml/autoencoder/data'
 import { chunkEntries } from '../../../src/main/engine/ml/autoencoder/streamed'
 import { assembleTrainingData } from '../../../src/main/engine/ml/build-dataset'
+import { projectEvents } from '../../../src/main/engine/ml/inferno/project-data'
 import { SampleRegistry } from '../../../src/main/engine/samples/registry'
 import { readSpecFile } from '../../../src/main/engine/select/spec-file'
 import { projectSource } from '../../../src/main/engine/services/project-source'
 import { projectFromSpec } from '../../../src/main/engine/services/spec'
 import { AnomalyConfig } from '../../../src/shared/contract/anomaly'
+import { InfernoProjectConfig } from '../../../src/shared/contract/inferno'
 import { TrainConfig, TrainResult } from '../../../src/shared/contract/train'
 import { hepwb } from '../helpers/cli'
 import { inProcessEngine } from '../helpers/engine'
@@ -104,7 +107,7 @@ const ragged: PartitionOptions = {
 }
 const PLANS: PartitionOptions[] = [{}, { maxEntries: 700 }, ragged]
 
-/** The classifier and anomaly data sets of `request` from a source, as plain arrays. */
+/** The classifier, anomaly and INFERNO data sets of `inputs` in `region` from a source. */
 async function arrays(source: EventSource, inputs: string[], region: string) {
   const ctx = silentContext()
   const train = TrainConfig.parse({
@@ -120,7 +123,8 @@ async function arrays(source: EventSource, inputs: string[], region: string) {
     selected,
     AnomalyConfig.parse({ kind: 'ae', inputs, region, split: { validation: 0.25, seed: 5 } }),
   )
-  return { selected, classifier, anomaly }
+  const inferno = projectEvents(selected, InfernoProjectConfig.parse({ inputs, region }))
+  return { selected, classifier, anomaly, inferno }
 }
 
 describe('training sets from a spec and from the project opened from it', () => {
@@ -208,7 +212,6 @@ describe('streamed training reads each sample in chunks within the memory budget
       samples: kaggleSpec.samples.map(({ weight: _, ...s }) => s),
       regions: [{ name: 'all', cuts: [{ expr: cut }] }],
     })
-    project.close()
     const reads: { sample: string; entries: number; columns: number }[] = []
     const inner = specSource(spec)
     const recording: EventSource = {
@@ -251,5 +254,19 @@ describe('streamed training reads each sample in chunks within the memory budget
     // 4999 signal events, 2.3 × the quarter budget.
     expect(chunkEntries(budget, 1, d)).toBeGreaterThanOrEqual(4999)
     expect(4999 * 8 * (9 + d + 1)).toBeGreaterThan(budget / 4)
+    // The project streams its partitions from the files too, into the same scored events.
+    try {
+      const fromProject = await runAnomalyTraining(
+        await projectSource(new SampleRegistry(project), []),
+        config,
+        silentContext(),
+      )
+      expect(fromProject.streamed).toEqual(run.streamed)
+      expect(fromProject.means).toEqual(run.means)
+      expect(fromProject.data).toEqual(run.data)
+      expect(fromProject.trained.events).toEqual(run.trained.events)
+    } finally {
+      project.close()
+    }
   }, 60_000)
 })
