@@ -160,6 +160,38 @@ describe('training sets from a spec and from the project opened from it', () => 
   }
 })
 
+describe('a training set that cannot be read', () => {
+  it('names the input and the sample, from a spec and from the project', async () => {
+    const { spec, project } = await opened('bad', rootSpec)
+    try {
+      const request = { signal: [], background: [], region: null }
+      for (const source of [
+        await projectSource(new SampleRegistry(project), []),
+        specSource(spec),
+      ]) {
+        const read = (inputs: string[]) =>
+          trainingEvents(source, { ...request, inputs }, silentContext())
+        await expect(read(['MET_px', 'Muon_Px'])).rejects.toThrow(
+          /(input 2 'Muon_Px' in sample 'sig'|inputs\[1\]: in sample 'sig').*a training input must be one value per event/,
+        )
+        await expect(read(['MET_px', 'nope'])).rejects.toThrow(/sample 'sig'.*nope/)
+        await expect(
+          trainingEvents(
+            source,
+            { ...request, signal: ['bkg'], inputs: ['MET_px'] },
+            silentContext(),
+          ),
+        ).rejects.toThrow(/sample 'bkg' is chosen as signal and as background/)
+        await expect(
+          trainingEvents(source, { ...request, region: 'SR', inputs: ['MET_px'] }, silentContext()),
+        ).rejects.toThrow(/no region named 'SR'/)
+      }
+    } finally {
+      project.close()
+    }
+  })
+})
+
 describe('a Fisher discriminant trained with the same seed', () => {
   it('is the same through the window, hepwb train on the spec and on the project', async () => {
     const { project, projectFile } = await opened('fisher', kaggleSpec)

@@ -5,13 +5,14 @@
  * and final weights, which stay in memory (and in the column cache on disk) between requests,
  * so the window's next cut-flow while a cut is edited reads nothing again.
  */
+import { checkExpr, requireScalar } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import { planPartitions, type Partition, type PartitionOptions } from '../app/partition'
 import type { EventSource, OpenedSample, SourceSample } from '../app/source'
 import { readEntryRange } from '../data/entry-range'
 import { silentContext, type JobContext } from '../jobs/context'
 import type { LoadedSample } from '../samples/loaded-sample'
-import { checkFor, sampleVariables } from '../samples/prepare'
+import { sampleVariables } from '../samples/prepare'
 import type { SampleRegistry } from '../samples/registry'
 import { sliceProvider } from '../select/batch'
 import type { ComputedVariable } from '../select/derived'
@@ -94,9 +95,11 @@ function openedProjectSample(
     context: `in sample '${sample.name}'`,
     variables: checked,
     check(expr, _path, role) {
-      const r = checkFor(checked, expr, role !== undefined)
-      if (!r.ok) throw r.error
-      return r.value
+      const r = checkExpr(expr, checked.symbols)
+      // One value per event, named as what it is ('a cut', 'a training input').
+      const s = r.ok && role !== undefined ? requireScalar(r.value, role) : r
+      if (!s.ok) throw s.error
+      return s.value
     },
     unreadable: table.skipped,
     partitions: (o) =>
