@@ -107,13 +107,12 @@ export async function openTrainingSamples(
   for (const { index, role } of chosen) {
     ctx.throwIfCancelled()
     const opened = await source.open(index, ctx)
-    const where = opened.context
     const inputs = request.inputs.map((input, i) =>
       checked(opened, input, ['inputs', i], 'a training input', `input ${i + 1} '${input}'`),
     )
     const cutExprs = cuts.map((c) => checked(opened, c.expr, c.path, 'a cut', `cut '${c.label}'`))
     const weight = opened.sample.weight
-      ? [checked(opened, opened.sample.weight, [], 'a weight', `the weight ${where}`)]
+      ? [checked(opened, opened.sample.weight, [], 'a weight', 'the weight')]
       : []
     const columns = fileColumns(opened, [...inputs, ...cutExprs])
     const readColumns = fileColumns(opened, [...inputs, ...cutExprs, ...weight]).length
