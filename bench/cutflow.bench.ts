@@ -125,6 +125,7 @@ function memorySource(parts: number): EventSource {
         sample: memorySourceSample(s),
         context: '',
         variables,
+        unreadable: [],
         check(expr) {
           const r = checkExpr(expr, s.data.symbols)
           const c = r.ok ? requireScalar(r.value, 'a cut') : r

@@ -1,36 +1,24 @@
 /**
  * `hepwb train CONFIG.json` for kinds `ae` and `vae` (issue 8): trains an autoencoder or a VAE
- * on the background samples of an analysis spec, scores the signal samples, and prints each
+ * on the background samples of an analysis spec or a project (app/anomaly-training.ts, as the
+ * window does), scores the signal samples, and prints each
  * signal's AUC beside the best single input variable's; --out writes the model
  * (ml/autoencoder/format.ts) and the full result (`result.json`).
  */
 import { readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describeZodError } from '../../../shared/api'
 import { AnomalyConfig, type AnomalyResult } from '../../../shared/contract/anomaly'
-import { InputError } from '../../engine/io/errors'
-import { parseJsonFile } from '../../engine/io/json-file'
 import { chooseBackend } from '../../engine/ml/backend'
-import { anomalyTrainingData } from '../../engine/ml/autoencoder/data'
 import { writeAnomalyModel } from '../../engine/ml/autoencoder/format'
 import { tensorRunner, modelTensors, disposeTensors } from '../../engine/ml/autoencoder/model'
 import { evaluateAnomaly, scoreData } from '../../engine/ml/autoencoder/score'
-import { trainAnomaly } from '../../engine/ml/autoencoder/train'
-import { type JobContext, silentContext } from '../../engine/jobs/context'
-import { readSelected } from '../../engine/ml/autoencoder/file-chunks'
-import { bytesPerEvent } from '../../engine/ml/autoencoder/megaset'
-import { specBackgroundSamples, specRangedSamples } from '../../engine/ml/autoencoder/spec-chunks'
-import {
-  chunkEntries,
-  streamedEvaluationData,
-  streamingBudget,
-  trainStreamed,
-} from '../../engine/ml/autoencoder/streamed'
-import type { AnalysisSpec } from '../../../shared/spec'
-import { specTrainingEvents } from '../../engine/ml/spec-events'
-import { withSpecFile } from '../../engine/select/spec-file'
+import { silentContext } from '../../engine/jobs/context'
+import { runAnomalyTraining } from '../../engine/app/anomaly-training'
 import { UsageError, secondsSince, type GlobalOptions } from '../action'
+import { withEventSource } from '../event-source'
+import { readConfigObject } from '../training-config'
 
 export interface AnomalyTrainOutput {
   kind: AnomalyConfig['kind']
@@ -60,22 +48,11 @@ export function isAnomalyConfig(file: string): boolean {
   }
 }
 
-function readConfig(file: string): { config: AnomalyConfig; spec: string } {
-  let raw: unknown
-  try {
-    raw = parseJsonFile(readFileSync(file, 'utf8'), file)
-  } catch (e) {
-    // parseJsonFile's message names the file and position and never quotes the file.
-    throw new UsageError(e instanceof InputError ? e.message : `${file}: ${(e as Error).message}`)
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new UsageError(`${file}: a training config is a JSON object`)
-  const { spec, ...rest } = raw as Record<string, unknown>
-  if (typeof spec !== 'string' || !spec)
-    throw new UsageError(`${file}: "spec" (the analysis spec file) is required`)
+function readConfig(file: string): { config: AnomalyConfig; source: string } {
+  const { rest, source } = readConfigObject(file, readFileSync(file, 'utf8'))
   const parsed = AnomalyConfig.safeParse(rest)
   if (!parsed.success) throw new UsageError(`${file}: ${describeZodError(parsed.error)}`)
-  return { config: parsed.data, spec: resolve(dirname(file), spec) }
+  return { config: parsed.data, source }
 }
 
 export async function trainAnomalyCommand(
@@ -83,10 +60,11 @@ export async function trainAnomalyCommand(
   options: GlobalOptions & { out?: string },
 ): Promise<AnomalyTrainOutput> {
   const t0 = performance.now()
-  const { config, spec } = readConfig(file)
+  const { config, source } = readConfig(file)
   const ctx = silentContext()
-  return withSpecFile(spec, async (s) => {
-    const { data, warnings, trained } = await trainOnSpec(s, config, ctx)
+  return withEventSource(source, async ({ source: events }) => {
+    const { data, trained, streamed, ...run } = await runAnomalyTraining(events, config, ctx)
+    const warnings = [...run.warnings]
     const { tf } = await chooseBackend()
     const tensors = modelTensors(tf, trained.model.arch, trained.model.weights)
     let evaluation
@@ -101,9 +79,9 @@ export async function trainAnomalyCommand(
     const best = evaluation.best_single_variable
     let signal = 0
     for (const y of data.y) signal += y
-    if (trained.streamed)
+    if (streamed)
       warnings.push(
-        `trained streaming from the sample files in ${trained.streamed.chunks} chunks under ${(trained.streamed.budget / 1048576).toFixed(0)} MB; scored on ${trained.streamed.scored} validation background events`,
+        `trained streaming from the sample files in ${streamed.chunks} chunks under ${(streamed.budget / 1048576).toFixed(0)} MB; scored on ${streamed.scored} validation background events`,
       )
     const out: AnomalyTrainOutput = {
       kind: config.kind,
@@ -118,7 +96,7 @@ export async function trainAnomalyCommand(
       },
       epochs: trained.summary.epochs,
       events: { ...trained.events, signal },
-      warnings: [...warnings, ...trained.warnings],
+      warnings,
       seconds: secondsSince(t0),
       events_per_second: Math.round(trained.eventsPerSecond),
       backend: trained.backend,
@@ -152,53 +130,6 @@ export async function trainAnomalyCommand(
     }
     return out
   })
-}
-
-/**
- * Trains on the spec's events: in memory, or streamed from the files (megasets) when the
- * options ask for it or the background exceeds their memory budget — then scored on every
- * signal event and a validation background subsample that fits the budget.
- */
-async function trainOnSpec(spec: AnalysisSpec, config: AnomalyConfig, ctx: JobContext) {
-  const d = config.inputs.length
-  const { stream, memoryBudgetMB } = config.options
-  if (stream || memoryBudgetMB !== null) {
-    const background = await specBackgroundSamples(spec, config, ctx)
-    const entries = background.reduce((a, b) => a + b.files.reduce((s, f) => s + f.entries, 0), 0)
-    const budget = streamingBudget(config.options, entries, d)
-    if (budget !== null) {
-      const signalSamples = await specRangedSamples(spec, config, 'signal', config.signal, ctx)
-      const trained = await trainStreamed(background, config, budget, ctx)
-      const size = chunkEntries(budget, 1, d)
-      const signals = []
-      for (const s of signalSamples) signals.push(await readSelected(s, 'signal', size, ctx))
-      const { data } = await streamedEvaluationData(
-        trained.source,
-        background.map((b) => b.name),
-        signals,
-        config,
-        trained.events.validation,
-        Math.floor(budget / 4 / bytesPerEvent(d)),
-      )
-      let scored = 0
-      for (let i = 0; i < data.n; i++) scored += data.y[i] ? 0 : 1
-      return {
-        data,
-        warnings: [...trained.warnings],
-        trained: {
-          ...trained,
-          warnings: [],
-          streamed: { chunks: trained.source.chunks.count, budget, scored },
-        },
-      }
-    }
-  }
-  const { data, warnings } = anomalyTrainingData(
-    await specTrainingEvents(spec, config, ctx),
-    config,
-  )
-  const trained = await trainAnomaly(data, config, ctx)
-  return { data, warnings, trained: { ...trained, streamed: null } }
 }
 
 export function humanAnomaly(r: AnomalyTrainOutput): string {

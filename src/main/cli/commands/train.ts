@@ -1,22 +1,22 @@
 /**
  * `hepwb train CONFIG.json [--out DIR]`: trains a classifier on the samples of an analysis spec
- * (CONFIG's "spec", relative to CONFIG) and prints its metrics; --out writes the model files
+ * or a project (CONFIG's "spec" or "project", relative to CONFIG; a project is opened
+ * read-only) — the window's training-set use case (app/training-set.ts) — and prints its metrics; --out writes the model files
  * (ml/export-model.ts) and the full result (`result.json`: summary and evaluation).
  */
 import { readFile, writeFile } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { describeZodError } from '../../../shared/api'
 import { TrainConfig } from '../../../shared/contract/train'
-import { InputError } from '../../engine/io/errors'
-import { parseJsonFile } from '../../engine/io/json-file'
+import { trainingEvents } from '../../engine/app/training-set'
 import { silentContext } from '../../engine/jobs/context'
 import { assembleTrainingData } from '../../engine/ml/build-dataset'
 import { exportModel } from '../../engine/ml/export-model'
-import { specTrainingEvents } from '../../engine/ml/spec-events'
 import { trainClassifier } from '../../engine/ml/train-classifier'
-import { withSpecFile } from '../../engine/select/spec-file'
 import { UsageError, action, secondsSince, type GlobalOptions } from '../action'
+import { withEventSource } from '../event-source'
+import { readConfigObject } from '../training-config'
 import {
   type AnomalyTrainOutput,
   humanAnomaly,
@@ -46,30 +46,19 @@ export interface TrainOutput {
   files?: string[]
 }
 
-async function readConfig(file: string): Promise<{ config: TrainConfig; spec: string }> {
-  let raw: unknown
-  try {
-    raw = parseJsonFile(await readFile(file, 'utf8'), file)
-  } catch (e) {
-    // parseJsonFile's message names the file and position and never quotes the file.
-    throw new UsageError(e instanceof InputError ? e.message : `${file}: ${(e as Error).message}`)
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new UsageError(`${file}: a training config is a JSON object`)
-  const { spec, ...rest } = raw as Record<string, unknown>
-  if (typeof spec !== 'string' || !spec)
-    throw new UsageError(`${file}: "spec" (the analysis spec file) is required`)
+async function readConfig(file: string): Promise<{ config: TrainConfig; source: string }> {
+  const { rest, source } = readConfigObject(file, await readFile(file, 'utf8'))
   const parsed = TrainConfig.safeParse(rest)
   if (!parsed.success) throw new UsageError(`${file}: ${describeZodError(parsed.error)}`)
-  return { config: parsed.data, spec: resolve(dirname(file), spec) }
+  return { config: parsed.data, source }
 }
 
 async function train(file: string, options: TrainOptions): Promise<TrainOutput> {
   const t0 = performance.now()
-  const { config, spec } = await readConfig(file)
+  const { config, source } = await readConfig(file)
   const ctx = silentContext()
-  return withSpecFile(spec, async (s) => {
-    const assembled = assembleTrainingData(await specTrainingEvents(s, config, ctx), config)
+  return withEventSource(source, async ({ source: events }) => {
+    const assembled = assembleTrainingData(await trainingEvents(events, config, ctx), config)
     const trained = await trainClassifier(config, assembled, ctx)
     const { evaluation, summary } = trained
     let train = 0
@@ -121,10 +110,12 @@ function human(r: TrainOutput): string {
 export function register(program: Command): void {
   program
     .command('train')
-    .description('train a classifier (lda | cuts | mlp) or an anomaly model (ae | vae) on a spec')
+    .description(
+      'train a classifier (lda | cuts | mlp) or an anomaly model (ae | vae) on a spec or project',
+    )
     .argument(
       '<config>',
-      'training config JSON: kind, spec, region, signal, background, inputs, split, options',
+      'training config JSON: kind, spec (or project), region, signal, background, inputs, split, options',
     )
     .option(
       '--out <dir>',

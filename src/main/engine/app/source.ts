@@ -17,7 +17,7 @@ import {
   type ComputedVariable,
 } from '../select/derived'
 import type { ColumnProvider } from '../select/provider'
-import type { Partition } from './partition'
+import type { Partition, PartitionOptions } from './partition'
 
 /** A sample as a use case sees it (no files: those are the adapter's business). */
 export interface SourceSample {
@@ -48,6 +48,22 @@ export interface PartitionEvents {
   readonly weights: Float64Array | number
 }
 
+/** How a partition is read. */
+export interface ReadOptions {
+  /**
+   * Read only the partition's entries from the files and keep nothing decoded once the
+   * partition is done (training on more events than memory holds); by default an adapter may
+   * decode and keep more (the project keeps a sample's whole columns for the next request).
+   */
+  readonly stream?: boolean
+}
+
+/** A column the sample's files hold but that cannot be read as numbers, and why. */
+export interface UnreadableColumn {
+  readonly name: string
+  readonly reason: string
+}
+
 /** One sample opened for reading: its columns known, derived variables checked against them. */
 export interface OpenedSample {
   /** Position in samples(). */
@@ -64,10 +80,20 @@ export interface OpenedSample {
    * the adapter's user-facing error (ExprError or SpecError) naming the expression.
    */
   check(expr: string, path: readonly (string | number)[], role?: string): CheckedExpr
-  /** The sample's partitions, numbered from 0 in chain order; the same on every call. */
-  partitions(): Promise<readonly Partition[]>
+  /** Columns the files hold that no expression can read (text, or missing from some file). */
+  readonly unreadable: readonly UnreadableColumn[]
+  /**
+   * The sample's partitions, numbered from 0 in chain order; the same on every call. With
+   * `options`, a plan cut as they say instead of the source's own (streaming under a budget).
+   */
+  partitions(options?: PartitionOptions): Promise<readonly Partition[]>
   /** File columns `columns` (and what the weight needs) of one partition only. */
-  read(partition: Partition, columns: readonly string[], ctx: JobContext): Promise<PartitionEvents>
+  read(
+    partition: Partition,
+    columns: readonly string[],
+    ctx: JobContext,
+    options?: ReadOptions,
+  ): Promise<PartitionEvents>
   /** Frees what reading held in memory (an adapter with a shared cache may keep it). */
   release(): void
 }

@@ -3,7 +3,7 @@
  * seen through the EventSource port. A sample's files are listed when it is opened (nothing
  * decoded); each partition reads only its own entries of the columns asked for — ROOT baskets,
  * Parquet rows and HDF5 hyperslabs of that range — except CSV, which has no index: its
- * columns are read once per opened sample and sliced. Weights are the weight expression of
+ * columns are read once per opened sample and sliced (unless the read streams). Weights are the weight expression of
  * the partition's events × the normalisation (the project's formula, normalisationScale).
  */
 import { specSampleToProject, sampleGroup, type AnalysisSpec } from '../../../shared/spec'
@@ -81,9 +81,9 @@ async function openedSpecSample(
     return f
   }
 
-  async function readPart(p: Partition, names: readonly string[], c: JobContext) {
+  async function readPart(p: Partition, names: readonly string[], c: JobContext, stream = false) {
     const cols = new Map<string, Column>()
-    if ((await formatOf(p)) === 'csv') {
+    if (!stream && (await formatOf(p)) === 'csv') {
       let known = whole.get(p.fileIndex)
       if (!known) whole.set(p.fileIndex, (known = new Map()))
       const missing = names.filter((n) => !known.has(n))
@@ -133,10 +133,12 @@ async function openedSpecSample(
     context: s.context,
     variables: s.variables,
     check: (expr, path, role) => checkIn(s, expr, path, role),
-    partitions: plan,
-    async read(p, columns, c = silentContext()): Promise<PartitionEvents> {
+    unreadable: table.skipped,
+    partitions: (o) => (o ? planPartitions(s.index, files, o) : plan()),
+    async read(p, columns, c = silentContext(), o = {}): Promise<PartitionEvents> {
       const names = [...new Set([...columns, ...weightColumns])]
-      const data = await readPart(p, names, c)
+      // Streaming reads a CSV's range alone (parsing the file up to it) and keeps nothing.
+      const data = await readPart(p, names, c, o.stream)
       if (!weight) return { data, weights: scale }
       const w = rawWeights(data)
       if (scale !== 1) for (let i = 0; i < w.length; i++) w[i] *= scale

@@ -1,7 +1,8 @@
 /**
  * One entry range of a sample's file, as streaming reads it (training on more events than fit
  * in memory): only the asked columns, only entries [start, stop), the sample's missing-value
- * marker read as NaN (missing-values.ts). ml/ streams through this, never through io/.
+ * marker read as NaN (missing-values.ts): what the project adapter reads a streamed partition
+ * with (services/project-source.ts).
  */
 import type { Column } from '../../../shared/column'
 import type { JobContext } from '../jobs/context'

@@ -19,7 +19,6 @@ import { chooseBackend } from '../ml/backend'
 import { TrainingDataError } from '../ml/build-dataset'
 import { PART, type TrainingData } from '../ml/dataset'
 import { weightedRoc } from '../ml/evaluate/roc'
-import { anomalyTrainingData } from '../ml/autoencoder/data'
 import { anomalyDisplay, displayRange, minimum, unitHistogram } from '../ml/autoencoder/display'
 import { fromStored, toStored } from '../ml/autoencoder/format'
 import { compareGenerated, generateEvents } from '../ml/autoencoder/generate'
@@ -33,17 +32,8 @@ import {
 import { leaveOneOut, runSanityTest } from '../ml/autoencoder/sanity'
 import { evaluateAnomaly, scoreData } from '../ml/autoencoder/score'
 import { trainAnomaly } from '../ml/autoencoder/train'
-import { readSelected } from '../ml/autoencoder/file-chunks'
-import { bytesPerEvent } from '../ml/autoencoder/megaset'
-import {
-  chunkEntries,
-  streamedEvaluationData,
-  streamingBudget,
-  trainStreamed,
-} from '../ml/autoencoder/streamed'
-import type { SelectedEvents } from '../ml/build-dataset'
-import { rangedSamples } from './anomaly-sources'
-import { trainingEvents } from './training-events'
+import { anomalyDataOf, runAnomalyTraining } from '../app/anomaly-training'
+import { scopeSource } from './project-source'
 import { SpecError } from '../select/spec-error'
 import {
   deleteAnomalyModel,
@@ -62,7 +52,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
   /** The anomaly data set of `config` from the samples of `scope`'s project. */
   async function dataOf(scope: ProjectScope, config: AnomalyConfig, ctx: JobContext) {
     try {
-      return anomalyTrainingData(await trainingEvents(scope, config, ctx), config)
+      return await anomalyDataOf(await scopeSource(scope, ctx), config, ctx)
     } catch (e) {
       if (e instanceof TrainingDataError || e instanceof ExprError || e instanceof SpecError)
         throw new ProjectError(e.message)
@@ -87,47 +77,13 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
   }
 
   /**
-   * Megaset training when the options ask for it or the background exceeds their memory
-   * budget: trained streaming from the sample files, then the events scored in memory (every
-   * signal event, a validation background subsample within the budget). Null: train in memory.
+   * Trains in memory, or streaming from the sample files when the options ask for it or the
+   * background exceeds their memory budget (app/anomaly-training.ts); a user-facing error
+   * names why training failed.
    */
-  async function streamedTraining(scope: ProjectScope, config: AnomalyConfig, ctx: JobContext) {
-    const { stream, memoryBudgetMB } = config.options
-    if (!stream && memoryBudgetMB === null) return null
-    const d = config.inputs.length
+  async function trainRun(scope: ProjectScope, config: AnomalyConfig, ctx: JobContext) {
     try {
-      const samples = await rangedSamples(scope, config, ctx)
-      const entries = samples.background.reduce(
-        (a, b) => a + b.files.reduce((t, f) => t + f.entries, 0),
-        0,
-      )
-      const budget = streamingBudget(config.options, entries, d)
-      if (budget === null) return null
-      ctx.progress(0, 'streaming the background from the sample files')
-      const trained = await trainStreamed(samples.background, config, budget, ctx)
-      const signals: SelectedEvents[] = []
-      for (const s of samples.signal)
-        signals.push(
-          await readSelected(s, 'signal', chunkEntries(budget, s.columns.length, d), ctx),
-        )
-      const { data, yieldScale } = await streamedEvaluationData(
-        trained.source,
-        samples.background.map((b) => b.name),
-        signals,
-        config,
-        trained.events.validation,
-        Math.floor(budget / 4 / bytesPerEvent(d)),
-      )
-      let scored = 0
-      for (let i = 0; i < data.n; i++) scored += data.y[i] ? 0 : 1
-      const note = `trained streaming from the sample files (${trained.source.chunks.count} chunks, a ${(budget / 1048576).toFixed(0)} MB budget); scored on ${scored} of ${trained.events.validation} validation background events`
-      return {
-        data,
-        yieldScale,
-        means: trained.source.means,
-        warnings: [note, ...trained.warnings],
-        trained: { ...trained, warnings: [] },
-      }
+      return await runAnomalyTraining(await scopeSource(scope, ctx), config, ctx)
     } catch (e) {
       if (e instanceof CancelledError || e instanceof ProjectError) throw e
       throw new ProjectError((e as Error).message)
@@ -145,17 +101,13 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
     ctx: JobContext,
   ): Promise<AnomalyTrainResult> {
     const t0 = performance.now()
-    const streamed = await streamedTraining(scope, config, ctx)
-    const { data, warnings } = streamed ?? (await dataOf(scope, config, ctx))
-    let trained
-    if (streamed) trained = streamed.trained
-    else
-      try {
-        trained = await trainAnomaly(data, config, ctx)
-      } catch (e) {
-        if (e instanceof CancelledError) throw e
-        throw new ProjectError((e as Error).message)
-      }
+    const { data, trained, streamed, means, ...rest } = await trainRun(scope, config, ctx)
+    const warnings = streamed
+      ? [
+          `trained streaming from the sample files (${streamed.chunks} chunks, a ${(streamed.budget / 1048576).toFixed(0)} MB budget); scored on ${streamed.scored} of ${streamed.validation} validation background events`,
+          ...rest.warnings,
+        ]
+      : rest.warnings
     const cols = await colours(scope)
     const { evaluation, display } = await withRunner(trained.model, (run) => {
       const losses = scoreData(trained.model, run, data)
@@ -198,7 +150,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
       result,
       document,
       weights: weightData,
-      missing: { ...config.missing, means: streamed ? [...streamed.means] : trainingMeans(data) },
+      missing: { ...config.missing, means: [...means] },
     })
     return result
   }
@@ -332,19 +284,4 @@ function outcome(
     modified: unitHistogram(modified.score, min, hi, SANITY_BINS, modified.weight),
     events: { background: background.score.length, modified: modified.score.length },
   }
-}
-
-/**
- * Per input, the mean over the background training events: missing values were replaced by
- * the mean of the defined ones (data.ts), which leaves that mean unchanged, so this is it.
- */
-function trainingMeans(data: TrainingData): number[] {
-  const sum = new Float64Array(data.d)
-  let n = 0
-  for (let i = 0; i < data.n; i++)
-    if (data.part[i] === PART.train) {
-      n++
-      for (let j = 0; j < data.d; j++) sum[j] += data.x[i * data.d + j]
-    }
-  return Array.from(sum, (v) => (n ? v / n : 0))
 }

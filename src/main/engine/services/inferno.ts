@@ -47,7 +47,8 @@ import {
   insertInfernoModel,
   listInfernoModels,
 } from '../store/inferno-models'
-import { trainingEvents } from './training-events'
+import { trainingEvents } from '../app/training-set'
+import { scopeSource } from './project-source'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
 import { applyModelOutput } from './apply-model'
@@ -109,7 +110,8 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
       const inputs = [...config.inputs, ...extraExpressions(config.nuisances)]
       // Up / down variation samples are read in the same region but are not processes.
       const extra = variationSampleNames(config.nuisances)
-      const read = await trainingEvents(scope, { ...config, inputs, extra }, ctx)
+      const source = await scopeSource(scope, ctx)
+      const read = await trainingEvents(source, { ...config, inputs, extra }, ctx)
       const processes = read.length - extra.length
       return projectEvents(read.slice(0, processes), config, read.slice(processes))
     } catch (e) {

@@ -5,13 +5,14 @@
  * and final weights, which stay in memory (and in the column cache on disk) between requests,
  * so the window's next cut-flow while a cut is edited reads nothing again.
  */
-import { requireScalar } from '../../../shared/expr'
+import { checkExpr, requireScalar } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import { planPartitions, type Partition, type PartitionOptions } from '../app/partition'
 import type { EventSource, OpenedSample, SourceSample } from '../app/source'
+import { readEntryRange } from '../data/entry-range'
 import { silentContext, type JobContext } from '../jobs/context'
 import type { LoadedSample } from '../samples/loaded-sample'
-import { checkFor, sampleVariables } from '../samples/prepare'
+import { sampleVariables } from '../samples/prepare'
 import type { SampleRegistry } from '../samples/registry'
 import { sliceProvider } from '../select/batch'
 import type { ComputedVariable } from '../select/derived'
@@ -20,6 +21,7 @@ import { columnProvider } from '../select/provider'
 import { ProjectError } from '../store/project'
 import { listRegions, listVariables } from '../store/regions'
 import { listSamples } from '../store/samples'
+import type { ProjectScope } from './scope'
 
 /**
  * The event source of the registry's project: every sample that can be opened now, in display
@@ -67,6 +69,11 @@ export async function projectSource(
   }
 }
 
+/** The event source of a job's project (its applied models' outputs included). */
+export async function scopeSource(scope: ProjectScope, ctx: JobContext): Promise<EventSource> {
+  return projectSource(scope.samples(), await scope.computedVariables(), {}, ctx)
+}
+
 function openedProjectSample(
   index: number,
   sample: SourceSample,
@@ -88,19 +95,26 @@ function openedProjectSample(
     context: `in sample '${sample.name}'`,
     variables: checked,
     check(expr, _path, role) {
-      // The role names what must be one value per event ('the observable', 'a weight ratio').
-      const r = checkFor(checked, expr, false)
+      const r = checkExpr(expr, checked.symbols)
+      // One value per event, named as what it is ('a cut', 'a training input').
       const s = r.ok && role !== undefined ? requireScalar(r.value, role) : r
       if (!s.ok) throw s.error
       return s.value
     },
-    partitions: () => (partitions ??= planPartitions(index, files, options)),
-    async read(p, columns, ctx) {
-      // The whole chain's columns stay decoded in the sample (its cache); a partition is a view.
-      const all = columnProvider(await table.load(columns, ctx), table.entries)
+    unreadable: table.skipped,
+    partitions: (o) =>
+      o ? planPartitions(index, files, o) : (partitions ??= planPartitions(index, files, options)),
+    async read(p, columns, ctx, o = {}) {
       const lo = p.offset + p.range.start
       const hi = p.offset + p.range.stop
       const weights = sample.weight === '' ? loaded.scale : loaded.weights().subarray(lo, hi)
+      if (o.stream) {
+        // Only this range, from the file, nothing kept: the sample may not fit in memory.
+        const read = await readEntryRange(p.file, table.table, columns, table.missing, p.range, ctx)
+        return { data: columnProvider(read, p.range.stop - p.range.start), weights }
+      }
+      // The whole chain's columns stay decoded in the sample (its cache); a partition is a view.
+      const all = columnProvider(await table.load(columns, ctx), table.entries)
       return { data: sliceProvider(all, lo, hi), weights }
     },
     // Decoded columns stay with the sample for the next request (data.releaseMemory frees them).

@@ -14,7 +14,8 @@ import { assembleTrainingData, TrainingDataError, type SelectedEvents } from '..
 import { PART } from '../ml/dataset'
 import { exportFileNames, exportModel } from '../ml/export-model'
 import { trainClassifier, type StoredModelJSON } from '../ml/train-classifier'
-import { trainingEvents } from './training-events'
+import { trainingEvents } from '../app/training-set'
+import { scopeSource } from './project-source'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
 import { deleteModel, getModel, insertModel, listModels } from '../store/models'
@@ -24,11 +25,11 @@ import type { ProjectScope } from './scope'
 
 export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
   /** The selected events of every chosen sample (signal and background) of the job's project. */
-  const selected = (
+  const selected = async (
     scope: ProjectScope,
     config: TrainConfig,
     ctx: JobContext,
-  ): Promise<SelectedEvents[]> => trainingEvents(scope, config, ctx)
+  ): Promise<SelectedEvents[]> => trainingEvents(await scopeSource(scope, ctx), config, ctx)
 
   /** Trains on the samples of `scope`'s project and stores the model there. */
   async function train(

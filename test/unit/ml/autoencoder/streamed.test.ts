@@ -15,13 +15,17 @@ import { Random } from '../../../../src/main/engine/data/random'
 import { silentContext } from '../../../../src/main/engine/jobs/context'
 import { anomalyTrainingData } from '../../../../src/main/engine/ml/autoencoder/data'
 import { fileChunks } from '../../../../src/main/engine/ml/autoencoder/file-chunks'
-import { specBackgroundSamples } from '../../../../src/main/engine/ml/autoencoder/spec-chunks'
 import { eventDraw } from '../../../../src/main/engine/ml/autoencoder/split'
 import { chunkEntries, trainStreamed } from '../../../../src/main/engine/ml/autoencoder/streamed'
 import { trainAnomaly } from '../../../../src/main/engine/ml/autoencoder/train'
 import { bytesPerEvent } from '../../../../src/main/engine/ml/autoencoder/megaset'
 import { PART } from '../../../../src/main/engine/ml/dataset'
-import { specTrainingEvents } from '../../../../src/main/engine/ml/spec-events'
+import { specSource } from '../../../../src/main/engine/app/spec-source'
+import {
+  openTrainingSamples,
+  streamedChunks,
+  trainingEvents,
+} from '../../../../src/main/engine/app/training-set'
 import { AnomalyConfig } from '../../../../src/shared/contract/anomaly'
 import { AnalysisSpec } from '../../../../src/shared/spec'
 import type { GlobalOptions } from '../../../../src/main/cli/action'
@@ -66,6 +70,19 @@ const spec = AnalysisSpec.parse({
   regions: [{ name: 'central', cuts: [{ expr: 'abseta < 2' }] }],
 })
 
+/** The spec's background samples as chunks sized under `budget` bytes (streamPartitions). */
+async function backgroundChunks(budget: number) {
+  const { samples, cuts } = await openTrainingSamples(specSource(spec), config, silentContext())
+  return streamedChunks(
+    samples.filter((s) => s.role === 'background'),
+    cuts,
+    budget,
+  )
+}
+
+const specTrainingEvents = (s: AnalysisSpec, c: AnomalyConfig, ctx = silentContext()) =>
+  trainingEvents(specSource(s), c, ctx)
+
 const config = AnomalyConfig.parse({
   kind: 'vae',
   inputs: ['pt', 'abseta', 'njet'],
@@ -92,13 +109,10 @@ describe('megaset training from sample files', () => {
   it('gives the same events, split and weights as the data set in memory', async () => {
     const ctx = silentContext()
     const { data } = anomalyTrainingData(await specTrainingEvents(spec, config, ctx), config)
-    const source = await fileChunks(
-      await specBackgroundSamples(spec, config, ctx),
-      config,
-      250,
-      ctx,
-    )
-    // 1100 + 700 + 500 entries in ranges of 250: 5 + 3 + 2 chunks.
+    // 62.5 kB: a quarter of it over 8 bytes × (4 columns read + 3 inputs + 1) is 250 entries for
+    // 'bkg' (pt, eta, njet and its weight w), 285 for 'other' (no weight column).
+    const source = await fileChunks(await backgroundChunks(64000), config, ctx)
+    // 1100 + 700 + 500 entries in ranges of 250, 250 and 285: 5 + 3 + 2 chunks.
     expect(source.chunks.count).toBe(10)
     const rows: { x: number[]; w: number; part: number }[] = []
     for (let k = 0; k < source.chunks.count; k++) {
@@ -124,12 +138,7 @@ describe('megaset training from sample files', () => {
     // A window of 3/4 · budget / bytesPerEvent(3) = 300 events → 256 (4 batches).
     const budget = Math.ceil((300 * bytesPerEvent(3) * 4) / 3)
     expect(chunkEntries(budget, 4, 3)).toBeLessThan(600) // ≥ 4 chunks of 2300 entries
-    const streamed = await trainStreamed(
-      await specBackgroundSamples(spec, config, ctx),
-      config,
-      budget,
-      ctx,
-    )
+    const streamed = await trainStreamed(await backgroundChunks(budget), config, budget, ctx)
     expect(streamed.source.chunks.count).toBeGreaterThanOrEqual(3)
     expect(streamed.events).toEqual(memory.events)
     expect(streamed.model.transform.log).toEqual(memory.model.transform.log)

@@ -1,117 +1,32 @@
 /**
  * Background events streamed from the sample files for megaset training: each sample's chain
- * read in entry ranges (a range never straddles two files), the region's cuts applied and the
- * inputs evaluated per range (ml/build-dataset.ts selectEvents on a range), then the same
+ * read in chunks (a chunk never straddles two files) with the region's cuts applied and the
+ * inputs evaluated (app/training-set.ts streamedChunks), then the same
  * missing-value policy, split and training weights as anomalyTrainingData (data.ts) — the
  * statistics those need (training means, weight sums) gathered in a first pass over the files.
  * The split is per event from its global index (split.ts), so chunking changes nothing.
  */
 import type { AnomalySetup } from '../../../../shared/contract/anomaly'
-import type { CheckedExpr } from '../../../../shared/expr'
-import { readEntryRange } from '../../data/entry-range'
 import { silentContext, type JobContext } from '../../jobs/context'
-import { CutCompiler } from '../../select/cut-compiler'
-import { columnProvider, type ColumnProvider } from '../../select/provider'
-import type { ResolvedCut } from '../../select/regions'
-import { selectEvents, type SelectedEvents } from '../build-dataset'
+import type { SelectedEvents } from '../build-dataset'
 import { PART } from '../dataset'
 import type { EventChunk, EventChunks } from './megaset'
 import { backgroundPart } from './split'
 
-/** A background sample as streaming reads it: its file chain, what to read, how to select. */
-export interface RangedSample {
-  readonly name: string
-  /** Files of the chain in order, with their entries. */
-  readonly files: readonly { readonly path: string; readonly entries: number }[]
-  /** The table read in each file ('' for CSV / Parquet). */
-  readonly table: string
-  /** The sample's missing-value marker, read as NaN (data/missing-values.ts); null: none. */
-  readonly missing: number | null
-  /** File columns the inputs and cuts read (through derived variables). */
-  readonly columns: readonly string[]
-  /** Adds derived variables to a range's columns; absent: none. */
-  readonly derive?: (batch: ColumnProvider) => ColumnProvider
-  /** Final per-event weights over the whole chain, or one weight for every event. */
-  readonly weights: Float64Array | number
-  /** Inputs and cuts checked against this sample. */
-  readonly inputs: readonly CheckedExpr[]
-  readonly cuts: readonly ResolvedCut[]
-}
-
-/** Entries [start, stop) of file `file` of sample `sample`; `offset`: the file's first entry in the chain. */
-interface Place {
-  readonly sample: number
-  readonly file: number
-  readonly offset: number
-  readonly start: number
-  readonly stop: number
-}
-
-/** The entry ranges of at most `chunkEntries` entries of a sample's chain. */
-function rangesOf(s: RangedSample, chunkEntries: number, sample = 0): Place[] {
-  const step = Math.max(1, Math.floor(chunkEntries))
-  const out: Place[] = []
-  let offset = 0
-  s.files.forEach((f, file) => {
-    for (let start = 0; start < f.entries; start += step)
-      out.push({ sample, file, offset, start, stop: Math.min(f.entries, start + step) })
-    offset += f.entries
-  })
-  return out
-}
-
-/** The selected events of one range of a sample (cuts applied, inputs evaluated). */
-async function selectRange(
-  s: RangedSample,
-  p: Place,
-  compiler: CutCompiler,
-  ctx: JobContext,
-  role: 'signal' | 'background' = 'background',
-): Promise<SelectedEvents> {
-  ctx.throwIfCancelled()
-  const n = p.stop - p.start
-  const read = await readEntryRange(s.files[p.file].path, s.table, s.columns, s.missing, p, ctx)
-  const weights =
-    typeof s.weights === 'number'
-      ? s.weights
-      : s.weights.subarray(p.offset + p.start, p.offset + p.stop)
-  const prepared = {
-    name: s.name,
-    role,
-    group: s.name,
-    data: columnProvider(read, n),
-    derive: s.derive,
-    weights,
-  }
-  return selectEvents(prepared, role, s.inputs, s.cuts, compiler)
-}
-
-/** Every selected event of a sample, read range by range (signal samples for scoring). */
-export async function readSelected(
-  s: RangedSample,
-  role: 'signal' | 'background',
-  chunkEntries: number,
-  ctx: JobContext = silentContext(),
-): Promise<SelectedEvents> {
-  const compiler = new CutCompiler()
-  const parts: SelectedEvents[] = []
-  for (const p of rangesOf(s, chunkEntries))
-    parts.push(await selectRange(s, p, compiler, ctx, role))
-  const concat = (arrays: Float64Array[]) => {
-    const out = new Float64Array(arrays.reduce((a, v) => a + v.length, 0))
-    let o = 0
-    for (const a of arrays) {
-      out.set(a, o)
-      o += a.length
-    }
-    return out
-  }
-  return {
-    name: s.name,
-    role,
-    columns: s.inputs.map((_, j) => concat(parts.map((p) => p.columns[j]))),
-    weight: concat(parts.map((p) => p.weight)),
-  }
+/**
+ * Selected background rows in chunks a streaming trainer reads one at a time: each chunk one
+ * piece of one sample's chain (cuts applied, inputs evaluated), chunks of a sample in chain
+ * order and samples in order. The application layer cuts them under the memory budget
+ * (app/training-set.ts streamedChunks).
+ */
+export interface SelectedChunks {
+  /** Names of the samples, in order. */
+  readonly samples: readonly string[]
+  readonly count: number
+  /** Position in `samples` of chunk k's sample. */
+  sampleOf(k: number): number
+  /** The selected rows of chunk k (read again on every call). */
+  select(k: number, ctx: JobContext): Promise<SelectedEvents>
 }
 
 /** Not a part the trainer reads: an event dropped for a missing input value. */
@@ -127,20 +42,18 @@ export interface FileChunks {
 }
 
 /**
- * The background events of `samples` in chunks of at most `chunkEntries` file entries (before
- * cuts), with the set-up's missing values, split and weights. Reads every file once here (the
- * first pass). Throws naming the sample when an input cannot be evaluated.
+ * The background events of `source`'s chunks with the set-up's missing values, split and
+ * weights. Reads every chunk once here (the first pass). Throws naming the sample when an
+ * input cannot be evaluated.
  */
 export async function fileChunks(
-  samples: readonly RangedSample[],
+  source: SelectedChunks,
   setup: Pick<AnomalySetup, 'inputs' | 'weights' | 'split' | 'missing'>,
-  chunkEntries: number,
   ctx: JobContext = silentContext(),
 ): Promise<FileChunks> {
   const d = setup.inputs.length
-  const places = samples.flatMap((s, sample) => rangesOf(s, chunkEntries, sample))
-  const compiler = new CutCompiler()
-  const select = (p: Place) => selectRange(samples[p.sample], p, compiler, ctx)
+  const places = Array.from({ length: source.count }, (_, k) => ({ sample: source.sampleOf(k) }))
+  const select = (k: number) => source.select(k, ctx)
 
   const sentinels = new Set(setup.missing.values)
   const missing = (v: number) => !Number.isFinite(v) || sentinels.has(v)
@@ -158,8 +71,8 @@ export async function fileChunks(
   let trainSum = 0
   let trainCount = 0
   for (const [k, p] of places.entries()) {
-    ctx.progress(k / places.length, `reading ${samples[p.sample].name} (first pass)`)
-    const sel = await select(p)
+    ctx.progress(k / places.length, `reading ${source.samples[p.sample]} (first pass)`)
+    const sel = await select(k)
     const m = sel.weight.length
     for (let i = 0; i < m; i++) {
       const isMissing = sel.columns.some((c) => missing(c[i]))
@@ -189,10 +102,10 @@ export async function fileChunks(
   const means = Array.from(defined, (v, j) => (definedCount[j] ? v / definedCount[j] : 0))
   const warnings: string[] = []
   if (dropped) warnings.push(`${dropped} events with a missing input value were left out`)
-  samples.forEach((s, si) => {
+  source.samples.forEach((name, si) => {
     const mine = places.flatMap((p, k) => (p.sample === si ? [first[k + 1] - first[k]] : []))
     if (!mine.some((v) => v > 0))
-      warnings.push(`background sample '${s.name}' has no events after the cuts`)
+      warnings.push(`background sample '${name}' has no events after the cuts`)
   })
   absent.forEach((a, j) => {
     if (a)
@@ -219,7 +132,7 @@ export async function fileChunks(
       inputs: [...setup.inputs],
       count: places.length,
       async read(k): Promise<EventChunk> {
-        const sel = await select(places[k])
+        const sel = await select(k)
         const n = sel.weight.length
         const x = new Float64Array(n * d)
         const w = new Float64Array(n)

@@ -9,7 +9,7 @@ import type { AnomalyConfig } from '../../../../shared/contract/anomaly'
 import type { JobContext } from '../../jobs/context'
 import type { SelectedEvents } from '../build-dataset'
 import { PART, type TrainingData } from '../dataset'
-import { type FileChunks, fileChunks, type RangedSample } from './file-chunks'
+import { type FileChunks, fileChunks, type SelectedChunks } from './file-chunks'
 import { bytesPerEvent, megasetFeed } from './megaset'
 import { eventDraw } from './split'
 import { type AnomalyTraining, trainOnFeed } from './train'
@@ -35,25 +35,29 @@ export function streamingBudget(
   return entries * bytesPerEvent(d) > budget ? budget : null
 }
 
-/** File entries per chunk under `budget` bytes: 8 bytes per entry for each column read and input. */
+/**
+ * File entries per chunk under `budget` bytes: a quarter of it for the chunk, 8 bytes per entry
+ * for each of the `columns` file columns the chunk's read decodes, each of the d inputs and the
+ * weight. The only place a chunk is sized (app/training-set.ts streamPartitions calls it for
+ * the window and the command line alike, with the sample's real column count).
+ */
 export function chunkEntries(budget: number, columns: number, d: number): number {
   return Math.max(1, Math.floor(budget / 4 / (8 * (columns + d + 1))))
 }
 
 /**
- * Trains `config` on `samples` streamed from their files under `budget` bytes: a first pass
- * for the split, missing values and weights, streaming passes for the preprocessing (every
- * training event), then windows of each epoch's permutation. The same model as in memory.
+ * Trains `config` on the background `chunks` (each sized under `budget` bytes) streamed from
+ * their files: a first pass for the split, missing values and weights, streaming passes for
+ * the preprocessing (every training event), then windows of each epoch's permutation within
+ * three quarters of the budget. The same model as in memory.
  */
 export async function trainStreamed(
-  samples: readonly RangedSample[],
+  chunks: SelectedChunks,
   config: AnomalyConfig,
   budget: number,
   ctx: JobContext,
 ): Promise<AnomalyTraining & { source: FileChunks }> {
-  const d = config.inputs.length
-  const columns = Math.max(0, ...samples.map((s) => s.columns.length))
-  const source = await fileChunks(samples, config, chunkEntries(budget, columns, d), ctx)
+  const source = await fileChunks(chunks, config, ctx)
   const feed = await megasetFeed(source.chunks, {
     budgetBytes: Math.floor((3 * budget) / 4),
     batchSize: config.options.batchSize,
