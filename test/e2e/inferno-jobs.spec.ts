@@ -78,4 +78,9 @@ test('INFERNO: step batch shows the batch and its loss; the result survives reop
   await page.getByTestId('inferno-apply-submit').click()
   await expect(page.getByTestId('inferno-notice')).toContainText('inferno_bin')
   await expect(page.getByTestId('inferno-model')).toContainText('inferno_bin')
+  await expect(page.getByTestId('inferno-apply-submit')).toHaveText('Rename')
+  await expect(page.getByTestId('inferno-apply-remove')).toBeVisible()
+  await page
+    .getByTestId('inferno-models')
+    .screenshot({ path: join(workbench.screens, 'inferno-models.png') })
 })

@@ -120,6 +120,9 @@ test('Fisher and a network on the Kaggle H → ττ set: ROC, loss, overtraining
   await expect(page.getByTestId('applied-as')).toContainText('nn_score')
   await expect(page.getByTestId('train-model').filter({ hasText: 'nn_score' })).toHaveCount(1)
   await shot('applied')
+  await page
+    .getByTestId('train-apply')
+    .screenshot({ path: join(workbench.screens, 'train-apply-form.png') })
 
   // Export the network to a folder (TensorFlow.js format).
   await page.getByTestId('export-model').click()

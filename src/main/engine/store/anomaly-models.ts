@@ -7,6 +7,7 @@
  */
 import { type AnomalyModelInfo, AnomalyTrainResult } from '../../../shared/contract/anomaly'
 import type { MissingValues } from '../ml/model-inputs'
+import { type ModelTableRow, insertModelRow } from './models'
 import type { Project } from './project'
 import { ProjectError } from './project'
 
@@ -19,15 +20,7 @@ export interface StoredAnomalyModel {
   readonly result: AnomalyTrainResult
 }
 
-interface Row {
-  id: string
-  name: string
-  model: string
-  weights: Buffer | null
-  result: string
-  applied_as: string | null
-  created_at: string
-}
+type Row = ModelTableRow
 
 const KINDS = "kind IN ('ae', 'vae')"
 
@@ -36,22 +29,13 @@ export function insertAnomalyModel(
   m: { result: AnomalyTrainResult; document: unknown; weights: Uint8Array; missing: MissingValues },
 ): void {
   const info = m.result.model
-  project.database
-    .prepare(
-      `INSERT INTO models (id, name, kind, run_id, config, model, weights, result, applied_as, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
-    )
-    .run(
-      info.id,
-      info.name,
-      info.kind,
-      info.runId,
-      JSON.stringify(m.result.config),
-      JSON.stringify({ document: m.document, missing: m.missing }),
-      Buffer.from(m.weights.buffer, m.weights.byteOffset, m.weights.byteLength),
-      JSON.stringify(m.result),
-      info.createdAt,
-    )
+  insertModelRow(project, {
+    ...info,
+    config: m.result.config,
+    model: { document: m.document, missing: m.missing },
+    weights: m.weights,
+    result: m.result,
+  })
 }
 
 export function listAnomalyModels(project: Project): AnomalyModelInfo[] {

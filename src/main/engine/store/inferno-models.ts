@@ -7,7 +7,7 @@
  */
 import { type InfernoModelInfo, InfernoProjectResult } from '../../../shared/contract/inferno'
 import type { InfernoSummaryDocument } from '../ml/inferno/summary-model'
-import { insertModelRow } from './models'
+import { type ModelTableRow, insertModelRow } from './models'
 import type { Project } from './project'
 import { ProjectError } from './project'
 
@@ -17,14 +17,7 @@ export interface StoredInfernoModel {
   readonly result: InfernoProjectResult & { model: InfernoModelInfo }
 }
 
-interface Row {
-  id: string
-  name: string
-  model: string
-  weights: Buffer | null
-  result: string
-  applied_as: string | null
-}
+type Row = ModelTableRow
 
 const KIND = "kind = 'inferno'"
 

@@ -16,7 +16,8 @@ export interface StoredModel {
   readonly result: TrainResult
 }
 
-interface Row {
+/** One row of the models table as SQLite gives it (JSON columns as text). */
+export interface ModelTableRow {
   id: string
   name: string
   kind: string
@@ -28,6 +29,7 @@ interface Row {
   applied_as: string | null
   created_at: string
 }
+type Row = ModelTableRow
 
 function infoOf(r: Row, result: TrainResult): ModelInfo {
   return ModelInfo.parse({

@@ -20,7 +20,6 @@ import {
   type SanityRequest,
 } from '../../../shared/contract/anomaly'
 import { api } from '../api'
-import { ApiError } from '../api/client'
 import { type AnomalyForm, buildConfig, restoreForm } from './anomaly-form'
 import { type LossComponents, emptyComponents } from './loss-components'
 import { initialThreshold } from './threshold-stats'
@@ -28,8 +27,9 @@ import { livePoints } from './loss-points'
 import { useCutsStore } from './cuts'
 import { useDataStore } from './data'
 import { useProjectStore } from './project'
-import { errorMessage, guardWith } from './guard'
-import { runningJob } from './running-job'
+import { guardWith } from './guard'
+import { followJob, trainingFailure } from './job-follow'
+import { reattachJob } from './running-job'
 
 const SETTING = 'anomaly.setup'
 
@@ -156,26 +156,19 @@ export const useAnomalyStore = defineStore('anomaly', () => {
     job.value = { kind: c.kind, fraction: 0, message: 'starting…', epochs: c.options.epochs, id }
   }
 
+  const slot = { job, projectPath: () => project.current?.path }
+
   /** Waits for the job shown now; the end of a job of a project left meanwhile changes nothing. */
   async function follow(outcome: Promise<AnomalyTrainResult>): Promise<void> {
-    const mine = job.value
-    const path = project.current?.path
-    try {
-      const r = await outcome
-      if (project.current?.path !== path) return
-      cache.set(r.model.id, r)
-      selectedId.value = r.model.id
-      show(r)
-    } catch (e) {
-      if (project.current?.path !== path) return
-      error.value =
-        e instanceof ApiError && e.info.code === 'cancelled'
-          ? 'Training cancelled; the set-up is kept.'
-          : `Training failed: ${errorMessage(e)}`
-    } finally {
-      if (job.value === mine) job.value = null
-      if (project.current?.path === path) await loadModels()
-    }
+    await followJob(slot, outcome, {
+      show: (r) => {
+        cache.set(r.model.id, r)
+        selectedId.value = r.model.id
+        show(r)
+      },
+      fail: (e) => (error.value = trainingFailure(e)),
+      settle: loadModels,
+    })
   }
 
   async function start(): Promise<void> {
@@ -192,13 +185,12 @@ export const useAnomalyStore = defineStore('anomaly', () => {
 
   /** Re-attaches to this project's training job still running in the engine, if there is one. */
   async function reattach(): Promise<void> {
-    const path = project.current?.path
-    if (!path || job.value) return
-    const running = await runningJob(['anomaly.train'], path).catch(() => null)
-    const config = AnomalyConfig.safeParse(running?.params)
-    if (!running || !config.success || job.value || project.current?.path !== path) return
-    begin(running.id, config.data)
-    await follow(api.attachJob('anomaly.train', running.id, onJobEvent))
+    await reattachJob(slot, ['anomaly.train'], async (running) => {
+      const config = AnomalyConfig.safeParse(running.params)
+      if (!config.success) return
+      begin(running.id, config.data)
+      await follow(api.attachJob('anomaly.train', running.id, onJobEvent))
+    })
   }
 
   async function cancel(): Promise<void> {

@@ -27,7 +27,8 @@ import { useFitStore } from './fit'
 import { useProjectStore } from './project'
 import { useTrainStore } from './train'
 import { errorMessage } from './guard'
-import { runningJob } from './running-job'
+import { followJob } from './job-follow'
+import { reattachJob } from './running-job'
 
 export type InfernoMode = 'benchmark' | 'project'
 
@@ -134,21 +135,14 @@ export const useInfernoStore = defineStore('inferno', () => {
     }
   }
 
+  const slot = { job, projectPath: () => project.current?.path }
+
   /**
    * Waits for the job shown now and shows its result; the end of a job of a project the window
    * has left meanwhile changes nothing here.
    */
   async function follow<T>(outcome: Promise<T>, show: (r: T) => void): Promise<void> {
-    const mine = job.value
-    const path = project.current?.path
-    try {
-      const r = await outcome
-      if (project.current?.path === path) show(r)
-    } catch (e) {
-      if (project.current?.path === path) failed(e)
-    } finally {
-      if (job.value === mine) job.value = null
-    }
+    await followJob(slot, outcome, { show, fail: failed })
   }
 
   async function loadModels(): Promise<void> {
@@ -207,27 +201,25 @@ export const useInfernoStore = defineStore('inferno', () => {
    * when the project is opened again), with its pause state.
    */
   async function reattach(): Promise<void> {
-    const path = project.current?.path
-    if (!path || job.value) return
-    const running = await runningJob(['inferno.train', 'inferno.benchmark'], path).catch(() => null)
-    if (!running || job.value || project.current?.path !== path) return
-    const m: InfernoMode = running.method === 'inferno.train' ? 'project' : 'benchmark'
-    mode.value = m
-    begin(m, running.id)
-    void api.call('inferno.state', { jobId: running.id }).then(
-      (s) => {
-        const j = job.value
-        if (j?.id === s.jobId) Object.assign(j, controlled(s))
-      },
-      () => undefined,
-    )
-    if (m === 'project')
-      await follow(api.attachJob('inferno.train', running.id, onEvent), showTrained)
-    else
-      await follow(
-        api.attachJob('inferno.benchmark', running.id, onEvent),
-        (r) => (benchResult.value = r),
+    await reattachJob(slot, ['inferno.train', 'inferno.benchmark'], async (running) => {
+      const m: InfernoMode = running.method === 'inferno.train' ? 'project' : 'benchmark'
+      mode.value = m
+      begin(m, running.id)
+      void api.call('inferno.state', { jobId: running.id }).then(
+        (s) => {
+          const j = job.value
+          if (j?.id === s.jobId) Object.assign(j, controlled(s))
+        },
+        () => undefined,
       )
+      if (m === 'project')
+        await follow(api.attachJob('inferno.train', running.id, onEvent), showTrained)
+      else
+        await follow(
+          api.attachJob('inferno.benchmark', running.id, onEvent),
+          (r) => (benchResult.value = r),
+        )
+    })
   }
 
   function controlled(s: InfernoControlState): Partial<InfernoJob> {

@@ -6,6 +6,7 @@
  */
 import type { JobInfo } from '../../../shared/api'
 import { api } from '../api'
+import type { JobSlot } from './job-follow'
 
 /** The latest running job of `project` started by one of `methods`, or null. */
 export async function runningJob(
@@ -18,4 +19,21 @@ export async function runningJob(
       .filter((j) => methods.includes(j.method) && j.project === project)
       .sort((a, b) => b.startedAt - a.startedAt)[0] ?? null
   )
+}
+
+/**
+ * Re-attaches a step store to its project's job still running in the engine: `resume` gets the
+ * job when the window still has that project open and the store shows no job (none started
+ * while the engine was asked); a failed question leaves the store as it is.
+ */
+export async function reattachJob(
+  slot: JobSlot,
+  methods: readonly string[],
+  resume: (running: JobInfo) => Promise<void>,
+): Promise<void> {
+  const path = slot.projectPath()
+  if (!path || slot.job.value) return
+  const running = await runningJob(methods, path).catch(() => null)
+  if (!running || slot.job.value || slot.projectPath() !== path) return
+  await resume(running)
 }

@@ -14,7 +14,6 @@ import { isIntegerType } from '../../../shared/column-type'
 import { type ModelInfo, TrainConfig, TrainResult } from '../../../shared/contract/train'
 import { api } from '../api'
 import { writeAsking } from '../api/overwrite'
-import { ApiError } from '../api/client'
 import { type CutInterval, regionFromCutSet } from './cut-region'
 import { freeName } from './free-name'
 import { type LossPoints, livePoints } from './loss-points'
@@ -22,8 +21,9 @@ import { type SetupForm, buildConfig, defaultForm, restoreForm } from './train-s
 import { useCutsStore } from './cuts'
 import { useDataStore } from './data'
 import { useProjectStore } from './project'
-import { errorMessage, guardWith } from './guard'
-import { runningJob } from './running-job'
+import { guardWith } from './guard'
+import { followJob, trainingFailure } from './job-follow'
+import { reattachJob } from './running-job'
 
 const SETTING = 'train.setup'
 /** Store the form this long after the last edit. */
@@ -232,30 +232,23 @@ export const useTrainStore = defineStore('train', () => {
     return job.value
   }
 
+  const slot = { job, projectPath: () => project.current?.path }
+
   /**
    * Waits for the training job shown now and shows its model; a job of a project the window
    * has left meanwhile is no longer shown, and its end changes nothing here.
    */
   async function follow(outcome: Promise<TrainResult>): Promise<void> {
-    const mine = job.value
-    const path = project.current?.path
-    try {
-      const r = await outcome
-      if (project.current?.path !== path) return
-      cache.set(r.model.id, r)
-      selectedId.value = r.model.id
-      result.value = r
-      for (const w of r.warnings) console.warn(`training: ${w}`)
-    } catch (e) {
-      if (project.current?.path !== path) return
-      error.value =
-        e instanceof ApiError && e.info.code === 'cancelled'
-          ? 'Training cancelled; the set-up is kept.'
-          : `Training failed: ${errorMessage(e)}`
-    } finally {
-      if (job.value === mine) job.value = null
-      if (project.current?.path === path) await loadModels()
-    }
+    await followJob(slot, outcome, {
+      show: (r) => {
+        cache.set(r.model.id, r)
+        selectedId.value = r.model.id
+        result.value = r
+        for (const w of r.warnings) console.warn(`training: ${w}`)
+      },
+      fail: (e) => (error.value = trainingFailure(e)),
+      settle: loadModels,
+    })
   }
 
   async function start(): Promise<void> {
@@ -273,13 +266,12 @@ export const useTrainStore = defineStore('train', () => {
 
   /** Re-attaches to this project's training job still running in the engine, if there is one. */
   async function reattach(): Promise<void> {
-    const path = project.current?.path
-    if (!path || job.value) return
-    const running = await runningJob(['train.start'], path).catch(() => null)
-    const config = TrainConfig.safeParse(running?.params)
-    if (!running || !config.success || job.value || project.current?.path !== path) return
-    begin(running.id, config.data)
-    await follow(api.attachJob('train.start', running.id, onJobEvent))
+    await reattachJob(slot, ['train.start'], async (running) => {
+      const config = TrainConfig.safeParse(running.params)
+      if (!config.success) return
+      begin(running.id, config.data)
+      await follow(api.attachJob('train.start', running.id, onJobEvent))
+    })
   }
 
   async function cancel(): Promise<void> {
