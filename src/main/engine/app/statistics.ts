@@ -13,18 +13,22 @@ import { selectedValues, selectionMask } from '../select/hist'
 import { resolveRegions, type ResolvedCut } from '../select/regions'
 import { pickRegions } from './cutflow'
 import { mapMerge, scaledContext } from './executor'
-import { preparePartition, type EventSource } from './source'
+import { preparePartition, valueText, type EventSource, type ValueOf } from './source'
 import { openChecked } from './checked-samples'
 
-export interface StatisticsRequest {
-  readonly expr: string
+export interface StatisticsOptions {
   /** Events of this region only (data hidden when it is blinded); default all events. */
   readonly region?: string
   /** These cuts instead of the region's (an N−1 selection); blinding still from `region`. */
   readonly cuts?: readonly ResolvedCut[]
   /** Leave out a sample the expression or a cut does not compile for, instead of failing. */
   readonly skipUnusable?: boolean
+  /** Only the samples of these names (default all). */
+  readonly samples?: readonly string[]
 }
+
+/** Statistics of an expression, or of a column by name. */
+export type StatisticsRequest = ValueOf & StatisticsOptions
 
 /** Moments of a set of values: n values, their mean and Σ(x − mean)². */
 interface Moments {
@@ -47,6 +51,11 @@ export interface StatisticsPart {
   sumw2: number
   /** Every defined value is a whole number (a count, a flag, a charge). */
   integer: boolean
+  /** Smallest and largest finite value (±Inf left out). */
+  finiteMin: number
+  finiteMax: number
+  /** Every finite value is a whole number (±Inf left out). */
+  wholeFinite: boolean
 }
 
 /** Statistics of one sample (NaN where undefined: no values, or Σw = 0). */
@@ -65,6 +74,11 @@ export interface SampleStatistics {
   weightedStd: number
   /** Every defined value is a whole number (true when there are none). */
   integer: boolean
+  /** Smallest and largest finite value (NaN when none): a histogram's default range. */
+  finiteMin: number
+  finiteMax: number
+  /** Some value is finite and every finite one is whole (integer-centred bins). */
+  integral: boolean
 }
 
 export interface StatisticsResult {
@@ -85,17 +99,20 @@ export async function runStatistics(
       ? undefined
       : pickRegions(source, resolveRegions(source.regions()), [request.region]).at(-1)
   const cuts = request.cuts ?? region?.cuts ?? []
-  const all = source.samples().map((s, index) => ({ s, index }))
+  const all = source
+    .samples()
+    .map((s, index) => ({ s, index }))
+    .filter(({ s }) => !request.samples || request.samples.includes(s.name))
   const hidden = region?.blinded ? all.filter(({ s }) => s.role === 'data') : []
   const shown = all.filter((x) => !hidden.includes(x))
   const compiler = new CutCompiler()
   const result: StatisticsResult = {
-    expr: request.expr,
+    expr: valueText(request),
     region: region?.name ?? null,
     samples: nameRecord(),
     hidden: hidden.map(({ s }) => s.name),
   }
-  const opened = await openChecked(source, shown, request.expr, cuts, request.skipUnusable, ctx)
+  const opened = await openChecked(source, shown, request, cuts, request.skipUnusable, ctx)
   for (const [i, { sample, values, columns }] of opened.entries()) {
     const part = scaledContext(ctx, i / opened.length, 1 / opened.length)
     try {
@@ -132,6 +149,9 @@ function emptyPart(): StatisticsPart {
     weighted: { n: 0, mean: 0, m2: 0 },
     sumw2: 0,
     integer: true,
+    finiteMin: Infinity,
+    finiteMax: -Infinity,
+    wholeFinite: true,
   }
 }
 
@@ -155,6 +175,10 @@ export function partialStatistics(c: Column, weights: Float64Array | number): St
     if (v < out.min) out.min = v
     if (v > out.max) out.max = v
     if (out.integer && !Number.isInteger(v)) out.integer = false
+    if (out.wholeFinite && !Number.isInteger(v) && v !== Infinity && v !== -Infinity)
+      out.wholeFinite = false
+    if (v < out.finiteMin && v !== -Infinity) out.finiteMin = v
+    if (v > out.finiteMax && v !== Infinity) out.finiteMax = v
     const w = weightAt(i)
     if (w === w) {
       sw += w
@@ -213,6 +237,9 @@ export function mergeStatistics(a: StatisticsPart, b: StatisticsPart): Statistic
     weighted: mergeMoments(a.weighted, b.weighted),
     sumw2: a.sumw2 + b.sumw2,
     integer: a.integer && b.integer,
+    finiteMin: Math.min(a.finiteMin, b.finiteMin),
+    finiteMax: Math.max(a.finiteMax, b.finiteMax),
+    wholeFinite: a.wholeFinite && b.wholeFinite,
   }
 }
 
@@ -233,5 +260,8 @@ export function finishStatistics(p: StatisticsPart): SampleStatistics {
     weightedMean: sw !== 0 ? p.weighted.mean : NaN,
     weightedStd: sw !== 0 ? Math.sqrt(p.weighted.m2 / sw) : NaN,
     integer: p.integer,
+    finiteMin: p.finiteMin <= p.finiteMax ? p.finiteMin : NaN,
+    finiteMax: p.finiteMin <= p.finiteMax ? p.finiteMax : NaN,
+    integral: p.wholeFinite && p.finiteMin <= p.finiteMax,
   }
 }
