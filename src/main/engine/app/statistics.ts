@@ -13,7 +13,15 @@ import { selectedValues, selectionMask } from '../select/hist'
 import { resolveRegions, type ResolvedCut } from '../select/regions'
 import { pickRegions } from './cutflow'
 import { mapMerge, scaledContext } from './executor'
-import { preparePartition, valueText, type EventSource, type ValueOf } from './source'
+import {
+  checkValue,
+  fileColumns,
+  openByName,
+  preparePartition,
+  valueText,
+  type EventSource,
+  type ValueOf,
+} from './source'
 import { openChecked } from './checked-samples'
 
 export interface StatisticsOptions {
@@ -136,6 +144,49 @@ export async function runStatistics(
   }
   ctx.progress(1)
   return result
+}
+
+/** Several values of one sample, each read once (the explorer's table of every variable). */
+export interface SampleStatisticsRequest {
+  /** The sample's name. */
+  readonly sample: string
+  /** Expressions or columns by name; all over every event of the sample. */
+  readonly values: readonly ValueOf[]
+}
+
+/**
+ * Statistics of several values over every event of one sample, in one pass over its
+ * partitions (their columns read together). Returns one SampleStatistics per value, in request
+ * order. Throws the source's error for an unknown sample or value, or a column that cannot
+ * be read.
+ */
+export async function runSampleStatistics(
+  source: EventSource,
+  request: SampleStatisticsRequest,
+  ctx: JobContext = silentContext(),
+): Promise<SampleStatistics[]> {
+  const sample = await openByName(source, request.sample, ctx)
+  try {
+    const values = request.values.map((v) => checkValue(sample, v))
+    const columns = fileColumns(sample, values)
+    const merged = await mapMerge<StatisticsPart[]>(
+      await sample.partitions(),
+      {
+        map: async (p, c) => {
+          const prepared = preparePartition(sample, await sample.read(p, columns, c))
+          return values.map((v) => {
+            const sel = selectedValues(prepared, v, null)
+            return partialStatistics(sel.values, sel.weights)
+          })
+        },
+        merge: (a, b) => a.map((x, k) => mergeStatistics(x, b[k])),
+      },
+      ctx,
+    )
+    return (merged ?? values.map(emptyPart)).map(finishStatistics)
+  } finally {
+    sample.release()
+  }
 }
 
 function emptyPart(): StatisticsPart {

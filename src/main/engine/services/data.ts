@@ -9,12 +9,13 @@ import type {
   Hist2DResult,
   Sample,
   SampleHistogram,
+  VariableStats,
 } from '../../../shared/contract/data'
 import { runCorrelation } from '../app/correlation'
 import { runHistograms } from '../app/histogram'
 import { runHist2D } from '../app/hist2d'
 import type { EventSource } from '../app/source'
-import { runStatistics } from '../app/statistics'
+import { runSampleStatistics, runStatistics, type SampleStatistics } from '../app/statistics'
 import type { Hist1D } from '../data/histogram'
 import { openSource } from '../io/source'
 import type { JobContext } from '../jobs/context'
@@ -39,6 +40,7 @@ import {
   summariseDerived,
   unreadableColumns,
   variableRows,
+  type StatisticsOf,
 } from '../samples/variables'
 import type { Definitions } from '../samples/derived-columns'
 import { listVariables } from '../store/regions'
@@ -99,6 +101,20 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
     variables: listVariables(reg().project),
     computed: await env.computedVariables(),
   })
+
+  /**
+   * The explorer's table rows of one sample's variables (file columns, derived variables and
+   * model outputs by name), from one pass of the statistics use case.
+   */
+  const tableStatistics =
+    (events: EventSource): StatisticsOf =>
+    async ({ stored, sample }, names, ctx) => {
+      const values = names.map((column) => ({ column }))
+      const stats = await runSampleStatistics(events, { sample: stored.spec.name, values }, ctx)
+      return stats.map((s, i) =>
+        tableRow(s, sample.table.has(names[i]) ? (sample.table.missingCount(names[i]) ?? 0) : 0),
+      )
+    }
 
   /** The project as an event source: its samples as the registry holds them. */
   const source = async () => projectSource(reg(), await env.computedVariables())
@@ -278,9 +294,12 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
         { samples: ids },
         async (ctx) => {
           const list = await chosen(ids, ctx)
-          const out = await summarise(list, ctx)
+          const statistics = tableStatistics(
+            await projectSource(reg(), await env.computedVariables(), {}, ctx),
+          )
+          const out = await summarise(list, statistics, ctx)
           const defs = await derived()
-          await summariseDerived(list, defs, ctx)
+          await summariseDerived(list, defs, statistics, ctx)
           const names = new Set([...defs.variables, ...defs.computed].map((v) => v.name))
           return { ...out, variables: out.variables + names.size }
         },
@@ -401,6 +420,27 @@ function explorerHistogram(sampleId: string, h: Hist1D): SampleHistogram {
     overflow: { sumw: h.sumw[last], sumw2: h.sumw2[last] },
     entries: h.entries,
     nan: h.nan,
+  }
+}
+
+/**
+ * A row of the explorer's statistics table: weighted mean and spread (weights × normalisation),
+ * extremes, counts; `missing`: of the NaN, how many were the sample's missing-value marker.
+ */
+function tableRow(s: SampleStatistics, missing: number): VariableStats {
+  const finite = (x: number) => (Number.isFinite(x) ? x : null)
+  const scale = Math.max(Math.abs(s.min), Math.abs(s.max))
+  const std = s.weightedStd
+  return {
+    count: s.count,
+    nan: s.nan,
+    missing,
+    mean: finite(s.weightedMean),
+    // A constant column's spread is rounding noise (1e-16 relative per term): report 0.
+    std: finite(s.min === s.max ? 0 : std < 1e-12 * scale ? 0 : std),
+    min: finite(s.min),
+    max: finite(s.max),
+    sumw: s.sumw,
   }
 }
 
