@@ -169,21 +169,33 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
       : { bins: bins ?? 40, lo: 0, hi: 1 }
   }
 
-  /** One axis of a 2-D histogram: as given, else the variable's range in the sample. */
-  async function axis(
+  /**
+   * The axes of a 2-D histogram: as given, else each variable's range in the sample (one
+   * statistics pass over both when neither is given).
+   */
+  async function axes(
     events: EventSource,
     sample: string,
-    variable: string,
-    bins: number,
-    lo?: number,
-    hi?: number,
-  ): Promise<Binning> {
-    if (lo !== undefined && hi !== undefined && hi > lo) return { bins, lo, hi }
-    const s = (await runStatistics(events, { column: variable, samples: [sample] })).samples[sample]
-    // Whole-number values (nMuon, a flag) get integer-centred bins, whatever `bins` says.
-    return s && s.finiteMin <= s.finiteMax
-      ? defaultBinning(s.finiteMin, s.finiteMax, s.integral, bins)
-      : { bins, lo: 0, hi: 1 }
+    p: { x: string; y: string; xbins: number; ybins: number } & Partial<
+      Record<'xlo' | 'xhi' | 'ylo' | 'yhi', number>
+    >,
+  ): Promise<[Binning, Binning]> {
+    const given = (bins: number, lo?: number, hi?: number) =>
+      lo !== undefined && hi !== undefined && hi > lo ? { bins, lo, hi } : null
+    const axes = [given(p.xbins, p.xlo, p.xhi), given(p.ybins, p.ylo, p.yhi)]
+    const todo = ([p.x, p.y] as const).filter((_, k) => !axes[k])
+    const stats = todo.length
+      ? await runSampleStatistics(events, { sample, values: todo.map((column) => ({ column })) })
+      : []
+    return ([0, 1] as const).map((k) => {
+      const bins = k ? p.ybins : p.xbins
+      const s = axes[k] ? undefined : stats.shift()
+      if (!s) return axes[k] as Binning
+      // Whole-number values (nMuon, a flag) get integer-centred bins, whatever `bins` says.
+      return s.finiteMin <= s.finiteMax
+        ? defaultBinning(s.finiteMin, s.finiteMax, s.integral, bins)
+        : { bins, lo: 0, hi: 1 }
+    }) as [Binning, Binning]
   }
 
   return {
@@ -360,8 +372,7 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
     'data.hist2d': async (p) => {
       const { spec } = await reg().get(p.sample)
       const events = await source()
-      const xr = await axis(events, spec.name, p.x, p.xbins, p.xlo, p.xhi)
-      const yr = await axis(events, spec.name, p.y, p.ybins, p.ylo, p.yhi)
+      const [xr, yr] = await axes(events, spec.name, p)
       const h = await runHist2D(events, {
         sample: spec.name,
         x: { column: p.x },
