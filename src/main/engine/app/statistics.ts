@@ -20,6 +20,7 @@ import {
   preparePartition,
   valueText,
   type EventSource,
+  type OpenedSample,
   type ValueOf,
 } from './source'
 import { openChecked } from './checked-samples'
@@ -167,26 +168,38 @@ export async function runSampleStatistics(
 ): Promise<SampleStatistics[]> {
   const sample = await openByName(source, request.sample, ctx)
   try {
-    const values = request.values.map((v) => checkValue(sample, v))
-    const columns = fileColumns(sample, values)
-    const merged = await mapMerge<StatisticsPart[]>(
-      await sample.partitions(),
-      {
-        map: async (p, c) => {
-          const prepared = preparePartition(sample, await sample.read(p, columns, c))
-          return values.map((v) => {
-            const sel = selectedValues(prepared, v, null)
-            return partialStatistics(sel.values, sel.weights)
-          })
-        },
-        merge: (a, b) => a.map((x, k) => mergeStatistics(x, b[k])),
-      },
-      ctx,
-    )
-    return (merged ?? values.map(emptyPart)).map(finishStatistics)
+    return await openedStatistics(sample, request.values, ctx)
   } finally {
     sample.release()
   }
+}
+
+/**
+ * runSampleStatistics on a sample already opened (a caller that asks for its columns in
+ * batches opens it once).
+ */
+export async function openedStatistics(
+  sample: OpenedSample,
+  request: readonly ValueOf[],
+  ctx: JobContext = silentContext(),
+): Promise<SampleStatistics[]> {
+  const values = request.map((v) => checkValue(sample, v))
+  const columns = fileColumns(sample, values)
+  const merged = await mapMerge<StatisticsPart[]>(
+    await sample.partitions(),
+    {
+      map: async (p, c) => {
+        const prepared = preparePartition(sample, await sample.read(p, columns, c))
+        return values.map((v) => {
+          const sel = selectedValues(prepared, v, null)
+          return partialStatistics(sel.values, sel.weights)
+        })
+      },
+      merge: (a, b) => a.map((x, k) => mergeStatistics(x, b[k])),
+    },
+    ctx,
+  )
+  return (merged ?? values.map(emptyPart)).map(finishStatistics)
 }
 
 function emptyPart(): StatisticsPart {
