@@ -63,7 +63,12 @@ export function selectedValues(
 ): SelectedValues {
   const data = sample.derive ? sample.derive(sample.data) : sample.data
   const context = `in sample '${sample.name}'`
-  const all = atPath(path, expr.source, context, () => compile(expr, data).evaluate(data))
+  const { ast } = expr
+  // A bare column is taken as it is (no float64 copy of a float32 or integer column).
+  const all =
+    ast.type === 'name' && data.symbols.has(ast.name)
+      ? data.column(ast.name)
+      : atPath(path, expr.source, context, () => compile(expr, data).evaluate(data))
   const n = data.entries
   let selected = 0
   if (pass) for (let i = 0; i < n; i++) selected += pass[i]
