@@ -20,6 +20,7 @@ import type { PartitionOptions } from '../../../src/main/engine/app/partition'
 import type { EventSource } from '../../../src/main/engine/app/source'
 import { runSampleStatistics, runStatistics } from '../../../src/main/engine/app/statistics'
 import type { EntryRange } from '../../../src/main/engine/io/schema'
+import { SampleSpec } from '../../../src/shared/contract/data'
 import { readColumns } from '../../../src/main/engine/io/source'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 import { SampleRegistry } from '../../../src/main/engine/samples/registry'
@@ -171,6 +172,28 @@ describe('columns by name and the flows of a histogram', () => {
       })
       expect(r.variables).toEqual(['a.b', 'jet pt'])
       expect(r.events).toBe(x.length - nan)
+    } finally {
+      project.close()
+    }
+  })
+
+  it('shows the file columns of a sample whose column is named like a derived variable', async () => {
+    const c = { ...cases[0], variables: [{ name: 'w', expr: 'MET_px * 2' }] }
+    const { project, data, waitForJob } = await caseProject(c, join(tmp, 'clash.hepwb'))
+    try {
+      // Added after the variable: its CSV has a column 'w' (the Cuts view reports the clash).
+      const spec = SampleSpec.parse({ ...cases[3].samples[0], weight: '' })
+      const { id } = (await waitForJob((await data['data.addSample']({ spec })).jobId)) as {
+        id: string
+      }
+      const h = await data['data.histogram']({ variable: 'jet pt' })
+      expect(h.samples.map((s) => s.sampleId)).toEqual([id])
+      expect(h.samples[0].entries).toBeGreaterThan(0)
+      await waitForJob((await data['data.summarise']({})).jobId)
+      const rows = (await data['data.variables']({})).variables
+      expect(rows.find((r) => r.name === 'jet pt')?.stats[id]?.count).toBe(300)
+      // The other sample computes the variable.
+      expect((await data['data.histogram']({ variable: 'w', bins: 4 })).samples).toHaveLength(1)
     } finally {
       project.close()
     }

@@ -116,8 +116,12 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
       )
     }
 
-  /** The project as an event source: its samples as the registry holds them. */
-  const source = async () => projectSource(reg(), await env.computedVariables())
+  /**
+   * The project as the explorer's event source: its samples as the registry holds them; one
+   * whose column clashes with a derived variable still shows its file columns.
+   */
+  const source = async (ctx?: JobContext) =>
+    projectSource(reg(), await env.computedVariables(), { fileColumnsFirst: true }, ctx)
 
   /**
    * The default binning of a variable over samples `list` (its finite min–max; one bin per
@@ -306,9 +310,7 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
         { samples: ids },
         async (ctx) => {
           const list = await chosen(ids, ctx)
-          const statistics = tableStatistics(
-            await projectSource(reg(), await env.computedVariables(), {}, ctx),
-          )
+          const statistics = tableStatistics(await source(ctx))
           const out = await summarise(list, statistics, ctx)
           const defs = await derived()
           await summariseDerived(list, defs, statistics, ctx)
