@@ -28,7 +28,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 interface Case {
   name: string
   spec: unknown
-  hists: HistogramRequest[]
+  hists: (HistogramRequest & { expr: string })[]
 }
 
 const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'

@@ -7,7 +7,13 @@ import { ExprError, type CheckedExpr } from '../../../shared/expr'
 import type { JobContext } from '../jobs/context'
 import type { ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
-import { fileColumns, type EventSource, type OpenedSample } from './source'
+import {
+  checkValue,
+  fileColumns,
+  type EventSource,
+  type OpenedSample,
+  type ValueOf,
+} from './source'
 
 export interface CheckedSample {
   readonly sample: OpenedSample
@@ -18,14 +24,15 @@ export interface CheckedSample {
 }
 
 /**
- * Opens samples `which` (positions in source.samples()) and checks `expr` and `cuts` for each.
+ * Opens samples `which` (positions in source.samples()) and checks `value` (an expression, or a
+ * column by name) and `cuts` for each.
  * The expression is not part of the source: messages show it with a caret instead of a path.
  * `skipUnusable`: a sample they do not compile for is left out instead of failing.
  */
 export async function openChecked(
   source: EventSource,
   which: readonly { index: number }[],
-  expr: string,
+  value: string | ValueOf,
   cuts: readonly ResolvedCut[],
   skipUnusable: boolean | undefined,
   ctx: JobContext,
@@ -34,7 +41,7 @@ export async function openChecked(
   for (const { index } of which) {
     try {
       const sample = await source.open(index, ctx)
-      const values = sample.check(expr, [])
+      const values = checkValue(sample, typeof value === 'string' ? { expr: value } : value)
       const cutExprs = cuts.map((c) => sample.check(c.expr, c.path, 'a cut'))
       out.push({ sample, values, columns: fileColumns(sample, [values, ...cutExprs]) })
     } catch (e) {

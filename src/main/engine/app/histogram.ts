@@ -1,9 +1,10 @@
 /**
  * The weighted histogram use case, written once for the window and the command line: an
- * expression (a column, a derived variable, any formula; lists fill every element) per sample,
- * over the events passing a region's cuts (or given cuts), with under- and overflow. map: one
- * partition's histogram (select/hist.ts); merge: add bins, flows and counts; finish: the plain
- * RegionHistogram. Data are hidden in a blinded region.
+ * expression (a column, a derived variable, any formula; lists fill every element) or a column
+ * by name, per sample, over the events passing a region's cuts (or given cuts), with under- and
+ * overflow. map: one partition's histogram (select/hist.ts); merge: add Σw and Σw² of bins and
+ * flows, and counts; finish: the plain RegionHistogram (or, for the explorer, the sums as they
+ * are). Data are hidden in a blinded region.
  */
 import type { RegionHistogram, SampleHistogram } from '../../../shared/cutflow'
 import type { CheckedExpr } from '../../../shared/expr'
@@ -12,17 +13,23 @@ import { silentContext, type JobContext } from '../jobs/context'
 import { compile } from '../select/compile'
 import { CutCompiler } from '../select/cut-compiler'
 import type { PreparedSample } from '../select/cutflow'
-import { sampleHistogram, selectionMask, type Binning } from '../select/hist'
+import { createHist, type Hist1D } from '../data/histogram'
+import { sampleHistogram, selectedHist, selectionMask, type Binning } from '../select/hist'
 import { resolveRegions, type ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
 import { pickRegions } from './cutflow'
 import { mapMerge, scaledContext } from './executor'
-import { preparePartition, type EventSource, type OpenedSample } from './source'
+import {
+  preparePartition,
+  valueText,
+  type EventSource,
+  type OpenedSample,
+  type ValueOf,
+} from './source'
 import { openChecked } from './checked-samples'
 
-export interface HistogramRequest {
-  /** Expression to histogram. */
-  readonly expr: string
+/** How to histogram (the values come from a ValueOf: an expression or a column by name). */
+export interface HistogramOptions {
   readonly binning: Binning
   /** Events of this region only (data hidden when it is blinded); default all events. */
   readonly region?: string
@@ -30,6 +37,21 @@ export interface HistogramRequest {
   readonly cuts?: readonly ResolvedCut[]
   /** Leave out a sample the expression or a cut does not compile for, instead of failing. */
   readonly skipUnusable?: boolean
+  /** Only the samples of these names (default all). */
+  readonly samples?: readonly string[]
+}
+
+export type HistogramRequest = ValueOf & HistogramOptions
+
+/** Per-sample histograms with Σw and Σw² of every bin and of the flows. */
+export interface HistogramRun {
+  /** The expression or column name. */
+  readonly value: string
+  readonly region: string | null
+  /** Sample name → its histogram, in source order (samples left out are absent). */
+  readonly samples: Map<string, Hist1D>
+  /** Data samples hidden by the region's blinding. */
+  readonly hidden: string[]
 }
 
 /** The weighted histogram of an expression per sample. Throws SpecError for a bad request. */
@@ -38,6 +60,27 @@ export async function runHistogram(
   request: HistogramRequest,
   ctx: JobContext = silentContext(),
 ): Promise<RegionHistogram> {
+  const run = await runHistograms(source, request, ctx)
+  const result: RegionHistogram = {
+    expr: run.value,
+    region: run.region,
+    edges: edges(request.binning),
+    samples: nameRecord(),
+    hidden: run.hidden,
+  }
+  for (const [name, h] of run.samples) result.samples[name] = regionSample(h)
+  return result
+}
+
+/**
+ * The histograms behind runHistogram, with what its plain result leaves out (Σw² of the
+ * flows): map — one partition's histogram (select/hist.ts); merge — bins, flows and counts add.
+ */
+export async function runHistograms(
+  source: EventSource,
+  request: HistogramRequest,
+  ctx: JobContext = silentContext(),
+): Promise<HistogramRun> {
   const { bins, lo, hi } = request.binning
   if (!(Number.isInteger(bins) && bins >= 1)) {
     throw new SpecError([], `the number of bins must be an integer ≥ 1, got ${bins}`)
@@ -50,20 +93,17 @@ export async function runHistogram(
       ? undefined
       : pickRegions(source, resolveRegions(source.regions()), [request.region]).at(-1)
   const cuts: readonly ResolvedCut[] = request.cuts ?? region?.cuts ?? []
-  const all = source.samples().map((s, index) => ({ s, index }))
+  const all = source
+    .samples()
+    .map((s, index) => ({ s, index }))
+    .filter(({ s }) => !request.samples || request.samples.includes(s.name))
   const hidden = region?.blinded ? all.filter(({ s }) => s.role === 'data') : []
   const shown = all.filter((x) => !hidden.includes(x))
   // The expression is not part of the source: messages show it with a caret instead of a path.
   const path: string[] = []
-  const opened = await openChecked(source, shown, request.expr, cuts, request.skipUnusable, ctx)
+  const opened = await openChecked(source, shown, request, cuts, request.skipUnusable, ctx)
   const compiler = new CutCompiler()
-  const result: RegionHistogram = {
-    expr: request.expr,
-    region: region?.name ?? null,
-    edges: edges(request.binning),
-    samples: nameRecord(),
-    hidden: hidden.map(({ s }) => s.name),
-  }
+  const samples = new Map<string, Hist1D>()
   for (const [i, { sample, values, columns }] of opened.entries()) {
     const name = sample.sample.name
     const part = scaledContext(ctx, i / opened.length, 1 / opened.length, `sample ${name}`)
@@ -74,19 +114,54 @@ export async function runHistogram(
           map: async (p, c) => {
             const prepared = preparePartition(sample, await sample.read(p, columns, c))
             const pass = cuts.length ? selectionMask(prepared, cuts, compiler) : null
-            return sampleHistogram(prepared, values, pass, request.binning, path)
+            return selectedHist(prepared, values, pass, request.binning, path)
           },
-          merge: addHistograms,
+          merge: addHist,
         },
         part,
       )
-      result.samples[name] = h ?? emptyHistogram(bins)
+      samples.set(name, h ?? createHist(bins, lo, hi))
     } finally {
       sample.release()
     }
   }
   ctx.progress(1)
-  return result
+  return {
+    value: valueText(request),
+    region: region?.name ?? null,
+    samples,
+    hidden: hidden.map(({ s }) => s.name),
+  }
+}
+
+/** a + b: Σw and Σw² of every bin and flow, entries and NaN (a's arrays reused). */
+export function addHist(a: Hist1D, b: Hist1D): Hist1D {
+  for (let i = 0; i < a.sumw.length; i++) {
+    a.sumw[i] += b.sumw[i]
+    a.sumw2[i] += b.sumw2[i]
+  }
+  a.entries += b.entries
+  a.nan += b.nan
+  return a
+}
+
+/** A histogram as RegionHistogram gives it: bins, flows' Σw apart. */
+function regionSample(h: Hist1D): SampleHistogram {
+  const inner = (a: Float64Array) => Array.from(a.subarray(1, h.bins + 1))
+  return {
+    counts: inner(h.sumw),
+    sumw2: inner(h.sumw2),
+    underflow: h.sumw[0],
+    overflow: h.sumw[h.bins + 1],
+    entries: h.entries,
+    nan: h.nan,
+  }
+}
+
+/** An empty histogram of `bins` bins (a sample with no partitions). */
+function emptyHistogram(bins: number): SampleHistogram {
+  const zeros = () => new Array<number>(bins).fill(0)
+  return { counts: zeros(), sumw2: zeros(), underflow: 0, overflow: 0, entries: 0, nan: 0 }
 }
 
 /** a + b bin by bin (a's arrays reused). */
@@ -100,11 +175,6 @@ export function addHistograms(a: SampleHistogram, b: SampleHistogram): SampleHis
   a.entries += b.entries
   a.nan += b.nan
   return a
-}
-
-function emptyHistogram(bins: number): SampleHistogram {
-  const zeros = () => new Array<number>(bins).fill(0)
-  return { counts: zeros(), sumw2: zeros(), underflow: 0, overflow: 0, entries: 0, nan: 0 }
 }
 
 /** bins + 1 edges, computed as lo + (hi − lo)·i/bins like the histogram's own edges. */

@@ -6,10 +6,11 @@
  * (app/spec-source.ts). Use cases see only this interface, never which one they have.
  */
 import type { Normalisation } from '../../../shared/contract/data'
-import type { CheckedExpr } from '../../../shared/expr'
+import { check, type CheckedExpr } from '../../../shared/expr'
 import type { SpecRegion, SpecVariable } from '../../../shared/spec'
 import type { JobContext } from '../jobs/context'
 import type { PreparedSample, SampleRole } from '../select/cutflow'
+import { SpecError } from '../select/spec-error'
 import {
   baseColumns,
   derivedLayer,
@@ -127,4 +128,54 @@ export function preparePartition(opened: OpenedSample, events: PartitionEvents):
     derive: checked.size || computed.size ? derivedLayer(opened.variables) : undefined,
     weights: events.weights,
   }
+}
+
+/**
+ * What a use case takes the values of: an expression (`Muon_pt * 2`), or a column — a file
+ * column, derived variable or model output — by its name, which need not be a valid expression
+ * (`branch.leaf`, a CSV header with spaces): the explorer addresses variables by name.
+ */
+export type ValueOf = { readonly expr: string } | { readonly column: string }
+
+/** The text of a ValueOf, for results and messages. */
+export function valueText(v: ValueOf): string {
+  return 'column' in v ? v.column : v.expr
+}
+
+/**
+ * `value` checked for one opened sample (lists allowed). A column by name is resolved to that
+ * column (a file column first, then a derived variable or model output of that name); a name
+ * the sample lacks is a SpecError "in sample 'S': no variable 'name'" (or why the sample cannot
+ * compute that derived variable).
+ */
+export function checkValue(opened: OpenedSample, value: ValueOf): CheckedExpr {
+  if (!('column' in value)) return opened.check(value.expr, [])
+  const name = value.column
+  if (!opened.variables.symbols.has(name)) {
+    const why = opened.variables.failed.get(name)
+    throw why ?? new SpecError([], `${opened.context}: no variable '${name}'`)
+  }
+  // A name node of the whole text: the compiler reads the column by name, whatever its spelling.
+  const r = check(
+    name,
+    { type: 'name', name, start: 0, end: name.length },
+    opened.variables.symbols,
+  )
+  if (!r.ok) throw r.error
+  return r.value
+}
+
+/** Opens the sample named `name`; a SpecError naming the source's samples when there is none. */
+export async function openByName(
+  source: EventSource,
+  name: string,
+  ctx: JobContext,
+): Promise<OpenedSample> {
+  const all = source.samples()
+  const index = all.findIndex((s) => s.name === name)
+  if (index < 0) {
+    const list = all.map((s) => `'${s.name}'`).join(', ') || 'none'
+    throw new SpecError([], `no sample '${name}' in ${source.what} (samples: ${list})`)
+  }
+  return source.open(index, ctx)
 }

@@ -13,18 +13,31 @@ import { selectedValues, selectionMask } from '../select/hist'
 import { resolveRegions, type ResolvedCut } from '../select/regions'
 import { pickRegions } from './cutflow'
 import { mapMerge, scaledContext } from './executor'
-import { preparePartition, type EventSource } from './source'
+import {
+  checkValue,
+  fileColumns,
+  openByName,
+  preparePartition,
+  valueText,
+  type EventSource,
+  type OpenedSample,
+  type ValueOf,
+} from './source'
 import { openChecked } from './checked-samples'
 
-export interface StatisticsRequest {
-  readonly expr: string
+export interface StatisticsOptions {
   /** Events of this region only (data hidden when it is blinded); default all events. */
   readonly region?: string
   /** These cuts instead of the region's (an N−1 selection); blinding still from `region`. */
   readonly cuts?: readonly ResolvedCut[]
   /** Leave out a sample the expression or a cut does not compile for, instead of failing. */
   readonly skipUnusable?: boolean
+  /** Only the samples of these names (default all). */
+  readonly samples?: readonly string[]
 }
+
+/** Statistics of an expression, or of a column by name. */
+export type StatisticsRequest = ValueOf & StatisticsOptions
 
 /** Moments of a set of values: n values, their mean and Σ(x − mean)². */
 interface Moments {
@@ -47,6 +60,11 @@ export interface StatisticsPart {
   sumw2: number
   /** Every defined value is a whole number (a count, a flag, a charge). */
   integer: boolean
+  /** Smallest and largest finite value (±Inf left out). */
+  finiteMin: number
+  finiteMax: number
+  /** Every finite value is a whole number (±Inf left out). */
+  wholeFinite: boolean
 }
 
 /** Statistics of one sample (NaN where undefined: no values, or Σw = 0). */
@@ -65,6 +83,11 @@ export interface SampleStatistics {
   weightedStd: number
   /** Every defined value is a whole number (true when there are none). */
   integer: boolean
+  /** Smallest and largest finite value (NaN when none): a histogram's default range. */
+  finiteMin: number
+  finiteMax: number
+  /** Some value is finite and every finite one is whole (integer-centred bins). */
+  integral: boolean
 }
 
 export interface StatisticsResult {
@@ -85,17 +108,20 @@ export async function runStatistics(
       ? undefined
       : pickRegions(source, resolveRegions(source.regions()), [request.region]).at(-1)
   const cuts = request.cuts ?? region?.cuts ?? []
-  const all = source.samples().map((s, index) => ({ s, index }))
+  const all = source
+    .samples()
+    .map((s, index) => ({ s, index }))
+    .filter(({ s }) => !request.samples || request.samples.includes(s.name))
   const hidden = region?.blinded ? all.filter(({ s }) => s.role === 'data') : []
   const shown = all.filter((x) => !hidden.includes(x))
   const compiler = new CutCompiler()
   const result: StatisticsResult = {
-    expr: request.expr,
+    expr: valueText(request),
     region: region?.name ?? null,
     samples: nameRecord(),
     hidden: hidden.map(({ s }) => s.name),
   }
-  const opened = await openChecked(source, shown, request.expr, cuts, request.skipUnusable, ctx)
+  const opened = await openChecked(source, shown, request, cuts, request.skipUnusable, ctx)
   for (const [i, { sample, values, columns }] of opened.entries()) {
     const part = scaledContext(ctx, i / opened.length, 1 / opened.length)
     try {
@@ -121,6 +147,61 @@ export async function runStatistics(
   return result
 }
 
+/** Several values of one sample, each read once (the explorer's table of every variable). */
+export interface SampleStatisticsRequest {
+  /** The sample's name. */
+  readonly sample: string
+  /** Expressions or columns by name; all over every event of the sample. */
+  readonly values: readonly ValueOf[]
+}
+
+/**
+ * Statistics of several values over every event of one sample, in one pass over its
+ * partitions (their columns read together). Returns one SampleStatistics per value, in request
+ * order. Throws the source's error for an unknown sample or value, or a column that cannot
+ * be read.
+ */
+export async function runSampleStatistics(
+  source: EventSource,
+  request: SampleStatisticsRequest,
+  ctx: JobContext = silentContext(),
+): Promise<SampleStatistics[]> {
+  const sample = await openByName(source, request.sample, ctx)
+  try {
+    return await openedStatistics(sample, request.values, ctx)
+  } finally {
+    sample.release()
+  }
+}
+
+/**
+ * runSampleStatistics on a sample already opened (a caller that asks for its columns in
+ * batches opens it once).
+ */
+export async function openedStatistics(
+  sample: OpenedSample,
+  request: readonly ValueOf[],
+  ctx: JobContext = silentContext(),
+): Promise<SampleStatistics[]> {
+  const values = request.map((v) => checkValue(sample, v))
+  const columns = fileColumns(sample, values)
+  const merged = await mapMerge<StatisticsPart[]>(
+    await sample.partitions(),
+    {
+      map: async (p, c) => {
+        const prepared = preparePartition(sample, await sample.read(p, columns, c))
+        return values.map((v) => {
+          const sel = selectedValues(prepared, v, null)
+          return partialStatistics(sel.values, sel.weights)
+        })
+      },
+      merge: (a, b) => a.map((x, k) => mergeStatistics(x, b[k])),
+    },
+    ctx,
+  )
+  return (merged ?? values.map(emptyPart)).map(finishStatistics)
+}
+
 function emptyPart(): StatisticsPart {
   return {
     count: 0,
@@ -132,13 +213,16 @@ function emptyPart(): StatisticsPart {
     weighted: { n: 0, mean: 0, m2: 0 },
     sumw2: 0,
     integer: true,
+    finiteMin: Infinity,
+    finiteMax: -Infinity,
+    wholeFinite: true,
   }
 }
 
 /** The statistics of one partition's values; `weights` per event (or one for all events). */
 export function partialStatistics(c: Column, weights: Float64Array | number): StatisticsPart {
   const x = c.values
-  const weightAt = elementWeight(c, weights)
+  const wa = elementWeights(c, weights)
   const out = emptyPart()
   out.count = x.length
   let n = 0
@@ -155,7 +239,11 @@ export function partialStatistics(c: Column, weights: Float64Array | number): St
     if (v < out.min) out.min = v
     if (v > out.max) out.max = v
     if (out.integer && !Number.isInteger(v)) out.integer = false
-    const w = weightAt(i)
+    if (out.wholeFinite && !Number.isInteger(v) && v !== Infinity && v !== -Infinity)
+      out.wholeFinite = false
+    if (v < out.finiteMin && v !== -Infinity) out.finiteMin = v
+    if (v > out.finiteMax && v !== Infinity) out.finiteMax = v
+    const w = wa[i]
     if (w === w) {
       sw += w
       swx += w * v
@@ -170,7 +258,7 @@ export function partialStatistics(c: Column, weights: Float64Array | number): St
     const v = x[i]
     if (v !== v) continue
     m2 += (v - mean) * (v - mean)
-    const w = weightAt(i)
+    const w = wa[i]
     if (w === w) wm2 += w * (v - wmean) * (v - wmean)
   }
   out.plain = { n, mean, m2 }
@@ -178,14 +266,17 @@ export function partialStatistics(c: Column, weights: Float64Array | number): St
   return out
 }
 
-/** The weight of element i: its event's (lists repeat the event weight for every element). */
-function elementWeight(c: Column, weights: Float64Array | number): (i: number) => number {
-  if (typeof weights === 'number') return () => weights
-  if (c.kind === 'flat') return (i) => weights[i]
-  const event = new Int32Array(c.values.length)
+/**
+ * The weight of every element: its event's (lists repeat the event weight for every element),
+ * as one array the loops read without a call per element.
+ */
+function elementWeights(c: Column, weights: Float64Array | number): Float64Array {
+  if (typeof weights === 'number') return new Float64Array(c.values.length).fill(weights)
+  if (c.kind === 'flat') return weights
+  const out = new Float64Array(c.values.length)
   for (let e = 0; e + 1 < c.offsets.length; e++)
-    for (let i = c.offsets[e]; i < c.offsets[e + 1]; i++) event[i] = e
-  return (i) => weights[event[i]]
+    out.fill(weights[e], c.offsets[e], c.offsets[e + 1])
+  return out
 }
 
 /** Chan et al.: moments of two disjoint parts combined. */
@@ -213,6 +304,9 @@ export function mergeStatistics(a: StatisticsPart, b: StatisticsPart): Statistic
     weighted: mergeMoments(a.weighted, b.weighted),
     sumw2: a.sumw2 + b.sumw2,
     integer: a.integer && b.integer,
+    finiteMin: Math.min(a.finiteMin, b.finiteMin),
+    finiteMax: Math.max(a.finiteMax, b.finiteMax),
+    wholeFinite: a.wholeFinite && b.wholeFinite,
   }
 }
 
@@ -233,5 +327,8 @@ export function finishStatistics(p: StatisticsPart): SampleStatistics {
     weightedMean: sw !== 0 ? p.weighted.mean : NaN,
     weightedStd: sw !== 0 ? Math.sqrt(p.weighted.m2 / sw) : NaN,
     integer: p.integer,
+    finiteMin: p.finiteMin <= p.finiteMax ? p.finiteMin : NaN,
+    finiteMax: p.finiteMin <= p.finiteMax ? p.finiteMax : NaN,
+    integral: p.wholeFinite && p.finiteMin <= p.finiteMax,
   }
 }

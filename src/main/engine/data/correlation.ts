@@ -3,8 +3,35 @@
  *   ρ_ab = Σw (a − ā)(b − b̄) / sqrt(Σw (a − ā)² · Σw (b − b̄)²),  means weighted by w.
  * Only events where every variable and the weight are numbers count (complete cases), so the
  * matrix is positive semi-definite, as a correlation matrix must be.
+ *
+ * Written as part → merge → finish so that events read in pieces give the matrix of the whole:
+ * a part holds, over its complete cases, Σw, the weighted means, the co-moments
+ * Σw (a − ā)(b − b̄) around its own means (two passes within the part) and each variable's
+ * extremes; two parts merge by Chan's formula for co-moments. One part is the whole matrix.
  */
 import type { NumericArray } from '../../../shared/column'
+
+/** The correlation sums of one set of events (see the file comment). */
+export interface CorrelationPart {
+  /** Variables. */
+  readonly k: number
+  /** Complete cases. */
+  events: number
+  sumw: number
+  /** Weighted means (NaN when Σw = 0 with events). */
+  readonly mean: Float64Array
+  /** Upper triangle (row-major k×k) of Σw (a − ā)(b − b̄). */
+  readonly comoment: Float64Array
+  readonly lo: Float64Array
+  readonly hi: Float64Array
+}
+
+/** The weighted correlation matrix and its facts (see weightedCorrelation). */
+export interface Correlation {
+  matrix: (number | null)[][]
+  constant: boolean[]
+  events: number
+}
 
 /**
  * `columns`: k arrays of n values each (one per event); `weights`: n event weights.
@@ -16,7 +43,15 @@ import type { NumericArray } from '../../../shared/column'
 export function weightedCorrelation(
   columns: readonly NumericArray[],
   weights: ArrayLike<number>,
-): { matrix: (number | null)[][]; constant: boolean[]; events: number } {
+): Correlation {
+  return finishCorrelation(correlationPart(columns, weights))
+}
+
+/** The correlation sums of n events (`columns`: k arrays of n values; `weights`: n). */
+export function correlationPart(
+  columns: readonly NumericArray[],
+  weights: ArrayLike<number>,
+): CorrelationPart {
   const k = columns.length
   const n = weights.length
   for (const c of columns)
@@ -46,9 +81,7 @@ export function weightedCorrelation(
       if (v > hi[a]) hi[a] = v
     }
   }
-  // Exactly one value: its deviations from the float mean are rounding noise, not a spread.
-  const constant = Array.from(lo, (l, a) => events > 0 && l === hi[a])
-  for (let a = 0; a < k; a++) mean[a] /= sumw
+  if (events) for (let a = 0; a < k; a++) mean[a] /= sumw
   // Upper triangle of the covariance (times Σw), accumulated in one pass over the events.
   const cov = new Float64Array(k * k)
   const d = new Float64Array(k)
@@ -61,6 +94,39 @@ export function weightedCorrelation(
       for (let b = a; b < k; b++) cov[a * k + b] += wd * d[b]
     }
   }
+  return { k, events, sumw, mean, comoment: cov, lo, hi }
+}
+
+/**
+ * `a` then `b` (disjoint events, the same variables): Chan et al.'s pairwise update,
+ *   C = C_a + C_b + δ_a δ_b · W_a W_b / W,  mean = mean_a + δ · W_b / W,  δ = mean_b − mean_a.
+ * `a`'s arrays are reused.
+ */
+export function mergeCorrelation(a: CorrelationPart, b: CorrelationPart): CorrelationPart {
+  if (b.k !== a.k) throw new RangeError(`parts of ${a.k} and ${b.k} variables`)
+  if (b.events === 0) return a
+  if (a.events === 0) return b
+  const { k } = a
+  const w = a.sumw + b.sumw
+  const f = (a.sumw * b.sumw) / w
+  const delta = Float64Array.from(a.mean, (m, i) => b.mean[i] - m)
+  for (let i = 0; i < k; i++) {
+    for (let j = i; j < k; j++)
+      a.comoment[i * k + j] += b.comoment[i * k + j] + delta[i] * delta[j] * f
+    a.mean[i] += (delta[i] * b.sumw) / w
+    if (b.lo[i] < a.lo[i]) a.lo[i] = b.lo[i]
+    if (b.hi[i] > a.hi[i]) a.hi[i] = b.hi[i]
+  }
+  a.events += b.events
+  a.sumw = w
+  return a
+}
+
+/** The matrix of merged sums (the rules of weightedCorrelation). */
+export function finishCorrelation(p: CorrelationPart): Correlation {
+  const { k, events, lo, hi, comoment: cov } = p
+  // Exactly one value: its deviations from the float mean are rounding noise, not a spread.
+  const constant = Array.from(lo, (l, a) => events > 0 && l === hi[a])
   const matrix: (number | null)[][] = []
   for (let a = 0; a < k; a++) {
     const row: (number | null)[] = []

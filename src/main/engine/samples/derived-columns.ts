@@ -1,22 +1,12 @@
 /**
- * The project's derived variables as columns of a loaded sample, so the explorer, the weights
- * and everything else that reads "a column" can read them too: which variables an expression
- * reaches (directly or through other variables), and a variable's values over the whole sample,
- * computed from the file columns it reads (nothing is stored; the file columns stay cached).
- * Applied model outputs are read the same way.
+ * The project's derived variables as the explorer and the weights see them: which variables
+ * an expression reaches (directly or through other variables), and a key that changes with
+ * a variable's definition (for statistics kept per sample). Their values are computed where
+ * they are read (select/derived.ts derivedLayer); applied model outputs likewise.
  */
 import { parse, referencedColumns } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
-import type { Column } from '../../../shared/column'
-import type { EventTable } from '../data/event-table'
-import type { JobContext } from '../jobs/context'
-import {
-  baseColumns,
-  withDerived,
-  type CheckedVariables,
-  type ComputedVariable,
-} from '../select/derived'
-import { columnProvider } from '../select/provider'
+import type { ComputedVariable } from '../select/derived'
 
 /** The names an expression reads ([] when it does not parse: the checker reports that). */
 function namesIn(expr: string): string[] {
@@ -88,24 +78,4 @@ export function derivedKey(name: string, defs: Definitions): string {
       .map((c) => [c.name, { model: c.key ?? null, inputs: c.inputs }]),
   ]
   return `derived:${name}:${JSON.stringify(used)}`
-}
-
-/**
- * The values of derived variable or model output `name` (checked in `variables`) over every
- * event of `table`: flat (one per event) or jagged (a list per event). Decodes only the file
- * columns it reads.
- */
-export async function derivedColumn(
-  table: EventTable,
-  variables: CheckedVariables,
-  name: string,
-  ctx?: JobContext,
-): Promise<Column> {
-  if (!variables.checked.has(name) && !variables.computed.has(name)) {
-    const why = variables.failed.get(name)
-    throw new Error(why ? why.reason : `'${name}' is not a derived variable of this sample`)
-  }
-  const columns = baseColumns([name], variables.checked, variables.computed)
-  const data = columnProvider(await table.load(columns, ctx), table.entries)
-  return withDerived(data, variables).column(name)
 }

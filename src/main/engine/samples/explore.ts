@@ -1,25 +1,9 @@
 /**
- * The numbers behind the variable explorer: a sample's weighted histogram of one variable, and
- * the default binning of a variable over all samples (its min–max; unit bins for integers).
+ * The variable explorer's default binning of a variable over all samples (its min–max; unit
+ * bins for integers). The histograms themselves are app/histogram.ts's.
  */
 import { isIntegerType } from '../../../shared/column-type'
-import type { SampleHistogram } from '../../../shared/contract/data'
-import type { Column } from '../../../shared/column'
-import { createHist, fillColumn } from '../data/histogram'
 import type { LoadedSample } from './loaded-sample'
-
-/** Smallest and largest finite value of a column (NaN, ±Inf skipped); null when none. */
-export function finiteRange(c: Column): { min: number; max: number } | null {
-  const v = c.values
-  let min = Infinity
-  let max = -Infinity
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i]
-    if (x < min && x > -Infinity) min = x
-    if (x > max && x < Infinity) max = x
-  }
-  return min <= max ? { min, max } : null
-}
 
 /** The "nice" step (1, 2, 2.5 or 5 × 10^k) nearest above `raw`. */
 export function niceStep(raw: number): number {
@@ -82,31 +66,4 @@ export function isIntegral(values: ArrayLike<number | bigint>): boolean {
 export function isIntegerVariable(samples: readonly LoadedSample[], name: string): boolean {
   const types = samples.flatMap((s) => s.table.columns.filter((c) => c.name === name))
   return types.length > 0 && types.every((c) => isIntegerType(c.type))
-}
-
-/**
- * Histogram of `variable` in one sample, weights × normalisation applied; jagged variables fill
- * every element with its event's weight. Bin arrays have `bins` entries, flows apart. `column`:
- * the values when they are not a file column (a derived variable).
- */
-export async function sampleHistogram(
-  sampleId: string,
-  sample: LoadedSample,
-  variable: string,
-  binning: { bins: number; lo: number; hi: number },
-  column?: Column,
-): Promise<SampleHistogram> {
-  const col = column ?? (await sample.table.column(variable))
-  const h = createHist(binning.bins, binning.lo, binning.hi)
-  fillColumn(h, col, sample.weights())
-  const last = binning.bins + 1
-  return {
-    sampleId,
-    sumw: Array.from(h.sumw.subarray(1, last)),
-    sumw2: Array.from(h.sumw2.subarray(1, last)),
-    underflow: { sumw: h.sumw[0], sumw2: h.sumw2[0] },
-    overflow: { sumw: h.sumw[last], sumw2: h.sumw2[last] },
-    entries: h.entries,
-    nan: h.nan,
-  }
 }

@@ -1,17 +1,15 @@
 /**
  * A sample opened in the engine: its lazy event table (columns decoded on first use, cached on
  * disk), its final per-event weights (expression × normalisation, computed once) and the
- * statistics of the variables already summarised. `openSample` is also the validation of a
+ * statistics of the variables already summarised (app/statistics.ts computes them). `openSample` is also the validation of a
  * sample spec: every problem is a user-facing error naming the file, table or column.
  */
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import type { SampleSpec, VariableStats } from '../../../shared/contract/data'
 import type { SpecVariable } from '../../../shared/spec'
-import type { Column } from '../../../shared/column'
 import type { ColumnCache } from '../data/column-cache'
 import { EventTable } from '../data/event-table'
-import { columnStats } from '../data/stats'
 import { InputError } from '../io/errors'
 import { silentContext, type JobContext } from '../jobs/context'
 import type { SampleFacts } from '../store/samples'
@@ -82,50 +80,12 @@ export class LoadedSample {
     )
   }
 
-  /** Statistics of a variable (weighted by the final weights), computed once. */
-  async variableStats(name: string, ctx?: JobContext): Promise<VariableStats> {
-    const known = this.stats.get(name)
-    if (known) return known
-    const wasLoaded = this.table.isLoaded(name)
-    const col = await this.table.column(name, ctx)
-    const out = this.describe(col, this.table.missingCount(name) ?? 0)
-    this.stats.set(name, out)
-    // Summarising every variable must not keep every column in memory: the disk cache has it.
-    if (!wasLoaded) this.table.release(name)
-    return out
-  }
-
   /**
-   * Statistics of a computed column (a derived variable), kept under `key` — a key that changes
-   * with the expression (derived-columns.ts derivedKey) — and computed once.
+   * Keeps the statistics of a variable (a file column by its name, a derived variable or model
+   * output under derived-columns.ts derivedKey), computed by the statistics use case.
    */
-  async computedStats(key: string, column: () => Promise<Column>): Promise<VariableStats> {
-    const known = this.stats.get(key)
-    if (known) return known
-    const out = this.describe(await column())
-    this.stats.set(key, out)
-    return out
-  }
-
-  /** `missing`: how many of the column's NaN were the sample's missing-value marker. */
-  private describe(col: Column, missing = 0): VariableStats {
-    const s = columnStats(col, this.weights())
-    const w = s.weighted
-    const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null)
-    const scale = Math.max(Math.abs(s.min), Math.abs(s.max))
-    const rawStd = w ? w.std : s.std
-    const out: VariableStats = {
-      count: s.count,
-      nan: s.nan,
-      missing,
-      mean: finite(w ? w.mean : s.mean),
-      // A constant column's spread is rounding noise (1e-16 relative per term): report 0.
-      std: finite(s.min === s.max ? 0 : rawStd < 1e-12 * scale ? 0 : rawStd),
-      min: finite(s.min),
-      max: finite(s.max),
-      sumw: w ? w.sumw : s.count - s.nan,
-    }
-    return out
+  keepStats(key: string, stats: VariableStats): void {
+    this.stats.set(key, stats)
   }
 
   /** The statistics computed so far, without computing any. */

@@ -5,15 +5,14 @@
  * freeing them again so that summarising 1500 NanoAOD branches does not keep them in memory
  * (the disk cache keeps them for the plots).
  */
-import type { VariableRow } from '../../../shared/contract/data'
-import type { Column } from '../../../shared/column'
+import type { VariableRow, VariableStats } from '../../../shared/contract/data'
+import { scaledContext } from '../app/executor'
 import type { JobContext } from '../jobs/context'
 import type { CheckedVariables } from '../select/derived'
 import { SpecError } from '../select/spec-error'
-import { type Definitions, derivedColumn, derivedKey } from './derived-columns'
+import { type Definitions, derivedKey } from './derived-columns'
 import { sampleVariables } from './prepare'
 import type { StoredSample } from '../store/samples'
-import { finiteRange } from './explore'
 import type { LoadedSample } from './loaded-sample'
 
 /** A stored sample with its opened form. */
@@ -79,37 +78,75 @@ export function unreadableColumns(
   return [...out].map(([name, reason]) => ({ name, reason }))
 }
 
-/** Computes the statistics of every variable of the samples (the data.summarise job). */
+/**
+ * Statistics of variables `names` of one sample (file columns, or derived variables and model
+ * outputs by name), one per name, in order; throws when one cannot be read.
+ */
+export type StatisticsOf = (
+  entry: SampleEntry,
+  names: readonly string[],
+  ctx: JobContext,
+) => Promise<VariableStats[]>
+
+/**
+ * Statistics of `names` in one sample kept under `keys` (together; one by one when that fails,
+ * so one undecodable column does not hide the others, which is marked failed).
+ */
+async function summariseBatch(
+  entry: SampleEntry,
+  names: readonly string[],
+  keys: readonly string[],
+  statistics: StatisticsOf,
+  ctx: JobContext,
+): Promise<void> {
+  const { stored, sample } = entry
+  try {
+    const stats = await statistics(entry, names, ctx)
+    keys.forEach((k, i) => sample.keepStats(k, stats[i]))
+    return
+  } catch (e) {
+    if (isCancel(e) || names.length === 1) throw e
+    ctx.log(`${stored.spec.name}: ${(e as Error).message}`)
+  }
+  for (const [i, n] of names.entries()) {
+    try {
+      sample.keepStats(keys[i], (await statistics(entry, [n], ctx))[0])
+    } catch (e) {
+      if (isCancel(e)) throw e
+      sample.markFailed(keys[i], (e as Error).message)
+      ctx.log(`${stored.spec.name}, ${n}: ${(e as Error).message}`)
+    }
+  }
+}
+
+/**
+ * Computes the statistics of every file column of the samples (the data.summarise job), in
+ * batches of columns read together and freed again unless they were in memory before.
+ */
 export async function summarise(
   list: readonly SampleEntry[],
+  statistics: StatisticsOf,
   ctx: JobContext,
 ): Promise<{ samples: number; variables: number }> {
   ctx.progress(0, 'opening samples')
   const total = list.reduce((n, s) => n + s.sample.table.columns.length, 0)
   const names = new Set<string>()
   let done = 0
-  for (const { stored, sample } of list) {
+  for (const entry of list) {
+    const { stored, sample } = entry
     const all = sample.table.columns.map((c) => c.name)
     for (let i = 0; i < all.length; i += STATS_BATCH) {
       ctx.throwIfCancelled()
       const batch = all.slice(i, i + STATS_BATCH)
       const todo = batch.filter((n) => !sample.knownStats(n) && !sample.failedStats(n))
       const before = new Set(todo.filter((n) => sample.table.isLoaded(n)))
-      try {
-        if (todo.length) await sample.table.load(todo, ctx)
-      } catch (e) {
-        if (isCancel(e)) throw e
-        // One undecodable column must not hide the others: they are tried one by one below.
-        ctx.log(`${stored.spec.name}: ${(e as Error).message}`)
-      }
-      for (const n of todo) {
-        try {
-          await sample.variableStats(n, ctx)
-        } catch (e) {
-          if (isCancel(e)) throw e
-          sample.markFailed(n, (e as Error).message)
-          ctx.log(`${stored.spec.name}, ${n}: ${(e as Error).message}`)
-        }
+      if (todo.length) {
+        const part = scaledContext(
+          ctx,
+          done / Math.max(1, total),
+          batch.length / Math.max(1, total),
+        )
+        await summariseBatch(entry, todo, todo, statistics, part)
       }
       for (const n of todo) if (!before.has(n)) sample.table.release(n)
       for (const n of batch) names.add(n)
@@ -118,26 +155,6 @@ export async function summarise(
     }
   }
   return { samples: list.length, variables: names.size }
-}
-
-/** Smallest and largest finite value of a variable over the samples (known stats first). */
-export async function rangeOf(
-  list: readonly LoadedSample[],
-  variable: string,
-): Promise<{ min: number; max: number } | null> {
-  let min = Infinity
-  let max = -Infinity
-  for (const s of list) {
-    const known = s.knownStats(variable)
-    const r =
-      known && known.min !== null && known.max !== null
-        ? { min: known.min, max: known.max }
-        : finiteRange(await s.table.column(variable))
-    if (!r) continue
-    min = Math.min(min, r.min)
-    max = Math.max(max, r.max)
-  }
-  return min <= max ? { min, max } : null
 }
 
 /**
@@ -158,22 +175,6 @@ export function derivedIn(sample: LoadedSample, defs: Definitions): CheckedVaria
 /** Whether `name` is a derived variable or a model output that `checked` can compute. */
 function computable(checked: CheckedVariables | null, name: string): boolean {
   return !!checked && (checked.checked.has(name) || checked.computed.has(name))
-}
-
-/**
- * A variable of the explorer in one sample: a file column, or a derived variable or model
- * output computed from the columns it reads; null when the sample has none of them.
- */
-export async function explorerColumn(
-  sample: LoadedSample,
-  name: string,
-  defs: Definitions,
-  ctx?: JobContext,
-): Promise<Column | null> {
-  if (sample.table.has(name)) return sample.table.column(name, ctx)
-  const derived = derivedIn(sample, defs)
-  if (!derived || !computable(derived, name)) return null
-  return derivedColumn(sample.table, derived, name, ctx)
 }
 
 /** The explorer's computed variables: derived ones (project order), then model outputs. */
@@ -235,23 +236,28 @@ export function derivedRows(
 export async function summariseDerived(
   list: readonly SampleEntry[],
   defs: Definitions,
+  statistics: StatisticsOf,
   ctx: JobContext,
 ): Promise<void> {
   const names = definedRows(defs).map((r) => r.name)
-  for (const { stored, sample } of list) {
+  for (const entry of list) {
+    ctx.throwIfCancelled()
+    const { sample } = entry
     const derived = derivedIn(sample, defs)
     if (!derived) continue
-    for (const name of names) {
-      ctx.throwIfCancelled()
+    const todo = names.filter((name) => {
       const key = derivedKey(name, defs)
-      if (!computable(derived, name) || sample.knownStats(key) || sample.failedStats(key)) continue
-      try {
-        await sample.computedStats(key, () => derivedColumn(sample.table, derived, name, ctx))
-      } catch (e) {
-        if (isCancel(e)) throw e
-        sample.markFailed(key, (e as Error).message)
-        ctx.log(`${stored.spec.name}, ${name}: ${(e as Error).message}`)
-      }
-    }
+      return computable(derived, name) && !sample.knownStats(key) && !sample.failedStats(key)
+    })
+    // After every file column: the job's progress stays at its end.
+    const quiet = scaledContext(ctx, 1, 0)
+    if (todo.length)
+      await summariseBatch(
+        entry,
+        todo,
+        todo.map((n) => derivedKey(n, defs)),
+        statistics,
+        quiet,
+      )
   }
 }

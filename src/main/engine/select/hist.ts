@@ -6,7 +6,7 @@
 import type { SampleHistogram } from '../../../shared/cutflow'
 import type { CheckedExpr } from '../../../shared/expr'
 import type { Column } from '../../../shared/column'
-import { createHist, fillColumn } from '../data/histogram'
+import { createHist, fillColumn, type Hist1D } from '../data/histogram'
 import { compile } from './compile'
 import { CutCompiler } from './cut-compiler'
 import type { PreparedSample } from './cutflow'
@@ -63,7 +63,12 @@ export function selectedValues(
 ): SelectedValues {
   const data = sample.derive ? sample.derive(sample.data) : sample.data
   const context = `in sample '${sample.name}'`
-  const all = atPath(path, expr.source, context, () => compile(expr, data).evaluate(data))
+  const { ast } = expr
+  // A bare column is taken as it is (no float64 copy of a float32 or integer column).
+  const all =
+    ast.type === 'name' && data.symbols.has(ast.name)
+      ? data.column(ast.name)
+      : atPath(path, expr.source, context, () => compile(expr, data).evaluate(data))
   const n = data.entries
   let selected = 0
   if (pass) for (let i = 0; i < n; i++) selected += pass[i]
@@ -87,13 +92,7 @@ export function sampleHistogram(
   binning: Binning,
   path: readonly (string | number)[] = [],
 ): SampleHistogram {
-  const { values, weights } = selectedValues(sample, expr, pass, path)
-  const h = createHist(binning.bins, binning.lo, binning.hi)
-  if (typeof weights === 'number') {
-    const events = values.kind === 'flat' ? values.values.length : values.offsets.length - 1
-    if (weights === 1) fillColumn(h, values)
-    else fillColumn(h, values, new Float64Array(events).fill(weights))
-  } else fillColumn(h, values, weights)
+  const h = selectedHist(sample, expr, pass, binning, path)
   const inner = (a: Float64Array) => Array.from(a.subarray(1, h.bins + 1))
   return {
     counts: inner(h.sumw),
@@ -103,4 +102,22 @@ export function sampleHistogram(
     entries: h.entries,
     nan: h.nan,
   }
+}
+
+/** sampleHistogram's Σw and Σw² per bin, flows included (data/histogram.ts Hist1D). */
+export function selectedHist(
+  sample: PreparedSample,
+  expr: CheckedExpr,
+  pass: Uint8Array | null,
+  binning: Binning,
+  path: readonly (string | number)[] = [],
+): Hist1D {
+  const { values, weights } = selectedValues(sample, expr, pass, path)
+  const h = createHist(binning.bins, binning.lo, binning.hi)
+  if (typeof weights === 'number') {
+    const events = values.kind === 'flat' ? values.values.length : values.offsets.length - 1
+    if (weights === 1) fillColumn(h, values)
+    else fillColumn(h, values, new Float64Array(events).fill(weights))
+  } else fillColumn(h, values, weights)
+  return h
 }

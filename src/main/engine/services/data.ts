@@ -4,8 +4,19 @@
  * bin contents cross the process boundary.
  */
 import type { Result } from '../../../shared/api'
-import type { DataMethodName, Hist2DResult, Sample } from '../../../shared/contract/data'
-import type { Column } from '../../../shared/column'
+import type {
+  DataMethodName,
+  Hist2DResult,
+  Sample,
+  SampleHistogram,
+  VariableStats,
+} from '../../../shared/contract/data'
+import { runCorrelation } from '../app/correlation'
+import { runHistograms } from '../app/histogram'
+import { runHist2D } from '../app/hist2d'
+import type { EventSource } from '../app/source'
+import { runSampleStatistics, runStatistics, type SampleStatistics } from '../app/statistics'
+import type { Hist1D } from '../data/histogram'
 import { openSource } from '../io/source'
 import type { JobContext } from '../jobs/context'
 import type { Project } from '../store/project'
@@ -21,30 +32,23 @@ import {
   reorderSamples,
   updateSample,
 } from '../store/samples'
-import { weightedCorrelation } from '../data/correlation'
 import { createDemoProject } from '../samples/demo'
-import {
-  defaultBinning,
-  finiteRange,
-  isIntegerVariable,
-  isIntegral,
-  sampleHistogram,
-} from '../samples/explore'
-import { fillHist2D } from '../samples/hist2d'
+import { defaultBinning, isIntegerVariable } from '../samples/explore'
 import {
   derivedRows,
-  explorerColumn,
-  rangeOf,
   summarise,
   summariseDerived,
   unreadableColumns,
   variableRows,
+  type StatisticsOf,
 } from '../samples/variables'
 import type { Definitions } from '../samples/derived-columns'
 import { listVariables } from '../store/regions'
 import type { LoadedSample } from '../samples/loaded-sample'
 import { SampleRegistry } from '../samples/registry'
 import { normalisationScale } from '../samples/weights'
+import type { Binning } from '../select/hist'
+import { projectSource } from './project-source'
 import type { Handlers, ServiceEnv } from './env'
 
 export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
@@ -98,56 +102,104 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
     computed: await env.computedVariables(),
   })
 
-  /** A flat column (or derived variable, or model output) of a sample, or a clear error. */
-  async function flatColumn(sample: LoadedSample, name: string, defs: Definitions) {
-    const c = await explorerColumn(sample, name, defs)
-    if (!c) throw new ProjectError(`sample '${sample.spec.name}' has no variable '${name}'`)
-    if (c.kind !== 'flat')
-      throw new ProjectError(
-        `'${name}' is a list per event; a 2-D histogram needs one value per event`,
+  /**
+   * The explorer's table rows of one sample's variables (file columns, derived variables and
+   * model outputs by name), from one pass of the statistics use case.
+   */
+  const tableStatistics =
+    (events: EventSource): StatisticsOf =>
+    async ({ stored, sample }, names, ctx) => {
+      const values = names.map((column) => ({ column }))
+      const stats = await runSampleStatistics(events, { sample: stored.spec.name, values }, ctx)
+      return stats.map((s, i) =>
+        tableRow(s, sample.table.has(names[i]) ? (sample.table.missingCount(names[i]) ?? 0) : 0),
       )
-    return c.values
+    }
+
+  /**
+   * The project as the explorer's event source: its samples as the registry holds them; one
+   * whose column clashes with a derived variable still shows its file columns.
+   */
+  const source = async (ctx?: JobContext) =>
+    projectSource(reg(), await env.computedVariables(), { fileColumnsFirst: true }, ctx)
+
+  /**
+   * The default binning of a variable over samples `list` (its finite min–max; one bin per
+   * value for whole numbers): from the statistics already known where every sample has them,
+   * else from a statistics pass. `file`: the samples hold it as a file column, integers by
+   * their type; a computed variable is integral when every finite value is whole.
+   */
+  async function defaultRange(
+    events: EventSource,
+    list: readonly { stored: StoredSample; sample: LoadedSample }[],
+    variable: string,
+    bins: number | undefined,
+    file: boolean,
+  ): Promise<Binning> {
+    let min = Infinity
+    let max = -Infinity
+    const todo: string[] = []
+    for (const { stored, sample } of list) {
+      const known = file ? sample.knownStats(variable) : undefined
+      if (known && known.min !== null && known.max !== null) {
+        min = Math.min(min, known.min)
+        max = Math.max(max, known.max)
+      } else todo.push(stored.spec.name)
+    }
+    let integral = todo.length > 0
+    if (todo.length) {
+      const stats = Object.values(
+        (await runStatistics(events, { column: variable, samples: todo, skipUnusable: true }))
+          .samples,
+      )
+      for (const s of stats) {
+        integral &&= s.integral
+        if (!(s.finiteMin <= s.finiteMax)) continue
+        min = Math.min(min, s.finiteMin)
+        max = Math.max(max, s.finiteMax)
+      }
+      integral &&= stats.length > 0
+    }
+    const integer =
+      bins === undefined &&
+      (file
+        ? isIntegerVariable(
+            list.map((s) => s.sample),
+            variable,
+          )
+        : integral)
+    return min <= max
+      ? defaultBinning(min, max, integer, bins ?? 40)
+      : { bins: bins ?? 40, lo: 0, hi: 1 }
   }
 
   /**
-   * The histogram of a derived variable or model output (the explorer's plot of a variable no
-   * file holds):
-   * computed per sample from the columns it reads; samples that cannot compute it are missing.
+   * The axes of a 2-D histogram: as given, else each variable's range in the sample (one
+   * statistics pass over both when neither is given).
    */
-  async function derivedHistogram(
-    list: readonly { stored: StoredSample; sample: LoadedSample }[],
-    p: { variable: string; bins?: number; lo?: number; hi?: number },
-    ids: readonly string[] | undefined,
-  ): Promise<Result<'data.histogram'>> {
-    const vars = await derived()
-    const cols: { id: string; sample: LoadedSample; col: Column }[] = []
-    for (const { stored, sample } of list) {
-      const col = await explorerColumn(sample, p.variable, vars)
-      if (col) cols.push({ id: stored.id, sample, col })
-    }
-    if (!cols.length) throw new ProjectError(`no sample has a variable '${p.variable}'`)
-    let binning = { bins: p.bins ?? 40, lo: 0, hi: 1 }
-    if (p.lo !== undefined && p.hi !== undefined) binning = { ...binning, lo: p.lo, hi: p.hi }
-    else {
-      const ranges = cols.map((c) => finiteRange(c.col)).filter((r) => r !== null)
-      if (ranges.length) {
-        const min = Math.min(...ranges.map((r) => r.min))
-        const max = Math.max(...ranges.map((r) => r.max))
-        // A derived count (nJet * 2, a flag) gets integer-centred bins like an integer column.
-        const integer = p.bins === undefined && cols.every((c) => isIntegral(c.col.values))
-        binning = defaultBinning(min, max, integer, p.bins ?? 40)
-      }
-    }
-    return {
-      variable: p.variable,
-      ...binning,
-      samples: await Promise.all(
-        cols.map((c) => sampleHistogram(c.id, c.sample, p.variable, binning, c.col)),
-      ),
-      missing: (ids ?? listSamples(reg().project).map((s) => s.id)).filter(
-        (id) => !cols.some((c) => c.id === id),
-      ),
-    }
+  async function axes(
+    events: EventSource,
+    sample: string,
+    p: { x: string; y: string; xbins: number; ybins: number } & Partial<
+      Record<'xlo' | 'xhi' | 'ylo' | 'yhi', number>
+    >,
+  ): Promise<[Binning, Binning]> {
+    const given = (bins: number, lo?: number, hi?: number) =>
+      lo !== undefined && hi !== undefined && hi > lo ? { bins, lo, hi } : null
+    const axes = [given(p.xbins, p.xlo, p.xhi), given(p.ybins, p.ylo, p.yhi)]
+    const todo = ([p.x, p.y] as const).filter((_, k) => !axes[k])
+    const stats = todo.length
+      ? await runSampleStatistics(events, { sample, values: todo.map((column) => ({ column })) })
+      : []
+    return ([0, 1] as const).map((k) => {
+      const bins = k ? p.ybins : p.xbins
+      const s = axes[k] ? undefined : stats.shift()
+      if (!s) return axes[k] as Binning
+      // Whole-number values (nMuon, a flag) get integer-centred bins, whatever `bins` says.
+      return s.finiteMin <= s.finiteMax
+        ? defaultBinning(s.finiteMin, s.finiteMax, s.integral, bins)
+        : { bins, lo: 0, hi: 1 }
+    }) as [Binning, Binning]
   }
 
   return {
@@ -258,9 +310,10 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
         { samples: ids },
         async (ctx) => {
           const list = await chosen(ids, ctx)
-          const out = await summarise(list, ctx)
+          const statistics = tableStatistics(await source(ctx))
+          const out = await summarise(list, statistics, ctx)
           const defs = await derived()
-          await summariseDerived(list, defs, ctx)
+          await summariseDerived(list, defs, statistics, ctx)
           const names = new Set([...defs.variables, ...defs.computed].map((v) => v.name))
           return { ...out, variables: out.variables + names.size }
         },
@@ -271,82 +324,64 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
 
     'data.histogram': async ({ variable, bins, lo, hi, samples: ids }) => {
       const list = await chosen(ids)
-      const having = list.filter((s) => s.sample.table.has(variable))
-      if (!having.length) return derivedHistogram(list, { variable, bins, lo, hi }, ids)
-      let binning: { bins: number; lo: number; hi: number }
-      if (lo !== undefined && hi !== undefined) binning = { bins: bins ?? 40, lo, hi }
-      else {
-        const r = await rangeOf(
-          having.map((s) => s.sample),
-          variable,
-        )
-        const integer =
-          bins === undefined &&
-          isIntegerVariable(
-            having.map((s) => s.sample),
-            variable,
-          )
-        binning = r
-          ? defaultBinning(r.min, r.max, integer, bins ?? 40)
-          : { bins: bins ?? 40, lo: 0, hi: 1 }
-      }
-      const out: Result<'data.histogram'> = {
+      // A file column is that column where a file has it (the explorer's row is the file's);
+      // only when no file has it is it a derived variable or a model output.
+      const inFiles = list.filter((s) => s.sample.table.has(variable))
+      const candidates = inFiles.length ? inFiles : list
+      const events = await source()
+      const binning =
+        lo !== undefined && hi !== undefined
+          ? { bins: bins ?? 40, lo, hi }
+          : await defaultRange(events, candidates, variable, bins, inFiles.length > 0)
+      const run = await runHistograms(events, {
+        column: variable,
+        binning,
+        samples: candidates.map((s) => s.stored.spec.name),
+        skipUnusable: true,
+      })
+      if (!run.samples.size) throw new ProjectError(`no sample has a variable '${variable}'`)
+      const filled = candidates.filter((s) => run.samples.has(s.stored.spec.name))
+      return {
         variable,
         ...binning,
-        samples: [],
+        samples: filled.map((s) =>
+          explorerHistogram(s.stored.id, run.samples.get(s.stored.spec.name) as Hist1D),
+        ),
         // Samples without the variable, and those that cannot be read now.
         missing: (ids ?? listSamples(reg().project).map((s) => s.id)).filter(
-          (id) => !having.some((h) => h.stored.id === id),
+          (id) => !filled.some((h) => h.stored.id === id),
         ),
       }
-      for (const s of having)
-        out.samples.push(await sampleHistogram(s.stored.id, s.sample, variable, binning))
-      return out
     },
 
     'data.correlation': async ({ sample: id, variables }) => {
-      const sample = await reg().get(id)
-      const vars = await derived()
-      // File columns decoded together first (one read of the file); derived ones computed after.
-      const inFile = sample.table.columns.filter((c) => variables.includes(c.name) && !c.jagged)
-      await sample.table.load(inFile.map((c) => c.name))
-      const flat: string[] = []
-      const values: Column['values'][] = []
-      const skipped: string[] = []
-      for (const v of variables) {
-        const col = await explorerColumn(sample, v, vars)
-        if (!col) throw new ProjectError(`sample '${sample.spec.name}' has no variable '${v}'`)
-        if (col.kind === 'jagged') skipped.push(v)
-        else {
-          flat.push(v)
-          values.push(col.values)
-        }
-      }
-      const { matrix, constant, events } = weightedCorrelation(values, sample.weights())
+      // Opened first: a sample that cannot be read says why.
+      const { spec } = await reg().get(id)
+      const r = await runCorrelation(await source(), {
+        sample: spec.name,
+        values: variables.map((column) => ({ column })),
+      })
       return {
         sampleId: id,
-        variables: flat,
-        matrix,
-        skipped,
-        constant: flat.filter((_, a) => constant[a]),
-        events,
+        variables: r.variables,
+        matrix: r.matrix,
+        skipped: r.skipped,
+        constant: r.constant,
+        events: r.events,
       }
     },
 
     'data.hist2d': async (p) => {
-      const sample = await reg().get(p.sample)
-      const defs = await derived()
-      const x = await flatColumn(sample, p.x, defs)
-      const y = await flatColumn(sample, p.y, defs)
-      const axis = (values: typeof x, bins: number, lo?: number, hi?: number) => {
-        if (lo !== undefined && hi !== undefined && hi > lo) return { bins, lo, hi }
-        const r = finiteRange({ kind: 'flat', type: 'float64', values })
-        // Whole-number values (nMuon, a flag) get integer-centred bins, whatever `bins` says.
-        return r ? defaultBinning(r.min, r.max, isIntegral(values), bins) : { bins, lo: 0, hi: 1 }
-      }
-      const xr = axis(x, p.xbins, p.xlo, p.xhi)
-      const yr = axis(y, p.ybins, p.ylo, p.yhi)
-      const h = fillHist2D(x, y, sample.weights(), xr, yr)
+      const { spec } = await reg().get(p.sample)
+      const events = await source()
+      const [xr, yr] = await axes(events, spec.name, p)
+      const h = await runHist2D(events, {
+        sample: spec.name,
+        x: { column: p.x },
+        y: { column: p.y },
+        xbins: xr,
+        ybins: yr,
+      })
       const sumw: number[][] = []
       for (let ix = 0; ix < xr.bins; ix++)
         sumw.push(Array.from(h.sumw.subarray(ix * yr.bins, (ix + 1) * yr.bins)))
@@ -384,6 +419,41 @@ export function dataHandlers(env: ServiceEnv): Handlers<DataMethodName> {
     },
 
     'project.createDemo': async ({ path }) => ({ path: await createDemoProject(path) }),
+  }
+}
+
+/** A sample's histogram as the explorer shows it: bins, flows with their Σw², counts. */
+function explorerHistogram(sampleId: string, h: Hist1D): SampleHistogram {
+  const last = h.bins + 1
+  return {
+    sampleId,
+    sumw: Array.from(h.sumw.subarray(1, last)),
+    sumw2: Array.from(h.sumw2.subarray(1, last)),
+    underflow: { sumw: h.sumw[0], sumw2: h.sumw2[0] },
+    overflow: { sumw: h.sumw[last], sumw2: h.sumw2[last] },
+    entries: h.entries,
+    nan: h.nan,
+  }
+}
+
+/**
+ * A row of the explorer's statistics table: weighted mean and spread (weights × normalisation),
+ * extremes, counts; `missing`: of the NaN, how many were the sample's missing-value marker.
+ */
+function tableRow(s: SampleStatistics, missing: number): VariableStats {
+  const finite = (x: number) => (Number.isFinite(x) ? x : null)
+  const scale = Math.max(Math.abs(s.min), Math.abs(s.max))
+  const std = s.weightedStd
+  return {
+    count: s.count,
+    nan: s.nan,
+    missing,
+    mean: finite(s.weightedMean),
+    // A constant column's spread is rounding noise (1e-16 relative per term): report 0.
+    std: finite(s.min === s.max ? 0 : std < 1e-12 * scale ? 0 : std),
+    min: finite(s.min),
+    max: finite(s.max),
+    sumw: s.sumw,
   }
 }
 

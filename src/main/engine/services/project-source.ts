@@ -15,7 +15,8 @@ import type { LoadedSample } from '../samples/loaded-sample'
 import { sampleVariables } from '../samples/prepare'
 import type { SampleRegistry } from '../samples/registry'
 import { sliceProvider } from '../select/batch'
-import type { ComputedVariable } from '../select/derived'
+import type { CheckedVariables, ComputedVariable } from '../select/derived'
+import { SpecError } from '../select/spec-error'
 import type { SampleRole } from '../select/cutflow'
 import { columnProvider } from '../select/provider'
 import { ProjectError } from '../store/project'
@@ -27,12 +28,14 @@ import type { ProjectScope } from './scope'
  * The event source of the registry's project: every sample that can be opened now, in display
  * order (one that cannot — a file moved — is left out, as the window's lists do, unless
  * `requireAll`: then it is an error). `computed`: the applied models' outputs
- * (ServiceEnv.computedVariables).
+ * (ServiceEnv.computedVariables). `fileColumnsFirst`: a sample with a column named like a
+ * derived variable opens without derived variables and model outputs (the explorer still shows
+ * its file columns) instead of failing with the clash, which the Cuts view reports.
  */
 export async function projectSource(
   registry: SampleRegistry,
   computed: readonly ComputedVariable[],
-  options: PartitionOptions & { requireAll?: boolean } = {},
+  options: PartitionOptions & { requireAll?: boolean; fileColumnsFirst?: boolean } = {},
   ctx: JobContext = silentContext(),
 ): Promise<EventSource> {
   const project = registry.project
@@ -78,10 +81,10 @@ function openedProjectSample(
   index: number,
   sample: SourceSample,
   loaded: LoadedSample,
-  options: PartitionOptions,
+  options: PartitionOptions & { fileColumnsFirst?: boolean },
   defs: { variables: readonly SpecVariable[]; computed: readonly ComputedVariable[] },
 ): OpenedSample {
-  const checked = sampleVariables(loaded, defs.variables, defs.computed)
+  const checked = checkedVariables(loaded, defs, options.fileColumnsFirst)
   const { table } = loaded
   const files = loaded.spec.files.map((path, i) => ({
     path,
@@ -119,5 +122,19 @@ function openedProjectSample(
     },
     // Decoded columns stay with the sample for the next request (data.releaseMemory frees them).
     release() {},
+  }
+}
+
+/** The derived variables checked for a sample (see projectSource's `fileColumnsFirst`). */
+function checkedVariables(
+  loaded: LoadedSample,
+  defs: { variables: readonly SpecVariable[]; computed: readonly ComputedVariable[] },
+  fileColumnsFirst = false,
+): CheckedVariables {
+  try {
+    return sampleVariables(loaded, defs.variables, defs.computed)
+  } catch (e) {
+    if (!fileColumnsFirst || !(e instanceof SpecError)) throw e
+    return sampleVariables(loaded, [], [])
   }
 }
