@@ -2,7 +2,8 @@
  * Building a workspace from a region end to end: the Kaggle H→ττ signal and background CSVs
  * as samples, a signal region, a workspace on DER_mass_MMC with a normalisation and a shape
  * systematic (a typo in the observable is shown with its position first), a fit that finds
- * μ = 1 on the Asimov data (the project has no data sample), and the pyhf JSON export.
+ * μ = 1 on the Asimov data (the project has no data sample), the pyhf JSON export, and the
+ * build's run (a job) in the project's runs.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -123,4 +124,10 @@ test('build a workspace from a region, fit it, export pyhf JSON', async ({ page,
     'staterror_SR',
   ])
   expect(ws.observations[0].data).toHaveLength(12)
+
+  // The build ran as a job of the project: its run is recorded beside the fit's.
+  await page.getByTestId('nav-home').click()
+  const build = page.getByTestId('runs').locator('tr', { hasText: 'Build workspace SR workspace' })
+  await expect(build).toContainText('done')
+  await expect(build).toContainText('SR workspace')
 })

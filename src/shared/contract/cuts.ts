@@ -19,7 +19,7 @@ export const CutsRegion = SpecRegion
 export type CutsRegion = z.output<typeof CutsRegion>
 export { SpecCut as CutsCut }
 
-/** The answer of cuts.check: ok, or the error with the 0-based range of the offending text. */
+/** The engine's check of a cut: ok, or the error with the 0-based range of the offending text. */
 export const CheckResult = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), columns: z.array(z.string()) }),
   z.object({
@@ -145,14 +145,9 @@ export const cutsMethods = {
   },
   'cuts.removeRegion': { params: z.object({ name: Name }).strict(), result: z.array(CutsRegion) },
   /**
-   * Checks an expression against the project's columns and derived variables (the Fit view's
-   * observable; the cut editor checks with cuts.symbols and src/shared/expr instead).
+   * The names expressions may read, for the window's own checks as the user types (the cut
+   * editor's cuts, the Fit build's observables), with src/shared/expr.
    */
-  'cuts.check': {
-    params: z.object({ expr: Expr, role: z.enum(['cut', 'any']).default('cut') }).strict(),
-    result: CheckResult,
-  },
-  /** The names cuts may read, for the editor's own checks as the user types. */
   'cuts.symbols': { params: NoParams, result: CutsSymbols },
   /**
    * An edit of a region's cuts (the editor sends one per burst of typing): every cut checked,

@@ -297,10 +297,11 @@ export const fitMethods = {
   },
   'fit.workspaces': { params: NoParams, result: z.array(WorkspaceSummary) },
   /**
-   * Builds a workspace from the project's regions and samples (one channel per region, POI
-   * 'mu' on the signal samples, the recipe's systematics) and stores it in the project.
+   * Job: builds a workspace from the project's regions and samples (one channel per region, POI
+   * 'mu' on the signal samples, the recipe's systematics) — a pass over every sample's events —
+   * and stores it in the project the build started in; a cancelled build stores nothing.
    */
-  'fit.build': { params: BuildRecipe, result: BuiltWorkspace },
+  'fit.build': { params: BuildRecipe, result: JobStarted, job: BuiltWorkspace },
   /** Writes a stored workspace as pyhf JSON (2-space indented). */
   'fit.export': {
     params: z.object({ workspaceId: id, path: FilePath, overwrite: Overwrite }).strict(),

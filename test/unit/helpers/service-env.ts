@@ -19,6 +19,11 @@ export interface ServiceTestEnv {
    * rejects with the job's error when it failed or was cancelled.
    */
   waitForJob(jobId: string): Promise<unknown>
+  /**
+   * Calls `listener` with every job event as it is emitted (synchronously: from inside the job's
+   * own progress call, so a test can cancel at a chosen point of the work); returns the unsubscribe.
+   */
+  listen(listener: (e: JobEvent) => void): () => void
 }
 
 /**
@@ -86,5 +91,10 @@ export function serviceEnv(project: Project | null | (() => Project | null)): Se
     })
   }
 
-  return { env, events, waitForJob }
+  function listen(listener: (e: JobEvent) => void): () => void {
+    jobListeners.add(listener)
+    return () => jobListeners.delete(listener)
+  }
+
+  return { env, events, waitForJob, listen }
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { cutsMethods } from '../../../src/shared/contract/cuts'
 import { SampleSpec, dataMethods } from '../../../src/shared/contract/data'
+import { checkScalar } from '../../../src/shared/expr'
 import { readColumns } from '../../../src/main/engine/io/source'
 import { Project } from '../../../src/main/engine/store/project'
 import { dataHandlers } from '../../../src/main/engine/services/data'
@@ -133,16 +134,17 @@ describe('cuts service', () => {
 
   it('rejects a bad cut with its position and stores nothing', async () => {
     const { cuts } = await setUp('bad')
-    const r = await cuts['cuts.check']({ expr: 'Mas > 80', role: 'cut' })
+    // The window's check: the shared checker against the engine's symbol table.
+    const table = await cuts['cuts.symbols']({})
+    const symbols = new Map(table.symbols.map((s) => [s.name, { jagged: s.jagged }]))
+    const r = checkScalar('Mas > 80', symbols, 'a cut')
     expect(r.ok).toBe(false)
     if (!r.ok) {
-      expect(r.position).toBe(0)
-      expect(r.message).toContain("unknown variable 'Mas'")
+      expect(r.error.position).toBe(0)
+      expect(r.error.message).toContain("unknown variable 'Mas'")
     }
-    expect(await cuts['cuts.check']({ expr: 'M > 80', role: 'cut' })).toEqual({
-      ok: true,
-      columns: ['M'],
-    })
+    const good = checkScalar('M > 80', symbols, 'a cut')
+    expect(good.ok && [...good.value.columns]).toEqual(['M'])
     await expect(
       cuts['cuts.saveRegion']({
         region: { name: 'A', blinded: false, cuts: [{ expr: 'M > 80 &&' }] },

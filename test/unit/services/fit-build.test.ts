@@ -1,14 +1,17 @@
 /**
  * fit.build and fit.export called as the UI calls them (EngineService, a real project file, the
- * Kaggle H→ττ CSV samples): the channel histograms, MC statistical uncertainties and weight
- * variations equal plain loops over the CSV rows; a blinded region gets Asimov data; data equal
- * to signal + background fit to μ = 1; the export is the stored pyhf JSON; bad recipes are
- * refused with what is wrong and store nothing.
+ * Kaggle H→ττ CSV samples): the build is a job (an id at once, progress, the workspace stored
+ * when it ends, in the project it started in); the channel histograms, MC statistical
+ * uncertainties and weight variations equal plain loops over the CSV rows; a blinded region
+ * gets Asimov data; data equal to signal + background fit to μ = 1; the export is the stored
+ * pyhf JSON; bad recipes fail the job with what is wrong and store nothing, and so does a
+ * build cancelled while it reads or after it has read the last event.
  */
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { JobEvent } from '../../../src/shared/api'
 import type { BuiltWorkspace, FitOutcome } from '../../../src/shared/contract/fit'
 import { cutsMethods } from '../../../src/shared/contract/cuts'
 import { dataMethods } from '../../../src/shared/contract/data'
@@ -16,6 +19,8 @@ import { fitMethods } from '../../../src/shared/contract/fit'
 import { cutsHandlers } from '../../../src/main/engine/services/cuts'
 import { dataHandlers } from '../../../src/main/engine/services/data'
 import { fitHandlers } from '../../../src/main/engine/services/fit'
+import type { JobRunner } from '../../../src/main/engine/jobs/runner'
+import { listWorkspaces } from '../../../src/main/engine/store/fits'
 import { Project } from '../../../src/main/engine/store/project'
 import { parseWorkspace } from '../../../src/main/engine/stats/workspace'
 import { serviceEnv } from '../helpers/service-env'
@@ -32,7 +37,12 @@ const tmp = mkdtempSync(join(tmpdir(), 'hepwb-build-'))
  */
 class Client {
   readonly project: Project
+  /** The project the engine has open now (another one after `open`). */
+  private current: Project
+  readonly events: readonly JobEvent[]
+  readonly listen: (listener: (e: JobEvent) => void) => () => void
   private readonly waitForJob: (jobId: string) => Promise<unknown>
+  private readonly jobs: JobRunner
   private readonly handlers: Record<string, (p: unknown) => unknown>
   private readonly schemas: Record<string, { params: { parse(v: unknown): unknown } }> = {
     ...dataMethods,
@@ -41,14 +51,22 @@ class Client {
   }
 
   constructor(path: string) {
-    this.project = Project.create(path)
-    const { env, waitForJob } = serviceEnv(this.project)
+    this.project = this.current = Project.create(path)
+    const { env, waitForJob, events, listen } = serviceEnv(() => this.current)
     this.waitForJob = waitForJob
+    this.events = events
+    this.listen = listen
+    this.jobs = env.jobs
     this.handlers = {
       ...dataHandlers(env),
       ...cutsHandlers(env),
       ...fitHandlers(env),
     } as unknown as Record<string, (p: unknown) => unknown>
+  }
+
+  /** Opens `p` in place of the open project, as the window's project.open does. */
+  open(p: Project): void {
+    this.current = p
   }
 
   async call<T = unknown>(method: string, params: unknown): Promise<T> {
@@ -58,6 +76,19 @@ class Client {
   async job<T>(method: string, params: unknown): Promise<T> {
     const { jobId } = await this.call<{ jobId: string }>(method, params)
     return (await this.waitForJob(jobId)) as T
+  }
+
+  cancel(jobId: string): boolean {
+    return this.jobs.cancel(jobId)
+  }
+
+  wait<T>(jobId: string): Promise<T> {
+    return this.waitForJob(jobId) as Promise<T>
+  }
+
+  /** The events of job `jobId` so far. */
+  eventsOf(jobId: string): JobEvent[] {
+    return this.events.filter((e) => (e.kind === 'started' ? e.job.id : e.jobId) === jobId)
   }
 }
 
@@ -124,6 +155,7 @@ const RECIPE = {
 describe('fit.build and fit.export', () => {
   let c: Client
   let built: BuiltWorkspace
+  let buildJob: string
   const sig = readCsv(SIG)
   const bkg = readCsv(BKG)
 
@@ -161,9 +193,33 @@ describe('fit.build and fit.export', () => {
     await c.call('cuts.saveRegion', {
       region: { name: 'CR', blinded: true, cuts: [{ expr: 'PRI_jet_num == 0' }] },
     })
-    built = await c.call<BuiltWorkspace>('fit.build', RECIPE)
+    const before = listWorkspaces(c.project.database).length
+    buildJob = (await c.call<{ jobId: string }>('fit.build', RECIPE)).jobId
+    // A job: the call answers at once, before any event is read.
+    expect(listWorkspaces(c.project.database)).toHaveLength(before)
+    built = await c.wait<BuiltWorkspace>(buildJob)
   }, 60_000)
   afterAll(() => c.project.close())
+
+  it('runs as a job of the project: progress to the end, the run recorded with its result', () => {
+    const events = c.eventsOf(buildJob)
+    const started = events[0]
+    if (started.kind !== 'started') throw new Error(`first event: ${started.kind}`)
+    expect(started.job).toMatchObject({
+      method: 'fit.build',
+      title: 'Build workspace Htautau',
+      project: c.project.path,
+    })
+    const progress = events.flatMap((e) => (e.kind === 'progress' ? [e.fraction] : []))
+    expect(progress[0]).toBe(0)
+    expect(progress[progress.length - 1]).toBe(1)
+    progress.forEach((f, i) => expect(f).toBeGreaterThanOrEqual(progress[i - 1] ?? 0))
+    const end = events[events.length - 1]
+    expect(end).toMatchObject({ kind: 'finished', state: 'done' })
+    const run = c.project.runs().find((r) => r.id === buildJob)
+    expect(run).toMatchObject({ method: 'fit.build', state: 'done' })
+    expect((run!.result as BuiltWorkspace).id).toBe(built.id)
+  })
 
   it('fills every channel like a plain loop over the CSV rows', async () => {
     expect(built.name).toBe('Htautau')
@@ -267,9 +323,9 @@ describe('fit.build and fit.export', () => {
     expect(mu.minos![1]).toBeGreaterThan(0)
   })
 
-  it('refuses bad recipes with what is wrong, and stores nothing', async () => {
+  it('fails the job of a bad recipe with what is wrong, and stores nothing', async () => {
     const before = (await c.call<unknown[]>('fit.workspaces', {})).length
-    const build = (patch: Record<string, unknown>) => c.call('fit.build', { ...RECIPE, ...patch })
+    const build = (patch: Record<string, unknown>) => c.job('fit.build', { ...RECIPE, ...patch })
     await expect(
       build({ channels: [{ region: 'SR', observable: 'DER_mas_MMC', bins: 4, lo: 0, hi: 200 }] }),
     ).rejects.toThrow(
@@ -301,5 +357,65 @@ describe('fit.build and fit.export', () => {
     await expect(
       c.call('fit.export', { workspaceId: built.id, path: join(tmp, 'no', 'such', 'dir.json') }),
     ).rejects.toThrow(/cannot write .*dir\.json/)
+  })
+
+  /**
+   * Starts a build and cancels it from inside the job, at its first progress event that `when`
+   * accepts; the job's end and the fractions it reported.
+   */
+  async function cancelledBuild(
+    when: (e: Extract<JobEvent, { kind: 'progress' }>) => boolean,
+  ): Promise<{ error: string; progress: number[] }> {
+    let jobId = ''
+    const progress: number[] = []
+    const off = c.listen((e) => {
+      if (e.kind !== 'progress' || e.jobId !== jobId) return
+      progress.push(e.fraction)
+      if (when(e)) c.cancel(jobId)
+    })
+    try {
+      jobId = (await c.call<{ jobId: string }>('fit.build', { ...RECIPE, name: 'cancelled' })).jobId
+      const error = await c.wait(jobId).then(
+        () => 'done',
+        (e: Error) => e.message,
+      )
+      return { error, progress }
+    } finally {
+      off()
+    }
+  }
+
+  it('stores nothing when cancelled while it reads the events', async () => {
+    const before = listWorkspaces(c.project.database).length
+    // The job's first progress: the samples are about to be read.
+    const { error, progress } = await cancelledBuild(() => true)
+    expect(error).toBe('cancelled by the user')
+    expect(progress).toEqual([0])
+    expect(listWorkspaces(c.project.database)).toHaveLength(before)
+    expect(c.project.runs().find((r) => r.title === 'Build workspace cancelled')?.state).toBe(
+      'cancelled',
+    )
+  })
+
+  it('stores nothing when cancelled after it has read the last event', async () => {
+    const before = listWorkspaces(c.project.database).length
+    const { error, progress } = await cancelledBuild((e) => e.fraction === 1)
+    expect(error).toBe('cancelled by the user')
+    expect(progress[progress.length - 1]).toBe(1)
+    expect(listWorkspaces(c.project.database)).toHaveLength(before)
+  })
+
+  it('stores the workspace in the project it started in when another one is opened meanwhile', async () => {
+    const other = Project.create(join(tmp, 'other.hepwb'))
+    try {
+      const { jobId } = await c.call<{ jobId: string }>('fit.build', { ...RECIPE, name: 'moved' })
+      c.open(other)
+      const w = await c.wait<BuiltWorkspace>(jobId)
+      expect(listWorkspaces(c.project.database).map((x) => x.id)).toContain(w.id)
+      expect(listWorkspaces(other.database)).toEqual([])
+    } finally {
+      c.open(c.project)
+      other.close()
+    }
   })
 })

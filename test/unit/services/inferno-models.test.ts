@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InfernoProjectResult } from '../../../src/shared/contract/inferno'
 import { inProcessEngine } from '../helpers/engine'
+import { windowCheck } from '../helpers/window-check'
 import { DATA } from '../io/shared-data'
 
 const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
@@ -75,7 +76,7 @@ describe('INFERNO models', () => {
     // Applied: a variable cuts accept, whose values are the bins 0 … 4 in the result's order.
     const applied = await engine.call('inferno.apply', { id: models[0].id, name: 'infbin' })
     expect(applied[0].appliedAs).toBe('infbin')
-    expect((await engine.call('cuts.check', { expr: 'infbin >= 3', role: 'cut' })).ok).toBe(true)
+    expect((await windowCheck(engine, 'infbin >= 3')).ok).toBe(true)
     const h = await engine.call('data.histogram', {
       variable: 'infbin',
       bins: BINS,
@@ -95,6 +96,6 @@ describe('INFERNO models', () => {
     expect(Math.max(...tsb)).toBe(tsb[tsb.length - 1])
     // Removing it removes the variable too.
     expect(await engine.call('inferno.remove', { id: models[0].id })).toEqual([])
-    expect((await engine.call('cuts.check', { expr: 'infbin >= 3', role: 'cut' })).ok).toBe(false)
+    expect((await windowCheck(engine, 'infbin >= 3')).ok).toBe(false)
   }, 120_000)
 })

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TrainResult } from '../../../src/shared/contract/train'
 import { inProcessEngine } from '../helpers/engine'
+import { windowCheck } from '../helpers/window-check'
 import { DATA } from '../io/shared-data'
 
 const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
@@ -71,7 +72,7 @@ describe('train service', () => {
     expect(runs.some((x) => x.id === result.model.runId && x.state === 'done')).toBe(true)
 
     await engine.call('train.apply', { id: fisherId, name: 'fisher' })
-    const check = await engine.call('cuts.check', { expr: 'fisher > 0', role: 'cut' })
+    const check = await windowCheck(engine, 'fisher > 0')
     expect(check.ok).toBe(true)
     // A derived variable may read the model output; a variable may not take its name.
     await engine.call('cuts.saveVariable', { variable: { name: 'fisher2', expr: '2 * fisher' } })

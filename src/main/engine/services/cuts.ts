@@ -12,13 +12,7 @@ import type {
   NMinus1Result,
   RegionCutflow,
 } from '../../../shared/contract/cuts'
-import {
-  checkExpr,
-  checkScalar,
-  requiredColumns,
-  thresholdOf,
-  type SymbolTable,
-} from '../../../shared/expr'
+import { checkScalar, requiredColumns, thresholdOf, type SymbolTable } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import type { CutflowRow, SignificanceRow } from '../../../shared/cutflow'
 import { nameRecord, own } from '../../../shared/name-record'
@@ -69,11 +63,6 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
     }
   }
 
-  /** Checks an expression against the project's symbols (a cut: one value per event). */
-  async function check(expr: string, cut: boolean): Promise<CheckResult> {
-    return checkAgainst(await projectSymbols(), expr, cut)
-  }
-
   /** Resolved regions of the project, `name` and its ancestors only. */
   function regionChain(name: string): ResolvedRegion[] {
     const regions = listRegions(env.requireProject())
@@ -86,7 +75,7 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
   async function checkRegion(region: CutsRegion): Promise<void> {
     const symbols = await projectSymbols()
     for (const [i, c] of region.cuts.entries()) {
-      const r = checkAgainst(symbols, c.expr, true)
+      const r = checkAgainst(symbols, c.expr)
       if (!r.ok) throw new ProjectError(`region '${region.name}', cut ${i + 1}: ${r.message}`)
     }
   }
@@ -165,7 +154,6 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
       deleteRegion(p, name)
       return listRegions(p)
     },
-    'cuts.check': ({ expr, role }) => check(expr, role === 'cut'),
     'cuts.symbols': async () => {
       const { symbols, problem } = await projectSymbols()
       return {
@@ -176,7 +164,7 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
     },
     'cuts.update': async ({ region, sigmaB }) => {
       const symbols = await projectSymbols()
-      const checks = region.cuts.map((c) => checkAgainst(symbols, c.expr, true))
+      const checks = region.cuts.map((c) => checkAgainst(symbols, c.expr))
       const key = symbolsKey(symbols.symbols, symbols.problem)
       if (!checks.every((c) => c.ok))
         return {
@@ -255,14 +243,13 @@ export function cutsHandlers(env: ServiceEnv): Handlers<CutsMethodName> {
   }
 }
 
-/** The check of `expr` against the project's symbols, as the editor shows it. */
+/** The check of cut `expr` against the project's symbols, as the editor shows it. */
 function checkAgainst(
   { symbols, problem }: { symbols: SymbolTable; problem: string | null },
   expr: string,
-  cut: boolean,
 ): CheckResult {
   if (problem !== null) return { ok: false, message: problem, position: 0, end: 0 }
-  const r = cut ? checkScalar(expr, symbols, 'a cut') : checkExpr(expr, symbols)
+  const r = checkScalar(expr, symbols, 'a cut')
   if (r.ok) return { ok: true, columns: [...r.value.columns] }
   const { error } = r
   return { ok: false, message: error.message, position: error.position, end: error.end }

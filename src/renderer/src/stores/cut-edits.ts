@@ -43,9 +43,10 @@ export type CutCheck =
 
 /**
  * Checks a cut as the engine would (a cut: one value per event). Without a symbol table yet
- * (`null`: still loading) only the syntax is checked.
+ * (`null`: still loading) only the syntax is checked. `role` names what must be one value per
+ * event in the message (the Fit build's 'the observable' is checked the same way).
  */
-export function checkCut(expr: string, symbols: EditorSymbols | null): CutCheck {
+export function checkCut(expr: string, symbols: EditorSymbols | null, role = 'a cut'): CutCheck {
   if (!expr.trim())
     return { ok: false, message: 'an expression is required', position: 0, end: 0, syntax: true }
   const parsed = parse(expr)
@@ -56,7 +57,7 @@ export function checkCut(expr: string, symbols: EditorSymbols | null): CutCheck 
   if (!symbols) return { ok: true }
   if (symbols.problem !== null)
     return { ok: false, message: symbols.problem, position: 0, end: 0, syntax: false }
-  const r = checkScalar(expr, symbols.table, 'a cut')
+  const r = checkScalar(expr, symbols.table, role)
   if (r.ok) return { ok: true }
   const { message, position, end } = r.error
   return { ok: false, message, position, end, syntax: false }

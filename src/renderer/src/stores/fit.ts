@@ -1,6 +1,6 @@
 /** The Fit view's state: imported workspaces, the chosen setup, and the latest results of each kind. */
 import { defineStore } from 'pinia'
-import { computed, ref, watch } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type {
   BuiltWorkspace,
   FitSetup,
@@ -10,7 +10,10 @@ import type {
 } from '../../../shared/contract/fit'
 import type { Params } from '../../../shared/api'
 import { api } from '../api'
+import { ApiError } from '../api/client'
 import { writeAsking } from '../api/overwrite'
+import { editorSymbols, type EditorSymbols } from './cut-edits'
+import { observableProblem } from './observable-check'
 import { useProjectStore } from './project'
 
 export type ResultKind = keyof StoredResults
@@ -47,6 +50,10 @@ export const useFitStore = defineStore('fit', () => {
   const error = ref<string | null>(null)
   /** The last workspace built from regions: where its data came from, what was left out. */
   const built = ref<BuiltWorkspace | null>(null)
+  /** The build job running for this project (started here or re-attached), or null. */
+  const building = ref<{ jobId: string; fraction: number; message: string } | null>(null)
+  /** What observables may read (cuts.symbols), for the build form's checks; null until loaded. */
+  const symbols = shallowRef<EditorSymbols | null>(null)
 
   const selected = computed(() => workspaces.value.find((w) => w.id === selectedId.value) ?? null)
   const setup = computed<FitSetup | null>(() => {
@@ -94,6 +101,8 @@ export const useFitStore = defineStore('fit', () => {
     () => project.current?.path,
     () => {
       running.value = {}
+      building.value = null
+      symbols.value = null
       void loadWorkspaces().catch((e: Error) => (error.value = e.message))
       void reattach()
     },
@@ -110,6 +119,13 @@ export const useFitStore = defineStore('fit', () => {
     if (!path) return
     const jobs = await api.call('jobs.list', {}).catch(() => [])
     for (const j of jobs) {
+      if (j.method === 'fit.build' && j.project === path && !building.value) {
+        building.value = { jobId: j.id, fraction: j.fraction, message: j.message }
+        void followBuild(j.id, path).catch((e: unknown) => {
+          if (project.current?.path === path) error.value = buildFailure(e)
+        })
+        continue
+      }
       if (!Object.hasOwn(KIND_OF, j.method)) continue
       const method = j.method as keyof typeof KIND_OF
       const kind: ResultKind = KIND_OF[method]
@@ -160,18 +176,52 @@ export const useFitStore = defineStore('fit', () => {
   }
 
   /**
-   * Builds a workspace from the project's regions; it becomes the selected one. The recipe is
-   * remembered (even when the build fails) so the form opens with it next time. Throws.
+   * Builds a workspace from the project's regions, as a job (progress in `building`, cancel with
+   * cancelBuild); the built workspace, stored in the project by the engine, becomes the
+   * selected one. The recipe is remembered (even when the build fails) so the form opens with it
+   * next time. Throws when the build fails or is cancelled (buildFailure says which).
    */
   async function build(recipe: Params<'fit.build'>): Promise<BuiltWorkspace> {
-    if (project.current)
-      localStorage.setItem(`${memoryKey(project.current.path)}.build`, JSON.stringify(recipe))
-    const w = await api.call('fit.build', recipe)
-    built.value = w
-    workspaces.value = [...workspaces.value, w]
-    selectedId.value = w.id
-    patch.value = null
-    return w
+    const path = project.current?.path
+    if (path) localStorage.setItem(`${memoryKey(path)}.build`, JSON.stringify(recipe))
+    const { jobId } = await api.call('fit.build', recipe)
+    building.value = { jobId, fraction: 0, message: '' }
+    return followBuild(jobId, path)
+  }
+
+  /**
+   * Follows build job `jobId` of project `path` to its end (started here, or before a reload);
+   * while that project is still open its workspace is shown and selected. Throws.
+   */
+  async function followBuild(jobId: string, path: string | undefined): Promise<BuiltWorkspace> {
+    try {
+      const w = await api.attachJob('fit.build', jobId, (e) => {
+        if (e.kind === 'progress' && building.value?.jobId === jobId)
+          building.value = { jobId, fraction: e.fraction, message: e.message }
+      })
+      if (project.current?.path === path) {
+        built.value = w
+        workspaces.value = [...workspaces.value.filter((x) => x.id !== w.id), w]
+        selectedId.value = w.id
+        patch.value = null
+      }
+      return w
+    } finally {
+      if (building.value?.jobId === jobId) building.value = null
+    }
+  }
+
+  /** Stops the running build; it stores nothing. */
+  async function cancelBuild(): Promise<void> {
+    const jobId = building.value?.jobId
+    if (jobId) await api.call('jobs.cancel', { jobId })
+  }
+
+  /** What a build that ended without a workspace says: cancelled, or why it failed. */
+  function buildFailure(e: unknown): string {
+    return e instanceof ApiError && e.info.code === 'cancelled'
+      ? 'Build cancelled; nothing was stored.'
+      : (e as Error).message
   }
 
   /**
@@ -240,15 +290,25 @@ export const useFitStore = defineStore('fit', () => {
   }
 
   return {
-    /** What the build form offers: the project's regions, samples and variables. */
-    buildInputs: () =>
-      Promise.all([
+    /**
+     * What the build form offers: the project's regions, samples and variables; also loads the
+     * symbol table the form's observables are checked against.
+     */
+    buildInputs: async () => {
+      const [regions, samples, variables, table] = await Promise.all([
         api.call('cuts.regions', {}),
         api.call('data.samples', {}),
         api.call('cuts.variables', {}),
-      ]),
-    /** Checks an observable as the build form's channel row has it (any expression role). */
-    checkObservable: (expr: string) => api.call('cuts.check', { expr, role: 'any' }),
+        api.call('cuts.symbols', {}),
+      ])
+      symbols.value = editorSymbols(table)
+      return [regions, samples, variables] as const
+    },
+    /**
+     * The problem with an observable as typed in the build form (checked here, at once), or
+     * null; syntax only until the symbol table has loaded.
+     */
+    observableProblem: (expr: string) => observableProblem(expr, symbols.value),
     workspaces,
     selectedId,
     selected,
@@ -261,7 +321,10 @@ export const useFitStore = defineStore('fit', () => {
     error,
     importWorkspace,
     built,
+    building,
     build,
+    cancelBuild,
+    buildFailure,
     lastRecipe,
     exportWorkspace,
     remove,
