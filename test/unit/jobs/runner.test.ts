@@ -1,7 +1,8 @@
 /**
  * The job runner's own mechanisms (issue 17, items 1 and 2): a job belongs to the project open
  * when it started, whatever is open when it ends; its run is begun and finished there; its
- * metrics so far and its end are kept so a window can re-attach.
+ * metrics so far and its end are kept so a window can re-attach. A result the work stored in
+ * a table of its own is recorded in the run as a reference (issue 18: once, not in two tables).
  */
 import { describe, expect, it } from 'vitest'
 import type { JobEvent, RunRecord } from '../../../src/shared/api'
@@ -76,5 +77,37 @@ describe('JobRunner', () => {
       message: 'could not store the run: disk full',
     })
     expect(events.at(-1)).toMatchObject({ kind: 'finished', jobId: id, state: 'done' })
+  })
+
+  it('records a reference, not a copy, of a result the work stored in its own table', async () => {
+    const r = runner(() => '/a.hepwb')
+    const big = {
+      model: { id: 'm1', name: 'fisher', kind: 'lda', auc_test: 0.8, inputs: ['a', 'b'] },
+      evaluation: { roc: Array.from({ length: 500 }, (_, i) => [i / 500, i / 500]) },
+      backend: 'cpu',
+      seconds: 1.5,
+      events_per_second: 1e5,
+    }
+    const id = r.jobs.start('train.start', 'T', {}, async (ctx) => {
+      ctx.stored('model', 'm1')
+      return big
+    })
+    // Another job stores nothing: its whole result is its run's.
+    const plain = r.jobs.start('ml.backendCheck', 'B', {}, async () => big)
+    await Promise.all([r.ended(id), r.ended(plain)])
+    const run = (job: string) => r.finished.find(([x]) => x.id === job)![0]
+    expect(run(id).result).toEqual({
+      stored: { kind: 'model', id: 'm1' },
+      model: { name: 'fisher', auc_test: 0.8 },
+      backend: 'cpu',
+      seconds: 1.5,
+      events_per_second: 1e5,
+    })
+    expect(run(plain).result).toEqual(big)
+    // The window still gets the whole result, at the end and on re-attaching.
+    expect(r.events).toContainEqual(
+      expect.objectContaining({ kind: 'finished', jobId: id, result: big }),
+    )
+    expect(r.jobs.attach(id).end?.result).toEqual(big)
   })
 })

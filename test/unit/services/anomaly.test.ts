@@ -84,6 +84,8 @@ describe('anomaly service', () => {
     expect(r.state, r.error).toBe('done')
     const result = AnomalyTrainResult.parse(r.result)
     aeId = result.model.id
+    const run = (await engine.call('project.runs', {})).find((x) => x.id === result.model.runId)
+    expect(run?.result).toMatchObject({ stored: { kind: 'anomaly', id: aeId } })
     // Live metrics: one loss, val_loss and reconstruction value per epoch.
     for (const m of ['loss', 'val_loss', 'reconstruction'])
       expect(r.metrics.filter((x) => x.name === m)).toHaveLength(4)

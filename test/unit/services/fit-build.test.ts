@@ -219,6 +219,9 @@ describe('fit.build and fit.export', () => {
     const run = c.project.runs().find((r) => r.id === buildJob)
     expect(run).toMatchObject({ method: 'fit.build', state: 'done' })
     expect((run!.result as BuiltWorkspace).id).toBe(built.id)
+    // A reference to the stored workspace, not a second copy of it (issue 18).
+    expect(run!.result).toMatchObject({ stored: { kind: 'workspace', id: built.id } })
+    expect(JSON.stringify(run!.result).length).toBeLessThan(1000)
   })
 
   it('fills every channel like a plain loop over the CSV rows', async () => {

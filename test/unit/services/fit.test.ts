@@ -163,6 +163,11 @@ describe('fit service', () => {
     // Stored in the project: the UI finds it again.
     const stored = (await c.call('fit.results', setup())) as { fit: FitOutcome | null }
     expect(stored.fit?.id).toBe(fit.id)
+    // Its run refers to that stored result and keeps only its one-line figures (issue 18).
+    const runs = (await c.call('project.runs', {})) as { result?: unknown }[]
+    const run = runs.find((r) => JSON.stringify(r.result ?? null).includes(fit.id))
+    expect(run?.result).toMatchObject({ stored: { kind: 'fit', id: fit.id }, converged: true })
+    expect(JSON.stringify(run?.result).length).toBeLessThan(1000)
   })
 
   it('gives exactly the numbers `hepwb fit --json` prints for the same workspace (one fit report)', async () => {

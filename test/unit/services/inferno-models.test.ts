@@ -66,6 +66,10 @@ describe('INFERNO models', () => {
     })
     const runs = await engine.call('project.runs', {})
     expect(runs.find((x) => x.id === models[0].runId)?.state).toBe('done')
+    expect(runs.find((x) => x.id === models[0].runId)?.result).toMatchObject({
+      stored: { kind: 'inferno', id: models[0].id },
+      model: { name: 'summary5' },
+    })
     const reopened = await engine.call('inferno.model', { id: models[0].id })
     expect(reopened.inferno.templates).toEqual(trained.inferno.templates)
     expect(reopened.inferno.profile).toEqual(trained.inferno.profile)

@@ -2,13 +2,17 @@
  * The Train service through the real engine (wire protocol, real project file, the Kaggle
  * H→ττ CSVs): a Fisher discriminant and a small network are trained as jobs, stored as models
  * with their runs, applied as a variable that cuts read, exported; bad set-ups fail with a
- * message and a cancelled network is kept as a cancelled run.
+ * message and a cancelled network is kept as a cancelled run. The run records a reference to the
+ * stored model, not a second copy of its result (issue 18), and still summarises in one line.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TrainResult } from '../../../src/shared/contract/train'
+import { runSummary } from '../../../src/renderer/src/views/run-summary'
+import { Project } from '../../../src/main/engine/store/project'
+import { finishRun } from '../../../src/main/engine/store/runs'
 import { inProcessEngine } from '../helpers/engine'
 import { windowCheck } from '../helpers/window-check'
 import { DATA } from '../io/shared-data'
@@ -52,6 +56,7 @@ beforeAll(async () => {
 
 describe('train service', () => {
   let fisherId = ''
+  let fisherResult: TrainResult | null = null
 
   it('trains Fisher, stores the model and the run, and applies its output as a variable', async () => {
     const r = await engine.job('train.start', { kind: 'lda', name: 'fisher5', inputs: INPUTS })
@@ -66,6 +71,7 @@ describe('train service', () => {
       result.events.test.signal + result.events.train.signal + result.events.validation.signal,
     ).toBe(4999)
     fisherId = result.model.id
+    fisherResult = result
     const models = await engine.call('train.models', {})
     expect(models.map((m) => m.name)).toEqual(['fisher5'])
     const runs = await engine.call('project.runs', {})
@@ -92,6 +98,35 @@ describe('train service', () => {
       ).length
     expect(flow.samples['Htautau'].at(-1)?.raw).toBe(passing('train_sml_sig.csv'))
     expect(flow.samples['bkg'].at(-1)?.raw).toBe(passing('train_sml_bg.csv'))
+  }, 60_000)
+
+  it('records the run as a reference to the stored model, which holds the whole result', async () => {
+    const full = fisherResult!
+    const run = (await engine.call('project.runs', {})).find((x) => x.id === full.model.runId)!
+    expect(run.state).toBe('done')
+    expect(run.result).toMatchObject({ stored: { kind: 'model', id: full.model.id } })
+    // A brief, not the ROC curves and histograms a second time.
+    expect(JSON.stringify(run.result).length).toBeLessThan(1000)
+    expect(JSON.stringify(full).length).toBeGreaterThan(10_000)
+    const stored = await engine.call('train.model', { id: full.model.id })
+    // (Applied as a variable by the test before.)
+    expect({ ...stored, model: { ...stored.model, appliedAs: null } }).toEqual(full)
+    // The Project page's line: the model and its AUC, as from the whole result.
+    const line = runSummary(run)
+    expect(line).toMatch(/^model fisher5 · AUC 0\.\d+ · events\/s \d+$/)
+    expect(line).toBe(runSummary({ state: 'done', result: full }))
+    expect(runSummary(run, 12)).toBe(runSummary({ state: 'done', result: full }, 12))
+
+    // A project written before: its run holds the whole result, and still reads and summarises.
+    const path = join(tmp, 'train.hepwb')
+    await engine.call('project.close', {})
+    const p = Project.open(path)
+    finishRun(p, { ...run, id: 'old-run', result: full })
+    p.close()
+    await engine.call('project.open', { path })
+    const old = (await engine.call('project.runs', {})).find((x) => x.id === 'old-run')!
+    expect(old.result).toEqual(full)
+    expect(runSummary(old)).toBe(line)
   }, 60_000)
 
   it('trains a small network with live loss metrics and exports it in TensorFlow.js format', async () => {

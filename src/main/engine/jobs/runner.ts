@@ -4,7 +4,9 @@
  * (`JobHooks.owner`, captured at start): its run is begun and finished in that project through
  * the hooks, whatever the window has open by then. The runner keeps each job's metrics so far,
  * and a finished job for a while, so a window that reloads or reconnects can re-attach to it
- * (`attach`).
+ * (`attach`). A job whose work stores its result in a table of its own says so
+ * (`RunContext.stored`): its run then records a reference to that row, not a second copy
+ * (shared/run-result.ts), while the window still receives the whole result.
  */
 import { randomUUID } from 'node:crypto'
 import type {
@@ -16,6 +18,7 @@ import type {
   JobState,
   RunRecord,
 } from '../../../shared/api'
+import { storedRunResult, type StoredKind, type StoredRef } from '../../../shared/run-result'
 import { CancelledError, type JobContext } from './context'
 
 /** Progress events at most this often (ms); the final state is always sent. */
@@ -31,6 +34,17 @@ interface RunningJob {
   controller: AbortController
   lastProgressSent: number
   metrics: JobMetric[]
+  /** Where the work stored its result, if it did. */
+  stored: StoredRef | null
+}
+
+/** The context a job's work receives: a JobContext, and where the job stored its result. */
+export interface RunContext extends JobContext {
+  /**
+   * The result the work returns is stored whole in the `kind` table as row `id` (call it once
+   * the row is written): the run records only a reference to it and a brief summary.
+   */
+  stored(kind: StoredKind, id: string): void
 }
 
 interface EndedJob {
@@ -57,12 +71,12 @@ export class JobRunner {
     private readonly hooks: JobHooks,
   ) {}
 
-  /** Starts `work` as a job and returns its id; the work receives a JobContext. */
+  /** Starts `work` as a job and returns its id; the work receives a RunContext. */
   start(
     method: string,
     title: string,
     params: unknown,
-    work: (ctx: JobContext) => Promise<unknown>,
+    work: (ctx: RunContext) => Promise<unknown>,
   ): string {
     const id = randomUUID()
     const controller = new AbortController()
@@ -82,6 +96,7 @@ export class JobRunner {
       controller,
       lastProgressSent: 0,
       metrics: [],
+      stored: null,
     }
     this.jobs.set(id, job)
     try {
@@ -146,7 +161,7 @@ export class JobRunner {
     return this.jobs.size > 0
   }
 
-  private context(job: RunningJob): JobContext {
+  private context(job: RunningJob): RunContext {
     const { signal } = job.controller
     const id = job.info.id
     return {
@@ -177,6 +192,9 @@ export class JobRunner {
       throwIfCancelled: () => {
         if (signal.aborted) throw new CancelledError()
       },
+      stored: (kind, id) => {
+        job.stored = { kind, id }
+      },
     }
   }
 
@@ -188,7 +206,12 @@ export class JobRunner {
       title: job.info.title,
       state,
       params: job.info.params,
-      result: end?.result,
+      // Stored whole in its own table only when the work finished: a partial result (a
+      // cancelled training) lives in its run alone.
+      result:
+        end?.state === 'done' && job.stored && end.result !== undefined
+          ? storedRunResult(job.stored, end.result)
+          : end?.result,
       error: end?.error,
       startedAt: new Date(job.info.startedAt).toISOString(),
       finishedAt: new Date(now).toISOString(),

@@ -15,6 +15,7 @@ import type {
 import { ExprError } from '../../../shared/expr'
 import { nameRecord } from '../../../shared/name-record'
 import { CancelledError, type JobContext, silentContext } from '../jobs/context'
+import type { RunContext } from '../jobs/runner'
 import { chooseBackend } from '../ml/backend'
 import { TrainingDataError } from '../ml/build-dataset'
 import { PART, type TrainingData } from '../ml/dataset'
@@ -98,7 +99,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
     scope: ProjectScope,
     config: AnomalyConfig,
     runId: string,
-    ctx: JobContext,
+    ctx: RunContext,
   ): Promise<AnomalyTrainResult> {
     const t0 = performance.now()
     const { data, trained, streamed, means, ...rest } = await trainRun(scope, config, ctx)
@@ -152,6 +153,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
       weights: weightData,
       missing: { ...config.missing, means: [...means] },
     })
+    ctx.stored('anomaly', result.model.id)
     return result
   }
 

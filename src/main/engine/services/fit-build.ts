@@ -16,7 +16,7 @@ import type {
 import { runBuildWorkspace, type BuildOutcome } from '../app/build-workspace'
 import { scaledContext } from '../app/executor'
 import { writeOutputFile } from '../io/output-file'
-import type { JobContext } from '../jobs/context'
+import type { RunContext } from '../jobs/runner'
 import { SpecError } from '../select/spec-error'
 import { BuildError } from '../stats/build-workspace'
 import { getWorkspace, insertWorkspace, type StoredWorkspace } from '../store/fits'
@@ -40,7 +40,7 @@ export function fitBuildHandlers(
   async function build(
     scope: ProjectScope,
     recipe: BuildRecipe,
-    ctx: JobContext,
+    ctx: RunContext,
   ): Promise<BuiltWorkspace> {
     const project = scope.requireProject()
     let outcome: BuildOutcome
@@ -69,6 +69,7 @@ export function fitBuildHandlers(
       createdAt: new Date().toISOString(),
     }
     insertWorkspace(project.database, stored)
+    ctx.stored('workspace', stored.id)
     return { ...summarise(stored), dataKind: outcome.dataKind, warnings: outcome.warnings }
   }
 

@@ -179,6 +179,7 @@ export function fitHandlers(env: ServiceEnv): Handlers<FitMethodName> {
         result: outcome,
         createdAt: outcome.createdAt,
       })
+      ctx.stored('fit', outcome.id)
       return outcome
     })
     return { jobId }

@@ -22,6 +22,7 @@ import {
 import { ExprError } from '../../../shared/expr'
 import { writeOutputFile } from '../io/output-file'
 import type { JobContext } from '../jobs/context'
+import type { RunContext } from '../jobs/runner'
 import { chooseBackend } from '../ml/backend'
 import { TrainingDataError } from '../ml/build-dataset'
 import { benchmarkJob } from '../ml/inferno/benchmark-job'
@@ -64,7 +65,7 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     method: InfernoMethodName,
     title: string,
     params: unknown,
-    work: (ctx: JobContext, gate: PauseGate) => Promise<T>,
+    work: (ctx: RunContext, gate: PauseGate) => Promise<T>,
   ): { jobId: string } {
     // The gate exists as soon as the id does: a pause may come before the work begins.
     const gate = new PauseGate()
@@ -135,7 +136,7 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     scope: ProjectScope,
     config: InfernoProjectConfig,
     runId: string,
-    ctx: JobContext,
+    ctx: RunContext,
     gate: PauseGate,
   ): Promise<InfernoProjectResult> {
     const t0 = performance.now()
@@ -203,6 +204,7 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     inf.net.dispose()
     bce.net.dispose()
     insertInfernoModel(scope.requireProject(), { result, ...stored })
+    ctx.stored('inferno', model.id)
     return result
   }
 

@@ -10,6 +10,7 @@ import type { TrainConfig, TrainMethodName, TrainResult } from '../../../shared/
 import { ExprError } from '../../../shared/expr'
 import { FileExistsError } from '../io/output-file'
 import { CancelledError, type JobContext } from '../jobs/context'
+import type { RunContext } from '../jobs/runner'
 import { assembleTrainingData, TrainingDataError, type SelectedEvents } from '../ml/build-dataset'
 import { PART } from '../ml/dataset'
 import { exportFileNames, exportModel } from '../ml/export-model'
@@ -36,7 +37,7 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
     scope: ProjectScope,
     config: TrainConfig,
     runId: string,
-    ctx: JobContext,
+    ctx: RunContext,
   ): Promise<TrainResult> {
     const t0 = performance.now()
     let assembled
@@ -92,6 +93,7 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
       model: trained.stored,
       weights: trained.weights,
     })
+    ctx.stored('model', result.model.id)
     return result
   }
 

@@ -2,9 +2,11 @@
  * One line for a run in the Project page's Runs table, instead of the result's raw JSON: the
  * error of a failed run, else the result's headline figures (the model or sample it made, AUC,
  * fit status, limits, significance) and then its other plain numbers, flags and short texts.
- * Pure, unit-tested.
+ * It reads the whole result of an old run and the brief of a result stored in its own table
+ * (shared/run-result.ts keeps exactly what is read here). Pure, unit-tested.
  */
 import { formatNumber } from '../../../shared/format/table'
+import { NAMED_PARTS, SHORT_TEXT } from '../../../shared/run-result'
 
 /** Keys worth a name of their own, in the order they are shown (result key → words). */
 const HEADLINE: [string, string][] = [
@@ -26,7 +28,7 @@ const SKIP = new Set(['id', 'runId', 'seconds', 'backend', 'createdAt', 'path', 
 function value(v: unknown): string | null {
   if (typeof v === 'number') return Number.isFinite(v) ? formatNumber(v) : null
   if (typeof v === 'boolean') return v ? 'yes' : 'no'
-  if (typeof v === 'string' && v.length && v.length <= 40) return v
+  if (typeof v === 'string' && v.length && v.length <= SHORT_TEXT) return v
   return null
 }
 
@@ -48,7 +50,7 @@ export function runSummary(
   const parts: string[] = []
   const used = new Set<string>()
   // What it made: a model or a sample, by name.
-  for (const k of ['model', 'spec']) {
+  for (const k of NAMED_PARTS) {
     const o = r[k]
     if (isRecord(o) && typeof o.name === 'string') {
       parts.push(`${k === 'model' ? 'model' : 'sample'} ${o.name}`)
