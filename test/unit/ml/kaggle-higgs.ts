@@ -4,15 +4,47 @@
  * reader; −999 replaced by the training mean of the feature's defined values (a helper of this
  * test, the mean-imputation policy of the data set builder).
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { readCsvColumns } from '../../../src/main/engine/io/csv'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 import { Random } from '../../../src/main/engine/data/random'
 import type { TrainingData } from '../../../src/main/engine/ml/dataset'
+import type { inProcessEngine } from '../helpers/engine'
 import { DATA } from '../io/shared-data'
 
 export const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 export const kaggleAvailable = existsSync(KAGGLE + 'train_sml_sig.csv')
+
+/**
+ * Adds both files to the engine's open project as samples 'Htautau' (signal) and 'bkg'
+ * (background), the set-up of the service tests; throws a failed addSample's error.
+ */
+export async function addKaggleSamples(engine: ReturnType<typeof inProcessEngine>): Promise<void> {
+  for (const [name, role, file] of [
+    ['Htautau', 'signal', 'train_sml_sig.csv'],
+    ['bkg', 'background', 'train_sml_bg.csv'],
+  ] as const) {
+    const r = await engine.job('data.addSample', {
+      spec: {
+        name,
+        role,
+        colour: role === 'signal' ? '#d62728' : '#1f77b4',
+        files: [KAGGLE + file],
+        table: '',
+      },
+    })
+    if (r.state !== 'done') throw new Error(`adding ${file}: ${r.error}`)
+  }
+}
+
+/** One column of a Kaggle CSV as numbers, parsed from the text (independent of the readers). */
+export function kaggleColumn(file: string, name: string): number[] {
+  const [head, ...lines] = readFileSync(KAGGLE + file, 'utf8')
+    .trim()
+    .split('\n')
+  const j = head.split(',').indexOf(name)
+  return lines.map((l) => Number(l.split(',')[j]))
+}
 
 export const FEATURES = [
   'DER_mass_MMC', 'DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h',

@@ -6,7 +6,7 @@
  * variable is cut on in a region, the VAE generates events whose comparison is consistent, and
  * a background process left out of training is scored.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,9 +16,8 @@ import {
   SanityOutcome,
 } from '../../../src/shared/contract/anomaly'
 import { inProcessEngine } from '../helpers/engine'
-import { DATA } from '../io/shared-data'
+import { kaggleColumn, KAGGLE } from '../ml/kaggle-higgs'
 
-const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 // Inputs without the −999 sentinel, so plain recomputations need no missing-value policy.
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h', 'PRI_tau_pt', 'PRI_met']
 
@@ -28,15 +27,6 @@ afterAll(() => {
   engine.close()
   rmSync(tmp, { recursive: true, force: true })
 })
-
-/** One column of a Kaggle CSV. */
-function csvColumn(file: string, name: string): number[] {
-  const [head, ...lines] = readFileSync(KAGGLE + file, 'utf8')
-    .trim()
-    .split('\n')
-  const j = head.split(',').indexOf(name)
-  return lines.map((l) => Number(l.split(',')[j]))
-}
 
 /** Plain Mann–Whitney AUC of "larger is signal" (ties count ½), unweighted. */
 function plainAuc(signal: number[], background: number[]): number {
@@ -99,14 +89,14 @@ describe('anomaly service', () => {
     const best = result.evaluation.best_single_variable
     expect(best).not.toBeNull()
     const sign = best!.direction === 'above' ? 1 : -1
-    const col = (f: string) => csvColumn(f, best!.name).map((v) => sign * v)
+    const col = (f: string) => kaggleColumn(f, best!.name).map((v) => sign * v)
     const reference = plainAuc(col('train_sml_sig.csv'), col('train_sml_bg.csv'))
     expect(Math.abs(best!.auc! - reference)).toBeLessThan(0.03)
     // No input does better than the one chosen (plain AUC folded to ≥ 0.5, same tolerance).
     for (const input of INPUTS) {
       const a = plainAuc(
-        csvColumn('train_sml_sig.csv', input),
-        csvColumn('train_sml_bg.csv', input),
+        kaggleColumn('train_sml_sig.csv', input),
+        kaggleColumn('train_sml_bg.csv', input),
       )
       expect(Math.max(a, 1 - a)).toBeLessThan(reference + 0.03)
     }

@@ -11,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InfernoProjectResult } from '../../../src/shared/contract/inferno'
 import { inProcessEngine } from '../helpers/engine'
 import { windowCheck } from '../helpers/window-check'
-import { DATA } from '../io/shared-data'
+import { addKaggleSamples } from '../ml/kaggle-higgs'
 
-const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h', 'PRI_tau_pt']
 const BINS = 5
 
@@ -28,15 +27,7 @@ afterAll(() => {
 
 beforeAll(async () => {
   await engine.call('project.create', { path: PATH })
-  for (const [name, role, file] of [
-    ['Htautau', 'signal', 'train_sml_sig.csv'],
-    ['bkg', 'background', 'train_sml_bg.csv'],
-  ] as const) {
-    const r = await engine.job('data.addSample', {
-      spec: { name, role, colour: '#1f77b4', files: [KAGGLE + file], table: '' },
-    })
-    expect(r.state, r.error).toBe('done')
-  }
+  await addKaggleSamples(engine)
 }, 60_000)
 
 describe('INFERNO models', () => {

@@ -14,9 +14,8 @@ import {
   type PoiProfile,
 } from '../../../src/shared/contract/inferno'
 import { inProcessEngine } from '../helpers/engine'
-import { DATA } from '../io/shared-data'
+import { addKaggleSamples, KAGGLE } from '../ml/kaggle-higgs'
 
-const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h']
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-inferno-'))
@@ -28,21 +27,7 @@ afterAll(() => {
 
 beforeAll(async () => {
   await engine.call('project.create', { path: join(tmp, 'inferno.hepwb') })
-  for (const [name, role, file] of [
-    ['Htautau', 'signal', 'train_sml_sig.csv'],
-    ['bkg', 'background', 'train_sml_bg.csv'],
-  ] as const) {
-    const r = await engine.job('data.addSample', {
-      spec: {
-        name,
-        role,
-        colour: role === 'signal' ? '#d62728' : '#1f77b4',
-        files: [KAGGLE + file],
-        table: '',
-      },
-    })
-    expect(r.state, r.error).toBe('done')
-  }
+  await addKaggleSamples(engine)
 }, 60_000)
 
 /** Δ(−2 ln L) of the scan, linearly interpolated, where it crosses 1 on each side of its minimum. */

@@ -12,9 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Project } from '../../../src/main/engine/store/project'
 import { ENGINE_STOPPED, beginRun } from '../../../src/main/engine/store/runs'
 import { inProcessEngine } from '../helpers/engine'
-import { DATA } from '../io/shared-data'
+import { addKaggleSamples } from '../ml/kaggle-higgs'
 
-const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h', 'PRI_tau_pt', 'PRI_met']
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-jobprojects-'))
@@ -30,21 +29,7 @@ afterAll(() => {
 beforeAll(async () => {
   await engine.call('project.create', { path: B })
   await engine.call('project.create', { path: A })
-  for (const [name, role, file] of [
-    ['Htautau', 'signal', 'train_sml_sig.csv'],
-    ['bkg', 'background', 'train_sml_bg.csv'],
-  ] as const) {
-    const r = await engine.job('data.addSample', {
-      spec: {
-        name,
-        role,
-        colour: role === 'signal' ? '#d62728' : '#1f77b4',
-        files: [KAGGLE + file],
-        table: '',
-      },
-    })
-    expect(r.state, r.error).toBe('done')
-  }
+  await addKaggleSamples(engine)
 }, 60_000)
 
 describe('a job and its project', () => {

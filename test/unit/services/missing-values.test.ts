@@ -6,7 +6,7 @@
  * events and values it saw with the Train step's old −999 list. Reference numbers come from a
  * plain parse of the CSV text.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,7 +14,7 @@ import type { SampleSpecInput } from '../../../src/shared/contract/data'
 import { TrainResult } from '../../../src/shared/contract/train'
 import { weightedCorrelation } from '../../../src/main/engine/data/correlation'
 import { inProcessEngine } from '../helpers/engine'
-import { KAGGLE } from '../ml/kaggle-higgs'
+import { KAGGLE, kaggleColumn } from '../ml/kaggle-higgs'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-missing-'))
 const engine = inProcessEngine()
@@ -22,15 +22,6 @@ afterAll(() => {
   engine.close()
   rmSync(tmp, { recursive: true, force: true })
 })
-
-/** One column of a Kaggle CSV as numbers, parsed from the text. */
-function csvColumn(file: string, name: string): number[] {
-  const [head, ...lines] = readFileSync(KAGGLE + file, 'utf8')
-    .trim()
-    .split('\n')
-  const j = head.split(',').indexOf(name)
-  return lines.map((l) => Number(l.split(',')[j]))
-}
 
 const sig = (missing: number | null): SampleSpecInput => ({
   name: 'Htautau',
@@ -49,8 +40,8 @@ const bkg = (missing: number | null): SampleSpecInput => ({
   missing,
 })
 
-const mmc = csvColumn('train_sml_sig.csv', 'DER_mass_MMC')
-const vis = csvColumn('train_sml_sig.csv', 'DER_mass_vis')
+const mmc = kaggleColumn('train_sml_sig.csv', 'DER_mass_MMC')
+const vis = kaggleColumn('train_sml_sig.csv', 'DER_mass_vis')
 const defined = mmc.filter((v) => v !== -999)
 let sigId = ''
 let bkgId = ''

@@ -15,9 +15,8 @@ import { Project } from '../../../src/main/engine/store/project'
 import { finishRun } from '../../../src/main/engine/store/runs'
 import { inProcessEngine } from '../helpers/engine'
 import { windowCheck } from '../helpers/window-check'
-import { DATA } from '../io/shared-data'
+import { addKaggleSamples, KAGGLE } from '../ml/kaggle-higgs'
 
-const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 // Inputs without the −999 "undefined" sentinel, so the test can recompute Fisher's output.
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h', 'PRI_tau_pt', 'PRI_met']
 
@@ -37,21 +36,7 @@ function csvRows(file: string): Record<string, number>[] {
 
 beforeAll(async () => {
   await engine.call('project.create', { path: join(tmp, 'train.hepwb') })
-  for (const [name, role, file] of [
-    ['Htautau', 'signal', 'train_sml_sig.csv'],
-    ['bkg', 'background', 'train_sml_bg.csv'],
-  ] as const) {
-    const r = await engine.job('data.addSample', {
-      spec: {
-        name,
-        role,
-        colour: role === 'signal' ? '#d62728' : '#1f77b4',
-        files: [KAGGLE + file],
-        table: '',
-      },
-    })
-    expect(r.state, r.error).toBe('done')
-  }
+  await addKaggleSamples(engine)
 }, 60_000)
 
 describe('train service', () => {
