@@ -14,12 +14,11 @@ import {
   type RunningJobsChoice,
   parseRequest,
 } from '../../shared/api'
-import { realpathSync } from 'node:fs'
-import { resolve as resolvePath } from 'node:path'
 import { engineInfo } from './info'
 import { FileExistsError } from './io/output-file'
 import { JobRunner } from './jobs/runner'
 import { backendCheck } from './ml/backend-check'
+import { sameFile } from './store/file-identity'
 import { Project, ProjectError } from './store/project'
 import { readRecent, rememberRecent } from './store/recent'
 import type { Handlers, ServiceEnv } from './services/env'
@@ -217,8 +216,7 @@ export class EngineService {
 
   /** A project the engine still holds (jobs running in it) that is the file at `path`. */
   private heldAt(path: string): Project | undefined {
-    const same = sameFile(path)
-    for (const s of this.held.values()) if (same(s.project.path)) return s.project
+    for (const s of this.held.values()) if (sameFile(path, s.project.path)) return s.project
     return undefined
   }
 
@@ -308,17 +306,4 @@ export class EngineService {
       this.release(s)
     }
   }
-}
-
-/** Whether a path names the same file as `path` (realpath, so ./ and links compare equal). */
-function sameFile(path: string): (other: string) => boolean {
-  const real = (p: string) => {
-    try {
-      return realpathSync(p)
-    } catch {
-      return resolvePath(p)
-    }
-  }
-  const target = real(path)
-  return (other) => real(other) === target
 }
