@@ -12,6 +12,7 @@
 import { open } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
+import { jsonSyntaxProblem } from './json-file'
 import { InputError, errorMessage } from './errors'
 import {
   PatchError,
@@ -61,7 +62,8 @@ export function parseJsonText(text: string, file: string): unknown {
   } catch (e) {
     const msg = errorMessage(e)
     const m = /position (\d+)/.exec(msg)
-    const pos = m ? Number(m[1]) : jsonErrorOffset(body)
+    // Node 20's messages do not always carry the position: then the validating scan finds it.
+    const pos = m ? Number(m[1]) : (jsonSyntaxProblem(body)?.offset ?? -1)
     const reason = `not valid JSON: ${syntaxReason(msg, body, pos)}`
     if (pos >= 0) {
       const before = body.slice(0, pos)
@@ -87,76 +89,6 @@ function syntaxReason(msg: string, text: string, pos: number): string {
   if (/Expected ':'/i.test(msg)) return "expected ':' after a property name"
   if (/number|exponent|fraction|minus/i.test(msg)) return 'a malformed number'
   return 'unexpected character'
-}
-
-/**
- * Offset of the first syntax error in `text` (−1 if none found): a validating scan used only
- * after JSON.parse failed, because Node 20's messages do not always carry the position.
- */
-export function jsonErrorOffset(text: string): number {
-  let i = 0
-  const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++
-  }
-  class Bad extends Error {}
-  const fail = (): never => {
-    throw new Bad()
-  }
-  const value = (): void => {
-    ws()
-    const c = text[i]
-    if (c === '{') {
-      i++
-      ws()
-      if (text[i] === '}') return void i++
-      for (;;) {
-        ws()
-        if (text[i] !== '"') fail()
-        str()
-        ws()
-        if (text[i] !== ':') fail()
-        i++
-        value()
-        ws()
-        if (text[i] === ',') i++
-        else if (text[i] === '}') return void i++
-        else fail()
-      }
-    } else if (c === '[') {
-      i++
-      ws()
-      if (text[i] === ']') return void i++
-      for (;;) {
-        value()
-        ws()
-        if (text[i] === ',') i++
-        else if (text[i] === ']') return void i++
-        else fail()
-      }
-    } else if (c === '"') str()
-    else if (text.startsWith('true', i)) i += 4
-    else if (text.startsWith('false', i)) i += 5
-    else if (text.startsWith('null', i)) i += 4
-    else {
-      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400))
-      if (!m || m[0].length === 0) fail()
-      i += m![0].length
-    }
-  }
-  const str = (): void => {
-    i++
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1
-    if (i >= text.length) fail()
-    i++
-  }
-  try {
-    value()
-    ws()
-    return i < text.length ? i : -1
-  } catch (e) {
-    if (e instanceof Bad) return Math.min(i, text.length)
-    throw e
-  }
 }
 
 /** Why a file could not be opened or read, in words (fs messages carry codes and syscalls). */
