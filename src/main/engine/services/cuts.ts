@@ -5,6 +5,7 @@
  * histograms: the application layer's use cases (app/) over the project's event source
  * (project-source.ts), the same ones `hepwb cutflow` and `hepwb hist` run.
  */
+import { finiteOrNull } from '../../../shared/contract/common'
 import type {
   CheckResult,
   CutsMethodName,
@@ -275,19 +276,14 @@ function sampleVariablesFrom(
   return checkVariables(vars, symbols, 'in this project', computed)
 }
 
-/** NaN and ±∞ become null (JSON has no NaN; the table shows '–'). */
-function num(x: number): number | null {
-  return Number.isFinite(x) ? x : null
-}
-
 function mapRows(rows: Record<string, CutflowRow[]>) {
   const out: RegionCutflow['samples'] = nameRecord()
   for (const [k, rs] of Object.entries(rows))
     out[k] = rs.map((r) => ({
       ...r,
-      eff_prev: num(r.eff_prev),
-      eff_first: num(r.eff_first),
-      eff_total: num(r.eff_total),
+      eff_prev: finiteOrNull(r.eff_prev),
+      eff_first: finiteOrNull(r.eff_first),
+      eff_total: finiteOrNull(r.eff_total),
     }))
   return out
 }
@@ -295,12 +291,12 @@ function mapRows(rows: Record<string, CutflowRow[]>) {
 function nullSig(r: SignificanceRow): RegionCutflow['significance'][number] {
   return {
     cut: r.cut,
-    s: num(r.s),
-    b: num(r.b),
-    s_over_b: num(r.s_over_b),
-    s_over_sqrt_b: num(r.s_over_sqrt_b),
-    z_asimov: num(r.z_asimov),
-    z_asimov_sigma_b: num(r.z_asimov_sigma_b),
+    s: finiteOrNull(r.s),
+    b: finiteOrNull(r.b),
+    s_over_b: finiteOrNull(r.s_over_b),
+    s_over_sqrt_b: finiteOrNull(r.s_over_sqrt_b),
+    z_asimov: finiteOrNull(r.z_asimov),
+    z_asimov_sigma_b: finiteOrNull(r.z_asimov_sigma_b),
   }
 }
 

@@ -3,6 +3,7 @@
  * explorer (statistics, histograms, correlations, 2-D histograms), all computed here so only
  * bin contents cross the process boundary.
  */
+import { finiteOrNull } from '../../../shared/contract/common'
 import type { Result } from '../../../shared/api'
 import type {
   DataMethodName,
@@ -441,18 +442,17 @@ function explorerHistogram(sampleId: string, h: Hist1D): SampleHistogram {
  * extremes, counts; `missing`: of the NaN, how many were the sample's missing-value marker.
  */
 function tableRow(s: SampleStatistics, missing: number): VariableStats {
-  const finite = (x: number) => (Number.isFinite(x) ? x : null)
   const scale = Math.max(Math.abs(s.min), Math.abs(s.max))
   const std = s.weightedStd
   return {
     count: s.count,
     nan: s.nan,
     missing,
-    mean: finite(s.weightedMean),
+    mean: finiteOrNull(s.weightedMean),
     // A constant column's spread is rounding noise (1e-16 relative per term): report 0.
-    std: finite(s.min === s.max ? 0 : std < 1e-12 * scale ? 0 : std),
-    min: finite(s.min),
-    max: finite(s.max),
+    std: finiteOrNull(s.min === s.max ? 0 : std < 1e-12 * scale ? 0 : std),
+    min: finiteOrNull(s.min),
+    max: finiteOrNull(s.max),
     sumw: s.sumw,
   }
 }

@@ -4,6 +4,7 @@
  * heatmaps read the cells back through the selection engine — one event of a sample, or the
  * weighted mean over the events of a region per process group.
  */
+import { finiteOrNull } from '../../../shared/contract/common'
 import {
   RmmLayout,
   type RmmConfig,
@@ -66,11 +67,6 @@ function cellList(layout: RmmLayout): { row: number; column: number; name: strin
     }),
   )
   return out
-}
-
-/** A number for JSON: NaN and ±∞ become null. */
-function finite(x: number): number | null {
-  return Number.isFinite(x) ? x : null
 }
 
 function zeros(n: number): number[][] {
@@ -234,7 +230,7 @@ export function rmmHandlers(env: ServiceEnv): Handlers<RmmMethodName> {
       const matrix: (number | null)[][] = zeros(size)
       cellList(layout).forEach(({ row, column }, i) => {
         const col = compile(cells[i], data).evaluate(data)
-        matrix[row][column] = finite(Number(col.values[0]))
+        matrix[row][column] = finiteOrNull(Number(col.values[0]))
       })
       return {
         prefix,
@@ -325,7 +321,7 @@ export function rmmHandlers(env: ServiceEnv): Handlers<RmmMethodName> {
             r.map((s, j) => {
               // Always-zero cells (no variable) are 0; a cell with no finite value is unknown.
               if (layout.cells[i][j] === null) return 0
-              return g.wsum[i][j] !== 0 ? finite(s / g.wsum[i][j]) : null
+              return g.wsum[i][j] !== 0 ? finiteOrNull(s / g.wsum[i][j]) : null
             }),
           ),
         })),
