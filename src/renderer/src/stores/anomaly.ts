@@ -179,6 +179,7 @@ export const useAnomalyStore = defineStore('anomaly', () => {
       return
     }
     error.value = null
+    remembered.saveNow()
     begin(null, built.config)
     await follow(api.runJob('anomaly.train', built.config, onJobEvent))
   }

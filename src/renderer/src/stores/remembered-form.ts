@@ -38,12 +38,25 @@ export function rememberedForm<F>(options: {
     () => {
       if (!loaded.value || !options.hasProject()) return
       if (saveTimer) clearTimeout(saveTimer)
-      saveTimer = setTimeout(() => {
-        writeSetting(options.setting, JSON.parse(JSON.stringify(form.value)))
-      }, SAVE_DELAY_MS)
+      saveTimer = setTimeout(write, SAVE_DELAY_MS)
     },
     { deep: true },
   )
+
+  function write(): void {
+    saveTimer = null
+    writeSetting(options.setting, JSON.parse(JSON.stringify(form.value)))
+  }
+
+  /**
+   * Writes a pending edit at once: a job started from this set-up must find it after a reload
+   * (the window re-attaches to the job and shows the set-up it was started from).
+   */
+  function saveNow(): void {
+    if (!saveTimer) return
+    clearTimeout(saveTimer)
+    write()
+  }
 
   /** Drops a pending write (a set-up edited just before a project switch belongs to the old one). */
   function cancelSave(): void {
@@ -51,5 +64,5 @@ export function rememberedForm<F>(options: {
     saveTimer = null
   }
 
-  return { form, loaded, load, cancelSave }
+  return { form, loaded, load, cancelSave, saveNow }
 }

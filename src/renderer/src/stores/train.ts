@@ -260,6 +260,7 @@ export const useTrainStore = defineStore('train', () => {
       return
     }
     error.value = null
+    remembered.saveNow()
     begin(null, built.config)
     await follow(api.runJob('train.start', built.config, onJobEvent))
   }
