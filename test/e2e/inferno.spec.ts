@@ -131,7 +131,19 @@ test('INFERNO: pause, step and watch the soft histograms, resume, study bins, op
   await pause.click()
   await expect(page.getByTestId('inferno-step-epoch')).toBeVisible()
   const live = page.getByTestId('inferno-live-loss')
-  const epochs0 = Number(await live.getAttribute('data-inferno-epochs'))
+  // An epoch that ended just before the pause reaches the (throttled) live curve a moment
+  // later: take the count once two readings a second apart agree.
+  let epochs0 = -1
+  await expect
+    .poll(
+      async () => {
+        const before = epochs0
+        epochs0 = Number(await live.getAttribute('data-inferno-epochs'))
+        return epochs0 === before
+      },
+      { intervals: [1000] },
+    )
+    .toBe(true)
   await page.waitForTimeout(2000)
   await expect(live).toHaveAttribute('data-inferno-epochs', String(epochs0))
 
