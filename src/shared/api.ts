@@ -12,6 +12,7 @@ import { anomalyMethods } from './contract/anomaly'
 import { cutsMethods } from './contract/cuts'
 import { dataMethods } from './contract/data'
 import { fitMethods } from './contract/fit'
+import { GateState, gateMethods } from './contract/gate'
 import { infernoMethods } from './contract/inferno'
 import { trainMethods } from './contract/train'
 import { rmmMethods } from './contract/rmm'
@@ -72,6 +73,8 @@ export const JobInfo = z.object({
   project: z.string().nullable(),
   /** What the job was started with (the method's params), so a window can re-attach to it. */
   params: z.unknown(),
+  /** A training the user can pause and step (contract/gate.ts): where it stands; else absent. */
+  gate: GateState.optional(),
 })
 export type JobInfo = z.infer<typeof JobInfo>
 
@@ -140,6 +143,8 @@ export const JobEvent = z.discriminatedUnion('kind', [
     value: z.number(),
   }),
   z.object({ kind: z.literal('log'), jobId: z.string(), message: z.string() }),
+  /** A pausable job was paused, resumed, stepped or had a setting changed (contract/gate.ts). */
+  z.object({ kind: z.literal('gate'), jobId: z.string(), gate: GateState }),
   z.object({
     kind: z.literal('finished'),
     jobId: z.string(),
@@ -242,6 +247,7 @@ const coreMethods = {
 
 export const methods = {
   ...coreMethods,
+  ...gateMethods,
   ...dataMethods,
   ...fitMethods,
   ...cutsMethods,

@@ -55,5 +55,6 @@ export function scaledContext(
     metric: (name, step, value) => ctx.metric(name, step, value),
     log: (m) => ctx.log(m),
     throwIfCancelled: () => ctx.throwIfCancelled(),
+    gate: ctx.gate,
   }
 }

@@ -7,6 +7,10 @@
  * (`attach`). A job whose work stores its result in a table of its own says so
  * (`RunContext.stored`): its run then records a reference to that row, not a second copy
  * (shared/run-result.ts), while the window still receives the whole result.
+ *
+ * A training job is started `pausable`: it gets a pause / step gate (jobs/gate.ts) in its
+ * context, which `pause`, `resume`, `step` and `set` drive; each change is sent as a `gate`
+ * event and shown in JobInfo.gate.
  */
 import { randomUUID } from 'node:crypto'
 import type {
@@ -19,7 +23,9 @@ import type {
   RunRecord,
 } from '../../../shared/api'
 import { storedRunResult, type StoredKind, type StoredRef } from '../../../shared/run-result'
-import { CancelledError, type JobContext } from './context'
+import type { JobGateState } from '../../../shared/contract/gate'
+import { CancelledError, type JobContext, type SettingValue, type StepUnit } from './context'
+import { JobGate } from './gate'
 
 /** Progress events at most this often (ms); the final state is always sent. */
 const PROGRESS_INTERVAL_MS = 100
@@ -36,6 +42,14 @@ interface RunningJob {
   metrics: JobMetric[]
   /** Where the work stored its result, if it did. */
   stored: StoredRef | null
+  /** The pause / step gate of a pausable job. */
+  gate: JobGate | null
+}
+
+/** How a job runs. */
+export interface StartOptions {
+  /** A training the user may pause, step and re-tune while it runs (its context has a gate). */
+  readonly pausable?: boolean
 }
 
 /** The context a job's work receives: a JobContext, and where the job stored its result. */
@@ -77,9 +91,12 @@ export class JobRunner {
     title: string,
     params: unknown,
     work: (ctx: RunContext) => Promise<unknown>,
+    options: StartOptions = {},
   ): string {
     const id = randomUUID()
     const controller = new AbortController()
+    // The gate exists as soon as the id does: a pause may come before the work begins.
+    const gate = options.pausable ? new JobGate(controller.signal) : null
     const job: RunningJob = {
       info: {
         id,
@@ -97,6 +114,15 @@ export class JobRunner {
       lastProgressSent: 0,
       metrics: [],
       stored: null,
+      gate,
+    }
+    if (gate) {
+      job.info.gate = gate.state
+      gate.onChange = () => {
+        const state = gate.state
+        job.info.gate = state
+        if (this.jobs.get(id) === job) this.emit({ kind: 'gate', jobId: id, gate: state })
+      }
     }
     this.jobs.set(id, job)
     try {
@@ -132,6 +158,46 @@ export class JobRunner {
     if (!job) return false
     job.controller.abort()
     return true
+  }
+
+  /** Holds a pausable job at its next batch; its state after the request. */
+  pause(id: string): JobGateState {
+    return this.control(id, (g) => g.pause())
+  }
+
+  resume(id: string): JobGateState {
+    return this.control(id, (g) => g.resume())
+  }
+
+  /** Runs one batch or (the rest of) one epoch of a paused job; answers once it has run. */
+  async step(id: string, unit: StepUnit): Promise<JobGateState> {
+    const g = this.gateOf(id)
+    g.step(unit)
+    await g.settled()
+    return { jobId: id, ...g.state }
+  }
+
+  /** Changes a setting the job's trainer offers, applied at its next batch or epoch. */
+  set(id: string, name: string, value: SettingValue): JobGateState {
+    return this.control(id, (g) => g.set(name, value))
+  }
+
+  /** A pausable job's gate state now. */
+  gateState(id: string): JobGateState {
+    return this.control(id, () => {})
+  }
+
+  private control(id: string, act: (g: JobGate) => void): JobGateState {
+    const g = this.gateOf(id)
+    act(g)
+    return { jobId: id, ...g.state }
+  }
+
+  private gateOf(id: string): JobGate {
+    const job = this.jobs.get(id)
+    if (!job) throw new Error(`no running job with id ${id} (it may have finished)`)
+    if (!job.gate) throw new Error(`${job.info.title} is not a training: it cannot be paused`)
+    return job.gate
   }
 
   /** The running jobs, of every project (JobInfo.project says whose). */
@@ -195,6 +261,7 @@ export class JobRunner {
       stored: (kind, id) => {
         job.stored = { kind, id }
       },
+      ...(job.gate ? { gate: job.gate } : {}),
     }
   }
 
@@ -226,6 +293,7 @@ export class JobRunner {
     error?: string,
   ): void {
     this.jobs.delete(job.info.id)
+    job.gate?.close()
     const end: JobEnd = { state, result, error }
     try {
       this.hooks.finished(this.record(job, state, end), job.info.project)

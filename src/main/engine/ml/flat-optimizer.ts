@@ -22,6 +22,8 @@ export class FlatOptimizer {
   private m: TF.Tensor1D | null = null
   private v: TF.Tensor1D | null = null
   private t = 0
+  /** The step size in use (changed mid-run through `learningRate`). */
+  private lr: number
   /** Constant factors as tensors made once (a JS number becomes a new tensor per op). */
   private readonly c: Record<
     'beta1' | 'oneMinusBeta1' | 'beta2' | 'oneMinusBeta2' | 'momentum',
@@ -32,6 +34,7 @@ export class FlatOptimizer {
     private readonly tf: typeof TF,
     private readonly options: FlatOptimizerOptions,
   ) {
+    this.lr = options.learningRate
     this.c = {
       beta1: tf.scalar(BETA1),
       oneMinusBeta1: tf.scalar(1 - BETA1),
@@ -41,10 +44,19 @@ export class FlatOptimizer {
     }
   }
 
+  /** The learning rate of the next updates (Adam's moments and step count are kept). */
+  get learningRate(): number {
+    return this.lr
+  }
+
+  set learningRate(lr: number) {
+    this.lr = lr
+  }
+
   /** Updates `vars` in place with `grads` (same order and shapes); disposes nothing given. */
   apply(vars: readonly TF.Variable[], grads: readonly TF.Tensor[]): void {
     const { tf, c } = this
-    const { learningRate: lr } = this.options
+    const { lr } = this
     this.t++
     const t = this.t
     const sizes = vars.map((v) => v.size)

@@ -12,7 +12,7 @@ import type * as TF from '@tensorflow/tfjs'
 import type { BackendName } from '../../../shared/api'
 import type { MlpOptions, ModelSummary } from '../../../shared/contract/train'
 import { Random } from '../data/random'
-import type { JobContext } from '../jobs/context'
+import { gateOf, type JobContext, type TrainingGate } from '../jobs/context'
 import { chooseBackend } from './backend'
 import type { Classifier } from './classifier'
 import { gatherRows, indicesOf, PART, type TrainingData } from './dataset'
@@ -29,6 +29,7 @@ import {
   weightTensors,
 } from './dense-network'
 import { weightedBceHead } from './dense-backprop'
+import { nonNegativeNumber, numberSetting, offerSettings, positiveInteger } from './gate-settings'
 import { TrainableDense } from './trainable-dense'
 import { fromArtifacts, stackLayers, type MlpArtifacts, toArtifacts } from './layers-format'
 import { applyPreprocessing, type Preprocessing } from './preprocess'
@@ -90,10 +91,6 @@ interface TrainArrays {
   n: number
 }
 
-/** Yield to the event loop this often within an epoch so a cancel request is seen (ms). */
-const YIELD_MS = 100
-const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
-
 /** tf.train's optimizer for the `fit` path (the step path uses FlatOptimizer, same arithmetic). */
 function makeOptimizer(tf: typeof TF, options: MlpOptions): TF.Optimizer {
   return options.optimizer === 'adam'
@@ -115,16 +112,19 @@ class StepTrainer implements EpochTrainer {
   private readonly xe: Float32Array
   private readonly ye: Float32Array
   private readonly we: Float32Array
+  /** The options in use: batch size and L2 may change mid-run (offered on the gate). */
+  private readonly options: { batchSize: number; l2: number }
 
   constructor(
     private readonly tf: typeof TF,
     private readonly arch: DenseArchitecture,
     init: DenseWeights,
     private readonly train: TrainArrays,
-    private readonly options: MlpOptions,
+    options: MlpOptions,
     private readonly rng: Random,
-    private readonly signal: AbortSignal,
+    private readonly gate: TrainingGate,
   ) {
+    this.options = { batchSize: options.batchSize, l2: options.l2 }
     this.net = new TrainableDense(tf, arch.inputs, allLayers(arch), init, {
       kind: options.optimizer,
       learningRate: options.learningRate,
@@ -133,6 +133,27 @@ class StepTrainer implements EpochTrainer {
     this.xe = new Float32Array(train.x.length)
     this.ye = new Float32Array(train.n)
     this.we = new Float32Array(train.n)
+  }
+
+  /** What the user may change while this trainer runs; the returned function withdraws it. */
+  offerSettings(): () => void {
+    const o = this.options
+    return offerSettings(this.gate, {
+      learningRate: numberSetting(
+        () => this.net.learningRate,
+        (v) => (this.net.learningRate = v),
+      ),
+      batchSize: numberSetting(
+        () => o.batchSize,
+        (v) => (o.batchSize = v),
+        positiveInteger,
+      ),
+      l2: numberSetting(
+        () => o.l2,
+        (v) => (o.l2 = v),
+        nonNegativeNumber,
+      ),
+    })
   }
 
   private shuffle(): void {
@@ -156,11 +177,12 @@ class StepTrainer implements EpochTrainer {
     const seed = (): number => this.rng.uint32()
     const costs: TF.Scalar[] = []
     const sizes: number[] = []
-    let lastYield = performance.now()
     try {
-      for (let start = 0; start < n; start += options.batchSize) {
-        if (this.signal.aborted) break
-        const b = Math.min(options.batchSize, n - start)
+      // The gate holds here while paused, applies changed settings, reports a cancel, and
+      // yields to the event loop now and then; the batch size is read after it.
+      for (let start = 0, b = 0; start < n; start += b) {
+        if (!(await this.gate.beforeBatch())) break
+        b = Math.min(options.batchSize, n - start)
         const yb = tf.tensor2d(this.ye.subarray(start, start + b), [b, 1], 'float32')
         // Weights divided by the batch size: the loss is then the plain weighted sum.
         const wScaled = this.we.slice(start, start + b)
@@ -176,10 +198,8 @@ class StepTrainer implements EpochTrainer {
         wb.dispose()
         costs.push(loss)
         sizes.push(b)
-        if (performance.now() - lastYield > YIELD_MS) {
-          await yieldToEvents()
-          lastYield = performance.now()
-        }
+        // Read back only while the user holds the job (a step shows its batch's loss).
+        if (this.gate.paused) this.gate.afterBatch(loss.dataSync()[0])
       }
       if (costs.length === 0) return NaN
       const stacked = tf.stack(costs)
@@ -361,10 +381,11 @@ export async function trainMlp(
   const init = initialWeights(arch, seed)
   // A second stream for shuffles and dropout masks, independent of the initial weights.
   const rng = new Random((seed ^ 0x5f3759df) >>> 0)
-  const trainer: EpochTrainer =
-    path === 'step'
-      ? new StepTrainer(tf, arch, init, train, options, rng, ctx.signal)
-      : new FitTrainer(tf, arch, init, train, options, rng)
+  const gate = gateOf(ctx)
+  const stepTrainer =
+    path === 'step' ? new StepTrainer(tf, arch, init, train, options, rng, gate) : null
+  const trainer: EpochTrainer = stepTrainer ?? new FitTrainer(tf, arch, init, train, options, rng)
+  const withdraw = stepTrainer?.offerSettings() ?? (() => {})
   let best: TF.Tensor[] = []
   let lastLoss = NaN
   let weights: DenseWeights
@@ -374,7 +395,9 @@ export async function trainMlp(
       epochs: options.epochs,
       patience: options.patience,
       ctx,
-      trainEpoch: async (epoch) => (lastLoss = await trainer.trainEpoch(epoch)),
+      // The fit path runs a whole epoch in model.fit: it can be held between epochs only.
+      trainEpoch: async (epoch) =>
+        (lastLoss = (await gate.beforeEpoch()) ? await trainer.trainEpoch(epoch) : NaN),
       validate: () =>
         hasValidation
           ? weightedLoss(tf, arch, trainer.current(), val.x, val.y, val.w, val.n, options.l2)
@@ -393,6 +416,7 @@ export async function trainMlp(
     }
     weights = trainer.current().map((t) => new Float32Array(t.dataSync()))
   } finally {
+    withdraw()
     best.forEach((t) => t.dispose())
     trainer.dispose()
   }

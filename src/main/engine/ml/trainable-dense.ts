@@ -36,6 +36,15 @@ export class TrainableDense {
     this.optimizer = new FlatOptimizer(tf, optimizer)
   }
 
+  /** The optimizer's learning rate; a new one applies from the next step. */
+  get learningRate(): number {
+    return this.optimizer.learningRate
+  }
+
+  set learningRate(lr: number) {
+    this.optimizer.learningRate = lr
+  }
+
   /** Number of outputs (units of the last layer). */
   get outputs(): number {
     return this.layers[this.layers.length - 1].units

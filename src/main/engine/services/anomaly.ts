@@ -223,8 +223,12 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
       const scope = env.scope()
       let runId = ''
       const title = `Train ${config.kind === 'vae' ? 'VAE' : 'autoencoder'}`
-      runId = env.jobs.start('anomaly.train', title, config, (ctx) =>
-        train(scope, config, runId, ctx),
+      runId = env.jobs.start(
+        'anomaly.train',
+        title,
+        config,
+        (ctx) => train(scope, config, runId, ctx),
+        { pausable: true },
       )
       return { jobId: runId }
     },

@@ -2,15 +2,15 @@
  * INFERNO (issue 7) as jobs: the paper benchmark (ml/inferno/benchmark-job.ts) and INFERNO on
  * the project's samples with nuisances (ml/inferno/project-*.ts), each beside the cross-entropy
  * baseline. The job runner stores each result as a run; no model row is written.
- * Each job's training loops await a pause gate (ml/inferno/pause-gate.ts) that
- * `inferno.pause` / `inferno.resume` / `inferno.step` drive; `inferno.study` retrains over bins,
+ * Each job is pausable: its training loops await the job runner's gate (jobs/gate.ts), which
+ * `jobs.pause` / `jobs.step` / … and their older names `inferno.pause` / `inferno.resume` /
+ * `inferno.step` / `inferno.state` drive; `inferno.study` retrains over bins,
  * τ or the training fraction; `inferno.export` / `inferno.exportFile` hand a trained summary's
  * pyhf workspace to the Fit view or to a file.
  */
 import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
 import {
-  type InfernoControlState,
   type InfernoMethodName,
   type InfernoModelInfo,
   type InfernoProjectConfig,
@@ -19,15 +19,15 @@ import {
   type InfernoStudyResult,
   STUDY_VALUES,
 } from '../../../shared/contract/inferno'
+import type { JobGateState } from '../../../shared/contract/gate'
 import { ExprError } from '../../../shared/expr'
 import { writeOutputFile } from '../io/output-file'
-import type { JobContext } from '../jobs/context'
+import { gateOf, type JobContext, type TrainingGate } from '../jobs/context'
 import type { RunContext } from '../jobs/runner'
 import { chooseBackend } from '../ml/backend'
 import { TrainingDataError } from '../ml/build-dataset'
 import { benchmarkJob } from '../ml/inferno/benchmark-job'
 import { prefixedContext } from '../ml/inferno/metric-prefix'
-import { PauseGate } from '../ml/inferno/pause-gate'
 import {
   InfernoSetupError,
   PARTS,
@@ -57,41 +57,25 @@ import type { Handlers, ServiceEnv } from './env'
 import type { ProjectScope } from './scope'
 
 export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
-  /** The pause gate of each running INFERNO job, by job id (removed when the job ends). */
-  const gates = new Map<string, PauseGate>()
-
-  /** Starts a job whose training loops await a pause gate the control methods drive. */
+  /** Starts a pausable job; its training loops await the job's gate. */
   function startControlled<T>(
     method: InfernoMethodName,
     title: string,
     params: unknown,
-    work: (ctx: RunContext, gate: PauseGate) => Promise<T>,
+    work: (ctx: RunContext, gate: TrainingGate) => Promise<T>,
   ): { jobId: string } {
-    // The gate exists as soon as the id does: a pause may come before the work begins.
-    const gate = new PauseGate()
-    const jobId = env.jobs.start(method, title, params, async (ctx) => {
-      try {
-        return await work(ctx, gate.cancelOn(ctx.signal))
-      } finally {
-        gates.delete(jobId)
-        gate.close()
-      }
+    const jobId = env.jobs.start(method, title, params, (ctx) => work(ctx, gateOf(ctx)), {
+      pausable: true,
     })
-    gates.set(jobId, gate)
     return { jobId }
   }
 
-  /** Acts on a job's gate; a step answers once it has been taken, with the state after it. */
-  async function control(
-    jobId: string,
-    act: (g: PauseGate) => void,
-    step = false,
-  ): Promise<InfernoControlState> {
-    const g = gates.get(jobId)
-    if (!g) throw new Error(`no running INFERNO job with id ${jobId} (it may have finished)`)
-    act(g)
-    if (step) await g.settled()
-    return { jobId, ...g.state }
+  /** The INFERNO names of the job runner's control (kept for existing windows and scripts). */
+  function control(jobId: string, act: () => JobGateState | Promise<JobGateState>) {
+    const info = env.jobs.list().find((j) => j.id === jobId)
+    if (!info || !info.method.startsWith('inferno.'))
+      throw new Error(`no running INFERNO job with id ${jobId} (it may have finished)`)
+    return act()
   }
 
   /** The pyhf workspace of a summary, validated before it is stored or written. */
@@ -137,7 +121,7 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     config: InfernoProjectConfig,
     runId: string,
     ctx: RunContext,
-    gate: PauseGate,
+    gate: TrainingGate,
   ): Promise<InfernoProjectResult> {
     const t0 = performance.now()
     const ev = await selectEvents(scope, config, ctx)
@@ -212,7 +196,7 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     scope: ProjectScope | null,
     config: InfernoStudyConfig,
     ctx: JobContext,
-    gate: PauseGate,
+    gate: TrainingGate,
   ): Promise<InfernoStudyResult> {
     const t0 = performance.now()
     const values = config.values ?? STUDY_VALUES[config.parameter]
@@ -293,10 +277,10 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
         (ctx, gate) => study(scope, config, ctx, gate),
       )
     },
-    'inferno.pause': ({ jobId }) => control(jobId, (g) => g.pause()),
-    'inferno.resume': ({ jobId }) => control(jobId, (g) => g.resume()),
-    'inferno.step': ({ jobId, unit }) => control(jobId, (g) => g.step(unit), true),
-    'inferno.state': ({ jobId }) => control(jobId, () => {}),
+    'inferno.pause': ({ jobId }) => control(jobId, () => env.jobs.pause(jobId)),
+    'inferno.resume': ({ jobId }) => control(jobId, () => env.jobs.resume(jobId)),
+    'inferno.step': ({ jobId, unit }) => control(jobId, () => env.jobs.step(jobId, unit)),
+    'inferno.state': ({ jobId }) => control(jobId, () => env.jobs.gateState(jobId)),
     'inferno.export': ({ workspace, name }) => {
       const project = env.requireProject()
       const id = randomUUID()

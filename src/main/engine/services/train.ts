@@ -101,8 +101,13 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
     'train.start': (config) => {
       const scope = env.scope()
       let runId = ''
-      runId = env.jobs.start('train.start', `Train ${label(config.kind)}`, config, (ctx) =>
-        train(scope, config, runId, ctx),
+      // Only a network trains in batches and epochs the user can pause and step.
+      runId = env.jobs.start(
+        'train.start',
+        `Train ${label(config.kind)}`,
+        config,
+        (ctx) => train(scope, config, runId, ctx),
+        { pausable: config.kind === 'mlp' },
       )
       return { jobId: runId }
     },

@@ -14,8 +14,9 @@ import type * as TF from '@tensorflow/tfjs'
 import type { BackendName } from '../../../../shared/api'
 import type { AnomalyConfig, AnomalySummary } from '../../../../shared/contract/anomaly'
 import { Random } from '../../data/random'
-import type { JobContext } from '../../jobs/context'
+import { gateOf, type JobContext } from '../../jobs/context'
 import { chooseBackend } from '../backend'
+import { offerLearningRate, tfLearningRate } from '../gate-settings'
 import type { TrainingData } from '../dataset'
 import { runEpochs, stoppedTrainingWarnings } from '../train-loop'
 import { memoryFeed, type RawRows, type TrainingFeed } from './feed'
@@ -47,9 +48,6 @@ export interface AnomalyTraining {
   readonly eventsPerSecond: number
   readonly backend: BackendName
 }
-
-const YIELD_MS = 100
-const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /**
  * Raw bias of the VAE encoder's log σ outputs at the start. With the usual 0 (σ = 1) the
@@ -194,13 +192,17 @@ export async function trainOnFeed(
   const valHistory = { reconstruction: [] as (number | null)[], kl: [] as (number | null)[] }
   let lastLoss = NaN
 
+  // Held while paused, stepped by batch or epoch; the learning rate may change mid-run.
+  const gate = gateOf(ctx)
+  const withdraw = offerLearningRate(gate, tfLearningRate(optimizer))
+
   const trainEpoch = async (): Promise<number> => {
+    if (!(await gate.beforeEpoch())) return NaN
     const order = rng.permutation(n)
     let sumR: TF.Scalar = tf.scalar(0)
     let sumK: TF.Scalar = tf.scalar(0)
     let constant = 0
     let seen = 0
-    let lastYield = performance.now()
     try {
       for (let from = 0; from < n && !ctx.signal.aborted; from += feed.windowSize) {
         const to = Math.min(n, from + feed.windowSize)
@@ -208,7 +210,7 @@ export async function trainOnFeed(
         constant += win.constant
         try {
           for (let start = 0; start < to - from; start += options.batchSize) {
-            if (ctx.signal.aborted) break
+            if (!(await gate.beforeBatch())) break
             const b = Math.min(options.batchSize, to - from - start)
             const seed = rng.uint32()
             let r: TF.Scalar | null = null
@@ -243,6 +245,9 @@ export async function trainOnFeed(
               rr ? sumR.add<TF.Scalar>(rr) : sumR.clone(),
               kk ? sumK.add<TF.Scalar>(kk) : sumK.clone(),
             ])
+            // Read back only while the user holds the job (a step shows its batch's loss).
+            if (gate.paused && rr)
+              gate.afterBatch((rr.dataSync()[0] + arch.beta * (kk ? kk.dataSync()[0] : 0)) / b)
             rr?.dispose()
             kk?.dispose()
             sumR.dispose()
@@ -250,10 +255,6 @@ export async function trainOnFeed(
             sumR = nr
             sumK = nk
             seen += b
-            if (performance.now() - lastYield > YIELD_MS) {
-              await yieldToEvents()
-              lastYield = performance.now()
-            }
           }
         } finally {
           win.x.dispose()
@@ -347,6 +348,7 @@ export async function trainOnFeed(
     }
     weights = current().weights
   } finally {
+    withdraw()
     best.forEach((t) => t.dispose())
     vars.forEach((v) => v.dispose())
     optimizer.dispose()

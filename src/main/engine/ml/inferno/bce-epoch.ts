@@ -6,7 +6,7 @@
 import type * as TF from '@tensorflow/tfjs'
 import { weightedBceHead } from '../dense-backprop'
 import type { TrainableDense } from '../trainable-dense'
-import type { PauseGate } from './pause-gate'
+import type { TrainingGate } from '../../jobs/context'
 
 export interface BceRows {
   /** Scaled inputs, row-major n × d. */
@@ -29,7 +29,7 @@ export async function bceEpoch(
   rows: BceRows,
   perm: Uint32Array,
   batch: number,
-  gate: PauseGate,
+  gate: TrainingGate,
 ): Promise<number> {
   const { x, y, w, n, d } = rows
   const xb = new Float32Array(batch * d)
@@ -52,7 +52,7 @@ export async function bceEpoch(
       const wt = same ?? tf.tensor2d(wb, [batch, 1])
       costs.push(net.step(xb, batch, weightedBceHead(tf, yt, wt)))
       // Stepping while paused: read this batch's loss back so the step shows it (costs a sync).
-      if (gate.state.paused) gate.afterBatch(costs[costs.length - 1].dataSync()[0])
+      if (gate.paused) gate.afterBatch(costs[costs.length - 1].dataSync()[0])
       yt.dispose()
       if (!same) wt.dispose()
     }

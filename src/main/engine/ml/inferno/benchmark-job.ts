@@ -16,7 +16,7 @@ import { median } from './benchmark-run'
 import { type ShapeNuisance, type Steps, TEMPLATE_STEPS } from './fisher'
 import { evaluateSummary, summaryWorkspace, type SummaryEvaluation } from './evaluate'
 import { prefixedContext } from './metric-prefix'
-import type { PauseGate } from './pause-gate'
+import type { TrainingGate } from '../../jobs/context'
 import { NOMINAL, benchmarkData } from './simulator'
 import { profilePoi } from './summary-fit'
 import {
@@ -79,7 +79,7 @@ export async function benchmarkJob(
   backend: string,
   config: InfernoBenchmarkConfig,
   ctx: JobContext,
-  gate?: PauseGate,
+  gate?: TrainingGate,
 ): Promise<InfernoBenchmarkResult> {
   const t0 = performance.now()
   const bm = BENCHMARKS[config.benchmark]

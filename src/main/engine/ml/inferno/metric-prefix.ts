@@ -12,5 +12,6 @@ export function prefixedContext(ctx: JobContext, prefix: string, stepOffset = 0)
     metric: (name, step, value) => ctx.metric(`${prefix}.${name}`, step + stepOffset, value),
     log: (m) => ctx.log(m),
     throwIfCancelled: () => ctx.throwIfCancelled(),
+    gate: ctx.gate,
   }
 }

@@ -18,13 +18,13 @@
  */
 import type * as TF from '@tensorflow/tfjs'
 import { Random } from '../../data/random'
-import type { JobContext } from '../../jobs/context'
+import { gateOf, type JobContext, type TrainingGate } from '../../jobs/context'
+import { offerLearningRate } from '../gate-settings'
 import { runEpochs } from '../train-loop'
 import type { TrainableDense } from '../trainable-dense'
 import { bceEpoch } from './bce-epoch'
 import { fisherLoss, fisherLossHead } from './fisher-head'
 import { buildTrunk } from './network'
-import { PauseGate } from './pause-gate'
 import { SNAPSHOT_EVENTS, softSnapshotMetrics, weightedSoftShape } from './soft-snapshot'
 import {
   PARTS,
@@ -170,7 +170,7 @@ export async function trainProjectInferno(
   ev: ProjectEvents,
   o: ProjectTrainOptions,
   ctx: JobContext,
-  gate: PauseGate = new PauseGate(ctx.signal),
+  gate: TrainingGate = gateOf(ctx),
 ): Promise<ProjectNetwork> {
   const sc = fitScaler(ev)
   const net = buildTrunk(tf, o.hidden, o.bins, o.seed, o, ev.dim)
@@ -211,6 +211,7 @@ export async function trainProjectInferno(
     const x = scaleInPlace(transformedRows(ev, rows, null, 0), sc)
     return { x, n: rows.length, w: Array.from(rows, (i) => ev.weight[i]) }
   })
+  const withdraw = offerLearningRate(gate, net)
   const history = await runEpochs({
     epochs: o.epochs,
     patience: o.patience,
@@ -265,6 +266,7 @@ export async function trainProjectInferno(
     checkpoint: () => net.checkpoint(),
     restore: () => net.restore(),
   })
+  withdraw()
   return { net, scaler: sc, history }
 }
 
@@ -274,7 +276,7 @@ export async function trainProjectBce(
   ev: ProjectEvents,
   o: ProjectTrainOptions,
   ctx: JobContext,
-  gate: PauseGate = new PauseGate(ctx.signal),
+  gate: TrainingGate = gateOf(ctx),
 ): Promise<ProjectNetwork> {
   const sc = fitScaler(ev)
   const net = buildTrunk(tf, o.hidden, 1, o.seed, o, ev.dim)
@@ -300,6 +302,7 @@ export async function trainProjectBce(
   const val = prep(PARTS.validation)
   const batch = Math.min(128, train.n)
   const d = ev.dim
+  const withdraw = offerLearningRate(gate, net)
   const history = await runEpochs({
     epochs: o.bceEpochs,
     patience: o.patience,
@@ -315,6 +318,7 @@ export async function trainProjectBce(
     checkpoint: () => net.checkpoint(),
     restore: () => net.restore(),
   })
+  withdraw()
   return { net, scaler: sc, history }
 }
 

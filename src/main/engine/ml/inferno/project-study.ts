@@ -13,7 +13,7 @@ import {
 } from '../../../../shared/contract/inferno'
 import { Random } from '../../data/random'
 import type { JobContext } from '../../jobs/context'
-import type { PauseGate } from './pause-gate'
+import type { TrainingGate } from '../../jobs/context'
 import { PARTS, type ProjectEvents } from './project-data'
 import { evaluateProjectSummary } from './project-evaluate'
 import { type ProjectNetwork, trainProjectBce, trainProjectInferno } from './project-model'
@@ -60,7 +60,7 @@ export async function projectStudy(
   values: readonly number[],
   epochs: { inferno: number; bce: number },
   ctx: JobContext,
-  gate?: PauseGate,
+  gate?: TrainingGate,
 ): Promise<InfernoStudyResult['points']> {
   const o = config.options
   const base = {

@@ -18,7 +18,7 @@ import type { JobContext } from '../../jobs/context'
 import { BENCHMARKS } from './benchmarks'
 import { evaluateSummary } from './evaluate'
 import { TEMPLATE_STEPS } from './fisher'
-import type { PauseGate } from './pause-gate'
+import type { TrainingGate } from '../../jobs/context'
 import { DIM, type ProcessSamples, benchmarkData } from './simulator'
 import {
   BCE_DEFAULTS,
@@ -46,6 +46,7 @@ export function quietContext(ctx: JobContext): JobContext {
     metric: () => {},
     log: (m) => ctx.log(m),
     throwIfCancelled: () => ctx.throwIfCancelled(),
+    gate: ctx.gate,
   }
 }
 
@@ -55,7 +56,7 @@ export async function benchmarkStudy(
   base: InfernoBenchmarkConfig,
   config: InfernoStudyConfig,
   ctx: JobContext,
-  gate?: PauseGate,
+  gate?: TrainingGate,
 ): Promise<InfernoStudyResult['points']> {
   const bm = BENCHMARKS[base.benchmark]
   const values = config.values ?? STUDY_VALUES[config.parameter]

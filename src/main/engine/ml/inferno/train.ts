@@ -11,9 +11,10 @@
  */
 import type * as TF from '@tensorflow/tfjs'
 import { Random } from '../../data/random'
-import { silentContext, type JobContext } from '../../jobs/context'
+import { gateOf, silentContext, type JobContext, type TrainingGate } from '../../jobs/context'
 import { invertSpd } from '../../stats/linalg'
 import type { TrainableDense } from '../trainable-dense'
+import { offerLearningRate } from '../gate-settings'
 import { runEpochs, type EpochLoopResult } from '../train-loop'
 import type { Benchmark } from './benchmarks'
 import {
@@ -37,7 +38,6 @@ import {
   standardiseInPlace,
 } from './network'
 import { DIM, NOMINAL, type ProcessSamples, transformBackground } from './simulator'
-import { PauseGate } from './pause-gate'
 import { SNAPSHOT_EVENTS, softSnapshotMetrics } from './soft-snapshot'
 
 export type OptimizerName = 'adam' | 'sgd'
@@ -54,8 +54,8 @@ export interface CommonTrainOptions {
   /** Seeds the weight initialisation and the shuffling. */
   readonly seed: number
   readonly ctx?: JobContext
-  /** Pause / step control (pause-gate.ts); without one the loop only checks for cancel. */
-  readonly gate?: PauseGate
+  /** Pause / step control (jobs/context.ts' TrainingGate); without one the loop only checks for cancel. */
+  readonly gate?: TrainingGate
 }
 
 export interface InfernoTrainOptions extends CommonTrainOptions {
@@ -212,11 +212,12 @@ export async function trainInferno(
   const block = benchmarkBlock(o.benchmark, ns, nb, o.steps)
   const head = fisherLossHead(tf, block, o.bins, o.tau, cons)
   const x = new Float32Array(block.rows * DIM)
-  const gate = o.gate ?? new PauseGate(ctx.signal)
+  const gate = o.gate ?? gateOf(ctx)
   // The live soft histograms: the first validation events of each process, fixed for the run.
   const snapSig = validation.signal.subarray(0, SNAPSHOT_EVENTS * DIM)
   const snapBkg = validation.background.subarray(0, SNAPSHOT_EVENTS * DIM)
 
+  const withdraw = offerLearningRate(gate, net)
   const history = await runEpochs({
     epochs: o.epochs,
     patience: o.patience,
@@ -259,6 +260,7 @@ export async function trainInferno(
     checkpoint: () => net.checkpoint(),
     restore: () => net.restore(),
   })
+  withdraw()
   return { net, standardiser: st, history }
 }
 
@@ -303,7 +305,8 @@ export async function trainBce(
   y.fill(1, 0, nEach)
   const n = 2 * nEach
   const batch = Math.max(1, Math.min(o.batchSize, n))
-  const gate = o.gate ?? new PauseGate(ctx.signal)
+  const gate = o.gate ?? gateOf(ctx)
+  const withdraw = offerLearningRate(gate, net)
   const history = await runEpochs({
     epochs: o.epochs,
     patience: o.patience,
@@ -326,5 +329,6 @@ export async function trainBce(
     checkpoint: () => net.checkpoint(),
     restore: () => net.restore(),
   })
+  withdraw()
   return { net, standardiser: st, history }
 }

@@ -1,9 +1,10 @@
 /**
- * The pause gate the INFERNO training loops await: a loop of 3 epochs × 4 batches driven by it,
- * paused, stepped by batch and by epoch, resumed and cancelled — counted batch by batch.
+ * The job runner's pause gate every training loop awaits: a loop of 3 epochs × 4 batches driven
+ * by it, paused, stepped by batch and by epoch, resumed and cancelled — counted batch by batch;
+ * settings offered by the loop, changed while paused, applied at the next step.
  */
 import { describe, expect, it } from 'vitest'
-import { PauseGate } from '../../../../src/main/engine/ml/inferno/pause-gate'
+import { JobGate as PauseGate } from '../../../src/main/engine/jobs/gate'
 
 const tick = () => new Promise((r) => setTimeout(r, 5))
 
@@ -31,7 +32,7 @@ describe('PauseGate', () => {
     const { log, done } = loop(g)
     expect(await done).toBe('done')
     expect(log.join('')).toBe('e0bbbbe1bbbbe2bbbb')
-    expect(g.state).toEqual({ paused: false, epochs: 3, batches: 12, batchLoss: 15 })
+    expect(g.state).toEqual({ paused: false, epochs: 3, batches: 12, batchLoss: 15, settings: [] })
   })
 
   it('settles a step once its batch has run, with that batch’s loss (issue 17, item 15)', async () => {
@@ -74,7 +75,7 @@ describe('PauseGate', () => {
     g.step('epoch')
     await tick()
     expect(log.join('')).toBe('e0bbbbe1bbbb')
-    expect(g.state).toEqual({ paused: true, epochs: 2, batches: 8, batchLoss: 10 })
+    expect(g.state).toEqual({ paused: true, epochs: 2, batches: 8, batchLoss: 10, settings: [] })
     g.resume()
     expect(await done).toBe('done')
     expect(log.join('')).toBe('e0bbbbe1bbbbe2bbbb')
@@ -128,5 +129,49 @@ describe('PauseGate', () => {
     ac.abort()
     expect(await done).toBe('cancelled')
     expect(log).toEqual([])
+  })
+
+  it('applies a setting changed while paused at the next step, not before', async () => {
+    const g = new PauseGate(new AbortController().signal)
+    let lr = 0.1
+    const seen: number[] = []
+    const withdraw = g.offer('learningRate', {
+      get value() {
+        return lr
+      },
+      check: (v) => (typeof v === 'number' && v > 0 ? null : 'must be a positive number'),
+      apply: (v) => (lr = v as number),
+    })
+    g.pause()
+    const done = (async () => {
+      for (let e = 0; e < 2; e++) {
+        if (!(await g.beforeEpoch())) return 'cancelled'
+        for (let b = 0; b < 3; b++) {
+          if (!(await g.beforeBatch())) return 'cancelled'
+          seen.push(lr)
+        }
+      }
+      return 'done'
+    })()
+    g.step('batch')
+    await g.settled()
+    expect(seen).toEqual([0.1])
+    g.set('learningRate', 0.01)
+    // Queued, shown as pending, not yet used.
+    expect(g.state.settings).toEqual([{ name: 'learningRate', value: 0.01, pending: true }])
+    expect(lr).toBe(0.1)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(seen).toEqual([0.1])
+    g.step('batch')
+    await g.settled()
+    expect(seen).toEqual([0.1, 0.01])
+    expect(g.state.settings).toEqual([{ name: 'learningRate', value: 0.01, pending: false }])
+    // Refused, saying why / what can be changed; nothing queued.
+    expect(() => g.set('learningRate', -1)).toThrow(/learningRate must be a positive number/)
+    expect(() => g.set('momentum', 0.5)).toThrow(/'momentum' cannot be changed.*'learningRate'/)
+    g.resume()
+    expect(await done).toBe('done')
+    withdraw()
+    expect(g.state.settings).toEqual([])
   })
 })

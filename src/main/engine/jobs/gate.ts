@@ -1,34 +1,40 @@
 /**
- * Pause / step / resume of a training job (issue 7: "a step button that advances one batch or
- * one epoch while paused"). The training loops await `beforeEpoch()` at the start of each epoch
- * and `beforeBatch()` before each mini-batch; while paused those promises stay pending until
- * the user resumes or steps, and resolve `false` once the job is cancelled (cancel must work
- * while paused). While running, `beforeBatch()` yields to the event loop every YIELD_MS so a
- * pause request is seen within a batch or two instead of at the end of an epoch.
+ * Pause / step / resume of a training job, the one gate every pausable job gets from the job
+ * runner (issue 7's INFERNO gate, generalised in issue 14). The training loops await
+ * `beforeEpoch()` at the start of each epoch and `beforeBatch()` before each mini-batch (the
+ * TrainingGate port, jobs/context.ts); while paused those promises stay pending until the user
+ * resumes or steps, and resolve `false` once the job is cancelled (cancel must work while
+ * paused). While running, `beforeBatch()` yields to the event loop every YIELD_MS so a pause
+ * request is seen within a batch or two instead of at the end of an epoch.
+ *
+ * Settings: a trainer offers what it can change mid-run (`offer`: learning rate, …); `set`
+ * checks a new value at once and queues it, and the gate applies it when the loop next passes
+ * a boundary — so a value set while paused takes effect at the next step.
  *
  * Step semantics: 'batch' runs exactly one more mini-batch; 'epoch' runs to the end of the
  * current epoch when paused inside one, or one whole epoch (training and validation) when
  * paused at an epoch boundary.
  */
 
-export type StepUnit = 'epoch' | 'batch'
+import type { GateState } from '../../../shared/contract/gate'
+import type { GateSetting, SettingValue, StepUnit, TrainingGate } from './context'
 
-export interface GateState {
-  readonly paused: boolean
-  /** Epochs started and batches run through this gate so far (all trainings of the job). */
-  readonly epochs: number
-  readonly batches: number
-  /** The training loss of the last batch run (what a step by one batch shows), if any yet. */
-  readonly batchLoss: number | null
-}
+export type { GateState } from '../../../shared/contract/gate'
+export type { StepUnit } from './context'
 
 /** How long a running loop may go without yielding to the event loop (ms). */
 const YIELD_MS = 40
 
 type Budget = { kind: 'none' } | { kind: 'batch' } | { kind: 'epoch'; boundaries: number }
 
-export class PauseGate {
+export class JobGate implements TrainingGate {
   private pausedFlag = false
+  /** What the running trainer offers to change, by name. */
+  private readonly offered = new Map<string, GateSetting>()
+  /** Values set and not yet applied, by name (applied at the next boundary). */
+  private readonly pending = new Map<string, SettingValue>()
+  /** Called after each change the user can see (pause, resume, a step taken, a setting). */
+  onChange: (() => void) | null = null
   private budget: Budget = { kind: 'none' }
   /** A batch of the current epoch has run (a step 'epoch' then finishes this epoch). */
   private midEpoch = false
@@ -57,13 +63,64 @@ export class PauseGate {
     return this.signal?.aborted ?? false
   }
 
+  get paused(): boolean {
+    return this.pausedFlag
+  }
+
   get state(): GateState {
     return {
       paused: this.pausedFlag,
       epochs: this.epochs,
       batches: this.batches,
       batchLoss: this.batchLoss,
+      settings: [...this.offered].map(([name, s]) => {
+        const pending = this.pending.has(name)
+        return { name, value: pending ? this.pending.get(name)! : s.value, pending }
+      }),
     }
+  }
+
+  offer(name: string, setting: GateSetting): () => void {
+    this.offered.set(name, setting)
+    this.changed()
+    return () => {
+      if (this.offered.get(name) !== setting) return
+      this.offered.delete(name)
+      this.pending.delete(name)
+      this.changed()
+    }
+  }
+
+  /**
+   * Queues a new value of an offered setting, applied at the next batch or epoch boundary;
+   * throws (saying what can be changed) when the training does not offer it or refuses the value.
+   */
+  set(name: string, value: SettingValue): void {
+    const s = this.offered.get(name)
+    if (!s) {
+      const names = [...this.offered.keys()]
+      throw new Error(
+        names.length
+          ? `'${name}' cannot be changed while this job runs; it can change ${names.map((n) => `'${n}'`).join(', ')}`
+          : `'${name}' cannot be changed: this job offers no setting to change now`,
+      )
+    }
+    const why = s.check(value)
+    if (why) throw new Error(`${name} ${why}`)
+    this.pending.set(name, value)
+    this.changed()
+  }
+
+  /** Applies the queued settings (at a boundary the loop passes). */
+  private applyPending(): void {
+    if (this.pending.size === 0) return
+    for (const [name, value] of this.pending) this.offered.get(name)?.apply(value)
+    this.pending.clear()
+    this.changed()
+  }
+
+  private changed(): void {
+    this.onChange?.()
   }
 
   /** The training loops report each batch's loss here (shown after a step). */
@@ -97,12 +154,14 @@ export class PauseGate {
   pause(): void {
     this.pausedFlag = true
     this.budget = { kind: 'none' }
+    this.changed()
   }
 
   resume(): void {
     this.pausedFlag = false
     this.budget = { kind: 'none' }
     this.release()
+    this.changed()
   }
 
   /** Lets a paused job run one batch or (the rest of) one epoch; throws when not paused. */
@@ -129,7 +188,10 @@ export class PauseGate {
     }
     const go = this.hold(pass)
     const count = (ok: boolean): boolean => {
-      if (ok) this.epochs++
+      if (ok) {
+        this.epochs++
+        this.applyPending()
+      }
       return ok
     }
     return typeof go === 'boolean' ? count(go) : go.then(count)
@@ -151,6 +213,7 @@ export class PauseGate {
       if (ok) {
         this.batches++
         this.midEpoch = true
+        this.applyPending()
       }
       return ok
     }
@@ -172,6 +235,7 @@ export class PauseGate {
     if (pass()) return true
     // Held: a step that was taken is done.
     this.settle()
+    this.changed()
     return (async () => {
       for (;;) {
         await new Promise<void>((resolve) => (this.wake = resolve))
