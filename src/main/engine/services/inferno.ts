@@ -27,6 +27,7 @@ import type { RunContext } from '../jobs/runner'
 import { chooseBackend } from '../ml/backend'
 import { TrainingDataError } from '../ml/build-dataset'
 import { benchmarkJob } from '../ml/inferno/benchmark-job'
+import { infernoCancelled } from '../ml/inferno/cancelled'
 import { prefixedContext } from '../ml/inferno/metric-prefix'
 import {
   InfernoSetupError,
@@ -130,12 +131,16 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     const opts = { ...o, hidden: o.layers }
     ctx.progress(0.05, 'training INFERNO')
     const inf = await trainProjectInferno(tf, ev, opts, prefixedContext(ctx, 'inferno'), gate)
-    if (ctx.signal.aborted) inf.net.dispose()
-    ctx.throwIfCancelled()
+    if (ctx.signal.aborted) {
+      inf.net.dispose()
+      throw infernoCancelled('inferno', inf.history)
+    }
     ctx.progress(0.5, 'training the cross-entropy baseline')
     const bce = await trainProjectBce(tf, ev, opts, prefixedContext(ctx, 'bce'), gate)
-    if (ctx.signal.aborted) [inf, bce].forEach((t) => t.net.dispose())
-    ctx.throwIfCancelled()
+    if (ctx.signal.aborted) {
+      for (const t of [inf, bce]) t.net.dispose()
+      throw infernoCancelled('bce', bce.history)
+    }
     ctx.progress(0.9, 'profile likelihood of both summaries')
     const { summary: inferno, order } = evaluateOrderedSummary(
       ev,

@@ -17,6 +17,7 @@ import { type ShapeNuisance, type Steps, TEMPLATE_STEPS } from './fisher'
 import { evaluateSummary, summaryWorkspace, type SummaryEvaluation } from './evaluate'
 import { prefixedContext } from './metric-prefix'
 import type { TrainingGate } from '../../jobs/context'
+import { infernoCancelled } from './cancelled'
 import { NOMINAL, benchmarkData } from './simulator'
 import { profilePoi } from './summary-fit'
 import {
@@ -108,8 +109,10 @@ export async function benchmarkJob(
       ctx: prefixedContext(ctx, 'inferno', i * config.epochs),
       gate,
     })
-    if (ctx.signal.aborted) inf.net.dispose()
-    ctx.throwIfCancelled()
+    if (ctx.signal.aborted) {
+      inf.net.dispose()
+      throw infernoCancelled('inferno', inf.history, { seeds })
+    }
     ctx.progress(step(1), `seed ${i + 1}/${config.seeds}: cross entropy`)
     const bce = await trainBce(tf, data.train, data.validation, {
       ...BCE_DEFAULTS,
@@ -119,8 +122,10 @@ export async function benchmarkJob(
       ctx: prefixedContext(ctx, 'bce', i * config.bceEpochs),
       gate,
     })
-    if (ctx.signal.aborted) [inf, bce].forEach((t) => t.net.dispose())
-    ctx.throwIfCancelled()
+    if (ctx.signal.aborted) {
+      for (const t of [inf, bce]) t.net.dispose()
+      throw infernoCancelled('bce', bce.history, { seeds })
+    }
     const steps = TEMPLATE_STEPS
     const ie = evaluateSummary(inf, 'inferno', config.bins, data.test, bm, steps)
     const be = evaluateSummary(bce, 'bce', 10, data.test, bm, steps)
