@@ -2,6 +2,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { BackendName, EngineStatus, JobInfo } from '../../../shared/api'
+import type { JobGateState, SettingValue, StepUnit } from '../../../shared/contract/gate'
 import { api } from '../api'
 import { useProjectStore } from './project'
 
@@ -56,6 +57,9 @@ export const useEngineStore = defineStore('engine', () => {
     } else if (e.kind === 'progress') {
       const j = jobs.value.find((x) => x.id === e.jobId)
       if (j) Object.assign(j, { fraction: e.fraction, message: e.message, eta: e.eta })
+    } else if (e.kind === 'gate') {
+      const j = jobs.value.find((x) => x.id === e.jobId)
+      if (j) j.gate = e.gate
     } else if (e.kind === 'finished') {
       const j = jobs.value.find((x) => x.id === e.jobId)
       if (j?.project && j.project !== project.current?.path)
@@ -67,6 +71,17 @@ export const useEngineStore = defineStore('engine', () => {
     }
   })
 
+  /** Keeps a control's answer (the state after it; a step answers once it has run). */
+  async function gated(request: Promise<JobGateState>): Promise<JobGateState> {
+    const s = await request
+    const j = jobs.value.find((x) => x.id === s.jobId)
+    if (j) {
+      const { jobId: _, ...gate } = s
+      j.gate = gate
+    }
+    return s
+  }
+
   return {
     connected,
     status,
@@ -77,6 +92,14 @@ export const useEngineStore = defineStore('engine', () => {
     elsewhere,
     refresh,
     cancel: (jobId: string) => api.call('jobs.cancel', { jobId }),
+    /** A running training job's gate state (paused, counts, settings), or null when it has none. */
+    gateOf: (jobId: string | null) => jobs.value.find((j) => j.id === jobId)?.gate ?? null,
+    /** Pause / resume / step / re-tune a training job (contract/gate.ts); each answers its state. */
+    pause: (jobId: string) => gated(api.call('jobs.pause', { jobId })),
+    resume: (jobId: string) => gated(api.call('jobs.resume', { jobId })),
+    step: (jobId: string, unit: StepUnit) => gated(api.call('jobs.step', { jobId, unit })),
+    setSetting: (jobId: string, name: string, value: SettingValue) =>
+      gated(api.call('jobs.set', { jobId, name, value })),
     restart: () => api.call('engine.restart', {}),
     /** Times `repeats` products of two `size` × `size` matrices on the ML backend (a job): GFLOP/s. */
     backendCheck: (size: number, repeats: number) =>
