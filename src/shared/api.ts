@@ -94,10 +94,16 @@ export type JobEnd = z.infer<typeof JobEnd>
  * What a window needs to (re-)attach to a job after a reload or a reconnect: where it stands,
  * every metric so far, and how it ended if it ended (the engine keeps finished jobs a while).
  */
+/** A job's picture of its work at a step (JobContext.snapshot), e.g. an autoencoder's watch. */
+export const JobSnapshot = z.object({ name: z.string(), step: z.number(), data: z.unknown() })
+export type JobSnapshot = z.infer<typeof JobSnapshot>
+
 export const JobAttachment = z.object({
   job: JobInfo,
   metrics: z.array(JobMetric),
   end: JobEnd.nullable(),
+  /** The latest snapshot of each name of a running job (absent: none). */
+  snapshots: z.array(JobSnapshot).optional(),
 })
 export type JobAttachment = z.infer<typeof JobAttachment>
 
@@ -143,6 +149,14 @@ export const JobEvent = z.discriminatedUnion('kind', [
     value: z.number(),
   }),
   z.object({ kind: z.literal('log'), jobId: z.string(), message: z.string() }),
+  /** A live picture of the work (JobContext.snapshot): sent as it comes, only the latest kept. */
+  z.object({
+    kind: z.literal('snapshot'),
+    jobId: z.string(),
+    name: z.string(),
+    step: z.number(),
+    data: z.unknown(),
+  }),
   /** A pausable job was paused, resumed, stepped or had a setting changed (contract/gate.ts). */
   z.object({ kind: z.literal('gate'), jobId: z.string(), gate: GateState }),
   z.object({

@@ -13,6 +13,12 @@ export interface JobContext {
   metric(name: string, step: number, value: number): void
   /** A line for the job's log. */
   log(message: string): void
+  /**
+   * A picture of the work at a step for live views (an autoencoder's reconstructions, a
+   * network's maps): plain JSON under `name`, sent to the window and not kept (only the latest
+   * per name, for a window that re-attaches). Absent where nobody watches; callers throttle.
+   */
+  snapshot?(name: string, step: number, data: unknown): void
   /** Throws `CancelledError` when the job was cancelled. */
   throwIfCancelled(): void
   /**

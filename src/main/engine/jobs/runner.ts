@@ -19,6 +19,7 @@ import type {
   JobEvent,
   JobInfo,
   JobMetric,
+  JobSnapshot,
   JobState,
   RunRecord,
 } from '../../../shared/api'
@@ -44,6 +45,8 @@ interface RunningJob {
   stored: StoredRef | null
   /** The pause / step gate of a pausable job. */
   gate: JobGate | null
+  /** The latest snapshot of each name (JobContext.snapshot), for re-attaching. */
+  snapshots: Map<string, JobSnapshot>
 }
 
 /** How a job runs. */
@@ -115,6 +118,7 @@ export class JobRunner {
       metrics: [],
       stored: null,
       gate,
+      snapshots: new Map(),
     }
     if (gate) {
       job.info.gate = gate.state
@@ -216,7 +220,13 @@ export class JobRunner {
    */
   attach(id: string): JobAttachment {
     const job = this.jobs.get(id)
-    if (job) return { job: { ...job.info }, metrics: [...job.metrics], end: null }
+    if (job)
+      return {
+        job: { ...job.info },
+        metrics: [...job.metrics],
+        end: null,
+        snapshots: [...job.snapshots.values()],
+      }
     this.forgetOld()
     const e = this.ended.get(id)
     if (e) return e.attachment
@@ -255,6 +265,10 @@ export class JobRunner {
         this.emit({ kind: 'metric', jobId: id, name, step, value })
       },
       log: (message) => this.emit({ kind: 'log', jobId: id, message }),
+      snapshot: (name, step, data) => {
+        job.snapshots.set(name, { name, step, data })
+        this.emit({ kind: 'snapshot', jobId: id, name, step, data })
+      },
       throwIfCancelled: () => {
         if (signal.aborted) throw new CancelledError()
       },

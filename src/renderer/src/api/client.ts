@@ -140,6 +140,7 @@ export class ApiClient {
             const { fraction, message, eta } = a.job
             handle({ kind: 'progress', jobId, fraction, message, eta })
             for (const m of a.metrics) handle({ kind: 'metric', jobId, ...m })
+            for (const sn of a.snapshots ?? []) handle({ kind: 'snapshot', jobId, ...sn })
             if (a.end) handle({ kind: 'finished', jobId, ...a.end })
             const later = held ?? []
             held = null

@@ -36,6 +36,8 @@ import {
   tensorRunner,
 } from './model'
 import { initialStackWeights } from './network'
+import { watchSet, type WatchSet, watchSnapshot } from './watch'
+import { ANOMALY_WATCH } from '../../../../shared/contract/anomaly-watch'
 import { finiteOrNull } from '../../../../shared/contract/common'
 
 export interface AnomalyTraining {
@@ -81,8 +83,12 @@ export function trainAnomaly(
   config: AnomalyConfig,
   ctx: JobContext,
 ): Promise<AnomalyTraining> {
-  return trainOnFeed(memoryFeed(data), config, ctx)
+  // Watched (ctx.snapshot): a sample of every process, shown as the model learns.
+  return trainOnFeed(memoryFeed(data), config, ctx, ctx.snapshot ? watchSet(data) : undefined)
 }
+
+/** The watch snapshots are taken at most this often while running (ms); every step when paused. */
+const WATCH_MS = 250
 
 /**
  * Trains on the events a feed hands out: the preprocessing fitted on `feed.fitRows()`, then each
@@ -94,6 +100,7 @@ export async function trainOnFeed(
   feed: TrainingFeed,
   config: AnomalyConfig,
   ctx: JobContext,
+  watch?: WatchSet,
 ): Promise<AnomalyTraining> {
   const { tf, backend } = await chooseBackend()
   const { options } = config
@@ -196,8 +203,31 @@ export async function trainOnFeed(
   const gate = gateOf(ctx)
   const withdraw = offerLearningRate(gate, tfLearningRate(optimizer))
 
+  // The watch: the model on fixed events, after a step while paused, throttled while running.
+  let epochsBegun = 0
+  let batchesRun = 0
+  let lastWatch = -Infinity
+  const snapshot = ctx.snapshot?.bind(ctx)
+  const look = (force: boolean): void => {
+    if (!watch || !snapshot) return
+    const now = performance.now()
+    if (!force && now - lastWatch < WATCH_MS) return
+    lastWatch = now
+    const m: AnomalyModel = { arch, weights: { encoder: [], decoder: [], prior: null }, transform }
+    const priorNow = prior
+      ? { mean: prior.mean.dataSync(), logSigma: prior.logSigma.dataSync() }
+      : null
+    const picture = watchSnapshot(m, tensorRunner(tf, arch, tensors), watch, priorNow, {
+      epoch: epochsBegun,
+      batch: batchesRun,
+    })
+    snapshot(ANOMALY_WATCH, batchesRun, picture)
+  }
+  look(true)
+
   const trainEpoch = async (): Promise<number> => {
     if (!(await gate.beforeEpoch())) return NaN
+    epochsBegun++
     const order = rng.permutation(n)
     let sumR: TF.Scalar = tf.scalar(0)
     let sumK: TF.Scalar = tf.scalar(0)
@@ -255,6 +285,8 @@ export async function trainOnFeed(
             sumR = nr
             sumK = nk
             seen += b
+            batchesRun++
+            look(gate.paused)
           }
         } finally {
           win.x.dispose()
@@ -263,6 +295,7 @@ export async function trainOnFeed(
         }
       }
       if (seen === 0) return NaN
+      look(true)
       components.recon = ((await sumR.data())[0] + constant) / seen
       components.kl = arch.kind === 'vae' ? (await sumK.data())[0] / seen : NaN
       return components.recon + (arch.kind === 'vae' ? arch.beta * components.kl : 0)
