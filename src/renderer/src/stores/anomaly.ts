@@ -20,12 +20,14 @@ import {
   type SanityRequest,
 } from '../../../shared/contract/anomaly'
 import { api } from '../api'
+import { ANOMALY_WATCH, AnomalyWatch } from '../../../shared/contract/anomaly-watch'
 import { type AnomalyForm, buildConfig, restoreForm } from './anomaly-form'
 import { type LossComponents, emptyComponents } from './loss-components'
 import { initialThreshold } from './threshold-stats'
 import { livePoints } from './loss-points'
 import { useCutsStore } from './cuts'
 import { useDataStore } from './data'
+import { useEngineStore } from './engine'
 import { useProjectStore } from './project'
 import { guardWith } from './guard'
 import { followJob, trainingFailure } from './job-follow'
@@ -45,6 +47,7 @@ export const useAnomalyStore = defineStore('anomaly', () => {
   const project = useProjectStore()
   const data = useDataStore()
   const cuts = useCutsStore()
+  const engine = useEngineStore()
 
   const models = ref<AnomalyModelInfo[]>([])
   const selectedId = ref<string | null>(null)
@@ -54,6 +57,12 @@ export const useAnomalyStore = defineStore('anomaly', () => {
   const threshold = ref(0)
   const job = ref<AnomalyJob | null>(null)
   const live = shallowRef<LossComponents>(emptyComponents())
+  /** The model on watched events as it trains (anomaly.watch snapshots), redrawn throttled. */
+  const watching = shallowRef<AnomalyWatch | null>(null)
+  let watchNext: AnomalyWatch | null = null
+  const watchRedraw = coalesce(() => {
+    if (watchNext) watching.value = watchNext
+  }, 200)
   const sanity = ref<Record<string, SanityOutcome[]>>({})
   const sanityRunning = ref<string | null>(null)
   const generation = shallowRef<Record<string, GenerationComparison>>({})
@@ -140,6 +149,14 @@ export const useAnomalyStore = defineStore('anomaly', () => {
     else if (e.kind === 'metric' && e.name in steps) {
       steps[e.name as keyof LossComponents].set(e.step, e.value)
       redraw.request()
+    } else if (e.kind === 'snapshot' && e.name === ANOMALY_WATCH) {
+      const w = AnomalyWatch.safeParse(e.data)
+      if (w.success) {
+        watchNext = w.data
+        // A step the user took shows at once; pictures while running are throttled.
+        if (engine.gateOf(j.id)?.paused) watchRedraw.now()
+        else watchRedraw.request()
+      }
     } else if (e.kind === 'finished') redraw.now()
   }
 
@@ -153,6 +170,8 @@ export const useAnomalyStore = defineStore('anomaly', () => {
   function begin(id: string | null, c: AnomalyConfig): void {
     for (const m of Object.values(steps)) m.clear()
     live.value = emptyComponents()
+    watchNext = null
+    watching.value = null
     job.value = { kind: c.kind, fraction: 0, message: 'starting…', epochs: c.options.epochs, id }
   }
 
@@ -291,6 +310,7 @@ export const useAnomalyStore = defineStore('anomaly', () => {
     threshold,
     job,
     live,
+    watching,
     sanity,
     sanityRunning,
     generation,
