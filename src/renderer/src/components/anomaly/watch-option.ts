@@ -26,15 +26,17 @@ export function reconstructionOption(
       textStyle: { fontSize: 12 },
       subtextStyle: { fontSize: 11 },
     },
-    legend: { top: 4, right: 8, textStyle: { fontSize: 11 } },
+    // Below the chart's export buttons (top right).
+    legend: { top: 26, right: 8, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'axis' },
-    grid: { left: 48, right: 12, top: 44, bottom: 56 },
+    grid: { left: 48, right: 12, top: 56, bottom: 56 },
     xAxis: {
       type: 'category',
       data: [...inputs],
       axisLabel: { fontSize: 10, rotate: inputs.length > 4 ? 30 : 0, interval: 0 },
     },
-    yAxis: valueAxis('', { scale: true }),
+    // Bars from zero: an input and its reconstruction compare by length.
+    yAxis: valueAxis('', { scale: false }),
     series: [
       { type: 'bar', name: 'input', data: e.input, itemStyle: { color: INPUT } },
       { type: 'bar', name: 'reconstruction', data: e.reconstruction, itemStyle: { color: colour } },
@@ -54,9 +56,9 @@ export function latentWatchOption(
   return {
     animation: false,
     backgroundColor: '#fff',
-    legend: { top: 2, left: 56, textStyle: { fontSize: 11 } },
+    legend: { top: 26, left: 56, textStyle: { fontSize: 11 } },
     tooltip: { trigger: 'item' },
-    grid: { left: 56, right: 16, top: 30, bottom: 44 },
+    grid: { left: 56, right: 16, top: 56, bottom: 44 },
     xAxis: valueAxis(axis(0), { scale: true, axisLine: { onZero: false } }),
     yAxis: valueAxis(axis(1), { scale: true, nameGap: 42, axisLine: { onZero: false } }),
     series: latent.processes.map((p, i) => ({
