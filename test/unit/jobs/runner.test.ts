@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { JobEvent, RunRecord } from '../../../src/shared/api'
+import { CancelledError } from '../../../src/main/engine/jobs/context'
 import { JobRunner } from '../../../src/main/engine/jobs/runner'
 
 function runner(owner: () => string | null) {
@@ -109,5 +110,48 @@ describe('JobRunner', () => {
       expect.objectContaining({ kind: 'finished', jobId: id, result: big }),
     )
     expect(r.jobs.attach(id).end?.result).toEqual(big)
+  })
+
+  it('gives a pausable job a gate: paused in its info and events, cancelled while paused with its partial result', async () => {
+    const r = runner(() => null)
+    const id = r.jobs.start(
+      'train',
+      'T',
+      {},
+      async (ctx) => {
+        const gate = ctx.gate!
+        let batches = 0
+        for (let e = 0; e < 100; e++) {
+          if (!(await gate.beforeEpoch())) break
+          for (let b = 0; b < 4; b++) {
+            if (!(await gate.beforeBatch())) break
+            batches++
+            ctx.snapshot?.('picture', batches, { batches })
+          }
+        }
+        if (ctx.signal.aborted) throw new CancelledError({ batches })
+        return { batches }
+      },
+      { pausable: true },
+    )
+    expect(r.jobs.pause(id)).toMatchObject({ jobId: id, paused: true })
+    expect(r.jobs.list()[0].gate).toMatchObject({ paused: true, batches: 0 })
+    expect(r.events.some((e) => e.kind === 'gate' && e.jobId === id && e.gate.paused)).toBe(true)
+    const s = await r.jobs.step(id, 'epoch')
+    expect(s).toMatchObject({ paused: true, epochs: 1, batches: 4 })
+    // The latest picture of each name comes back on attach.
+    expect(r.jobs.attach(id).snapshots).toEqual([
+      { name: 'picture', step: 4, data: { batches: 4 } },
+    ])
+    expect(r.events.filter((e) => e.kind === 'snapshot')).toHaveLength(4)
+    r.jobs.cancel(id)
+    await r.ended(id)
+    const end = r.events.find((e) => e.kind === 'finished' && e.jobId === id)
+    expect(end).toMatchObject({ state: 'cancelled', result: { batches: 4 } })
+    expect(() => r.jobs.pause(id)).toThrow(/no running job/)
+    // A job not started pausable has no gate.
+    const plain = r.jobs.start('m', 'P', {}, async (ctx) => (ctx.gate ? 'gated' : 'open'))
+    expect(() => r.jobs.pause(plain)).toThrow(/cannot be paused/)
+    await r.ended(plain)
   })
 })
