@@ -97,6 +97,13 @@ export const useInfernoStore = defineStore('inferno', () => {
     if (!j || (j.id !== null && id !== j.id)) return
     if (j.id === null) j.id = id
     if (e.kind === 'progress') Object.assign(j, { fraction: e.fraction, message: e.message })
+    // Paused or resumed elsewhere (the status bar): follow it; this view's own requests answer.
+    else if (e.kind === 'gate' && !j.controlling)
+      Object.assign(j, {
+        paused: e.gate.paused,
+        batches: e.gate.batches,
+        batchLoss: e.gate.batchLoss,
+      })
     else if (e.kind === 'metric') {
       if (snapshots.add(e.name, e.step, e.value)) {
         soft.value = snapshots.list()
