@@ -27,6 +27,7 @@ import {
   trainingEvents,
 } from '../../../../src/main/engine/app/training-set'
 import { AnomalyConfig } from '../../../../src/shared/contract/anomaly'
+import { ANOMALY_WATCH, AnomalyWatch } from '../../../../src/shared/contract/anomaly-watch'
 import { AnalysisSpec } from '../../../../src/shared/spec'
 import type { GlobalOptions } from '../../../../src/main/cli/action'
 import { trainAnomalyCommand } from '../../../../src/main/cli/commands/train-anomaly'
@@ -98,6 +99,32 @@ const config = AnomalyConfig.parse({
 })
 
 describe('megaset training from sample files', () => {
+  it('is watched as it trains: the first validation events of each background sample, the same model', async () => {
+    const budget = Math.ceil((300 * bytesPerEvent(3) * 4) / 3)
+    const pictures: AnomalyWatch[] = []
+    const watched = await trainStreamed(await backgroundChunks(budget), config, budget, {
+      ...silentContext(),
+      snapshot: (name, _step, picture) => {
+        if (name === ANOMALY_WATCH) pictures.push(AnomalyWatch.parse(picture))
+      },
+    })
+    const plain = await trainStreamed(
+      await backgroundChunks(budget),
+      config,
+      budget,
+      silentContext(),
+    )
+    // Watching reads chunks and runs the model; it changes nothing the training does.
+    expect(watched.model.weights).toEqual(plain.model.weights)
+    const last = pictures[pictures.length - 1]
+    expect(last.epoch).toBe(3)
+    expect(last.events.map((e) => [e.process, e.role])).toEqual([
+      ['bkg', 'background'],
+      ['other', 'background'],
+    ])
+    expect(last.latent.processes.map((p) => p.points.length)).toEqual([150, 150])
+  })
+
   it('decides the split per event from the seed and the global index', () => {
     const draws = Array.from({ length: 20000 }, (_, i) => eventDraw(7, i))
     const mean = draws.reduce((a, v) => a + v, 0) / draws.length

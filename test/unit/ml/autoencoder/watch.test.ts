@@ -102,9 +102,11 @@ describe('autoencoder watch', () => {
     expect(err(last.events[0])).toBeLessThan(err(first.events[0]))
   })
 
-  it('projects a larger latent space on two principal components', async () => {
+  it('projects a larger latent space on two principal components; watching changes no weight', async () => {
     const { ctx, pictures } = watching()
-    await trainAnomaly(data, config('vae', 3, 2), ctx)
+    const watched = await trainAnomaly(data, config('vae', 3, 2), ctx)
+    const plain = await trainAnomaly(data, config('vae', 3, 2), silentContext())
+    expect(watched.model.weights).toEqual(plain.model.weights)
     const last = pictures[pictures.length - 1]
     expect(last.latent.axes).toBe('pca')
     expect(last.latent.explained).toHaveLength(2)

@@ -13,6 +13,7 @@ import { type FileChunks, fileChunks, type SelectedChunks } from './file-chunks'
 import { bytesPerEvent, megasetFeed } from './megaset'
 import { eventDraw } from './split'
 import { type AnomalyTraining, trainOnFeed } from './train'
+import { watchSetFromChunks } from './watch'
 
 /** The budget used when streaming is asked for without one (MB). */
 export const DEFAULT_BUDGET_MB = 256
@@ -64,7 +65,11 @@ export async function trainStreamed(
     streamFit: true,
     seed: config.options.seed,
   })
-  const trained = await trainOnFeed(feed, config, ctx)
+  // Watched (ctx.snapshot): the first validation events of each background sample.
+  const watch = ctx.snapshot
+    ? await watchSetFromChunks(source.chunks, chunks.samples, (k) => chunks.sampleOf(k))
+    : undefined
+  const trained = await trainOnFeed(feed, config, ctx, watch)
   return {
     ...trained,
     warnings: [...source.warnings, ...trained.warnings],

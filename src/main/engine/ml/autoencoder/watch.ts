@@ -10,6 +10,7 @@ import { PART, type TrainingData } from '../dataset'
 import { reconstructed } from './display'
 import { applyInputTransform } from './input-transform'
 import { fitLatentPca, projectLatent } from './latent'
+import type { EventChunks } from './megaset'
 import { type AnomalyModel, eventLosses, type StackRunner, targets } from './model'
 
 /** The events watched during one training. */
@@ -52,6 +53,49 @@ export function watchSet(data: TrainingData, perProcess = 150): WatchSet {
   const raw = new Float64Array(rows.length * d)
   rows.forEach((i, r) => raw.set(data.x.subarray(i * d, (i + 1) * d), r * d))
   return { raw, n: rows.length, process: Uint16Array.from(process), processes, chosen }
+}
+
+/**
+ * The watched events of a training streamed from file chunks (background only: the signal
+ * samples are read after training): the first `perProcess` validation events of each background
+ * sample, reading only the chunks needed (`sampleOf(k)`: the sample of chunk k, a position in
+ * `names`).
+ */
+export async function watchSetFromChunks(
+  chunks: EventChunks,
+  names: readonly string[],
+  sampleOf: (k: number) => number,
+  perProcess = 150,
+): Promise<WatchSet> {
+  const d = chunks.inputs.length
+  const taken: number[][][] = names.map(() => [])
+  for (let k = 0; k < chunks.count; k++) {
+    const s = sampleOf(k)
+    if (taken[s].length >= perProcess) continue
+    const c = await chunks.read(k)
+    for (let i = 0; i < c.n && taken[s].length < perProcess; i++)
+      if (c.part[i] === PART.validation) taken[s].push(Array.from(c.x.subarray(i * d, (i + 1) * d)))
+  }
+  const raw: number[] = []
+  const process: number[] = []
+  const processes: WatchSet['processes'][number][] = []
+  const chosen: number[] = []
+  taken.forEach((rows, s) => {
+    if (!rows.length) return
+    chosen.push(process.length)
+    for (const r of rows) {
+      raw.push(...r)
+      process.push(processes.length)
+    }
+    processes.push({ name: names[s], role: 'background' })
+  })
+  return {
+    raw: Float64Array.from(raw),
+    n: process.length,
+    process: Uint16Array.from(process),
+    processes,
+    chosen,
+  }
 }
 
 /**
