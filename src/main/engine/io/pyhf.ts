@@ -289,7 +289,8 @@ export async function loadPatchedWorkspace(file: string, patchSpec?: string): Pr
 export function patchWorkspace(json: unknown, file: string, patch: LoadedPatch): Workspace {
   let patched: unknown
   try {
-    patched = applyJsonPatch(json, patch.patch)
+    // Only read (validated into a new object) after: share what the patch leaves alone.
+    patched = applyJsonPatch(json, patch.patch, { share: true })
   } catch (e) {
     const what = patch.name ? `patch '${patch.name}'` : 'the patch'
     throw new InputError(
