@@ -12,6 +12,7 @@ import { anomalyMethods } from './contract/anomaly'
 import { cutsMethods } from './contract/cuts'
 import { dataMethods } from './contract/data'
 import { fitMethods } from './contract/fit'
+import { gridMethods } from './contract/grid'
 import { infernoMethods } from './contract/inferno'
 import { trainMethods } from './contract/train'
 import { rmmMethods } from './contract/rmm'
@@ -244,6 +245,7 @@ export const methods = {
   ...coreMethods,
   ...dataMethods,
   ...fitMethods,
+  ...gridMethods,
   ...cutsMethods,
   ...anomalyMethods,
   ...trainMethods,

@@ -26,6 +26,7 @@ import { anomalyHandlers } from './services/anomaly'
 import { cutsHandlers } from './services/cuts'
 import { dataHandlers } from './services/data'
 import { fitHandlers } from './services/fit'
+import { gridHandlers } from './services/fit-grid'
 import { infernoHandlers } from './services/inferno'
 import { trainHandlers } from './services/train'
 import { rmmHandlers } from './services/rmm'
@@ -71,6 +72,7 @@ export class EngineService {
     this.handlers = {
       ...dataHandlers(env),
       ...fitHandlers(env),
+      ...gridHandlers(env),
       ...cutsHandlers(env),
       ...anomalyHandlers(env),
       ...trainHandlers(env),

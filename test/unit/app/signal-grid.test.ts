@@ -72,7 +72,7 @@ describe('signal grid on the 1Lbb subset', () => {
       })
       const l = upperLimit(model, observedData(model), { cl: 0.95, testStat: 'qtilde' })
       expect(p.limit, p.name).toEqual({ obs: l.obs, exp: l.exp, converged: l.converged })
-      expect(p.hypotest!.clsExp[0]).toBeLessThanOrEqual(p.hypotest!.clsExp[4])
+      expect(p.hypotest!.clsExp[0]).toBeLessThanOrEqual(p.hypotest!.clsExp[4]!)
     }
     // One progress step per point, with the count.
     expect(seen.at(-1)).toEqual([1, '9/9 points'])

@@ -117,6 +117,10 @@ function quiet(ctx: JobContext): JobContext {
 
 /** One signal point: patch, compile, hypothesis test and/or limit (the task's handler). */
 export async function gridPoint(payload: GridPointPayload, ctx: JobContext): Promise<GridPoint> {
+  // A turn of the event loop first: a point's fits run synchronously, and a cancel (a message)
+  // is only seen between them.
+  await new Promise((r) => setImmediate(r))
+  ctx.throwIfCancelled()
   const t0 = performance.now()
   const { workspace, patchset, patch: name, settings: s } = payload
   const [json, sets] = await Promise.all([workspaceJson(workspace), patchSets(patchset)])
