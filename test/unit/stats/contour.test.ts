@@ -14,6 +14,7 @@ import {
   clsToZ,
   contourLines,
   delaunay,
+  trimHull,
   type Triangle,
   type XY,
 } from '../../../src/main/engine/stats/contour'
@@ -108,6 +109,24 @@ describe('Delaunay triangulation', () => {
     expect(xy).toHaveLength(125)
     const tri = delaunay(xy)
     expect(tri.reduce((a, t) => a + triArea(xy, t), 0)).toBeCloseTo(area(hull(xy)), 6)
+  })
+
+  it('trimHull removes the slivers across a concave outline and keeps a lattice whole', () => {
+    // A staircase: the lattice points with i + j ≤ 9 and the 45° line above them, as a SUSY
+    // grid stops at the kinematic diagonal.
+    const xy: XY[] = []
+    for (let i = 0; i < 10; i++) for (let j = 0; i + j <= 9; j++) xy.push([i, j])
+    xy.push([0, 12], [3, 12])
+    const full = delaunay(xy)
+    const trimmed = trimHull(xy, full)
+    expect(trimmed.length).toBeLessThan(full.length)
+    // What is left has no angle over 120° opposite an outline edge, and the lattice's
+    // triangles (area 45 / 0.5 = 90 of them below the diagonal) are all kept.
+    const inLattice = trimmed.filter((t) => t.every((k) => xy[k][0] + xy[k][1] <= 9))
+    expect(inLattice).toHaveLength(81)
+    const lattice: XY[] = []
+    for (let i = 0; i < 10; i++) for (let j = 0; j < 10; j++) lattice.push([i, j])
+    expect(trimHull(lattice, delaunay(lattice))).toHaveLength(162)
   })
 
   it('duplicates and fewer than three points', () => {

@@ -26,7 +26,7 @@ import { InputError, errorMessage } from '../io/errors'
 import { loadPatchSets, patchWorkspace, readJsonFile } from '../io/pyhf'
 import type { JobContext } from '../jobs/context'
 import { AsymptoticCalculator } from '../stats/asymptotics'
-import { bandPolygons, clsToZ, contourLines, delaunay, type XY } from '../stats/contour'
+import { bandPolygons, clsToZ, contourLines, delaunay, trimHull, type XY } from '../stats/contour'
 import { checkFitSize } from '../stats/fit-size'
 import { observedData } from '../stats/likelihood'
 import { upperLimit } from '../stats/limit'
@@ -289,7 +289,7 @@ export async function runSignalGrid(
 
 /** Where a grid's contours are drawn: interpolation in Z over a Delaunay triangulation. */
 export const CONTOUR_METHOD =
-  'Delaunay triangulation of the points (axes scaled to the unit square), linear interpolation of Z = Φ⁻¹(1 − CLs), marching triangles'
+  'Delaunay triangulation (axes scaled to the unit square, slivers over concave edges trimmed), linear interpolation of Z = Φ⁻¹(1 − CLs), marching triangles'
 
 /**
  * The CLs = α contours of the grid's hypothesis tests on the plane of the first two labels
@@ -307,7 +307,7 @@ export function gridContours(
   )
   if (used.length < 3) return null
   const xy: XY[] = used.map((p) => [p.values[x] as number, p.values[y] as number])
-  const tri = delaunay(xy)
+  const tri = trimHull(xy, delaunay(xy))
   const level = clsToZ(alpha)
   const field = (pick: (h: NonNullable<GridPoint['hypotest']>) => number | null): number[] =>
     used.map((p) => clsToZ(pick(p.hypotest!) ?? NaN))

@@ -4,7 +4,8 @@
  * to the unit square so that GeV on both axes weigh alike whatever the ranges), the CLs of each
  * point turned into a significance Z = Φ⁻¹(1 − CLs) (HistFitter's choice: nearly linear in the
  * masses where CLs spans decades), linear interpolation of Z inside each triangle, and marching
- * triangles for the Z = Φ⁻¹(1 − α) line. Z is monotone in CLs, so a crossing lies on an edge
+ * triangles for the Z = Φ⁻¹(1 − α) line, after trimming slivers that bridge concave stretches of
+ * the outline (trimHull: no interpolation where no point was generated). Z is monotone in CLs, so a crossing lies on an edge
  * only between two points whose CLs straddle α, and the line passes exactly through a point
  * whose CLs equals α. The ±1σ band is the set where one expected field excludes and the other
  * does not: in each triangle both fields are linear, so it is the triangle clipped by two half
@@ -94,6 +95,67 @@ export function delaunay(points: readonly XY[]): Triangle[] {
     tris = keep
   }
   return tris.filter((t) => t.v.every((k) => k < n)).map((t) => t.v)
+}
+
+/**
+ * Removes, from the outside in, the triangles that bridge a concave stretch of the points'
+ * outline: a triangle with an edge on the boundary of the triangulation whose opposite angle is
+ * wider than `maxAngle` degrees (in the unit-square scaling delaunay() uses) — a sliver across
+ * e.g. the kinematic diagonal m1 ≈ m2 of a SUSY grid, where no point was generated and the
+ * convex hull would otherwise spread interpolated CLs. A lattice's boundary triangles (right
+ * angles at most) are never removed.
+ */
+export function trimHull(
+  points: readonly XY[],
+  triangles: readonly Triangle[],
+  maxAngle = 120,
+): Triangle[] {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const [x, y] of points) {
+    x0 = Math.min(x0, x)
+    y0 = Math.min(y0, y)
+    x1 = Math.max(x1, x)
+    y1 = Math.max(y1, y)
+  }
+  const sx = x1 > x0 ? x1 - x0 : 1
+  const sy = y1 > y0 ? y1 - y0 : 1
+  const cosMax = Math.cos((maxAngle * Math.PI) / 180)
+  /** cos of the angle at vertex c of the triangle (a, b, c). */
+  const cosAt = (a: number, b: number, c: number): number => {
+    const ux = (points[a][0] - points[c][0]) / sx
+    const uy = (points[a][1] - points[c][1]) / sy
+    const vx = (points[b][0] - points[c][0]) / sx
+    const vy = (points[b][1] - points[c][1]) / sy
+    return (ux * vx + uy * vy) / Math.sqrt((ux * ux + uy * uy) * (vx * vx + vy * vy))
+  }
+  const key = (a: number, b: number): string => (a < b ? `${a}:${b}` : `${b}:${a}`)
+  const alive = triangles.map(() => true)
+  const count = new Map<string, number>()
+  for (const t of triangles)
+    for (let k = 0; k < 3; k++) {
+      const e = key(t[k], t[(k + 1) % 3])
+      count.set(e, (count.get(e) ?? 0) + 1)
+    }
+  for (let changed = true; changed;) {
+    changed = false
+    triangles.forEach((t, i) => {
+      if (!alive[i]) return
+      for (let k = 0; k < 3; k++) {
+        const a = t[k]
+        const b = t[(k + 1) % 3]
+        const c = t[(k + 2) % 3]
+        if (count.get(key(a, b)) !== 1 || !(cosAt(a, b, c) < cosMax)) continue
+        alive[i] = false
+        changed = true
+        for (let m = 0; m < 3; m++) {
+          const e = key(t[m], t[(m + 1) % 3])
+          count.set(e, count.get(e)! - 1)
+        }
+        return
+      }
+    })
+  }
+  return triangles.filter((_, i) => alive[i])
 }
 
 /** |Z| at most this: CLs = 0 (underflow far inside the excluded region) stays a finite value. */

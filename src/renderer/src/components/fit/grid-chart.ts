@@ -23,7 +23,7 @@ function lineSeries(
     type: 'line',
     name,
     data: l.closed ? [...l.points, l.points[0]] : l.points,
-    showSymbol: false,
+    symbol: 'none',
     silent: true,
     z: 5,
     itemStyle: { color: style.color },
@@ -68,7 +68,7 @@ export function massPlaneOption(g: GridOutcome, colour: PlaneColour = 'observed'
     animation: false,
     backgroundColor: '#fff',
     title: {
-      text: `CLs at ${g.settings.testStat === 'qtilde' ? 'q̃μ' : 'qμ'}, μ = ${mu}: ${cl}% CL exclusion`,
+      text: `CLs (${g.settings.testStat === 'qtilde' ? 'q̃μ' : 'qμ'}) at μ = ${mu}: ${cl}% CL exclusion`,
       subtext: c ? `contours: ${c.method}` : 'no contours (needs two numeric labels)',
       left: 'center',
       top: 0,
@@ -95,6 +95,8 @@ export function massPlaneOption(g: GridOutcome, colour: PlaneColour = 'observed'
       max: x1 + pad(x0, x1),
       splitLine: { show: false },
       axisTick: { inside: true },
+      // The padded ends are not round numbers: no labels there.
+      axisLabel: { showMinLabel: false, showMaxLabel: false },
     },
     yAxis: {
       type: 'value',
@@ -105,6 +107,8 @@ export function massPlaneOption(g: GridOutcome, colour: PlaneColour = 'observed'
       max: y1 + pad(y0, y1),
       splitLine: { show: false },
       axisTick: { inside: true },
+      // The padded ends are not round numbers: no labels there.
+      axisLabel: { showMinLabel: false, showMaxLabel: false },
     },
     visualMap: {
       type: 'continuous',
@@ -115,7 +119,7 @@ export function massPlaneOption(g: GridOutcome, colour: PlaneColour = 'observed'
       precision: 1,
       right: 8,
       top: 'middle',
-      text: ['CLs 1', `10^${LOG_MIN}`],
+      text: ['CLs = 1', 'CLs = 10⁻⁴'],
       textStyle: { fontSize: 10 },
       calculable: false,
       inRange: { color: ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'] },
