@@ -120,7 +120,7 @@ describe('Delaunay triangulation', () => {
     const full = delaunay(xy)
     const trimmed = trimHull(xy, full)
     expect(trimmed.length).toBeLessThan(full.length)
-    // What is left has no angle over 120° opposite an outline edge, and the lattice's
+    // What is left has no angle over 135° opposite an outline edge, and the lattice's
     // triangles (area 45 / 0.5 = 90 of them below the diagonal) are all kept.
     const inLattice = trimmed.filter((t) => t.every((k) => xy[k][0] + xy[k][1] <= 9))
     expect(inLattice).toHaveLength(81)

@@ -103,12 +103,13 @@ export function delaunay(points: readonly XY[]): Triangle[] {
  * wider than `maxAngle` degrees (in the unit-square scaling delaunay() uses) — a sliver across
  * e.g. the kinematic diagonal m1 ≈ m2 of a SUSY grid, where no point was generated and the
  * convex hull would otherwise spread interpolated CLs. A lattice's boundary triangles (right
- * angles at most) are never removed.
+ * angles at most) are never removed, nor a sparse grid's merely thin triangles (the 1Lbb subset's
+ * widest is 120°); the 1Lbb grid's slivers along its diagonal are 150–170°.
  */
 export function trimHull(
   points: readonly XY[],
   triangles: readonly Triangle[],
-  maxAngle = 120,
+  maxAngle = 135,
 ): Triangle[] {
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity]
   for (const [x, y] of points) {
