@@ -5,7 +5,7 @@
  * values (m1, m2). Undefined numbers (a limit above the search range) are null.
  */
 import { z } from 'zod'
-import { FilePath, FiniteOrNull, JobStarted, type MethodSpec } from './common'
+import { FilePath, FiniteOrNull, JobStarted, type MethodSpec, byName } from './common'
 import { InterpolationCodes } from './fit'
 
 /** What is computed at every point, and how. */
@@ -32,7 +32,7 @@ export type GridSettingsInput = z.input<typeof GridSettings>
 export const GridPoint = z.object({
   name: z.string(),
   /** The patch's values under the patchset's labels, e.g. {m1: 900, m2: 250}. */
-  values: z.record(z.string(), z.union([z.number(), z.string()])),
+  values: byName(z.union([z.number(), z.string()])),
   hypotest: z
     .object({
       mu: z.number(),

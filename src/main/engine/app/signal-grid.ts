@@ -22,6 +22,7 @@ import {
   type GridSettingsInput,
 } from '../../../shared/contract/grid'
 import { finiteOrNull } from '../../../shared/contract/common'
+import { nameRecord } from '../../../shared/name-record'
 import { InputError, errorMessage } from '../io/errors'
 import { loadPatchSets, patchWorkspace, readJsonFile } from '../io/pyhf'
 import type { JobContext } from '../jobs/context'
@@ -80,7 +81,7 @@ const patchSets = (file: string): Promise<PatchSet[]> => cached('patchsets', fil
 
 /** A patch's values under its patchset's labels ({m1: 900, m2: 250}); v1, v2… without labels. */
 function labelled(labels: readonly string[], values: readonly unknown[]): GridPoint['values'] {
-  const out: GridPoint['values'] = {}
+  const out: GridPoint['values'] = nameRecord()
   values.forEach((v, i) => {
     out[labels[i] ?? `v${i + 1}`] = typeof v === 'number' ? v : String(v)
   })
