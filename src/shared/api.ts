@@ -13,6 +13,7 @@ import { cutsMethods } from './contract/cuts'
 import { dataMethods } from './contract/data'
 import { fitMethods } from './contract/fit'
 import { GateState, gateMethods } from './contract/gate'
+import { gridMethods } from './contract/grid'
 import { infernoMethods } from './contract/inferno'
 import { trainMethods } from './contract/train'
 import { rmmMethods } from './contract/rmm'
@@ -264,6 +265,7 @@ export const methods = {
   ...gateMethods,
   ...dataMethods,
   ...fitMethods,
+  ...gridMethods,
   ...cutsMethods,
   ...anomalyMethods,
   ...trainMethods,

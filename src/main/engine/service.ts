@@ -27,6 +27,7 @@ import { cutsHandlers } from './services/cuts'
 import { dataHandlers } from './services/data'
 import { fitHandlers } from './services/fit'
 import { gateHandlers } from './services/gate'
+import { gridHandlers } from './services/fit-grid'
 import { infernoHandlers } from './services/inferno'
 import { trainHandlers } from './services/train'
 import { rmmHandlers } from './services/rmm'
@@ -73,6 +74,7 @@ export class EngineService {
       ...dataHandlers(env),
       ...fitHandlers(env),
       ...gateHandlers(env),
+      ...gridHandlers(env),
       ...cutsHandlers(env),
       ...anomalyHandlers(env),
       ...trainHandlers(env),

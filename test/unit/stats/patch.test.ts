@@ -29,6 +29,36 @@ describe('applyJsonPatch', () => {
     expect(doc).toEqual({ a: [1, 2, 3], b: { 'c/d': 1, 'e~f': 2 } })
   })
 
+  it('share: the same result, the input untouched, untouched parts shared and not copied', () => {
+    const input = {
+      a: [1, 2, 3],
+      b: { 'c/d': 1, 'e~f': 2 },
+      big: { deep: [[1], [2]] },
+      m: { n: [4] },
+    }
+    const before = structuredClone(input)
+    const ops = parseJsonPatch([
+      { op: 'add', path: '/a/1', value: 9 },
+      { op: 'remove', path: '/a/0' },
+      { op: 'replace', path: '/b/c~1d', value: 5 },
+      { op: 'copy', from: '/b/e~0f', path: '/x' },
+      { op: 'move', from: '/m/n', path: '/b/y' },
+      { op: 'add', path: '/big/deep/1/-', value: 3 },
+      { op: 'test', path: '/b/y', value: [4] },
+    ])
+    const shared = applyJsonPatch<typeof input>(input, ops, { share: true })
+    expect(shared).toEqual(applyJsonPatch(input, ops))
+    expect(input).toEqual(before)
+    expect(shared.big.deep[0]).toBe(input.big.deep[0]) // not on any operation's path
+    expect(shared.big.deep[1]).not.toBe(input.big.deep[1])
+    expect(() =>
+      applyJsonPatch(input, parseJsonPatch([{ op: 'add', path: '/q/r/s', value: 1 }]), {
+        share: true,
+      }),
+    ).toThrow(/path not found: \/q/)
+    expect(input).toEqual(before)
+  })
+
   it('says which operation failed and why', () => {
     expect(() =>
       applyJsonPatch(

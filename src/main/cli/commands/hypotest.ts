@@ -2,9 +2,10 @@ import type { Command } from 'commander'
 import { UsageError, action, secondsSince } from '../action'
 import { AsymptoticCalculator, type TestStatistic } from '../../engine/stats/asymptotics'
 import { observedData } from '../../engine/stats/likelihood'
-import { addModelOptions, loadCliModel, numberOption, type ModelCliOptions } from './fit'
+import { addModelOptions, loadCliModel, numberOption } from './fit'
+import { addGridOptions, gridTable, runGridCli, wantsGrid, type GridCliOptions } from './grid'
 
-interface HypotestCliOptions extends ModelCliOptions {
+interface HypotestCliOptions extends GridCliOptions {
   mu?: string
   testStat?: string
 }
@@ -27,8 +28,28 @@ export interface HypotestOutput {
   seconds: number
 }
 
+/** `--patchset FILE --all`: one row per signal point. */
+export interface HypotestGridOutput {
+  mu: number
+  test_stat: 'qtilde' | 'q'
+  labels: string[]
+  points: {
+    name: string
+    values: Record<string, number | string>
+    cls_obs: number | null
+    cls_exp: (number | null)[]
+    mu_hat: number | null
+    converged: boolean
+    warnings: string[]
+  }[]
+  executor: string
+  seconds: number
+}
+
+const isGrid = (r: HypotestOutput | HypotestGridOutput): r is HypotestGridOutput => 'points' in r
+
 export function register(program: Command): void {
-  addModelOptions(
+  const cmd = addModelOptions(
     program
       .command('hypotest')
       .description(
@@ -36,10 +57,11 @@ export function register(program: Command): void {
       )
       .argument('<workspace>', 'pyhf JSON workspace (gzip allowed)'),
   )
+  addGridOptions(cmd)
     .option('--mu <M>', 'tested POI value (default 1; 0 for q0)')
     .option('--test-stat <STAT>', 'qtilde (default), q or q0', 'qtilde')
     .action(
-      action<HypotestCliOptions, HypotestOutput>(
+      action<HypotestCliOptions, HypotestOutput | HypotestGridOutput>(
         async ([file], o) => {
           const t0 = performance.now()
           const given = o.testStat ?? 'qtilde'
@@ -48,6 +70,24 @@ export function register(program: Command): void {
           }
           const ts: TestStatistic = given
           const mu = numberOption(o.mu, '--mu', ts === 'q0' ? 0 : 1)
+          if (wantsGrid(o)) {
+            if (ts === 'q0') throw new UsageError('--all runs CLs tests: --test-stat qtilde or q')
+            const grid = await runGridCli(
+              file,
+              o,
+              { hypotest: true, limit: false, mu, testStat: ts },
+              (p) => ({
+                name: p.name,
+                values: p.values,
+                cls_obs: p.hypotest!.clsObs,
+                cls_exp: p.hypotest!.clsExp,
+                mu_hat: p.hypotest!.muHat,
+                converged: p.hypotest!.converged,
+                warnings: p.warnings,
+              }),
+            )
+            return { mu, test_stat: ts, ...grid }
+          }
           const model = await loadCliModel(file, o)
           const calc = new AsymptoticCalculator(model, observedData(model), { testStat: ts })
           const r = calc.hypotest(mu)
@@ -79,6 +119,15 @@ export function register(program: Command): void {
         },
         (r) => {
           const f = (v: number): string => v.toPrecision(6)
+          if (isGrid(r)) {
+            const g = (v: number | null): string => (v === null ? 'n/a' : v.toPrecision(4))
+            return gridTable(r, [
+              [`CLs(μ=${r.mu})`, (p) => g(p.cls_obs)],
+              ['exp −1σ', (p) => g(p.cls_exp[1])],
+              ['exp', (p) => g(p.cls_exp[2])],
+              ['exp +1σ', (p) => g(p.cls_exp[3])],
+            ])
+          }
           const lines =
             r.test_stat === 'q0'
               ? [

@@ -3,10 +3,11 @@ import { UsageError, action, secondsSince } from '../action'
 import { observedData } from '../../engine/stats/likelihood'
 import { upperLimit, upperLimitScan } from '../../engine/stats/limit'
 import { linspace } from '../../engine/stats/scan'
-import { addModelOptions, loadCliModel, numberOption, type ModelCliOptions } from './fit'
+import { addModelOptions, loadCliModel, numberOption } from './fit'
+import { addGridOptions, gridTable, runGridCli, wantsGrid, type GridCliOptions } from './grid'
 import { finiteOrNull } from '../../../shared/contract/common'
 
-interface LimitCliOptions extends ModelCliOptions {
+interface LimitCliOptions extends GridCliOptions {
   cl?: string
   testStat?: string
   scan?: string
@@ -23,13 +24,32 @@ export interface LimitOutput {
   seconds: number
 }
 
+/** `--patchset FILE --all`: one row per signal point. */
+export interface LimitGridOutput {
+  cl: number
+  labels: string[]
+  points: {
+    name: string
+    values: Record<string, number | string>
+    obs: number | null
+    exp: (number | null)[]
+    converged: boolean
+    warnings: string[]
+  }[]
+  executor: string
+  seconds: number
+}
+
+const isGrid = (r: LimitOutput | LimitGridOutput): r is LimitGridOutput => 'points' in r
+
 export function register(program: Command): void {
-  addModelOptions(
+  const cmd = addModelOptions(
     program
       .command('limit')
       .description('asymptotic CLs upper limit on the POI, observed and expected ±1σ ±2σ')
       .argument('<workspace>', 'pyhf JSON workspace (gzip allowed)'),
   )
+  addGridOptions(cmd)
     .option('--cl <CL>', 'confidence level', '0.95')
     .option('--test-stat <STAT>', 'qtilde (default) or q', 'qtilde')
     .option(
@@ -37,7 +57,7 @@ export function register(program: Command): void {
       'interpolate CLs on a POI grid instead of root finding (as pyhf upper_limit(scan=…))',
     )
     .action(
-      action<LimitCliOptions, LimitOutput>(
+      action<LimitCliOptions, LimitOutput | LimitGridOutput>(
         async ([file], o) => {
           const t0 = performance.now()
           const cl = numberOption(o.cl, '--cl', 0.95)
@@ -45,6 +65,23 @@ export function register(program: Command): void {
           const ts = o.testStat ?? 'qtilde'
           if (ts !== 'qtilde' && ts !== 'q')
             throw new UsageError(`--test-stat must be qtilde or q, got '${ts}'`)
+          if (wantsGrid(o)) {
+            if (o.scan) throw new UsageError('--all finds every limit by root finding; drop --scan')
+            const grid = await runGridCli(
+              file,
+              o,
+              { hypotest: false, limit: true, cl, testStat: ts },
+              (p) => ({
+                name: p.name,
+                values: p.values,
+                obs: p.limit!.obs,
+                exp: p.limit!.exp,
+                converged: p.limit!.converged,
+                warnings: p.warnings,
+              }),
+            )
+            return { cl, ...grid }
+          }
           const model = await loadCliModel(file, o)
           const data = observedData(model)
           let r
@@ -67,6 +104,13 @@ export function register(program: Command): void {
         },
         (r) => {
           const f = (v: number | null): string => (v === null ? 'n/a' : v.toPrecision(5))
+          if (isGrid(r))
+            return gridTable(r, [
+              ['obs', (p) => f(p.obs)],
+              ['exp −1σ', (p) => f(p.exp[1])],
+              ['exp', (p) => f(p.exp[2])],
+              ['exp +1σ', (p) => f(p.exp[3])],
+            ])
           return [
             `${Math.round(r.cl * 1000) / 10}% CL upper limit on ${r.poi}: observed ${f(r.obs)}`,
             `expected (−2σ … +2σ): ${r.exp.map(f).join('  ')}`,

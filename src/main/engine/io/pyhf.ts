@@ -221,6 +221,13 @@ function patchSetsOf(json: unknown, file: string): PatchSet[] | null {
   }
 }
 
+/** The patchsets in a patchset file (one, or a list of them as HEPData ships). */
+export async function loadPatchSets(file: string): Promise<PatchSet[]> {
+  const sets = patchSetsOf(await readJsonFile(file), file)
+  if (!sets) throw new InputError({ file }, 'not a pyhf patchset (no "patches" and "metadata")')
+  return sets
+}
+
 /** Names of the patches in a patchset file. */
 export async function listPatchNames(file: string): Promise<string[]> {
   const sets = patchSetsOf(await readJsonFile(file), file)
@@ -271,11 +278,19 @@ export async function loadPatch(spec: string): Promise<LoadedPatch> {
 /** Reads a workspace and applies an optional patch; errors say which file is at fault. */
 export async function loadPatchedWorkspace(file: string, patchSpec?: string): Promise<Workspace> {
   if (!patchSpec) return loadWorkspace(file)
-  const json = await readJsonFile(file)
-  const patch = await loadPatch(patchSpec)
+  return patchWorkspace(await readJsonFile(file), file, await loadPatch(patchSpec))
+}
+
+/**
+ * Applies `patch` to the workspace JSON read from `file` (left unchanged) and validates the
+ * result; errors say which file is at fault. The signal grid calls it once per point on a
+ * workspace read once.
+ */
+export function patchWorkspace(json: unknown, file: string, patch: LoadedPatch): Workspace {
   let patched: unknown
   try {
-    patched = applyJsonPatch(json, patch.patch)
+    // Only read (validated into a new object) after: share what the patch leaves alone.
+    patched = applyJsonPatch(json, patch.patch, { share: true })
   } catch (e) {
     const what = patch.name ? `patch '${patch.name}'` : 'the patch'
     throw new InputError(

@@ -202,14 +202,61 @@ export function parseJsonPatch(input: unknown): JsonPatch {
 }
 
 /**
+ * Copies (shallowly) the containers from the root down to the parent of `tokens`' target that
+ * are not copies already (`owned`), so an operation there changes only copies; returns the root.
+ * Stops where the path does not exist: the operation itself then reports it.
+ */
+function ownPath(root: unknown, tokens: string[], owned: WeakSet<object>): unknown {
+  const copy = (v: unknown): unknown => {
+    if (!isContainer(v) || owned.has(v)) return v
+    const c: Container = Array.isArray(v) ? v.slice() : { ...v }
+    owned.add(c)
+    return c
+  }
+  const top = copy(root)
+  let v = top
+  for (let i = 0; i < tokens.length - 1 && isContainer(v); i++) {
+    const t = tokens[i]
+    if (Array.isArray(v)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(t) || Number(t) >= v.length) break
+      v = v[Number(t)] = copy(v[Number(t)])
+    } else {
+      if (!Object.prototype.hasOwnProperty.call(v, t)) break
+      const o = v as Record<string, unknown>
+      v = o[t] = copy(o[t])
+    }
+  }
+  return top
+}
+
+export interface ApplyPatchOptions {
+  /**
+   * Share what the patch does not touch with `doc` (path copying: only the containers on each
+   * operation's path are copied) instead of deep-copying it first. `doc` is still never
+   * changed, but the result's untouched parts are `doc`'s own: for a result that is only read
+   * (validated and compiled), as the signal grid does once per point on one workspace.
+   */
+  share?: boolean
+}
+
+/**
  * Applies `patch` to a deep copy of `doc` and returns the copy. Throws PatchError naming the
  * first operation that does not apply, e.g. `patch operation 3 (add /channels/9/samples/0):
  * path not found: /channels/9`.
  */
-export function applyJsonPatch<T = unknown>(doc: unknown, patch: JsonPatch): T {
-  let out: unknown = structuredClone(doc)
+export function applyJsonPatch<T = unknown>(
+  doc: unknown,
+  patch: JsonPatch,
+  options: ApplyPatchOptions = {},
+): T {
+  const owned = new WeakSet<object>()
+  let out: unknown = options.share ? doc : structuredClone(doc)
   patch.forEach((op, i) => {
     try {
+      if (options.share && op.op !== 'test') {
+        out = ownPath(out, parsePointer(op.path), owned)
+        if (op.op === 'move') out = ownPath(out, parsePointer(op.from), owned)
+      }
       out = applyOne(out, op)
     } catch (e) {
       const where = op.op === 'move' || op.op === 'copy' ? `${op.from} → ${op.path}` : op.path
