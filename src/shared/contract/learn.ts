@@ -149,6 +149,7 @@ export const LessonProgress = z.object({
       label: z.string(),
       trainLoss: FiniteOrNull,
       testLoss: FiniteOrNull,
+      minTestLoss: FiniteOrNull,
       /** Epoch (1-based) of the lowest test loss. */
       bestEpoch: z.number().int(),
       aucTest: FiniteOrNull,
