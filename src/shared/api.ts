@@ -13,6 +13,7 @@ import { cutsMethods } from './contract/cuts'
 import { dataMethods } from './contract/data'
 import { fitMethods } from './contract/fit'
 import { infernoMethods } from './contract/inferno'
+import { learnMethods } from './contract/learn'
 import { trainMethods } from './contract/train'
 import { rmmMethods } from './contract/rmm'
 import { specMethods } from './contract/spec'
@@ -250,6 +251,7 @@ export const methods = {
   ...infernoMethods,
   ...rmmMethods,
   ...specMethods,
+  ...learnMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export type MethodName = keyof typeof methods

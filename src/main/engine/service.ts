@@ -27,6 +27,7 @@ import { cutsHandlers } from './services/cuts'
 import { dataHandlers } from './services/data'
 import { fitHandlers } from './services/fit'
 import { infernoHandlers } from './services/inferno'
+import { learnHandlers } from './services/learn'
 import { trainHandlers } from './services/train'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
@@ -76,6 +77,7 @@ export class EngineService {
       ...trainHandlers(env),
       ...infernoHandlers(env),
       ...rmmHandlers(env),
+      ...learnHandlers(env),
       // A spec's project replaces the open one when its own job (of the open project) ends.
       ...specHandlers(env, (p) => this.setProject(() => p, 'keep')),
       'engine.info': () => engineInfo(),

@@ -74,7 +74,12 @@ export const LearnSettings = z
     weights: z.enum(['none', 'physical', 'balanced']).default('none'),
     /** What one "step" is. */
     stepUnit: z.enum(['batch', 'epoch']).default('batch'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
   })
   .strict()
 export type LearnSettings = z.infer<typeof LearnSettings>
@@ -143,6 +148,8 @@ export const LessonProgress = z.object({
   epoch: z.number().int(),
   epochs: z.number().int(),
   done: z.boolean(),
+  /** A stage has just ended (its numbers are in `stages`); the next one starts at the next step. */
+  waiting: z.boolean(),
   /** Per finished stage: the numbers the check reads. */
   stages: z.array(
     z.object({
@@ -197,7 +204,12 @@ export const LearnSnapshot = z.object({
     ksSignal: FiniteOrNull,
     ksBackground: FiniteOrNull,
   }),
-  roc: z.object({ effS: z.array(num), effB: z.array(num), aucTest: FiniteOrNull, aucTrain: FiniteOrNull }),
+  roc: z.object({
+    effS: z.array(num),
+    effB: z.array(num),
+    aucTest: FiniteOrNull,
+    aucTrain: FiniteOrNull,
+  }),
   /** Why training stopped making sense (a loss that became NaN), or null. */
   diverged: z.string().nullable(),
   lesson: LessonProgress.nullable(),
@@ -212,7 +224,9 @@ export type LearnOpened = z.infer<typeof Opened>
 export const learnMethods = {
   /** A new session (the previous sessions of the window beyond the last few are closed). */
   'learn.open': {
-    params: z.object({ data: LearnData, settings: LearnSettings.default(LearnSettings.parse({})) }).strict(),
+    params: z
+      .object({ data: LearnData, settings: LearnSettings.default(LearnSettings.parse({})) })
+      .strict(),
     result: Opened,
   },
   /**

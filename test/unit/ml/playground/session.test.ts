@@ -9,7 +9,12 @@ import { LearnData, LearnSettings } from '../../../../src/shared/contract/learn'
 import { chooseBackend } from '../../../../src/main/engine/ml/backend'
 import { forwardLayersTf } from '../../../../src/main/engine/ml/dense-layers'
 import { PlaygroundSession } from '../../../../src/main/engine/ml/playground/session'
-import { GRID, gridInputs, NEURON_GRID, snapshot } from '../../../../src/main/engine/ml/playground/snapshot'
+import {
+  GRID,
+  gridInputs,
+  NEURON_GRID,
+  snapshot,
+} from '../../../../src/main/engine/ml/playground/snapshot'
 import { toyEvents } from '../../../../src/main/engine/ml/playground/toy-sets'
 
 let tf: typeof TF
@@ -30,7 +35,10 @@ function tfForward(session: PlaygroundSession, x: Float32Array, rows: number, up
     if (upTo === undefined)
       return tf.sigmoid(forwardLayersTf(tf, layers, session.variables(), xt)).dataSync()
     // The first upTo + 1 layers, the last of them with its activation applied.
-    const sub = [...layers.slice(0, upTo + 1), { units: 1, activation: 'linear' as const, alpha: 0 }]
+    const sub = [
+      ...layers.slice(0, upTo + 1),
+      { units: 1, activation: 'linear' as const, alpha: 0 },
+    ]
     const w = [...session.variables().slice(0, 2 * (upTo + 1))]
     const units = layers[upTo].units
     const eye = tf.eye(units).slice([0, 0], [units, 1])
@@ -59,7 +67,11 @@ describe('playground maps', () => {
   })
 
   it('each neuron map is that neuron’s activation at the grid points', () => {
-    const s = new PlaygroundSession(tf, toy('xor'), settings({ layers: [4, 3], activation: 'relu' }))
+    const s = new PlaygroundSession(
+      tf,
+      toy('xor'),
+      settings({ layers: [4, 3], activation: 'relu' }),
+    )
     for (let i = 0; i < 20; i++) s.batch()
     const snap = snapshot(s)
     const x = gridInputs(s, NEURON_GRID)
@@ -76,7 +88,11 @@ describe('playground maps', () => {
 
 describe('playground steps', () => {
   it('one step is one batch or one epoch; settings apply at the next step', () => {
-    const s = new PlaygroundSession(tf, toy('gaussians', { events: 200 }), settings({ batchSize: 10 }))
+    const s = new PlaygroundSession(
+      tf,
+      toy('gaussians', { events: 200 }),
+      settings({ batchSize: 10 }),
+    )
     s.step()
     expect(s.steps).toBe(1)
     expect(s.epochs).toBeCloseTo(0.1, 6)

@@ -159,7 +159,8 @@ export const LESSONS: readonly Lesson[] = [
       { label: 'one hidden layer of 8', data: {}, settings: { layers: [8] }, epochs: 30 },
     ],
     check: ([linear, hidden]) => {
-      const passed = (hidden.aucTest ?? 0) > (linear.aucTest ?? 1) + 0.15 && (linear.aucTest ?? 1) < 0.65
+      const passed =
+        (hidden.aucTest ?? 0) > (linear.aucTest ?? 1) + 0.15 && (linear.aucTest ?? 1) < 0.65
       return {
         passed,
         measured: `test AUC: ${f(linear.aucTest)} linear, ${f(hidden.aucTest)} with one hidden layer.`,
@@ -236,6 +237,11 @@ export class LessonRun {
     return this.verdict !== null
   }
 
+  /** A stage has just ended and the next starts at the next step. */
+  get waiting(): boolean {
+    return this.pending
+  }
+
   /** Trains one epoch of the current stage; at a stage's end records it and loads the next. */
   epochStep(): void {
     if (this.finished) return
@@ -270,6 +276,7 @@ export class LessonRun {
       epoch: this.epoch,
       epochs: this.lesson.stages[this.stage].epochs,
       done: this.finished,
+      waiting: this.pending,
       stages: this.done,
       verdict: this.verdict,
     }

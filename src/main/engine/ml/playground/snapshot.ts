@@ -120,12 +120,19 @@ export interface Evaluation {
 export function snapshot(
   session: PlaygroundSession,
 ): Omit<LearnSnapshot, 'session' | 'lesson' | 'millis'> {
-  const { act, weights, trainLoss, testLoss } = evaluate(session)
+  const { act, weights, trainLoss } = evaluate(session)
   const { events, train, test } = session.events
   const { y, weight } = events
   const settings = session.settings
   const map = (n: number) =>
-    forwardAll(events.d, settings.layers, settings.activation, weights, gridInputs(session, n), n * n)
+    forwardAll(
+      events.d,
+      settings.layers,
+      settings.activation,
+      weights,
+      gridInputs(session, n),
+      n * n,
+    )
   const grid = map(GRID)
   const round = (v: number) => Math.round(v * 1e4) / 1e4
   const neurons = map(NEURON_GRID).hidden.map((a, k) =>

@@ -69,7 +69,7 @@ const drawers: Record<ToyData['set'], Drawer> = {
     const side = () => (0.3 + 4.7 * rng.uniform()) * (rng.uniform() < 0.5 ? -1 : 1)
     const a = side()
     let b = Math.abs(side())
-    if ((a > 0) !== signal) b = -b
+    if (a > 0 !== signal) b = -b
     return [a + 5 * noise * (2 * rng.uniform() - 1), b + 5 * noise * (2 * rng.uniform() - 1)]
   },
   // Two interleaved spirals (signal turned by π).
@@ -86,7 +86,9 @@ const drawers: Record<ToyData['set'], Drawer> = {
   backToBack: (rng, signal, noise) => {
     const wrap = (v: number) => v - 2 * Math.PI * Math.floor((v + Math.PI) / (2 * Math.PI))
     const p1 = Math.PI * (2 * rng.uniform() - 1)
-    const p2 = signal ? wrap(p1 + Math.PI + (0.4 + noise) * rng.normal()) : Math.PI * (2 * rng.uniform() - 1)
+    const p2 = signal
+      ? wrap(p1 + Math.PI + (0.4 + noise) * rng.normal())
+      : Math.PI * (2 * rng.uniform() - 1)
     return [p1, p2]
   },
 }
