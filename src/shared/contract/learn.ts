@@ -230,8 +230,9 @@ export const learnMethods = {
     result: Opened,
   },
   /**
-   * Trains `steps` steps, or as many as fit in `millis` (at least one), then answers the
-   * snapshot. In a lesson, steps are whole epochs and stop at the end of a stage.
+   * Trains `steps` steps, or as many as fit in `millis` together with the snapshot (at least
+   * one), then answers the snapshot. In a lesson, steps are whole epochs and stop at the end of
+   * a stage.
    */
   'learn.step': {
     params: z

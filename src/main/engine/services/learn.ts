@@ -35,6 +35,8 @@ const MAX_SESSIONS = 4
 interface Held {
   readonly session: PlaygroundSession
   readonly lesson: LessonRun | null
+  /** Recent cost of a snapshot (ms, smoothed): what a timed step leaves for it. */
+  snapshotMillis: number
 }
 
 export function learnHandlers(env: ServiceEnv): Handlers<LearnMethodName> {
@@ -60,12 +62,13 @@ export function learnHandlers(env: ServiceEnv): Handlers<LearnMethodName> {
     return h
   }
 
-  const answer = (id: string, h: Held, t0: number): LearnSnapshot => ({
-    session: id,
-    ...snapshot(h.session),
-    lesson: h.lesson?.progress() ?? null,
-    millis: performance.now() - t0,
-  })
+  const answer = (id: string, h: Held, t0: number): LearnSnapshot => {
+    const t1 = performance.now()
+    const s = snapshot(h.session)
+    const t2 = performance.now()
+    h.snapshotMillis = 0.7 * h.snapshotMillis + 0.3 * (t2 - t1)
+    return { session: id, ...s, lesson: h.lesson?.progress() ?? null, millis: t2 - t0 }
+  }
 
   async function events(data: LearnData, settings: LearnSettings): Promise<PlaygroundEvents> {
     if (data.kind === 'toy') return toyEvents(data, settings.seed)
@@ -92,7 +95,7 @@ export function learnHandlers(env: ServiceEnv): Handlers<LearnMethodName> {
     'learn.open': async ({ data, settings }) => {
       const t0 = performance.now()
       const session = new PlaygroundSession(await tf(), await events(data, settings), settings)
-      const { id, held } = hold({ session, lesson: null })
+      const { id, held } = hold({ session, lesson: null, snapshotMillis: 0 })
       return { snapshot: answer(id, held, t0), data: dataInfo(session) }
     },
     'learn.step': ({ session: id, steps, millis }) => {
@@ -103,8 +106,8 @@ export function learnHandlers(env: ServiceEnv): Handlers<LearnMethodName> {
       const halt = () => h.lesson !== null && (h.lesson.finished || h.lesson.waiting)
       if (steps !== undefined) for (let k = 0; k < steps && (k === 0 || !halt()); k++) one()
       else {
-        // At least one step, then as many as fit in the time asked for.
-        const budget = millis ?? 100
+        // At least one step, then as many as fit in the time asked for with the snapshot.
+        const budget = (millis ?? 100) - h.snapshotMillis
         do one()
         while (performance.now() - t0 < budget && !halt())
       }
@@ -134,7 +137,7 @@ export function learnHandlers(env: ServiceEnv): Handlers<LearnMethodName> {
       const lesson = LESSONS.find((l) => l.id === lessonId)
       if (!lesson) throw new ProjectError(`no lesson '${lessonId}'`)
       const run = new LessonRun(await tf(), lesson)
-      const { id, held } = hold({ session: run.session, lesson: run })
+      const { id, held } = hold({ session: run.session, lesson: run, snapshotMillis: 0 })
       return { snapshot: answer(id, held, t0), data: dataInfo(run.session) }
     },
   }

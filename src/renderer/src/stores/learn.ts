@@ -3,7 +3,7 @@
  * source of truth for the controls: a snapshot answering an older request never reverts them),
  * the engine session with its latest snapshot and events, play / pause, and the lesson.
  *
- * Play is a paced loop: ask the engine for ~80 ms of training and a snapshot, draw it, ask
+ * Play is a paced loop: ask the engine for ~100 ms of training and its snapshot, draw it, ask
  * again. Training never runs ahead of what the window can draw, and between two requests the
  * window is free for clicks; pausing just stops asking.
  */
@@ -19,8 +19,8 @@ import {
 } from '../../../shared/contract/learn'
 import { api } from '../api'
 
-/** Training time asked of the engine per frame while playing (ms). */
-const FRAME_MILLIS = 80
+/** Engine time asked per frame while playing (ms): training and the snapshot together. */
+const FRAME_MILLIS = 100
 
 export interface ToyChoice {
   set: ToySet
@@ -116,7 +116,7 @@ export const useLearnStore = defineStore('learn', () => {
   }
 
   async function step(): Promise<void> {
-    if (!session.value || playing.value) return
+    if (!session.value || playing.value || running.value) return
     busy.value = true
     await guarded(async () => {
       const s = await api.call('learn.step', { session: session.value!, steps: 1 })
@@ -126,23 +126,33 @@ export const useLearnStore = defineStore('learn', () => {
     busy.value = false
   }
 
+  /** Whether the play loop runs (it ends with the frame in flight after a pause). */
+  const running = ref(false)
+
   async function loop(): Promise<void> {
-    while (playing.value && session.value) {
-      const s = await guarded(() =>
-        api.call('learn.step', { session: session.value!, millis: FRAME_MILLIS }),
-      )
+    running.value = true
+    const request = () => api.call('learn.step', { session: session.value!, millis: FRAME_MILLIS })
+    // The next frame is asked for before this one is drawn: the engine trains while the window
+    // paints, so a frame costs the longer of the two, not their sum.
+    let next = request()
+    for (;;) {
+      const s = await guarded(() => next)
       if (!s || s.session !== session.value) break
+      // A lesson pauses at the end of each stage so that its result can be read.
+      const stop = !playing.value || s.lesson?.waiting || s.lesson?.done || s.diverged
+      if (!stop) next = request()
       await follow(s)
       show(s)
-      // A lesson pauses at the end of each stage so that its result can be read.
-      if (s.lesson?.waiting || s.lesson?.done || s.diverged) playing.value = false
-      // Let the window paint (and take clicks) before asking for the next frame.
+      if (stop) break
+      // Let the window paint (and take clicks) before drawing the next frame.
       await new Promise((r) => requestAnimationFrame(() => r(null)))
     }
+    playing.value = false
+    running.value = false
   }
 
   function play(): void {
-    if (playing.value || !session.value) return
+    if (playing.value || running.value || !session.value) return
     playing.value = true
     void loop()
   }
@@ -226,6 +236,7 @@ export const useLearnStore = defineStore('learn', () => {
     snapshot,
     data,
     playing,
+    running,
     busy,
     error,
     lessons,

@@ -26,42 +26,59 @@ export function forwardAll(
   x: ArrayLike<number>,
   rows: number,
 ): Activations {
-  const f = activationFunction(activation)
   const hidden: Float64Array[] = []
-  let input: ArrayLike<number> = x
+  // One array type throughout, so that the loops below stay monomorphic (fast).
+  let input = Float64Array.from({ length: rows * d }, (_, i) => x[i])
   let fanIn = d
   const sizes = [...units, 1]
   let output = new Float64Array(rows)
   sizes.forEach((size, k) => {
     const kernel = weights[2 * k]
     const bias = weights[2 * k + 1]
-    const last = k === sizes.length - 1
+    // The kernel transposed ([unit][fan in]), so that each dot product reads memory in order.
+    const kT = new Float64Array(size * fanIn)
+    for (let j = 0; j < fanIn; j++)
+      for (let u = 0; u < size; u++) kT[u * fanIn + j] = kernel[j * size + u]
     const out = new Float64Array(rows * size)
-    for (let r = 0; r < rows; r++)
+    for (let r = 0; r < rows; r++) {
+      const base = r * fanIn
       for (let u = 0; u < size; u++) {
         let s = bias[u]
-        for (let j = 0; j < fanIn; j++) s += input[r * fanIn + j] * kernel[j * size + u]
-        out[r * size + u] = last ? 1 / (1 + Math.exp(-s)) : f(s)
+        const off = u * fanIn
+        for (let j = 0; j < fanIn; j++) s += input[base + j] * kT[off + j]
+        out[r * size + u] = s
       }
-    if (last) output = out
-    else hidden.push(out)
+    }
+    if (k === sizes.length - 1) {
+      activate(out, 'sigmoid')
+      output = out
+    } else {
+      activate(out, activation)
+      hidden.push(out)
+    }
     input = out
     fanIn = size
   })
   return { hidden, output }
 }
 
-function activationFunction(a: Activation): (v: number) => number {
-  switch (a) {
+/** Applies the activation in place (one loop per kind: no call per value). */
+function activate(a: Float64Array, kind: Activation): void {
+  const n = a.length
+  switch (kind) {
     case 'relu':
-      return (v) => (v > 0 ? v : 0)
+      for (let i = 0; i < n; i++) if (a[i] < 0) a[i] = 0
+      return
     case 'leaky_relu':
-      return (v) => (v > 0 ? v : 0.01 * v)
+      for (let i = 0; i < n; i++) if (a[i] < 0) a[i] *= 0.01
+      return
     case 'tanh':
-      return Math.tanh
+      for (let i = 0; i < n; i++) a[i] = Math.tanh(a[i])
+      return
     case 'sigmoid':
-      return (v) => 1 / (1 + Math.exp(-v))
+      for (let i = 0; i < n; i++) a[i] = 1 / (1 + Math.exp(-a[i]))
+      return
     case 'linear':
-      return (v) => v
+      return
   }
 }

@@ -31,6 +31,9 @@ export function activationColour(v: number, maxAbs: number): Rgb {
   return t < 0 ? mix(WHITE, NEGATIVE, -t) : mix(WHITE, POSITIVE, t)
 }
 
+/** One scratch canvas per map size, reused by every paint. */
+const tiles = new Map<number, HTMLCanvasElement>()
+
 /** The values as an n × n image (y upwards), drawn stretched into the box (x, y, w, h). */
 export function paintMap(
   ctx: CanvasRenderingContext2D,
@@ -49,7 +52,8 @@ export function paintMap(
       image.data[k + 2] = blue
       image.data[k + 3] = 255
     }
-  const tile = document.createElement('canvas')
+  const tile = tiles.get(n) ?? document.createElement('canvas')
+  tiles.set(n, tile)
   tile.width = n
   tile.height = n
   tile.getContext('2d')!.putImageData(image, 0, 0)
