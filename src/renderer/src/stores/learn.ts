@@ -3,7 +3,7 @@
  * source of truth for the controls: a snapshot answering an older request never reverts them),
  * the engine session with its latest snapshot and events, play / pause, and the lesson.
  *
- * Play is a paced loop: ask the engine for ~100 ms of training and its snapshot, draw it, ask
+ * Play is a paced loop: ask the engine for ~70 ms of training and its snapshot, draw it, ask
  * again. Training never runs ahead of what the window can draw, and between two requests the
  * window is free for clicks; pausing just stops asking.
  */
@@ -20,7 +20,7 @@ import {
 import { api } from '../api'
 
 /** Engine time asked per frame while playing (ms): training and the snapshot together. */
-const FRAME_MILLIS = 100
+const FRAME_MILLIS = 70
 
 export interface ToyChoice {
   set: ToySet
@@ -141,6 +141,7 @@ export const useLearnStore = defineStore('learn', () => {
       // A lesson pauses at the end of each stage so that its result can be read.
       const stop = !playing.value || s.lesson?.waiting || s.lesson?.done || s.diverged
       if (!stop) next = request()
+      else playing.value = false
       await follow(s)
       show(s)
       if (stop) break

@@ -11,9 +11,10 @@ import { BACKGROUND, BACKGROUND_FILL, SIGNAL, SIGNAL_FILL, valueAxis } from '../
 const base = (title: string): EChartsOption => ({
   animation: false,
   backgroundColor: '#fff',
-  title: { text: title, left: 'center', top: 2, textStyle: { fontSize: 12 } },
-  legend: { top: 20, textStyle: { fontSize: 10 }, itemWidth: 14, itemHeight: 8 },
-  grid: { left: 56, right: 14, top: 48, bottom: 40 },
+  // Left-aligned: the export buttons sit at the top right.
+  title: { text: title, left: 8, top: 2, textStyle: { fontSize: 12 } },
+  legend: { top: 22, left: 8, textStyle: { fontSize: 10 }, itemWidth: 14, itemHeight: 8 },
+  grid: { left: 56, right: 14, top: 52, bottom: 40 },
   tooltip: { trigger: 'axis' },
 })
 
@@ -73,7 +74,8 @@ export function outputCurves(s: LearnSnapshot): EChartsOption {
     itemStyle: { color: colour },
   })
   return {
-    ...base(`Output — KS p: signal ${f3(ksSignal)}, background ${f3(ksBackground)}`),
+    ...base(`Output · KS p train vs test: S ${f3(ksSignal)}, B ${f3(ksBackground)}`),
+    grid: { left: 56, right: 14, top: 66, bottom: 40 },
     xAxis: valueAxis('network output', { min: 0, max: 1 }),
     yAxis: valueAxis('density', { nameGap: 40 }),
     series: [
@@ -88,7 +90,8 @@ export function outputCurves(s: LearnSnapshot): EChartsOption {
 export function rocCurve(s: LearnSnapshot): EChartsOption {
   const { effS, effB, aucTest, aucTrain } = s.roc
   return {
-    ...base(`ROC (test) — AUC ${f3(aucTest)} (train ${f3(aucTrain)})`),
+    ...base(`ROC (test) · AUC ${f3(aucTest)} (train ${f3(aucTrain)})`),
+    grid: { left: 56, right: 14, top: 32, bottom: 40 },
     legend: undefined,
     tooltip: { trigger: 'item' },
     xAxis: valueAxis('signal efficiency', { min: 0, max: 1 }),
@@ -118,6 +121,7 @@ export function gradientBars(s: LearnSnapshot): EChartsOption {
   const names = [...s.settings.layers.map((_, k) => `hidden ${k + 1}`), 'output']
   return {
     ...base('Gradient size ‖∂loss/∂W‖ per layer (last batch)'),
+    grid: { left: 56, right: 14, top: 32, bottom: 40 },
     legend: undefined,
     xAxis: { type: 'category', data: names, axisLabel: { fontSize: 10 } },
     yAxis: { type: 'log', name: 'norm', nameGap: 40, nameLocation: 'middle' },
