@@ -109,6 +109,21 @@ test('a playground on two Kaggle inputs: step, boundary changes, add a neuron, p
   expect(gif.suggestedFilename()).toBe('learn-run.gif')
   const bytes = readFileSync(await gif.path())
   expect(bytes.subarray(0, 6).toString()).toBe('GIF89a')
+  // The map and the network as PNG images.
+  for (const [button, name] of [
+    ['learn-export-png', 'learn-boundary-step-'],
+    ['learn-export-network', 'learn-network-step-'],
+  ]) {
+    const png = page.waitForEvent('download')
+    await page.getByTestId(button).click()
+    const file = await png
+    expect(file.suggestedFilename()).toBe(`${name}${paused}.png`)
+    expect(
+      readFileSync(await file.path())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG')
+  }
   await shot('paused')
 })
 
