@@ -174,7 +174,7 @@ export class PlaygroundSession {
       if (regularisation === 'l1' && regularisationRate > 0)
         for (let k = 0; k < g.length; k += 2)
           g[k] = g[k].add(tf.sign(this.vars[k]).mul(regularisationRate))
-      const perLayer: TF.Scalar[] = []
+      const perLayer: TF.Tensor[] = []
       for (let k = 0; k < g.length; k += 2)
         perLayer.push(tf.sqrt(tf.sum(tf.square(g[k])).add(tf.sum(tf.square(g[k + 1])))))
       return { grads: g, norms: tf.stack(perLayer) }
