@@ -128,6 +128,17 @@ export const LearnDataInfo = z.object({
 })
 export type LearnDataInfo = z.infer<typeof LearnDataInfo>
 
+export const LessonMeasure = z.enum([
+  'trainLoss',
+  'testLoss',
+  'minTestLoss',
+  'aucTest',
+  'ks',
+  'signalEfficiency',
+  'gradientRatio',
+])
+export type LessonMeasure = z.infer<typeof LessonMeasure>
+
 /** A lesson as a page: goal, the one setting to change, what to look for, the explanation. */
 export const LessonInfo = z.object({
   id: z.string(),
@@ -138,6 +149,8 @@ export const LessonInfo = z.object({
   lookFor: z.string(),
   explanation: z.string(),
   stages: z.array(z.object({ label: z.string(), epochs: z.number().int() })),
+  /** The stage numbers that matter for this lesson (the columns its table shows). */
+  measures: z.array(LessonMeasure),
 })
 export type LessonInfo = z.infer<typeof LessonInfo>
 
@@ -163,6 +176,11 @@ export const LessonProgress = z.object({
       ksSignal: FiniteOrNull,
       ksBackground: FiniteOrNull,
       signalEfficiency: FiniteOrNull,
+      /**
+       * Gradient size of the first hidden layer over that of the output layer (means over the
+       * last epoch's batches): ≪ 1 when gradients vanish on their way back.
+       */
+      gradientRatio: FiniteOrNull,
     }),
   ),
   /** When done: whether the run showed what the lesson promises, and the numbers that say so. */

@@ -64,4 +64,20 @@ describe('guided lessons', () => {
     expect(Math.abs(plain.aucTest! - balanced.aucTest!)).toBeLessThan(0.05)
     expect(p.verdict?.passed).toBe(true)
   })
+
+  it('vanishing gradients: sigmoid layers starve the first layer, ReLU does not', () => {
+    const p = run('vanishing-gradients')
+    const [sigmoid, relu] = p.stages
+    expect(sigmoid.gradientRatio!).toBeLessThan(0.05)
+    expect(relu.gradientRatio!).toBeGreaterThan(10 * sigmoid.gradientRatio!)
+    expect(p.verdict?.passed).toBe(true)
+  })
+
+  it('every lesson has a page: goal, change, what to look for, explanation', () => {
+    for (const l of LESSONS) {
+      expect(l.stages.length, l.id).toBeGreaterThanOrEqual(2)
+      for (const text of [l.goal, l.change, l.lookFor, l.explanation])
+        expect(text.length, l.id).toBeGreaterThan(20)
+    }
+  })
 })

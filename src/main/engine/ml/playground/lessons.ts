@@ -9,6 +9,7 @@ import {
   type LearnData,
   LearnSettings,
   type LessonInfo,
+  type LessonMeasure,
   type LessonProgress,
 } from '../../../../shared/contract/learn'
 import { finiteOrNull } from '../../../../shared/contract/common'
@@ -29,7 +30,8 @@ interface Stage {
 
 type StageSummary = LessonProgress['stages'][number]
 
-export interface Lesson extends Omit<LessonInfo, 'stages'> {
+export interface Lesson extends Omit<LessonInfo, 'stages' | 'measures'> {
+  readonly measures: readonly LessonMeasure[]
   /** Data and settings every stage starts from. */
   readonly data: Partial<ToyData>
   readonly settings: Partial<LearnSettings>
@@ -43,6 +45,7 @@ const f = (v: number | null, digits = 3) => (v === null ? 'n/a' : v.toFixed(digi
 export const LESSONS: readonly Lesson[] = [
   {
     id: 'overtraining',
+    measures: ['trainLoss', 'testLoss', 'minTestLoss', 'ks'],
     title: 'Overtraining: a big network on few events',
     goal: 'See a network learn its training events by heart instead of the pattern behind them.',
     change: 'Number of events: 60 → 2000 (same network of three layers of 16 neurons).',
@@ -75,6 +78,7 @@ export const LESSONS: readonly Lesson[] = [
   },
   {
     id: 'learning-rate',
+    measures: ['trainLoss', 'testLoss', 'aucTest'],
     title: 'Learning rate: too large, too small',
     goal: 'See what the step size of gradient descent does.',
     change: 'Learning rate: 0.03 → 3 → 0.0003 (plain SGD).',
@@ -107,6 +111,7 @@ export const LESSONS: readonly Lesson[] = [
   },
   {
     id: 'standardisation',
+    measures: ['trainLoss', 'testLoss', 'aucTest'],
     title: 'Input standardisation',
     goal: 'See why inputs are shifted and scaled before training.',
     change: 'Standardise inputs: off → on (x₂ is in "GeV": around 100, spread 50).',
@@ -138,6 +143,7 @@ export const LESSONS: readonly Lesson[] = [
   },
   {
     id: 'linear-vs-hidden',
+    measures: ['trainLoss', 'testLoss', 'aucTest'],
     title: 'A linear model against one hidden layer (Δφ, back-to-back)',
     goal: 'See a problem that no straight line can solve, and a hidden layer that can.',
     change: 'Hidden layers: none (a linear model) → one layer of 8 neurons.',
@@ -169,6 +175,7 @@ export const LESSONS: readonly Lesson[] = [
   },
   {
     id: 'class-imbalance',
+    measures: ['aucTest', 'signalEfficiency'],
     title: 'Class imbalance and event weights',
     goal: 'See what a rare signal does to a classifier, and how event weights fix it.',
     change: 'Event weights: none → classes balanced (signal is 3% of the events).',
@@ -200,6 +207,39 @@ export const LESSONS: readonly Lesson[] = [
       }
     },
   },
+  {
+    id: 'vanishing-gradients',
+    measures: ['trainLoss', 'aucTest', 'gradientRatio'],
+    title: 'Vanishing gradients in a deep sigmoid network',
+    goal: 'See why deep networks use ReLU rather than sigmoid neurons.',
+    change: 'Activation of six hidden layers of 8: sigmoid → ReLU.',
+    lookFor:
+      'In the gradient chart, with sigmoid neurons the first layer gets gradients thousands of times smaller than the output layer: it hardly learns, and after 20 epochs the network has learned next to nothing. With ReLU the gradient reaches the first layer and the circles are found.',
+    explanation:
+      'Backpropagation multiplies, layer after layer, by the derivative of each activation. A sigmoid’s derivative is at most 1/4, so after six layers the gradient reaching the first layer is shrunk by a factor of order 4⁶ ≈ 4000 (less when the weights are large, more when neurons saturate): the first layers, which should build the basic shapes, barely move. ReLU has derivative 1 wherever it is active, so the gradient passes through undiminished. This — with better initialisation and normalisation — is what made deep networks trainable. Exploding gradients are the opposite: factors above 1 compound, and the loss jumps or becomes NaN.',
+    data: { set: 'circles', noise: 0.1, events: 500 },
+    settings: {
+      layers: [8, 8, 8, 8, 8, 8],
+      activation: 'sigmoid',
+      optimiser: 'sgd',
+      learningRate: 0.1,
+      batchSize: 10,
+      seed: 7,
+    },
+    stages: [
+      { label: 'sigmoid', data: {}, settings: {}, epochs: 20 },
+      { label: 'ReLU', data: {}, settings: { activation: 'relu' }, epochs: 20 },
+    ],
+    check: ([sigmoid, relu]) => {
+      const r1 = sigmoid.gradientRatio ?? Infinity
+      const r2 = relu.gradientRatio ?? 0
+      const passed = r1 < 0.05 && r2 > 10 * r1
+      return {
+        passed,
+        measured: `first-layer / output-layer gradient: ${r1.toExponential(1)} with sigmoid, ${r2.toExponential(1)} with ReLU; test AUC ${f(sigmoid.aucTest)} and ${f(relu.aucTest)}.`,
+      }
+    },
+  },
 ]
 
 /** The lessons as pages (what `learn.lessons` answers). */
@@ -212,6 +252,7 @@ export function lessonInfos(): LessonInfo[] {
     lookFor: l.lookFor,
     explanation: l.explanation,
     stages: l.stages.map((s) => ({ label: s.label, epochs: s.epochs })),
+    measures: [...l.measures],
   }))
 }
 
@@ -343,5 +384,8 @@ function summarise(s: PlaygroundSession, label: string): StageSummary {
     ksSignal: ks(1),
     ksBackground: ks(0),
     signalEfficiency: finiteOrNull(sAll > 0 ? sPass / sAll : NaN),
+    gradientRatio: finiteOrNull(
+      (s.epochGradientNorms[0] ?? NaN) / (s.epochGradientNorms.at(-1) ?? NaN),
+    ),
   }
 }

@@ -35,6 +35,10 @@ export class PlaygroundSession {
   epochs = 0
   private epochsDone = 0
   gradientNorms: number[] = []
+  /** Mean gradient norm per layer over the batches of the last finished epoch. */
+  epochGradientNorms: number[] = []
+  private normSums: number[] = []
+  private normCount = 0
   history: History = { step: [], epoch: [], train: [], test: [] }
   /** Bumped whenever the events change. */
   dataVersion = 0
@@ -83,6 +87,9 @@ export class PlaygroundSession {
     this.epochs = 0
     this.epochsDone = 0
     this.gradientNorms = []
+    this.epochGradientNorms = []
+    this.normSums = []
+    this.normCount = 0
     this.history = { step: [], epoch: [], train: [], test: [] }
   }
 
@@ -184,8 +191,15 @@ export class PlaygroundSession {
     grads.forEach((g) => g.dispose())
     this.gradientNorms = Array.from(norms.dataSync())
     norms.dispose()
+    this.gradientNorms.forEach((v, k) => (this.normSums[k] = (this.normSums[k] ?? 0) + v))
+    this.normCount++
     this.steps++
-    if (this.cursor >= this.order.length) this.epochsDone++
+    if (this.cursor >= this.order.length) {
+      this.epochsDone++
+      this.epochGradientNorms = this.normSums.map((v) => v / this.normCount)
+      this.normSums = []
+      this.normCount = 0
+    }
     this.epochs =
       this.epochsDone + (this.cursor < this.order.length ? this.cursor / this.order.length : 0)
   }
