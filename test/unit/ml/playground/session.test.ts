@@ -5,7 +5,7 @@
  */
 import type * as TF from '@tensorflow/tfjs'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { LearnData, LearnSettings } from '../../../../src/shared/contract/learn'
+import { LearnData, LearnSettings, LearnSnapshot } from '../../../../src/shared/contract/learn'
 import { chooseBackend } from '../../../../src/main/engine/ml/backend'
 import { forwardLayersTf } from '../../../../src/main/engine/ml/dense-layers'
 import { PlaygroundSession } from '../../../../src/main/engine/ml/playground/session'
@@ -124,5 +124,22 @@ describe('playground steps', () => {
       expect(snap.roc.aucTest, set).toBeGreaterThan(set === 'backToBack' ? 0.75 : 0.9)
       s.dispose()
     }
+  })
+})
+
+describe('a diverging run', () => {
+  it('says so, and its snapshot still crosses the wire', () => {
+    const s = new PlaygroundSession(
+      tf,
+      toy('spirals', { events: 200, scale: 1000 }),
+      settings({ layers: [8, 8], activation: 'relu', learningRate: 10, standardise: false }),
+    )
+    for (let e = 0; e < 5; e++) s.epoch()
+    const snap = snapshot(s)
+    expect(snap.diverged).toMatch(/diverged/)
+    // What the window validates: every number finite or null where the contract allows null.
+    const wire = { ...snap, session: 'x', lesson: null, millis: 1 }
+    expect(() => LearnSnapshot.parse(JSON.parse(JSON.stringify(wire)))).not.toThrow()
+    s.dispose()
   })
 })

@@ -149,9 +149,12 @@ export function snapshot(
       let hi = -Infinity
       for (const i of train) {
         const v = a[i * units + u]
+        if (!Number.isFinite(v)) continue
         if (v < lo) lo = v
         if (v > hi) hi = v
       }
+      // One value (a dead neuron), or none finite (a diverged network): a unit-wide range.
+      if (!Number.isFinite(lo)) [lo, hi] = [0, 0]
       if (!(hi > lo)) [lo, hi] = [lo - 0.5, lo + 0.5]
       return histogram(a, units, u, y, weight, train, lo, hi)
     }),
