@@ -212,6 +212,15 @@ export const useLearnStore = defineStore('learn', () => {
     }
   }
 
+  /** Another project was opened (or none): its variables, and no events of the old one. */
+  async function projectChanged(): Promise<void> {
+    await loadChoices()
+    if (source.value !== 'project') return
+    source.value = 'toy'
+    project.value = { x: '', y: '', others: [], region: null }
+    if (session.value && !lesson.value) await open()
+  }
+
   async function startLesson(id: string): Promise<void> {
     playing.value = false
     busy.value = true
@@ -245,6 +254,7 @@ export const useLearnStore = defineStore('learn', () => {
     variables,
     regions,
     loadChoices,
+    projectChanged,
     frames,
     drawnListeners,
     open,
