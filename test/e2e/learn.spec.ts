@@ -138,6 +138,17 @@ test('a playground on two Kaggle inputs: step, boundary changes, add a neuron, p
     ).toBe('PNG')
   }
   await shot('paused')
+
+  // A third input: the maps become a slice at its median, which the page and the map say.
+  await page.getByText(/more inputs \(0\)/).click()
+  await page.getByTestId('learn-other-PRI_met').check()
+  await page.getByTestId('learn-others-apply').click()
+  await expect(page.getByTestId('learn-data-summary')).toContainText('takes 3 inputs')
+  await expect(page.getByTestId('learn-data-summary')).toContainText(/slice at PRI_met = [\d.]+/)
+  await expect(page.getByTestId('learn-network')).toContainText('PRI_met')
+  await page.getByTestId('learn-step').click()
+  await expect(map).toHaveAttribute('data-step', '1')
+  await shot('slice')
 })
 
 test('a lesson runs to its end: stages, verdict and explanation', async ({ page, workbench }) => {
