@@ -1,8 +1,8 @@
 /**
- * Painting the Learn view's maps on canvases: the network output (background red → white at
- * 0.5 → signal blue, the Train step's colours) and a neuron's activation (a diverging violet /
- * orange scale, as TensorFlow Playground's, scaled to the neuron's largest |value|). Maps are n × n
- * values, row-major from the plane's lower-left corner, x fastest; painted with y upwards.
+ * The Learn view's colour scales and axis ticks (pure, no DOM; paint-canvas.ts paints with
+ * them): the network output (background red → white at 0.5 → signal blue, the Train step's
+ * colours) and a neuron's activation (a diverging violet / orange scale, as TensorFlow
+ * Playground's, scaled to the neuron's largest |value|).
  */
 
 export type Rgb = [number, number, number]
@@ -29,36 +29,6 @@ export function outputColour(p: number): Rgb {
 export function activationColour(v: number, maxAbs: number): Rgb {
   const t = maxAbs > 0 ? Math.max(-1, Math.min(1, v / maxAbs)) : 0
   return t < 0 ? mix(WHITE, NEGATIVE, -t) : mix(WHITE, POSITIVE, t)
-}
-
-/** One scratch canvas per map size, reused by every paint. */
-const tiles = new Map<number, HTMLCanvasElement>()
-
-/** The values as an n × n image (y upwards), drawn stretched into the box (x, y, w, h). */
-export function paintMap(
-  ctx: CanvasRenderingContext2D,
-  values: readonly number[],
-  n: number,
-  colour: (v: number) => Rgb,
-  box: { x: number; y: number; w: number; h: number },
-): void {
-  const image = new ImageData(n, n)
-  for (let r = 0; r < n; r++)
-    for (let c = 0; c < n; c++) {
-      const [red, green, blue] = colour(values[r * n + c])
-      const k = 4 * ((n - 1 - r) * n + c)
-      image.data[k] = red
-      image.data[k + 1] = green
-      image.data[k + 2] = blue
-      image.data[k + 3] = 255
-    }
-  const tile = tiles.get(n) ?? document.createElement('canvas')
-  tiles.set(n, tile)
-  tile.width = n
-  tile.height = n
-  tile.getContext('2d')!.putImageData(image, 0, 0)
-  ctx.imageSmoothingEnabled = true
-  ctx.drawImage(tile, box.x, box.y, box.w, box.h)
 }
 
 /** About five round tick values covering [lo, hi]. */
