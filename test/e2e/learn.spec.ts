@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path'
 import { readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
 import { kaggleProject } from './kaggle'
@@ -83,7 +84,10 @@ test('a playground on two Kaggle inputs: step, boundary changes, add a neuron, p
   const t0 = Date.now()
   await page.waitForTimeout(3000)
   const rate = ((await frames(page)) - f0) / ((Date.now() - t0) / 1000)
-  console.log(`map updates while playing: ${rate.toFixed(1)} per second`)
+  // The machine's load beside the rate: on a shared machine a slow frame rate may be others' work.
+  console.log(
+    `map updates while playing: ${rate.toFixed(1)} per second (load average ${loadavg()[0].toFixed(1)})`,
+  )
   expect(rate).toBeGreaterThanOrEqual(5)
 
   // A click while playing is answered within 100 ms: from the input event (its time stamp) to
