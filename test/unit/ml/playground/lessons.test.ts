@@ -31,6 +31,9 @@ describe('guided lessons', () => {
     expect(few.bestEpoch).toBeLessThan(150)
     expect(few.testLoss! - few.minTestLoss!).toBeGreaterThan(0.1)
     expect(many.testLoss! - many.trainLoss!).toBeLessThan(few.testLoss! - few.trainLoss!)
+    // Training and test outputs differ more (a smaller KS p-value) with few events.
+    const ks = (s: typeof few) => Math.min(s.ksSignal!, s.ksBackground!)
+    expect(ks(few)).toBeLessThan(ks(many))
     expect(p.verdict?.passed).toBe(true)
   })
 

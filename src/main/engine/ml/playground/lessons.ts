@@ -50,7 +50,7 @@ export const LESSONS: readonly Lesson[] = [
     goal: 'See a network learn its training events by heart instead of the pattern behind them.',
     change: 'Number of events: 60 → 2000 (same network of three layers of 16 neurons).',
     lookFor:
-      'With 60 events the validation (test) loss reaches its minimum early and then turns up while the training loss keeps falling; the boundary wraps itself around single events. With 2000 events both losses fall together.',
+      'With 60 events the validation (test) loss reaches its minimum early and then turns up while the training loss keeps falling; the boundary wraps itself around single events, and the Kolmogorov–Smirnov test of the output on training against test events gives a smaller p-value (the two no longer look alike). With 2000 events both losses fall together.',
     explanation:
       'A network with hundreds of weights can describe far more shapes than 30 training events pin down. Gradient descent first finds the broad pattern (both losses fall), then keeps lowering the training loss by bending the boundary around individual events — noise that the test events do not share, so their loss rises again. The epoch of the lowest validation loss is where to stop (early stopping); more events, a smaller network or regularisation (L2) move that point later or remove it. The Kolmogorov–Smirnov test of the output on training against test events is the same check in the Train step.',
     data: { set: 'gaussians', noise: 0.6, events: 60 },
@@ -69,10 +69,11 @@ export const LESSONS: readonly Lesson[] = [
     check: ([few, many]) => {
       const gap = (s: StageSummary) => (s.testLoss ?? Infinity) - (s.trainLoss ?? 0)
       const rise = (few.testLoss ?? Infinity) - (few.minTestLoss ?? Infinity)
-      const passed = few.bestEpoch < 75 && rise > 0.1 && gap(many) < gap(few)
+      const ks = (s: StageSummary) => Math.min(s.ksSignal ?? 1, s.ksBackground ?? 1)
+      const passed = few.bestEpoch < 75 && rise > 0.1 && gap(many) < gap(few) && ks(few) < ks(many)
       return {
         passed,
-        measured: `60 events: lowest validation loss ${f(few.minTestLoss)} at epoch ${few.bestEpoch} of 150, ${f(few.testLoss)} at the end (training loss ${f(few.trainLoss)}). 2000 events: validation ${f(many.testLoss)}, training ${f(many.trainLoss)}.`,
+        measured: `60 events: lowest validation loss ${f(few.minTestLoss)} at epoch ${few.bestEpoch} of 150, ${f(few.testLoss)} at the end (training loss ${f(few.trainLoss)}), KS p ${f(ks(few))}. 2000 events: validation ${f(many.testLoss)}, training ${f(many.trainLoss)}, KS p ${f(ks(many))}.`,
       }
     },
   },
