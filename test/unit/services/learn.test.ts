@@ -82,6 +82,14 @@ describe('learn service', () => {
     expect(median).toBeLessThan(all[Math.floor(0.6 * all.length)])
   })
 
+  it('a session the engine no longer holds is said to have ended', async () => {
+    const { snapshot } = await engine.call('learn.open', { data: { kind: 'toy' } })
+    await engine.call('learn.close', { session: snapshot.session })
+    await expect(engine.call('learn.step', { session: snapshot.session })).rejects.toThrow(
+      /session has ended/,
+    )
+  })
+
   it('a bad input is refused with its name', async () => {
     await expect(
       engine.call('learn.open', { data: { kind: 'project', inputs: ['DER_mass_vis', 'nope'] } }),

@@ -85,6 +85,8 @@ export const useLearnStore = defineStore('learn', () => {
     } catch (e) {
       playing.value = false
       error.value = (e as Error).message
+      // The engine no longer holds the session (it restarted): the view offers to start again.
+      if (/session has ended/.test(error.value)) session.value = null
       return undefined
     }
   }
