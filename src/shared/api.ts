@@ -15,6 +15,7 @@ import { fitMethods } from './contract/fit'
 import { GateState, gateMethods } from './contract/gate'
 import { gridMethods } from './contract/grid'
 import { infernoMethods } from './contract/inferno'
+import { learnMethods } from './contract/learn'
 import { trainMethods } from './contract/train'
 import { rmmMethods } from './contract/rmm'
 import { specMethods } from './contract/spec'
@@ -272,6 +273,7 @@ export const methods = {
   ...infernoMethods,
   ...rmmMethods,
   ...specMethods,
+  ...learnMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export type MethodName = keyof typeof methods

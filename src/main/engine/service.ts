@@ -29,6 +29,7 @@ import { fitHandlers } from './services/fit'
 import { gateHandlers } from './services/gate'
 import { gridHandlers } from './services/fit-grid'
 import { infernoHandlers } from './services/inferno'
+import { learnHandlers } from './services/learn'
 import { trainHandlers } from './services/train'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
@@ -80,6 +81,7 @@ export class EngineService {
       ...trainHandlers(env),
       ...infernoHandlers(env),
       ...rmmHandlers(env),
+      ...learnHandlers(env),
       // A spec's project replaces the open one when its own job (of the open project) ends.
       ...specHandlers(env, (p) => this.setProject(() => p, 'keep')),
       'engine.info': () => engineInfo(),

@@ -11,6 +11,8 @@ export interface ViewEntry {
   /** One sentence: what this step is for. */
   purpose: string
   component?: () => Promise<Component>
+  /** Usable without an open project (the Learn step's toy sets). */
+  standalone?: boolean
 }
 
 export const views: ViewEntry[] = [
@@ -37,6 +39,15 @@ export const views: ViewEntry[] = [
     purpose:
       'Train Fisher discriminants, optimised rectangular cuts, neural networks and INFERNO, and judge them with ROC curves, overtraining checks and efficiencies.',
     component: () => import('./TrainView.vue'),
+  },
+  {
+    id: 'learn',
+    title: 'Learn',
+    icon: '◉',
+    purpose:
+      'Watch a small network learn, step by step, on toy sets or two inputs of your samples: its decision boundary, each neuron, the weights and curves — and guided lessons.',
+    component: () => import('./LearnView.vue'),
+    standalone: true,
   },
   {
     id: 'fit',
