@@ -1,0 +1,185 @@
+/**
+ * One tuning trial as a Task (`tune.trial`): a classifier training (the Train step's use case:
+ * training-set extraction, assembleTrainingData, trainClassifier) on the events of an analysis
+ * spec, with the trial's parameters already applied to the training config, judged by the
+ * study's objective. Each epoch's validation loss is the trial's intermediate value; the
+ * pruner runs beside the training from the payload's snapshot of the study (the trials finished
+ * when this one started), so a worker thread or a cluster node prunes the same way as this
+ * process. A pruned trial stops at the end of that epoch (the training's own cancel path) and
+ * is still evaluated. A NaN loss or a non-finite objective is a failed trial with the reason.
+ *
+ * The payload is a description (spec path, config, objective), never live objects; the
+ * training set is read once per process and kept for the trials that share it.
+ */
+import { ClassifierEvaluation, TrainConfig } from '../../../shared/contract/train'
+import { describeZodError } from '../../../shared/api'
+import { CancelledError, type JobContext } from '../jobs/context'
+import { assembleTrainingData, type AssembledData } from '../ml/build-dataset'
+import { trainClassifier } from '../ml/train-classifier'
+import { withSpecFile } from '../select/spec-file'
+import { makePruner, type PrunerConfig } from '../tune/pruner'
+import type { TrialOutcome } from '../tune/study'
+import type { Direction, TrialRecord } from '../tune/trial'
+import { specSource } from './spec-source'
+import { defineTask, type Task } from './task'
+import { trainingEvents } from './training-set'
+
+/** What a study optimises; `direction` defaults by metric. */
+export interface Objective {
+  /**
+   * `auc_test` (weighted test AUC), `val_loss` (best validation loss, networks),
+   * `eff_s_at_eff_b` (signal efficiency on the test ROC at background efficiency `effB`),
+   * `significance` (S/√(S+B) at the best cut on the output, expected yields of the region).
+   */
+  readonly metric: ObjectiveMetric
+  readonly direction: Direction
+  /** ε_B for `eff_s_at_eff_b` (default 0.1). */
+  readonly effB?: number
+}
+
+export const OBJECTIVE_METRICS = ['auc_test', 'val_loss', 'eff_s_at_eff_b', 'significance'] as const
+export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number]
+
+/** The direction a metric is optimised in unless the study says otherwise. */
+export const defaultDirection = (m: ObjectiveMetric): Direction =>
+  m === 'val_loss' ? 'minimize' : 'maximize'
+
+export interface TrialPayload {
+  /** The analysis spec (absolute path). */
+  readonly spec: string
+  /** The training config with the trial's parameters applied (validated by the handler). */
+  readonly config: unknown
+  readonly objective: Objective
+  readonly pruner: PrunerConfig
+  readonly number: number
+  /** The study's finished trials when this one started (for the pruner). */
+  readonly peers: readonly TrialRecord[]
+}
+
+export const TRIAL_KIND = 'tune.trial'
+
+export function trialTask(payload: TrialPayload): Task {
+  return { kind: TRIAL_KIND, payload }
+}
+
+// The last training set read, by what defines it (spec and every non-option field).
+let cached: { key: string; data: Promise<AssembledData> } | null = null
+
+function trainingSet(spec: string, config: TrainConfig, ctx: JobContext): Promise<AssembledData> {
+  const { options: _options, name: _name, ...events } = config as TrainConfig & { name?: string }
+  const key = JSON.stringify({ spec, events })
+  if (cached?.key !== key) {
+    const data = withSpecFile(spec, async (s) =>
+      assembleTrainingData(await trainingEvents(specSource(s), config, ctx), config),
+    )
+    cached = { key, data }
+    data.catch(() => {
+      if (cached?.data === data) cached = null
+    })
+  }
+  return cached.data
+}
+
+/** The objective's value of a trained classifier (NaN where it is not defined). */
+export function objectiveValue(
+  objective: Objective,
+  evaluation: ClassifierEvaluation,
+  valLoss: readonly (number | null)[],
+): number {
+  switch (objective.metric) {
+    case 'auc_test':
+      return evaluation.auc_test ?? NaN
+    case 'val_loss': {
+      const v = valLoss.filter((x): x is number => x !== null && Number.isFinite(x))
+      return v.length ? Math.min(...v) : NaN
+    }
+    case 'eff_s_at_eff_b':
+      return effSAt(evaluation.roc, objective.effB ?? 0.1)
+    case 'significance':
+      return evaluation.efficiency?.best?.significance ?? NaN
+  }
+}
+
+/** ε_S on the ROC (points with ε_S increasing) at ε_B = target, linearly interpolated. */
+function effSAt(roc: { eff_s: number[]; eff_b: number[] }, target: number): number {
+  const { eff_s: s, eff_b: b } = roc
+  for (let i = 1; i < b.length; i++) {
+    const [b0, b1] = [b[i - 1], b[i]]
+    if ((b0 - target) * (b1 - target) <= 0) {
+      const t = b1 === b0 ? 1 : (target - b0) / (b1 - b0)
+      return s[i - 1] + t * (s[i] - s[i - 1])
+    }
+  }
+  return NaN
+}
+
+/** Runs one trial; the outcome's seconds cover reading (once per process) and training. */
+export async function runTrial(payload: TrialPayload, ctx: JobContext): Promise<TrialOutcome> {
+  const t0 = performance.now()
+  const parsed = TrainConfig.safeParse(payload.config)
+  if (!parsed.success)
+    throw new Error(`the trial's training config: ${describeZodError(parsed.error)}`)
+  const config = parsed.data
+  const assembled = await trainingSet(payload.spec, config, ctx)
+  const pruner = makePruner(payload.pruner)
+  const intermediate: (number | null)[] = []
+  const stop = new AbortController()
+  const onCancel = () => stop.abort()
+  ctx.signal.addEventListener('abort', onCancel)
+  let pruned = false
+  const trialCtx: JobContext = {
+    signal: stop.signal,
+    progress: (f, m) => ctx.progress(f, m),
+    log: (m) => ctx.log(m),
+    metric(name, step, value) {
+      ctx.metric(name, step, value)
+      if (name !== 'val_loss') return
+      intermediate[step] = Number.isFinite(value) ? value : null
+      if (
+        !pruned &&
+        pruner.shouldPrune({ number: payload.number, intermediate }, step, payload.peers)
+      ) {
+        pruned = true
+        ctx.log(`trial ${payload.number}: pruned after epoch ${step + 1}`)
+        stop.abort()
+      }
+    },
+    throwIfCancelled() {
+      if (ctx.signal.aborted) throw new CancelledError()
+    },
+  }
+  try {
+    const trained = await trainClassifier(config, assembled, trialCtx)
+    if (ctx.signal.aborted) throw new CancelledError()
+    const { summary, evaluation } = trained
+    const history = summary.kind === 'mlp' ? summary.history.val_loss : []
+    // The loop reports only finite losses: fill the epochs it ran from its history.
+    for (const [i, v] of history.entries()) if (intermediate[i] === undefined) intermediate[i] = v
+    const epochs = summary.kind === 'mlp' ? summary.epochs : 0
+    const seconds = (performance.now() - t0) / 1000
+    if (summary.kind === 'mlp' && summary.stopped === 'nan')
+      return {
+        state: 'failed',
+        value: null,
+        intermediate,
+        epochs,
+        seconds,
+        reason: `the loss became NaN at epoch ${summary.epochs}`,
+      }
+    const value = objectiveValue(payload.objective, evaluation, history)
+    if (!Number.isFinite(value))
+      return {
+        state: 'failed',
+        value: null,
+        intermediate,
+        epochs,
+        seconds,
+        reason: `${payload.objective.metric} is not defined for this trial`,
+      }
+    return { state: pruned ? 'pruned' : 'complete', value, intermediate, epochs, seconds }
+  } finally {
+    ctx.signal.removeEventListener('abort', onCancel)
+  }
+}
+
+defineTask(TRIAL_KIND, (payload, ctx) => runTrial(payload as TrialPayload, ctx))
