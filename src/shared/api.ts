@@ -14,6 +14,7 @@ import { dataMethods } from './contract/data'
 import { fitMethods } from './contract/fit'
 import { infernoMethods } from './contract/inferno'
 import { trainMethods } from './contract/train'
+import { tuneMethods } from './contract/tune'
 import { rmmMethods } from './contract/rmm'
 import { specMethods } from './contract/spec'
 
@@ -247,6 +248,7 @@ export const methods = {
   ...cutsMethods,
   ...anomalyMethods,
   ...trainMethods,
+  ...tuneMethods,
   ...infernoMethods,
   ...rmmMethods,
   ...specMethods,

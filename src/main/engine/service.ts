@@ -28,6 +28,7 @@ import { dataHandlers } from './services/data'
 import { fitHandlers } from './services/fit'
 import { infernoHandlers } from './services/inferno'
 import { trainHandlers } from './services/train'
+import { tuneHandlers } from './services/tune'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
 import { ProjectSession } from './services/scope'
@@ -74,6 +75,9 @@ export class EngineService {
       ...cutsHandlers(env),
       ...anomalyHandlers(env),
       ...trainHandlers(env),
+      ...tuneHandlers(env, {
+        startTraining: (config) => this.handlers['train.start'](config) as { jobId: string },
+      }),
       ...infernoHandlers(env),
       ...rmmHandlers(env),
       // A spec's project replaces the open one when its own job (of the open project) ends.

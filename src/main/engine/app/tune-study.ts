@@ -10,11 +10,11 @@ import type { Algorithm } from '../tune/sampler'
 import { applyParams, type SearchSpace } from '../tune/space'
 import { runStudy, type StudyHooks, type StudyResult, type TrialOutcome } from '../tune/study'
 import type { TaskExecutor } from './task'
-import { type Objective, trialTask } from './tune-trial'
+import { type Objective, type TrialPayload, trialTask } from './tune-trial'
 
 export interface TuneRequest {
-  /** The analysis spec the trials read (absolute path). */
-  readonly spec: string
+  /** The analysis spec the trials read (absolute path, or the spec with absolute sample paths). */
+  readonly spec: TrialPayload['spec']
   /** The training config of `hepwb train` without its "spec" (parameters are set into a copy). */
   readonly train: Readonly<Record<string, unknown>>
   readonly space: SearchSpace

@@ -11,6 +11,7 @@
  * The payload is a description (spec path, config, objective), never live objects; the
  * training set is read once per process and kept for the trials that share it.
  */
+import type { AnalysisSpec } from '../../../shared/spec'
 import { ClassifierEvaluation, TrainConfig } from '../../../shared/contract/train'
 import { describeZodError } from '../../../shared/api'
 import { CancelledError, type JobContext } from '../jobs/context'
@@ -45,8 +46,8 @@ export const defaultDirection = (m: ObjectiveMetric): Direction =>
   m === 'val_loss' ? 'minimize' : 'maximize'
 
 export interface TrialPayload {
-  /** The analysis spec (absolute path). */
-  readonly spec: string
+  /** The analysis spec: its file (absolute path), or the spec itself with absolute sample paths. */
+  readonly spec: string | AnalysisSpec
   /** The training config with the trial's parameters applied (validated by the handler). */
   readonly config: unknown
   readonly objective: Objective
@@ -65,13 +66,17 @@ export function trialTask(payload: TrialPayload): Task {
 // The last training set read, by what defines it (spec and every non-option field).
 let cached: { key: string; data: Promise<AssembledData> } | null = null
 
-function trainingSet(spec: string, config: TrainConfig, ctx: JobContext): Promise<AssembledData> {
+function trainingSet(
+  spec: string | AnalysisSpec,
+  config: TrainConfig,
+  ctx: JobContext,
+): Promise<AssembledData> {
   const { options: _options, name: _name, ...events } = config as TrainConfig & { name?: string }
   const key = JSON.stringify({ spec, events })
   if (cached?.key !== key) {
-    const data = withSpecFile(spec, async (s) =>
-      assembleTrainingData(await trainingEvents(specSource(s), config, ctx), config),
-    )
+    const assemble = async (s: AnalysisSpec) =>
+      assembleTrainingData(await trainingEvents(specSource(s), config, ctx), config)
+    const data = typeof spec === 'string' ? withSpecFile(spec, assemble) : assemble(spec)
     cached = { key, data }
     data.catch(() => {
       if (cached?.data === data) cached = null
