@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import { dirname } from 'node:path'
-import type { JobStarted } from '../../../shared/contract/common'
 import { TrainConfig } from '../../../shared/contract/train'
 import type {
   StudyDetail,
@@ -42,7 +41,7 @@ import type { ProjectScope } from './scope'
 
 /** What the tune service needs besides the env: starting a Train job, and where trials run. */
 export interface TuneDeps {
-  startTraining(config: TrainConfig): JobStarted
+  startTraining(config: TrainConfig): { jobId: string }
   /** The executor of a study's trials (this process unless the pool or cluster is set up). */
   executor?(): TaskExecutor
 }
