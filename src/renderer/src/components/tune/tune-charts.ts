@@ -97,7 +97,7 @@ export function intermediateOption(
   const series = states.map((s) => {
     const data: (number | null)[][] = []
     for (const t of shown) {
-      if (t.state !== s) continue
+      if (t.state !== s || !t.intermediate.length) continue
       t.intermediate.forEach((v, i) => data.push([i + 1, v]))
       data.push([null, null])
     }
