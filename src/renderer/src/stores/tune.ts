@@ -257,7 +257,13 @@ export const useTuneStore = defineStore('tune', () => {
     )
     if (!r) return
     location.hash = 'train'
+    // Shown live while it trains; one that ended before the Train step asked is selected.
     await train.reattach()
+    if (train.selected?.runId !== r.jobId) {
+      await train.loadModels()
+      const m = train.models.find((x) => x.runId === r.jobId)
+      if (m) await train.select(m.id)
+    }
   }
 
   watch(

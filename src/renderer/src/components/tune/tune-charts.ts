@@ -23,6 +23,9 @@ export interface ParamAxis {
   readonly categories: readonly string[] | null
 }
 
+/** An axis label without float noise (a log axis's 1e-4 is not 0.00009999999999999999). */
+const tick = (v: number): string => String(Number(v.toPrecision(4)))
+
 /** Trials the plots show: every one, or (hide) only the complete ones. */
 export function shownTrials(trials: readonly TuneTrial[], hide: boolean): TuneTrial[] {
   return trials.filter((t) => (hide ? t.state === 'complete' : t.state !== 'running'))
@@ -52,7 +55,7 @@ export function historyOption(
   return {
     animation: false,
     backgroundColor: '#fff',
-    legend: { top: 0 },
+    legend: { top: 0, left: 0 },
     tooltip: { trigger: 'item' },
     grid: { left: 70, right: 20, top: 30, bottom: 45 },
     xAxis: valueAxis('trial', { nameLocation: 'middle', nameGap: 28 }),
@@ -104,7 +107,9 @@ export function intermediateOption(
     return {
       name: s,
       type: 'line',
-      showSymbol: false,
+      // A trial pruned after its first epoch is a single point: pruned and failed ones get markers.
+      showSymbol: s !== 'complete',
+      symbolSize: 4,
       connectNulls: false,
       progressive: 2000,
       lineStyle: { width: 1, opacity: s === 'complete' ? 0.6 : 0.8, color: STATE_COLOURS[s] },
@@ -115,7 +120,7 @@ export function intermediateOption(
   return {
     animation: false,
     backgroundColor: '#fff',
-    legend: { top: 0 },
+    legend: { top: 0, left: 0 },
     grid: { left: 70, right: 20, top: 30, bottom: 45 },
     xAxis: valueAxis('epoch', { nameLocation: 'middle', nameGap: 28, minInterval: 1 }),
     yAxis: valueAxis('validation loss', { scale: true, nameGap: 50 }),
@@ -152,7 +157,7 @@ export function parallelOption(
   return {
     animation: false,
     backgroundColor: '#fff',
-    parallel: { left: 60, right: 80, top: 40, bottom: 30 },
+    parallel: { left: 60, right: 120, top: 40, bottom: 30 },
     parallelAxis: dims,
     visualMap: values.length
       ? {
@@ -200,7 +205,11 @@ export function sliceOption(
     tooltip: { trigger: 'item' },
     xAxis: param.categories
       ? { type: 'category', data: [...param.categories], axisLabel: { fontSize: 10 } }
-      : valueAxis('', { type: param.log ? 'log' : 'value', scale: true }),
+      : valueAxis('', {
+          type: param.log ? 'log' : 'value',
+          scale: true,
+          axisLabel: { formatter: tick },
+        }),
     yAxis: valueAxis(objective.name, { type: logY ? 'log' : 'value', scale: true, nameGap: 40 }),
     visualMap: {
       show: false,
