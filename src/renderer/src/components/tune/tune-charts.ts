@@ -208,7 +208,7 @@ export function sliceOption(
       : valueAxis('', {
           type: param.log ? 'log' : 'value',
           scale: true,
-          axisLabel: { formatter: tick },
+          axisLabel: { formatter: tick, fontSize: 12, hideOverlap: true },
         }),
     yAxis: valueAxis(objective.name, { type: logY ? 'log' : 'value', scale: true, nameGap: 40 }),
     visualMap: {
