@@ -18,7 +18,7 @@ import type { Bench } from './bench'
 import { inlineExecutor } from '../src/main/engine/app/task'
 import { tuneStudy, type TuneRequest } from '../src/main/engine/app/tune-study'
 import { silentContext } from '../src/main/engine/jobs/context'
-import type { AnalysisSpec } from '../src/shared/spec'
+import { parseSpec } from '../src/shared/spec'
 import { parseSpace } from '../src/main/engine/tune/space'
 import type { StudyResult } from '../src/main/engine/tune/study'
 
@@ -33,14 +33,16 @@ const FEATURES = [
   'PRI_jet_subleading_eta', 'PRI_jet_subleading_phi', 'PRI_jet_all_pt',
 ] // prettier-ignore
 
-const spec = {
+const parsed = parseSpec({
   samples: [
     { name: 'sig', role: 'signal', files: [join(KAGGLE, 'train_sml_sig.csv')], tree: '', missing: -999 },
     { name: 'bkg', role: 'background', files: [join(KAGGLE, 'train_sml_bg.csv')], tree: '', missing: -999 },
   ],
   variables: [],
   regions: [],
-} as unknown as AnalysisSpec // prettier-ignore
+}) // prettier-ignore
+if (!parsed.ok) throw new Error(`the Kaggle spec: ${JSON.stringify(parsed.issues)}`)
+const spec = parsed.spec
 
 const space = parseSpace({
   'options.layers': { choice: [[32], [64, 64], [128, 64], [64, 32, 16]] },
@@ -78,6 +80,8 @@ function study(name: string, req: TuneRequest) {
       const seconds = (performance.now() - t0) / 1000
       const epochs = r.trials.reduce((a, t) => a + t.epochs, 0)
       const pruned = r.trials.filter((t) => t.state === 'pruned').length
+      const failed = r.trials.find((t) => t.state === 'failed')
+      if (failed) console.warn(`${name}: trial ${failed.number} failed: ${failed.reason}`)
       console.warn(
         `${name}: ${r.trials.length} trials (${pruned} pruned), best #${r.best?.number} AUC ${r.best?.value?.toFixed(4)} ${JSON.stringify(r.best?.params)}, ${epochs} epochs, ${seconds.toFixed(0)} s`,
       )
