@@ -154,6 +154,32 @@ describe('hepwb tune', () => {
     expect(out.total_epochs).toBeLessThan(12 * 9)
   })
 
+  it('tunes an autoencoder on the anomaly AUC of a signal sample', () => {
+    const out = run(
+      study({
+        train: {
+          kind: 'ae',
+          spec: 'spec.json',
+          inputs: ['DER_mass_vis', 'DER_pt_h', 'PRI_tau_pt', 'PRI_met'],
+          options: { epochs: 3 },
+        },
+        space: {
+          'options.latent': { int: [1, 3] },
+          'options.learningRate': { float: [1e-3, 1e-2], log: true },
+        },
+        objective: { metric: 'anomaly_auc', signal: 'sig' },
+        trials: 2,
+      }),
+    )
+    expect(out.objective).toEqual({ name: 'anomaly_auc', direction: 'maximize' })
+    for (const t of out.trials) {
+      expect(t.state).toBe('complete')
+      expect(t.value).toBeGreaterThan(0.2)
+      expect(t.value).toBeLessThan(1)
+      expect(t.epochs).toBe(3)
+    }
+  })
+
   it('names the key of a bad config', () => {
     const r = hepwb('tune', study({ algorithm: 'bayes' }), '--json')
     expect(r.code).toBe(1)

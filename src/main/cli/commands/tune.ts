@@ -114,13 +114,15 @@ export async function readTuneConfig(file: string): Promise<TuneRequest> {
   const effB = o.effB === undefined ? undefined : Number(o.effB)
   if (effB !== undefined && !(effB > 0 && effB < 1))
     throw new UsageError(`${file}: "objective.effB" is a background efficiency in (0, 1)`)
+  if (o.signal !== undefined && typeof o.signal !== 'string')
+    throw new UsageError(`${file}: "objective.signal" is a signal sample's name`)
   const seed = raw.seed === undefined ? 1 : Number(raw.seed)
   if (!Number.isInteger(seed)) throw new UsageError(`${file}: "seed" is an integer`)
   return {
     spec: source,
     train: rest,
     space,
-    objective: { metric, direction, effB },
+    objective: { metric, direction, effB, signal: o.signal as string | undefined },
     algorithm: oneOf(file, 'algorithm', raw.algorithm, ['grid', 'random', 'tpe'] as const, 'tpe'),
     pruner: oneOf(file, 'pruner', raw.pruner, ['none', 'median', 'hyperband'] as const, 'none'),
     trials: positiveInt(file, 'trials', raw.trials, 20),

@@ -12,12 +12,17 @@
  * training set is read once per process and kept for the trials that share it.
  */
 import type { AnalysisSpec } from '../../../shared/spec'
+import { AnomalyConfig } from '../../../shared/contract/anomaly'
 import { ClassifierEvaluation, TrainConfig } from '../../../shared/contract/train'
 import { describeZodError } from '../../../shared/api'
 import { CancelledError, type JobContext } from '../jobs/context'
 import { assembleTrainingData, type AssembledData } from '../ml/build-dataset'
+import { chooseBackend } from '../ml/backend'
+import { disposeTensors, modelTensors, tensorRunner } from '../ml/autoencoder/model'
+import { evaluateAnomaly, scoreData } from '../ml/autoencoder/score'
 import { trainClassifier } from '../ml/train-classifier'
-import { withSpecFile } from '../select/spec-file'
+import { runAnomalyTraining } from './anomaly-training'
+import { readSpecFile, withSpecFile } from '../select/spec-file'
 import { makePruner, type PrunerConfig } from '../tune/pruner'
 import type { TrialOutcome } from '../tune/study'
 import type { Direction, TrialRecord } from '../tune/trial'
@@ -30,15 +35,25 @@ export interface Objective {
   /**
    * `auc_test` (weighted test AUC), `val_loss` (best validation loss, networks),
    * `eff_s_at_eff_b` (signal efficiency on the test ROC at background efficiency `effB`),
-   * `significance` (S/√(S+B) at the best cut on the output, expected yields of the region).
+   * `significance` (S/√(S+B) at the best cut on the output, expected yields of the region);
+   * autoencoders and VAEs: `val_loss` and `anomaly_auc` (the AUC of signal sample `signal`, by
+   * default the first, against the background on the reconstruction loss).
    */
   readonly metric: ObjectiveMetric
   readonly direction: Direction
   /** ε_B for `eff_s_at_eff_b` (default 0.1). */
   readonly effB?: number
+  /** The signal sample of `anomaly_auc` (default: the first). */
+  readonly signal?: string
 }
 
-export const OBJECTIVE_METRICS = ['auc_test', 'val_loss', 'eff_s_at_eff_b', 'significance'] as const
+export const OBJECTIVE_METRICS = [
+  'auc_test',
+  'val_loss',
+  'eff_s_at_eff_b',
+  'significance',
+  'anomaly_auc',
+] as const
 export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number]
 
 /** The direction a metric is optimised in unless the study says otherwise. */
@@ -102,6 +117,8 @@ export function objectiveValue(
       return effSAt(evaluation.roc, objective.effB ?? 0.1)
     case 'significance':
       return evaluation.efficiency?.best?.significance ?? NaN
+    case 'anomaly_auc':
+      return NaN
   }
 }
 
@@ -118,20 +135,18 @@ function effSAt(roc: { eff_s: number[]; eff_b: number[] }, target: number): numb
   return NaN
 }
 
-/** Runs one trial; the outcome's seconds cover reading (once per process) and training. */
-export async function runTrial(payload: TrialPayload, ctx: JobContext): Promise<TrialOutcome> {
-  const t0 = performance.now()
-  const parsed = TrainConfig.safeParse(payload.config)
-  if (!parsed.success)
-    throw new Error(`the trial's training config: ${describeZodError(parsed.error)}`)
-  const config = parsed.data
-  const assembled = await trainingSet(payload.spec, config, ctx)
+/**
+ * The context a trial trains under: its `val_loss` metrics are the intermediate values, checked
+ * by the pruner after each epoch; pruning stops the training at the end of that epoch through
+ * the training's own cancel path (the study's cancel does too).
+ */
+function pruningContext(payload: TrialPayload, ctx: JobContext) {
   const pruner = makePruner(payload.pruner)
   const intermediate: (number | null)[] = []
   const stop = new AbortController()
   const onCancel = () => stop.abort()
   ctx.signal.addEventListener('abort', onCancel)
-  let pruned = false
+  const state = { pruned: false }
   const trialCtx: JobContext = {
     signal: stop.signal,
     progress: (f, m) => ctx.progress(f, m),
@@ -141,10 +156,10 @@ export async function runTrial(payload: TrialPayload, ctx: JobContext): Promise<
       if (name !== 'val_loss') return
       intermediate[step] = Number.isFinite(value) ? value : null
       if (
-        !pruned &&
+        !state.pruned &&
         pruner.shouldPrune({ number: payload.number, intermediate }, step, payload.peers)
       ) {
-        pruned = true
+        state.pruned = true
         ctx.log(`trial ${payload.number}: pruned after epoch ${step + 1}`)
         stop.abort()
       }
@@ -153,37 +168,129 @@ export async function runTrial(payload: TrialPayload, ctx: JobContext): Promise<
       if (ctx.signal.aborted) throw new CancelledError()
     },
   }
+  return {
+    ctx: trialCtx,
+    intermediate,
+    state,
+    done: () => ctx.signal.removeEventListener('abort', onCancel),
+  }
+}
+
+/** How a trained trial ended, from its epochs' history and its objective value. */
+function outcome(
+  p: ReturnType<typeof pruningContext>,
+  r: {
+    history: readonly (number | null)[]
+    epochs: number
+    stopped: string
+    value: number
+    metric: string
+  },
+  t0: number,
+): TrialOutcome {
+  const { intermediate } = p
+  // The loop reports only finite losses: fill the epochs it ran from its history.
+  for (const [i, v] of r.history.entries()) if (intermediate[i] === undefined) intermediate[i] = v
+  const base = { intermediate, epochs: r.epochs, seconds: (performance.now() - t0) / 1000 }
+  if (r.stopped === 'nan')
+    return {
+      ...base,
+      state: 'failed',
+      value: null,
+      reason: `the loss became NaN at epoch ${r.epochs}`,
+    }
+  if (!Number.isFinite(r.value))
+    return {
+      ...base,
+      state: 'failed',
+      value: null,
+      reason: `${r.metric} is not defined for this trial`,
+    }
+  return { ...base, state: p.state.pruned ? 'pruned' : 'complete', value: r.value }
+}
+
+/** Runs one trial; the outcome's seconds cover reading (once per process) and training. */
+export async function runTrial(payload: TrialPayload, ctx: JobContext): Promise<TrialOutcome> {
+  const kind = (payload.config as { kind?: unknown } | null)?.kind
+  return kind === 'ae' || kind === 'vae'
+    ? runAnomalyTrial(payload, ctx)
+    : runClassifierTrial(payload, ctx)
+}
+
+async function runClassifierTrial(payload: TrialPayload, ctx: JobContext): Promise<TrialOutcome> {
+  const t0 = performance.now()
+  const parsed = TrainConfig.safeParse(payload.config)
+  if (!parsed.success)
+    throw new Error(`the trial's training config: ${describeZodError(parsed.error)}`)
+  const config = parsed.data
+  const assembled = await trainingSet(payload.spec, config, ctx)
+  const p = pruningContext(payload, ctx)
   try {
-    const trained = await trainClassifier(config, assembled, trialCtx)
+    const { summary, evaluation } = await trainClassifier(config, assembled, p.ctx)
     if (ctx.signal.aborted) throw new CancelledError()
-    const { summary, evaluation } = trained
     const history = summary.kind === 'mlp' ? summary.history.val_loss : []
-    // The loop reports only finite losses: fill the epochs it ran from its history.
-    for (const [i, v] of history.entries()) if (intermediate[i] === undefined) intermediate[i] = v
-    const epochs = summary.kind === 'mlp' ? summary.epochs : 0
-    const seconds = (performance.now() - t0) / 1000
-    if (summary.kind === 'mlp' && summary.stopped === 'nan')
-      return {
-        state: 'failed',
-        value: null,
-        intermediate,
-        epochs,
-        seconds,
-        reason: `the loss became NaN at epoch ${summary.epochs}`,
-      }
-    const value = objectiveValue(payload.objective, evaluation, history)
-    if (!Number.isFinite(value))
-      return {
-        state: 'failed',
-        value: null,
-        intermediate,
-        epochs,
-        seconds,
-        reason: `${payload.objective.metric} is not defined for this trial`,
-      }
-    return { state: pruned ? 'pruned' : 'complete', value, intermediate, epochs, seconds }
+    return outcome(
+      p,
+      {
+        history,
+        epochs: summary.kind === 'mlp' ? summary.epochs : 0,
+        stopped: summary.kind === 'mlp' ? summary.stopped : 'epochs',
+        value: objectiveValue(payload.objective, evaluation, history),
+        metric: payload.objective.metric,
+      },
+      t0,
+    )
   } finally {
-    ctx.signal.removeEventListener('abort', onCancel)
+    p.done()
+  }
+}
+
+/** An autoencoder or VAE trial: trained on the background, scored on every signal sample. */
+async function runAnomalyTrial(payload: TrialPayload, ctx: JobContext): Promise<TrialOutcome> {
+  const t0 = performance.now()
+  const parsed = AnomalyConfig.safeParse(payload.config)
+  if (!parsed.success)
+    throw new Error(`the trial's training config: ${describeZodError(parsed.error)}`)
+  const config = parsed.data
+  const spec = typeof payload.spec === 'string' ? await readSpecFile(payload.spec) : payload.spec
+  const p = pruningContext(payload, ctx)
+  try {
+    const { data, trained } = await runAnomalyTraining(specSource(spec), config, p.ctx)
+    if (ctx.signal.aborted) throw new CancelledError()
+    const { tf } = await chooseBackend()
+    const tensors = modelTensors(tf, trained.model.arch, trained.model.weights)
+    let evaluation
+    try {
+      evaluation = evaluateAnomaly(
+        data,
+        scoreData(trained.model, tensorRunner(tf, trained.model.arch, tensors), data),
+      )
+    } finally {
+      disposeTensors(tensors)
+    }
+    const { objective } = payload
+    let value = NaN
+    if (objective.metric === 'val_loss') value = evaluation.val_loss ?? NaN
+    else if (objective.metric === 'anomaly_auc') {
+      const s = objective.signal
+        ? evaluation.signals.find((x) => x.name === objective.signal)
+        : evaluation.signals[0]
+      if (!s && objective.signal) throw new Error(`no signal sample '${objective.signal}'`)
+      value = s?.auc ?? NaN
+    }
+    return outcome(
+      p,
+      {
+        history: trained.summary.history.val_loss,
+        epochs: trained.summary.epochs,
+        stopped: trained.summary.stopped,
+        value,
+        metric: objective.metric,
+      },
+      t0,
+    )
+  } finally {
+    p.done()
   }
 }
 
