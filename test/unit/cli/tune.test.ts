@@ -154,6 +154,35 @@ describe('hepwb tune', () => {
     expect(out.total_epochs).toBeLessThan(12 * 9)
   })
 
+  it('records a trial whose loss diverges to NaN as failed, with the epoch', () => {
+    const out = run(
+      study({
+        train: {
+          kind: 'mlp',
+          spec: 'spec.json',
+          inputs: ['DER_mass_vis', 'DER_pt_h', 'PRI_met_sumet'],
+          // Unscaled inputs, linear units, SGD with heavy momentum: a rate of 10 diverges.
+          preprocess: { standardise: false },
+          options: { epochs: 3, optimizer: 'sgd', activation: 'linear', momentum: 0.99 },
+        },
+        space: { 'options.learningRate': { choice: [0.001, 10] } },
+        algorithm: 'grid',
+        trials: 2,
+      }),
+    )
+    const byRate = Object.fromEntries(
+      out.trials.map((t: { params: Record<string, number> }) => [
+        t.params['options.learningRate'],
+        t,
+      ]),
+    )
+    expect(byRate['0.001'].state).toBe('complete')
+    expect(byRate['10'].state).toBe('failed')
+    expect(byRate['10'].value).toBeNull()
+    expect(byRate['10'].reason).toMatch(/NaN at epoch \d/)
+    expect(out.best.params['options.learningRate']).toBe(0.001)
+  })
+
   it('tunes an autoencoder on the anomaly AUC of a signal sample', () => {
     const out = run(
       study({
