@@ -16,7 +16,13 @@ export const TuneAlgorithm = z.enum(['grid', 'random', 'tpe'])
 export type TuneAlgorithm = z.infer<typeof TuneAlgorithm>
 export const TunePruner = z.enum(['none', 'median', 'hyperband'])
 export type TunePruner = z.infer<typeof TunePruner>
-export const TuneMetric = z.enum(['auc_test', 'val_loss', 'eff_s_at_eff_b', 'significance'])
+export const TuneMetric = z.enum([
+  'auc_test',
+  'val_loss',
+  'eff_s_at_eff_b',
+  'significance',
+  'discovery_z',
+])
 export type TuneMetric = z.infer<typeof TuneMetric>
 export const TuneDirection = z.enum(['minimize', 'maximize'])
 export type TuneDirection = z.infer<typeof TuneDirection>

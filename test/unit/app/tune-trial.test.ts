@@ -6,7 +6,12 @@
 import { describe, expect, it } from 'vitest'
 import type { ClassifierEvaluation } from '../../../src/shared/contract/train'
 import { taskKinds } from '../../../src/main/engine/app/task'
-import { TRIAL_KIND, objectiveValue } from '../../../src/main/engine/app/tune-trial'
+import {
+  TRIAL_KIND,
+  binnedDiscoveryZ,
+  objectiveValue,
+} from '../../../src/main/engine/app/tune-trial'
+import { asimovZ } from '../../../src/main/engine/select/significance'
 
 const evaluation = {
   auc_test: 0.83,
@@ -43,6 +48,27 @@ describe('trial objective', () => {
     expect(objectiveValue({ metric: 'auc_test', direction: 'maximize' }, none, [])).toBeNaN()
     expect(objectiveValue({ metric: 'significance', direction: 'maximize' }, none, [])).toBeNaN()
     expect(objectiveValue({ metric: 'val_loss', direction: 'minimize' }, none, [null])).toBeNaN()
+  })
+
+  it('discovery Z of the binned output: Poisson bins added in quadrature, empty-background bins merged', () => {
+    const ev = (s: number[], b: number[], expected: [number, number]) =>
+      ({
+        output: {
+          test: {
+            signal: { sumw: s, sumw2: s },
+            background: { sumw: b, sumw2: b },
+          },
+        },
+        efficiency: { expected_s: expected[0], expected_b: expected[1] },
+      }) as unknown as ClassifierEvaluation
+    // Test sums 10 and 101 scaled to the expected 20 and 202: twice each bin.
+    expect(binnedDiscoveryZ(ev([0, 10], [100, 1], [20, 202]))).toBeCloseTo(
+      Math.hypot(asimovZ(0, 200), asimovZ(20, 2)),
+      12,
+    )
+    // The top bin has no background: merged with the one below it.
+    expect(binnedDiscoveryZ(ev([5, 5], [10, 0], [10, 10]))).toBeCloseTo(asimovZ(10, 10), 12)
+    expect(binnedDiscoveryZ({ ...ev([1], [1], [1, 1]), output: null })).toBeNaN()
   })
 
   it('registers the trial as a task kind', () => {

@@ -79,12 +79,24 @@ export function objectivesOf(
       direction: 'maximize' as const,
     },
     {
+      metric: 'discovery_z' as const,
+      label: 'expected discovery Z (binned fit)',
+      direction: 'maximize' as const,
+    },
+    {
       metric: 'significance' as const,
       label: 'S/√(S+B) at the best cut',
       direction: 'maximize' as const,
     },
   ]
-  return kind === 'mlp' ? all : all.filter((o) => o.metric !== 'val_loss')
+  // Only networks have a validation loss; rectangular cuts have no output to bin or cut on.
+  const without =
+    kind === 'mlp'
+      ? []
+      : kind === 'cuts'
+        ? ['val_loss', 'discovery_z', 'significance']
+        : ['val_loss']
+  return all.filter((o) => !without.includes(o.metric))
 }
 
 function parseList(text: string): unknown[] | null {
