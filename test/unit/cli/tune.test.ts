@@ -209,6 +209,36 @@ describe('hepwb tune', () => {
     }
   })
 
+  it('grid-searches INFERNO’s bins on the paper benchmark, minimising σ of the signal yield', () => {
+    const out = run(
+      study({
+        train: {
+          kind: 'inferno',
+          benchmark: 'B2',
+          epochs: 2,
+          trainEvents: 2000,
+          testEvents: 4000,
+          patience: 0,
+        },
+        space: { bins: { int: [4, 12], grid: [4, 10] } },
+        objective: { metric: 'sigma_poi' },
+        algorithm: 'grid',
+        trials: 10,
+      }),
+    )
+    expect(out.objective).toEqual({ name: 'sigma_poi', direction: 'minimize' })
+    expect(out.trials.map((t: { params: { bins: number } }) => t.params.bins).sort()).toEqual([
+      10, 4,
+    ])
+    for (const t of out.trials) {
+      expect(t.state).toBe('complete')
+      // σ(s) of a 50-event signal over 1000 background events: between √50 and the yield itself.
+      expect(t.value).toBeGreaterThan(7)
+      expect(t.value).toBeLessThan(60)
+      expect(t.epochs).toBe(2)
+    }
+  })
+
   it('names the key of a bad config', () => {
     const r = hepwb('tune', study({ algorithm: 'bayes' }), '--json')
     expect(r.code).toBe(1)

@@ -90,8 +90,12 @@ export async function readTuneConfig(file: string): Promise<TuneRequest> {
     })
   } else if (isObject(raw.train)) trainText = JSON.stringify(raw.train)
   else throw new UsageError(`${file}: "train" is the training config (an object or its file)`)
-  const { rest, source } = readConfigObject(trainFile, trainText)
-  if (isProjectFile(source))
+  // INFERNO's paper benchmark simulates its events: no spec.
+  const inferno = (JSON.parse(trainText) as { kind?: unknown }).kind === 'inferno'
+  const { rest, source } = inferno
+    ? { rest: JSON.parse(trainText) as Record<string, unknown>, source: '' }
+    : readConfigObject(trainFile, trainText)
+  if (!inferno && isProjectFile(source))
     throw new UsageError(
       `${file}: tuning reads an analysis spec; write the project's with \`hepwb spec\` and name it as "spec"`,
     )

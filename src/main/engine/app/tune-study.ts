@@ -29,8 +29,11 @@ export interface TuneRequest {
 /** The epochs of the training config: Hyperband's full resource. */
 export function maxEpochs(train: Readonly<Record<string, unknown>>): number {
   const options = train.options as { epochs?: unknown } | undefined
-  const e = Number(options?.epochs ?? 50)
-  return Number.isInteger(e) && e > 0 ? e : 50
+  // INFERNO's benchmark options are top-level (epochs, seeds; its default 20 epochs, 1 seed).
+  const inferno = train.kind === 'inferno'
+  const e = Number((inferno ? train.epochs : options?.epochs) ?? (inferno ? 20 : 50))
+  const seeds = inferno ? Number(train.seeds ?? 1) : 1
+  return Number.isInteger(e) && e > 0 ? e * (Number.isInteger(seeds) && seeds > 0 ? seeds : 1) : 50
 }
 
 export async function tuneStudy(

@@ -13,6 +13,7 @@
  */
 import type { AnalysisSpec } from '../../../shared/spec'
 import { AnomalyConfig } from '../../../shared/contract/anomaly'
+import { InfernoBenchmarkConfig } from '../../../shared/contract/inferno'
 import { ClassifierEvaluation, TrainConfig } from '../../../shared/contract/train'
 import { describeZodError } from '../../../shared/api'
 import { CancelledError, type JobContext } from '../jobs/context'
@@ -20,6 +21,12 @@ import { assembleTrainingData, type AssembledData } from '../ml/build-dataset'
 import { chooseBackend } from '../ml/backend'
 import { disposeTensors, modelTensors, tensorRunner } from '../ml/autoencoder/model'
 import { evaluateAnomaly, scoreData } from '../ml/autoencoder/score'
+import { median } from '../ml/inferno/benchmark-run'
+import { BENCHMARKS } from '../ml/inferno/benchmarks'
+import { evaluateSummary } from '../ml/inferno/evaluate'
+import { TEMPLATE_STEPS } from '../ml/inferno/fisher'
+import { benchmarkData } from '../ml/inferno/simulator'
+import { INFERNO_DEFAULTS, trainInferno } from '../ml/inferno/train'
 import { trainClassifier } from '../ml/train-classifier'
 import { runAnomalyTraining } from './anomaly-training'
 import { asimovZ } from '../select/significance'
@@ -40,7 +47,10 @@ export interface Objective {
    * `discovery_z` (the expected discovery significance of a binned fit of the output: see
    * binnedDiscoveryZ);
    * autoencoders and VAEs: `val_loss` and `anomaly_auc` (the AUC of signal sample `signal`, by
-   * default the first, against the background on the reconstruction loss).
+   * default the first, against the background on the reconstruction loss); INFERNO on the
+   * paper benchmark (`kind: "inferno"`, the options of `hepwb bench inferno`): `sigma_poi`, the
+   * median over its seeds of σ of the signal yield s (the benchmark's parameter of interest)
+   * from the profile likelihood of the test-set summary, and `val_loss`.
    */
   readonly metric: ObjectiveMetric
   readonly direction: Direction
@@ -57,12 +67,13 @@ export const OBJECTIVE_METRICS = [
   'significance',
   'discovery_z',
   'anomaly_auc',
+  'sigma_poi',
 ] as const
 export type ObjectiveMetric = (typeof OBJECTIVE_METRICS)[number]
 
 /** The direction a metric is optimised in unless the study says otherwise. */
 export const defaultDirection = (m: ObjectiveMetric): Direction =>
-  m === 'val_loss' ? 'minimize' : 'maximize'
+  m === 'val_loss' || m === 'sigma_poi' ? 'minimize' : 'maximize'
 
 export interface TrialPayload {
   /** The analysis spec: its file (absolute path), or the spec itself with absolute sample paths. */
@@ -124,6 +135,7 @@ export function objectiveValue(
     case 'discovery_z':
       return binnedDiscoveryZ(evaluation)
     case 'anomaly_auc':
+    case 'sigma_poi':
       return NaN
   }
 }
@@ -255,9 +267,79 @@ function outcome(
 /** Runs one trial; the outcome's seconds cover reading (once per process) and training. */
 export async function runTrial(payload: TrialPayload, ctx: JobContext): Promise<TrialOutcome> {
   const kind = (payload.config as { kind?: unknown } | null)?.kind
+  if (kind === 'inferno') return runInfernoTrial(payload, ctx)
   return kind === 'ae' || kind === 'vae'
     ? runAnomalyTrial(payload, ctx)
     : runClassifierTrial(payload, ctx)
+}
+
+// The last simulated benchmark data set, by its seed and sizes.
+let simulated: { key: string; data: ReturnType<typeof benchmarkData> } | null = null
+
+/**
+ * INFERNO on the paper benchmark: trained per seed (777, 778, …) on the simulator's events as
+ * `hepwb bench inferno` does, without the cross-entropy baseline; the objective is the median
+ * σ of the signal yield over the seeds (or the best validation loss). Each seed's epochs follow
+ * the previous seed's as steps of the intermediate values.
+ */
+async function runInfernoTrial(payload: TrialPayload, ctx: JobContext): Promise<TrialOutcome> {
+  const t0 = performance.now()
+  const { kind: _kind, ...rest } = payload.config as Record<string, unknown>
+  const parsed = InfernoBenchmarkConfig.safeParse(rest)
+  if (!parsed.success)
+    throw new Error(`the trial's INFERNO config: ${describeZodError(parsed.error)}`)
+  const c = parsed.data
+  const key = JSON.stringify([c.dataSeed, c.trainEvents, c.testEvents])
+  if (simulated?.key !== key)
+    simulated = { key, data: benchmarkData(c.dataSeed, c.trainEvents, c.testEvents) }
+  const { data } = simulated
+  const { tf } = await chooseBackend()
+  const bm = BENCHMARKS[c.benchmark]
+  const p = pruningContext(payload, ctx)
+  const sigmas: number[] = []
+  const history: (number | null)[] = []
+  let epochs = 0
+  let stopped = 'epochs'
+  try {
+    for (let i = 0; i < c.seeds && !p.ctx.signal.aborted; i++) {
+      const offset = history.length
+      const seedCtx: JobContext = {
+        ...p.ctx,
+        metric: (name, step, value) => p.ctx.metric(name, offset + step, value),
+      }
+      const inf = await trainInferno(tf, data.train, data.validation, {
+        hidden: INFERNO_DEFAULTS.hidden,
+        bins: c.bins,
+        tau: c.tau,
+        optimizer: c.optimizer,
+        learningRate: c.learningRate,
+        batchSize: c.batchSize,
+        epochs: c.epochs,
+        patience: c.patience,
+        steps: INFERNO_DEFAULTS.steps,
+        benchmark: bm,
+        seed: 777 + i,
+        ctx: seedCtx,
+      })
+      try {
+        if (ctx.signal.aborted) throw new CancelledError()
+        const e = evaluateSummary(inf, 'inferno', c.bins, data.test, bm, TEMPLATE_STEPS)
+        sigmas.push(e.profile.sigmaS)
+        history.push(...inf.history.history.val_loss)
+        epochs += inf.history.epochs
+        if (inf.history.stopped === 'nan') stopped = 'nan'
+      } finally {
+        inf.net.dispose()
+      }
+    }
+    const value =
+      payload.objective.metric === 'sigma_poi'
+        ? median(sigmas)
+        : Math.min(...history.filter((v): v is number => v !== null && Number.isFinite(v)))
+    return outcome(p, { history, epochs, stopped, value, metric: payload.objective.metric }, t0)
+  } finally {
+    p.done()
+  }
 }
 
 async function runClassifierTrial(payload: TrialPayload, ctx: JobContext): Promise<TrialOutcome> {
