@@ -52,6 +52,8 @@ export const TuneStart = z
     trials: z.number().int().min(1).max(100_000),
     parallel: z.number().int().min(1).max(64).default(1),
     seed: Seed,
+    /** Seconds after which no new trial starts (running ones finish); null: no limit. */
+    timeout: z.number().positive().max(1e7).nullable().default(null),
   })
   .strict()
 export type TuneStart = z.infer<typeof TuneStart>

@@ -46,6 +46,8 @@ export interface TuneOutput {
   best: { number: number; params: Record<string, unknown>; value: number } | null
   total_epochs: number
   seconds: number
+  /** The time budget stopped the study before its trials. */
+  timed_out: boolean
   executor: string
 }
 
@@ -70,6 +72,13 @@ function positiveInt(file: string, key: string, v: unknown, d: number): number {
   if (!Number.isInteger(v) || (v as number) < 1)
     throw new UsageError(`${file}: "${key}" is a whole number ≥ 1`)
   return v as number
+}
+
+function timeoutOf(file: string, v: unknown): number | null {
+  if (v === undefined || v === null) return null
+  if (typeof v !== 'number' || !(v > 0))
+    throw new UsageError(`${file}: "timeout" is a number of seconds > 0`)
+  return v
 }
 
 /** CONFIG as a study request; errors name the file and the key. */
@@ -132,6 +141,7 @@ export async function readTuneConfig(file: string): Promise<TuneRequest> {
     trials: positiveInt(file, 'trials', raw.trials, 20),
     parallel: positiveInt(file, 'parallel', raw.parallel, 1),
     seed,
+    timeout: timeoutOf(file, raw.timeout),
   }
 }
 
@@ -166,6 +176,7 @@ export async function tuneCommand(
     best: best ? { number: best.number, params: { ...best.params }, value: best.value! } : null,
     total_epochs: trials.reduce((s, t) => s + t.epochs, 0),
     seconds: secondsSince(t0),
+    timed_out: result.timedOut,
     executor: executor.describe(),
   }
 }

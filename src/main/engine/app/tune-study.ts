@@ -24,6 +24,8 @@ export interface TuneRequest {
   readonly trials: number
   readonly parallel: number
   readonly seed: number
+  /** Seconds after which no new trial starts; null: no limit. */
+  readonly timeout?: number | null
 }
 
 /** The epochs of the training config: Hyperband's full resource. */
@@ -54,6 +56,7 @@ export async function tuneStudy(
       parallel: request.parallel,
       seed: request.seed,
       pruner,
+      timeout: request.timeout ?? null,
     },
     async ({ number, params, peers }) => {
       const task = trialTask({

@@ -107,6 +107,8 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
           trials: s.trials,
           parallel: s.parallel,
           seed: s.seed,
+          // A resumed study gets its time budget afresh.
+          timeout: s.timeout ?? null,
         },
         executor,
         ctx,

@@ -23,6 +23,8 @@ export interface StudySettings {
   readonly parallel: number
   readonly seed: number
   readonly pruner: PrunerConfig
+  /** Seconds after which no new trial starts (Optuna's `timeout`); running ones finish. */
+  readonly timeout?: number | null
 }
 
 /** A trial the study has run: its record, the steps (epochs) it trained and its wall time. */
@@ -72,6 +74,8 @@ export interface StudyResult {
   readonly best: StudyTrial | null
   /** True when the study stopped on a cancel before its budget. */
   readonly cancelled: boolean
+  /** True when the time budget stopped it before its trials. */
+  readonly timedOut: boolean
 }
 
 export async function runStudy(
@@ -86,6 +90,9 @@ export async function runStudy(
   const taken = new Set([...finished.map((t) => t.number), ...queue.map((t) => t.number)])
   let next = 0
   let cancelled = false
+  let timedOut = false
+  const started = performance.now()
+  const limit = settings.timeout ?? null
   const nextRequest = (): { number: number; params: Params } | null => {
     if (queue.length) return queue.shift()!
     while (taken.has(next)) next++
@@ -98,6 +105,10 @@ export async function runStudy(
     for (;;) {
       if (hooks.signal?.aborted) {
         cancelled = true
+        return
+      }
+      if (limit !== null && (performance.now() - started) / 1000 >= limit && !queue.length) {
+        timedOut = true
         return
       }
       const request = nextRequest()
@@ -129,5 +140,5 @@ export async function runStudy(
   const n = Math.max(1, Math.floor(settings.parallel))
   await Promise.all(Array.from({ length: n }, worker))
   const trials = finished.sort((a, b) => a.number - b.number)
-  return { trials, best: bestTrial(trials, settings.direction), cancelled }
+  return { trials, best: bestTrial(trials, settings.direction), cancelled, timedOut }
 }

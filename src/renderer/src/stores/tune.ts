@@ -36,6 +36,8 @@ export interface TuneForm {
   trials: number
   parallel: number
   seed: number
+  /** Minutes after which no new trial starts; 0: no limit. */
+  minutes: number
 }
 
 export function defaultTuneForm(kind: string): TuneForm {
@@ -51,6 +53,7 @@ export function defaultTuneForm(kind: string): TuneForm {
     trials: 20,
     parallel: 1,
     seed: 1,
+    minutes: 0,
   }
 }
 
@@ -116,6 +119,7 @@ export const useTuneStore = defineStore('tune', () => {
         trials: f.trials,
         parallel: f.parallel,
         seed: f.seed,
+        timeout: f.minutes > 0 ? f.minutes * 60 : null,
       },
     }
   })
