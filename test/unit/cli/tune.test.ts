@@ -76,7 +76,8 @@ function run(...args: string[]) {
   return JSON.parse(r.stdout)
 }
 
-describe('hepwb tune', () => {
+// Each test runs real processes; a machine shared with other work can make them slow.
+describe('hepwb tune', { timeout: 180_000 }, () => {
   it('prints the issue’s JSON; serial and parallel seeded random studies agree', () => {
     const file = study({})
     const serial = run(file)
