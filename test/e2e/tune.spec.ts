@@ -52,6 +52,10 @@ test('tune a small network: trials complete, one pruned, best opened as a model,
   await expect(page.getByTestId('tune-trial-0')).toBeVisible({ timeout: 60_000 })
   await shot('running')
   await expect(study).toHaveAttribute('data-state', 'done', { timeout: 180_000 })
+  // The running trials' epochs came live, as the job's per-trial metrics.
+  expect(
+    Number(await page.getByTestId('view-tune').getAttribute('data-live-epochs')),
+  ).toBeGreaterThan(0)
   await expect(page.locator('[data-testid^="tune-trial-"][data-state="complete"]')).not.toHaveCount(
     0,
   )

@@ -183,6 +183,9 @@ export const useTuneStore = defineStore('tune', () => {
     }
   }
 
+  /** Live epochs received for the selected study (the view exposes it for tests). */
+  const liveEpochs = computed(() => [...live.value.values()].reduce((n, c) => n + c.length, 0))
+
   /** The selected study's trials with the live curves of its running ones. */
   const trials = computed(() => {
     const d = detail.value
@@ -292,6 +295,7 @@ export const useTuneStore = defineStore('tune', () => {
     selectedId,
     detail,
     trials,
+    liveEpochs,
     compareId,
     compared,
     hide,
