@@ -101,6 +101,37 @@ describe('TPE against random search', () => {
   })
 })
 
+describe('TPE on choices and integers', () => {
+  it('concentrates on the best choice and integer after its random start-up', async () => {
+    const space = parseSpace({ c: { choice: ['a', 'b', 'c', 'd'] }, k: { int: [1, 20] } })
+    const cost: Record<string, number> = { a: 1, b: 0, c: 2, d: 3 }
+    const r = await runStudy(
+      {
+        space,
+        algorithm: 'tpe',
+        direction: 'minimize',
+        trials: 80,
+        parallel: 1,
+        seed: 5,
+        pruner: { name: 'none', maxResource: 1 },
+      },
+      async ({ params }) => ({
+        state: 'complete',
+        value: cost[params.c as string] + Math.abs((params.k as number) - 13) / 4,
+        intermediate: [],
+        epochs: 0,
+        seconds: 0,
+      }),
+    )
+    const late = r.trials.slice(30)
+    const share = (f: (t: (typeof late)[number]) => boolean) => late.filter(f).length / late.length
+    // Random would give 1/4 and 1/20.
+    expect(share((t) => t.params.c === 'b')).toBeGreaterThan(0.5)
+    expect(share((t) => Math.abs((t.params.k as number) - 13) <= 1)).toBeGreaterThan(0.3)
+    expect(r.best!.params).toEqual({ c: 'b', k: 13 })
+  })
+})
+
 describe('grid and random', () => {
   const space = parseSpace({
     'options.layers.length': { int: [1, 3] },

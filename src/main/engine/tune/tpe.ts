@@ -158,16 +158,21 @@ function sampleChoice(
   return p.choices[best]
 }
 
-/** Optuna's categorical estimator: each observation a one-hot smoothed by the prior, plus the prior. */
+/**
+ * Optuna's categorical estimator: each observation a row of prior_weight / (n + 1) per choice
+ * plus 1 at its own, normalised; the prior a uniform row; rows mixed with the observation
+ * weights and the prior weight.
+ */
 function choiceProbabilities(p: ChoiceParam, obs: ParamValue[]): number[] {
   const k = p.choices.length
   const w = defaultWeights(obs.length)
+  const fill = PRIOR_WEIGHT / (obs.length + 1)
   const probs = new Array<number>(k).fill(0)
   let total = 0
   for (const [i, v] of obs.entries()) {
     const c = p.choices.findIndex((x) => sameValue(x, v))
-    for (let j = 0; j < k; j++)
-      probs[j] += (w[i] * (PRIOR_WEIGHT / k + (j === c ? 1 : 0))) / (1 + PRIOR_WEIGHT)
+    const row = k * fill + (c >= 0 ? 1 : 0)
+    for (let j = 0; j < k; j++) probs[j] += (w[i] * (fill + (j === c ? 1 : 0))) / row
     total += w[i]
   }
   for (let j = 0; j < k; j++) probs[j] += PRIOR_WEIGHT / k
