@@ -10,7 +10,7 @@ import type { Algorithm } from '../tune/sampler'
 import { applyParams, type SearchSpace } from '../tune/space'
 import { runStudy, type StudyHooks, type StudyResult, type TrialOutcome } from '../tune/study'
 import type { TaskExecutor } from './task'
-import { type Objective, type TrialPayload, trialTask } from './tune-trial'
+import { type Objective, type TrialPayload, forgetTrialData, trialTask } from './tune-trial'
 
 export interface TuneRequest {
   /** The analysis spec the trials read (absolute path, or the spec with absolute sample paths). */
@@ -47,50 +47,55 @@ export async function tuneStudy(
   const pruner = { name: request.pruner, maxResource: maxEpochs(request.train), seed: request.seed }
   let done = 0
   const budget = request.trials
-  return runStudy(
-    {
-      space: request.space,
-      algorithm: request.algorithm,
-      direction: request.objective.direction,
-      trials: request.trials,
-      parallel: request.parallel,
-      seed: request.seed,
-      pruner,
-      timeout: request.timeout ?? null,
-    },
-    async ({ number, params, peers }) => {
-      const task = trialTask({
-        spec: request.spec,
-        config: applyParams(request.train, params),
-        objective: request.objective,
+  try {
+    return await runStudy(
+      {
+        space: request.space,
+        algorithm: request.algorithm,
+        direction: request.objective.direction,
+        trials: request.trials,
+        parallel: request.parallel,
+        seed: request.seed,
         pruner,
-        number,
-        // The pruner's snapshot: what it compares with, without the parameters.
-        peers: peers.map(({ number, state, value, intermediate }) => ({
-          number,
-          state,
-          value,
-          intermediate,
-          params: {},
-        })),
-      })
-      let outcome: TrialOutcome | undefined
-      await executor.run([task], trialContext(ctx, number), (_, r) => {
-        outcome = r as TrialOutcome
-      })
-      if (!outcome) throw new Error(`trial ${number}: the executor returned no result`)
-      return outcome
-    },
-    {
-      ...hooks,
-      signal: ctx.signal,
-      onTrial(trial) {
-        done++
-        ctx.progress(Math.min(done / budget, 1), `trial ${trial.number}: ${trial.state}`)
-        hooks.onTrial?.(trial)
+        timeout: request.timeout ?? null,
       },
-    },
-  )
+      async ({ number, params, peers }) => {
+        const task = trialTask({
+          spec: request.spec,
+          config: applyParams(request.train, params),
+          objective: request.objective,
+          pruner,
+          number,
+          // The pruner's snapshot: what it compares with, without the parameters.
+          peers: peers.map(({ number, state, value, intermediate }) => ({
+            number,
+            state,
+            value,
+            intermediate,
+            params: {},
+          })),
+        })
+        let outcome: TrialOutcome | undefined
+        await executor.run([task], trialContext(ctx, number), (_, r) => {
+          outcome = r as TrialOutcome
+        })
+        if (!outcome) throw new Error(`trial ${number}: the executor returned no result`)
+        return outcome
+      },
+      {
+        ...hooks,
+        signal: ctx.signal,
+        onTrial(trial) {
+          done++
+          ctx.progress(Math.min(done / budget, 1), `trial ${trial.number}: ${trial.state}`)
+          hooks.onTrial?.(trial)
+        },
+      },
+    )
+  } finally {
+    // Trials run in this process keep their training set between trials, not after the study.
+    forgetTrialData()
+  }
 }
 
 /** The study's context for one trial: its metrics named `trial N/…`, its progress not the study's. */

@@ -115,6 +115,12 @@ function trainingSet(
   return cached.data
 }
 
+/** Drops the training sets kept for trials in this process (a study that ended calls it). */
+export function forgetTrialData(): void {
+  cached = null
+  simulated = null
+}
+
 /** The objective's value of a trained classifier (NaN where it is not defined). */
 export function objectiveValue(
   objective: Objective,
