@@ -240,6 +240,29 @@ describe('hepwb tune', { timeout: 180_000 }, () => {
     }
   })
 
+  it('tunes on a project (its samples through its spec) as on the spec it was made from', () => {
+    const project = join(dir, 'from-spec.hepwb')
+    const made = hepwb('spec', 'open', join(dir, 'spec.json'), project)
+    expect(made.code, made.stderr).toBe(0)
+    const config = (source: object) =>
+      study({
+        train: {
+          kind: 'mlp',
+          ...source,
+          inputs: ['DER_mass_vis', 'DER_pt_h', 'PRI_met'],
+          split: { test: 0.4, seed: 1 },
+          options: { epochs: 2 },
+        },
+        space: { 'options.learningRate': { float: [1e-3, 1e-2], log: true } },
+        trials: 2,
+      })
+    const fromProject = run(config({ project: 'from-spec.hepwb' }))
+    const fromSpec = run(config({ spec: 'spec.json' }))
+    const values = (r: { trials: { value: number }[] }) => r.trials.map((t) => t.value)
+    expect(values(fromProject)).toEqual(values(fromSpec))
+    expect(fromProject.trials.every((t: { state: string }) => t.state === 'complete')).toBe(true)
+  })
+
   it('names the key of a bad config', () => {
     const r = hepwb('tune', study({ algorithm: 'bayes' }), '--json')
     expect(r.code).toBe(1)

@@ -24,6 +24,10 @@ import { SpaceError, parseSpace } from '../../engine/tune/space'
 import type { Direction } from '../../engine/tune/trial'
 import { UsageError, action, secondsSince, type GlobalOptions } from '../action'
 import { isProjectFile } from '../event-source'
+import type { AnalysisSpec } from '../../../shared/spec'
+import { resolvePaths } from '../../engine/select/spec-file'
+import { Project } from '../../engine/store/project'
+import { projectToSpec } from '../../engine/store/spec-io'
 import { readConfigObject } from '../training-config'
 
 interface TuneOptions extends GlobalOptions {
@@ -74,6 +78,17 @@ function positiveInt(file: string, key: string, v: unknown, d: number): number {
   return v as number
 }
 
+/** The spec of a project file (opened read-only), its sample paths absolute. */
+function projectSpec(file: string): AnalysisSpec {
+  const project = Project.openReadOnly(file)
+  try {
+    const dir = dirname(file)
+    return resolvePaths(projectToSpec(project, dir), dir)
+  } finally {
+    project.close()
+  }
+}
+
 function timeoutOf(file: string, v: unknown): number | null {
   if (v === undefined || v === null) return null
   if (typeof v !== 'number' || !(v > 0))
@@ -104,10 +119,8 @@ export async function readTuneConfig(file: string): Promise<TuneRequest> {
   const { rest, source } = inferno
     ? { rest: JSON.parse(trainText) as Record<string, unknown>, source: '' }
     : readConfigObject(trainFile, trainText)
-  if (!inferno && isProjectFile(source))
-    throw new UsageError(
-      `${file}: tuning reads an analysis spec; write the project's with \`hepwb spec\` and name it as "spec"`,
-    )
+  // A project's trials read its samples through its spec (files, variables, regions).
+  const spec = !inferno && isProjectFile(source) ? projectSpec(source) : source
   let space
   try {
     space = parseSpace(raw.space)
@@ -132,7 +145,7 @@ export async function readTuneConfig(file: string): Promise<TuneRequest> {
   const seed = raw.seed === undefined ? 1 : Number(raw.seed)
   if (!Number.isInteger(seed)) throw new UsageError(`${file}: "seed" is an integer`)
   return {
-    spec: source,
+    spec,
     train: rest,
     space,
     objective: { metric, direction, effB, signal: o.signal as string | undefined },
