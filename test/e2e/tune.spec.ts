@@ -167,3 +167,36 @@ test('a study of 2000 trials draws promptly', async ({ page, workbench }) => {
     await page.screenshot({ path: join(workbench.screens, `tune-2000-${panel}.png`) })
   }
 })
+
+test('tune an autoencoder from the Anomaly set-up and open the best in the Anomaly step', async ({
+  page,
+  workbench,
+}) => {
+  test.setTimeout(240_000)
+  await kaggleProject(page, join(workbench.dir, 'tune-ae.hepwb'))
+  await page.getByTestId('nav-tune').click()
+  await page.getByTestId('tune-family-anomaly').click()
+  await expect(page.getByTestId('anomaly-setup')).toBeVisible()
+  await page.getByTestId('anomaly-kind-ae').click()
+  if (await page.getByTestId('train-inputs-clear').isVisible())
+    await page.getByTestId('train-inputs-clear').click()
+  for (const v of INPUTS) await page.getByTestId(`train-input-${v}`).check()
+  await page.getByTestId('anomaly-epochs').fill('3')
+  await page.getByTestId('anomaly-epochs').press('Tab')
+  // The autoencoder's default space and objectives.
+  await expect(page.getByTestId('tune-param-name-0')).toHaveValue('options.latent')
+  await expect(page.getByTestId('tune-metric')).toHaveValue('anomaly_auc')
+  await page.getByTestId('tune-algorithm').selectOption('random')
+  await page.getByTestId('tune-trials-n').fill('3')
+  await page.getByTestId('tune-name').fill('ae study')
+  await expect(page.getByTestId('tune-blocker')).toHaveCount(0)
+  await page.getByTestId('tune-start').click()
+  const study = page.getByTestId('tune-study-ae study')
+  await expect(study).toHaveAttribute('data-state', 'done', { timeout: 180_000 })
+  await expect(page.locator('[data-testid^="tune-trial-"][data-state="complete"]')).toHaveCount(3)
+  await page.screenshot({ path: join(workbench.screens, 'tune-ae.png'), fullPage: true })
+  await page.getByTestId('tune-open-best').click()
+  await expect(page.getByTestId('view-anomaly')).toBeVisible()
+  await expect(page.getByTestId('anomaly-model-row')).toHaveCount(1, { timeout: 90_000 })
+  await expect(page.getByTestId('anomaly-model-row')).toContainText('ae study #')
+})

@@ -77,6 +77,7 @@ export class EngineService {
       ...trainHandlers(env),
       ...tuneHandlers(env, {
         startTraining: (config) => this.handlers['train.start'](config) as { jobId: string },
+        startAnomaly: (config) => this.handlers['anomaly.train'](config) as { jobId: string },
       }),
       ...infernoHandlers(env),
       ...rmmHandlers(env),

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { FiniteOrNull, JobStarted, type MethodSpec, NoParams } from './common'
+import { AnomalyConfig } from './anomaly'
 import { TrainConfig } from './train'
 import { Seed } from './training-setup'
 
@@ -22,6 +23,7 @@ export const TuneMetric = z.enum([
   'eff_s_at_eff_b',
   'significance',
   'discovery_z',
+  'anomaly_auc',
 ])
 export type TuneMetric = z.infer<typeof TuneMetric>
 export const TuneDirection = z.enum(['minimize', 'maximize'])
@@ -38,13 +40,16 @@ export type TuneSpace = z.infer<typeof TuneSpace>
 export const TuneStart = z
   .object({
     name: z.string().max(200).default(''),
-    train: TrainConfig,
+    /** A Train step classifier, or an Anomaly step autoencoder / VAE. */
+    train: z.union([TrainConfig, AnomalyConfig]),
     space: TuneSpace,
     objective: z
       .object({
         metric: TuneMetric,
         direction: TuneDirection,
         effB: z.number().gt(0).lt(1).optional(),
+        /** The signal sample of `anomaly_auc` (default: the first). */
+        signal: z.string().min(1).max(100).optional(),
       })
       .strict(),
     algorithm: TuneAlgorithm,
@@ -121,8 +126,9 @@ export const tuneMethods = {
   'tune.study': { params: z.object({ id }).strict(), result: StudyDetail },
   'tune.remove': { params: z.object({ id }).strict(), result: z.array(StudyInfo) },
   /**
-   * Job: trains the study's best trial (or trial `number`) as a model of the Train step — its
-   * training config with the trial's parameters, the same seed, so the same network.
+   * Job: trains the study's best trial (or trial `number`) as a model of the Train step (an
+   * autoencoder: of the Anomaly step) — its training config with the trial's parameters, the
+   * same seed, so the same network.
    */
   'tune.openTrial': {
     params: z.object({ id, number: z.number().int().min(0).optional() }).strict(),

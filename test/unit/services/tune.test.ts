@@ -140,4 +140,35 @@ describe('tune service', () => {
     expect(result.config.options.learningRate).toBe(best.params['options.learningRate'])
     expect(result.model.auc_test).toBeCloseTo(study.best!.value, 6)
   }, 120_000)
+
+  it('tunes an autoencoder on its anomaly AUC and opens the best as an Anomaly model', async () => {
+    const r = await engine.job('tune.start', {
+      name: 'ae',
+      train: {
+        kind: 'ae',
+        inputs: ['DER_mass_vis', 'DER_pt_h', 'PRI_tau_pt', 'PRI_met'],
+        options: { epochs: 2 },
+      },
+      space: { 'options.latent': { int: [1, 3] } },
+      objective: { metric: 'anomaly_auc', direction: 'maximize' },
+      algorithm: 'grid',
+      pruner: 'none',
+      trials: 5,
+      parallel: 1,
+      seed: 1,
+    } as TuneStart)
+    expect(r.state, r.error).toBe('done')
+    const id = (r.result as { studyId: string }).studyId
+    const study = await engine.call('tune.study', { id })
+    expect(study.kind).toBe('ae')
+    expect(study.trials.map((t) => t.params['options.latent']).sort()).toEqual([1, 2, 3])
+    for (const t of study.trials) {
+      expect(t.state).toBe('complete')
+      expect(t.intermediate).toHaveLength(2)
+    }
+    const opened = await engine.job('tune.openTrial', { id })
+    expect(opened.state, opened.error).toBe('done')
+    const models = await engine.call('anomaly.models', {})
+    expect(models.map((m) => m.name)).toContain(`ae #${study.best!.number}`)
+  }, 120_000)
 })

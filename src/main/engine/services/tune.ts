@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { dirname } from 'node:path'
+import { AnomalyConfig } from '../../../shared/contract/anomaly'
 import { TrainConfig } from '../../../shared/contract/train'
 import type {
   StudyDetail,
@@ -42,6 +43,7 @@ import type { ProjectScope } from './scope'
 /** What the tune service needs besides the env: starting a Train job, and where trials run. */
 export interface TuneDeps {
   startTraining(config: TrainConfig): { jobId: string }
+  startAnomaly(config: AnomalyConfig): { jobId: string }
   /** The executor of a study's trials (this process unless the pool or cluster is set up). */
   executor?(): TaskExecutor
 }
@@ -213,11 +215,13 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
       const n = number ?? studyCounts(project, id, s.settings.objective.direction).best?.number
       const trial = trials.find((t) => t.number === n)
       if (n === undefined || !trial) throw new ProjectError('the study has no complete trial yet')
-      const config = TrainConfig.parse({
+      const config = {
         ...applyParams(s.settings.train, trial.params),
         name: `${s.name} #${trial.number}`,
-      })
-      return deps.startTraining(config)
+      }
+      return config.kind === 'ae' || config.kind === 'vae'
+        ? deps.startAnomaly(AnomalyConfig.parse(config))
+        : deps.startTraining(TrainConfig.parse(config))
     },
   }
 }

@@ -306,6 +306,7 @@ export const useAnomalyStore = defineStore('anomaly', () => {
     remove,
     start,
     cancel,
+    reattach,
     runSanity,
     generate,
     apply,

@@ -61,6 +61,14 @@ export function defaultSpace(kind: string): SpaceRow[] {
         row({ name: 'options.samples', type: 'int', lo: 1000, hi: 50000, log: true }),
         row({ name: 'options.gridSteps', type: 'int', lo: 4, hi: 16 }),
       ]
+    case 'ae':
+    case 'vae':
+      return [
+        row({ name: 'options.latent', type: 'int', lo: 2, hi: 8 }),
+        row({ name: 'options.encoder', type: 'choice', choices: '[[16], [32, 16], [64, 32]]' }),
+        row({ name: 'options.learningRate', type: 'float', lo: 1e-4, hi: 1e-2, log: true }),
+        row({ name: 'options.batchSize', type: 'choice', choices: '[128, 256, 512]' }),
+      ]
     default:
       return []
   }
@@ -70,6 +78,11 @@ export function defaultSpace(kind: string): SpaceRow[] {
 export function objectivesOf(
   kind: string,
 ): { metric: TuneMetric; label: string; direction: 'minimize' | 'maximize' }[] {
+  if (kind === 'ae' || kind === 'vae')
+    return [
+      { metric: 'anomaly_auc', label: 'anomaly AUC (first signal)', direction: 'maximize' },
+      { metric: 'val_loss', label: 'validation loss', direction: 'minimize' },
+    ]
   const all = [
     { metric: 'auc_test' as const, label: 'test AUC (weighted)', direction: 'maximize' as const },
     { metric: 'val_loss' as const, label: 'validation loss', direction: 'minimize' as const },

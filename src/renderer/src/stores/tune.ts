@@ -20,10 +20,14 @@ import { api } from '../api'
 import { type SpaceRow, buildSpace, defaultSpace, objectivesOf } from './tune-space'
 import { guardWith } from './guard'
 import { useProjectStore } from './project'
+import { buildConfig as buildAnomalyConfig } from './anomaly-form'
+import { useAnomalyStore } from './anomaly'
 import { buildConfig } from './train-setup-form'
 import { useTrainStore } from './train'
 
 export interface TuneForm {
+  /** What is tuned: the Train step's classifier set-up or the Anomaly step's autoencoder. */
+  family: 'classifier' | 'anomaly'
   name: string
   /** The method the rows were made for (a new method brings its default space). */
   rowsKind: string
@@ -42,6 +46,7 @@ export interface TuneForm {
 
 export function defaultTuneForm(kind: string): TuneForm {
   return {
+    family: 'classifier',
     name: '',
     rowsKind: kind,
     rows: defaultSpace(kind),
@@ -60,6 +65,11 @@ export function defaultTuneForm(kind: string): TuneForm {
 export const useTuneStore = defineStore('tune', () => {
   const project = useProjectStore()
   const train = useTrainStore()
+  const anomaly = useAnomalyStore()
+  /** The method of the set-up the study tunes. */
+  const kind = computed(() =>
+    form.value.family === 'anomaly' ? anomaly.form.kind : train.form.kind,
+  )
   const form = ref<TuneForm>(defaultTuneForm(train.form.kind))
   const studies = ref<StudyInfo[]>([])
   const selectedId = ref<string | null>(null)
@@ -76,16 +86,13 @@ export const useTuneStore = defineStore('tune', () => {
   const guard = guardWith(error)
 
   // A new method brings its default space and objectives.
-  watch(
-    () => train.form.kind,
-    (kind) => {
-      if (form.value.rowsKind === kind) return
-      form.value.rows = defaultSpace(kind)
-      form.value.rowsKind = kind
-      if (!objectivesOf(kind).some((o) => o.metric === form.value.metric))
-        form.value.metric = 'auc_test'
-    },
-  )
+  watch(kind, (k) => {
+    if (form.value.rowsKind === k) return
+    form.value.rows = defaultSpace(k)
+    form.value.rowsKind = k
+    const offered = objectivesOf(k)
+    if (!offered.some((o) => o.metric === form.value.metric)) form.value.metric = offered[0].metric
+  })
   watch(
     () => form.value.metric,
     (m) => {
@@ -96,7 +103,8 @@ export const useTuneStore = defineStore('tune', () => {
 
   /** The request tune.start would get, or what is wrong with the set-up. */
   const built = computed<{ ok: true; request: TuneStart } | { ok: false; errors: string[] }>(() => {
-    const t = buildConfig(train.form)
+    const t =
+      form.value.family === 'anomaly' ? buildAnomalyConfig(anomaly.form) : buildConfig(train.form)
     const s = buildSpace(form.value.rows)
     const errors = [...(t.ok ? [] : t.errors), ...s.errors]
     if (t.ok && t.config.kind === 'lda') errors.push('Fisher has no hyperparameters to tune')
@@ -263,6 +271,17 @@ export const useTuneStore = defineStore('tune', () => {
       api.call('tune.openTrial', number === undefined ? { id } : { id, number }),
     )
     if (!r) return
+    const d = detail.value
+    if (d && (d.kind === 'ae' || d.kind === 'vae')) {
+      location.hash = 'anomaly'
+      await anomaly.reattach()
+      if (!anomaly.job) {
+        await anomaly.loadModels()
+        const m = anomaly.models.find((x) => x.runId === r.jobId)
+        if (m) await anomaly.select(m.id)
+      }
+      return
+    }
     location.hash = 'train'
     // Shown live while it trains; one that ended before the Train step asked is selected.
     await train.reattach()
@@ -291,6 +310,7 @@ export const useTuneStore = defineStore('tune', () => {
 
   return {
     form,
+    kind,
     studies,
     selectedId,
     detail,
