@@ -156,7 +156,7 @@ describe('tune service', () => {
       trials: 5,
       parallel: 1,
       seed: 1,
-    } as TuneStart)
+    } as unknown as TuneStart)
     expect(r.state, r.error).toBe('done')
     const id = (r.result as { studyId: string }).studyId
     const study = await engine.call('tune.study', { id })
