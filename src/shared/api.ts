@@ -17,6 +17,7 @@ import { gridMethods } from './contract/grid'
 import { infernoMethods } from './contract/inferno'
 import { learnMethods } from './contract/learn'
 import { trainMethods } from './contract/train'
+import { tuneMethods } from './contract/tune'
 import { rmmMethods } from './contract/rmm'
 import { specMethods } from './contract/spec'
 
@@ -270,6 +271,7 @@ export const methods = {
   ...cutsMethods,
   ...anomalyMethods,
   ...trainMethods,
+  ...tuneMethods,
   ...infernoMethods,
   ...rmmMethods,
   ...specMethods,

@@ -17,6 +17,7 @@ import { register as cutflow } from './commands/cutflow'
 import { register as hist } from './commands/hist'
 import { register as spec } from './commands/spec'
 import { register as train } from './commands/train'
+import { register as tune } from './commands/tune'
 import { register as bench } from './commands/bench'
 
 export function buildProgram(): Command {
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   hist(program)
   spec(program)
   train(program)
+  tune(program)
   bench(program)
   return program
 }

@@ -31,6 +31,7 @@ import { gridHandlers } from './services/fit-grid'
 import { infernoHandlers } from './services/inferno'
 import { learnHandlers } from './services/learn'
 import { trainHandlers } from './services/train'
+import { tuneHandlers } from './services/tune'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
 import { ProjectSession } from './services/scope'
@@ -79,6 +80,10 @@ export class EngineService {
       ...cutsHandlers(env),
       ...anomalyHandlers(env),
       ...trainHandlers(env),
+      ...tuneHandlers(env, {
+        startTraining: (config) => this.handlers['train.start'](config) as { jobId: string },
+        startAnomaly: (config) => this.handlers['anomaly.train'](config) as { jobId: string },
+      }),
       ...infernoHandlers(env),
       ...rmmHandlers(env),
       ...learnHandlers(env),

@@ -153,6 +153,35 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 7,
+    description: 'tuning studies and their trials (issue 15)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE tune_studies (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          settings TEXT NOT NULL,        -- the study's request (training config, space, objective, …)
+          state TEXT NOT NULL CHECK (state IN ('running', 'done', 'cancelled', 'failed')),
+          error TEXT,
+          created_at TEXT NOT NULL,
+          finished_at TEXT
+        );
+        CREATE TABLE tune_trials (
+          study_id TEXT NOT NULL REFERENCES tune_studies(id) ON DELETE CASCADE,
+          number INTEGER NOT NULL,
+          params TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('running', 'complete', 'pruned', 'failed')),
+          value REAL,
+          intermediate TEXT NOT NULL,    -- JSON: the value per epoch (null where not finite)
+          epochs INTEGER NOT NULL,
+          seconds REAL NOT NULL,
+          reason TEXT,
+          PRIMARY KEY (study_id, number)
+        );
+      `)
+    },
+  },
 ]
 
 export const CURRENT_SCHEMA = migrations[migrations.length - 1].version

@@ -326,6 +326,7 @@ export const useAnomalyStore = defineStore('anomaly', () => {
     remove,
     start,
     cancel,
+    reattach,
     runSanity,
     generate,
     apply,

@@ -339,5 +339,6 @@ export const useTrainStore = defineStore('train', () => {
     createRegion,
     start,
     cancel,
+    reattach,
   }
 })

@@ -71,6 +71,7 @@ export const views: ViewEntry[] = [
     icon: '⚙',
     purpose:
       'Tune hyperparameters by grid, random search, Hyperband or TPE, and compare the runs side by side.',
+    component: () => import('./TuneView.vue'),
   },
   {
     id: 'plots',

@@ -2,13 +2,21 @@
  * The parts of ECharts the workbench uses, registered once (tree-shaken build). Charts render on
  * canvas on screen; SVG export renders the same option again with the SVG renderer.
  */
-import { BarChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts'
+import {
+  BarChart,
+  CustomChart,
+  HeatmapChart,
+  LineChart,
+  ParallelChart,
+  ScatterChart,
+} from 'echarts/charts'
 import {
   DataZoomComponent,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
+  ParallelComponent,
   TitleComponent,
   TooltipComponent,
   VisualMapComponent,
@@ -22,12 +30,14 @@ echarts.use([
   CustomChart,
   HeatmapChart,
   LineChart,
+  ParallelChart,
   ScatterChart,
   DataZoomComponent,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
   MarkLineComponent,
+  ParallelComponent,
   TitleComponent,
   TooltipComponent,
   VisualMapComponent,
