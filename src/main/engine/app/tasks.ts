@@ -3,3 +3,4 @@
  * worker thread or a cluster worker that imports it can run any task the engine produces.
  */
 import './signal-grid'
+import './tune-trial'
