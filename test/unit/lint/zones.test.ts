@@ -56,6 +56,16 @@ describe('lint zones', () => {
       `import type { ServiceEnv } from '../services/env'`,
       /services\/ and cli\//,
     ],
+    [
+      'src/main/engine/cluster/x.ts',
+      `import { clusterHandlers } from '../services/cluster'`,
+      /services\/ and cli\//,
+    ],
+    [
+      'src/main/engine/select/x.ts',
+      `import { clusterExecutor } from '../cluster/executor'`,
+      /store/,
+    ],
     ['src/main/engine/data/x.ts', `import { x } from '../../../renderer/src/api'`, /renderer/],
     [
       'src/shared/contract/x.ts',
