@@ -48,8 +48,7 @@ const extraRules = {
   stats: [forbid(inEngine, ['io'], 'stats never reads files (DESIGN.md §2).')],
 }
 // Adapters: app/ is run by services/ and cli/; store/ and samples/ (the project's samples
-// over the store) and cluster/ (the BullMQ executor and worker) are used by them. None of
-// them imports services/ or cli/.
+// over the store) are used by them. None of them imports services/ or cli/.
 const adapterRules = [
   mainNotRenderer,
   engineEntry,
@@ -73,12 +72,7 @@ const zones = [
     patterns: [...concernRules, ...(extraRules[folder] ?? [])],
   })),
   {
-    files: [
-      'src/main/engine/app/**',
-      'src/main/engine/store/**',
-      'src/main/engine/samples/**',
-      'src/main/engine/cluster/**',
-    ],
+    files: ['src/main/engine/app/**', 'src/main/engine/store/**', 'src/main/engine/samples/**'],
     patterns: adapterRules,
   },
   {

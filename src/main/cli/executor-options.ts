@@ -6,7 +6,7 @@
 import type { Command } from 'commander'
 import { inlineExecutor, type TaskExecutor } from '../engine/app/task'
 import { checkedAddress, type ClusterAddress } from '../engine/cluster/connection'
-import { clusterExecutor } from '../engine/cluster/executor'
+import { clusterExecutor } from '../engine/cluster/redis-executor'
 import { UsageError } from './action'
 
 export interface ExecutorOptions {

@@ -57,13 +57,8 @@ describe('lint zones', () => {
       /services\/ and cli\//,
     ],
     [
-      'src/main/engine/cluster/x.ts',
-      `import { clusterHandlers } from '../services/cluster'`,
-      /services\/ and cli\//,
-    ],
-    [
       'src/main/engine/select/x.ts',
-      `import { clusterExecutor } from '../cluster/executor'`,
+      `import { clusterExecutor } from '../cluster/redis-executor'`,
       /store/,
     ],
     ['src/main/engine/data/x.ts', `import { x } from '../../../renderer/src/api'`, /renderer/],

@@ -1,11 +1,11 @@
 /**
- * `hepwb worker --redis URL [--concurrency N]`: a cluster worker (engine/cluster/worker.ts).
+ * `hepwb worker --redis URL [--concurrency N]`: a cluster worker (engine/cluster/redis-worker.ts).
  * Runs until SIGTERM or SIGINT, then finishes the tasks it holds, leaves the workers list and
  * exits 0. Log lines go to stderr; with --json the last line on stdout is a summary.
  */
 import type { Command } from 'commander'
 import { availableParallelism } from 'node:os'
-import { startWorker } from '../../engine/cluster/worker'
+import { startWorker } from '../../engine/cluster/redis-worker'
 import { UsageError, action, type GlobalOptions } from '../action'
 import { clusterAddress } from '../executor-options'
 
