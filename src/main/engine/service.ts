@@ -30,6 +30,7 @@ import { infernoHandlers } from './services/inferno'
 import { trainHandlers } from './services/train'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
+import { clusterHandlers } from './services/cluster'
 import { ProjectSession } from './services/scope'
 import { beginRun, failAbandonedRuns, finishRun, markStoppedRuns } from './store/runs'
 
@@ -78,6 +79,7 @@ export class EngineService {
       ...rmmHandlers(env),
       // A spec's project replaces the open one when its own job (of the open project) ends.
       ...specHandlers(env, (p) => this.setProject(() => p, 'keep')),
+      ...clusterHandlers(),
       'engine.info': () => engineInfo(),
       'project.create': ({ path, name, overwrite, running }) =>
         this.setProject(() => Project.create(path, name, { overwrite }), running),
