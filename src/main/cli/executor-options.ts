@@ -13,11 +13,15 @@ export interface ExecutorOptions {
   cluster?: string
 }
 
-/** A cluster address from a URL option; the password may come from $HEPWB_REDIS_PASSWORD. */
+/**
+ * A cluster address from a URL option; the password may come from $HEPWB_REDIS_PASSWORD and,
+ * for rediss://, the certificate authority's PEM file from $HEPWB_REDIS_CA.
+ */
 export function clusterAddress(url: string): ClusterAddress {
   const password = process.env.HEPWB_REDIS_PASSWORD || undefined
+  const ca = process.env.HEPWB_REDIS_CA || undefined
   try {
-    return checkedAddress({ url, password })
+    return checkedAddress({ url, password, ca })
   } catch (e) {
     throw new UsageError((e as Error).message)
   }

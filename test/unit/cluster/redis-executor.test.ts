@@ -13,7 +13,12 @@ import { clusterExecutor } from '../../../src/main/engine/cluster/redis-executor
 import { PROBE_KIND } from '../../../src/main/engine/cluster/probe-task'
 import { PREFIX, QUEUE } from '../../../src/main/engine/cluster/protocol'
 import { CancelledError, silentContext } from '../../../src/main/engine/jobs/context'
-import { spawnWorker, waitForWorkers, type WorkerProcess } from '../helpers/hepwb-worker'
+import {
+  spawnWorker,
+  spawnWorkerWith,
+  waitForWorkers,
+  type WorkerProcess,
+} from '../helpers/hepwb-worker'
 import { freePort, haveRedisServer, startRedis, type RedisServer } from '../helpers/redis-server'
 
 const skip = !haveRedisServer()
@@ -197,6 +202,26 @@ describe.skipIf(skip)('cluster executor without Redis', () => {
       await expect(
         runJson(clusterExecutor({ url: `redis://127.0.0.1:${redis.port}` }), probeTasks(1, 0)),
       ).rejects.toThrow('requires a password')
+      w.child.kill('SIGTERM')
+      expect(await w.exited).toBe(0)
+    } finally {
+      await redis.stop()
+    }
+  })
+
+  it('speaks TLS (rediss://), trusting a private CA named by HEPWB_REDIS_CA', async () => {
+    const redis = await startRedis({ tls: true })
+    try {
+      const ca = redis.ca as string
+      const w = spawnWorkerWith({ HEPWB_REDIS_CA: ca }, redis.url, '--concurrency', '1')
+      await waitForWorkers({ url: redis.url, ca }, (list) => list.length === 1)
+      const local = await runJson(inlineExecutor, probeTasks(2, 0))
+      const remote = await runJson(clusterExecutor({ url: redis.url, ca }), probeTasks(2, 0))
+      expect(remote.json).toBe(local.json)
+      // Without the CA the self-signed certificate is refused, and the message says what to do.
+      await expect(runJson(clusterExecutor({ url: redis.url }), probeTasks(1, 0))).rejects.toThrow(
+        /TLS: .*certificate.*HEPWB_REDIS_CA/,
+      )
       w.child.kill('SIGTERM')
       expect(await w.exited).toBe(0)
     } finally {

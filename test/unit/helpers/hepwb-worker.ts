@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { connectChecked } from '../../../src/main/engine/cluster/connection'
+import { connectChecked, type ClusterAddress } from '../../../src/main/engine/cluster/connection'
 import { listWorkers } from '../../../src/main/engine/cluster/registry'
 import type { WorkerInfo } from '../../../src/shared/contract/cluster'
 import { root } from './cli'
@@ -17,11 +17,23 @@ export interface WorkerProcess {
   readonly exited: Promise<number | string>
 }
 
+/** `hepwb worker --redis URL ARGS…`; `env` adds variables (HEPWB_REDIS_CA, …). */
 export function spawnWorker(url: string, ...args: string[]): WorkerProcess {
+  return spawnWorkerWith({}, url, ...args)
+}
+
+export function spawnWorkerWith(
+  env: Record<string, string>,
+  url: string,
+  ...args: string[]
+): WorkerProcess {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(root, 'src/main/cli/main.ts'), 'worker', '--redis', url, ...args],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HEPWB_BACKEND: undefined } },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HEPWB_BACKEND: undefined, ...env },
+    },
   )
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
@@ -34,11 +46,11 @@ export function spawnWorker(url: string, ...args: string[]): WorkerProcess {
 
 /** The registry's workers once `predicate` holds for them (polls every 100 ms, up to `ms`). */
 export async function waitForWorkers(
-  url: string,
+  url: string | ClusterAddress,
   predicate: (workers: WorkerInfo[]) => boolean,
   ms = 20_000,
 ): Promise<WorkerInfo[]> {
-  const redis = await connectChecked({ url })
+  const redis = await connectChecked(typeof url === 'string' ? { url } : url)
   try {
     const deadline = Date.now() + ms
     for (;;) {

@@ -12,6 +12,8 @@ import { spawnSync } from 'node:child_process'
 
 export interface RedisServer {
   readonly port: number
+  /** With `tls`: the self-signed certificate (PEM) clients must trust. */
+  readonly ca?: string
   /** redis://127.0.0.1:PORT (with the password when started with one). */
   readonly url: string
   /** Stops the server (SIGTERM, then SIGKILL after 2 s) and removes its folder. */
@@ -48,12 +50,52 @@ function accepts(port: number): Promise<boolean> {
   })
 }
 
-export async function startRedis(options: { requirePass?: string } = {}): Promise<RedisServer> {
+/**
+ * Starts redis-server. `tls`: TLS only (rediss://), with a self-signed certificate for
+ * 127.0.0.1 made here by openssl.
+ */
+export async function startRedis(
+  options: { requirePass?: string; tls?: boolean } = {},
+): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'hepwb-redis-'))
   const port = await freePort()
+  const ca = join(dir, 'cert.pem')
+  if (options.tls) {
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      ca,
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ])
+    if (made.status !== 0) throw new Error(`openssl: ${made.stderr.toString()}`)
+  }
+  const listen = options.tls
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        ca,
+        '--tls-key-file',
+        join(dir, 'key.pem'),
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)]
   const args = [
-    '--port',
-    String(port),
+    ...listen,
     '--bind',
     '127.0.0.1',
     '--dir',
@@ -84,7 +126,8 @@ export async function startRedis(options: { requirePass?: string } = {}): Promis
   const auth = options.requirePass ? `:${encodeURIComponent(options.requirePass)}@` : ''
   return {
     port,
-    url: `redis://${auth}127.0.0.1:${port}`,
+    ...(options.tls ? { ca } : {}),
+    url: `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM')

@@ -5,6 +5,7 @@
  * connection has bounded timeouts, so an unreachable or stopped Redis is an error with the
  * address in it, never a hang; messages show the URL with its password masked.
  */
+import { readFileSync } from 'node:fs'
 import { Redis, type RedisOptions } from 'ioredis'
 
 /** Where the cluster is. */
@@ -13,6 +14,28 @@ export interface ClusterAddress {
   readonly url: string
   /** Overrides a password in the URL when given. */
   readonly password?: string
+  /**
+   * For rediss://: a PEM file of the certificate authority that signed the server's certificate
+   * (an institute's own CA; the system's CAs are trusted anyway).
+   */
+  readonly ca?: string
+}
+
+/** What every connection to `address` takes besides its URL: password, the CA for TLS. */
+function addressOptions(address: ClusterAddress): RedisOptions {
+  const tls = address.ca && address.url.startsWith('rediss:')
+  return {
+    ...(address.password ? { password: address.password } : {}),
+    ...(tls ? { tls: { ca: readCa(address.ca as string) } } : {}),
+  }
+}
+
+function readCa(file: string): Buffer {
+  try {
+    return readFileSync(file)
+  } catch (e) {
+    throw new Error(`cannot read the CA certificate ${file}: ${(e as Error).message}`)
+  }
 }
 
 /** Connect timeout per attempt (ms): a host that does not answer SYN fails this fast. */
@@ -55,7 +78,7 @@ export function openRedis(
     // Back off up to 2 s between attempts; the executor's watchdog decides when to give up.
     retryStrategy: (times: number) => Math.min(times * 200, 2000),
     lazyConnect: options.lazy ?? false,
-    ...(address.password ? { password: address.password } : {}),
+    ...addressOptions(address),
   }
   const redis = new Redis(checkedAddress(address).url, extra)
   // Without a listener ioredis prints every failed reconnect; the watchdogs report instead.
@@ -75,6 +98,11 @@ export function redisProblem(address: ClusterAddress, e: unknown): string {
     return `cannot reach ${where}: no answer (timed out)`
   if (/WRONGPASS|invalid password|invalid username-password/i.test(message))
     return `${where} refused the password`
+  if (
+    /certificate|self[- ]signed|SSL|TLS/i.test(message) ||
+    /^(CERT_|DEPTH_|ERR_TLS|ERR_SSL)/.test(code ?? '')
+  )
+    return `${where}: TLS: ${message} (for a private certificate authority set HEPWB_REDIS_CA to its PEM file)`
   if (/NOAUTH/i.test(message))
     return `${where} requires a password (give it in the URL or the password field)`
   return `${where}: ${message}`
@@ -91,7 +119,7 @@ export async function connectChecked(address: ClusterAddress): Promise<Redis> {
     retryStrategy: () => null,
     lazyConnect: true,
     enableOfflineQueue: false,
-    ...(address.password ? { password: address.password } : {}),
+    ...addressOptions(address),
   })
   // connect() rejects with "Connection is closed."; the cause is in the error event before it.
   let cause: unknown

@@ -22,10 +22,15 @@ function state(): ClusterState {
   return { place: s.place, url: s.url, hasPassword: Boolean(s.password) }
 }
 
+/** $HEPWB_REDIS_CA (a private CA's PEM file for rediss://), as the CLI takes it too. */
+function ca(): { ca?: string } {
+  return process.env.HEPWB_REDIS_CA ? { ca: process.env.HEPWB_REDIS_CA } : {}
+}
+
 /** The named cluster's address, or null. */
 function namedAddress(): ClusterAddress | null {
   const s = readClusterSettings()
-  return s.url ? { url: s.url, password: s.password } : null
+  return s.url ? { url: s.url, password: s.password, ...ca() } : null
 }
 
 /** Connects to `address` and lists its live workers (throws a clear error when unreachable). */
@@ -80,7 +85,7 @@ export function clusterHandlers(): Handlers<'cluster.get' | 'cluster.set' | 'clu
       if (url !== undefined && url.trim()) {
         const stored = readClusterSettings()
         const pw = password ?? (stored.url === url.trim() ? stored.password : undefined)
-        return clusterStatus({ url: url.trim(), password: pw || undefined })
+        return clusterStatus({ url: url.trim(), password: pw || undefined, ...ca() })
       }
       const address = namedAddress()
       if (!address) throw new Error('no cluster is named: give its Redis URL (redis://HOST:PORT)')
