@@ -23,7 +23,14 @@ import {
   type OpenedSample,
   type ValueOf,
 } from './source'
-import { openChecked } from './checked-samples'
+import {
+  openChecked,
+  selectionPrep,
+  valueOnly,
+  type SelectionPrep,
+  type SelectionRequest,
+} from './checked-samples'
+import { definePartitionTask, mapSample } from './partition-task'
 
 export interface StatisticsOptions {
   /** Events of this region only (data hidden when it is blinded); default all events. */
@@ -122,20 +129,18 @@ export async function runStatistics(
     hidden: hidden.map(({ s }) => s.name),
   }
   const opened = await openChecked(source, shown, request, cuts, request.skipUnusable, ctx)
+  const task: SelectionRequest = { value: valueOnly(request), cuts }
   for (const [i, { sample, values, columns }] of opened.entries()) {
     const part = scaledContext(ctx, i / opened.length, 1 / opened.length)
     try {
-      const merged = await mapMerge(
-        await sample.partitions(),
-        {
-          map: async (p, c) => {
-            const prepared = preparePartition(sample, await sample.read(p, columns, c))
-            const pass = cuts.length ? selectionMask(prepared, cuts, compiler) : null
-            const sel = selectedValues(prepared, values, pass)
-            return partialStatistics(sel.values, sel.weights)
-          },
-          merge: mergeStatistics,
-        },
+      const prep = { values, cuts, columns, compiler }
+      const merged = await mapSample(
+        source,
+        sample,
+        statisticsTask,
+        task,
+        prep,
+        mergeStatistics,
         part,
       )
       result.samples[sample.sample.name] = finishStatistics(merged ?? emptyPart())
@@ -146,6 +151,18 @@ export async function runStatistics(
   ctx.progress(1)
   return result
 }
+
+/** One partition's statistics of a value over the events passing the cuts. */
+export const statisticsTask = definePartitionTask<SelectionRequest, SelectionPrep, StatisticsPart>({
+  kind: 'statistics',
+  prepare: (sample, _source, request) => selectionPrep(sample, request),
+  async map(sample, prep, p, c) {
+    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
+    const pass = prep.cuts.length ? selectionMask(prepared, prep.cuts, prep.compiler) : null
+    const sel = selectedValues(prepared, prep.values, pass)
+    return partialStatistics(sel.values, sel.weights)
+  },
+})
 
 /** Several values of one sample, each read once (the explorer's table of every variable). */
 export interface SampleStatisticsRequest {
