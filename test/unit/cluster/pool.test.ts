@@ -10,7 +10,9 @@ import { parseSpec, type AnalysisSpec } from '../../../src/shared/spec'
 import type { EntryRange } from '../../../src/main/engine/io/schema'
 import { runCutflow } from '../../../src/main/engine/app/cutflow'
 import { runHistogram } from '../../../src/main/engine/app/histogram'
-import { runStatistics } from '../../../src/main/engine/app/statistics'
+import { openedStatistics, runStatistics } from '../../../src/main/engine/app/statistics'
+import { runHist2D } from '../../../src/main/engine/app/hist2d'
+import { runCorrelation } from '../../../src/main/engine/app/correlation'
 import { runOn, type EventSource } from '../../../src/main/engine/app/source'
 import { specSource } from '../../../src/main/engine/app/spec-source'
 import { inlineExecutor, type TaskExecutor } from '../../../src/main/engine/app/task'
@@ -129,6 +131,29 @@ describe('a pool of worker threads gives the inline answer to the last bit', () 
     )
   }
 
+  it('2-D histograms, correlations and per-column statistics too (CSV)', async () => {
+    const source = specSource(spec(CASES[1].spec), { split: small })
+    const x = { expr: 'DER_mass_MMC' }
+    const y = { column: 'DER_mass_jet_jet' }
+    const run = async (s: EventSource) => {
+      const opened = await s.open(0, silentContext())
+      return {
+        hist2d: await runHist2D(s, {
+          sample: 'bg',
+          x,
+          y,
+          xbins: { bins: 8, lo: 0, hi: 400 },
+          ybins: { bins: 6, lo: 0, hi: 1200 },
+        }),
+        corr: await runCorrelation(s, { sample: 'bg', values: [x, y, { expr: 'PRI_tau_pt' }] }),
+        stats: await openedStatistics(opened, [x, y], silentContext(), s),
+      }
+    }
+    const inline = await run(source)
+    expect(inline.hist2d.inside).toBeGreaterThan(0)
+    expect(await run(runOn(source, two))).toStrictEqual(inline)
+  }, 60_000)
+
   it('reports progress by finished partitions and stops when cancelled', async () => {
     const source = runOn(specSource(spec(CASES[1].spec), { split: small }), two)
     const seen: number[] = []
@@ -159,6 +184,6 @@ describe('a pool of worker threads gives the inline answer to the last bit', () 
     }
     await expect(
       runCutflow({ ...source, description: { ...gone, stamp: 'broken' } }),
-    ).rejects.toThrow(/task 'cutflow' 1 of \d+, in a worker thread/)
+    ).rejects.toThrow(/task 'cutflow' \d+ of \d+, in a worker thread/)
   }, 60_000)
 })

@@ -55,8 +55,8 @@ export function definePartitionTask<Req, Prep, Part>(
 /**
  * Maps `kind` over `partitions` (default: all of `sample`'s) and merges the partials in
  * partition-index order: on `source.executor` through tasks when the source has an executor
- * and a description, else here with the live sample and `prep` (which must be what
- * kind.prepare gives for `request`). Undefined for no partitions. Progress 0 → 1 by entries.
+ * and a description and the sample more than one partition, else here with the live sample
+ * and `prep` (which must be what kind.prepare gives for `request`). Undefined for no partitions. Progress 0 → 1 by entries.
  */
 export async function mapSample<Req, Prep, Part>(
   source: EventSource,
@@ -70,7 +70,8 @@ export async function mapSample<Req, Prep, Part>(
 ): Promise<Part | undefined> {
   const parts = [...(partitions ?? (await sample.partitions()))].sort((a, b) => a.index - b.index)
   const { executor, description } = source
-  if (!executor || !description)
+  // One partition has nothing to share out: it runs here, without a thread or a round trip.
+  if (!executor || !description || parts.length < 2)
     return mapMerge(parts, { map: (p, c) => kind.map(sample, prep, p, c), merge }, ctx)
   const tasks: Task[] = parts.map((partition) => ({
     kind: kind.kind,

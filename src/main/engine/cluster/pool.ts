@@ -34,26 +34,54 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism())
 }
 
-/** A pool of `threads` worker threads (≥ 1); close() when done. */
+/**
+ * A pool of `threads` worker threads (≥ 1), started at its first run (a command that never
+ * has more than one partition starts none); close() when done.
+ */
 export function poolExecutor(threads = defaultThreads()): TaskExecutor {
   if (!(Number.isInteger(threads) && threads >= 1))
     throw new RangeError(`the number of threads must be an integer ≥ 1, got ${threads}`)
-  const pool = new Piscina<WorkerRequest, unknown>({
-    filename: workerEntry(),
-    minThreads: threads,
-    maxThreads: threads,
-    // Threads stay up between runs: each keeps the sources and samples it opened.
-    idleTimeout: 60_000,
-  })
-  // piscina reports a result that arrives from a thread whose task was just aborted (a cancel
-  // or a failed sibling racing the thread's last message) as an 'error' event; unheard, that
-  // event would throw in the engine process. The aborted run has already been answered.
-  pool.on('error', () => {})
+  let pool: Piscina<WorkerRequest, unknown> | undefined
+  const started = () => {
+    if (pool) return pool
+    pool = new Piscina<WorkerRequest, unknown>({
+      filename: workerEntry(),
+      minThreads: threads,
+      maxThreads: threads,
+      // Threads stay up between runs: each keeps the sources and samples it opened.
+      idleTimeout: 60_000,
+    })
+    // piscina reports a result that arrives from a thread whose task was just aborted (a
+    // cancel or a failed sibling racing the thread's last message) as an 'error' event;
+    // unheard, it would throw in the engine process. The aborted run was already answered.
+    pool.on('error', () => {})
+    return pool
+  }
   return {
     describe: () => `${threads} thread${threads === 1 ? '' : 's'}`,
-    run: (tasks, ctx, onResult, weights) => runOnPool(pool, threads, tasks, ctx, onResult, weights),
-    close: () => pool.destroy(),
+    run: (tasks, ctx, onResult, weights) =>
+      runOnPool(started(), threads, tasks, ctx, onResult, weights),
+    close: async () => {
+      await pool?.destroy()
+      pool = undefined
+    },
   }
+}
+
+let shared: { threads: number; executor: TaskExecutor } | undefined
+
+/**
+ * The engine process's pool of `threads` threads, kept between requests (its threads keep the
+ * samples they opened); a different count closes the old one and starts a new one. Undefined
+ * for one thread: work then runs in this process, without a thread of its own.
+ */
+export function sharedPool(threads: number): TaskExecutor | undefined {
+  if (threads <= 1) return undefined
+  if (shared?.threads !== threads) {
+    void shared?.executor.close()
+    shared = { threads, executor: poolExecutor(threads) }
+  }
+  return shared.executor
 }
 
 /**

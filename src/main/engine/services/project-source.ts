@@ -24,7 +24,9 @@ import { SampleRegistry } from '../samples/registry'
 import { Project, ProjectError } from '../store/project'
 import { listRegions, listVariables } from '../store/regions'
 import { listSamples } from '../store/samples'
+import type { TaskExecutor } from '../app/task'
 import { projectAppliedModels } from './applied-models'
+import { settingExecutor } from './compute-settings'
 import type { ProjectScope } from './scope'
 
 /** A project source's description: the project file and how its samples are opened. */
@@ -61,11 +63,17 @@ defineSourceKind('project', async (data, ctx) => {
  * (ServiceEnv.computedVariables). `fileColumnsFirst`: a sample with a column named like a
  * derived variable opens without derived variables and model outputs (the explorer still shows
  * its file columns) instead of failing with the clash, which the Cuts view reports.
+ * `executor`: where passes run; absent: the project's `compute.threads` setting (a key given
+ * as undefined: in this process).
  */
 export async function projectSource(
   registry: SampleRegistry,
   computed: readonly ComputedVariable[],
-  options: PartitionOptions & { requireAll?: boolean; fileColumnsFirst?: boolean } = {},
+  options: PartitionOptions & {
+    requireAll?: boolean
+    fileColumnsFirst?: boolean
+    executor?: TaskExecutor
+  } = {},
   ctx: JobContext = silentContext(),
 ): Promise<EventSource> {
   const project = registry.project
@@ -98,6 +106,7 @@ export async function projectSource(
   return {
     what: 'the project',
     description: { kind: 'project', stamp: newStamp(), data: description },
+    executor: 'executor' in options ? options.executor : settingExecutor(project),
     samples: () => samples,
     variables: () => ({ variables, computed }),
     regions: () => regions,
