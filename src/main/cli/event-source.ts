@@ -7,7 +7,8 @@
 import { openSync, readSync, closeSync } from 'node:fs'
 import { extname } from 'node:path'
 import type { SpecVariable } from '../../shared/spec'
-import type { EventSource } from '../engine/app/source'
+import { runOn, type EventSource } from '../engine/app/source'
+import type { TaskExecutor } from '../engine/app/task'
 import { specSource } from '../engine/app/spec-source'
 import { appliedVariables } from '../engine/ml/applied'
 import { projectAppliedModels } from '../engine/services/applied-models'
@@ -16,6 +17,7 @@ import { SpecError } from '../engine/select/spec-error'
 import { SpecFileError, withSpecFile } from '../engine/select/spec-file'
 import { projectSource } from '../engine/services/project-source'
 import { Project } from '../engine/store/project'
+import { withRunExecutor } from './run-options'
 
 /** Whether `file` is a project: the .hepwb extension, or an SQLite file under another name. */
 export function isProjectFile(file: string): boolean {
@@ -39,20 +41,33 @@ export interface CommandSource {
   readonly variables: readonly SpecVariable[]
 }
 
-/** Runs `fn` over the event source of a spec or project file; the project is closed after. */
+/**
+ * Runs `fn` over the event source of a spec or project file, its passes on the executor of
+ * --threads (run-options.ts); the project and the threads are closed after.
+ */
 export async function withEventSource<T>(
   file: string,
   fn: (s: CommandSource) => Promise<T>,
 ): Promise<T> {
+  return withRunExecutor((executor) => eventSourceOn(file, executor, fn))
+}
+
+async function eventSourceOn<T>(
+  file: string,
+  executor: TaskExecutor | undefined,
+  fn: (s: CommandSource) => Promise<T>,
+): Promise<T> {
   if (!isProjectFile(file))
-    return withSpecFile(file, (spec) => fn({ source: specSource(spec), variables: spec.variables }))
+    return withSpecFile(file, (spec) =>
+      fn({ source: runOn(specSource(spec), executor), variables: spec.variables }),
+    )
   const project = Project.openReadOnly(file)
   try {
     const registry = new SampleRegistry(project, { readOnly: true })
     const computed = await appliedVariables(projectAppliedModels(project), (m) =>
       process.stderr.write(`hepwb: ${m}\n`),
     )
-    const source = await projectSource(registry, computed, { requireAll: true })
+    const source = await projectSource(registry, computed, { requireAll: true, executor })
     return await fn({ source, variables: source.variables().variables })
   } catch (e) {
     if (e instanceof SpecError) throw new SpecFileError(file, e.message, { cause: e })

@@ -19,6 +19,7 @@ import { register as spec } from './commands/spec'
 import { register as train } from './commands/train'
 import { register as bench } from './commands/bench'
 import { register as worker } from './commands/worker'
+import { registerRunOptions } from './run-options'
 
 export function buildProgram(): Command {
   const program = new Command('hepwb')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     // Help and version are not errors; usage errors exit 2 with commander's message on stderr.
     process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2)
   })
+  registerRunOptions(program)
   info(program)
   inspect(program)
   stats(program)

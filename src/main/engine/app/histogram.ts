@@ -19,6 +19,7 @@ import { resolveRegions, type ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
 import { pickRegions } from './cutflow'
 import { mapMerge, scaledContext } from './executor'
+import { definePartitionTask, mapSample } from './partition-task'
 import {
   preparePartition,
   valueText,
@@ -26,7 +27,13 @@ import {
   type OpenedSample,
   type ValueOf,
 } from './source'
-import { openChecked } from './checked-samples'
+import {
+  openChecked,
+  selectionPrep,
+  valueOnly,
+  type SelectionPrep,
+  type SelectionRequest,
+} from './checked-samples'
 
 /** How to histogram (the values come from a ValueOf: an expression or a column by name). */
 export interface HistogramOptions {
@@ -99,27 +106,16 @@ export async function runHistograms(
     .filter(({ s }) => !request.samples || request.samples.includes(s.name))
   const hidden = region?.blinded ? all.filter(({ s }) => s.role === 'data') : []
   const shown = all.filter((x) => !hidden.includes(x))
-  // The expression is not part of the source: messages show it with a caret instead of a path.
-  const path: string[] = []
   const opened = await openChecked(source, shown, request, cuts, request.skipUnusable, ctx)
+  const task: HistogramTaskRequest = { value: valueOnly(request), cuts, binning: request.binning }
   const compiler = new CutCompiler()
   const samples = new Map<string, Hist1D>()
   for (const [i, { sample, values, columns }] of opened.entries()) {
     const name = sample.sample.name
     const part = scaledContext(ctx, i / opened.length, 1 / opened.length, `sample ${name}`)
     try {
-      const h = await mapMerge(
-        await sample.partitions(),
-        {
-          map: async (p, c) => {
-            const prepared = preparePartition(sample, await sample.read(p, columns, c))
-            const pass = cuts.length ? selectionMask(prepared, cuts, compiler) : null
-            return selectedHist(prepared, values, pass, request.binning, path)
-          },
-          merge: addHist,
-        },
-        part,
-      )
+      const prep = { values, cuts, columns, compiler, binning: request.binning }
+      const h = await mapSample(source, sample, histogramTask, task, prep, addHist, part)
       samples.set(name, h ?? createHist(bins, lo, hi))
     } finally {
       sample.release()
@@ -133,6 +129,29 @@ export async function runHistograms(
     hidden: hidden.map(({ s }) => s.name),
   }
 }
+
+interface HistogramTaskRequest extends SelectionRequest {
+  readonly binning: Binning
+}
+
+interface HistogramPrep extends SelectionPrep {
+  readonly binning: Binning
+}
+
+/** One partition's histogram of a value over the events passing the cuts (select/hist.ts). */
+export const histogramTask = definePartitionTask<HistogramTaskRequest, HistogramPrep, Hist1D>({
+  kind: 'histogram',
+  prepare: (sample, _source, request) => ({
+    ...selectionPrep(sample, request),
+    binning: request.binning,
+  }),
+  async map(sample, prep, p, c) {
+    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
+    const pass = prep.cuts.length ? selectionMask(prepared, prep.cuts, prep.compiler) : null
+    // The expression is not part of the source: messages show it with a caret, not a path.
+    return selectedHist(prepared, prep.values, pass, prep.binning, [])
+  },
+})
 
 /** a + b: Σw and Σw² of every bin and flow, entries and NaN (a's arrays reused). */
 export function addHist(a: Hist1D, b: Hist1D): Hist1D {

@@ -7,6 +7,7 @@
  */
 import { nameRecord } from '../../../shared/name-record'
 import type { Column } from '../../../shared/column'
+import type { CheckedExpr } from '../../../shared/expr'
 import { silentContext, type JobContext } from '../jobs/context'
 import { CutCompiler } from '../select/cut-compiler'
 import { selectedValues, selectionMask } from '../select/hist'
@@ -23,7 +24,14 @@ import {
   type OpenedSample,
   type ValueOf,
 } from './source'
-import { openChecked } from './checked-samples'
+import {
+  openChecked,
+  selectionPrep,
+  valueOnly,
+  type SelectionPrep,
+  type SelectionRequest,
+} from './checked-samples'
+import { definePartitionTask, mapSample } from './partition-task'
 
 export interface StatisticsOptions {
   /** Events of this region only (data hidden when it is blinded); default all events. */
@@ -122,20 +130,18 @@ export async function runStatistics(
     hidden: hidden.map(({ s }) => s.name),
   }
   const opened = await openChecked(source, shown, request, cuts, request.skipUnusable, ctx)
+  const task: SelectionRequest = { value: valueOnly(request), cuts }
   for (const [i, { sample, values, columns }] of opened.entries()) {
     const part = scaledContext(ctx, i / opened.length, 1 / opened.length)
     try {
-      const merged = await mapMerge(
-        await sample.partitions(),
-        {
-          map: async (p, c) => {
-            const prepared = preparePartition(sample, await sample.read(p, columns, c))
-            const pass = cuts.length ? selectionMask(prepared, cuts, compiler) : null
-            const sel = selectedValues(prepared, values, pass)
-            return partialStatistics(sel.values, sel.weights)
-          },
-          merge: mergeStatistics,
-        },
+      const prep = { values, cuts, columns, compiler }
+      const merged = await mapSample(
+        source,
+        sample,
+        statisticsTask,
+        task,
+        prep,
+        mergeStatistics,
         part,
       )
       result.samples[sample.sample.name] = finishStatistics(merged ?? emptyPart())
@@ -146,6 +152,18 @@ export async function runStatistics(
   ctx.progress(1)
   return result
 }
+
+/** One partition's statistics of a value over the events passing the cuts. */
+export const statisticsTask = definePartitionTask<SelectionRequest, SelectionPrep, StatisticsPart>({
+  kind: 'statistics',
+  prepare: (sample, _source, request) => selectionPrep(sample, request),
+  async map(sample, prep, p, c) {
+    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
+    const pass = prep.cuts.length ? selectionMask(prepared, prep.cuts, prep.compiler) : null
+    const sel = selectedValues(prepared, prep.values, pass)
+    return partialStatistics(sel.values, sel.weights)
+  },
+})
 
 /** Several values of one sample, each read once (the explorer's table of every variable). */
 export interface SampleStatisticsRequest {
@@ -168,7 +186,7 @@ export async function runSampleStatistics(
 ): Promise<SampleStatistics[]> {
   const sample = await openByName(source, request.sample, ctx)
   try {
-    return await openedStatistics(sample, request.values, ctx)
+    return await openedStatistics(sample, request.values, ctx, source)
   } finally {
     sample.release()
   }
@@ -176,31 +194,59 @@ export async function runSampleStatistics(
 
 /**
  * runSampleStatistics on a sample already opened (a caller that asks for its columns in
- * batches opens it once).
+ * batches opens it once). `source`: the source it was opened from, whose executor runs the
+ * partitions (absent: this process).
  */
 export async function openedStatistics(
   sample: OpenedSample,
   request: readonly ValueOf[],
   ctx: JobContext = silentContext(),
+  source?: EventSource,
 ): Promise<SampleStatistics[]> {
-  const values = request.map((v) => checkValue(sample, v))
-  const columns = fileColumns(sample, values)
-  const merged = await mapMerge<StatisticsPart[]>(
-    await sample.partitions(),
-    {
-      map: async (p, c) => {
-        const prepared = preparePartition(sample, await sample.read(p, columns, c))
-        return values.map((v) => {
-          const sel = selectedValues(prepared, v, null)
-          return partialStatistics(sel.values, sel.weights)
-        })
-      },
-      merge: (a, b) => a.map((x, k) => mergeStatistics(x, b[k])),
-    },
-    ctx,
-  )
-  return (merged ?? values.map(emptyPart)).map(finishStatistics)
+  const task = { values: request.map(valueOnly) }
+  const prep = valuesPrep(sample, task)
+  const merge = (a: StatisticsPart[], b: StatisticsPart[]) =>
+    a.map((x, k) => mergeStatistics(x, b[k]))
+  const merged = source
+    ? await mapSample(source, sample, valuesStatisticsTask, task, prep, merge, ctx)
+    : await mapMerge<StatisticsPart[]>(
+        await sample.partitions(),
+        { map: (p, c) => valuesStatisticsTask.map(sample, prep, p, c), merge },
+        ctx,
+      )
+  return (merged ?? prep.values.map(emptyPart)).map(finishStatistics)
 }
+
+interface ValuesRequest {
+  readonly values: readonly ValueOf[]
+}
+
+interface ValuesPrep {
+  readonly values: readonly CheckedExpr[]
+  readonly columns: readonly string[]
+}
+
+function valuesPrep(sample: OpenedSample, request: ValuesRequest): ValuesPrep {
+  const values = request.values.map((v) => checkValue(sample, v))
+  return { values, columns: fileColumns(sample, values) }
+}
+
+/** One partition's statistics of several values over all its events (read together). */
+export const valuesStatisticsTask = definePartitionTask<
+  ValuesRequest,
+  ValuesPrep,
+  StatisticsPart[]
+>({
+  kind: 'statistics-values',
+  prepare: (sample, _source, request) => valuesPrep(sample, request),
+  async map(sample, prep, p, c) {
+    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
+    return prep.values.map((v) => {
+      const sel = selectedValues(prepared, v, null)
+      return partialStatistics(sel.values, sel.weights)
+    })
+  },
+})
 
 function emptyPart(): StatisticsPart {
   return {

@@ -1,0 +1,11 @@
+/**
+ * Every task kind of the engine, registered by importing the modules that define them: a
+ * worker (thread or `hepwb worker`) imports this before it takes tasks. A kind added to a use
+ * case is added here.
+ */
+import './spec-source'
+import './cutflow'
+import './histogram'
+import './statistics'
+import './hist2d'
+import './correlation'
