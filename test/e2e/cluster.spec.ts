@@ -12,7 +12,10 @@ import { startRedis, type RedisServer } from '../unit/helpers/redis-server'
 import { expect, test } from './fixtures'
 import { DATA } from './test-data'
 
+// A chain of two files (the same events, zlib and zstd): two partitions, so the cut-flow is
+// shared out as tasks (one partition alone runs in place).
 const ZMUMU = join(DATA, 'skhep-testdata', 'uproot-Zmumu.root')
+const ZMUMU_ZSTD = join(DATA, 'skhep-testdata', 'uproot-Zmumu-zstd.root')
 const SCREENS = join(__dirname, '..', '..', 'test-results', 'screens')
 const BIN = join(__dirname, '..', '..', 'bin', 'hepwb.js')
 
@@ -44,7 +47,7 @@ test('Settings: name a cluster, see its workers, run a cut-flow there', async ({
     await page.getByTestId('path-submit').click()
     await page.getByTestId('nav-data').click()
     await page.getByTestId('add-sample').click()
-    await page.getByTestId('sample-files').fill(ZMUMU)
+    await page.getByTestId('sample-files').fill(`${ZMUMU}\n${ZMUMU_ZSTD}`)
     await page.getByTestId('sample-inspect').click()
     await expect(page.getByTestId('sample-table')).toHaveValue('events')
     await page.getByTestId('sample-name').fill('Zmumu')

@@ -29,16 +29,36 @@ describe('task codec (payloads and results as JSON text)', () => {
     expect(back.u8).toEqual(new Uint8Array([255]))
   })
 
+  it('keeps Maps and Sets (cut-flow partials are keyed by region) and a __proto__ key', () => {
+    const cutflow = new Map([
+      ['SR', { sumw: new Float64Array([1, NaN]) }],
+      ['CR', { sumw: new Float64Array(0) }],
+    ])
+    const back = roundTrip({ regions: cutflow, seen: new Set(['a', 'b']) }) as {
+      regions: Map<string, { sumw: Float64Array }>
+      seen: Set<string>
+    }
+    expect(back.regions).toBeInstanceOf(Map)
+    expect([...back.regions.keys()]).toEqual(['SR', 'CR'])
+    expect(back.regions.get('SR')?.sumw).toEqual(new Float64Array([1, NaN]))
+    expect(back.seen).toEqual(new Set(['a', 'b']))
+    const named = JSON.parse('{"__proto__": {"sumw": 2}, "ttbar": {"sumw": 1}}') as object
+    const decoded = roundTrip(named) as Record<string, unknown>
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype)
+    expect(Object.keys(decoded)).toEqual(['__proto__', 'ttbar'])
+    expect(Object.getOwnPropertyDescriptor(decoded, '__proto__')?.value).toEqual({ sumw: 2 })
+  })
+
   it('reads back objects of the input whose keys look like its own tags', () => {
-    const tricky = { $t: 'Float64Array', b64: 'AAAA', nested: { $n: 'NaN' }, $o: [1] }
+    const tricky = { $t: 'Float64Array', b64: 'AAAA', nested: { $n: 'NaN', $m: 1, $s: 2 }, $o: [1] }
     expect(roundTrip(tricky)).toEqual(tricky)
     expect(roundTrip([{ $n: 'x' }, 'NaN', null])).toEqual([{ $n: 'x' }, 'NaN', null])
   })
 
   it('drops undefined members like JSON and refuses what it cannot carry, naming where', () => {
     expect(roundTrip({ a: undefined, b: [undefined] })).toEqual({ b: [null] })
-    expect(() => encodeTaskValue({ cuts: [new Map()] }, 'payload')).toThrow(
-      'cannot encode a Map at payload.cuts[0]',
+    expect(() => encodeTaskValue({ cuts: [new Date(0)] }, 'payload')).toThrow(
+      'cannot encode a Date at payload.cuts[0]',
     )
     expect(() => encodeTaskValue({ f: () => 1 })).toThrow('cannot encode a function at value.f')
     expect(() => decodeTaskValue('{"$t": "Float64Array", "b64": "AAA="}')).toThrow(

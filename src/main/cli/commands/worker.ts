@@ -7,7 +7,7 @@ import type { Command } from 'commander'
 import { availableParallelism } from 'node:os'
 import { startWorker } from '../../engine/cluster/redis-worker'
 import { UsageError, action, type GlobalOptions } from '../action'
-import { clusterAddress } from '../executor-options'
+import { clusterAddress } from '../run-options'
 
 interface WorkerOptions extends GlobalOptions {
   redis: string

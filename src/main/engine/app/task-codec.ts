@@ -6,12 +6,14 @@
  *
  *   Float64Array [1, NaN]  → {"$t": "Float64Array", "b64": "<the array's bytes, base64>"}
  *   NaN, Infinity, -0      → {"$n": "NaN"} · {"$n": "Infinity"} · {"$n": "-0"}
- *   an object of the input whose keys include "$t", "$n" or "$o" → {"$o": {…}} (escaped)
+ *   Map, Set               → {"$m": [[key, value], …]} · {"$s": [value, …]} (in their order)
+ *   an object of the input whose keys include a tag ("$t", "$n", "$m", "$s", "$o") → {"$o": {…}}
  *
  * Typed arrays travel as their bytes (exact to the bit, compact); byte order is the machine's,
- * little-endian on every platform Node.js supports. `undefined` object members are dropped and
- * `undefined` array elements become null, as in JSON; Map, Set, class instances other than
- * typed arrays and functions are programming errors and are refused.
+ * little-endian on every platform Node.js supports. Objects come back as plain objects (a
+ * `__proto__` key as an own property), as structured cloning gives them to the pool's threads.
+ * `undefined` object members are dropped and `undefined` array elements become null, as in
+ * JSON; class instances other than these and functions are programming errors and are refused.
  */
 
 const TYPED = {
@@ -29,7 +31,12 @@ const TYPED = {
 } as const
 type TypedName = keyof typeof TYPED
 
-const TAGS = ['$t', '$n', '$o']
+const TAGS = ['$t', '$n', '$m', '$s', '$o']
+
+/** out[k] = value, where a key `__proto__` (a sample of that name) stays an own property. */
+function setOwn(out: Record<string, unknown>, k: string, value: unknown): void {
+  Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true })
+}
 
 function typedName(v: ArrayBufferView): TypedName | undefined {
   const name = v.constructor.name
@@ -54,13 +61,22 @@ function encodeValue(v: unknown, path: string): unknown {
     return { $t: name, b64: bytes.toString('base64') }
   }
   if (Array.isArray(v)) return v.map((x, i) => encodeValue(x, `${path}[${i}]`))
+  if (v instanceof Map) {
+    return {
+      $m: [...v].map(([k, x], i) => [
+        encodeValue(k, `${path}.keys[${i}]`),
+        encodeValue(x, `${path}.get(${JSON.stringify(k) ?? String(k)})`),
+      ]),
+    }
+  }
+  if (v instanceof Set) return { $s: [...v].map((x, i) => encodeValue(x, `${path}.values[${i}]`)) }
   const proto = Object.getPrototypeOf(v) as unknown
   if (proto !== Object.prototype && proto !== null) {
     throw new Error(`task codec: cannot encode a ${v.constructor.name} at ${path}`)
   }
   const out: Record<string, unknown> = {}
   for (const [k, x] of Object.entries(v)) {
-    if (x !== undefined) out[k] = encodeValue(x, `${path}.${k}`)
+    if (x !== undefined) setOwn(out, k, encodeValue(x, `${path}.${k}`))
   }
   return Object.keys(out).some((k) => TAGS.includes(k)) ? { $o: out } : out
 }
@@ -70,6 +86,10 @@ function decodeValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(decodeValue)
   const o = v as Record<string, unknown>
   if ('$o' in o) return decodeMembers(o.$o as Record<string, unknown>)
+  if ('$m' in o) {
+    return new Map((o.$m as [unknown, unknown][]).map(([k, x]) => [decodeValue(k), decodeValue(x)]))
+  }
+  if ('$s' in o) return new Set((o.$s as unknown[]).map(decodeValue))
   if ('$n' in o) {
     const n = { NaN, Infinity, '-Infinity': -Infinity, '-0': -0 }[String(o.$n)]
     if (n === undefined) throw new Error(`task codec: unknown number '${String(o.$n)}'`)
@@ -93,7 +113,7 @@ function decodeValue(v: unknown): unknown {
 
 function decodeMembers(o: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const [k, x] of Object.entries(o)) out[k] = decodeValue(x)
+  for (const [k, x] of Object.entries(o)) setOwn(out, k, decodeValue(x))
   return out
 }
 

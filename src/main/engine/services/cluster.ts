@@ -4,7 +4,7 @@
  * workers. `executor()` is what the event-pass services run their tasks on.
  */
 import type { ClusterState, ClusterStatus } from '../../../shared/contract/cluster'
-import { inlineExecutor, type TaskExecutor } from '../app/task'
+import type { TaskExecutor } from '../app/task'
 import {
   connectChecked,
   maskedUrl,
@@ -54,11 +54,11 @@ export async function clusterStatus(address: ClusterAddress): Promise<ClusterSta
   }
 }
 
-/** Where the window's passes over events run now: the cluster when chosen and named. */
-export function chosenExecutor(): TaskExecutor {
+/** The cluster's executor when Settings say the window's work runs there; else undefined. */
+export function clusterChoice(): TaskExecutor | undefined {
   const s = readClusterSettings()
   const address = namedAddress()
-  return s.place === 'cluster' && address ? clusterExecutor(address) : inlineExecutor
+  return s.place === 'cluster' && address ? clusterExecutor(address) : undefined
 }
 
 export function clusterHandlers(): Handlers<'cluster.get' | 'cluster.set' | 'cluster.status'> {
