@@ -95,21 +95,6 @@ describe.skipIf(skip)('cluster executor on Redis with hepwb workers', () => {
     r.disconnect()
   })
 
-  it('loses nothing when a worker is killed with SIGKILL mid-task', async () => {
-    const victim = spawnWorker(redis.url, '--concurrency', '2', '--lock-seconds', '1')
-    await waitForWorkers(redis.url, (w) => w.some((x) => x.pid === victim.child.pid))
-    const tasks = probeTasks(16, 400)
-    const local = await runJson(inlineExecutor, probeTasks(16, 0))
-    const run = runJson(clusterExecutor({ url: redis.url }), tasks)
-    // Kill it while it holds a task.
-    await waitForWorkers(redis.url, (w) =>
-      w.some((x) => x.pid === victim.child.pid && x.tasks.length > 0),
-    )
-    victim.child.kill('SIGKILL')
-    expect(await victim.exited).toBe('SIGKILL')
-    expect((await run).json).toBe(local.json)
-  })
-
   it('refuses, with a clear error, tasks sent by another engine version', async () => {
     const executor = clusterExecutor({ url: redis.url }, { version: '0.0.0-other' })
     await expect(runJson(executor, probeTasks(3, 0))).rejects.toThrow(
@@ -146,11 +131,31 @@ describe.skipIf(skip)('cluster executor on Redis with hepwb workers', () => {
     r.disconnect()
   })
 
-  it('a worker stops gracefully on SIGTERM and leaves the list', async () => {
-    const w = spawnWorker(redis.url, '--json')
-    await waitForWorkers(redis.url, (list) => list.some((x) => x.pid === w.child.pid))
+  it('loses nothing when a worker is killed with SIGKILL mid-task', async () => {
+    // Last in this group: it kills one of the three workers.
+    const victim = workers[0]
+    const tasks = probeTasks(16, 400)
+    const local = await runJson(inlineExecutor, probeTasks(16, 0))
+    const run = runJson(clusterExecutor({ url: redis.url }), tasks)
+    // Kill it while it holds a task.
+    await waitForWorkers(redis.url, (w) =>
+      w.some((x) => x.pid === victim.child.pid && x.tasks.length > 0),
+    )
+    victim.child.kill('SIGKILL')
+    expect(await victim.exited).toBe('SIGKILL')
+    expect((await run).json).toBe(local.json)
+  })
+
+  it('a worker given SIGTERM finishes the task it holds, leaves the list and exits 0', async () => {
+    const w = workers[1]
+    const run = runJson(clusterExecutor({ url: redis.url }), probeTasks(6, 600))
+    await waitForWorkers(redis.url, (list) =>
+      list.some((x) => x.pid === w.child.pid && x.tasks.length > 0),
+    )
     w.child.kill('SIGTERM')
     expect(await w.exited).toBe(0)
+    expect(w.log()).toContain('stopping (finishing the running tasks)')
+    expect((await run).json).toBe((await runJson(inlineExecutor, probeTasks(6, 0))).json)
     await waitForWorkers(redis.url, (list) => !list.some((x) => x.pid === w.child.pid), 1000)
   })
 })
