@@ -107,7 +107,8 @@ export async function projectSource(
     what: 'the project',
     description: { kind: 'project', stamp: newStamp(), data: description },
     executor: 'executor' in options ? options.executor : settingExecutor(project),
-    memory: memorySetting(project),
+    // A plan the caller chose (tests, a training's chunks) is kept; otherwise the budget cuts.
+    memory: options.split || options.maxEntries ? undefined : memorySetting(project),
     samples: () => samples,
     variables: () => ({ variables, computed }),
     regions: () => regions,
