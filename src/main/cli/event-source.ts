@@ -7,7 +7,8 @@
 import { openSync, readSync, closeSync } from 'node:fs'
 import { extname } from 'node:path'
 import type { SpecVariable } from '../../shared/spec'
-import { runOn, type EventSource } from '../engine/app/source'
+import { defaultMemoryBudget } from '../engine/app/memory-budget'
+import { runOn, withMemory, type EventSource } from '../engine/app/source'
 import type { TaskExecutor } from '../engine/app/task'
 import { specSource } from '../engine/app/spec-source'
 import { appliedVariables } from '../engine/ml/applied'
@@ -17,7 +18,7 @@ import { SpecError } from '../engine/select/spec-error'
 import { SpecFileError, withSpecFile } from '../engine/select/spec-file'
 import { projectSource } from '../engine/services/project-source'
 import { Project } from '../engine/store/project'
-import { withRunExecutor } from './run-options'
+import { memoryOption, withRunExecutor } from './run-options'
 
 /** Whether `file` is a project: the .hepwb extension, or an SQLite file under another name. */
 export function isProjectFile(file: string): boolean {
@@ -43,13 +44,24 @@ export interface CommandSource {
 
 /**
  * Runs `fn` over the event source of a spec or project file, its passes on the executor of
- * --threads (run-options.ts); the project and the threads are closed after.
+ * --threads and under the budget of --memory (run-options.ts; default: a project's
+ * compute.memory setting, else a quarter of the machine's memory); the project and the
+ * threads are closed after.
  */
 export async function withEventSource<T>(
   file: string,
   fn: (s: CommandSource) => Promise<T>,
 ): Promise<T> {
-  return withRunExecutor((executor) => eventSourceOn(file, executor, fn))
+  const memory = memoryOption()
+  return withRunExecutor((executor) =>
+    eventSourceOn(file, executor, ({ source, variables }) =>
+      // --memory, else the project's setting, else the machine's default.
+      fn({
+        source: withMemory(source, memory ?? source.memory ?? defaultMemoryBudget()),
+        variables,
+      }),
+    ),
+  )
 }
 
 async function eventSourceOn<T>(

@@ -8,6 +8,7 @@
  */
 import type { JobContext } from '../jobs/context'
 import { mapMerge } from './executor'
+import { budgetPlan } from './memory-budget'
 import type { Partition } from './partition'
 import { describedPrepared, describedSample, type SourceDescription } from './source-description'
 import type { EventSource, OpenedSample } from './source'
@@ -23,8 +24,13 @@ export interface PartitionPayload<Req> {
   readonly request: Req
 }
 
+/** What every prepared pass knows: the file columns it reads (partitions are sized by them). */
+export interface PassPrep {
+  readonly columns: readonly string[]
+}
+
 /** One use case's map over a partition, in the pieces both sides run. */
-export interface PartitionKind<Req, Prep, Part> {
+export interface PartitionKind<Req, Prep extends PassPrep, Part> {
   readonly kind: string
   /**
    * What every partition of `sample` needs for `request` (checked expressions, file columns,
@@ -36,7 +42,7 @@ export interface PartitionKind<Req, Prep, Part> {
 }
 
 /** Registers `kind` as a Task kind and returns it for mapSample. */
-export function definePartitionTask<Req, Prep, Part>(
+export function definePartitionTask<Req, Prep extends PassPrep, Part>(
   def: PartitionKind<Req, Prep, Part>,
 ): PartitionKind<Req, Prep, Part> {
   defineTask(def.kind, async (payload, ctx) => {
@@ -53,12 +59,13 @@ export function definePartitionTask<Req, Prep, Part>(
 }
 
 /**
- * Maps `kind` over `partitions` (default: all of `sample`'s) and merges the partials in
+ * Maps `kind` over `partitions` (default: all of `sample`'s, cut under the source's memory
+ * budget when it has one) and merges the partials in
  * partition-index order: on `source.executor` through tasks when the source has an executor
  * and a description and the sample more than one partition, else here with the live sample
  * and `prep` (which must be what kind.prepare gives for `request`). Undefined for no partitions. Progress 0 → 1 by entries.
  */
-export async function mapSample<Req, Prep, Part>(
+export async function mapSample<Req, Prep extends PassPrep, Part>(
   source: EventSource,
   sample: OpenedSample,
   kind: PartitionKind<Req, Prep, Part>,
@@ -68,7 +75,10 @@ export async function mapSample<Req, Prep, Part>(
   ctx: JobContext,
   partitions?: readonly Partition[],
 ): Promise<Part | undefined> {
-  const parts = [...(partitions ?? (await sample.partitions()))].sort((a, b) => a.index - b.index)
+  const plan = budgetPlan(source.memory, prep.columns.length)
+  const parts = [...(partitions ?? (await sample.partitions(plan)))].sort(
+    (a, b) => a.index - b.index,
+  )
   const { executor, description } = source
   // One partition has nothing to share out: it runs here, without a thread or a round trip.
   if (!executor || !description || parts.length < 2)

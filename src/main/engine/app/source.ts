@@ -120,11 +120,21 @@ export interface EventSource {
    * Every executor gives the same answer to the last bit (partials merged in partition order).
    */
   readonly executor?: TaskExecutor
+  /**
+   * The memory budget of its passes (bytes, app/memory-budget.ts): partitions are sized from
+   * it and the columns a pass reads. Absent: the source's own plan (at most 2^20 entries).
+   */
+  readonly memory?: number
 }
 
 /** `source` with its passes run on `executor` (undefined: in this process). */
 export function runOn(source: EventSource, executor: TaskExecutor | undefined): EventSource {
   return { ...source, executor }
+}
+
+/** `source` with its passes sized under `memory` bytes (undefined: the source's own plan). */
+export function withMemory(source: EventSource, memory: number | undefined): EventSource {
+  return { ...source, memory }
 }
 
 /** The file columns that `exprs` read, through derived variables and model outputs. */

@@ -54,6 +54,16 @@ interface Moments {
   m2: number
 }
 
+/**
+ * Weighted moments (n holds Σw) with the raw sums Σw·x and Σw·x² beside them: a part whose
+ * weights cancel to Σw = 0 (NLO weights ±w) has no mean, yet it moves the whole's mean and
+ * spread; its raw sums carry it into the merge.
+ */
+interface WeightedMoments extends Moments {
+  sx: number
+  sx2: number
+}
+
 /** The partial (and merged) statistics of one sample. */
 export interface StatisticsPart {
   /** Values seen (elements for lists), NaN included. */
@@ -64,7 +74,7 @@ export interface StatisticsPart {
   max: number
   plain: Moments
   /** Weighted: n holds Σw; Σw² apart. NaN weights are left out like NaN values. */
-  weighted: Moments
+  weighted: WeightedMoments
   sumw2: number
   /** Every defined value is a whole number (a count, a flag, a charge). */
   integer: boolean
@@ -256,7 +266,7 @@ function emptyPart(): StatisticsPart {
     min: Infinity,
     max: -Infinity,
     plain: { n: 0, mean: 0, m2: 0 },
-    weighted: { n: 0, mean: 0, m2: 0 },
+    weighted: { n: 0, mean: 0, m2: 0, sx: 0, sx2: 0 },
     sumw2: 0,
     integer: true,
     finiteMin: Infinity,
@@ -274,6 +284,7 @@ export function partialStatistics(c: Column, weights: Float64Array | number): St
   let n = 0
   let sw = 0
   let swx = 0
+  let swx2 = 0
   for (let i = 0; i < x.length; i++) {
     const v = x[i]
     if (v !== v) {
@@ -293,6 +304,7 @@ export function partialStatistics(c: Column, weights: Float64Array | number): St
     if (w === w) {
       sw += w
       swx += w * v
+      swx2 += w * v * v
       out.sumw2 += w * w
     }
   }
@@ -308,7 +320,7 @@ export function partialStatistics(c: Column, weights: Float64Array | number): St
     if (w === w) wm2 += w * (v - wmean) * (v - wmean)
   }
   out.plain = { n, mean, m2 }
-  out.weighted = { n: sw, mean: wmean, m2: wm2 }
+  out.weighted = { n: sw, mean: wmean, m2: wm2, sx: swx, sx2: swx2 }
   return out
 }
 
@@ -338,6 +350,23 @@ function mergeMoments(a: Moments, b: Moments): Moments {
   }
 }
 
+/**
+ * Weighted moments of two disjoint parts: Chan's formula when both have Σw ≠ 0 and so has the
+ * whole; a part of Σw = 0 enters through its raw sums (Σw(x − M)² = Σwx² − 2MΣwx for it).
+ */
+function mergeWeighted(a: WeightedMoments, b: WeightedMoments): WeightedMoments {
+  const sx = a.sx + b.sx
+  const sx2 = a.sx2 + b.sx2
+  const n = a.n + b.n
+  if (n === 0) return { n: 0, mean: 0, m2: 0, sx, sx2 }
+  if (a.n !== 0 && b.n !== 0) return { ...mergeMoments(a, b), sx, sx2 }
+  const [p, z] = a.n !== 0 ? [a, b] : [b, a]
+  if (z.sx === 0 && z.sx2 === 0) return { n: p.n, mean: p.mean, m2: p.m2, sx, sx2 }
+  const mean = (p.n * p.mean + z.sx) / p.n
+  const m2 = p.m2 + p.n * (p.mean - mean) * (p.mean - mean) + z.sx2 - 2 * mean * z.sx
+  return { n, mean, m2, sx, sx2 }
+}
+
 /** a then b: counts and sums added, extremes compared, moments by Chan's formula. */
 export function mergeStatistics(a: StatisticsPart, b: StatisticsPart): StatisticsPart {
   return {
@@ -347,7 +376,7 @@ export function mergeStatistics(a: StatisticsPart, b: StatisticsPart): Statistic
     min: Math.min(a.min, b.min),
     max: Math.max(a.max, b.max),
     plain: mergeMoments(a.plain, b.plain),
-    weighted: mergeMoments(a.weighted, b.weighted),
+    weighted: mergeWeighted(a.weighted, b.weighted),
     sumw2: a.sumw2 + b.sumw2,
     integer: a.integer && b.integer,
     finiteMin: Math.min(a.finiteMin, b.finiteMin),

@@ -24,8 +24,11 @@ export interface WorkerRequest {
  * (tests, `npm run bench`).
  */
 export function workerEntry(): string {
-  const built = join(__dirname, 'worker.js')
-  if (existsSync(built)) return built
+  // The bundler may put this module in out/main/chunks/: the entry is beside or above it.
+  for (const dir of [__dirname, join(__dirname, '..')]) {
+    const built = join(dir, 'worker.js')
+    if (existsSync(built)) return built
+  }
   return pathToFileURL(join(__dirname, 'worker-source.cjs')).href
 }
 

@@ -26,7 +26,7 @@ import { listRegions, listVariables } from '../store/regions'
 import { listSamples } from '../store/samples'
 import type { TaskExecutor } from '../app/task'
 import { projectAppliedModels } from './applied-models'
-import { settingExecutor } from './compute-settings'
+import { memorySetting, settingExecutor } from './compute-settings'
 import type { ProjectScope } from './scope'
 
 /** A project source's description: the project file and how its samples are opened. */
@@ -107,6 +107,8 @@ export async function projectSource(
     what: 'the project',
     description: { kind: 'project', stamp: newStamp(), data: description },
     executor: 'executor' in options ? options.executor : settingExecutor(project),
+    // A plan the caller chose (tests, a training's chunks) is kept; otherwise the budget cuts.
+    memory: options.split || options.maxEntries ? undefined : memorySetting(project),
     samples: () => samples,
     variables: () => ({ variables, computed }),
     regions: () => regions,
