@@ -34,7 +34,7 @@ test('Settings: name a cluster, see its workers, run a cut-flow there', async ({
     process.execPath,
     [BIN, 'worker', '--redis', redis.url, '--concurrency', '2'],
     {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: 'ignore',
     },
   )
   try {
