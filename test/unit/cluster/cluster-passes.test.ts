@@ -95,7 +95,11 @@ describe.skipIf(!haveRedisServer())('passes over events on a cluster of hepwb wo
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hepwb-cluster-passes-'))
     redis = await startRedis()
-    for (let i = 0; i < 3; i++) workers.push(spawnWorker(redis.url, '--concurrency', '2'))
+    // Tasks in each worker's own thread: worker threads would only add start-up here
+    // (redis-executor.test.ts runs a worker on a thread pool).
+    for (let i = 0; i < 3; i++) {
+      workers.push(spawnWorker(redis.url, '--concurrency', '2', '--threads', '1'))
+    }
     await waitForWorkers(redis.url, (w) => w.length === 3)
   })
   afterAll(async () => {

@@ -10,6 +10,8 @@ import { inlineExecutor, type Task, type TaskExecutor } from '../../../src/main/
 import { encodeTaskValue } from '../../../src/main/engine/app/task-codec'
 import { connectChecked } from '../../../src/main/engine/cluster/connection'
 import { clusterExecutor } from '../../../src/main/engine/cluster/redis-executor'
+import { startWorker } from '../../../src/main/engine/cluster/redis-worker'
+import { poolExecutor } from '../../../src/main/engine/cluster/pool'
 import { PROBE_KIND } from '../../../src/main/engine/cluster/probe-task'
 import { PREFIX, QUEUE } from '../../../src/main/engine/cluster/protocol'
 import { CancelledError, silentContext } from '../../../src/main/engine/jobs/context'
@@ -22,6 +24,8 @@ import {
 import { freePort, haveRedisServer, startRedis, type RedisServer } from '../helpers/redis-server'
 
 const skip = !haveRedisServer()
+/** Tasks in the worker's own thread: probes need no cores, and threads would only add start-up. */
+const IN_PROCESS = ['--threads', '1']
 if (skip) console.warn('redis-server is not installed: the cluster tests are skipped')
 
 /** Tasks whose values hold NaN and ±Infinity; `delayMs` each. */
@@ -58,7 +62,9 @@ describe.skipIf(skip)('cluster executor on Redis with hepwb workers', () => {
   beforeAll(async () => {
     redis = await startRedis()
     for (let i = 0; i < 3; i++)
-      workers.push(spawnWorker(redis.url, '--concurrency', '2', '--lock-seconds', '1'))
+      workers.push(
+        spawnWorker(redis.url, ...IN_PROCESS, '--concurrency', '2', '--lock-seconds', '1'),
+      )
     await waitForWorkers(redis.url, (w) => w.length === 3)
   })
   afterAll(async () => {
@@ -230,6 +236,31 @@ describe.skipIf(skip)('cluster executor without Redis', () => {
       w.child.kill('SIGTERM')
       expect(await w.exited).toBe(0)
     } finally {
+      await redis.stop()
+    }
+  })
+
+  it('a worker runs its tasks on a pool of threads when given one', async () => {
+    const redis = await startRedis()
+    const worker = await startWorker(
+      { url: redis.url },
+      { concurrency: 2, runner: poolExecutor(1) },
+    )
+    try {
+      const tasks = [
+        ...probeTasks(3, 0),
+        { kind: PROBE_KIND, payload: { values: new Float64Array(1), fail: 'in a thread' } },
+      ]
+      const local = await runJson(inlineExecutor, tasks.slice(0, 3))
+      expect((await runJson(clusterExecutor({ url: redis.url }), tasks.slice(0, 3))).json).toBe(
+        local.json,
+      )
+      // The pool names where the task failed: proof it ran on a thread.
+      await expect(runJson(clusterExecutor({ url: redis.url }), tasks)).rejects.toThrow(
+        /task 3 failed on worker .*: in a thread \(task 'cluster\.probe' 1 of 1, in a worker thread\)/,
+      )
+    } finally {
+      await worker.close()
       await redis.stop()
     }
   })

@@ -1,13 +1,15 @@
 /**
  * `hepwb worker --redis URL [--concurrency N]`: a cluster worker (engine/cluster/redis-worker.ts).
- * Runs until SIGTERM or SIGINT, then finishes the tasks it holds, leaves the workers list and
- * exits 0. Log lines go to stderr; with --json the last line on stdout is a summary.
+ * Tasks run on a pool of min(--concurrency, --threads) worker threads (one thread: in the
+ * worker's own). Runs until SIGTERM or SIGINT, then finishes the tasks it holds, leaves the
+ * workers list and exits 0. Log lines go to stderr; with --json the last line on stdout is a summary.
  */
 import type { Command } from 'commander'
 import { availableParallelism } from 'node:os'
 import { startWorker } from '../../engine/cluster/redis-worker'
 import { UsageError, action, type GlobalOptions } from '../action'
-import { clusterAddress } from '../run-options'
+import { poolExecutor } from '../../engine/cluster/pool'
+import { clusterAddress, threadsOption } from '../run-options'
 
 interface WorkerOptions extends GlobalOptions {
   redis: string
@@ -34,9 +36,12 @@ async function worker(options: WorkerOptions): Promise<WorkerSummary> {
     positive('--concurrency', options.concurrency, availableParallelism()),
   )
   const lockMs = positive('--lock-seconds', options.lockSeconds, 30) * 1000
+  // Tasks on threads (as many as run at once, at most --threads): a CPU-bound partition each.
+  const threads = Math.min(concurrency, threadsOption())
   const running = await startWorker(clusterAddress(options.redis), {
     concurrency,
     lockMs,
+    runner: threads > 1 ? poolExecutor(threads) : undefined,
     log: (line) => process.stderr.write(`hepwb worker: ${line}\n`),
   })
   await new Promise<void>((resolve) => {

@@ -9,3 +9,5 @@ import './histogram'
 import './statistics'
 import './hist2d'
 import './correlation'
+// The cluster's end-to-end check (a worker thread of a `hepwb worker` runs it too).
+import '../cluster/probe-task'

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { availableParallelism, hostname } from 'node:os'
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { WorkerInfo, WorkerTask } from '../../../shared/contract/cluster'
-import { runTask } from '../app/task'
+import { runTask, type Task, type TaskExecutor } from '../app/task'
 import { decodeTaskValue, encodeTaskValue } from '../app/task-codec'
 import { CancelledError, type JobContext } from '../jobs/context'
 import { appVersion } from '../version'
@@ -35,6 +35,11 @@ export interface WorkerOptions {
   readonly version?: string
   /** Lines for the worker's log (task started, finished, refused). */
   readonly log?: (line: string) => void
+  /**
+   * Where the tasks run: a pool of worker threads (cluster/pool.ts), so `concurrency` tasks use
+   * as many cores; default: in this thread, one after the other between their awaits.
+   */
+  readonly runner?: TaskExecutor
 }
 
 export interface RunningWorker {
@@ -46,6 +51,13 @@ export interface RunningWorker {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
+}
+
+/** One task on `runner`, its result. */
+async function runOne(runner: TaskExecutor, task: Task, ctx: JobContext): Promise<unknown> {
+  let result: unknown
+  await runner.run([task], ctx, (_, r) => (result = r))
+  return result
 }
 
 /** Starts a worker on `address`; rejects with a clear error when Redis cannot be reached. */
@@ -103,7 +115,10 @@ export async function startWorker(
       },
     }
     try {
-      const result = await runTask({ kind: data.kind, payload: decodeTaskValue(data.payload) }, ctx)
+      const task = { kind: data.kind, payload: decodeTaskValue(data.payload) }
+      const result = options.runner
+        ? await runOne(options.runner, task, ctx)
+        : await runTask(task, ctx)
       return encodeTaskValue(result, `result of ${data.kind}`)
     } catch (e) {
       if (e instanceof CancelledError || abort.aborted) throw new UnrecoverableError('cancelled')
@@ -143,7 +158,8 @@ export async function startWorker(
 
   await announce()
   const heartbeat = setInterval(() => void announce(), HEARTBEAT_MS)
-  log(`worker ${state.id}: engine ${version}, ${concurrency} at once, on ${who}`)
+  const where = options.runner ? options.runner.describe() : 'one thread'
+  log(`worker ${state.id}: engine ${version}, ${concurrency} at once on ${where}, on ${who}`)
 
   let closing: Promise<void> | undefined
   return {
@@ -156,6 +172,7 @@ export async function startWorker(
         subscriber.disconnect()
         connection.disconnect()
         redis.disconnect()
+        await options.runner?.close()
       })()
       return closing
     },
