@@ -13,6 +13,7 @@ import { runHistogram } from '../../../src/main/engine/app/histogram'
 import { openedStatistics, runStatistics } from '../../../src/main/engine/app/statistics'
 import { runHist2D } from '../../../src/main/engine/app/hist2d'
 import { runCorrelation } from '../../../src/main/engine/app/correlation'
+import { trainingEvents } from '../../../src/main/engine/app/training-set'
 import { runOn, type EventSource } from '../../../src/main/engine/app/source'
 import { specSource } from '../../../src/main/engine/app/spec-source'
 import { inlineExecutor, type TaskExecutor } from '../../../src/main/engine/app/task'
@@ -152,6 +153,28 @@ describe('a pool of worker threads gives the inline answer to the last bit', () 
     const inline = await run(source)
     expect(inline.hist2d.inside).toBeGreaterThan(0)
     expect(await run(runOn(source, two))).toStrictEqual(inline)
+  }, 60_000)
+
+  it('training rows (region, inputs, weights) too', async () => {
+    const file = DATA + 'ATLAS-UK-ML_kaggle-higgs/train_sml_bg.csv'
+    const s = spec({
+      samples: [
+        { name: 'sig', files: [file], weight: 'Weight', missing: -999, role: 'signal' },
+        { name: 'bg', files: [file], weight: '2 * Weight', missing: -999, role: 'background' },
+      ],
+      regions: [{ name: 'SR', cuts: [{ expr: 'DER_mass_MMC > 100' }] }],
+    })
+    const request = {
+      signal: [],
+      background: [],
+      region: 'SR',
+      inputs: ['DER_mass_MMC', 'PRI_tau_pt / 2'],
+    }
+    const source = specSource(s, { split: small })
+    const inline = await trainingEvents(source, request, silentContext())
+    expect(inline[0].weight.length).toBeGreaterThan(100)
+    const pooled = await trainingEvents(runOn(source, two), request, silentContext())
+    expect(pooled).toStrictEqual(inline)
   }, 60_000)
 
   it('reports progress by finished partitions and stops when cancelled', async () => {

@@ -9,5 +9,6 @@ import './histogram'
 import './statistics'
 import './hist2d'
 import './correlation'
+import './training-set'
 // The cluster's end-to-end check (a worker thread of a `hepwb worker` runs it too).
 import '../cluster/probe-task'

@@ -17,10 +17,8 @@ import { appVersion } from '../version'
 import { connectChecked, openRedis, within, type ClusterAddress } from './connection'
 import { CANCEL_CHANNEL, PREFIX, QUEUE, cancelledKey, type TaskJobData } from './protocol'
 import { HEARTBEAT_MS, announceWorker, withdrawWorker } from './registry'
-// Every task kind and event-source kind, as the pool's threads have them (cluster/worker.ts).
-import '../app/tasks'
-import '../services/project-source'
-import './probe-task'
+// Every task kind and event-source kind, as the pool's threads have them.
+import './task-kinds'
 
 export interface WorkerOptions {
   /** Tasks run at once (default: the machine's logical cores). */

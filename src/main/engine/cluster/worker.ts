@@ -3,8 +3,7 @@
  * registered, then one call per task. Sources and opened samples stay cached in the thread
  * between tasks (app/source-description.ts).
  */
-import '../app/tasks'
-import '../services/project-source'
+import './task-kinds'
 import { runTask } from '../app/task'
 import { silentContext } from '../jobs/context'
 import type { WorkerRequest } from './pool'

@@ -25,7 +25,7 @@ export function threadsSetting(project: Project): number {
 /** The project's memory budget in bytes (default: a quarter of the machine's memory). */
 export function memorySetting(project: Project): number {
   const v = getSettings(project, MEMORY_SETTING)[MEMORY_SETTING]
-  return typeof v === 'number' && v >= 2 ** 20 ? Math.floor(v) : defaultMemoryBudget()
+  return typeof v === 'number' && v >= 2 ** 16 ? Math.floor(v) : defaultMemoryBudget()
 }
 
 /**

@@ -97,6 +97,7 @@ export async function projectSource(
     normalisation: spec.normalisation,
     missing: spec.missing ?? null,
   }))
+  const memory = options.split || options.maxEntries ? undefined : memorySetting(project)
   const description: ProjectDescription = {
     path: project.path,
     ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
@@ -108,12 +109,12 @@ export async function projectSource(
     description: { kind: 'project', stamp: newStamp(), data: description },
     executor: 'executor' in options ? options.executor : settingExecutor(project),
     // A plan the caller chose (tests, a training's chunks) is kept; otherwise the budget cuts.
-    memory: options.split || options.maxEntries ? undefined : memorySetting(project),
+    memory,
     samples: () => samples,
     variables: () => ({ variables, computed }),
     regions: () => regions,
     open: async (index) =>
-      openedProjectSample(index, samples[index], loaded[index].sample, options, {
+      openedProjectSample(index, samples[index], loaded[index].sample, options, memory, {
         variables,
         computed,
       }),
@@ -130,6 +131,7 @@ function openedProjectSample(
   sample: SourceSample,
   loaded: LoadedSample,
   options: PartitionOptions & { fileColumnsFirst?: boolean },
+  memory: number | undefined,
   defs: { variables: readonly SpecVariable[]; computed: readonly ComputedVariable[] },
 ): OpenedSample {
   const checked = checkedVariables(loaded, defs, options.fileColumnsFirst)
@@ -162,6 +164,12 @@ function openedProjectSample(
       if (o.stream) {
         // Only this range, from the file, nothing kept: the sample may not fit in memory.
         const read = await readEntryRange(p.file, table.table, columns, table.missing, p.range, ctx)
+        return { data: columnProvider(read, p.range.stop - p.range.start), weights }
+      }
+      if (memory !== undefined && table.entries * 8 * columns.length > memory / 4) {
+        // Columns larger than the budget allows: this partition's range only, from memory,
+        // the decoded-column cache or the file, nothing kept.
+        const read = await table.loadRange(columns, p.fileIndex, p.range, ctx)
         return { data: columnProvider(read, p.range.stop - p.range.start), weights }
       }
       // The whole chain's columns stay decoded in the sample (its cache); a partition is a view.
