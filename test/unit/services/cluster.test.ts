@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWorker, type RunningWorker } from '../../../src/main/engine/cluster/redis-worker'
+import { cutsHandlers } from '../../../src/main/engine/services/cuts'
+import { dataHandlers } from '../../../src/main/engine/services/data'
+import { Project } from '../../../src/main/engine/store/project'
+import { SampleSpec } from '../../../src/shared/contract/data'
 import { inProcessEngine } from '../helpers/engine'
+import { serviceEnv } from '../helpers/service-env'
+import { SKHEP } from '../io/shared-data'
 import { freePort, haveRedisServer, startRedis, type RedisServer } from '../helpers/redis-server'
 
 describe.skipIf(!haveRedisServer())('cluster settings and connection test', () => {
@@ -72,5 +78,44 @@ describe.skipIf(!haveRedisServer())('cluster settings and connection test', () =
     await expect(engine.call('cluster.set', { url: '', place: 'cluster' })).rejects.toThrow(
       'name a cluster',
     )
+  })
+
+  it("runs the Cuts view's cut-flow there when chosen, and shows a refusing worker's error", async () => {
+    const engine = inProcessEngine()
+    const url = `redis://127.0.0.1:${redis.port}`
+    const project = Project.create(join(dir, 'cuts.hepwb'))
+    try {
+      const { env, waitForJob } = serviceEnv(project)
+      const data = dataHandlers(env)
+      const cuts = cutsHandlers(env)
+      // Two files: two partitions, so the pass is shared out as tasks.
+      const files = [SKHEP + 'uproot-Zmumu.root', SKHEP + 'uproot-Zmumu-zstd.root']
+      const spec = SampleSpec.parse({
+        name: 'Z',
+        role: 'background',
+        colour: '#1f77b4',
+        files,
+        table: 'events',
+      })
+      await waitForJob((await data['data.addSample']({ spec })).jobId)
+      await cuts['cuts.saveRegion']({
+        region: { name: 'SR', blinded: false, cuts: [{ expr: 'Q1 * Q2 < 0' }, { expr: 'M > 80' }] },
+      })
+      await engine.call('cluster.set', { url, place: 'local' })
+      const here = await cuts['cuts.cutflow']({ region: 'SR', sigmaB: 0 })
+      await engine.call('cluster.set', { url, place: 'cluster' })
+      const done = worker.info().done
+      expect(await cuts['cuts.cutflow']({ region: 'SR', sigmaB: 0 })).toEqual(here)
+      expect(worker.info().done).toBeGreaterThan(done)
+
+      // A worker of another engine version takes the tasks: the error says so.
+      await worker.close()
+      worker = await startWorker({ url, password: 'pw' }, { version: '9.9.9' })
+      await expect(cuts['cuts.cutflow']({ region: 'SR', sigmaB: 0 })).rejects.toThrow(
+        /runs engine 9\.9\.9 and refused a task sent by engine \d+\.\d+\.\d+/,
+      )
+    } finally {
+      project.close()
+    }
   })
 })
