@@ -12,6 +12,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           engine: resolve(__dirname, 'src/main/engine/main.ts'),
           cli: resolve(__dirname, 'src/main/cli/main.ts'),
+          // A thread of the worker pool (engine/cluster/pool.ts finds it beside the bundle).
+          worker: resolve(__dirname, 'src/main/engine/cluster/worker.ts'),
         },
       },
     },

@@ -191,6 +191,13 @@ function installMenu(): void {
             click: () => void menuProject('saveAs'),
           },
           { type: 'separator' },
+          {
+            // The window's Settings view (where work runs: this machine or a cluster).
+            label: 'Settings…',
+            accelerator: 'CmdOrCtrl+,',
+            click: () => void window?.webContents.executeJavaScript("location.hash = 'settings'"),
+          },
+          { type: 'separator' },
           { role: 'quit' },
         ],
       },

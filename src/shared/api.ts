@@ -20,6 +20,7 @@ import { trainMethods } from './contract/train'
 import { tuneMethods } from './contract/tune'
 import { rmmMethods } from './contract/rmm'
 import { specMethods } from './contract/spec'
+import { clusterMethods } from './contract/cluster'
 
 // ---------------------------------------------------------------------------------------------
 // Domain pieces used by the methods
@@ -276,6 +277,7 @@ export const methods = {
   ...rmmMethods,
   ...specMethods,
   ...learnMethods,
+  ...clusterMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export type MethodName = keyof typeof methods

@@ -19,6 +19,8 @@ import { register as spec } from './commands/spec'
 import { register as train } from './commands/train'
 import { register as tune } from './commands/tune'
 import { register as bench } from './commands/bench'
+import { register as worker } from './commands/worker'
+import { registerRunOptions } from './run-options'
 
 export function buildProgram(): Command {
   const program = new Command('hepwb')
@@ -33,6 +35,7 @@ export function buildProgram(): Command {
     // Help and version are not errors; usage errors exit 2 with commander's message on stderr.
     process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2)
   })
+  registerRunOptions(program)
   info(program)
   inspect(program)
   stats(program)
@@ -48,5 +51,6 @@ export function buildProgram(): Command {
   train(program)
   tune(program)
   bench(program)
+  worker(program)
   return program
 }

@@ -34,6 +34,7 @@ import { trainHandlers } from './services/train'
 import { tuneHandlers } from './services/tune'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
+import { clusterHandlers } from './services/cluster'
 import { ProjectSession } from './services/scope'
 import { beginRun, failAbandonedRuns, finishRun, markStoppedRuns } from './store/runs'
 
@@ -89,6 +90,7 @@ export class EngineService {
       ...learnHandlers(env),
       // A spec's project replaces the open one when its own job (of the open project) ends.
       ...specHandlers(env, (p) => this.setProject(() => p, 'keep')),
+      ...clusterHandlers(),
       'engine.info': () => engineInfo(),
       'project.create': ({ path, name, overwrite, running }) =>
         this.setProject(() => Project.create(path, name, { overwrite }), running),

@@ -16,7 +16,8 @@ import type { AnalysisSpec } from '../../../src/shared/spec'
 import { runBuildWorkspace } from '../../../src/main/engine/app/build-workspace'
 import type { PartitionOptions } from '../../../src/main/engine/app/partition'
 import { specSource } from '../../../src/main/engine/app/spec-source'
-import type { EventSource } from '../../../src/main/engine/app/source'
+import { runOn, type EventSource } from '../../../src/main/engine/app/source'
+import { poolExecutor } from '../../../src/main/engine/cluster/pool'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 import { SampleRegistry } from '../../../src/main/engine/samples/registry'
 import { readSpecFile } from '../../../src/main/engine/select/spec-file'
@@ -27,7 +28,11 @@ import { DATA, SKHEP } from '../io/shared-data'
 import { expectSameUpToRounding } from './compare'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-build-app-'))
-afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+const pool = poolExecutor(2)
+afterAll(async () => {
+  await pool.close()
+  rmSync(tmp, { recursive: true, force: true })
+})
 
 const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 const SIG = KAGGLE + 'train_sml_sig.csv'
@@ -170,6 +175,12 @@ describe('building a workspace from a spec and from the project opened from it',
           }
           // One partition per file and many small ones: the same workspace up to rounding.
           expectSameUpToRounding(built[0], built[1])
+          // On two worker threads (the spec and the project rebuilt in each): the inline one.
+          expect(await runBuildWorkspace(runOn(specSource(spec, SMALL), pool), recipe)).toEqual(
+            built[1],
+          )
+          const onPool = runOn(await projectSource(registry, [], SMALL), pool)
+          expect(await runBuildWorkspace(onPool, recipe)).toEqual(built[1])
         } finally {
           project.close()
         }

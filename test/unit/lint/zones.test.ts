@@ -56,6 +56,11 @@ describe('lint zones', () => {
       `import type { ServiceEnv } from '../services/env'`,
       /services\/ and cli\//,
     ],
+    [
+      'src/main/engine/select/x.ts',
+      `import { clusterExecutor } from '../cluster/redis-executor'`,
+      /store/,
+    ],
     ['src/main/engine/data/x.ts', `import { x } from '../../../renderer/src/api'`, /renderer/],
     [
       'src/shared/contract/x.ts',

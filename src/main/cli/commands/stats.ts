@@ -90,6 +90,7 @@ export async function sampleStats(file: string, options: StatsOptions): Promise<
             opened,
             batch.map((column) => ({ column })),
             ctx,
+            source,
           )
           batch.forEach((n, j) => (columns[n] = asColumnStats(stats[j])))
         }

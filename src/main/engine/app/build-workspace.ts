@@ -100,7 +100,7 @@ export async function runBuildWorkspace(
     const part = scaledContext(ctx, i / planned.length, 1 / planned.length, `sample ${name}`)
     let hists: SampleHistogram[]
     try {
-      hists = await sampleHistograms(p.sample, p.fills, p.columns, part)
+      hists = await sampleHistograms(p.sample, p.fills, p.columns, part, source)
     } catch (e) {
       if (e instanceof SpecError || e instanceof ExprError) throw new BuildError(e.message)
       throw e

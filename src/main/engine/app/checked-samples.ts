@@ -5,6 +5,7 @@
  */
 import { ExprError, type CheckedExpr } from '../../../shared/expr'
 import type { JobContext } from '../jobs/context'
+import { CutCompiler } from '../select/cut-compiler'
 import type { ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
 import {
@@ -49,4 +50,35 @@ export async function openChecked(
     }
   }
   return out
+}
+
+/** A pass over a value under cuts, as a partition task sends it (plain data). */
+export interface SelectionRequest {
+  readonly value: ValueOf
+  readonly cuts: readonly ResolvedCut[]
+}
+
+/** What every partition of a sample needs for a SelectionRequest. */
+export interface SelectionPrep {
+  readonly values: CheckedExpr
+  readonly cuts: readonly ResolvedCut[]
+  readonly columns: readonly string[]
+  readonly compiler: CutCompiler
+}
+
+/** The request checked for one sample (the same checks as openChecked). */
+export function selectionPrep(sample: OpenedSample, request: SelectionRequest): SelectionPrep {
+  const values = checkValue(sample, request.value)
+  const cutExprs = request.cuts.map((c) => sample.check(c.expr, c.path, 'a cut'))
+  return {
+    values,
+    cuts: request.cuts,
+    columns: fileColumns(sample, [values, ...cutExprs]),
+    compiler: new CutCompiler(),
+  }
+}
+
+/** The ValueOf of a request that is one (an expression or a column), without its options. */
+export function valueOnly(v: ValueOf): ValueOf {
+  return 'column' in v ? { column: v.column } : { expr: v.expr }
 }

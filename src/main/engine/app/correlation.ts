@@ -13,9 +13,12 @@ import {
 import { silentContext, type JobContext } from '../jobs/context'
 import { selectedValues } from '../select/hist'
 import type { NumericArray } from '../../../shared/column'
-import { mapMerge } from './executor'
+import type { CheckedExpr } from '../../../shared/expr'
+import { valueOnly } from './checked-samples'
+import { definePartitionTask, mapSample } from './partition-task'
 import {
   checkValue,
+  type OpenedSample,
   fileColumns,
   openByName,
   preparePartition,
@@ -45,6 +48,49 @@ export interface CorrelationRun {
   readonly events: number
 }
 
+interface CorrelationTaskRequest {
+  readonly values: readonly ValueOf[]
+}
+
+interface CorrelationPrep {
+  /** The values with one value per event (lists are left out of the matrix). */
+  readonly flat: readonly { text: string; expr: CheckedExpr }[]
+  readonly skipped: readonly string[]
+  readonly columns: readonly string[]
+}
+
+function correlationPrep(sample: OpenedSample, request: CorrelationTaskRequest): CorrelationPrep {
+  const checked = request.values.map((v) => ({ text: valueText(v), expr: checkValue(sample, v) }))
+  const flat = checked.filter((c) => c.expr.shape === 'scalar')
+  return {
+    flat,
+    skipped: checked.filter((c) => c.expr.shape !== 'scalar').map((c) => c.text),
+    columns: fileColumns(
+      sample,
+      flat.map((c) => c.expr),
+    ),
+  }
+}
+
+/** One partition's correlation sums (data/correlation.ts). */
+export const correlationTask = definePartitionTask<
+  CorrelationTaskRequest,
+  CorrelationPrep,
+  CorrelationPart
+>({
+  kind: 'correlation',
+  prepare: (sample, _source, request) => correlationPrep(sample, request),
+  async map(sample, prep, p, c) {
+    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
+    const n = prepared.data.entries
+    const values: NumericArray[] = prep.flat.map(
+      (f) => selectedValues(prepared, f.expr, null).values.values,
+    )
+    const w = prepared.weights
+    return correlationPart(values, typeof w === 'number' ? new Float64Array(n).fill(w) : w)
+  },
+})
+
 /**
  * The weighted correlation of `values` over the events of one sample. Throws the source's
  * SpecError for an unknown sample or variable.
@@ -56,26 +102,16 @@ export async function runCorrelation(
 ): Promise<CorrelationRun> {
   const sample = await openByName(source, request.sample, ctx)
   try {
-    const checked = request.values.map((v) => ({ text: valueText(v), expr: checkValue(sample, v) }))
-    const flat = checked.filter((c) => c.expr.shape === 'scalar')
-    const columns = fileColumns(
+    const task: CorrelationTaskRequest = { values: request.values.map(valueOnly) }
+    const prep = correlationPrep(sample, task)
+    const { flat } = prep
+    const merged = await mapSample(
+      source,
       sample,
-      flat.map((c) => c.expr),
-    )
-    const merged = await mapMerge<CorrelationPart>(
-      await sample.partitions(),
-      {
-        map: async (p, c) => {
-          const prepared = preparePartition(sample, await sample.read(p, columns, c))
-          const n = prepared.data.entries
-          const values: NumericArray[] = flat.map(
-            (f) => selectedValues(prepared, f.expr, null).values.values,
-          )
-          const w = prepared.weights
-          return correlationPart(values, typeof w === 'number' ? new Float64Array(n).fill(w) : w)
-        },
-        merge: mergeCorrelation,
-      },
+      correlationTask,
+      task,
+      prep,
+      mergeCorrelation,
       ctx,
     )
     const { matrix, constant, events } = finishCorrelation(
@@ -90,7 +126,7 @@ export async function runCorrelation(
       sample: request.sample,
       variables,
       matrix,
-      skipped: checked.filter((c) => c.expr.shape !== 'scalar').map((c) => c.text),
+      skipped: [...prep.skipped],
       constant: variables.filter((_, a) => constant[a]),
       events,
     }

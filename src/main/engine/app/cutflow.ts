@@ -13,8 +13,8 @@ import { assembleCutflow, type SampleOutcome } from '../select/cutflow-result'
 import { resolveRegions, withAncestors, type ResolvedRegion } from '../select/regions'
 import { SpecError } from '../select/spec-error'
 import type { Passing } from '../select/stages'
-import { mapMerge, scaledContext } from './executor'
-import type { Partition } from './partition'
+import { scaledContext } from './executor'
+import { definePartitionTask, mapSample } from './partition-task'
 import { fileColumns, preparePartition, type EventSource, type OpenedSample } from './source'
 
 export interface CutflowRequest {
@@ -75,11 +75,14 @@ export async function runCutflow(
   }
   const compiler = new CutCompiler()
   const outcomes: SampleOutcome[] = []
+  const task: CutflowTaskRequest = request.regions ? { regions: request.regions } : {}
   for (const [i, { sample, columns }] of opened.entries()) {
     const { name, role, group } = sample.sample
     const part = scaledContext(ctx, i / opened.length, 1 / opened.length, `sample ${name}`)
     try {
-      const cutflow = await sampleCutflowOver(sample, columns, regions, compiler, part)
+      const prep = { regions, columns, compiler }
+      const cutflow = await mapSample(source, sample, cutflowTask, task, prep, addCutflows, part)
+      if (!cutflow) throw new Error(`sample '${name}' has no partitions`)
       outcomes.push({ name, role, group, cutflow })
     } catch (e) {
       usable(e, name)
@@ -100,29 +103,36 @@ export async function runCutflow(
   return { result, skipped, samples: outcomes }
 }
 
-/** One sample's cut-flow: map over its partitions, merged in index order. */
-async function sampleCutflowOver(
-  sample: OpenedSample,
-  columns: readonly string[],
-  regions: readonly ResolvedRegion[],
-  cuts: CutCompiler,
-  ctx: JobContext,
-): Promise<SampleCutflow> {
-  const partitions = await sample.partitions()
-  const merged = await mapMerge(
-    partitions,
-    {
-      map: async (p: Partition, c: JobContext) => {
-        const events = await sample.read(p, columns, c)
-        return sampleCutflow(preparePartition(sample, events), regions, { ctx: c, cuts })
-      },
-      merge: addCutflows,
-    },
-    ctx,
-  )
-  if (!merged) throw new Error(`sample '${sample.sample.name}' has no partitions`)
-  return merged
+/** What a cut-flow partition task needs besides the source: the regions asked for. */
+interface CutflowTaskRequest {
+  readonly regions?: readonly string[]
 }
+
+interface CutflowPrep {
+  readonly regions: readonly ResolvedRegion[]
+  /** File columns the cuts read. */
+  readonly columns: readonly string[]
+  readonly compiler: CutCompiler
+}
+
+/** One partition's cut-flow of every region (select/cutflow.ts). */
+export const cutflowTask = definePartitionTask<CutflowTaskRequest, CutflowPrep, SampleCutflow>({
+  kind: 'cutflow',
+  prepare(sample, source, request) {
+    const regions = pickRegions(source, resolveRegions(source.regions()), request.regions)
+    const cuts = regions.flatMap((r) =>
+      r.cuts.slice(r.inherited).map((c) => sample.check(c.expr, c.path, 'a cut')),
+    )
+    return { regions, columns: fileColumns(sample, cuts), compiler: new CutCompiler() }
+  },
+  async map(sample, prep, p, c) {
+    const events = await sample.read(p, prep.columns, c)
+    return sampleCutflow(preparePartition(sample, events), prep.regions, {
+      ctx: c,
+      cuts: prep.compiler,
+    })
+  },
+})
 
 /** a + b: counts and sums added region by region (a's arrays reused). */
 export function addCutflows(a: SampleCutflow, b: SampleCutflow): SampleCutflow {

@@ -19,6 +19,7 @@ import { resolveRegions, type ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
 import { pickRegions } from './cutflow'
 import { mapMerge, scaledContext } from './executor'
+import { definePartitionTask, mapSample } from './partition-task'
 import {
   preparePartition,
   valueText,
@@ -26,7 +27,13 @@ import {
   type OpenedSample,
   type ValueOf,
 } from './source'
-import { openChecked } from './checked-samples'
+import {
+  openChecked,
+  selectionPrep,
+  valueOnly,
+  type SelectionPrep,
+  type SelectionRequest,
+} from './checked-samples'
 
 /** How to histogram (the values come from a ValueOf: an expression or a column by name). */
 export interface HistogramOptions {
@@ -99,27 +106,16 @@ export async function runHistograms(
     .filter(({ s }) => !request.samples || request.samples.includes(s.name))
   const hidden = region?.blinded ? all.filter(({ s }) => s.role === 'data') : []
   const shown = all.filter((x) => !hidden.includes(x))
-  // The expression is not part of the source: messages show it with a caret instead of a path.
-  const path: string[] = []
   const opened = await openChecked(source, shown, request, cuts, request.skipUnusable, ctx)
+  const task: HistogramTaskRequest = { value: valueOnly(request), cuts, binning: request.binning }
   const compiler = new CutCompiler()
   const samples = new Map<string, Hist1D>()
   for (const [i, { sample, values, columns }] of opened.entries()) {
     const name = sample.sample.name
     const part = scaledContext(ctx, i / opened.length, 1 / opened.length, `sample ${name}`)
     try {
-      const h = await mapMerge(
-        await sample.partitions(),
-        {
-          map: async (p, c) => {
-            const prepared = preparePartition(sample, await sample.read(p, columns, c))
-            const pass = cuts.length ? selectionMask(prepared, cuts, compiler) : null
-            return selectedHist(prepared, values, pass, request.binning, path)
-          },
-          merge: addHist,
-        },
-        part,
-      )
+      const prep = { values, cuts, columns, compiler, binning: request.binning }
+      const h = await mapSample(source, sample, histogramTask, task, prep, addHist, part)
       samples.set(name, h ?? createHist(bins, lo, hi))
     } finally {
       sample.release()
@@ -133,6 +129,29 @@ export async function runHistograms(
     hidden: hidden.map(({ s }) => s.name),
   }
 }
+
+interface HistogramTaskRequest extends SelectionRequest {
+  readonly binning: Binning
+}
+
+interface HistogramPrep extends SelectionPrep {
+  readonly binning: Binning
+}
+
+/** One partition's histogram of a value over the events passing the cuts (select/hist.ts). */
+export const histogramTask = definePartitionTask<HistogramTaskRequest, HistogramPrep, Hist1D>({
+  kind: 'histogram',
+  prepare: (sample, _source, request) => ({
+    ...selectionPrep(sample, request),
+    binning: request.binning,
+  }),
+  async map(sample, prep, p, c) {
+    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
+    const pass = prep.cuts.length ? selectionMask(prepared, prep.cuts, prep.compiler) : null
+    // The expression is not part of the source: messages show it with a caret, not a path.
+    return selectedHist(prepared, prep.values, pass, prep.binning, [])
+  },
+})
 
 /** a + b: Σw and Σw² of every bin and flow, entries and NaN (a's arrays reused). */
 export function addHist(a: Hist1D, b: Hist1D): Hist1D {
@@ -202,44 +221,103 @@ export interface HistogramFill {
  * read once (file columns `columns`, which must cover what the fills read — see fileColumns),
  * each distinct cut list is evaluated once, and every fill is merged in partition order like
  * runHistogram's. Returns the histograms in the order of `fills`. Throws SpecError for a cut or
- * an expression that fails for this sample.
+ * an expression that fails for this sample. `source`: the source the sample was opened from,
+ * whose executor runs the partitions (absent: this process).
  */
 export async function sampleHistograms(
   sample: OpenedSample,
   fills: readonly HistogramFill[],
   columns: readonly string[],
   ctx: JobContext = silentContext(),
+  source?: EventSource,
 ): Promise<SampleHistogram[]> {
-  const compiler = new CutCompiler()
-  const merged = await mapMerge<SampleHistogram[]>(
-    await sample.partitions(),
-    {
-      map: async (p, c) => {
-        const prepared = preparePartition(sample, await sample.read(p, columns, c))
-        const masks = new Map<readonly ResolvedCut[], Uint8Array | null>()
-        const weighted = new Map<CheckedExpr, PreparedSample>()
-        return fills.map((f) => {
-          let mask = masks.get(f.cuts)
-          if (mask === undefined)
-            masks.set(
-              f.cuts,
-              (mask = f.cuts.length ? selectionMask(prepared, f.cuts, compiler) : null),
-            )
-          let events = prepared
-          if (f.reweight) {
-            let w = weighted.get(f.reweight)
-            if (!w) weighted.set(f.reweight, (w = reweighted(prepared, f.reweight)))
-            events = w
-          }
-          return sampleHistogram(events, f.values, mask, f.binning)
-        })
-      },
-      merge: (a, b) => a.map((h, i) => addHistograms(h, b[i])),
-    },
-    ctx,
-  )
+  const prep: FillsPrep = { fills, columns, compiler: new CutCompiler() }
+  const merge = (a: SampleHistogram[], b: SampleHistogram[]) =>
+    a.map((h, i) => addHistograms(h, b[i]))
+  const merged = source
+    ? await mapSample(source, sample, fillsTask, fillsRequest(fills, columns), prep, merge, ctx)
+    : await mapMerge<SampleHistogram[]>(
+        await sample.partitions(),
+        { map: (p, c) => fillsTask.map(sample, prep, p, c), merge },
+        ctx,
+      )
   return merged ?? fills.map((f) => emptyHistogram(f.binning.bins))
 }
+
+/** Fills as plain data: expressions as text, each distinct cut list once. */
+interface FillsRequest {
+  readonly cutLists: readonly (readonly ResolvedCut[])[]
+  readonly fills: readonly { expr: string; cuts: number; binning: Binning; reweight?: string }[]
+  readonly columns: readonly string[]
+}
+
+interface FillsPrep {
+  readonly fills: readonly HistogramFill[]
+  readonly columns: readonly string[]
+  readonly compiler: CutCompiler
+}
+
+function fillsRequest(fills: readonly HistogramFill[], columns: readonly string[]): FillsRequest {
+  const lists: (readonly ResolvedCut[])[] = []
+  return {
+    fills: fills.map((f) => {
+      let k = lists.indexOf(f.cuts)
+      if (k < 0) k = lists.push(f.cuts) - 1
+      return {
+        expr: f.values.source,
+        cuts: k,
+        binning: f.binning,
+        ...(f.reweight ? { reweight: f.reweight.source } : {}),
+      }
+    }),
+    cutLists: lists,
+    columns,
+  }
+}
+
+/** One partition's histograms of several fills (a workspace's channels and weight variations). */
+export const fillsTask = definePartitionTask<FillsRequest, FillsPrep, SampleHistogram[]>({
+  kind: 'histogram-fills',
+  prepare(sample, _source, request) {
+    // Checked once per distinct text, so fills that shared a cut list or a reweight still do.
+    const reweights = new Map<string, CheckedExpr>()
+    const fills = request.fills.map((f): HistogramFill => {
+      let reweight: CheckedExpr | undefined
+      if (f.reweight !== undefined) {
+        reweight = reweights.get(f.reweight)
+        if (!reweight)
+          reweights.set(f.reweight, (reweight = sample.check(f.reweight, [], 'a weight ratio')))
+      }
+      return {
+        values: sample.check(f.expr, []),
+        cuts: request.cutLists[f.cuts],
+        binning: f.binning,
+        ...(reweight ? { reweight } : {}),
+      }
+    })
+    return { fills, columns: request.columns, compiler: new CutCompiler() }
+  },
+  async map(sample, prep, p, c) {
+    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
+    const masks = new Map<readonly ResolvedCut[], Uint8Array | null>()
+    const weighted = new Map<CheckedExpr, PreparedSample>()
+    return prep.fills.map((f) => {
+      let mask = masks.get(f.cuts)
+      if (mask === undefined)
+        masks.set(
+          f.cuts,
+          (mask = f.cuts.length ? selectionMask(prepared, f.cuts, prep.compiler) : null),
+        )
+      let events = prepared
+      if (f.reweight) {
+        let w = weighted.get(f.reweight)
+        if (!w) weighted.set(f.reweight, (w = reweighted(prepared, f.reweight)))
+        events = w
+      }
+      return sampleHistogram(events, f.values, mask, f.binning)
+    })
+  },
+})
 
 /** `prepared` with each event's weight times `factor`'s value for it (NaN where undefined). */
 function reweighted(prepared: PreparedSample, factor: CheckedExpr): PreparedSample {

@@ -19,6 +19,8 @@ import {
 } from '../select/derived'
 import type { ColumnProvider } from '../select/provider'
 import type { Partition, PartitionOptions } from './partition'
+import type { SourceDescription } from './source-description'
+import type { TaskExecutor } from './task'
 
 /** A sample as a use case sees it (no files: those are the adapter's business). */
 export interface SourceSample {
@@ -107,6 +109,32 @@ export interface EventSource {
   regions(): readonly SpecRegion[]
   /** Opens sample `index` (nothing decoded). Throws the adapter's error for unreadable files. */
   open(index: number, ctx: JobContext): Promise<OpenedSample>
+  /**
+   * How to open this source again in a worker thread or process; absent: its passes run in
+   * this process only (an executor is then ignored).
+   */
+  readonly description?: SourceDescription
+  /**
+   * Where its passes over partitions run: a worker-thread pool, a cluster. Absent: in this
+   * process, one partition after the other (the live source's own reads, no task round trip).
+   * Every executor gives the same answer to the last bit (partials merged in partition order).
+   */
+  readonly executor?: TaskExecutor
+  /**
+   * The memory budget of its passes (bytes, app/memory-budget.ts): partitions are sized from
+   * it and the columns a pass reads. Absent: the source's own plan (at most 2^20 entries).
+   */
+  readonly memory?: number
+}
+
+/** `source` with its passes run on `executor` (undefined: in this process). */
+export function runOn(source: EventSource, executor: TaskExecutor | undefined): EventSource {
+  return { ...source, executor }
+}
+
+/** `source` with its passes sized under `memory` bytes (undefined: the source's own plan). */
+export function withMemory(source: EventSource, memory: number | undefined): EventSource {
+  return { ...source, memory }
 }
 
 /** The file columns that `exprs` read, through derived variables and model outputs. */

@@ -27,6 +27,21 @@ import {
 } from '../select/spec-sample'
 import { planPartitions, type Partition, type PartitionOptions } from './partition'
 import type { EventSource, OpenedSample, PartitionEvents, SourceSample } from './source'
+import { defineSourceKind, newStamp } from './source-description'
+
+/** A spec source's description: the resolved spec and its partition size. */
+interface SpecDescription {
+  readonly spec: AnalysisSpec
+  readonly maxEntries?: number
+}
+
+// Workers open a spec source from its description; partitions travel with each task, so a
+// `split` option (not data) need not cross.
+defineSourceKind('spec', async (data) => {
+  const d = data as SpecDescription
+  const options = d.maxEntries === undefined ? {} : { maxEntries: d.maxEntries }
+  return { source: specSource(d.spec, options), close() {} }
+})
 
 /** The event source of a spec whose sample paths are resolved (spec-file.ts readSpecFile). */
 export function specSource(spec: AnalysisSpec, options: PartitionOptions = {}): EventSource {
@@ -42,8 +57,13 @@ export function specSource(spec: AnalysisSpec, options: PartitionOptions = {}): 
       missing: s.missing ?? null,
     }
   })
+  const description: SpecDescription = {
+    spec,
+    ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+  }
   return {
     what: 'the spec',
+    description: { kind: 'spec', stamp: newStamp(), data: description },
     samples: () => samples,
     variables: () => ({ variables: spec.variables, computed: [] }),
     regions: () => spec.regions,

@@ -7,6 +7,7 @@
  */
 import { nameRecord } from '../../../shared/name-record'
 import type { Column } from '../../../shared/column'
+import type { CheckedExpr } from '../../../shared/expr'
 import { silentContext, type JobContext } from '../jobs/context'
 import { CutCompiler } from '../select/cut-compiler'
 import { selectedValues, selectionMask } from '../select/hist'
@@ -23,7 +24,14 @@ import {
   type OpenedSample,
   type ValueOf,
 } from './source'
-import { openChecked } from './checked-samples'
+import {
+  openChecked,
+  selectionPrep,
+  valueOnly,
+  type SelectionPrep,
+  type SelectionRequest,
+} from './checked-samples'
+import { definePartitionTask, mapSample } from './partition-task'
 
 export interface StatisticsOptions {
   /** Events of this region only (data hidden when it is blinded); default all events. */
@@ -46,6 +54,16 @@ interface Moments {
   m2: number
 }
 
+/**
+ * Weighted moments (n holds Σw) with the raw sums Σw·x and Σw·x² beside them: a part whose
+ * weights cancel to Σw = 0 (NLO weights ±w) has no mean, yet it moves the whole's mean and
+ * spread; its raw sums carry it into the merge.
+ */
+interface WeightedMoments extends Moments {
+  sx: number
+  sx2: number
+}
+
 /** The partial (and merged) statistics of one sample. */
 export interface StatisticsPart {
   /** Values seen (elements for lists), NaN included. */
@@ -56,7 +74,7 @@ export interface StatisticsPart {
   max: number
   plain: Moments
   /** Weighted: n holds Σw; Σw² apart. NaN weights are left out like NaN values. */
-  weighted: Moments
+  weighted: WeightedMoments
   sumw2: number
   /** Every defined value is a whole number (a count, a flag, a charge). */
   integer: boolean
@@ -122,20 +140,18 @@ export async function runStatistics(
     hidden: hidden.map(({ s }) => s.name),
   }
   const opened = await openChecked(source, shown, request, cuts, request.skipUnusable, ctx)
+  const task: SelectionRequest = { value: valueOnly(request), cuts }
   for (const [i, { sample, values, columns }] of opened.entries()) {
     const part = scaledContext(ctx, i / opened.length, 1 / opened.length)
     try {
-      const merged = await mapMerge(
-        await sample.partitions(),
-        {
-          map: async (p, c) => {
-            const prepared = preparePartition(sample, await sample.read(p, columns, c))
-            const pass = cuts.length ? selectionMask(prepared, cuts, compiler) : null
-            const sel = selectedValues(prepared, values, pass)
-            return partialStatistics(sel.values, sel.weights)
-          },
-          merge: mergeStatistics,
-        },
+      const prep = { values, cuts, columns, compiler }
+      const merged = await mapSample(
+        source,
+        sample,
+        statisticsTask,
+        task,
+        prep,
+        mergeStatistics,
         part,
       )
       result.samples[sample.sample.name] = finishStatistics(merged ?? emptyPart())
@@ -146,6 +162,18 @@ export async function runStatistics(
   ctx.progress(1)
   return result
 }
+
+/** One partition's statistics of a value over the events passing the cuts. */
+export const statisticsTask = definePartitionTask<SelectionRequest, SelectionPrep, StatisticsPart>({
+  kind: 'statistics',
+  prepare: (sample, _source, request) => selectionPrep(sample, request),
+  async map(sample, prep, p, c) {
+    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
+    const pass = prep.cuts.length ? selectionMask(prepared, prep.cuts, prep.compiler) : null
+    const sel = selectedValues(prepared, prep.values, pass)
+    return partialStatistics(sel.values, sel.weights)
+  },
+})
 
 /** Several values of one sample, each read once (the explorer's table of every variable). */
 export interface SampleStatisticsRequest {
@@ -168,7 +196,7 @@ export async function runSampleStatistics(
 ): Promise<SampleStatistics[]> {
   const sample = await openByName(source, request.sample, ctx)
   try {
-    return await openedStatistics(sample, request.values, ctx)
+    return await openedStatistics(sample, request.values, ctx, source)
   } finally {
     sample.release()
   }
@@ -176,31 +204,59 @@ export async function runSampleStatistics(
 
 /**
  * runSampleStatistics on a sample already opened (a caller that asks for its columns in
- * batches opens it once).
+ * batches opens it once). `source`: the source it was opened from, whose executor runs the
+ * partitions (absent: this process).
  */
 export async function openedStatistics(
   sample: OpenedSample,
   request: readonly ValueOf[],
   ctx: JobContext = silentContext(),
+  source?: EventSource,
 ): Promise<SampleStatistics[]> {
-  const values = request.map((v) => checkValue(sample, v))
-  const columns = fileColumns(sample, values)
-  const merged = await mapMerge<StatisticsPart[]>(
-    await sample.partitions(),
-    {
-      map: async (p, c) => {
-        const prepared = preparePartition(sample, await sample.read(p, columns, c))
-        return values.map((v) => {
-          const sel = selectedValues(prepared, v, null)
-          return partialStatistics(sel.values, sel.weights)
-        })
-      },
-      merge: (a, b) => a.map((x, k) => mergeStatistics(x, b[k])),
-    },
-    ctx,
-  )
-  return (merged ?? values.map(emptyPart)).map(finishStatistics)
+  const task = { values: request.map(valueOnly) }
+  const prep = valuesPrep(sample, task)
+  const merge = (a: StatisticsPart[], b: StatisticsPart[]) =>
+    a.map((x, k) => mergeStatistics(x, b[k]))
+  const merged = source
+    ? await mapSample(source, sample, valuesStatisticsTask, task, prep, merge, ctx)
+    : await mapMerge<StatisticsPart[]>(
+        await sample.partitions(),
+        { map: (p, c) => valuesStatisticsTask.map(sample, prep, p, c), merge },
+        ctx,
+      )
+  return (merged ?? prep.values.map(emptyPart)).map(finishStatistics)
 }
+
+interface ValuesRequest {
+  readonly values: readonly ValueOf[]
+}
+
+interface ValuesPrep {
+  readonly values: readonly CheckedExpr[]
+  readonly columns: readonly string[]
+}
+
+function valuesPrep(sample: OpenedSample, request: ValuesRequest): ValuesPrep {
+  const values = request.values.map((v) => checkValue(sample, v))
+  return { values, columns: fileColumns(sample, values) }
+}
+
+/** One partition's statistics of several values over all its events (read together). */
+export const valuesStatisticsTask = definePartitionTask<
+  ValuesRequest,
+  ValuesPrep,
+  StatisticsPart[]
+>({
+  kind: 'statistics-values',
+  prepare: (sample, _source, request) => valuesPrep(sample, request),
+  async map(sample, prep, p, c) {
+    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
+    return prep.values.map((v) => {
+      const sel = selectedValues(prepared, v, null)
+      return partialStatistics(sel.values, sel.weights)
+    })
+  },
+})
 
 function emptyPart(): StatisticsPart {
   return {
@@ -210,7 +266,7 @@ function emptyPart(): StatisticsPart {
     min: Infinity,
     max: -Infinity,
     plain: { n: 0, mean: 0, m2: 0 },
-    weighted: { n: 0, mean: 0, m2: 0 },
+    weighted: { n: 0, mean: 0, m2: 0, sx: 0, sx2: 0 },
     sumw2: 0,
     integer: true,
     finiteMin: Infinity,
@@ -228,6 +284,7 @@ export function partialStatistics(c: Column, weights: Float64Array | number): St
   let n = 0
   let sw = 0
   let swx = 0
+  let swx2 = 0
   for (let i = 0; i < x.length; i++) {
     const v = x[i]
     if (v !== v) {
@@ -247,6 +304,7 @@ export function partialStatistics(c: Column, weights: Float64Array | number): St
     if (w === w) {
       sw += w
       swx += w * v
+      swx2 += w * v * v
       out.sumw2 += w * w
     }
   }
@@ -262,7 +320,7 @@ export function partialStatistics(c: Column, weights: Float64Array | number): St
     if (w === w) wm2 += w * (v - wmean) * (v - wmean)
   }
   out.plain = { n, mean, m2 }
-  out.weighted = { n: sw, mean: wmean, m2: wm2 }
+  out.weighted = { n: sw, mean: wmean, m2: wm2, sx: swx, sx2: swx2 }
   return out
 }
 
@@ -292,6 +350,23 @@ function mergeMoments(a: Moments, b: Moments): Moments {
   }
 }
 
+/**
+ * Weighted moments of two disjoint parts: Chan's formula when both have Σw ≠ 0 and so has the
+ * whole; a part of Σw = 0 enters through its raw sums (Σw(x − M)² = Σwx² − 2MΣwx for it).
+ */
+function mergeWeighted(a: WeightedMoments, b: WeightedMoments): WeightedMoments {
+  const sx = a.sx + b.sx
+  const sx2 = a.sx2 + b.sx2
+  const n = a.n + b.n
+  if (n === 0) return { n: 0, mean: 0, m2: 0, sx, sx2 }
+  if (a.n !== 0 && b.n !== 0) return { ...mergeMoments(a, b), sx, sx2 }
+  const [p, z] = a.n !== 0 ? [a, b] : [b, a]
+  if (z.sx === 0 && z.sx2 === 0) return { n: p.n, mean: p.mean, m2: p.m2, sx, sx2 }
+  const mean = (p.n * p.mean + z.sx) / p.n
+  const m2 = p.m2 + p.n * (p.mean - mean) * (p.mean - mean) + z.sx2 - 2 * mean * z.sx
+  return { n, mean, m2, sx, sx2 }
+}
+
 /** a then b: counts and sums added, extremes compared, moments by Chan's formula. */
 export function mergeStatistics(a: StatisticsPart, b: StatisticsPart): StatisticsPart {
   return {
@@ -301,7 +376,7 @@ export function mergeStatistics(a: StatisticsPart, b: StatisticsPart): Statistic
     min: Math.min(a.min, b.min),
     max: Math.max(a.max, b.max),
     plain: mergeMoments(a.plain, b.plain),
-    weighted: mergeMoments(a.weighted, b.weighted),
+    weighted: mergeWeighted(a.weighted, b.weighted),
     sumw2: a.sumw2 + b.sumw2,
     integer: a.integer && b.integer,
     finiteMin: Math.min(a.finiteMin, b.finiteMin),

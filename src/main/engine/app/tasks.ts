@@ -1,6 +1,16 @@
 /**
- * The registry of task kinds (app/task.ts): importing this module defines every kind, so a
- * worker thread or a cluster worker that imports it can run any task the engine produces.
+ * Every task kind of the engine, registered by importing the modules that define them: a
+ * worker (thread or `hepwb worker`) imports this before it takes tasks. A kind added to a use
+ * case is added here.
  */
+import './spec-source'
+import './cutflow'
+import './histogram'
+import './statistics'
+import './hist2d'
+import './correlation'
+import './training-set'
 import './signal-grid'
 import './tune-trial'
+// The cluster's end-to-end check (a worker thread of a `hepwb worker` runs it too).
+import '../cluster/probe-task'

@@ -17,6 +17,7 @@ import { CutCompiler } from '../select/cut-compiler'
 import { resolveRegions, withAncestors, type ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
 import { mapMerge, scaledContext } from './executor'
+import { definePartitionTask, mapSample } from './partition-task'
 import type { Partition, PartitionOptions } from './partition'
 import { fileColumns, preparePartition, type EventSource, type OpenedSample } from './source'
 
@@ -106,19 +107,28 @@ export async function openTrainingSamples(
   const out: TrainingSample[] = []
   for (const { index, role } of chosen) {
     ctx.throwIfCancelled()
-    const opened = await source.open(index, ctx)
-    const inputs = request.inputs.map((input, i) =>
-      checked(opened, input, ['inputs', i], 'a training input', `input ${i + 1} '${input}'`),
-    )
-    const cutExprs = cuts.map((c) => checked(opened, c.expr, c.path, 'a cut', `cut '${c.label}'`))
-    const weight = opened.sample.weight
-      ? [checked(opened, opened.sample.weight, [], 'a weight', 'the weight')]
-      : []
-    const columns = fileColumns(opened, [...inputs, ...cutExprs])
-    const readColumns = fileColumns(opened, [...inputs, ...cutExprs, ...weight]).length
-    out.push({ opened, role, inputs, columns, readColumns })
+    out.push(trainingSample(await source.open(index, ctx), role, request.inputs, cuts))
   }
   return { samples: out, cuts }
+}
+
+/** One opened sample with the inputs and cuts checked against it. */
+function trainingSample(
+  opened: OpenedSample,
+  role: 'signal' | 'background',
+  inputTexts: readonly string[],
+  cuts: readonly ResolvedCut[],
+): TrainingSample {
+  const inputs = inputTexts.map((input, i) =>
+    checked(opened, input, ['inputs', i], 'a training input', `input ${i + 1} '${input}'`),
+  )
+  const cutExprs = cuts.map((c) => checked(opened, c.expr, c.path, 'a cut', `cut '${c.label}'`))
+  const weight = opened.sample.weight
+    ? [checked(opened, opened.sample.weight, [], 'a weight', 'the weight')]
+    : []
+  const columns = fileColumns(opened, [...inputs, ...cutExprs])
+  const readColumns = fileColumns(opened, [...inputs, ...cutExprs, ...weight]).length
+  return { opened, role, inputs, columns, readColumns }
 }
 
 /**
@@ -197,7 +207,44 @@ export interface SelectOptions {
   readonly partitions?: PartitionOptions
   /** Read each partition alone from the files, keeping nothing (ReadOptions.stream). */
   readonly stream?: boolean
+  /** The source the samples were opened from, whose executor runs the partitions. */
+  readonly source?: EventSource
 }
+
+/** A training selection as a partition task sends it. */
+interface RowsRequest {
+  readonly role: 'signal' | 'background'
+  readonly inputs: readonly string[]
+  readonly cuts: readonly ResolvedCut[]
+  readonly stream: boolean
+}
+
+interface RowsPrep {
+  readonly sample: TrainingSample
+  readonly cuts: readonly ResolvedCut[]
+  readonly columns: readonly string[]
+  readonly compiler: CutCompiler
+  readonly stream: boolean
+}
+
+/** One partition's selected rows (inputs and weights of the events passing the cuts). */
+export const rowsTask = definePartitionTask<RowsRequest, RowsPrep, SelectedEvents[]>({
+  kind: 'training-rows',
+  prepare(opened, _source, request) {
+    const sample = trainingSample(opened, request.role, request.inputs, request.cuts)
+    const { columns } = sample
+    return {
+      sample,
+      cuts: request.cuts,
+      columns,
+      compiler: new CutCompiler(),
+      stream: request.stream,
+    }
+  },
+  map: async (_opened, prep, p, c) => [
+    await selectPartition(prep.sample, p, prep.cuts, prep.compiler, c, prep.stream),
+  ],
+})
 
 /** Every selected row of one chosen sample: map over its partitions, concatenated in order. */
 export async function selectedRows(
@@ -208,14 +255,31 @@ export async function selectedRows(
 ): Promise<SelectedEvents> {
   const compiler = new CutCompiler()
   const partitions = await sample.opened.partitions(options.partitions)
-  const parts = await mapMerge<SelectedEvents[]>(
-    partitions,
-    {
-      map: async (p, c) => [await selectPartition(sample, p, cuts, compiler, c, options.stream)],
-      merge: (a, b) => (a.push(...b), a),
-    },
-    ctx,
-  )
+  const stream = options.stream ?? false
+  const prep: RowsPrep = { sample, cuts, columns: sample.columns, compiler, stream }
+  const merge = (a: SelectedEvents[], b: SelectedEvents[]) => (a.push(...b), a)
+  const request: RowsRequest = {
+    role: sample.role,
+    inputs: sample.inputs.map((e) => e.source),
+    cuts,
+    stream,
+  }
+  const parts = options.source
+    ? await mapSample(
+        options.source,
+        sample.opened,
+        rowsTask,
+        request,
+        prep,
+        merge,
+        ctx,
+        partitions,
+      )
+    : await mapMerge<SelectedEvents[]>(
+        partitions,
+        { map: (p, c) => rowsTask.map(sample.opened, prep, p, c), merge },
+        ctx,
+      )
   if (!parts) throw new Error(`sample '${sample.opened.sample.name}' has no partitions`)
   return concatSelected(parts)
 }
@@ -242,7 +306,7 @@ export async function trainingEvents(
           s,
           cuts,
           scaledContext(ctx, k / samples.length, 1 / samples.length, message),
-          options,
+          { source, ...options },
         ),
       )
     } finally {

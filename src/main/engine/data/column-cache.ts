@@ -10,7 +10,7 @@
  *   offsets (Int32, little-endian) | pad to 8 | values (the typed array's bytes, little-endian)
  * Files are written to a temporary name and renamed, so a crash never leaves half a column.
  */
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { JobContext } from '../jobs/context'
 import type { Column, ColumnType, NumericArray } from '../../../shared/column'
@@ -95,6 +95,53 @@ export class ColumnCache {
     const col = decodeColumn(buf)
     if (!col) await rm(this.pathOf(k), { force: true })
     return col
+  }
+
+  /**
+   * Entries [start, stop) of a cached column, read from the file at their offsets (a flat
+   * column's values; a jagged column's offsets, then the values they span): a partition of a
+   * column that need not fit in memory. Undefined for a missing or unreadable entry.
+   */
+  async getRange(k: CacheKey, start: number, stop: number): Promise<Column | undefined> {
+    let fh
+    try {
+      fh = await open(this.pathOf(k), 'r')
+    } catch {
+      return undefined
+    }
+    try {
+      const at = async (pos: number, bytes: number): Promise<Uint8Array> => {
+        const buf = new Uint8Array(bytes)
+        const { bytesRead } = await fh.read(buf, 0, bytes, pos)
+        if (bytesRead !== bytes) throw new Error('short read')
+        return buf
+      }
+      const head = await at(0, 12)
+      if (!MAGIC.equals(head.subarray(0, 8))) return undefined
+      const jsonLen = new DataView(head.buffer).getUint32(8, true)
+      const h = JSON.parse(Buffer.from(await at(12, jsonLen)).toString('utf8')) as Header
+      const offStart = pad8(12 + jsonLen)
+      const valStart = pad8(offStart + 4 * h.offsets)
+      const entries = h.kind === 'flat' ? h.values : h.offsets - 1
+      if (!(start >= 0 && start <= stop && stop <= entries)) return undefined
+      const size = allocValues(h.type, 0).BYTES_PER_ELEMENT
+      const values = (lo: number, hi: number) => {
+        const v = allocValues(h.type, hi - lo)
+        return at(valStart + lo * size, (hi - lo) * size).then((b) => (bytesOf(v).set(b), v))
+      }
+      if (h.kind === 'flat')
+        return { kind: 'flat', type: h.type, values: await values(start, stop) }
+      const offsets = new Int32Array(stop - start + 1)
+      bytesOf(offsets).set(await at(offStart + 4 * start, 4 * offsets.length))
+      const first = offsets[0]
+      const v = await values(first, offsets[offsets.length - 1])
+      for (let i = 0; i < offsets.length; i++) offsets[i] -= first
+      return { kind: 'jagged', type: h.type, offsets, values: v }
+    } catch {
+      return undefined
+    } finally {
+      await fh.close()
+    }
   }
 
   async put(k: CacheKey, c: Column): Promise<void> {

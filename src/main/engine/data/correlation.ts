@@ -24,6 +24,12 @@ export interface CorrelationPart {
   readonly comoment: Float64Array
   readonly lo: Float64Array
   readonly hi: Float64Array
+  /**
+   * Only for events whose weights cancel (Σw = 0, NLO weights ±w), which have no mean: then
+   * `mean` is 0, `comoment` holds the raw Σw·a·b and this the raw Σw·a, which carry the part
+   * into a merge. Null otherwise.
+   */
+  sx?: Float64Array | null
 }
 
 /** The weighted correlation matrix and its facts (see weightedCorrelation). */
@@ -81,7 +87,11 @@ export function correlationPart(
       if (v > hi[a]) hi[a] = v
     }
   }
-  if (events) for (let a = 0; a < k; a++) mean[a] /= sumw
+  // Weights that cancel: no mean; co-moments around 0 and the raw Σw·a (mergeCorrelation).
+  const zero = events > 0 && sumw === 0
+  const sx = zero ? Float64Array.from(mean) : null
+  if (zero) mean.fill(0)
+  else if (events) for (let a = 0; a < k; a++) mean[a] /= sumw
   // Upper triangle of the covariance (times Σw), accumulated in one pass over the events.
   const cov = new Float64Array(k * k)
   const d = new Float64Array(k)
@@ -94,7 +104,7 @@ export function correlationPart(
       for (let b = a; b < k; b++) cov[a * k + b] += wd * d[b]
     }
   }
-  return { k, events, sumw, mean, comoment: cov, lo, hi }
+  return { k, events, sumw, mean, comoment: cov, lo, hi, sx }
 }
 
 /**
@@ -106,6 +116,7 @@ export function mergeCorrelation(a: CorrelationPart, b: CorrelationPart): Correl
   if (b.k !== a.k) throw new RangeError(`parts of ${a.k} and ${b.k} variables`)
   if (b.events === 0) return a
   if (a.events === 0) return b
+  if (a.sx || b.sx || a.sumw + b.sumw === 0) return mergeAroundReference(a, b)
   const { k } = a
   const w = a.sumw + b.sumw
   const f = (a.sumw * b.sumw) / w
@@ -120,6 +131,43 @@ export function mergeCorrelation(a: CorrelationPart, b: CorrelationPart): Correl
   a.events += b.events
   a.sumw = w
   return a
+}
+
+/**
+ * The merge where a part's (or the whole's) weights cancel: each part as Σw, a reference c
+ * (its mean, or 0), S1 = Σw(x − c) (0 around a mean, sx around 0) and S2 = Σw(x − c)(y − c),
+ * moved to the whole's mean (0 when the whole's weights cancel too):
+ *   S1' = S1 + W(c − c'),  S2' = S2 + (c − c')⊗S1 + S1⊗(c − c') + W(c − c')⊗(c − c').
+ */
+function mergeAroundReference(a: CorrelationPart, b: CorrelationPart): CorrelationPart {
+  const { k } = a
+  const w = a.sumw + b.sumw
+  const s1 = (p: CorrelationPart, i: number) => p.sx?.[i] ?? 0
+  const ref = new Float64Array(k)
+  if (w !== 0)
+    for (let i = 0; i < k; i++)
+      ref[i] = (a.sumw * a.mean[i] + s1(a, i) + b.sumw * b.mean[i] + s1(b, i)) / w
+  const comoment = new Float64Array(k * k)
+  const sx = new Float64Array(k)
+  for (const p of [a, b]) {
+    const d = Float64Array.from(p.mean, (c, i) => c - ref[i])
+    for (let i = 0; i < k; i++) {
+      sx[i] += s1(p, i) + p.sumw * d[i]
+      for (let j = i; j < k; j++)
+        comoment[i * k + j] +=
+          p.comoment[i * k + j] + d[i] * s1(p, j) + s1(p, i) * d[j] + p.sumw * d[i] * d[j]
+    }
+  }
+  return {
+    k,
+    events: a.events + b.events,
+    sumw: w,
+    mean: ref,
+    comoment,
+    lo: Float64Array.from(a.lo, (l, i) => Math.min(l, b.lo[i])),
+    hi: Float64Array.from(a.hi, (h, i) => Math.max(h, b.hi[i])),
+    sx: w === 0 ? sx : null,
+  }
 }
 
 /** The matrix of merged sums (the rules of weightedCorrelation). */

@@ -9,7 +9,8 @@ import { InputError } from '../io/errors'
 import { silentContext, type JobContext } from '../jobs/context'
 import { columnBytes, type Column } from '../../../shared/column'
 import type { ColumnCache } from './column-cache'
-import { concatColumns } from '../io/column-ops'
+import { concatColumns, sliceColumn } from '../io/column-ops'
+import type { EntryRange } from '../io/schema'
 import { markMissing } from './missing-values'
 import type { ColumnInfo, SkippedColumn } from '../io/schema'
 
@@ -155,6 +156,42 @@ export class EventTable {
     }
     const out = new Map<string, Column>()
     for (const n of names) out.set(n, this.loaded.get(n) ?? ((await this.pending.get(n)) as Column))
+    return out
+  }
+
+  /**
+   * Columns `names` of entries `range` of file `fileIndex` only, nothing kept: from memory when
+   * the whole column is decoded already, else from the decoded-column cache (only the range's
+   * bytes), else from the file (only the range). Out-of-core passes read partitions this way.
+   */
+  async loadRange(
+    names: readonly string[],
+    fileIndex: number,
+    range: EntryRange,
+    ctx: JobContext = silentContext(),
+  ): Promise<Map<string, Column>> {
+    const f = this.files[fileIndex]
+    const offset = this.files.slice(0, fileIndex).reduce((s, x) => s + x.entries, 0)
+    const out = new Map<string, Column>()
+    const toRead: string[] = []
+    const hash = this.cache ? await this.cache.fileHash(f.path, ctx) : ''
+    for (const n of names) {
+      const whole = this.loaded.get(n)
+      if (whole) {
+        out.set(n, sliceColumn(whole, offset + range.start, offset + range.stop))
+        continue
+      }
+      const c = await this.cache?.getRange(
+        { hash, table: this.table, column: n },
+        range.start,
+        range.stop,
+      )
+      if (c) out.set(n, markMissing(c, this.missing).column)
+      else toRead.push(n)
+    }
+    if (toRead.length)
+      for (const [n, c] of await readColumns(f.path, this.table, toRead, ctx, range))
+        out.set(n, markMissing(c, this.missing).column)
     return out
   }
 

@@ -9,20 +9,52 @@ import { checkExpr, requireScalar } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import { planPartitions, type Partition, type PartitionOptions } from '../app/partition'
 import type { EventSource, OpenedSample, SourceSample } from '../app/source'
+import { defineSourceKind, newStamp } from '../app/source-description'
 import { readEntryRange } from '../data/entry-range'
 import { silentContext, type JobContext } from '../jobs/context'
 import type { LoadedSample } from '../samples/loaded-sample'
 import { sampleVariables } from '../samples/prepare'
-import type { SampleRegistry } from '../samples/registry'
 import { sliceProvider } from '../select/batch'
 import type { CheckedVariables, ComputedVariable } from '../select/derived'
 import { SpecError } from '../select/spec-error'
 import type { SampleRole } from '../select/cutflow'
 import { columnProvider } from '../select/provider'
-import { ProjectError } from '../store/project'
+import { appliedVariables } from '../ml/applied'
+import { SampleRegistry } from '../samples/registry'
+import { Project, ProjectError } from '../store/project'
 import { listRegions, listVariables } from '../store/regions'
 import { listSamples } from '../store/samples'
+import type { TaskExecutor } from '../app/task'
+import { projectAppliedModels } from './applied-models'
+import { memorySetting, settingExecutor } from './compute-settings'
 import type { ProjectScope } from './scope'
+
+/** A project source's description: the project file and how its samples are opened. */
+interface ProjectDescription {
+  readonly path: string
+  readonly maxEntries?: number
+  readonly requireAll?: boolean
+  readonly fileColumnsFirst?: boolean
+}
+
+// A worker opens the project read-only (its own SQLite connection, the samples' column cache
+// beside the project), with the applied models' outputs like `hepwb cutflow PROJECT` has.
+defineSourceKind('project', async (data, ctx) => {
+  const d = data as ProjectDescription
+  const project = Project.openReadOnly(d.path)
+  try {
+    const registry = new SampleRegistry(project, { readOnly: true })
+    const computed = await appliedVariables(projectAppliedModels(project), (m) => ctx.log(m))
+    const { path: _path, ...options } = d
+    return {
+      source: await projectSource(registry, computed, options, ctx),
+      close: () => project.close(),
+    }
+  } catch (e) {
+    project.close()
+    throw e
+  }
+})
 
 /**
  * The event source of the registry's project: every sample that can be opened now, in display
@@ -31,11 +63,17 @@ import type { ProjectScope } from './scope'
  * (ServiceEnv.computedVariables). `fileColumnsFirst`: a sample with a column named like a
  * derived variable opens without derived variables and model outputs (the explorer still shows
  * its file columns) instead of failing with the clash, which the Cuts view reports.
+ * `executor`: where passes run; absent: the project's `compute.threads` setting (a key given
+ * as undefined: in this process).
  */
 export async function projectSource(
   registry: SampleRegistry,
   computed: readonly ComputedVariable[],
-  options: PartitionOptions & { requireAll?: boolean; fileColumnsFirst?: boolean } = {},
+  options: PartitionOptions & {
+    requireAll?: boolean
+    fileColumnsFirst?: boolean
+    executor?: TaskExecutor
+  } = {},
   ctx: JobContext = silentContext(),
 ): Promise<EventSource> {
   const project = registry.project
@@ -59,13 +97,24 @@ export async function projectSource(
     normalisation: spec.normalisation,
     missing: spec.missing ?? null,
   }))
+  const memory = options.split || options.maxEntries ? undefined : memorySetting(project)
+  const description: ProjectDescription = {
+    path: project.path,
+    ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+    ...(options.requireAll ? { requireAll: true } : {}),
+    ...(options.fileColumnsFirst ? { fileColumnsFirst: true } : {}),
+  }
   return {
     what: 'the project',
+    description: { kind: 'project', stamp: newStamp(), data: description },
+    executor: 'executor' in options ? options.executor : settingExecutor(project),
+    // A plan the caller chose (tests, a training's chunks) is kept; otherwise the budget cuts.
+    memory,
     samples: () => samples,
     variables: () => ({ variables, computed }),
     regions: () => regions,
     open: async (index) =>
-      openedProjectSample(index, samples[index], loaded[index].sample, options, {
+      openedProjectSample(index, samples[index], loaded[index].sample, options, memory, {
         variables,
         computed,
       }),
@@ -82,6 +131,7 @@ function openedProjectSample(
   sample: SourceSample,
   loaded: LoadedSample,
   options: PartitionOptions & { fileColumnsFirst?: boolean },
+  memory: number | undefined,
   defs: { variables: readonly SpecVariable[]; computed: readonly ComputedVariable[] },
 ): OpenedSample {
   const checked = checkedVariables(loaded, defs, options.fileColumnsFirst)
@@ -114,6 +164,12 @@ function openedProjectSample(
       if (o.stream) {
         // Only this range, from the file, nothing kept: the sample may not fit in memory.
         const read = await readEntryRange(p.file, table.table, columns, table.missing, p.range, ctx)
+        return { data: columnProvider(read, p.range.stop - p.range.start), weights }
+      }
+      if (memory !== undefined && table.entries * 8 * columns.length > memory / 4) {
+        // Columns larger than the budget allows: this partition's range only, from memory,
+        // the decoded-column cache or the file, nothing kept.
+        const read = await table.loadRange(columns, p.fileIndex, p.range, ctx)
         return { data: columnProvider(read, p.range.stop - p.range.start), weights }
       }
       // The whole chain's columns stay decoded in the sample (its cache); a partition is a view.

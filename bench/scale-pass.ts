@@ -1,0 +1,207 @@
+/**
+ * One measured pass of the scale benchmarks (scale.bench.ts runs it as a child process, so its
+ * peak resident memory is its own): a 10-cut cut-flow with weights plus 3 histograms over a
+ * 6-column Parquet sample, through the application layer (app/cutflow.ts, app/histogram.ts)
+ * under a memory budget, on N worker threads; or the same from the decoded-column cache; or
+ * the equivalent SQL in DuckDB. Prints one JSON line: {ms, cpuMs, maxRssMB, events, check}
+ * (cpuMs: every thread of the process, DuckDB's included).
+ *
+ *   node --import tsx bench/scale-pass.ts ours FILE.parquet THREADS MEMORY_BYTES
+ *   node --import tsx bench/scale-pass.ts cache FILE.parquet CACHE_DIR
+ *   node --import tsx bench/scale-pass.ts duckdb FILE.parquet
+ */
+import { parseSpec } from '../src/shared/spec'
+import { runCutflow } from '../src/main/engine/app/cutflow'
+import { runHistogram } from '../src/main/engine/app/histogram'
+import { runOn, withMemory } from '../src/main/engine/app/source'
+import { specSource } from '../src/main/engine/app/spec-source'
+import { poolExecutor } from '../src/main/engine/cluster/pool'
+import { ColumnCache } from '../src/main/engine/data/column-cache'
+import { readColumns } from '../src/main/engine/io/source'
+import { silentContext } from '../src/main/engine/jobs/context'
+import { CutCompiler } from '../src/main/engine/select/cut-compiler'
+import { sampleCutflow } from '../src/main/engine/select/cutflow'
+import { selectedHist, selectionMask } from '../src/main/engine/select/hist'
+import { columnProvider } from '../src/main/engine/select/provider'
+import { resolveRegions } from '../src/main/engine/select/regions'
+import { sliceProvider } from '../src/main/engine/select/batch'
+import { checkExpr } from '../src/shared/expr'
+import type { Column } from '../src/shared/column'
+
+export const COLUMNS = ['pt1', 'pt2', 'eta1', 'eta2', 'm', 'w']
+
+/** Ten cuts over the five kinematic columns (thresholds, windows, sums, a difference). */
+export const CUTS = [
+  'pt1 > 20',
+  'pt2 > 15',
+  'abs(eta1) < 2.4',
+  'abs(eta2) < 2.4',
+  'm > 40',
+  'm < 200',
+  'pt1 + pt2 > 50',
+  'abs(eta1 - eta2) < 3',
+  'm > 60',
+  'abs(m - 91) < 30',
+]
+
+/** Three histograms: two in the signal region, one over every event. */
+export const HISTS = [
+  { expr: 'pt1', bins: 50, lo: 0, hi: 200, region: 'SR' as string | undefined },
+  { expr: 'm', bins: 60, lo: 0, hi: 300, region: 'SR' as string | undefined },
+  { expr: 'eta1', bins: 40, lo: -3, hi: 3, region: undefined },
+]
+
+function spec(file: string) {
+  const r = parseSpec({
+    samples: [{ name: 'bkg', files: [file], weight: 'w', role: 'background' }],
+    regions: [{ name: 'SR', cuts: CUTS.map((expr) => ({ expr })) }],
+  })
+  if (!r.ok) throw new Error(JSON.stringify(r.issues))
+  return r.spec
+}
+
+function maxRssMB(): number {
+  return process.resourceUsage().maxRSS / 1024
+}
+
+/** CPU milliseconds of the whole process (all its threads) since `from`. */
+function cpuMs(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from)
+  return (u.user + u.system) / 1000
+}
+
+/** Our pass through the application layer: the numbers `check` holds are compared across runs. */
+async function ours(file: string, threads: number, memory: number) {
+  const executor = threads > 1 ? poolExecutor(threads) : undefined
+  const source = withMemory(runOn(specSource(spec(file)), executor), memory)
+  const t0 = performance.now()
+  const c0 = process.cpuUsage()
+  const flow = await runCutflow(source)
+  const hists = []
+  for (const h of HISTS)
+    hists.push(
+      await runHistogram(source, {
+        expr: h.expr,
+        binning: { bins: h.bins, lo: h.lo, hi: h.hi },
+        region: h.region,
+      }),
+    )
+  const ms = performance.now() - t0
+  const cpu = cpuMs(c0)
+  await executor?.close()
+  const rows = flow.result.regions.SR.bkg
+  const last = rows[rows.length - 1]
+  return {
+    ms,
+    cpuMs: cpu,
+    maxRssMB: maxRssMB(),
+    events: flow.samples[0].cutflow.total.raw,
+    check: { raw: last.raw, sumw: last.weighted, hist: hists.map((h) => h.samples.bkg.counts) },
+  }
+}
+
+/**
+ * From the decoded-column cache: the six columns written to a ColumnCache once (not timed),
+ * then read back and passed through the same kernels, partition by partition of 2^20 events.
+ */
+async function fromCache(file: string, dir: string) {
+  const cache = new ColumnCache(dir)
+  const key = (column: string) => ({ hash: 'bench', table: '', column })
+  if (!(await cache.get(key('w')))) {
+    const cols = await readColumns(file, '', COLUMNS, silentContext())
+    for (const [n, c] of cols) await cache.put(key(n), c)
+  }
+  const t0 = performance.now()
+  const c0 = process.cpuUsage()
+  const cols: Record<string, Column> = {}
+  for (const n of COLUMNS) cols[n] = (await cache.get(key(n))) as Column
+  const all = columnProvider(cols)
+  const n = all.entries
+  const w = cols.w.values as Float64Array
+  const regions = resolveRegions([
+    { name: 'SR', blinded: false, cuts: CUTS.map((expr) => ({ expr })) },
+  ])
+  const compiler = new CutCompiler()
+  const step = 1 << 20
+  let raw = 0
+  for (let s = 0; s < n; s += step) {
+    const e = Math.min(n, s + step)
+    const sample = {
+      name: 'bkg',
+      role: 'background' as const,
+      group: 'bkg',
+      data: sliceProvider(all, s, e),
+      weights: w.subarray(s, e),
+    }
+    const flow = sampleCutflow(sample, regions, { cuts: compiler })
+    const sr = flow.regions.get('SR')
+    raw += sr ? sr.raw[sr.raw.length - 1] : 0
+    const mask = selectionMask(sample, regions[0].cuts, compiler)
+    for (const h of HISTS) {
+      const r = checkExpr(h.expr, sample.data.symbols)
+      if (!r.ok) throw r.error
+      selectedHist(sample, r.value, h.region ? mask : null, h)
+    }
+  }
+  const ms = performance.now() - t0
+  return { ms, cpuMs: cpuMs(c0), maxRssMB: maxRssMB(), events: n, check: { raw } }
+}
+
+/** The same selection in DuckDB SQL: one aggregate query for the cut-flow, one per histogram. */
+async function duckdb(file: string) {
+  const { DuckDBInstance } = await import('@duckdb/node-api')
+  const db = await DuckDBInstance.create(':memory:')
+  const con = await db.connect()
+  const src = `read_parquet('${file.replace(/'/g, "''")}')`
+  const sql = (e: string) => e.replace(/abs\(/g, 'abs(')
+  const t0 = performance.now()
+  const c0 = process.cpuUsage()
+  const cum = CUTS.map((_, i) =>
+    CUTS.slice(0, i + 1)
+      .map(sql)
+      .join(' AND '),
+  )
+  const aggs = cum
+    .map(
+      (c, i) =>
+        `count(*) FILTER (WHERE ${c}) AS n${i}, sum(w) FILTER (WHERE ${c}) AS s${i}, ` +
+        `sum(w*w) FILTER (WHERE ${c}) AS q${i}`,
+    )
+    .join(', ')
+  const flow = await con.runAndReadAll(
+    `SELECT count(*) AS n, sum(w) AS s, sum(w*w) AS q, ${aggs} FROM ${src}`,
+  )
+  const row = flow.getRowObjectsJS()[0]
+  for (const h of HISTS) {
+    const where = h.region ? `WHERE ${cum[cum.length - 1]}` : ''
+    const width = (h.hi - h.lo) / h.bins
+    await con.runAndReadAll(
+      `SELECT least(greatest(floor((${h.expr} - ${h.lo}) / ${width}), -1), ${h.bins})::INT AS b, ` +
+        `count(*), sum(w), sum(w*w) FROM ${src} ${where} GROUP BY b`,
+    )
+  }
+  const ms = performance.now() - t0
+  return {
+    ms,
+    cpuMs: cpuMs(c0),
+    maxRssMB: maxRssMB(),
+    events: Number(row.n),
+    check: { raw: Number(row[`n${CUTS.length - 1}`]) },
+  }
+}
+
+async function main(): Promise<void> {
+  const [mode, file, a, b] = process.argv.slice(2)
+  const out =
+    mode === 'ours'
+      ? await ours(file, Number(a), Number(b))
+      : mode === 'cache'
+        ? await fromCache(file, a)
+        : await duckdb(file)
+  process.stdout.write(JSON.stringify(out) + '\n')
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack : e)
+  process.exit(1)
+})

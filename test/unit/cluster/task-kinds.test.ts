@@ -1,0 +1,42 @@
+/**
+ * What a worker registers (cluster/task-kinds.ts): every use case's partition task kind, so a
+ * task planned by any use case finds its handler on the other side.
+ */
+import { expect, it } from 'vitest'
+import '../../../src/main/engine/cluster/task-kinds'
+import { runTask, taskKinds } from '../../../src/main/engine/app/task'
+import { silentContext } from '../../../src/main/engine/jobs/context'
+
+it('registers every partition task kind', () => {
+  expect(taskKinds()).toEqual([
+    'cluster.probe',
+    'correlation',
+    'cutflow',
+    'hist2d',
+    'histogram',
+    'histogram-fills',
+    'statistics',
+    'statistics-values',
+    'training-rows',
+  ])
+})
+
+it('a payload naming an unknown source kind fails with the kind named', async () => {
+  const payload = {
+    source: { kind: 'nowhere', stamp: 's', data: null },
+    sample: 0,
+    sampleName: 'x',
+    partition: {
+      index: 0,
+      sample: 0,
+      file: '',
+      fileIndex: 0,
+      range: { start: 0, stop: 0 },
+      offset: 0,
+    },
+    request: {},
+  }
+  await expect(runTask({ kind: 'cutflow', payload }, silentContext())).rejects.toThrow(
+    "no event source kind 'nowhere' in this engine",
+  )
+})
