@@ -104,13 +104,13 @@ describe('saved plots', () => {
     expect(saved.provenance.samples[0].files[0].hash).toMatch(/^[0-9a-f]{64}$/)
     expect(saved.provenance.engineVersion).toMatch(/^\d+\.\d+/)
 
-    const svg = s.plots['plots.render']({ id: saved.id, settings: {} }).svg
+    const svg = (await s.plots['plots.render']({ id: saved.id, settings: {} })).svg
     s.project.close()
     const again = await open(s.path)
-    expect(again.plots['plots.list']({})).toMatchObject([
+    expect(await again.plots['plots.list']({})).toMatchObject([
       { name: 'Dimuon mass', tags: ['thesis'], stale: false, step: 'data' },
     ])
-    expect(again.plots['plots.render']({ id: saved.id, settings: {} }).svg).toBe(svg)
+    expect((await again.plots['plots.render']({ id: saved.id, settings: {} })).svg).toBe(svg)
     again.project.close()
   })
 
@@ -119,7 +119,7 @@ describe('saved plots', () => {
     const saved = await s.plots['plots.save'](
       plotsMethods['plots.save'].params.parse({ name: 'M', step: 'data', recipe }),
     )
-    expect(s.plots['plots.list']({})[0].stale).toBe(false)
+    expect((await s.plots['plots.list']({}))[0].stale).toBe(false)
     await s.cuts['cuts.saveRegion']({
       region: {
         name: 'SR',
@@ -130,7 +130,7 @@ describe('saved plots', () => {
         ],
       },
     })
-    const listed = s.plots['plots.list']({})[0]
+    const listed = (await s.plots['plots.list']({}))[0]
     expect(listed).toMatchObject({ stale: true, staleReason: 'inputs changed since saved' })
     const fresh = await s.plots['plots.refresh']({ id: saved.id })
     const total = (p: typeof saved) =>
@@ -139,7 +139,7 @@ describe('saved plots', () => {
         : NaN
     expect(total(fresh)).toBeLessThan(total(saved))
     expect(fresh.provenance.region?.cuts).toHaveLength(2)
-    expect(s.plots['plots.list']({})[0].stale).toBe(false)
+    expect((await s.plots['plots.list']({}))[0].stale).toBe(false)
     s.project.close()
   })
 
@@ -148,7 +148,7 @@ describe('saved plots', () => {
     const a = await s.plots['plots.save'](
       plotsMethods['plots.save'].params.parse({ name: 'Mass (SR)', step: 'data', recipe }),
     )
-    const [restyled] = s.plots['plots.restyle']({ ids: [a.id], style: 'atlas' })
+    const [restyled] = await s.plots['plots.restyle']({ ids: [a.id], style: 'atlas' })
     expect(restyled.settings).toMatchObject({
       style: 'atlas',
       widthCm: 12,
