@@ -196,4 +196,33 @@ describe('saved plots', () => {
     expect(Object.keys(unzipSync(readFileSync(zip))).sort()).toEqual(['mass-sr.png', 'mass-sr.tex'])
     s.project.close()
   })
+
+  it('keeps a snapshot figure (a ROC) as sent: drawn, never stale, not recomputable', async () => {
+    const s = await setUp('snapshot')
+    const roc = await s.plots['plots.save'](
+      plotsMethods['plots.save'].params.parse({
+        name: 'ROC · mlp',
+        step: 'train',
+        source: 'Train · ROC',
+        recipe: { kind: 'none' },
+        figure: {
+          kind: 'lines',
+          flavour: 'roc',
+          x: { expr: 'eff_s', label: '#varepsilon_{S}' },
+          y: { expr: 'eff_b', label: '#varepsilon_{B}' },
+          series: [{ name: 'mlp (AUC = 0.912)', x: [0, 0.5, 1], y: [0, 0.1, 1] }],
+        },
+        settings: { xRange: [0, 1], legend: { position: 'upper left', columns: 1 } },
+      }),
+    )
+    expect((await s.plots['plots.list']({}))[0]).toMatchObject({
+      kind: 'lines',
+      stale: false,
+      step: 'train',
+    })
+    const { svg } = await s.plots['plots.render']({ id: roc.id, settings: {} })
+    expect(svg).toContain('mlp (AUC = 0.912)')
+    await expect(s.plots['plots.refresh']({ id: roc.id })).rejects.toThrow(/snapshot/)
+    s.project.close()
+  })
 })
