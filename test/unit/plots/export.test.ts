@@ -128,3 +128,19 @@ describe('Garwood intervals', () => {
     }
   })
 })
+
+describe('tick labels', () => {
+  it('show the decimals their step needs', async () => {
+    const { linearTicks } = await import('../../../src/main/engine/plots/axis')
+    expect(linearTicks(0, 15, 6).major.map((m) => m.label)).toEqual([
+      '0',
+      '2.5',
+      '5',
+      '7.5',
+      '10',
+      '12.5',
+      '15',
+    ])
+    expect(linearTicks(-1, 1, 4).major.map((m) => m.label)).toEqual(['−1', '−0.5', '0', '0.5', '1'])
+  })
+})

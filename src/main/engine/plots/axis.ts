@@ -30,7 +30,14 @@ export interface Ticks {
 
 /** A tick value as text: no float noise, '−' for minus. */
 export function tickText(v: number, step: number): string {
-  const decimals = Math.max(0, Math.min(10, -Math.floor(Math.log10(step) + 1e-9)))
+  // As many decimals as the step needs (2.5 → 1, 0.25 → 2, 20 → 0).
+  let decimals = 0
+  while (
+    decimals < 10 &&
+    Math.abs(Math.round(step * 10 ** decimals) - step * 10 ** decimals) >
+      1e-6 * step * 10 ** decimals
+  )
+    decimals++
   const fixed = Math.abs(v) < step * 1e-6 ? '0' : v.toFixed(decimals)
   const trimmed = fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed
   return trimmed.replace(/^-/, '−')

@@ -78,6 +78,9 @@ export function renderLines(c: Canvas, f: LinesFigure, W: number, H: number): vo
           p0: box.y1,
           p1: box.y0,
         }
+      } else if (f.flavour === 'roc' && lo0 >= 0 && hi0 <= 1) {
+        // Efficiencies: the unit square (the legend sits where a ROC curve never goes).
+        ys = { lo: 0, hi: 1, log: false, p0: box.y1, p1: box.y0 }
       } else {
         const lo = lo0 >= 0 ? 0 : -niceCeil(-lo0)
         const hi = lo + niceCeil((hi0 - lo || 1) / (1 - frac))
