@@ -16,6 +16,7 @@ import {
 import type { SavedPlot } from '../../../shared/plot/saved-plot'
 import { defaultSettings } from '../../../shared/plot/styles'
 import { stackFigure } from '../../engine/app/stack-figure'
+import { resolveRegions } from '../../engine/select/regions'
 import { figureFile, type FileFormat } from '../../engine/plots/export'
 import { figureTitle, renderFigure } from '../../engine/plots/render'
 import { writePlots, type WrittenFile } from '../../engine/plots/write'
@@ -125,12 +126,39 @@ async function plotHist(file: string, o: PlotHistOptions): Promise<PlotHistResul
     settings.experiment = d.experiment
     settings.status = d.status
   }
-  const { figure, hidden } = await withEventSource(file, ({ source, variables }) =>
-    stackFigure(source, {
-      value: { expr },
-      binning: binningOf(o, variables),
-      region: o.region ?? null,
-    }),
+  const { figure, hidden, samples, region } = await withEventSource(
+    file,
+    async ({ source, variables }) => {
+      const r = await stackFigure(source, {
+        value: { expr },
+        binning: binningOf(o, variables),
+        region: o.region ?? null,
+      })
+      // What the provenance (and a HEPData record) names: the samples drawn, the region's cuts.
+      const drawn = new Set(r.figure.components.flatMap((c) => c.samples))
+      const resolved = o.region
+        ? resolveRegions(source.regions()).find((x) => x.name === o.region)
+        : undefined
+      return {
+        ...r,
+        samples: source
+          .samples()
+          .filter((x) => drawn.has(x.name))
+          .map((x) => ({
+            name: x.name,
+            role: x.role,
+            files: [],
+            normalisation: '',
+            luminosityPb: null,
+          })),
+        region: resolved
+          ? {
+              name: resolved.name,
+              cuts: resolved.cuts.map((c) => ({ name: c.label, expr: c.expr })),
+            }
+          : null,
+      }
+    },
   )
   if (o.region) settings.regionLabel = o.region
   const rendered = renderFigure(figure, settings)
@@ -150,8 +178,8 @@ async function plotHist(file: string, o: PlotHistOptions): Promise<PlotHistResul
         project: null,
         step: 'cli',
         source: `hepwb plot hist ${file}`,
-        samples: [],
-        region: null,
+        samples,
+        region,
         variables: [],
         model: null,
         run: null,
