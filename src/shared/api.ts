@@ -21,6 +21,7 @@ import { tuneMethods } from './contract/tune'
 import { rmmMethods } from './contract/rmm'
 import { specMethods } from './contract/spec'
 import { clusterMethods } from './contract/cluster'
+import { plotsMethods } from './contract/plots'
 
 // ---------------------------------------------------------------------------------------------
 // Domain pieces used by the methods
@@ -278,6 +279,7 @@ export const methods = {
   ...specMethods,
   ...learnMethods,
   ...clusterMethods,
+  ...plotsMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export type MethodName = keyof typeof methods

@@ -21,6 +21,7 @@ import { register as tune } from './commands/tune'
 import { register as bench } from './commands/bench'
 import { register as worker } from './commands/worker'
 import { registerRunOptions } from './run-options'
+import { register as plot } from './commands/plot'
 
 export function buildProgram(): Command {
   const program = new Command('hepwb')
@@ -52,5 +53,6 @@ export function buildProgram(): Command {
   tune(program)
   bench(program)
   worker(program)
+  plot(program)
   return program
 }
