@@ -54,7 +54,8 @@ interface Validators {
 function compile(schemas: readonly object[], ids: { table: string; data: string; info: string }) {
   // strict off: HEPData's schemas use union types with string keywords (maxLength on
   // ["string", "number"]) and annotation keywords ajv does not know ("name").
-  const ajv = new Ajv({ allErrors: true, strict: false })
+  // verbose: errors carry the offending value, which the messages quote.
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true })
   for (const s of schemas) ajv.addSchema(s)
   const get = (id: string): ValidateFunction => {
     const v = ajv.getSchema(id)
@@ -275,7 +276,7 @@ function words(e: ErrorObject): string {
     case 'pattern':
       return `'${String(e.data)}' is not of the required form`
     case 'oneOf':
-      return e.schemaPath.includes('error')
+      return /\/errors\/\d+$/.test(e.instancePath)
         ? 'an error needs exactly one of symerror (symmetric) or asymerror (plus and minus)'
         : 'must be either a point {value} or a bin {low, high} with numbers'
     default:
