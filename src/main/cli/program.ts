@@ -18,6 +18,7 @@ import { register as hist } from './commands/hist'
 import { register as spec } from './commands/spec'
 import { register as train } from './commands/train'
 import { register as bench } from './commands/bench'
+import { register as hepdata } from './commands/hepdata'
 
 export function buildProgram(): Command {
   const program = new Command('hepwb')
@@ -46,5 +47,6 @@ export function buildProgram(): Command {
   spec(program)
   train(program)
   bench(program)
+  hepdata(program)
   return program
 }
