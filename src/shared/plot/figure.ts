@@ -1,0 +1,143 @@
+/**
+ * The data of a figure: the numbers a saved plot is re-rendered from (never an image). One
+ * kind per drawing convention; a kind holds only numbers and the names and labels that come with
+ * them — how it looks (style, axis ranges, experiment label) is `PlotSettings` (settings.ts).
+ * HEPData tables are written from these too, so each kind keeps its errors as they were
+ * computed (Σw² per bin, CLs at each μ), not as they are drawn.
+ */
+import { z } from 'zod'
+
+/** A number that may be undefined on the wire (null, never NaN or ±∞: JSON cannot carry them). */
+const Num = z.number().nullable()
+const Colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb')
+
+/** The variable on an axis: its expression (what was filled), label (TeX-like markup) and unit. */
+export const AxisVariable = z.object({
+  expr: z.string(),
+  /** TeX-like markup (markup.ts): `p_{T}`, `#eta`, `m_{\ell\ell}`; '' = use `expr`. */
+  label: z.string().default(''),
+  /** e.g. 'GeV'; '' for none. */
+  unit: z.string().default(''),
+})
+export type AxisVariable = z.infer<typeof AxisVariable>
+
+/**
+ * One histogram of a stack figure: a process group (backgrounds stacked in order, first at the
+ * bottom), a signal (drawn as a line), or data (points). Contents are Σw and Σw² per bin with the
+ * normalisation applied; `entries` is the number of unweighted fills (data: the events).
+ */
+export const StackComponent = z.object({
+  name: z.string(),
+  role: z.enum(['background', 'signal', 'data']),
+  /** The sample's colour; null lets the palette choose. */
+  colour: Colour.nullable().default(null),
+  sumw: z.array(z.number()),
+  sumw2: z.array(z.number()),
+  underflow: z.object({ sumw: z.number(), sumw2: z.number() }).default({ sumw: 0, sumw2: 0 }),
+  overflow: z.object({ sumw: z.number(), sumw2: z.number() }).default({ sumw: 0, sumw2: 0 }),
+  entries: z.number().int().nonnegative().default(0),
+  /** The samples summed into this component (their names, for provenance and HEPData). */
+  samples: z.array(z.string()).default([]),
+})
+export type StackComponent = z.infer<typeof StackComponent>
+
+/**
+ * Backgrounds stacked with their √Σw² band, signals as lines, data as points with Poisson
+ * (Garwood) intervals, and a data / simulation ratio panel when there are data.
+ */
+export const StackFigure = z.object({
+  kind: z.literal('stack'),
+  /** bins + 1 edges, increasing. */
+  edges: z.array(z.number()).min(2),
+  x: AxisVariable,
+  components: z.array(StackComponent),
+  /** One bin per whole number (a count variable): tick labels on integers. */
+  wholeX: z.boolean().default(false),
+  /** Flows were added to the first and last bins. */
+  flowsFolded: z.boolean().default(false),
+  /** Each simulated component scaled to unit area (shapes; no stack, no data). */
+  normalised: z.boolean().default(false),
+})
+export type StackFigure = z.infer<typeof StackFigure>
+
+/**
+ * CLs against the signal strength with the expected band (the "Brazil band"): observed CLs,
+ * the expected median and its ±1σ, ±2σ quantiles at each scanned μ, the CL line and the limits.
+ */
+export const BrazilFigure = z.object({
+  kind: z.literal('brazil'),
+  /** The parameter of interest's name ('mu') and its label markup ('#mu'). */
+  poi: z.object({ name: z.string(), label: z.string().default('') }),
+  /** Confidence level, e.g. 0.95. */
+  cl: z.number().gt(0).lt(1),
+  testStat: z.string().default('qtilde'),
+  points: z.array(
+    z.object({
+      mu: z.number(),
+      cls: Num,
+      /** Expected CLs at −2σ, −1σ, median, +1σ, +2σ of the background-only expectation. */
+      clsExp: z.array(Num).length(5),
+    }),
+  ),
+  /** Upper limits on the POI: observed, and expected at −2σ … +2σ. */
+  obs: Num,
+  exp: z.array(Num).length(5),
+})
+export type BrazilFigure = z.infer<typeof BrazilFigure>
+
+/** One curve of a lines figure; `yLo`/`yHi` (same length as y) draw a band or error bars. */
+export const LineSeries = z.object({
+  name: z.string(),
+  x: z.array(z.number()),
+  y: z.array(Num),
+  yLo: z.array(Num).optional(),
+  yHi: z.array(Num).optional(),
+  colour: Colour.nullable().default(null),
+  /** line (default), points (markers with error bars), step (histogram outline). */
+  draw: z.enum(['line', 'points', 'step']).default('line'),
+  dash: z.enum(['solid', 'dashed', 'dotted', 'dashdot']).default('solid'),
+})
+export type LineSeries = z.infer<typeof LineSeries>
+
+/**
+ * Curves on common axes: ROC curves, likelihood scans, loss curves, efficiencies. `refLines`
+ * are horizontal or vertical guides (Δ(−2 ln L) = 1, a cut value).
+ */
+export const LinesFigure = z.object({
+  kind: z.literal('lines'),
+  /** What the curves are (for captions and HEPData): 'roc', 'scan', 'loss', 'efficiency', … */
+  flavour: z.string().default('lines'),
+  x: AxisVariable,
+  y: AxisVariable,
+  series: z.array(LineSeries),
+  refLines: z
+    .array(z.object({ axis: z.enum(['x', 'y']), value: z.number(), label: z.string().default('') }))
+    .default([]),
+})
+export type LinesFigure = z.infer<typeof LinesFigure>
+
+/** A matrix of cells (correlations, a 2-D histogram, an RMM); values row-major, null = empty. */
+export const HeatmapFigure = z.object({
+  kind: z.literal('heatmap'),
+  flavour: z.string().default('heatmap'),
+  /** Category labels of the columns and rows (markup), or numeric edges via `xEdges`/`yEdges`. */
+  xLabels: z.array(z.string()),
+  yLabels: z.array(z.string()),
+  values: z.array(z.array(Num)),
+  x: AxisVariable,
+  y: AxisVariable,
+  z: AxisVariable,
+  /** Symmetric colour scale around 0 (correlations) or sequential (counts). */
+  diverging: z.boolean().default(false),
+})
+export type HeatmapFigure = z.infer<typeof HeatmapFigure>
+
+export const Figure = z.discriminatedUnion('kind', [
+  StackFigure,
+  BrazilFigure,
+  LinesFigure,
+  HeatmapFigure,
+])
+export type Figure = z.infer<typeof Figure>
+export type FigureInput = z.input<typeof Figure>
+export type FigureKind = Figure['kind']

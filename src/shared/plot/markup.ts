@@ -1,0 +1,306 @@
+/**
+ * TeX-like label markup, as ROOT and matplotlib users write it: `p_{T}`, `E_{T}^{miss}`, `#eta`
+ * or `\eta`, `m_{\ell\ell} [GeV]`, `t#bar{t}`, `#sqrt{s}`, `$...$` (dropped). Parsed into runs of
+ * text with a script level (sub/superscript) that the SVG renderer draws as tspans, and written
+ * back as LaTeX for captions and HEPData. Unknown commands stay as typed, so nothing is lost.
+ */
+
+export interface MarkupRun {
+  text: string
+  /** 0 = baseline; −1 subscript, +1 superscript (nested scripts add up). */
+  shift: number
+  italic: boolean
+  bold: boolean
+  /** Draw a bar over the text (`#bar{t}`). */
+  overline: boolean
+}
+
+/** Greek letters and symbols by command name (ROOT `#name` or LaTeX `\name`). */
+const SYMBOLS: Record<string, string> = {
+  alpha: 'α',
+  beta: 'β',
+  gamma: 'γ',
+  delta: 'δ',
+  epsilon: 'ε',
+  varepsilon: 'ε',
+  zeta: 'ζ',
+  eta: 'η',
+  theta: 'θ',
+  iota: 'ι',
+  kappa: 'κ',
+  lambda: 'λ',
+  mu: 'μ',
+  nu: 'ν',
+  xi: 'ξ',
+  pi: 'π',
+  rho: 'ρ',
+  sigma: 'σ',
+  tau: 'τ',
+  upsilon: 'υ',
+  phi: 'φ',
+  varphi: 'φ',
+  chi: 'χ',
+  psi: 'ψ',
+  omega: 'ω',
+  Gamma: 'Γ',
+  Delta: 'Δ',
+  Theta: 'Θ',
+  Lambda: 'Λ',
+  Xi: 'Ξ',
+  Pi: 'Π',
+  Sigma: 'Σ',
+  Upsilon: 'Υ',
+  Phi: 'Φ',
+  Psi: 'Ψ',
+  Omega: 'Ω',
+  ell: 'ℓ',
+  pm: '±',
+  mp: '∓',
+  times: '×',
+  cdot: '·',
+  to: '→',
+  rightarrow: '→',
+  leftarrow: '←',
+  leq: '≤',
+  le: '≤',
+  geq: '≥',
+  ge: '≥',
+  neq: '≠',
+  ne: '≠',
+  approx: '≈',
+  sim: '∼',
+  infty: '∞',
+  int: '∫',
+  partial: '∂',
+  sqrt: '√',
+  circ: '°',
+  prime: '′',
+  minus: '−',
+  gt: '>',
+  lt: '<',
+  hbar: 'ℏ',
+  nabla: '∇',
+  in: '∈',
+  langle: '⟨',
+  rangle: '⟩',
+  ',': ' ',
+  ';': ' ',
+  ' ': ' ',
+  quad: ' ',
+}
+const STYLE_COMMANDS = new Set([
+  'it',
+  'mathit',
+  'bf',
+  'mathbf',
+  'textbf',
+  'rm',
+  'mathrm',
+  'text',
+  'textrm',
+  'mbox',
+  'bar',
+  'overline',
+  'sqrt',
+])
+
+interface State {
+  shift: number
+  italic: boolean
+  bold: boolean
+  overline: boolean
+}
+
+/** Parses markup into runs; adjacent runs of the same state are merged. */
+export function parseMarkup(src: string): MarkupRun[] {
+  const runs: MarkupRun[] = []
+  const push = (text: string, s: State) => {
+    if (!text) return
+    const last = runs[runs.length - 1]
+    if (
+      last &&
+      last.shift === s.shift &&
+      last.italic === s.italic &&
+      last.bold === s.bold &&
+      last.overline === s.overline
+    )
+      last.text += text
+    else runs.push({ text, ...s })
+  }
+  let i = 0
+  // A group: `{...}` read recursively, or a single token (`_T`, `^2`, `_\ell`).
+  const parseGroupOrToken = (s: State) => {
+    if (src[i] === '{') {
+      i++
+      parseUntil('}', s)
+      if (src[i] === '}') i++
+    } else if (src[i] === '#' || src[i] === '\\') {
+      parseCommand(s)
+    } else if (i < src.length) {
+      push(src[i], s)
+      i++
+    }
+  }
+  const parseCommand = (s: State) => {
+    const start = i
+    i++ // # or \
+    let name = ''
+    if (/[A-Za-z]/.test(src[i] ?? '')) while (/[A-Za-z]/.test(src[i] ?? '')) name += src[i++]
+    else if (i < src.length) name = src[i++]
+    if (name in SYMBOLS && !STYLE_COMMANDS.has(name)) {
+      push(SYMBOLS[name], s)
+      if (src[i] === ' ' && /[A-Za-z]/.test(name)) i++ // `\eta x`: the space ends the command
+      return
+    }
+    if (STYLE_COMMANDS.has(name)) {
+      const inner: State = { ...s }
+      if (name === 'it' || name === 'mathit') inner.italic = true
+      if (name === 'bf' || name === 'mathbf' || name === 'textbf') inner.bold = true
+      if (
+        name === 'rm' ||
+        name === 'mathrm' ||
+        name === 'text' ||
+        name === 'textrm' ||
+        name === 'mbox'
+      )
+        inner.italic = false
+      if (name === 'bar' || name === 'overline') inner.overline = true
+      if (name === 'sqrt') push('√', s)
+      if (src[i] === '{') parseGroupOrToken(inner)
+      else if (name === 'sqrt') return
+      return
+    }
+    if (
+      name === '{' ||
+      name === '}' ||
+      name === '_' ||
+      name === '^' ||
+      name === '#' ||
+      name === '$' ||
+      name === '%' ||
+      name === '&'
+    ) {
+      push(name, s)
+      return
+    }
+    push(src.slice(start, i), s) // unknown: keep as typed
+  }
+  const parseUntil = (close: string | null, s: State) => {
+    while (i < src.length && src[i] !== close) {
+      const c = src[i]
+      if (c === '_' || c === '^') {
+        i++
+        parseGroupOrToken({ ...s, shift: s.shift + (c === '_' ? -1 : 1) })
+      } else if (c === '{') {
+        i++
+        parseUntil('}', s)
+        if (src[i] === '}') i++
+      } else if (c === '#' || c === '\\') parseCommand(s)
+      else if (c === '$') i++
+      else if (c === '}' && close === null)
+        i++ // a stray brace closes nothing
+      else {
+        push(c === '-' && /\d/.test(src[i + 1] ?? '') ? '−' : c, s)
+        i++
+      }
+    }
+  }
+  parseUntil(null, { shift: 0, italic: false, bold: false, overline: false })
+  return runs
+}
+
+/** The label as plain Unicode text (scripts inline): for titles, file names and tests. */
+export function markupText(src: string): string {
+  return parseMarkup(src)
+    .map((r) => (r.overline ? [...r.text].map((c) => `${c}\u0304`).join('') : r.text))
+    .join('')
+}
+
+const LATEX_OF: Record<string, string> = Object.fromEntries(
+  Object.entries(SYMBOLS)
+    .filter(([k]) => /^[A-Za-z]+$/.test(k))
+    .map(([k, v]) => [v, `\\${k}`]),
+)
+Object.assign(LATEX_OF, {
+  ε: '\\epsilon',
+  φ: '\\phi',
+  '→': '\\rightarrow',
+  '≤': '\\leq',
+  '≥': '\\geq',
+  '≠': '\\neq',
+  '−': '-',
+  ' ': '\\,',
+  '>': '>',
+  '<': '<',
+})
+delete LATEX_OF[' ']
+
+const escapeText = (t: string) => t.replace(/[%&#_{}$]/g, (c) => `\\${c}`).replace(/−/g, '-')
+
+/** One character with its run's state. */
+interface Glyph {
+  ch: string
+  run: MarkupRun
+}
+
+/** A word (no space at the baseline) written in math mode: scripts, symbols and bars. */
+function mathWord(glyphs: Glyph[]): string {
+  let out = ''
+  let k = 0
+  while (k < glyphs.length) {
+    const run = glyphs[k].run
+    let text = ''
+    while (k < glyphs.length && glyphs[k].run === run) text += glyphs[k++].ch
+    let body = ''
+    let plain = ''
+    const flush = () => {
+      if (!plain) return
+      // Multi-letter text (miss, lead) is upright; single letters stay math italic (p, T).
+      body += /[A-Za-z]{2,}/.test(plain) ? `\\mathrm{${escapeText(plain)}}` : escapeText(plain)
+      plain = ''
+    }
+    for (const ch of text) {
+      const cmd = LATEX_OF[ch]
+      if (cmd && cmd.startsWith('\\')) {
+        flush()
+        body += `${cmd}${/[A-Za-z]$/.test(cmd) ? ' ' : ''}`
+      } else plain += ch
+    }
+    flush()
+    body = body.replace(/ $/, '')
+    if (run.overline) body = `\\bar{${body}}`
+    if (run.bold) body = `\\mathbf{${body}}`
+    let wrapped = body
+    for (let d = 0; d < Math.abs(run.shift); d++)
+      wrapped = `${run.shift < 0 ? '_' : '^'}{${wrapped}}`
+    out += wrapped
+  }
+  return `$${out}$`
+}
+
+/**
+ * The label as LaTeX: words with scripts, symbols or bars in math mode, the rest as text with
+ * %, &, #, _ escaped — `m_{\ell\ell} [GeV]` → `$m_{\ell\ell}$ [GeV]`, `#eta` → `$\eta$`,
+ * `E_{T}^{miss}` → `$E_{T}^{\mathrm{miss}}$`.
+ */
+export function markupToLatex(src: string): string {
+  const glyphs: Glyph[] = []
+  for (const run of parseMarkup(src)) for (const ch of run.text) glyphs.push({ ch, run })
+  let out = ''
+  let word: Glyph[] = []
+  const flush = () => {
+    const needsMath = word.some(
+      (g) => g.run.shift !== 0 || g.run.overline || (LATEX_OF[g.ch] ?? '').startsWith('\\'),
+    )
+    out += needsMath ? mathWord(word) : escapeText(word.map((g) => g.ch).join(''))
+    word = []
+  }
+  for (const g of glyphs) {
+    if (g.run.shift === 0 && /\s/.test(g.ch)) {
+      flush()
+      out += g.ch
+    } else word.push(g)
+  }
+  flush()
+  return out
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { markupText, markupToLatex, parseMarkup } from '../../../../src/shared/plot/markup'
+
+describe('TeX-like label markup', () => {
+  it('reads subscripts, superscripts and Greek letters in ROOT and LaTeX spelling', () => {
+    expect(parseMarkup('p_{T}').map((r) => [r.text, r.shift])).toEqual([
+      ['p', 0],
+      ['T', -1],
+    ])
+    expect(markupText('#eta')).toBe('η')
+    expect(markupText('\\eta')).toBe('η')
+    expect(markupText('m_{\\ell\\ell} [GeV]')).toBe('mℓℓ [GeV]')
+    expect(parseMarkup('E_{T}^{miss}').map((r) => r.shift)).toEqual([0, -1, 1])
+    expect(parseMarkup('t#bar{t}')[1]).toMatchObject({ text: 't', overline: true })
+  })
+
+  it('keeps unknown commands and plain text as typed', () => {
+    expect(markupText('#foo{x} 50% & more')).toBe('#foox 50% & more')
+    expect(markupText('Events / 5 GeV')).toBe('Events / 5 GeV')
+  })
+
+  it('writes LaTeX with math only where scripts and symbols are', () => {
+    expect(markupToLatex('p_{T} [GeV]')).toBe('$p_{T}$ [GeV]')
+    expect(markupToLatex('m_{\\ell\\ell} [GeV]')).toBe('$m_{\\ell \\ell}$ [GeV]')
+    expect(markupToLatex('E_{T}^{miss}')).toBe('$E_{T}^{\\mathrm{miss}}$')
+    expect(markupToLatex('#eta')).toBe('$\\eta$')
+    expect(markupToLatex('t#bar{t}')).toBe('$t\\bar{t}$')
+    expect(markupToLatex('50% & more')).toBe('50\\% \\& more')
+  })
+})
