@@ -16,6 +16,7 @@ import { infernoMethods } from './contract/inferno'
 import { trainMethods } from './contract/train'
 import { rmmMethods } from './contract/rmm'
 import { specMethods } from './contract/spec'
+import { hepdataMethods } from './contract/hepdata'
 
 // ---------------------------------------------------------------------------------------------
 // Domain pieces used by the methods
@@ -250,6 +251,7 @@ export const methods = {
   ...infernoMethods,
   ...rmmMethods,
   ...specMethods,
+  ...hepdataMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export type MethodName = keyof typeof methods

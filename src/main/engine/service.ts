@@ -30,6 +30,7 @@ import { infernoHandlers } from './services/inferno'
 import { trainHandlers } from './services/train'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
+import { hepdataHandlers } from './services/hepdata'
 import { ProjectSession } from './services/scope'
 import { beginRun, failAbandonedRuns, finishRun, markStoppedRuns } from './store/runs'
 
@@ -76,6 +77,7 @@ export class EngineService {
       ...trainHandlers(env),
       ...infernoHandlers(env),
       ...rmmHandlers(env),
+      ...hepdataHandlers(env),
       // A spec's project replaces the open one when its own job (of the open project) ends.
       ...specHandlers(env, (p) => this.setProject(() => p, 'keep')),
       'engine.info': () => engineInfo(),

@@ -7,6 +7,8 @@
  * workspaces to attach as resources. Files are relative to the request file.
  */
 import { z } from 'zod'
+import { SavedPlot } from '../plot/saved-plot'
+import { FilePath, type MethodSpec, Overwrite } from './common'
 
 const name = z
   .string()
@@ -133,3 +135,54 @@ export const HepdataWritten = z.object({
   tables: z.array(z.object({ name: z.string(), file: z.string(), rows: z.number().int() })),
 })
 export type HepdataWritten = z.infer<typeof HepdataWritten>
+
+/** One problem of a submission, in words (which table, which file, which field, what). */
+export const HepdataProblem = z.object({
+  table: z.string().nullable(),
+  file: z.string(),
+  field: z.string(),
+  message: z.string(),
+})
+export type HepdataProblem = z.infer<typeof HepdataProblem>
+
+export const HepdataExportParams = z
+  .object({
+    /** The saved plots to export, in this order, each with its rendered figure (SVG) if any. */
+    plots: z
+      .array(
+        z
+          .object({
+            plot: SavedPlot,
+            svg: z
+              .string()
+              .max(32 * 1024 * 1024)
+              .optional(),
+          })
+          .strict(),
+      )
+      .min(1, 'select at least one plot')
+      .max(1000),
+    comment: z.string().max(10000).default(''),
+    /** The folder to write into (created when missing). */
+    path: FilePath,
+    /** Also write submission.zip, ready to upload. */
+    zip: z.boolean().default(true),
+    overwrite: Overwrite,
+  })
+  .strict()
+export type HepdataExportParams = z.input<typeof HepdataExportParams>
+
+export const HepdataExportResult = z.object({
+  /** What was written; null when the submission is not valid (then nothing was written). */
+  written: HepdataWritten.nullable(),
+  problems: z.array(HepdataProblem),
+})
+export type HepdataExportResult = z.infer<typeof HepdataExportResult>
+
+export const hepdataMethods = {
+  /**
+   * Writes the selected saved plots as a HEPData submission, checked against the format 1.1.x
+   * first: a submission with problems is not written, and its problems are the answer.
+   */
+  'hepdata.export': { params: HepdataExportParams, result: HepdataExportResult },
+} as const satisfies Record<string, MethodSpec>
