@@ -145,6 +145,12 @@ export const HepdataProblem = z.object({
 })
 export type HepdataProblem = z.infer<typeof HepdataProblem>
 
+/** A problem as one line: "table 'Yields' (yields.yaml), dependent variable 1 (…), value 2: …". */
+export function hepdataProblemText(p: HepdataProblem): string {
+  const where = p.table === null ? 'submission-wide information' : `table '${p.table}'`
+  return `${where} (${p.file})${p.field ? `, ${p.field}` : ''}: ${p.message}`
+}
+
 export const HepdataExportParams = z
   .object({
     /** The saved plots to export, in this order, each with its rendered figure (SVG) if any. */

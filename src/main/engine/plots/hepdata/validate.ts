@@ -13,24 +13,13 @@ import infoSchema from './schema/info.schema.json'
 import resourcesSchema from './schema/resources.schema.json'
 import tableSchema from './schema/table.schema.json'
 import type { Layout } from './layout'
+import { hepdataProblemText, type HepdataProblem } from '../../../../shared/contract/hepdata'
 
 /** One problem: where (table, file, field as a path of words) and what. */
-export interface Problem {
-  /** The table's name, or null for the submission-wide document. */
-  table: string | null
-  /** The file the field is in (submission.yaml or the table's data file). */
-  file: string
-  /** Where in that file, in words ("dependent variable 2 (Zmumu), value 3, error 1"). */
-  field: string
-  /** What is wrong, in words. */
-  message: string
-}
+export type Problem = HepdataProblem
 
 /** The whole problem as one line. */
-export function problemText(p: Problem): string {
-  const where = p.table === null ? `submission-wide information` : `table '${p.table}'`
-  return `${where} (${p.file})${p.field ? `, ${p.field}` : ''}: ${p.message}`
-}
+export const problemText = hepdataProblemText
 
 export class HepdataValidationError extends Error {
   override readonly name = 'HepdataValidationError'
