@@ -94,10 +94,18 @@ export const plotsMethods = {
         id: id.optional(),
         figure: Figure.optional(),
         settings: SettingsPatch.default({}),
+        /** Also rasterise at this resolution (the window shows the PNG: the exact fonts). */
+        pngDpi: z.number().int().min(10).max(600).optional(),
       })
       .strict()
       .refine((p) => (p.id === undefined) !== (p.figure === undefined), 'give id or figure'),
-    result: z.object({ svg: z.string(), widthCm: z.number(), heightCm: z.number() }),
+    result: z.object({
+      svg: z.string(),
+      widthCm: z.number(),
+      heightCm: z.number(),
+      /** data:image/png;base64,… when pngDpi was given. */
+      png: z.string().optional(),
+    }),
   },
   /** Writes the listed plots as PDF, SVG or PNG with a LaTeX snippet each, to a folder or a zip. */
   'plots.export': {

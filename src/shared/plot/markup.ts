@@ -149,7 +149,6 @@ export function parseMarkup(src: string): MarkupRun[] {
     else if (i < src.length) name = src[i++]
     if (name in SYMBOLS && !STYLE_COMMANDS.has(name)) {
       push(SYMBOLS[name], s)
-      if (src[i] === ' ' && /[A-Za-z]/.test(name)) i++ // `\eta x`: the space ends the command
       return
     }
     if (STYLE_COMMANDS.has(name)) {
@@ -207,6 +206,39 @@ export function parseMarkup(src: string): MarkupRun[] {
   }
   parseUntil(null, { shift: 0, italic: false, bold: false, overline: false })
   return runs
+}
+
+/**
+ * Runs with single-letter variables set in italic, as math typesetting does: a Latin letter
+ * standing alone at the baseline with a subscript (`m` of m_{ℓℓ}, `p` of p_{T}) or under a root
+ * (`s` of √s); particle names (Z→μμ, tt̄), words and scripts (the `T` of p_{T}) stay upright.
+ */
+export function italicVariables(runs: MarkupRun[]): MarkupRun[] {
+  const chars = runs.flatMap((r) => [...r.text].map((ch) => ({ ch, run: r })))
+  const isLetter = (k: number) => k >= 0 && k < chars.length && /[A-Za-z]/.test(chars[k].ch)
+  const out: MarkupRun[] = []
+  chars.forEach(({ ch, run }, k) => {
+    const italic =
+      run.italic ||
+      (run.shift === 0 &&
+        !run.overline &&
+        /[A-Za-z]/.test(ch) &&
+        !(isLetter(k - 1) && chars[k - 1].run.shift === 0) &&
+        !(isLetter(k + 1) && chars[k + 1].run.shift === 0) &&
+        ((k + 1 < chars.length && chars[k + 1].run.shift < 0) ||
+          (k > 0 && chars[k - 1].ch === '√')))
+    const last = out[out.length - 1]
+    if (
+      last &&
+      last.shift === run.shift &&
+      last.italic === italic &&
+      last.bold === run.bold &&
+      last.overline === run.overline
+    )
+      last.text += ch
+    else out.push({ ...run, text: ch, italic })
+  })
+  return out
 }
 
 /** The label as plain Unicode text (scripts inline): for titles, file names and tests. */

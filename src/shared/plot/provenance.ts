@@ -29,7 +29,13 @@ export type ProvenanceSample = z.infer<typeof ProvenanceSample>
 export const PlotRecipe = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('histogram'),
+    /** An expression (`hepwb hist --var`), or a column by name (the Data explorer's variables). */
     variable: z.string(),
+    by: z.enum(['expr', 'column']).default('expr'),
+    /** Axis label markup and unit as the view showed them ('' = the variable's own). */
+    label: z.string().default(''),
+    unit: z.string().default(''),
+    wholeX: z.boolean().default(false),
     bins: z.number().int().min(1),
     lo: z.number(),
     hi: z.number(),

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { markupText, markupToLatex, parseMarkup } from '../../../../src/shared/plot/markup'
+import {
+  italicVariables,
+  markupText,
+  markupToLatex,
+  parseMarkup,
+} from '../../../../src/shared/plot/markup'
 
 describe('TeX-like label markup', () => {
   it('reads subscripts, superscripts and Greek letters in ROOT and LaTeX spelling', () => {
@@ -26,5 +31,20 @@ describe('TeX-like label markup', () => {
     expect(markupToLatex('#eta')).toBe('$\\eta$')
     expect(markupToLatex('t#bar{t}')).toBe('$t\\bar{t}$')
     expect(markupToLatex('50% & more')).toBe('50\\% \\& more')
+  })
+})
+
+describe('italic variables', () => {
+  const italics = (s: string) =>
+    italicVariables(parseMarkup(s))
+      .filter((r) => r.italic)
+      .map((r) => r.text)
+  it('sets a single letter with a subscript or under a root in italic, not particle names', () => {
+    expect(italics('m_{#mu#mu} [GeV]')).toEqual(['m'])
+    expect(italics('p_{T}^{lead}')).toEqual(['p'])
+    expect(italics('#sqrt{s} = 13 TeV')).toEqual(['s'])
+    expect(italics('Z#rightarrow#mu#mu')).toEqual([])
+    expect(italics('t#bar{t}')).toEqual([])
+    expect(italics('Events / 5 GeV')).toEqual([])
   })
 })

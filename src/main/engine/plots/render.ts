@@ -1,0 +1,69 @@
+/**
+ * The one figure renderer: a figure's data and its settings → an SVG document in pt, the same
+ * bytes for the window, browser mode and `hepwb plot`; PDF and PNG are made from this SVG
+ * (export.ts). Drawn by hand rather than with ECharts, whose SSR output cannot place ticks
+ * inside on four sides, hatch a band or set sub/superscripts and Greek in axis titles.
+ */
+import type { Figure } from '../../../shared/plot/figure'
+import { markupText } from '../../../shared/plot/markup'
+import { PlotSettings, type PlotSettingsInput } from '../../../shared/plot/settings'
+import { figureSizeCm } from '../../../shared/plot/styles'
+import { Canvas, PT_PER_CM } from './canvas'
+import { renderBrazil } from './render-brazil'
+import { renderHeatmap } from './render-heatmap'
+import { renderLines } from './render-lines'
+import { renderStack, stackName } from './render-stack'
+import { Svg } from './svg'
+
+export interface RenderedFigure {
+  svg: string
+  widthCm: number
+  heightCm: number
+  /** Width and height in pt (1/72 in): the PDF page size. */
+  widthPt: number
+  heightPt: number
+}
+
+/** A short plain-text name of what the figure shows (the SVG's <title>). */
+export function figureTitle(f: Figure): string {
+  switch (f.kind) {
+    case 'stack':
+      return stackName(f)
+    case 'brazil':
+      return `CLs vs ${markupText(f.poi.label || f.poi.name)}`
+    case 'lines':
+      return `${markupText(f.y.label || f.y.expr)} vs ${markupText(f.x.label || f.x.expr)}`
+    case 'heatmap':
+      return markupText(f.z.label || f.flavour)
+  }
+}
+
+export function renderFigure(figure: Figure, settingsIn: PlotSettingsInput): RenderedFigure {
+  const settings = PlotSettings.parse(settingsIn)
+  const { width, height } = figureSizeCm(settings)
+  const W = width * PT_PER_CM
+  const H = height * PT_PER_CM
+  const svg = new Svg(W, H)
+  const c = new Canvas(svg, settings)
+  switch (figure.kind) {
+    case 'stack':
+      renderStack(c, figure, W, H)
+      break
+    case 'brazil':
+      renderBrazil(c, figure, W, H)
+      break
+    case 'lines':
+      renderLines(c, figure, W, H)
+      break
+    case 'heatmap':
+      renderHeatmap(c, figure, W, H)
+      break
+  }
+  return {
+    svg: svg.toString(settings.title || figureTitle(figure)),
+    widthCm: width,
+    heightCm: height,
+    widthPt: W,
+    heightPt: H,
+  }
+}
