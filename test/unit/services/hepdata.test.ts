@@ -71,7 +71,13 @@ describe('hepdata.export', () => {
       path: out,
     })
     expect(r.problems).toEqual([])
-    expect(r.written?.files).toEqual(['submission.yaml', 'leading_jet_pt.yaml'])
+    // the figure drawn by the engine's renderer becomes the table's image and thumbnail
+    expect(r.written?.files).toEqual([
+      'submission.yaml',
+      'leading_jet_pt.yaml',
+      'leading_jet_pt.png',
+      'thumb_leading_jet_pt.png',
+    ])
     expect(existsSync(join(out, 'submission.zip'))).toBe(true)
     const data = parse(readFileSync(join(out, 'leading_jet_pt.yaml'), 'utf8'))
     expect(data.dependent_variables[1].values.map((v: { value: number }) => v.value)).toEqual([

@@ -5,7 +5,7 @@
  * The tables hold the plots' numbers, take √s, luminosity and region from the plot, turn the
  * TeX-like labels into LaTeX, and pass the HEPData 1.1.x check.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -21,6 +21,7 @@ import { linspace } from '../../../../src/main/engine/stats/scan'
 import { layOut } from '../../../../src/main/engine/plots/hepdata/layout'
 import { savedPlotsTables } from '../../../../src/main/engine/plots/hepdata/saved-plot-tables'
 import { validateLayout } from '../../../../src/main/engine/plots/hepdata/validate'
+import { writeSubmission } from '../../../../src/main/engine/plots/hepdata/write'
 import { DATA, SKHEP } from '../../io/shared-data'
 
 const dir = mkdtempSync(join(tmpdir(), 'hepwb-hepdata-plots-'))
@@ -122,5 +123,15 @@ describe('HEPData tables of saved plots', () => {
     )
     expect(limit.data.dependent_variables[0].values[0].value).toBe(lim.obs)
     expect(validateLayout(layOut({ comment: '', resources: [], tables }))).toEqual([])
+
+    // each plot's first table carries its figure, drawn by the figure renderer: written as
+    // the table's image (15 cm at 150 dpi) and its 200-pixel thumbnail
+    expect(hist.figure?.svg).toContain('<svg')
+    expect(hist.figure?.widthCm).toBe(15)
+    const w = writeSubmission({ comment: '', resources: [], tables }, { out: join(dir, 'out') })
+    const png = (f: string) => readFileSync(join(dir, 'out', f))
+    expect(png('dimuon_mass_in_sr.png').readUInt32BE(16)).toBe(Math.round((15 / 2.54) * 150))
+    expect(png('thumb_dimuon_mass_in_sr.png').readUInt32BE(16)).toBe(200)
+    expect(w.files).toContain('thumb_limit_on_mu_cls.png')
   })
 })

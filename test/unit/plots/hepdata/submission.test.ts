@@ -23,7 +23,7 @@ import { Likelihood, observedData } from '../../../../src/main/engine/stats/like
 import { upperLimit, upperLimitScan } from '../../../../src/main/engine/stats/limit'
 import { compileModel } from '../../../../src/main/engine/stats/model'
 import { linspace, profileScan } from '../../../../src/main/engine/stats/scan'
-import { poissonInterval } from '../../../../src/main/engine/stats/poisson-interval'
+import { garwood } from '../../../../src/main/engine/plots/poisson-interval'
 import { contourTables } from '../../../../src/main/engine/plots/hepdata/contour-table'
 import { cutflowTable, yieldsTable } from '../../../../src/main/engine/plots/hepdata/cutflow-table'
 import { histogramTable } from '../../../../src/main/engine/plots/hepdata/histogram-table'
@@ -127,7 +127,7 @@ describe('HEPData tables from engine results', () => {
     const obs = hist.samples.obs
     dependent(t, 'Events (obs)').values.forEach((v, i) => {
       expect(v.value).toBe(obs.counts[i])
-      const [lo, hi] = poissonInterval(obs.counts[i])
+      const [lo, hi] = garwood(obs.counts[i])
       expect(v.errors).toEqual([
         { label: 'stat', asymerror: { minus: lo - obs.counts[i], plus: hi - obs.counts[i] } },
       ])

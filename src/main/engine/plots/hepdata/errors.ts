@@ -4,7 +4,7 @@
  * when up and down are equal and opposite, asymmetric otherwise). Zero errors are left out:
  * HEPData reads an error of 0 as a mistake.
  */
-import { poissonInterval } from '../../stats/poisson-interval'
+import { garwood } from '../poisson-interval'
 import type { ValueError } from './record'
 
 /** √Σw² as a symmetric 'stat' error, or nothing when it is 0 or not finite. */
@@ -13,9 +13,13 @@ export function statError(sumw2: number): ValueError[] {
   return e > 0 && Number.isFinite(e) ? [{ label: 'stat', symerror: e }] : []
 }
 
-/** Garwood's ±1σ interval around the observed count n as an asymmetric 'stat' error. */
+/**
+ * Garwood's ±1σ interval around the observed count n as an asymmetric 'stat' error — the
+ * figure renderer's own interval (plots/poisson-interval.ts), so the table's errors are the
+ * error bars drawn.
+ */
 export function poissonError(n: number): ValueError[] {
-  const [lo, hi] = poissonInterval(n)
+  const [lo, hi] = garwood(n)
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return []
   return [{ label: 'stat', asymerror: { minus: lo - n, plus: hi - n } }]
 }

@@ -69,11 +69,11 @@ export interface Resource {
   content?: Uint8Array | string
 }
 
-/** A figure of a table: its SVG, rendered to the PNG and the thumbnail HEPData shows. */
+/** A figure of a table: its SVG (the figure renderer's), made into the PNG and thumbnail HEPData shows. */
 export interface Figure {
   svg: string
-  /** Width of the full image in pixels (default: the SVG's own). */
-  width?: number
+  /** The figure's width in cm (the image is drawn at 150 dpi); default: the SVG's own size. */
+  widthCm?: number
 }
 
 export interface Table {

@@ -11,6 +11,7 @@ import type { SampleHistogram } from '../../../../shared/cutflow'
 import type { SavedPlot } from '../../../../shared/plot/saved-plot'
 import type { AxisVariable } from '../../../../shared/plot/figure'
 import { markupToLatex } from '../../../../shared/plot/markup'
+import { renderFigure, type RenderedFigure } from '../render'
 import type { Conditions } from './conditions'
 import { heatmapTable } from './heatmap-table'
 import { histogramTable } from './histogram-table'
@@ -40,11 +41,14 @@ function tableName(plot: SavedPlot, suffix = ''): string {
   return `${plot.name.slice(0, 64 - suffix.length)}${suffix}`
 }
 
-/** The tables of several plots, names made unique ("NAME (2)"), in the order given. */
+/**
+ * The tables of several plots, names made unique ("NAME (2)"), in the order given. A plot's
+ * figure is drawn by the figure renderer (render.ts) unless its SVG is given.
+ */
 export function savedPlotsTables(plots: readonly { plot: SavedPlot; svg?: string }[]): Table[] {
   const taken = new Set<string>()
   return plots.flatMap(({ plot, svg }) =>
-    savedPlotTables(plot, svg).map((t) => {
+    savedPlotTables(plot, svg ?? renderFigure(plot.figure, plot.settings)).map((t) => {
       let name = t.name
       for (let k = 2; taken.has(name); k++) name = `${t.name.slice(0, 58)} (${k})`
       taken.add(name)
@@ -53,8 +57,8 @@ export function savedPlotsTables(plots: readonly { plot: SavedPlot; svg?: string
   )
 }
 
-/** The tables of `plot` (see the module comment); `svg` is its rendered figure. */
-export function savedPlotTables(plot: SavedPlot, svg?: string): Table[] {
+/** The tables of `plot` (see the module comment); `figure` is its rendered figure (or SVG). */
+export function savedPlotTables(plot: SavedPlot, figure?: string | RenderedFigure): Table[] {
   const f = plot.figure
   const conditions = plotConditions(plot)
   const description = plot.settings.title ? `${plot.settings.title}.` : undefined
@@ -130,6 +134,8 @@ export function savedPlotTables(plot: SavedPlot, svg?: string): Table[] {
       ]
       break
   }
-  if (svg && tables[0]) tables[0].figure = { svg }
+  if (figure && tables[0])
+    tables[0].figure =
+      typeof figure === 'string' ? { svg: figure } : { svg: figure.svg, widthCm: figure.widthCm }
   return tables
 }

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { stringify } from 'yaml'
 import { FileExistsError, OutputPathError, writeOutputFile } from '../../io/output-file'
+import { faces } from '../fonts'
 import { layOut, type Layout } from './layout'
 import type { Figure, Submission } from './record'
 import { HepdataValidationError, validateLayout } from './validate'
@@ -18,19 +19,31 @@ import { HepdataValidationError, validateLayout } from './validate'
 /** Width of a thumbnail in pixels (HEPData shows them at about this size). */
 export const THUMBNAIL_WIDTH = 200
 
-/** A figure's SVG as PNG bytes at `width` pixels (default: the SVG's own size). */
+/** Resolution of a table's image (HEPData shows it on the record's page). */
+export const IMAGE_DPI = 150
+
+/**
+ * A figure's SVG as PNG bytes at `width` pixels (default: the SVG's own size), with the
+ * figure renderer's fonts (resources/fonts), so the image is the figure as exported.
+ */
 export function renderPng(svg: string, width?: number): Uint8Array {
+  const fonts = faces()
   const r = new Resvg(svg, {
-    fitTo: width ? { mode: 'width', value: width } : { mode: 'original' },
-    font: { loadSystemFonts: true },
-    background: 'white',
+    fitTo: width ? { mode: 'width', value: Math.round(width) } : { mode: 'original' },
+    font: {
+      loadSystemFonts: false,
+      fontFiles: fonts.map((f) => f.file),
+      defaultFontFamily: fonts[0].family,
+    },
+    background: '#ffffff',
   })
   return r.render().asPng()
 }
 
 function rendered(figure: Figure): { png: Uint8Array; thumbnail: Uint8Array } {
+  const width = figure.widthCm ? (figure.widthCm / 2.54) * IMAGE_DPI : undefined
   return {
-    png: renderPng(figure.svg, figure.width),
+    png: renderPng(figure.svg, width),
     thumbnail: renderPng(figure.svg, THUMBNAIL_WIDTH),
   }
 }
