@@ -1,13 +1,16 @@
 /**
  * The HEPData record of one histogram figure, in one call: what `hepwb plot hist … --hepdata
  * DIR` writes beside the figure (and what the window's export of a saved histogram plot
- * writes). The table's numbers are the histogram's (`hepwb hist` prints the same); the figure's
- * SVG, when given, becomes the table's image and thumbnail.
+ * writes). The table's numbers are the histogram's (`hepwb hist` prints the same); the figure,
+ * when given, becomes the table's image and thumbnail. Usage in `hepwb plot hist`:
+ *   const h = await runHistogram(source, request)           // the numbers of `hepwb hist`
+ *   const r = renderFigure(stackFigure, settings)           // the figure written to --out
+ *   writeHistogramRecord({ histogram: h, samples, observable, conditions, figure: r, out: dir })
  */
 import type { RegionHistogram } from '../../../../shared/cutflow'
 import type { Conditions } from './conditions'
 import { histogramTable, type SampleRole, type SampleSystematic } from './histogram-table'
-import type { Header } from './record'
+import type { Figure, Header } from './record'
 import { writeSubmission, type WrittenSubmission } from './write'
 
 export interface HistogramRecordInput {
@@ -23,8 +26,11 @@ export interface HistogramRecordInput {
   /** √s (TeV), luminosity (fb⁻¹), region. */
   conditions?: Conditions
   systematics?: Readonly<Record<string, readonly SampleSystematic[]>>
-  /** The figure as SVG (the renderer's output): becomes the table's image and thumbnail. */
-  svg?: string
+  /**
+   * The figure (renderFigure's RenderedFigure, or any {svg, widthCm}): becomes the table's
+   * image and thumbnail.
+   */
+  figure?: Figure
   /** Folder to write into (created when missing). */
   out: string
   zip?: boolean
@@ -42,7 +48,7 @@ export function writeHistogramRecord(input: HistogramRecordInput): WrittenSubmis
     ...(input.description ? { description: input.description } : {}),
     ...(input.conditions ? { conditions: input.conditions } : {}),
     ...(input.systematics ? { systematics: input.systematics } : {}),
-    ...(input.svg ? { figure: { svg: input.svg } } : {}),
+    ...(input.figure ? { figure: { svg: input.figure.svg, widthCm: input.figure.widthCm } } : {}),
   })
   return writeSubmission(
     {
