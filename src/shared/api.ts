@@ -17,6 +17,7 @@ import { trainMethods } from './contract/train'
 import { rmmMethods } from './contract/rmm'
 import { specMethods } from './contract/spec'
 import { hepdataMethods } from './contract/hepdata'
+import { plotsMethods } from './contract/plots'
 
 // ---------------------------------------------------------------------------------------------
 // Domain pieces used by the methods
@@ -252,6 +253,7 @@ export const methods = {
   ...rmmMethods,
   ...specMethods,
   ...hepdataMethods,
+  ...plotsMethods,
 } as const satisfies Record<string, MethodSpec>
 
 export type MethodName = keyof typeof methods

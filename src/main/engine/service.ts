@@ -31,6 +31,7 @@ import { trainHandlers } from './services/train'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
 import { hepdataHandlers } from './services/hepdata'
+import { plotsHandlers } from './services/plots'
 import { ProjectSession } from './services/scope'
 import { beginRun, failAbandonedRuns, finishRun, markStoppedRuns } from './store/runs'
 
@@ -78,6 +79,7 @@ export class EngineService {
       ...infernoHandlers(env),
       ...rmmHandlers(env),
       ...hepdataHandlers(env),
+      ...plotsHandlers(env),
       // A spec's project replaces the open one when its own job (of the open project) ends.
       ...specHandlers(env, (p) => this.setProject(() => p, 'keep')),
       'engine.info': () => engineInfo(),

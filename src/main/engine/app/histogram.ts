@@ -178,7 +178,7 @@ export function addHistograms(a: SampleHistogram, b: SampleHistogram): SampleHis
 }
 
 /** bins + 1 edges, computed as lo + (hi − lo)·i/bins like the histogram's own edges. */
-function edges(b: Binning): number[] {
+export function edges(b: Binning): number[] {
   return Array.from({ length: b.bins + 1 }, (_, i) => b.lo + ((b.hi - b.lo) * i) / b.bins)
 }
 

@@ -100,7 +100,7 @@ interface Compiled {
 }
 
 /** The canonical key of what was fitted, so results can be found again for the same setup. */
-function setupKey(s: FitSetup): string {
+export function setupKey(s: FitSetup): string {
   return JSON.stringify({
     w: s.workspaceId,
     p: s.patch,

@@ -153,6 +153,30 @@ export const migrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 8,
+    description:
+      "saved plots (figure data, presentation settings, provenance) and the project's plot style presets",
+    up(db) {
+      db.exec(`
+        CREATE TABLE plots (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          position INTEGER NOT NULL,
+          tags TEXT NOT NULL,             -- JSON: [tag]
+          figure TEXT NOT NULL,           -- JSON: shared/plot/figure.ts (the numbers)
+          settings TEXT NOT NULL,         -- JSON: shared/plot/settings.ts (the presentation)
+          provenance TEXT NOT NULL,       -- JSON: shared/plot/provenance.ts (inputs, recipe)
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE plot_styles (
+          name TEXT PRIMARY KEY,
+          settings TEXT NOT NULL          -- JSON: PlotSettings
+        );
+      `)
+    },
+  },
 ]
 
 export const CURRENT_SCHEMA = migrations[migrations.length - 1].version
