@@ -7,7 +7,6 @@
  * workspaces to attach as resources. Files are relative to the request file.
  */
 import { z } from 'zod'
-import { SavedPlot } from '../plot/saved-plot'
 import { FilePath, type MethodSpec, Overwrite } from './common'
 
 const name = z
@@ -153,21 +152,8 @@ export function hepdataProblemText(p: HepdataProblem): string {
 
 export const HepdataExportParams = z
   .object({
-    /** The saved plots to export, in this order, each with its rendered figure (SVG) if any. */
-    plots: z
-      .array(
-        z
-          .object({
-            plot: SavedPlot,
-            svg: z
-              .string()
-              .max(32 * 1024 * 1024)
-              .optional(),
-          })
-          .strict(),
-      )
-      .min(1, 'select at least one plot')
-      .max(1000),
+    /** The saved plots to export (their ids), in this order. */
+    ids: z.array(z.string().min(1).max(200)).min(1, 'select at least one plot').max(1000),
     comment: z.string().max(10000).default(''),
     /** The folder to write into (created when missing). */
     path: FilePath,

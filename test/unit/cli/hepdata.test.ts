@@ -12,6 +12,7 @@ import { parse } from 'yaml'
 import type { CutflowResult, RegionHistogram } from '../../../src/shared/cutflow'
 import type { DataTable } from '../../../src/main/engine/plots/hepdata/record'
 import { hepwb } from '../helpers/cli'
+import { inProcessEngine } from '../helpers/engine'
 import { DATA, SKHEP } from '../io/shared-data'
 
 let dir = ''
@@ -157,5 +158,82 @@ describe('hepwb hepdata', () => {
     expect(n.code).toBe(1)
     expect(n.stderr).toMatch(/table 'c' \(cutflow\): .*CR/)
     expect(existsSync(join(dir, 'bad'))).toBe(false)
+  })
+
+  it('exports the saved plots of a project, by name, with the numbers they were saved with', async () => {
+    // a project with a stack saved from a real histogram (the spec's Zmumu) and a Brazil band
+    const hist = JSON.parse(
+      hepwb(
+        'hist',
+        join(dir, 'spec.json'),
+        '--var',
+        'M',
+        '--bins',
+        '4',
+        '--range',
+        '80',
+        '100',
+        '--json',
+      ).stdout,
+    ) as RegionHistogram
+    const engine = inProcessEngine()
+    const file = join(dir, 'plots.hepwb')
+    await engine.call('project.create', { path: file })
+    await engine.call('plots.save', {
+      name: 'Dimuon mass',
+      step: 'data',
+      recipe: { kind: 'none' },
+      figure: {
+        kind: 'stack',
+        edges: hist.edges,
+        x: { expr: 'M', label: 'm_{#mu#mu}', unit: 'GeV' },
+        components: Object.entries(hist.samples).map(([name, h]) => ({
+          name,
+          role: name === 'obs' ? 'data' : 'background',
+          sumw: h.counts,
+          sumw2: h.sumw2,
+          entries: h.entries,
+        })),
+      },
+      settings: { energyTeV: 7 },
+    })
+    await engine.call('plots.save', {
+      name: 'Limit',
+      step: 'fit',
+      recipe: { kind: 'none' },
+      figure: {
+        kind: 'brazil',
+        poi: { name: 'mu' },
+        cl: 0.95,
+        points: [
+          { mu: 0, cls: 1, clsExp: [1, 1, 1, 1, 1] },
+          { mu: 1, cls: 0.2, clsExp: [0.05, 0.1, 0.2, 0.35, 0.5] },
+        ],
+        obs: 1.5,
+        exp: [0.8, 1, 1.3, 1.8, 2.4],
+      },
+    })
+    await engine.call('project.close', {})
+
+    const out = join(dir, 'plots-out')
+    const r = hepwb('hepdata', file, '--plots', 'Dimuon mass', '--out', out, '--json')
+    expect(r.stderr).toBe('')
+    const written = JSON.parse(r.stdout)
+    expect(written.tables).toEqual([{ name: 'Dimuon mass', file: 'dimuon_mass.yaml', rows: 4 }])
+    expect(written.files).toContain('thumb_dimuon_mass.png')
+    const t = parse(readFileSync(join(out, 'dimuon_mass.yaml'), 'utf8')) as DataTable
+    const z = t.dependent_variables.find((d) => d.header.name === 'Events (Zmumu)')
+    expect(z?.values.map((v) => v.value)).toEqual(hist.samples.Zmumu.counts)
+
+    // all plots when none are named; an unknown name is an error listing the saved ones
+    const all = JSON.parse(hepwb('hepdata', file, '--out', join(dir, 'all-out'), '--json').stdout)
+    expect(all.tables.map((x: { name: string }) => x.name)).toEqual([
+      'Dimuon mass',
+      'Limit (CLs)',
+      'Limit (limit)',
+    ])
+    const bad = hepwb('hepdata', file, '--plots', 'Dimuon', '--out', join(dir, 'bad-out'))
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain("no saved plot named 'Dimuon' (saved: 'Dimuon mass', 'Limit')")
   })
 })

@@ -8,68 +8,52 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import type { SavedPlot } from '../../../src/shared/plot/saved-plot'
 import { inProcessEngine } from '../helpers/engine'
 
 const dir = mkdtempSync(join(tmpdir(), 'hepwb-hepdata-service-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const plot = (name: string, sumw: number[]): SavedPlot =>
-  ({
-    id: name,
-    name,
-    tags: [],
-    figure: {
-      kind: 'stack',
-      edges: [0, 10, 20, 30],
-      x: { expr: 'pt', label: 'p_{T}', unit: 'GeV' },
-      components: [
-        {
-          name: 'data',
-          role: 'data',
-          colour: null,
-          sumw: [3, 5, 0],
-          sumw2: [3, 5, 0],
-          underflow: { sumw: 0, sumw2: 0 },
-          overflow: { sumw: 0, sumw2: 0 },
-          entries: 8,
-          samples: [],
-        },
-        {
-          name: 'ttbar',
-          role: 'background',
-          colour: null,
-          sumw,
-          sumw2: sumw.map((w) => w / 4),
-          underflow: { sumw: 0, sumw2: 0 },
-          overflow: { sumw: 0, sumw2: 0 },
-          entries: 40,
-          samples: [],
-        },
-      ],
-      wholeX: false,
-      flowsFolded: false,
-      normalised: false,
+/** A stacked histogram as the Data view sends it (a snapshot: recipe none). */
+const stack = (sumw: number[]) => ({
+  kind: 'stack' as const,
+  edges: [0, 10, 20, 30],
+  x: { expr: 'pt', label: 'p_{T}', unit: 'GeV' },
+  components: [
+    { name: 'data', role: 'data' as const, sumw: [3, 5, 0], sumw2: [3, 5, 0], entries: 8 },
+    {
+      name: 'ttbar',
+      role: 'background' as const,
+      sumw,
+      sumw2: sumw.map((w) => w / 4),
+      entries: 40,
     },
-    settings: { energyTeV: 13, lumiFb: 140 },
-    provenance: {
-      project: null,
+  ],
+})
+
+async function projectWithPlots(file: string, plots: { name: string; sumw: number[] }[]) {
+  const engine = inProcessEngine()
+  await engine.call('project.create', { path: join(dir, file) })
+  const ids: string[] = []
+  for (const p of plots) {
+    const saved = await engine.call('plots.save', {
+      name: p.name,
       step: 'data',
-      engineVersion: '0.1.0',
-      date: '2026-12-07T00:00:00Z',
-    },
-    createdAt: '',
-    updatedAt: '',
-  }) as unknown as SavedPlot
+      recipe: { kind: 'none' },
+      figure: stack(p.sumw),
+      settings: { energyTeV: 13, lumiFb: 140 },
+    })
+    ids.push(saved.id)
+  }
+  return { ...engine, ids }
+}
 
 describe('hepdata.export', () => {
-  it('writes the selected plots as a valid submission with a zip', async () => {
-    const { call } = inProcessEngine()
+  it('writes the selected saved plots as a valid submission with a zip', async () => {
+    const { call, ids } = await projectWithPlots('ok.hepwb', [
+      { name: 'Leading jet pT', sumw: [2.5, 4, 1] },
+    ])
     const out = join(dir, 'ok')
-    const r = await call('hepdata.export', {
-      plots: [{ plot: plot('Leading jet pT', [2.5, 4, 1]) }],
-      path: out,
-    })
+    const r = await call('hepdata.export', { ids, path: out })
     expect(r.problems).toEqual([])
     // the figure drawn by the engine's renderer becomes the table's image and thumbnail
     expect(r.written?.files).toEqual([
@@ -83,21 +67,16 @@ describe('hepdata.export', () => {
     expect(data.dependent_variables[1].values.map((v: { value: number }) => v.value)).toEqual([
       2.5, 4, 1,
     ])
-    const again = call('hepdata.export', {
-      plots: [{ plot: plot('Leading jet pT', [1, 1, 1]) }],
-      path: out,
-    })
-    await expect(again).rejects.toThrow(/already exists/)
+    await expect(call('hepdata.export', { ids, path: out })).rejects.toThrow(/already exists/)
   })
 
   it('answers the problems of a broken plot in words and writes nothing', async () => {
-    const { call } = inProcessEngine()
-    const out = join(dir, 'broken')
     // a long name (cut to HEPData's 64 characters) and a column one bin short
-    const r = await call('hepdata.export', {
-      plots: [{ plot: plot('m'.repeat(80), [1, 2]) }],
-      path: out,
-    })
+    const { call, ids } = await projectWithPlots('broken.hepwb', [
+      { name: 'm'.repeat(80), sumw: [1, 2] },
+    ])
+    const out = join(dir, 'broken')
+    const r = await call('hepdata.export', { ids, path: out })
     expect(r.written).toBeNull()
     expect(r.problems).toContainEqual({
       table: 'm'.repeat(64),

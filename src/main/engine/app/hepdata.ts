@@ -17,6 +17,8 @@ import { cutflowTable, yieldsTable } from '../plots/hepdata/cutflow-table'
 import { histogramTable } from '../plots/hepdata/histogram-table'
 import { clsTable, upperLimitTable } from '../plots/hepdata/limit-table'
 import type { Submission, Table } from '../plots/hepdata/record'
+import { savedPlotsTables } from '../plots/hepdata/saved-plot-tables'
+import type { SavedPlot } from '../../../shared/plot/saved-plot'
 import { scanTable } from '../plots/hepdata/scan-table'
 import { workspaceResource } from '../plots/hepdata/workspace-resource'
 import { fitLikelihood } from '../stats/fit'
@@ -171,4 +173,24 @@ export async function runHepdata(
   )
   ctx.progress(1)
   return { comment: request.comment, resources, tables }
+}
+
+/**
+ * The submission of saved plots: each plot's tables (plots/hepdata/saved-plot-tables.ts) with
+ * its figure drawn by the figure renderer as image and thumbnail; `comment` defaults to a line
+ * naming the project.
+ */
+export function savedPlotsSubmission(
+  plots: readonly SavedPlot[],
+  comment = '',
+  projectName?: string,
+): Submission {
+  const what = plots.length === 1 ? 'a figure' : `${plots.length} figures`
+  return {
+    comment:
+      comment ||
+      `The numbers behind ${what}${projectName ? ` of the project ${projectName}` : ''}, written by HEP Workbench.`,
+    resources: [],
+    tables: savedPlotsTables(plots.map((plot) => ({ plot }))),
+  }
 }

@@ -1,22 +1,15 @@
 /**
- * The HEPData export of saved plots (issue 16): sends the selected plots (each with its
- * rendered SVG, which becomes the table's image and thumbnail) to `hepdata.export`, asking
- * before replacing files. The engine checks the submission against HEPData's format first; its
+ * The HEPData export of saved plots (issue 16): asks the engine to write the selected plots
+ * (`hepdata.export`; each plot's figure becomes its table's image and thumbnail), asking before
+ * replacing files. The engine checks the submission against HEPData's format first; its
  * problems, in words, are kept in `problems` and nothing is written then.
  */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { HepdataProblem, HepdataWritten } from '../../../shared/contract/hepdata'
-import type { SavedPlot } from '../../../shared/plot/saved-plot'
 import { api } from '../api'
 import { writeAsking } from '../api/overwrite'
 import { guardWith } from './guard'
-
-export interface PlotToExport {
-  plot: SavedPlot
-  /** The figure as the Plots view renders it (image and thumbnail of the table). */
-  svg?: string
-}
 
 export const useHepdataStore = defineStore('hepdata', () => {
   const busy = ref(false)
@@ -32,11 +25,11 @@ export const useHepdataStore = defineStore('hepdata', () => {
   }
 
   /**
-   * Writes `plots` as a HEPData submission into the folder `path` (and its zip); `confirmed`:
+   * Writes the saved plots `ids` as a HEPData submission into the folder `path` (and its zip); `confirmed`:
    * a native dialog already asked about replacing. Returns whether it was written.
    */
   async function exportPlots(
-    plots: readonly PlotToExport[],
+    ids: readonly string[],
     path: string,
     confirmed = false,
     zip = true,
@@ -48,7 +41,7 @@ export const useHepdataStore = defineStore('hepdata', () => {
         writeAsking(
           (overwrite) =>
             api.call('hepdata.export', {
-              plots: plots.map((p) => ({ plot: p.plot, ...(p.svg ? { svg: p.svg } : {}) })),
+              ids: [...ids],
               path,
               zip,
               overwrite,
