@@ -33,7 +33,7 @@ import { scanTable } from '../../../../src/main/engine/plots/hepdata/scan-table'
 import { layOut } from '../../../../src/main/engine/plots/hepdata/layout'
 import { validateLayout } from '../../../../src/main/engine/plots/hepdata/validate'
 import { workspaceResource } from '../../../../src/main/engine/plots/hepdata/workspace-resource'
-import { writeSubmission } from '../../../../src/main/engine/plots/hepdata/write'
+import { submissionFiles, writeSubmission } from '../../../../src/main/engine/plots/hepdata/write'
 import { writeHistogramRecord } from '../../../../src/main/engine/plots/hepdata/histogram-record'
 import { DATA, SKHEP } from '../../io/shared-data'
 
@@ -335,6 +335,44 @@ describe('writing a submission', () => {
     const data = parse(readFileSync(join(out, w.tables[0].file), 'utf8')) as DataTable
     const z = data.dependent_variables.find((d) => d.header.name === 'Events (Zmumu)')
     expect(z?.values.map((v) => v.value)).toEqual(hist.samples.Zmumu.counts)
+  })
+
+  it('writes YAML that PyYAML (HEPData reads with it, YAML 1.1) reads as meant', () => {
+    // A cut named "on" and a sample "no" are booleans to YAML 1.1 unless quoted; 1e-20 is a
+    // string to PyYAML unless written 1.0e-20.
+    const { files } = submissionFiles({
+      comment: 'yes',
+      resources: [],
+      tables: [
+        {
+          name: 'on',
+          description: 'no',
+          keywords: [],
+          data: {
+            independent_variables: [
+              { header: { name: 'Cut' }, values: [{ value: 'on' }, { value: 'y' }] },
+            ],
+            dependent_variables: [
+              {
+                header: { name: 'no' },
+                values: [{ value: 1e-20 }, { value: -5e-7, errors: [{ symerror: 2e21 }] }],
+              },
+            ],
+          },
+        },
+      ],
+    })
+    const sub = String(files.get('submission.yaml'))
+    expect(sub).toContain('comment: "yes"')
+    expect(sub).toContain('name: "on"')
+    const data = String(files.get('on.yaml'))
+    expect(data).toContain('- value: "on"')
+    expect(data).toContain('- value: "y"')
+    expect(data).toContain('- value: 1.0e-20')
+    expect(data).toContain('- value: -5.0e-7')
+    expect(data).toContain('- symerror: 2.0e+21')
+    const back = parse(data) as DataTable
+    expect(back.dependent_variables[0].values.map((v) => v.value)).toEqual([1e-20, -5e-7])
   })
 
   it('renders a figure as the table image and its thumbnail', () => {

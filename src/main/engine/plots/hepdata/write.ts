@@ -48,7 +48,27 @@ function rendered(figure: Figure): { png: Uint8Array; thumbnail: Uint8Array } {
   }
 }
 
-const yamlOptions = { lineWidth: 0, aliasDuplicateObjects: false } as const
+/**
+ * HEPData reads the files with PyYAML, which speaks YAML 1.1: strings such as `yes`, `no`,
+ * `on` are booleans there unless quoted (version 1.1 quotes them), and a float needs a '.'
+ * before its exponent (`1e-20` is a string to PyYAML, `1.0e-20` a number) — so exponents of
+ * whole mantissas get one.
+ */
+const pyyamlFloat = {
+  identify: (v: unknown) => typeof v === 'number' && /^-?\d+e/.test(String(v)),
+  default: true,
+  tag: 'tag:yaml.org,2002:float',
+  // A `test` makes yaml prefer this tag over the schema's own float tags for these numbers.
+  test: /^[-+]?\d+\.0e[-+]\d+$/,
+  resolve: (s: string) => Number(s),
+  stringify: ({ value }: { value: unknown }) => String(value).replace('e', '.0e'),
+}
+const yamlOptions = {
+  lineWidth: 0,
+  aliasDuplicateObjects: false,
+  version: '1.1',
+  customTags: (tags: unknown[]) => [pyyamlFloat, ...tags],
+} as const
 
 /** The files of a valid submission, by name (submission.yaml first). Throws HepdataValidationError. */
 export function submissionFiles(submission: Submission): {
