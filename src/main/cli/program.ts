@@ -19,6 +19,7 @@ import { register as spec } from './commands/spec'
 import { register as train } from './commands/train'
 import { register as bench } from './commands/bench'
 import { register as hepdata } from './commands/hepdata'
+import { register as plot } from './commands/plot'
 
 export function buildProgram(): Command {
   const program = new Command('hepwb')
@@ -48,5 +49,6 @@ export function buildProgram(): Command {
   train(program)
   bench(program)
   hepdata(program)
+  plot(program)
   return program
 }

@@ -8,7 +8,7 @@ import { UsageError, action, type GlobalOptions } from '../action'
 import { withEventSource } from '../event-source'
 import { alignedText, tableFormat } from './cutflow'
 
-interface HistOptions extends GlobalOptions {
+export interface HistOptions extends GlobalOptions {
   var?: string
   bins?: string
   range?: string[]
@@ -28,7 +28,7 @@ function number(what: string, text: string | undefined): number {
  * Binning from --bins and --range; either may be left out when --var names a derived variable
  * with a `binning` in the spec, which fills in what is missing.
  */
-function binningOf(options: HistOptions, variables: readonly SpecVariable[]): Binning {
+export function binningOf(options: HistOptions, variables: readonly SpecVariable[]): Binning {
   const preset = variables.find((v) => v.name === options.var?.trim())?.binning
   const need = (what: string) =>
     new UsageError(`${what} is required (or give the variable a "binning" in the spec)`)
