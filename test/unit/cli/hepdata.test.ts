@@ -236,4 +236,37 @@ describe('hepwb hepdata', () => {
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain("no saved plot named 'Dimuon' (saved: 'Dimuon mass', 'Limit')")
   })
+
+  it("hepwb plot hist --hepdata DIR writes the figure's record, its numbers equal hepwb hist", () => {
+    const args = ['--var', 'M', '--bins', '4', '--range', '80', '100', '--region', 'SR']
+    const hist = JSON.parse(
+      hepwb('hist', join(dir, 'spec.json'), ...args, '--json').stdout,
+    ) as RegionHistogram
+    const out = join(dir, 'plot-hepdata')
+    const r = hepwb(
+      'plot',
+      'hist',
+      join(dir, 'spec.json'),
+      ...args,
+      '--energy',
+      '7',
+      '--out',
+      join(dir, 'mass.svg'),
+      '--hepdata',
+      out,
+      '--json',
+    )
+    expect(r.stderr).toBe('')
+    const written = JSON.parse(r.stdout).hepdata
+    expect(written.files[0]).toBe('submission.yaml')
+    const t = parse(readFileSync(join(out, written.tables[0].file), 'utf8')) as DataTable
+    expect(t.independent_variables[0].values).toEqual(
+      hist.edges.slice(0, -1).map((low, i) => ({ low, high: hist.edges[i + 1] })),
+    )
+    const z = t.dependent_variables.find((d) => d.header.name === 'Events (Zmumu)')
+    expect(z?.values.map((v) => v.value)).toEqual(hist.samples.Zmumu.counts)
+    expect(z?.qualifiers).toContainEqual({ name: 'SQRT(S)', value: 7000, units: 'GeV' })
+    expect(z?.qualifiers).toContainEqual({ name: 'Region', value: 'SR' })
+    expect(written.files).toContain(written.tables[0].file.replace('.yaml', '.png'))
+  })
 })

@@ -34,7 +34,6 @@ import { layOut } from '../../../../src/main/engine/plots/hepdata/layout'
 import { validateLayout } from '../../../../src/main/engine/plots/hepdata/validate'
 import { workspaceResource } from '../../../../src/main/engine/plots/hepdata/workspace-resource'
 import { submissionFiles, writeSubmission } from '../../../../src/main/engine/plots/hepdata/write'
-import { writeHistogramRecord } from '../../../../src/main/engine/plots/hepdata/histogram-record'
 import { DATA, SKHEP } from '../../io/shared-data'
 
 let dir = ''
@@ -317,24 +316,6 @@ describe('writing a submission', () => {
       expect(new TextDecoder().decode(zip[f])).toBe(readFileSync(join(out, f), 'utf8'))
     // nothing replaced without asking
     expect(() => writeSubmission(submission(), { out })).toThrow(/already exists/)
-  })
-
-  it('writeHistogramRecord (hepwb plot hist --hepdata) writes the histogram as one valid table', () => {
-    const out = join(dir, 'record')
-    const w = writeHistogramRecord({
-      histogram: hist,
-      samples: roles,
-      observable: { name: '$p_{T}^{lead}$', units: 'GeV' },
-      conditions: { energyTeV: 7, lumiFb: 0.036 },
-      out,
-      zip: true,
-    })
-    expect(w.tables).toEqual([
-      { name: 'Distribution of $p_{T}^{lead}$', file: 'distribution_of_p_t_lead.yaml', rows: 8 },
-    ])
-    const data = parse(readFileSync(join(out, w.tables[0].file), 'utf8')) as DataTable
-    const z = data.dependent_variables.find((d) => d.header.name === 'Events (Zmumu)')
-    expect(z?.values.map((v) => v.value)).toEqual(hist.samples.Zmumu.counts)
   })
 
   it('writes YAML that PyYAML (HEPData reads with it, YAML 1.1) reads as meant', () => {

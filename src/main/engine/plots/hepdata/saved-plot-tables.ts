@@ -28,7 +28,8 @@ function header(v: AxisVariable, override?: string | null): Header {
 /** √s, luminosity and region of a saved plot. */
 export function plotConditions(plot: SavedPlot): Conditions {
   const s = plot.settings
-  const region = plot.provenance.region?.name
+  // A figure drawn from the command line has no region in its provenance, only its label.
+  const region = plot.provenance.region?.name ?? (s.regionLabel || undefined)
   return {
     ...(s.energyTeV !== null ? { energyTeV: s.energyTeV } : {}),
     ...(s.lumiFb !== null ? { lumiFb: s.lumiFb } : {}),
