@@ -9,7 +9,7 @@ import { Resvg } from '@resvg/resvg-js'
 import { zipSync } from 'fflate'
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { stringify } from 'yaml'
+import { stringify, type ScalarTag, type Tags } from 'yaml'
 import { FileExistsError, OutputPathError, writeOutputFile } from '../../io/output-file'
 import { faces } from '../fonts'
 import { layOut, type Layout } from './layout'
@@ -54,20 +54,20 @@ function rendered(figure: Figure): { png: Uint8Array; thumbnail: Uint8Array } {
  * before its exponent (`1e-20` is a string to PyYAML, `1.0e-20` a number) — so exponents of
  * whole mantissas get one.
  */
-const pyyamlFloat = {
+const pyyamlFloat: ScalarTag = {
   identify: (v: unknown) => typeof v === 'number' && /^-?\d+e/.test(String(v)),
   default: true,
   tag: 'tag:yaml.org,2002:float',
   // A `test` makes yaml prefer this tag over the schema's own float tags for these numbers.
   test: /^[-+]?\d+\.0e[-+]\d+$/,
   resolve: (s: string) => Number(s),
-  stringify: ({ value }: { value: unknown }) => String(value).replace('e', '.0e'),
+  stringify: ({ value }) => String(value).replace('e', '.0e'),
 }
 const yamlOptions = {
   lineWidth: 0,
   aliasDuplicateObjects: false,
   version: '1.1',
-  customTags: (tags: unknown[]) => [pyyamlFloat, ...tags],
+  customTags: (tags: Tags) => [pyyamlFloat, ...tags],
 } as const
 
 /** The files of a valid submission, by name (submission.yaml first). Throws HepdataValidationError. */
