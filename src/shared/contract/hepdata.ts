@@ -81,6 +81,31 @@ export const HepdataTableRequest = z.discriminatedUnion('kind', [
     .strict(),
   z
     .object({
+      kind: z.literal('limit-grid'),
+      ...common,
+      /** The plane of signal points (e.g. the patchset's two masses). */
+      x: header,
+      y: header,
+      cl: z.number().gt(0).lt(1).default(0.95),
+      /** What is limited (default μ). */
+      poi: header.optional(),
+      /** Each signal point's limits (as a signal grid computes them): observed, expected −2σ … +2σ. */
+      points: z
+        .array(
+          z
+            .object({
+              x: z.number(),
+              y: z.number(),
+              obs: z.number().nullable(),
+              exp: z.array(z.number().nullable()).length(5),
+            })
+            .strict(),
+        )
+        .min(1),
+    })
+    .strict(),
+  z
+    .object({
       kind: z.literal('contour'),
       ...common,
       x: header,

@@ -49,6 +49,13 @@ beforeAll(() => {
         },
         { kind: 'cutflow', name: 'Cut-flow', region: 'SR' },
         { kind: 'limit', name: 'Upper limit', workspace: ws },
+        {
+          kind: 'limit-grid',
+          name: 'Limits per point',
+          x: { name: 'm1', units: 'GeV' },
+          y: { name: 'm2', units: 'GeV' },
+          points: [{ x: 300, y: 100, obs: 0.8, exp: [0.4, 0.55, 0.7, 0.95, 1.3] }],
+        },
       ],
       workspaces: [{ name: 'normsys', file: ws }],
     }),
@@ -76,6 +83,7 @@ describe('hepwb hepdata', () => {
       'dimuon_mass.yaml',
       'cut_flow.yaml',
       'upper_limit.yaml',
+      'limits_per_point.yaml',
     ])
     expect(existsSync(join(out, 'submission.zip'))).toBe(true)
     expect(existsSync(join(out, 'normsys_workspace.json'))).toBe(true)

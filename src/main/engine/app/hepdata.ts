@@ -15,7 +15,7 @@ import type { Conditions } from '../plots/hepdata/conditions'
 import { contourTables } from '../plots/hepdata/contour-table'
 import { cutflowTable, yieldsTable } from '../plots/hepdata/cutflow-table'
 import { histogramTable } from '../plots/hepdata/histogram-table'
-import { clsTable, upperLimitTable } from '../plots/hepdata/limit-table'
+import { clsTable, limitGridTable, upperLimitTable } from '../plots/hepdata/limit-table'
 import type { Submission, Table } from '../plots/hepdata/record'
 import { savedPlotsTables } from '../plots/hepdata/saved-plot-tables'
 import type { SavedPlot } from '../../../shared/plot/saved-plot'
@@ -153,6 +153,19 @@ export async function runHepdata(
           )
           break
         }
+        case 'limit-grid':
+          tables.push(
+            limitGridTable({
+              ...meta,
+              x: t.x,
+              y: t.y,
+              cl: t.cl,
+              points: t.points,
+              ...(t.poi ? { poi: t.poi } : {}),
+              conditions,
+            }),
+          )
+          break
         case 'contour':
           tables.push(
             ...contourTables({ ...meta, x: t.x, y: t.y, cl: t.cl, curves: t.curves, conditions }),

@@ -27,7 +27,11 @@ import { garwood } from '../../../../src/main/engine/plots/poisson-interval'
 import { contourTables } from '../../../../src/main/engine/plots/hepdata/contour-table'
 import { cutflowTable, yieldsTable } from '../../../../src/main/engine/plots/hepdata/cutflow-table'
 import { histogramTable } from '../../../../src/main/engine/plots/hepdata/histogram-table'
-import { clsTable, upperLimitTable } from '../../../../src/main/engine/plots/hepdata/limit-table'
+import {
+  clsTable,
+  limitGridTable,
+  upperLimitTable,
+} from '../../../../src/main/engine/plots/hepdata/limit-table'
 import type { DataTable, Submission, Table } from '../../../../src/main/engine/plots/hepdata/record'
 import { scanTable } from '../../../../src/main/engine/plots/hepdata/scan-table'
 import { layOut } from '../../../../src/main/engine/plots/hepdata/layout'
@@ -271,6 +275,31 @@ describe('HEPData tables from engine results', () => {
       curves: [{ label: 'Observed', pieces: [observed] }],
     })
     expect(t.name).toBe('Exclusion (Observed)')
+    const grid = limitGridTable({
+      name: 'Limits per signal point',
+      x: { name: 'm(stop)', units: 'GeV' },
+      y: { name: 'm(neutralino)', units: 'GeV' },
+      cl: 0.95,
+      points: [
+        { x: 300, y: 100, obs: 0.8, exp: [0.4, 0.55, 0.7, 0.95, 1.3] },
+        { x: 400, y: 100, obs: null, exp: [null, null, null, null, null] },
+      ],
+    })
+    expect(grid.data.independent_variables.map((v) => v.values)).toEqual([
+      [{ value: 300 }, { value: 400 }],
+      [{ value: 100 }, { value: 100 }],
+    ])
+    expect(grid.data.dependent_variables[1].values).toEqual([
+      {
+        value: 0.7,
+        errors: [
+          { label: '1 sigma', asymerror: { minus: 0.55 - 0.7, plus: 0.95 - 0.7 } },
+          { label: '2 sigma', asymerror: { minus: 0.4 - 0.7, plus: 1.3 - 0.7 } },
+        ],
+      },
+      { value: '-' },
+    ])
+    valid([grid])
     expect(t.data.independent_variables[0].values).toEqual(observed.map(([x]) => ({ value: x })))
     expect(t.data.dependent_variables[0].values).toEqual(observed.map(([, y]) => ({ value: y })))
     valid([t])
