@@ -17,8 +17,20 @@ const Tags = z.array(z.string().trim().min(1).max(50)).max(30)
 export const ExportFormat = z.enum(['pdf', 'svg', 'png'])
 export type ExportFormat = z.infer<typeof ExportFormat>
 
-/** Settings a request may change (any subset; the rest stays). */
-export const SettingsPatch = PlotSettings.partial()
+/**
+ * Settings a request may change (any subset; the rest stays). Built without the fields'
+ * defaults: zod's `.partial()` keeps them, and a patch of one field would reset all the others.
+ */
+export const SettingsPatch = z
+  .object(
+    Object.fromEntries(
+      Object.entries(PlotSettings.shape).map(([k, v]) => [
+        k,
+        (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)).optional(),
+      ]),
+    ),
+  )
+  .strict() as unknown as z.ZodType<Partial<PlotSettings>>
 
 export const SavePlotParams = z
   .object({

@@ -128,6 +128,22 @@ export function parseMarkup(src: string): MarkupRun[] {
     else runs.push({ text, ...s })
   }
   let i = 0
+  /** Where the last script ended: a bare script right after one continues it (E_T^miss). */
+  let lastScript = -1
+  /**
+   * Whether `_` or `^` at k starts a script: always before `{` or a command; bare, only after a
+   * one-letter base (p_T, m_ll, E_T) or another script — so identifiers such as MET_pt or
+   * DYJets_M50 keep their underscores.
+   */
+  const isScript = (k: number): boolean => {
+    const next = src[k + 1] ?? ''
+    if (next === '{' || next === '#' || next === '\\') return true
+    if (!next) return false
+    if (lastScript === k) return true
+    let start = k
+    while (start > 0 && /[A-Za-z0-9]/.test(src[start - 1])) start--
+    return k - start === 1
+  }
   // A group: `{...}` read recursively, or a single token (`_T`, `^2`, `_\ell`).
   const parseGroupOrToken = (s: State) => {
     if (src[i] === '{') {
@@ -177,7 +193,8 @@ export function parseMarkup(src: string): MarkupRun[] {
       name === '#' ||
       name === '$' ||
       name === '%' ||
-      name === '&'
+      name === '&' ||
+      name === '\\'
     ) {
       push(name, s)
       return
@@ -187,9 +204,16 @@ export function parseMarkup(src: string): MarkupRun[] {
   const parseUntil = (close: string | null, s: State) => {
     while (i < src.length && src[i] !== close) {
       const c = src[i]
-      if (c === '_' || c === '^') {
+      if ((c === '_' || c === '^') && isScript(i)) {
         i++
-        parseGroupOrToken({ ...s, shift: s.shift + (c === '_' ? -1 : 1) })
+        const inner = { ...s, shift: s.shift + (c === '_' ? -1 : 1) }
+        if (/[A-Za-z0-9]/.test(src[i] ?? '')) {
+          // A bare script takes the word after it: E_T^miss, m_ll.
+          let word = ''
+          while (/[A-Za-z0-9]/.test(src[i] ?? '')) word += src[i++]
+          push(word, inner)
+        } else parseGroupOrToken(inner)
+        lastScript = i
       } else if (c === '{') {
         i++
         parseUntil('}', s)
@@ -198,7 +222,11 @@ export function parseMarkup(src: string): MarkupRun[] {
       else if (c === '$') i++
       else if (c === '}' && close === null)
         i++ // a stray brace closes nothing
-      else {
+      else if (/[\u0304\u0305]/.test(src[i + 1] ?? '')) {
+        // A combining bar typed in Unicode (t̄): drawn as a bar over the letter.
+        push(c, { ...s, overline: true })
+        i += 2
+      } else {
         push(c === '-' && /\d/.test(src[i + 1] ?? '') ? '−' : c, s)
         i++
       }
@@ -239,6 +267,11 @@ export function italicVariables(runs: MarkupRun[]): MarkupRun[] {
     else out.push({ ...run, text: ch, italic })
   })
   return out
+}
+
+/** `text` as markup that reads as itself (a column name such as MET_pt or DER_mass_MMC). */
+export function escapeMarkup(text: string): string {
+  return text.replace(/[\\_^#{}$]/g, (c) => `\\${c}`)
 }
 
 /** The label as plain Unicode text (scripts inline): for titles, file names and tests. */

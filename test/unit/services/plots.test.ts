@@ -104,6 +104,16 @@ describe('saved plots', () => {
     expect(saved.provenance.samples[0].files[0].hash).toMatch(/^[0-9a-f]{64}$/)
     expect(saved.provenance.engineVersion).toMatch(/^\d+\.\d+/)
 
+    // A change of one setting keeps every other (a patch is not a whole new settings object).
+    const updated = await s.plots['plots.update'](
+      plotsMethods['plots.update'].params.parse({ id: saved.id, settings: { lumiFb: 0.06 } }),
+    )
+    expect(updated.settings).toMatchObject({
+      experiment: 'CMS',
+      status: 'Preliminary',
+      energyTeV: 13,
+      lumiFb: 0.06,
+    })
     const svg = (await s.plots['plots.render']({ id: saved.id, settings: {} })).svg
     s.project.close()
     const again = await open(s.path)

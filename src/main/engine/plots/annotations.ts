@@ -28,7 +28,14 @@ function fmt(x: number): string {
 /** "√s = 13 TeV, 139 fb⁻¹" (ATLAS order) or "139 fb⁻¹ (13 TeV)" (CMS order); '' when neither is set. */
 export function energyLumiText(s: PlotSettings, cmsOrder: boolean): string {
   const e = s.energyTeV === null ? '' : `${fmt(s.energyTeV)} TeV`
-  const l = s.lumiFb === null ? '' : `${fmt(s.lumiFb)} fb^{−1}`
+  // Three significant digits; below 1 fb⁻¹ in pb⁻¹ (a 0.06 fb⁻¹ sample reads 60 pb⁻¹, not 0).
+  const sig = (x: number) => String(Number(x.toPrecision(3)))
+  const l =
+    s.lumiFb === null
+      ? ''
+      : s.lumiFb < 1
+        ? `${sig(s.lumiFb * 1000)} pb^{−1}`
+        : `${sig(s.lumiFb)} fb^{−1}`
   if (cmsOrder) return e && l ? `${l} (${e})` : l || (e ? `(${e})` : '')
   return [e ? `#sqrt{s} = ${e}` : '', l].filter(Boolean).join(', ')
 }

@@ -5,7 +5,7 @@
  * error bars mean — for the author to edit rather than to write.
  */
 import type { SavedPlot } from '../../../shared/plot/saved-plot'
-import { markupText, markupToLatex } from '../../../shared/plot/markup'
+import { escapeMarkup, markupText, markupToLatex } from '../../../shared/plot/markup'
 import { figureSizeCm } from '../../../shared/plot/styles'
 
 const esc = (t: string) => markupToLatex(t)
@@ -43,7 +43,7 @@ export function caption(p: SavedPlot): string {
     s.lumiFb !== null ? `an integrated luminosity of ${s.lumiFb}~fb$^{-1}$` : '',
   ].filter(Boolean)
   if (f.kind === 'stack') {
-    const x = esc(f.x.label || f.x.expr)
+    const x = esc(f.x.label || escapeMarkup(f.x.expr))
     const bkg = f.components.filter((c) => c.role === 'background').map((c) => esc(c.name))
     const sig = f.components.filter((c) => c.role === 'signal').map((c) => esc(c.name))
     const data = f.components.some((c) => c.role === 'data')

@@ -13,7 +13,7 @@ const GREEN = '#00cc00'
 const YELLOW = '#ffcc00'
 
 function fmt(v: number | null): string {
-  return v === null ? '—' : (Math.round(v * 1000) / 1000).toString()
+  return v === null ? '—' : String(Number(v.toPrecision(3)))
 }
 
 export function renderBrazil(c: Canvas, f: BrazilFigure, W: number, H: number): void {

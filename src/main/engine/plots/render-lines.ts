@@ -3,6 +3,7 @@
  * steps or points with error bars, optional bands from yLo/yHi, and reference lines.
  */
 import type { LinesFigure } from '../../../shared/plot/figure'
+import { escapeMarkup } from '../../../shared/plot/markup'
 import { paletteColour } from '../../../shared/plot/palettes'
 import { dashFor, experimentLabel, legend, type LegendEntry } from './annotations'
 import { niceCeil, pos, ticksFor, type Scale } from './axis'
@@ -10,7 +11,7 @@ import type { Box, Canvas } from './canvas'
 import { el, polyline } from './svg'
 
 export function axisTitle(v: { expr: string; label: string; unit: string }): string {
-  const name = v.label || v.expr
+  const name = v.label || escapeMarkup(v.expr)
   return v.unit ? `${name} [${v.unit}]` : name
 }
 

@@ -5,7 +5,7 @@
  * ratio panel on an aligned x axis. The legend says which errors are drawn.
  */
 import type { StackComponent, StackFigure } from '../../../shared/plot/figure'
-import { markupText } from '../../../shared/plot/markup'
+import { escapeMarkup, markupText } from '../../../shared/plot/markup'
 import { paletteColour } from '../../../shared/plot/palettes'
 import { dashFor, experimentLabel, hatchRect, legend, type LegendEntry } from './annotations'
 import { niceCeil, pos, ticksFor, tickText, type Scale } from './axis'
@@ -39,7 +39,7 @@ export function stackYTitle(f: StackFigure): string {
 }
 
 export function stackXTitle(f: StackFigure): string {
-  const name = f.x.label || f.x.expr
+  const name = f.x.label || escapeMarkup(f.x.expr)
   return f.x.unit ? `${name} [${f.x.unit}]` : name
 }
 
@@ -309,6 +309,8 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
     for (let b = 0; b < bins; b++) {
       const t = total[b]
       if (!(t > 0)) continue
+      // An empty data bin has no ratio to show (its upper bar is in the main panel).
+      if (!(data.sumw[b] > 0)) continue
       const v = data.sumw[b] / t
       const [lo, hi] = dataInt[b]
       const xc = X((f.edges[b] + f.edges[b + 1]) / 2)
@@ -337,7 +339,6 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
         )
         continue
       }
-      if (data.sumw[b] <= 0 && !(hi > 0)) continue
       rbody += el('line', {
         x1: xc,
         x2: xc,

@@ -65,6 +65,8 @@ export const views: ViewEntry[] = [
     id: 'plots',
     title: 'Plots',
     icon: '▦',
-    purpose: 'Collect saved plots and export them as SVG or PNG, ready for a thesis.',
+    purpose:
+      'Collect saved charts of every step, restyle them (thesis, ATLAS, CMS, slides) and export vector PDF, SVG or PNG with LaTeX snippets.',
+    component: () => import('./PlotsView.vue'),
   },
 ]

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  escapeMarkup,
   italicVariables,
   markupText,
   markupToLatex,
@@ -46,5 +47,30 @@ describe('italic variables', () => {
     expect(italics('Z#rightarrow#mu#mu')).toEqual([])
     expect(italics('t#bar{t}')).toEqual([])
     expect(italics('Events / 5 GeV')).toEqual([])
+  })
+})
+
+describe('identifiers and Unicode bars', () => {
+  const shifts = (s: string) => parseMarkup(s).map((r) => [r.text, r.shift])
+  it('keeps the underscores of identifiers, takes bare scripts after a one-letter base', () => {
+    expect(markupText('MET_pt')).toBe('MET_pt')
+    expect(markupText('DER_mass_MMC')).toBe('DER_mass_MMC')
+    expect(shifts('E_T^miss')).toEqual([
+      ['E', 0],
+      ['T', -1],
+      ['miss', 1],
+    ])
+    expect(shifts('m_ll [GeV]')).toEqual([
+      ['m', 0],
+      ['ll', -1],
+      [' [GeV]', 0],
+    ])
+    expect(markupText(escapeMarkup('p_{T}#1'))).toBe('p_{T}#1')
+  })
+  it('draws a combining bar (t̄) as an overline', () => {
+    expect(parseMarkup('tt\u0304')).toEqual([
+      { text: 't', shift: 0, italic: false, bold: false, overline: false },
+      { text: 't', shift: 0, italic: false, bold: false, overline: true },
+    ])
   })
 })
