@@ -7,8 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parse } from 'yaml'
+import { parse, parseAllDocuments } from 'yaml'
 import { inProcessEngine } from '../helpers/engine'
+import { DATA } from '../io/shared-data'
 
 const dir = mkdtempSync(join(tmpdir(), 'hepwb-hepdata-service-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -85,5 +86,43 @@ describe('hepdata.export', () => {
       message: 'has 2 values but there are 3 independent values (bins or points)',
     })
     expect(existsSync(out)).toBe(false)
+  })
+
+  it('a Brazil band saved from a fit brings its tables and the pyhf workspace as a resource', async () => {
+    const engine = inProcessEngine()
+    await engine.call('project.create', { path: join(dir, 'fit.hepwb') })
+    const file = DATA + 'pyhf-validation-workspaces/1bin_normsys.json'
+    const ws = await engine.call('fit.import', { path: file })
+    const setup = { workspaceId: ws.id }
+    const limit = await engine.job('fit.limit', { ...setup, points: 5 })
+    expect(limit.state).toBe('done')
+    const outcome = limit.result as { obs: number; points: { mu: number; cls: number }[] }
+    const plot = await engine.call('plots.save', {
+      name: 'CLs limit',
+      step: 'fit',
+      recipe: { kind: 'limit', workspaceId: ws.id, options: setup },
+    })
+    const out = join(dir, 'fit-out')
+    const r = await engine.call('hepdata.export', { ids: [plot.id], path: out })
+    expect(r.problems).toEqual([])
+    expect(r.written?.tables.map((t) => t.name)).toEqual(['CLs limit (CLs)', 'CLs limit (limit)'])
+    const cls = parse(readFileSync(join(out, 'cls_limit_cls.yaml'), 'utf8'))
+    expect(cls.independent_variables[0].values.map((v: { value: number }) => v.value)).toEqual(
+      outcome.points.map((p) => p.mu),
+    )
+    expect(cls.dependent_variables[0].values.map((v: { value: number }) => v.value)).toEqual(
+      outcome.points.map((p) => p.cls),
+    )
+    const upper = parse(readFileSync(join(out, 'cls_limit_limit.yaml'), 'utf8'))
+    expect(upper.dependent_variables[0].values[0].value).toBe(outcome.obs)
+    const [info] = parseAllDocuments(readFileSync(join(out, 'submission.yaml'), 'utf8')).map((d) =>
+      d.toJS(),
+    )
+    expect(info.additional_resources).toEqual([
+      expect.objectContaining({ location: '1bin_normsys_workspace.json', type: 'HistFactory' }),
+    ])
+    expect(JSON.parse(readFileSync(join(out, '1bin_normsys_workspace.json'), 'utf8'))).toEqual(
+      JSON.parse(readFileSync(file, 'utf8')),
+    )
   })
 })

@@ -21,6 +21,8 @@ import { UsageError, action, type GlobalOptions } from '../action'
 import { isProjectFile, withEventSource } from '../event-source'
 import { Project } from '../../engine/store/project'
 import { findPlotByName, listPlots } from '../../engine/store/plots'
+import type { StoredWorkspace } from '../../engine/store/fits'
+import { plotWorkspaces } from '../../engine/store/plot-workspaces'
 import type { SavedPlot } from '../../../shared/plot/saved-plot'
 
 interface HepdataOptions extends GlobalOptions {
@@ -45,33 +47,44 @@ async function readRequest(file: string): Promise<HepdataRequest> {
   throw new UsageError(`${file}: ${at ? `${at.replace(/^\./, '')}: ` : ''}${issue.message}`)
 }
 
-/** The saved plots of a project: those named (comma-separated), or all of them. */
-function projectPlots(file: string, names: string | undefined): SavedPlot[] {
+/**
+ * The saved plots of a project — those named (comma-separated), or all of them — and the fit
+ * workspaces they came from.
+ */
+function projectPlots(
+  file: string,
+  names: string | undefined,
+): { plots: SavedPlot[]; workspaces: StoredWorkspace[] } {
   const project = Project.openReadOnly(file)
   try {
-    if (names === undefined) {
-      const all = listPlots(project)
-      if (!all.length) throw new UsageError(`${file}: the project has no saved plots`)
-      return all
-    }
-    const wanted = names
-      .split(',')
-      .map((n) => n.trim())
-      .filter(Boolean)
-    if (!wanted.length) throw new UsageError('--plots needs at least one plot name')
-    return wanted.map((n) => {
-      const p = findPlotByName(project, n)
-      if (!p) {
-        const known = listPlots(project).map((q) => `'${q.name}'`)
-        throw new UsageError(
-          `${file}: no saved plot named '${n}'${known.length ? ` (saved: ${known.join(', ')})` : ''}`,
-        )
-      }
-      return p
-    })
+    const plots = pickPlots(project, file, names)
+    return { plots, workspaces: plotWorkspaces(project, plots) }
   } finally {
     project.close()
   }
+}
+
+function pickPlots(project: Project, file: string, names: string | undefined): SavedPlot[] {
+  if (names === undefined) {
+    const all = listPlots(project)
+    if (!all.length) throw new UsageError(`${file}: the project has no saved plots`)
+    return all
+  }
+  const wanted = names
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)
+  if (!wanted.length) throw new UsageError('--plots needs at least one plot name')
+  return wanted.map((n) => {
+    const p = findPlotByName(project, n)
+    if (!p) {
+      const known = listPlots(project).map((q) => `'${q.name}'`)
+      throw new UsageError(
+        `${file}: no saved plot named '${n}'${known.length ? ` (saved: ${known.join(', ')})` : ''}`,
+      )
+    }
+    return p
+  })
 }
 
 async function hepdata(file: string, o: HepdataOptions): Promise<HepdataWritten> {
@@ -86,8 +99,16 @@ async function hepdata(file: string, o: HepdataOptions): Promise<HepdataWritten>
   const request = requestFile ? await readRequest(requestFile) : null
   try {
     // Saved plots: named ones, or all when there is no request either.
-    const plots = project && (o.plots !== undefined || !request) ? projectPlots(file, o.plots) : []
-    const fromPlots = savedPlotsSubmission(plots, request?.comment ?? '', basename(file))
+    const { plots, workspaces } =
+      project && (o.plots !== undefined || !request)
+        ? projectPlots(file, o.plots)
+        : { plots: [], workspaces: [] }
+    const fromPlots = savedPlotsSubmission(
+      plots,
+      request?.comment ?? '',
+      basename(file),
+      workspaces,
+    )
     const fromRequest =
       request && requestFile
         ? await withEventSource(file, ({ source }) =>
@@ -96,7 +117,7 @@ async function hepdata(file: string, o: HepdataOptions): Promise<HepdataWritten>
         : null
     const submission = {
       comment: fromRequest?.comment || fromPlots.comment,
-      resources: fromRequest?.resources ?? [],
+      resources: [...fromPlots.resources, ...(fromRequest?.resources ?? [])],
       tables: [...fromPlots.tables, ...(fromRequest?.tables ?? [])],
     }
     return writeSubmission(submission, { out: o.out, zip: o.zip, overwrite: o.overwrite })

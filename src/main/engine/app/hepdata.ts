@@ -20,7 +20,7 @@ import type { Submission, Table } from '../plots/hepdata/record'
 import { savedPlotsTables } from '../plots/hepdata/saved-plot-tables'
 import type { SavedPlot } from '../../../shared/plot/saved-plot'
 import { scanTable } from '../plots/hepdata/scan-table'
-import { workspaceResource } from '../plots/hepdata/workspace-resource'
+import { patchsetResource, workspaceResource } from '../plots/hepdata/workspace-resource'
 import { fitLikelihood } from '../stats/fit'
 import { Likelihood, observedData } from '../stats/likelihood'
 import { upperLimit, upperLimitScan } from '../stats/limit'
@@ -188,22 +188,35 @@ export async function runHepdata(
   return { comment: request.comment, resources, tables }
 }
 
+/** A fit workspace to attach to a submission (with its patchset of signal points, if any). */
+export interface AttachedWorkspace {
+  readonly name: string
+  readonly workspace: unknown
+  readonly patchset?: unknown
+}
+
 /**
  * The submission of saved plots: each plot's tables (plots/hepdata/saved-plot-tables.ts) with
- * its figure drawn by the figure renderer as image and thumbnail; `comment` defaults to a line
- * naming the project.
+ * its figure drawn by the figure renderer as image and thumbnail, and the fits' pyhf
+ * workspaces (and patchsets) as resources; `comment` defaults to a line naming the project.
  */
 export function savedPlotsSubmission(
   plots: readonly SavedPlot[],
   comment = '',
   projectName?: string,
+  workspaces: readonly AttachedWorkspace[] = [],
 ): Submission {
   const what = plots.length === 1 ? 'a figure' : `${plots.length} figures`
   return {
     comment:
       comment ||
       `The numbers behind ${what}${projectName ? ` of the project ${projectName}` : ''}, written by HEP Workbench.`,
-    resources: [],
+    resources: workspaces.flatMap((w) => [
+      workspaceResource({ name: w.name, workspace: w.workspace }),
+      ...(w.patchset === undefined || w.patchset === null
+        ? []
+        : [patchsetResource({ name: w.name, patchset: w.patchset })]),
+    ]),
     tables: savedPlotsTables(plots.map((plot) => ({ plot }))),
   }
 }

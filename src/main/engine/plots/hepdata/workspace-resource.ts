@@ -24,3 +24,23 @@ export function workspaceResource(input: WorkspaceResourceInput): Resource {
     content: JSON.stringify(input.workspace, null, 1) + '\n',
   }
 }
+
+export interface PatchsetResourceInput {
+  /** The workspace's name (the file becomes NAME_patchset.json, lower case). */
+  name: string
+  /** The pyhf patchset (metadata, patches: one per signal point). */
+  patchset: unknown
+  description?: string
+}
+
+/** A workspace's pyhf patchset (its signal points) as a resource beside it. */
+export function patchsetResource(input: PatchsetResourceInput): Resource {
+  return {
+    location: `${fileStem(input.name)}_patchset.json`,
+    description:
+      input.description ??
+      `pyhf patchset of '${input.name}': one patch per signal point, applied to its workspace.`,
+    type: 'HistFactory',
+    content: JSON.stringify(input.patchset, null, 1) + '\n',
+  }
+}
