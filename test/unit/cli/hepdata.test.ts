@@ -131,6 +131,20 @@ describe('hepwb hepdata', () => {
     const l = parse(readFileSync(join(out, 'upper_limit.yaml'), 'utf8')) as DataTable
     expect(l.dependent_variables[0].values[0].value).toBe(limit.obs)
     expect(l.dependent_variables[0].values[1].value).toBe(limit.exp[2])
+
+    // the same export again: nothing replaced without --overwrite
+    const again = hepwb(
+      'hepdata',
+      join(dir, 'spec.json'),
+      '--tables',
+      join(dir, 'request.json'),
+      '--out',
+      out,
+    )
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain(
+      `${join(out, 'submission.yaml')} already exists; --overwrite replaces it`,
+    )
   })
 
   it('a request naming no table, or a table with a bad field, fails with the field named', () => {

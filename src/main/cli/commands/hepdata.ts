@@ -123,8 +123,9 @@ async function hepdata(file: string, o: HepdataOptions): Promise<HepdataWritten>
     return writeSubmission(submission, { out: o.out, zip: o.zip, overwrite: o.overwrite })
   } catch (e) {
     if (e instanceof HepdataRequestError) throw new UsageError(`${requestFile}: ${e.message}`)
-    if (e instanceof HepdataValidationError || e instanceof FileExistsError)
-      throw new UsageError(e.message)
+    if (e instanceof FileExistsError)
+      throw new UsageError(`${e.path} already exists; --overwrite replaces it`)
+    if (e instanceof HepdataValidationError) throw new UsageError(e.message)
     throw e
   }
 }
@@ -150,7 +151,7 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'folder to write into (created when missing)')
     .option(
       '--tables <request>',
-      'the tables (JSON): {comment, conditions: {energy TeV, lumi fb^-1}, tables: [{kind: histogram|cutflow|yields|scan|cls|limit|contour, name, …}], workspaces}',
+      'the tables (JSON): {comment, conditions: {energy TeV, lumi fb^-1}, tables: [{kind: histogram|cutflow|yields|scan|cls|limit|limit-grid|contour, name, …}], workspaces}',
     )
     .option(
       '--plots <names>',
