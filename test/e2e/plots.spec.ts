@@ -75,8 +75,9 @@ test('Plots: save the Data histogram and the Fit Brazil band, restyle as thesis,
   await page.getByTestId('status').selectOption('Private work')
   await page.getByTestId('energy').fill('13')
   await page.getByTestId('energy').press('Enter')
+  await expect(page.getByTestId('plot-editor')).toHaveAttribute('data-busy', 'false')
+  await expect(page.getByTestId('energy')).toHaveValue('13')
   await expect(page.getByTestId('plot-preview')).toBeVisible()
-  await page.waitForTimeout(1000)
   await page.screenshot({ path: join(workbench.screens, 'plots-view.png'), fullPage: true })
 
   const out = join(workbench.dir, 'figures')

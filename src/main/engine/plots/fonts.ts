@@ -18,8 +18,8 @@ export interface Face {
   file: string
 }
 
-export const SERIF = 'LM Roman 10'
-export const SANS = 'LM Sans 10'
+export const SERIF = 'Latin Modern Roman'
+export const SANS = 'Latin Modern Sans'
 /** Greek and the math symbols the text faces lack. */
 export const MATH = 'Latin Modern Math'
 

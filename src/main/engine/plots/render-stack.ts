@@ -112,12 +112,11 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
       )
     for (const g of sig) tops.push(g.sumw[b])
     if (data && (data.sumw[b] > 0 || !s.logY)) tops.push(dataInt[b][1])
-    for (const v of [
-      total[b],
-      ...sig.map((g) => g.sumw[b]),
-      data ? data.sumw[b] : 0,
-      ...bkg.map((x) => x.sumw[b]),
-    ])
+    // The log axis starts below the stack's total and the data (a signal's far tail or one
+    // tiny process must not stretch it over tens of decades).
+    for (const v of bkg.length || data
+      ? [total[b], data ? data.sumw[b] : 0]
+      : sig.map((g) => g.sumw[b]))
       if (v > 0) positives.push(v)
   }
   const maxV = Math.max(0, ...tops.filter(Number.isFinite))
@@ -146,7 +145,7 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
       }
     const frac = Math.min(0.6, headroom / (box.y1 - box.y0) + 0.04)
     if (s.logY) {
-      const lo = Math.pow(10, Math.floor(Math.log10(minPos * 0.5)))
+      const lo = Math.pow(10, Math.floor(Math.log10(Math.max(minPos * 0.5, maxV * 1e-6))))
       const lmax = Math.log10(Math.max(maxV, lo * 10))
       const lhi = lmax + ((lmax - Math.log10(lo)) * frac) / (1 - frac)
       return { lo, hi: Math.pow(10, Math.ceil(lhi * 2) / 2), log: true, p0: box.y1, p1: box.y0 }

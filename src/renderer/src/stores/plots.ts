@@ -78,16 +78,26 @@ export const usePlotsStore = defineStore('plots', () => {
     if (current.value?.id === p.id) await renderPreview()
   }
 
-  async function guarded(work: () => Promise<void>): Promise<void> {
+  /**
+   * Changes run one after another, so the state shown is that of the last answer (two quick
+   * edits could otherwise answer out of order and show the older one); busy while any runs.
+   */
+  let chain: Promise<void> = Promise.resolve()
+  let pending = 0
+  function guarded(work: () => Promise<void>): Promise<void> {
+    pending++
     busy.value = true
-    error.value = null
-    try {
-      await work()
-    } catch (e) {
-      error.value = (e as Error).message
-    } finally {
-      busy.value = false
-    }
+    chain = chain.then(async () => {
+      error.value = null
+      try {
+        await work()
+      } catch (e) {
+        error.value = (e as Error).message
+      } finally {
+        busy.value = --pending > 0
+      }
+    })
+    return chain
   }
 
   /** Changes the current plot's presentation (any subset of its settings), name or tags. */
