@@ -68,7 +68,11 @@ test('Plots: Export HEPData… writes the selected plots as a valid HEPData subm
 
   await page.getByTestId('nav-plots').click()
   await expect(page.getByTestId('plot-card')).toHaveCount(2)
-  await page.getByTestId('plots-select-all').check()
+  // Select both (again, should a reload of the gallery have cleared the selection).
+  await expect(async () => {
+    await page.getByTestId('plots-select-all').check()
+    await expect(page.getByText('2 selected')).toBeVisible({ timeout: 1000 })
+  }).toPass()
 
   const out = join(workbench.dir, 'hepdata')
   await page.getByTestId('hepdata-export-start').click()
