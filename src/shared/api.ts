@@ -21,6 +21,7 @@ import { tuneMethods } from './contract/tune'
 import { rmmMethods } from './contract/rmm'
 import { specMethods } from './contract/spec'
 import { clusterMethods } from './contract/cluster'
+import { hepdataMethods } from './contract/hepdata'
 import { plotsMethods } from './contract/plots'
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +280,7 @@ export const methods = {
   ...specMethods,
   ...learnMethods,
   ...clusterMethods,
+  ...hepdataMethods,
   ...plotsMethods,
 } as const satisfies Record<string, MethodSpec>
 

@@ -21,6 +21,7 @@ import { register as tune } from './commands/tune'
 import { register as bench } from './commands/bench'
 import { register as worker } from './commands/worker'
 import { registerRunOptions } from './run-options'
+import { register as hepdata } from './commands/hepdata'
 import { register as plot } from './commands/plot'
 
 export function buildProgram(): Command {
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   tune(program)
   bench(program)
   worker(program)
+  hepdata(program)
   plot(program)
   return program
 }

@@ -35,6 +35,7 @@ import { tuneHandlers } from './services/tune'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
 import { clusterHandlers } from './services/cluster'
+import { hepdataHandlers } from './services/hepdata'
 import { plotsHandlers } from './services/plots'
 import { ProjectSession } from './services/scope'
 import { beginRun, failAbandonedRuns, finishRun, markStoppedRuns } from './store/runs'
@@ -89,6 +90,7 @@ export class EngineService {
       ...infernoHandlers(env),
       ...rmmHandlers(env),
       ...learnHandlers(env),
+      ...hepdataHandlers(env),
       ...plotsHandlers(env),
       // A spec's project replaces the open one when its own job (of the open project) ends.
       ...specHandlers(env, (p) => this.setProject(() => p, 'keep')),
