@@ -1,11 +1,12 @@
 /**
  * `hepwb hypotest|limit WS --patchset FILE --all`: the signal grid (app/signal-grid.ts) from the
  * command line — one row per patch with its labelled values, in signal-point order. The points
- * run on a TaskExecutor; the shared `--threads`/`--cluster` option helper plugs in through
- * `gridExecutor` (this process until then).
+ * run on the executor of the global `--threads`/`--cluster` options (cli/run-options.ts):
+ * worker threads of this machine by default, or a cluster's `hepwb worker`s.
  */
 import type { Command } from 'commander'
 import { UsageError, secondsSince } from '../action'
+import { withRunExecutor } from '../run-options'
 import { runSignalGrid } from '../../engine/app/signal-grid'
 import { inlineExecutor, type TaskExecutor } from '../../engine/app/task'
 import { silentContext } from '../../engine/jobs/context'
@@ -36,11 +37,6 @@ export function wantsGrid(o: GridCliOptions): boolean {
   return Boolean(o.all)
 }
 
-/** Where the grid's points run: this process (the shared --threads/--cluster helper goes here). */
-export function gridExecutor(_o: GridCliOptions): Promise<TaskExecutor> {
-  return Promise.resolve(inlineExecutor)
-}
-
 export interface GridCliRows<Row> {
   labels: string[]
   points: Row[]
@@ -67,8 +63,7 @@ export async function runGridCli<Row>(
   if (sc !== 'normal' && sc !== 'poisson')
     throw new UsageError(`--staterror-constraint must be normal or poisson, got '${sc}'`)
   if (o.poi === 'none') throw new UsageError('a signal grid needs a POI')
-  const ex = executor ?? (await gridExecutor(o))
-  try {
+  const run = async (ex: TaskExecutor) => {
     const grid = await runSignalGrid(
       {
         workspace,
@@ -90,9 +85,8 @@ export async function runGridCli<Row>(
       executor: grid.executor,
       seconds: secondsSince(t0),
     }
-  } finally {
-    if (!executor) await ex.close()
   }
+  return executor ? run(executor) : withRunExecutor((ex) => run(ex ?? inlineExecutor))
 }
 
 /** The rows as a text table: name, the labelled values, then `columns`. */

@@ -23,6 +23,7 @@ import { silentContext } from '../../engine/jobs/context'
 import { SpaceError, parseSpace } from '../../engine/tune/space'
 import type { Direction } from '../../engine/tune/trial'
 import { UsageError, action, secondsSince, type GlobalOptions } from '../action'
+import { runOptions, withRunExecutor } from '../run-options'
 import { isProjectFile } from '../event-source'
 import type { AnalysisSpec } from '../../../shared/spec'
 import { resolvePaths } from '../../engine/select/spec-file'
@@ -221,12 +222,20 @@ export function register(program: Command, executor?: () => TaskExecutor): void 
     .option('--parallel <n>', 'trials run at the same time (overrides the config)')
     .action(
       action(async (args, o: TuneOptions) => {
-        const ex = executor?.() ?? inlineExecutor
-        try {
-          return await tuneCommand(args[0], o, ex)
-        } finally {
-          await ex.close()
+        if (executor) {
+          const ex = executor()
+          try {
+            return await tuneCommand(args[0], o, ex)
+          } finally {
+            await ex.close()
+          }
         }
+        // Trials train networks: on worker threads or a cluster only when asked (--threads,
+        // --cluster), since each thread loads its own TensorFlow.js.
+        const { threads, cluster } = runOptions()
+        if (threads === undefined && cluster === undefined)
+          return tuneCommand(args[0], o, inlineExecutor)
+        return withRunExecutor((ex) => tuneCommand(args[0], o, ex ?? inlineExecutor))
       }, human),
     )
 }
