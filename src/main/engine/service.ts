@@ -34,7 +34,8 @@ import { trainHandlers } from './services/train'
 import { tuneHandlers } from './services/tune'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
-import { clusterHandlers } from './services/cluster'
+import { clusterChoice, clusterHandlers } from './services/cluster'
+import { inlineExecutor } from './app/task'
 import { hepdataHandlers } from './services/hepdata'
 import { plotsHandlers } from './services/plots'
 import { ProjectSession } from './services/scope'
@@ -86,6 +87,9 @@ export class EngineService {
       ...tuneHandlers(env, {
         startTraining: (config) => this.handlers['train.start'](config) as { jobId: string },
         startAnomaly: (config) => this.handlers['anomaly.train'](config) as { jobId: string },
+        // Trials train networks: on the cluster when Settings choose it, else in this process
+        // (a worker thread would load its own TensorFlow.js for each trial).
+        executor: () => clusterChoice() ?? inlineExecutor,
       }),
       ...infernoHandlers(env),
       ...rmmHandlers(env),

@@ -8,15 +8,19 @@ import { basename } from 'node:path'
 import type { GridMethodName } from '../../../shared/contract/grid'
 import { runSignalGrid } from '../app/signal-grid'
 import { inlineExecutor, type TaskExecutor } from '../app/task'
+import { settingExecutor } from './compute-settings'
 import type { Handlers, ServiceEnv } from './env'
 
 /**
- * `executor` says where the points run (this process by default; the worker-thread pool or a
- * cluster when the settings choose one).
+ * `executor` says where the points run: by default where the settings say (the open project's
+ * worker threads, or the cluster of Settings → Cluster), this process without a project.
  */
 export function gridHandlers(
   env: ServiceEnv,
-  executor: () => TaskExecutor = () => inlineExecutor,
+  executor: () => TaskExecutor = () => {
+    const project = env.project()
+    return (project && settingExecutor(project)) || inlineExecutor
+  },
 ): Handlers<GridMethodName> {
   return {
     'fit.grid': (params) => {
