@@ -19,7 +19,6 @@ import type { CheckedVariables, ComputedVariable } from '../select/derived'
 import { SpecError } from '../select/spec-error'
 import type { SampleRole } from '../select/cutflow'
 import { columnProvider } from '../select/provider'
-import { appliedVariables } from '../ml/applied'
 import { SampleRegistry } from '../samples/registry'
 import { Project, ProjectError } from '../store/project'
 import { listRegions, listVariables } from '../store/regions'
@@ -44,7 +43,12 @@ defineSourceKind('project', async (data, ctx) => {
   const project = Project.openReadOnly(d.path)
   try {
     const registry = new SampleRegistry(project, { readOnly: true })
-    const computed = await appliedVariables(projectAppliedModels(project), (m) => ctx.log(m))
+    // The models' code (TensorFlow.js) is loaded only when the project applies a model: a
+    // worker thread serving cut-flows does not carry it.
+    const models = projectAppliedModels(project)
+    const computed = models.length
+      ? await (await import('../ml/applied')).appliedVariables(models, (m) => ctx.log(m))
+      : []
     const { path: _path, ...options } = d
     return {
       source: await projectSource(registry, computed, options, ctx),
