@@ -12,12 +12,14 @@ it('registers every partition task kind', () => {
     'cluster.probe',
     'correlation',
     'cutflow',
+    'fit.grid-point',
     'hist2d',
     'histogram',
     'histogram-fills',
     'statistics',
     'statistics-values',
     'training-rows',
+    'tune.trial',
   ])
 })
 
@@ -39,4 +41,12 @@ it('a payload naming an unknown source kind fails with the kind named', async ()
   await expect(runTask({ kind: 'cutflow', payload }, silentContext())).rejects.toThrow(
     "no event source kind 'nowhere' in this engine",
   )
+})
+
+it("a lazily registered kind (a tuning trial) loads its module at the kind's first task", async () => {
+  const error = await runTask({ kind: 'tune.trial', payload: {} }, silentContext()).then(
+    () => null,
+    (e: unknown) => e as Error,
+  )
+  expect(error?.message ?? '').not.toMatch(/did not define|no task kind/)
 })

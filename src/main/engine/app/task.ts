@@ -19,11 +19,33 @@ export interface Task {
 export type TaskHandler = (payload: unknown, ctx: JobContext) => Promise<unknown>
 
 const handlers = new Map<string, TaskHandler>()
+/** Kinds registered by defineLazyTask whose module has not been loaded yet. */
+const lazy = new Set<string>()
 
-/** Registers the handler of `kind` (once per kind; a second registration is a programming error). */
+/**
+ * Registers the handler of `kind` (once per kind; a second registration is a programming error,
+ * except over a defineLazyTask placeholder, which the loaded module replaces).
+ */
 export function defineTask(kind: string, handler: TaskHandler): void {
-  if (handlers.has(kind)) throw new Error(`task kind '${kind}' is defined twice`)
+  if (handlers.has(kind) && !lazy.has(kind)) throw new Error(`task kind '${kind}' is defined twice`)
+  lazy.delete(kind)
   handlers.set(kind, handler)
+}
+
+/**
+ * Registers `kind` whose defining module `load` imports at the kind's first task, so a worker
+ * that never runs it never loads its code (a tuning trial's TensorFlow.js in a worker thread
+ * that only fills histograms).
+ */
+export function defineLazyTask(kind: string, load: () => Promise<unknown>): void {
+  if (handlers.has(kind)) return
+  lazy.add(kind)
+  handlers.set(kind, async (payload, ctx) => {
+    await load()
+    const handler = handlers.get(kind)
+    if (!handler || lazy.has(kind)) throw new Error(`loading task kind '${kind}' did not define it`)
+    return handler(payload, ctx)
+  })
 }
 
 /** Runs `task` in this process with its registered handler. */

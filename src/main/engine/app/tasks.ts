@@ -11,6 +11,10 @@ import './hist2d'
 import './correlation'
 import './training-set'
 import './signal-grid'
-import './tune-trial'
+import { defineLazyTask } from './task'
 // The cluster's end-to-end check (a worker thread of a `hepwb worker` runs it too).
 import '../cluster/probe-task'
+
+// A tuning trial trains a network: its code (TensorFlow.js) loads at the first trial a worker
+// runs, not in every worker thread that only fills histograms. The kind is TRIAL_KIND.
+defineLazyTask('tune.trial', () => import('./tune-trial'))
