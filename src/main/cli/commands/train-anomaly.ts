@@ -10,9 +10,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describeZodError } from '../../../shared/api'
 import { AnomalyConfig, type AnomalyResult } from '../../../shared/contract/anomaly'
-import { chooseBackend } from '../../engine/ml/backend'
 import { writeAnomalyModel } from '../../engine/ml/autoencoder/format'
-import { tensorRunner, modelTensors, disposeTensors } from '../../engine/ml/autoencoder/model'
+import { withModelRunner } from '../../engine/ml/autoencoder/runner'
 import { evaluateAnomaly, scoreData } from '../../engine/ml/autoencoder/score'
 import { silentContext } from '../../engine/jobs/context'
 import { runAnomalyTraining } from '../../engine/app/anomaly-training'
@@ -65,17 +64,9 @@ export async function trainAnomalyCommand(
   return withEventSource(source, async ({ source: events }) => {
     const { data, trained, streamed, ...run } = await runAnomalyTraining(events, config, ctx)
     const warnings = [...run.warnings]
-    const { tf } = await chooseBackend()
-    const tensors = modelTensors(tf, trained.model.arch, trained.model.weights)
-    let evaluation
-    try {
-      evaluation = evaluateAnomaly(
-        data,
-        scoreData(trained.model, tensorRunner(tf, trained.model.arch, tensors), data),
-      )
-    } finally {
-      disposeTensors(tensors)
-    }
+    const evaluation = await withModelRunner(trained.model, (run) =>
+      evaluateAnomaly(data, scoreData(trained.model, run, data)),
+    )
     const best = evaluation.best_single_variable
     let signal = 0
     for (const y of data.y) signal += y

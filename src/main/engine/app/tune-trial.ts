@@ -19,7 +19,7 @@ import { describeZodError } from '../../../shared/api'
 import { CancelledError, type JobContext } from '../jobs/context'
 import { assembleTrainingData, type AssembledData } from '../ml/build-dataset'
 import { chooseBackend } from '../ml/backend'
-import { disposeTensors, modelTensors, tensorRunner } from '../ml/autoencoder/model'
+import { withModelRunner } from '../ml/autoencoder/runner'
 import { evaluateAnomaly, scoreData } from '../ml/autoencoder/score'
 import { median } from '../ml/inferno/benchmark-run'
 import { BENCHMARKS } from '../ml/inferno/benchmarks'
@@ -388,17 +388,9 @@ async function runAnomalyTrial(payload: TrialPayload, ctx: JobContext): Promise<
   try {
     const { data, trained } = await runAnomalyTraining(specSource(spec), config, p.ctx)
     if (ctx.signal.aborted) throw new CancelledError()
-    const { tf } = await chooseBackend()
-    const tensors = modelTensors(tf, trained.model.arch, trained.model.weights)
-    let evaluation
-    try {
-      evaluation = evaluateAnomaly(
-        data,
-        scoreData(trained.model, tensorRunner(tf, trained.model.arch, tensors), data),
-      )
-    } finally {
-      disposeTensors(tensors)
-    }
+    const evaluation = await withModelRunner(trained.model, (run) =>
+      evaluateAnomaly(data, scoreData(trained.model, run, data)),
+    )
     const { objective } = payload
     let value = NaN
     if (objective.metric === 'val_loss') value = evaluation.val_loss ?? NaN

@@ -16,20 +16,13 @@ import { ExprError } from '../../../shared/expr'
 import { nameRecord } from '../../../shared/name-record'
 import { CancelledError, type JobContext, silentContext } from '../jobs/context'
 import type { RunContext } from '../jobs/runner'
-import { chooseBackend } from '../ml/backend'
 import { TrainingDataError } from '../ml/build-dataset'
 import { PART, type TrainingData } from '../ml/dataset'
 import { weightedRoc } from '../ml/evaluate/roc'
 import { anomalyDisplay, displayRange, minimum, unitHistogram } from '../ml/autoencoder/display'
 import { fromStored, toStored } from '../ml/autoencoder/format'
 import { compareGenerated, generateEvents } from '../ml/autoencoder/generate'
-import {
-  type AnomalyModel,
-  disposeTensors,
-  modelTensors,
-  type StackRunner,
-  tensorRunner,
-} from '../ml/autoencoder/model'
+import { withModelRunner } from '../ml/autoencoder/runner'
 import { leaveOneOut, runSanityTest } from '../ml/autoencoder/sanity'
 import { evaluateAnomaly, scoreData } from '../ml/autoencoder/score'
 import { trainAnomaly } from '../ml/autoencoder/train'
@@ -62,16 +55,6 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
   }
 
   /** Runs `f` with a tensor runner of `model`, disposing its tensors afterwards. */
-  async function withRunner<T>(model: AnomalyModel, f: (run: StackRunner) => T): Promise<T> {
-    const { tf } = await chooseBackend()
-    const tensors = modelTensors(tf, model.arch, model.weights)
-    try {
-      return f(tensorRunner(tf, model.arch, tensors))
-    } finally {
-      disposeTensors(tensors)
-    }
-  }
-
   async function colours(scope: ProjectScope): Promise<Record<string, string | null>> {
     const all = await scope.samples().all()
     return nameRecord(all.map((s) => [s.stored.spec.name, s.stored.spec.colour ?? null]))
@@ -110,7 +93,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
         ]
       : rest.warnings
     const cols = await colours(scope)
-    const { evaluation, display } = await withRunner(trained.model, (run) => {
+    const { evaluation, display } = await withModelRunner(trained.model, (run) => {
       const losses = scoreData(trained.model, run, data)
       return {
         evaluation: evaluateAnomaly(data, losses),
@@ -177,7 +160,7 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
     const { stored, model, data } = await restore(scope, id, ctx)
     if (test.kind !== 'leave_out') {
       ctx.progress(0.5, 'scoring')
-      const r = await withRunner(model, (run) => runSanityTest(model, run, data, test, seed))
+      const r = await withModelRunner(model, (run) => runSanityTest(model, run, data, test, seed))
       const label =
         test.kind === 'scale'
           ? `${test.input} × ${test.factor} on ${(100 * test.fraction).toFixed(0)}% of the validation background`
@@ -196,7 +179,9 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
     }
     const trained = await trainAnomaly(left, config, ctx)
     const s = left.samples.findIndex((v) => v.name === test.sample)
-    const losses = await withRunner(trained.model, (run) => scoreData(trained.model, run, left))
+    const losses = await withModelRunner(trained.model, (run) =>
+      scoreData(trained.model, run, left),
+    )
     const bgRows: number[] = []
     const outRows: number[] = []
     for (let i = 0; i < left.n; i++) {
@@ -263,7 +248,9 @@ export function anomalyHandlers(env: ServiceEnv): Handlers<AnomalyMethodName> {
       for (let i = 0; i < data.n; i++) if (data.part[i] === PART.train) rows.push(i)
       const real = new Float64Array(rows.length * data.d)
       rows.forEach((i, r) => real.set(data.x.subarray(i * data.d, (i + 1) * data.d), r * data.d))
-      const generated = await withRunner(model, (run) => generateEvents(model, run, count, seed))
+      const generated = await withModelRunner(model, (run) =>
+        generateEvents(model, run, count, seed),
+      )
       return compareGenerated(data.inputs, real, generated)
     },
   }
