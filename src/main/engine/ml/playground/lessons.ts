@@ -30,7 +30,7 @@ interface Stage {
 
 type StageSummary = LessonProgress['stages'][number]
 
-export interface Lesson extends Omit<LessonInfo, 'stages' | 'measures'> {
+export interface Lesson extends Omit<LessonInfo, 'stages' | 'measures' | 'engine'> {
   readonly measures: readonly LessonMeasure[]
   /** Data and settings every stage starts from. */
   readonly data: Partial<ToyData>
