@@ -69,7 +69,7 @@ async function stage(
     const figures: StudyFigure[] = [
       {
         id: 'templates',
-        title: `The summary's histogram (${label}): signal, background and background with r shifted`,
+        title: `Histogram of the ${label} summary (background also with r shifted)`,
         kind: 'bars',
         xLabel: 'bin of the summary',
         yLabel: 'fraction of events',

@@ -54,7 +54,8 @@ export function studyOption(f: StudyFigure): EChartsOption {
     return {
       ...base,
       xAxis: valueAxis(f.xLabel, { scale: true }),
-      yAxis: valueAxis(f.yLabel, { nameGap: 40 }),
+      // At the plot's left edge, not at x = 0 (the variables here are centred on 0).
+      yAxis: valueAxis(f.yLabel, { nameGap: 40, axisLine: { onZero: false } }),
       series: f.series.map((s, k) => ({
         type: 'line',
         name: s.name,
