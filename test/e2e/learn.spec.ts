@@ -212,3 +212,26 @@ test('a study lesson on the autoencoder runs to its end: both stages, figures, v
   await page.getByTestId('learn-lesson-select').selectOption('')
   await expect(page.getByTestId('learn-boundary')).toBeVisible()
 })
+
+test('Learn charts saved to Plots: the boundary map and the ROC', async ({ page, workbench }) => {
+  await kaggleProject(page, join(workbench.dir, 'learn-plots.hepwb'))
+  await page.getByTestId('nav-learn').click()
+  const map = page.getByTestId('learn-boundary')
+  await expect(map).toBeVisible()
+  for (let k = 1; k <= 3; k++) {
+    await page.getByTestId('learn-step').click()
+    await expect(map).toHaveAttribute('data-step', String(k))
+  }
+  await page.getByTestId('learn-map-save').getByTestId('save-to-plots').click()
+  await expect(page.getByTestId('learn-map-save')).toContainText('Saved to Plots as')
+  const roc = page.getByTestId('learn-curve-learn-roc')
+  await roc.getByTestId('save-to-plots').click()
+  await expect(roc.getByTestId('save-to-plots-status')).toContainText('Learn · ROC, step 3')
+  await page.getByTestId('nav-plots').click()
+  await expect(page.getByTestId('plot-card')).toHaveCount(2)
+  await expect(page.getByTestId('view-plots')).toContainText('decision boundary')
+  // The saved map renders as a figure of its own (a heat map of the network output).
+  await page.getByTestId('plot-card').filter({ hasText: 'decision boundary' }).click()
+  await expect(page.getByTestId('plot-preview')).toBeVisible()
+  await page.screenshot({ path: join(workbench.screens, 'learn-saved-plots.png'), fullPage: true })
+})

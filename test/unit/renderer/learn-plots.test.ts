@@ -55,6 +55,10 @@ describe('Learn charts to Plots', () => {
     ])
       expect(fig.values[r][c]).toBe(s.boundary[r * n + c])
     expect(fig.x.expr).toBe(info.plane.x)
+    // The first cell is labelled by its centre; labels are sparse so that they do not overprint.
+    const [x0, x1] = info.plane.xRange
+    expect(Number(fig.xLabels[0])).toBeCloseTo(x0 + (x1 - x0) / (2 * n), 2)
+    expect(fig.xLabels.filter((l) => l !== '').length).toBeLessThanOrEqual(10)
 
     const loss = SavePlotParams.parse(lossPlot(s)).figure!
     if (loss.kind !== 'lines') throw new Error('lines')

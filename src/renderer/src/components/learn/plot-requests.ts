@@ -36,11 +36,17 @@ const save = (name: string, source: string, figure: SavePlotParams['figure']): S
 /** Where the run stands, for the plot's name ("step 120, epoch 2.4"). */
 const at = (s: LearnSnapshot) => `step ${s.step}, epoch ${s.epoch.toFixed(1)}`
 
-/** The network output over the plane (grid × grid, rows from the plane's y minimum up). */
+/**
+ * The network output over the plane (grid × grid, rows from the plane's y minimum up). Cells are
+ * labelled by their centres, every few cells only: 40 labels per axis would overprint.
+ */
 export function boundaryPlot(s: LearnSnapshot, d: LearnDataInfo): SavePlotParams {
   const n = s.grid
+  const every = Math.ceil(n / 8)
   const centres = ([lo, hi]: [number, number]) =>
-    Array.from({ length: n }, (_, k) => Number((lo + ((hi - lo) * (k + 0.5)) / n).toPrecision(3)))
+    Array.from({ length: n }, (_, k) =>
+      k % every ? '' : Number((lo + ((hi - lo) * (k + 0.5)) / n).toPrecision(3)),
+    )
   const values = Array.from({ length: n }, (_, r) => s.boundary.slice(r * n, (r + 1) * n))
   const slice = d.slice ? ` (slice at ${d.slice})` : ''
   return save(`Learn · decision boundary, ${at(s)}${slice}`, 'decision boundary', {
