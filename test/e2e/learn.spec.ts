@@ -178,3 +178,60 @@ test('a lesson runs to its end: stages, verdict and explanation', async ({ page,
   await expect(page.locator('[data-testid^="learn-neuron-0-"]')).toHaveCount(8)
   await shot('lesson-end')
 })
+
+test('a study lesson on the autoencoder runs to its end: both stages, figures, verdict', async ({
+  page,
+  workbench,
+}) => {
+  const shot = (name: string) =>
+    page.screenshot({ path: join(workbench.screens, `learn-${name}.png`), fullPage: true })
+  await page.getByTestId('nav-learn').click()
+  await expect(page.getByTestId('learn-boundary')).toBeVisible()
+  await page.getByTestId('learn-lesson-select').selectOption('autoencoder-miss')
+  const lesson = page.getByTestId('learn-lesson')
+  await expect(lesson).toContainText('single-variable cut')
+  // The playground (map, controls) gives way to the lesson's own page.
+  await expect(page.getByTestId('learn-boundary')).toHaveCount(0)
+  await expect(page.getByTestId('learn-lesson-data')).toContainText('set by the lesson')
+  await page.getByTestId('learn-study-run').click()
+  await expect(page.getByTestId('learn-lesson-progress')).toContainText('Stage 1 of 2 finished', {
+    timeout: 60_000,
+  })
+  const stage1 = page.getByTestId('learn-study-stage-0')
+  // The anomaly score and the single variable for both classes, and both ROCs.
+  for (const id of ['ae-score', 'single-variable', 'roc'])
+    await expect(stage1.getByTestId(`learn-study-figure-${id}`)).toBeVisible()
+  await expect(page.getByTestId('learn-lesson-stages')).toContainText('on the plane')
+  await shot('study-stage-1')
+  await page.getByTestId('learn-study-run').click()
+  await expect(page.getByTestId('learn-lesson-verdict')).toContainText('✓', { timeout: 60_000 })
+  await expect(page.getByTestId('learn-lesson-explanation')).toContainText('bottleneck')
+  await expect(page.getByTestId('learn-study-stage-1')).toBeVisible()
+  await shot('study-end')
+  // Back to free play: the playground returns.
+  await page.getByTestId('learn-lesson-select').selectOption('')
+  await expect(page.getByTestId('learn-boundary')).toBeVisible()
+})
+
+test('Learn charts saved to Plots: the boundary map and the ROC', async ({ page, workbench }) => {
+  await kaggleProject(page, join(workbench.dir, 'learn-plots.hepwb'))
+  await page.getByTestId('nav-learn').click()
+  const map = page.getByTestId('learn-boundary')
+  await expect(map).toBeVisible()
+  for (let k = 1; k <= 3; k++) {
+    await page.getByTestId('learn-step').click()
+    await expect(map).toHaveAttribute('data-step', String(k))
+  }
+  await page.getByTestId('learn-map-save').getByTestId('save-to-plots').click()
+  await expect(page.getByTestId('learn-map-save')).toContainText('Saved to Plots as')
+  const roc = page.getByTestId('learn-curve-learn-roc')
+  await roc.getByTestId('save-to-plots').click()
+  await expect(roc.getByTestId('save-to-plots-status')).toContainText('Learn · ROC, step 3')
+  await page.getByTestId('nav-plots').click()
+  await expect(page.getByTestId('plot-card')).toHaveCount(2)
+  await expect(page.getByTestId('view-plots')).toContainText('decision boundary')
+  // The saved map renders as a figure of its own (a heat map of the network output).
+  await page.getByTestId('plot-card').filter({ hasText: 'decision boundary' }).click()
+  await expect(page.getByTestId('plot-preview')).toBeVisible()
+  await page.screenshot({ path: join(workbench.screens, 'learn-saved-plots.png'), fullPage: true })
+})

@@ -139,9 +139,18 @@ export const LessonMeasure = z.enum([
 ])
 export type LessonMeasure = z.infer<typeof LessonMeasure>
 
+/**
+ * Which engine a lesson runs: the playground's classifier (stepped epoch by epoch, the map and
+ * network drawn), or a study on another engine of the workbench (the autoencoder of the Anomaly
+ * step, INFERNO), run one whole stage at a time and drawn as its own figures (`learn.study`).
+ */
+export const LessonEngine = z.enum(['playground', 'autoencoder', 'inferno'])
+export type LessonEngine = z.infer<typeof LessonEngine>
+
 /** A lesson as a page: goal, the one setting to change, what to look for, the explanation. */
 export const LessonInfo = z.object({
   id: z.string(),
+  engine: LessonEngine.default('playground'),
   title: z.string(),
   goal: z.string(),
   /** The one setting changed between the stages, in words ("learning rate 0.03 → 3"). */
@@ -187,6 +196,51 @@ export const LessonProgress = z.object({
   verdict: z.object({ passed: z.boolean(), measured: z.string() }).nullable(),
 })
 export type LessonProgress = z.infer<typeof LessonProgress>
+
+/** One curve of a study figure: a histogram (unit area, `lo` … `hi`) or points (x, y). */
+export const StudySeries = z.object({
+  name: z.string(),
+  /** 'signal', 'background' or another role that picks the colour. */
+  role: z.string(),
+  x: z.array(num),
+  y: z.array(num),
+})
+export type StudySeries = z.infer<typeof StudySeries>
+
+/** A figure of a study stage: histograms (step lines), curves (a ROC) or bars (grouped values). */
+export const StudyFigure = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.enum(['histogram', 'curve', 'bars']),
+  xLabel: z.string(),
+  yLabel: z.string(),
+  series: z.array(StudySeries),
+  /** Bars: the group names along x (the series' y are the bars, one per group). */
+  groups: z.array(z.string()).default([]),
+})
+export type StudyFigure = z.infer<typeof StudyFigure>
+
+/** A finished stage of a study lesson: its numbers (named, in order) and its figures. */
+export const StudyStage = z.object({
+  label: z.string(),
+  numbers: z.array(z.object({ name: z.string(), value: FiniteOrNull })),
+  figures: z.array(StudyFigure),
+})
+export type StudyStage = z.infer<typeof StudyStage>
+
+/** Where a study lesson stands: the stages run so far and, at its end, the verdict. */
+export const StudyProgress = z.object({
+  run: z.string(),
+  id: z.string(),
+  /** Stages finished (the next to run is this index). */
+  stage: z.number().int(),
+  done: z.boolean(),
+  stages: z.array(StudyStage),
+  verdict: z.object({ passed: z.boolean(), measured: z.string() }).nullable(),
+  /** Seconds the last stage took. */
+  seconds: num,
+})
+export type StudyProgress = z.infer<typeof StudyProgress>
 
 /** Where the network stands after the last step. */
 export const LearnSnapshot = z.object({
@@ -277,6 +331,16 @@ export const learnMethods = {
   'learn.lesson': {
     params: z.object({ id: z.string().min(1).max(100) }).strict(),
     result: Opened,
+  },
+  /** A study lesson (engine autoencoder or INFERNO), before its first stage. */
+  'learn.study': {
+    params: z.object({ id: z.string().min(1).max(100) }).strict(),
+    result: StudyProgress,
+  },
+  /** Runs the study's next stage to its end (seconds) and answers where it stands. */
+  'learn.studyStage': {
+    params: z.object({ run: SessionId }).strict(),
+    result: StudyProgress,
   },
 } as const satisfies Record<string, MethodSpec>
 

@@ -5,7 +5,16 @@
  */
 import { z } from 'zod'
 
-export const PLOT_STEPS = ['data', 'cuts', 'train', 'fit', 'anomaly', 'tune', 'cli'] as const
+export const PLOT_STEPS = [
+  'data',
+  'cuts',
+  'train',
+  'fit',
+  'anomaly',
+  'tune',
+  'cli',
+  'learn',
+] as const
 export const PlotStep = z.enum(PLOT_STEPS)
 export type PlotStep = z.infer<typeof PlotStep>
 

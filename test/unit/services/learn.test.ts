@@ -109,4 +109,22 @@ describe('learn service', () => {
     expect(s.lesson.verdict?.passed).toBe(true)
     expect(s.lesson.stages.map((x) => x.label)).toEqual(['linear', 'one hidden layer of 8'])
   })
+  it('runs a study lesson (the autoencoder) stage by stage through learn.study', async () => {
+    const lessons = await engine.call('learn.lessons', {})
+    expect(lessons.find((l) => l.id === 'autoencoder-miss')?.engine).toBe('autoencoder')
+    expect(lessons.find((l) => l.id === 'inferno-vs-bce')?.engine).toBe('inferno')
+    let p = await engine.call('learn.study', { id: 'autoencoder-miss' })
+    expect(p.stage).toBe(0)
+    p = await engine.call('learn.studyStage', { run: p.run })
+    expect(p.stage).toBe(1)
+    expect(p.done).toBe(false)
+    expect(p.stages[0].figures.map((f) => f.id)).toEqual(['ae-score', 'single-variable', 'roc'])
+    p = await engine.call('learn.studyStage', { run: p.run })
+    expect(p.done).toBe(true)
+    expect(p.verdict?.passed).toBe(true)
+    await expect(engine.call('learn.studyStage', { run: 'gone' })).rejects.toThrow(/has ended/)
+    await expect(engine.call('learn.lesson', { id: 'autoencoder-miss' })).rejects.toThrow(
+      /learn\.study/,
+    )
+  })
 })

@@ -23,6 +23,8 @@ import { projectEvents } from '../ml/playground/events'
 import { LESSONS, LessonRun, lessonInfos } from '../ml/playground/lessons'
 import { PlaygroundSession } from '../ml/playground/session'
 import { dataInfo, snapshot } from '../ml/playground/snapshot'
+import { StudyRun, studyInfo } from '../ml/playground/study'
+import { STUDY_LESSONS } from '../ml/playground/study-lessons'
 import { toyEvents } from '../ml/playground/toy-sets'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
@@ -41,6 +43,8 @@ interface Held {
 
 export function learnHandlers(env: ServiceEnv): Handlers<LearnMethodName> {
   const sessions = new Map<string, Held>()
+  /** Study lessons' runs (their numbers and figures only: each stage's network is disposed). */
+  const studies = new Map<string, StudyRun>()
 
   const hold = (held: Held) => {
     const id = randomUUID()
@@ -131,14 +135,40 @@ export function learnHandlers(env: ServiceEnv): Handlers<LearnMethodName> {
       sessions.delete(id)
       return null
     },
-    'learn.lessons': () => lessonInfos(),
+    'learn.lessons': () => [...lessonInfos(), ...STUDY_LESSONS.map(studyInfo)],
     'learn.lesson': async ({ id: lessonId }) => {
       const t0 = performance.now()
       const lesson = LESSONS.find((l) => l.id === lessonId)
-      if (!lesson) throw new ProjectError(`no lesson '${lessonId}'`)
+      if (!lesson)
+        throw new ProjectError(
+          STUDY_LESSONS.some((l) => l.id === lessonId)
+            ? `lesson '${lessonId}' runs another engine: open it with learn.study`
+            : `no lesson '${lessonId}'`,
+        )
       const run = new LessonRun(await tf(), lesson)
       const { id, held } = hold({ session: run.session, lesson: run, snapshotMillis: 0 })
       return { snapshot: answer(id, held, t0), data: dataInfo(run.session) }
+    },
+    'learn.study': ({ id: lessonId }) => {
+      const lesson = STUDY_LESSONS.find((l) => l.id === lessonId)
+      if (!lesson) throw new ProjectError(`no study lesson '${lessonId}'`)
+      const run = new StudyRun(lesson, randomUUID())
+      studies.set(run.run, run)
+      // Kept as few as the sessions: a window that reloaded left its own.
+      for (const old of studies.keys()) {
+        if (studies.size <= MAX_SESSIONS) break
+        studies.delete(old)
+      }
+      return run.progress()
+    },
+    'learn.studyStage': async ({ run: id }) => {
+      const run = studies.get(id)
+      if (!run)
+        throw new ProjectError(
+          'this lesson run has ended (the engine restarted or closed it): start again',
+        )
+      await run.stage(await tf())
+      return run.progress()
     },
   }
 }

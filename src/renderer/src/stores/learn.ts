@@ -15,6 +15,7 @@ import {
   LearnSettings,
   type LearnSnapshot,
   type LessonInfo,
+  type StudyProgress,
   type ToySet,
 } from '../../../shared/contract/learn'
 import { api } from '../api'
@@ -53,6 +54,8 @@ export const useLearnStore = defineStore('learn', () => {
   const variables = ref<string[]>([])
   const regions = ref<string[]>([])
   const lesson = ref<LessonInfo | null>(null)
+  /** A study lesson's run (autoencoder, INFERNO): its stages and figures; null otherwise. */
+  const study = shallowRef<StudyProgress | null>(null)
   /** Snapshots drawn since the session opened (the e2e test and the frame rate read it). */
   const frames = ref(0)
   /** Called with every snapshot drawn (the recorder of animated exports listens). */
@@ -95,6 +98,7 @@ export const useLearnStore = defineStore('learn', () => {
   async function open(): Promise<void> {
     playing.value = false
     lesson.value = null
+    study.value = null
     busy.value = true
     await guarded(async () => {
       const old = session.value
@@ -225,6 +229,9 @@ export const useLearnStore = defineStore('learn', () => {
 
   async function startLesson(id: string): Promise<void> {
     playing.value = false
+    const info = lessons.value.find((l) => l.id === id) ?? null
+    if (info && info.engine !== 'playground') return startStudy(info)
+    study.value = null
     busy.value = true
     await guarded(async () => {
       const old = session.value
@@ -235,6 +242,29 @@ export const useLearnStore = defineStore('learn', () => {
       settings.value = opened.snapshot.settings
       show(opened.snapshot)
       if (old) await api.call('learn.close', { session: old }).catch(() => {})
+    })
+    busy.value = false
+  }
+
+  /** A study lesson: its page, no playground session (the engine runs each stage whole). */
+  async function startStudy(info: LessonInfo): Promise<void> {
+    busy.value = true
+    await guarded(async () => {
+      study.value = await api.call('learn.study', { id: info.id })
+      lesson.value = info
+    })
+    busy.value = false
+  }
+
+  /** Runs the study lesson's next stage (seconds) and shows its numbers and figures. */
+  async function runStudyStage(): Promise<void> {
+    const s = study.value
+    if (!s || s.done || busy.value) return
+    busy.value = true
+    await guarded(async () => {
+      const next = await api.call('learn.studyStage', { run: s.run })
+      // Another lesson may have been chosen meanwhile.
+      if (study.value?.run === next.run) study.value = next
     })
     busy.value = false
   }
@@ -269,5 +299,7 @@ export const useLearnStore = defineStore('learn', () => {
     changeNeurons,
     loadLessons,
     startLesson,
+    study,
+    runStudyStage,
   }
 })

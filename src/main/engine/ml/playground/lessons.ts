@@ -30,7 +30,7 @@ interface Stage {
 
 type StageSummary = LessonProgress['stages'][number]
 
-export interface Lesson extends Omit<LessonInfo, 'stages' | 'measures'> {
+export interface Lesson extends Omit<LessonInfo, 'stages' | 'measures' | 'engine'> {
   readonly measures: readonly LessonMeasure[]
   /** Data and settings every stage starts from. */
   readonly data: Partial<ToyData>
@@ -243,10 +243,11 @@ export const LESSONS: readonly Lesson[] = [
   },
 ]
 
-/** The lessons as pages (what `learn.lessons` answers). */
+/** The playground's lessons as pages (`learn.lessons` adds the study lessons, study-lessons.ts). */
 export function lessonInfos(): LessonInfo[] {
   return LESSONS.map((l) => ({
     id: l.id,
+    engine: 'playground' as const,
     title: l.title,
     goal: l.goal,
     change: l.change,
