@@ -61,6 +61,6 @@ export async function prepareLoaded(
     group: spec.group || spec.name,
     data,
     derive: variables.checked.size || variables.computed.size ? derivedLayer(variables) : undefined,
-    weights: sample.weights(),
+    weights: await sample.weights(),
   }
 }
