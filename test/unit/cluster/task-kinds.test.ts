@@ -16,6 +16,7 @@ it('registers every partition task kind', () => {
     'hist2d',
     'histogram',
     'histogram-fills',
+    'rmm.mean',
     'statistics',
     'statistics-values',
     'training-rows',

@@ -2,7 +2,8 @@
  * The RMM builder's engine methods: a config becomes derived variables (features/rmm.ts) stored
  * like any other, the layout is kept in the project's settings (`rmm.layout.<prefix>`), and the
  * heatmaps read the cells back through the selection engine — one event of a sample, or the
- * weighted mean over the events of a region per process group.
+ * weighted mean over the events of a region per process group (app/rmm-mean.ts: partition by
+ * partition, on the project's executor).
  */
 import { finiteOrNull } from '../../../shared/contract/common'
 import {
@@ -27,7 +28,9 @@ import { checkFor, columnSymbols, prepareLoaded, sampleVariables } from '../samp
 import { ProjectError, type Project } from '../store/project'
 import { listRegions, listVariables, saveVariable } from '../store/regions'
 import { getSettings, putSetting } from '../store/samples'
+import { runRmmMean } from '../app/rmm-mean'
 import type { Handlers, ServiceEnv } from './env'
+import { projectSource } from './project-source'
 
 const SETTING = 'rmm.layout.'
 
@@ -243,90 +246,18 @@ export function rmmHandlers(env: ServiceEnv): Handlers<RmmMethodName> {
       } satisfies RmmEvent
     },
     'rmm.mean': async ({ prefix, region: regionName }) => {
-      const p = env.requireProject()
-      const layout = layoutOf(p, prefix)
-      const region = regionOf(regionName)
-      const size = layout.labels.length
-      const list = cellList(layout)
-      const groups = new Map<
-        string,
-        {
-          role: RmmMean['groups'][number]['role']
-          events: number
-          sumw: number
-          sum: number[][]
-          wsum: number[][]
-        }
-      >()
-      const skipped: RmmMean['skipped'] = []
-      const hidden: string[] = []
-      for (const { stored, sample } of await env.samples().all()) {
-        const { spec } = stored
-        if (region?.blinded && spec.role === 'data') {
-          hidden.push(spec.name)
-          continue
-        }
-        let ready
-        try {
-          ready = await prepare(sample, layout, region)
-        } catch (e) {
-          if (!(e instanceof ExprError || e instanceof SpecError)) throw e
-          skipped.push({ sample: spec.name, reason: e.message })
-          continue
-        }
-        const { prepared, cells, pass } = ready
-        const n = prepared.data.entries
-        let count = n
-        if (pass) {
-          count = 0
-          for (let i = 0; i < n; i++) count += pass[i]
-        }
-        const index = pass && count < n ? positionsAt(pass, 1, count).subarray(0, count) : null
-        const base = index ? gatherProvider(prepared.data, index) : prepared.data
-        const data = prepared.derive ? prepared.derive(base) : base
-        const w = prepared.weights
-        const weight = (j: number) => (typeof w === 'number' ? w : w[index ? index[j] : j])
-        const key = prepared.group
-        let g = groups.get(key)
-        if (!g) {
-          g = { role: prepared.role, events: 0, sumw: 0, sum: zeros(size), wsum: zeros(size) }
-          groups.set(key, g)
-        }
-        g.events += count
-        for (let j = 0; j < count; j++) g.sumw += weight(j)
-        list.forEach(({ row, column }, i) => {
-          const values = compile(cells[i], data).evaluate(data).values
-          let s = 0
-          let ws = 0
-          for (let j = 0; j < count; j++) {
-            const x = Number(values[j])
-            if (!Number.isFinite(x)) continue
-            const wj = weight(j)
-            s += wj * x
-            ws += wj
-          }
-          g.sum[row][column] += s
-          g.wsum[row][column] += ws
-        })
+      const layout = layoutOf(env.requireProject(), prefix)
+      regionOf(regionName)
+      // A pass over partitions like the Cuts view's: out of core, on the project's threads.
+      const source = await projectSource(env.samples(), await env.computedVariables())
+      const request = {
+        cells: layout.cells,
+        ...(regionName === undefined ? {} : { region: regionName }),
       }
       return {
         prefix,
         labels: layout.labels,
-        groups: [...groups].map(([group, g]) => ({
-          group,
-          role: g.role,
-          events: g.events,
-          sumw: g.sumw,
-          matrix: g.sum.map((r, i) =>
-            r.map((s, j) => {
-              // Always-zero cells (no variable) are 0; a cell with no finite value is unknown.
-              if (layout.cells[i][j] === null) return 0
-              return g.wsum[i][j] !== 0 ? finiteOrNull(s / g.wsum[i][j]) : null
-            }),
-          ),
-        })),
-        hidden,
-        skipped,
+        ...(await runRmmMean(source, request)),
       } satisfies RmmMean
     },
   }
