@@ -17,6 +17,7 @@ it('registers every partition task kind', () => {
     'histogram',
     'histogram-fills',
     'rmm.mean',
+    'selected-count',
     'statistics',
     'statistics-values',
     'training-rows',

@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseSpec, type AnalysisSpec } from '../../../src/shared/spec'
 import { RmmConfig } from '../../../src/shared/contract/rmm'
-import { runRmmMean } from '../../../src/main/engine/app/rmm-mean'
+import { runRmmEvent, runRmmMean } from '../../../src/main/engine/app/rmm'
 import { runOn, withMemory } from '../../../src/main/engine/app/source'
 import { specSource } from '../../../src/main/engine/app/spec-source'
 import { poolExecutor } from '../../../src/main/engine/cluster/pool'
@@ -16,6 +16,9 @@ import { buildRmm } from '../../../src/main/engine/features/rmm'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 import { COFFEA, DATA, SKHEP } from '../io/shared-data'
 import { expectSameUpToRounding } from './compare'
+
+/** A budget that cuts tt̄'s 200 events into about five partitions for these columns. */
+const BUDGET = 128 * 1024
 
 const two = poolExecutor(2)
 afterAll(() => two.close())
@@ -87,12 +90,42 @@ describe('the mean RMM over partitions', () => {
     expect(whole.groups.map((g) => g.group)).toEqual(['top', 'DY', 'pseudo'])
     expect(whole.groups[0].events).toBeGreaterThan(10)
     expect(whole.groups[0].matrix[1][1]).toBeGreaterThan(0)
-    const tiny = withMemory(specSource(s), 8 * 1024)
+    const tiny = withMemory(specSource(s), BUDGET)
     const seen: number[] = []
     const counting = { ...silentContext(), progress: (f: number) => void seen.push(f) }
     expectSameUpToRounding(whole, await runRmmMean(tiny, request, counting))
-    expect(seen.length).toBeGreaterThan(10)
+    expect(seen.length).toBeGreaterThan(5)
     expectSameUpToRounding(whole, await runRmmMean(runOn(tiny, two), request))
+  }, 60_000)
+
+  it('one event: counted per partition, only its partition read; the one-partition answer', async () => {
+    const s = spec(false)
+    const whole = specSource(s, { maxEntries: Number.MAX_SAFE_INTEGER })
+    const tiny = withMemory(specSource(s), BUDGET)
+    const first = await runRmmEvent(whole, {
+      sample: 'ttbar',
+      cells: built.cells,
+      region: 'SR',
+      index: 0,
+    })
+    expect(first.selected).toBeGreaterThan(30)
+    const last = first.selected - 1
+    for (const index of [0, 17, last]) {
+      const request = { sample: 'ttbar', cells: built.cells, region: 'SR', index }
+      const expected = await runRmmEvent(whole, request)
+      expect(await runRmmEvent(tiny, request)).toEqual(expected)
+      if (index === 17) expect(await runRmmEvent(runOn(tiny, two), request)).toEqual(expected)
+    }
+    const past = await runRmmEvent(tiny, {
+      sample: 'ttbar',
+      cells: built.cells,
+      region: 'SR',
+      index: last + 1,
+    })
+    expect(past).toEqual({ selected: first.selected, event: null, matrix: null })
+    // No region: event k is entry k.
+    const all = await runRmmEvent(tiny, { sample: 'dy', cells: built.cells, index: 33 })
+    expect(all.event).toBe(33)
   }, 60_000)
 
   it('hides data in a blinded region and skips a sample that lacks a column', async () => {
