@@ -18,6 +18,10 @@ import { Tokenizer } from './csv-tokenizer'
 import { InputError, errorMessage, libraryReason } from './errors'
 import type { EntryRange } from './schema'
 
+/** Row starts found lately, by file, size, modification time and rows asked (a few plans). */
+const found = new Map<string, Map<number, { byte: number; line: number }>>()
+const FOUND_MAX = 32
+
 /**
  * `ranges` (consecutive rows of the file's data, the header not counted) with the bytes each
  * lies in: from the end of the row before its first row (the header for row 0) to the end of
@@ -29,12 +33,37 @@ export async function csvByteRanges(
   ctx: JobContext,
 ): Promise<EntryRange[]> {
   let size: number
+  let key: string
   try {
-    size = (await stat(path)).size
+    const st = await stat(path)
+    size = st.size
+    key = `${path}\0${st.size}\0${st.mtimeMs}\0`
   } catch (e) {
     throw new InputError({ file: path }, `cannot open: ${libraryReason(e)}`, { cause: e })
   }
   const wanted = [...new Set(ranges.map((r) => r.start))].sort((a, b) => a - b)
+  key += wanted.join(',')
+  // Every pass plans its partitions again (its columns size them): the same cuts of an
+  // unchanged file are not scanned for twice.
+  const starts = found.get(key) ?? (await scanStarts(path, wanted, size, ctx))
+  found.delete(key)
+  found.set(key, starts)
+  if (found.size > FOUND_MAX) found.delete(found.keys().next().value as string)
+  return ranges.map((r, i) => {
+    const at = starts.get(r.start) as { byte: number; line: number }
+    const next = ranges[i + 1]
+    const stop = next ? (starts.get(next.start) as { byte: number }).byte : size
+    return { start: r.start, stop: r.stop, bytes: { start: at.byte, stop, line: at.line } }
+  })
+}
+
+/** Where data rows `wanted` (ascending) start: one tokenizer scan from the top of the file. */
+async function scanStarts(
+  path: string,
+  wanted: readonly number[],
+  size: number,
+  ctx: JobContext,
+): Promise<Map<number, { byte: number; line: number }>> {
   const starts = new Map<number, { byte: number; line: number }>()
   let k = 0
   /** Data rows handed out so far; -1 until the header is. */
@@ -63,10 +92,5 @@ export async function csvByteRanges(
   }
   // Starts at or past the last row: the end of the file (empty ranges).
   for (; k < wanted.length; k++) starts.set(wanted[k], { byte: size, line: tok.line })
-  return ranges.map((r, i) => {
-    const at = starts.get(r.start) as { byte: number; line: number }
-    const next = ranges[i + 1]
-    const stop = next ? (starts.get(next.start) as { byte: number }).byte : size
-    return { start: r.start, stop: r.stop, bytes: { start: at.byte, stop, line: at.line } }
-  })
+  return starts
 }
