@@ -3,7 +3,8 @@
  * file into many partitions gives the in-memory answer (one partition per file) — counts
  * exactly, sums within 1e-12 relative — for the cut-flow, histograms, statistics, 2-D
  * histograms and correlations, inline and on two worker threads. Real files: ROOT jagged
- * two-file chain, Parquet normalised by its own Σ weights, HDF5 hyperslabs.
+ * two-file chain, Parquet normalised by its own Σ weights, HDF5 hyperslabs, CSV byte ranges
+ * (each partition reads only its own bytes of the file).
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseSpec, type AnalysisSpec } from '../../../src/shared/spec'
@@ -78,6 +79,43 @@ const CASES = [
     },
     hist: { expr: 'pdf_down', bins: 10, lo: 0.5, hi: 1.5 },
     pair: ['pdf_up', 'pdf_down'],
+  },
+  {
+    name: 'CSV byte ranges, two-file chain',
+    spec: {
+      samples: [
+        {
+          name: 'zee',
+          files: [
+            DATA + 'cms-opendata-education_csv/Zee_Run2011A.csv',
+            DATA + 'cms-opendata-education_csv/Zee_Run2011A.csv',
+          ],
+          role: 'data',
+        },
+      ],
+      regions: [{ name: 'hi', cuts: [{ expr: 'pt1 > 30' }, { expr: 'Q1 * Q2 < 0' }] }],
+    },
+    hist: { expr: 'pt2', bins: 20, lo: 0, hi: 100, region: 'hi' },
+    pair: ['Q1', 'pt1'],
+  },
+  {
+    name: 'CSV weighted, normalised by its own Σ weights, -999 missing',
+    spec: {
+      samples: [
+        {
+          name: 'htt',
+          files: [DATA + 'ATLAS-UK-ML_kaggle-higgs/train_sml_sig.csv'],
+          weight: 'Weight',
+          xsec: 3,
+          lumi: 20,
+          missing: -999,
+          role: 'signal',
+        },
+      ],
+      regions: [{ name: 'mmc', cuts: [{ expr: 'DER_mass_MMC > 100' }] }],
+    },
+    hist: { expr: 'PRI_tau_pt', bins: 10, lo: 20, hi: 120, region: 'mmc' },
+    pair: ['PRI_jet_num', 'DER_mass_vis'],
   },
 ]
 

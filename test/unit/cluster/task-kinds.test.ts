@@ -6,6 +6,7 @@ import { expect, it } from 'vitest'
 import '../../../src/main/engine/cluster/task-kinds'
 import { runTask, taskKinds } from '../../../src/main/engine/app/task'
 import { silentContext } from '../../../src/main/engine/jobs/context'
+import { poolExecutor } from '../../../src/main/engine/cluster/pool'
 
 it('registers every partition task kind', () => {
   expect(taskKinds()).toEqual([
@@ -16,6 +17,8 @@ it('registers every partition task kind', () => {
     'hist2d',
     'histogram',
     'histogram-fills',
+    'rmm.mean',
+    'selected-count',
     'statistics',
     'statistics-values',
     'training-rows',
@@ -50,3 +53,19 @@ it("a lazily registered kind (a tuning trial) loads its module at the kind's fir
   )
   expect(error?.message ?? '').not.toMatch(/did not define|no task kind/)
 })
+
+it('a lazily registered kind loads in a worker thread too (its import() resolves there)', async () => {
+  const pool = poolExecutor(1)
+  try {
+    const error = await pool
+      .run([{ kind: 'tune.trial', payload: {} }], silentContext(), () => undefined)
+      .then(
+        () => null,
+        (e: unknown) => e as Error,
+      )
+    // The trial's own check of its payload: the kind was loaded and ran.
+    expect(error?.message ?? '').toMatch(/training config/)
+  } finally {
+    await pool.close()
+  }
+}, 60_000)

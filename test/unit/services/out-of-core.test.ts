@@ -3,7 +3,8 @@
  * (`compute.memory`) small enough to force many partitions, and columns larger than it allows
  * kept in memory, each partition reads only its range — from the decoded-column cache
  * (ColumnCache.getRange) or the file — and the cut-flow, histogram and statistics equal the
- * in-memory answer (counts exactly, sums within 1e-12 relative), inline and on two threads.
+ * in-memory answer (counts exactly, sums within 1e-12 relative), inline and on two threads;
+ * the per-event weights too are computed per partition, never held for the whole sample.
  * Also: a cached column's range equals the slice of the whole column (flat and jagged).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -76,13 +77,19 @@ describe('a project under a small memory budget', () => {
       expect(Object.values(inMemory.stats.samples)[0].count).toBeGreaterThan(0)
       putSetting(project, MEMORY_SETTING, 2 ** 16)
       // A fresh registry: nothing decoded in memory, the cache on disk.
-      const tiny = await projectSource(new SampleRegistry(project), [])
+      const registry = new SampleRegistry(project)
+      const tiny = await projectSource(registry, [])
       expect(tiny.memory).toBe(2 ** 16)
       const seen: number[] = []
       await runCutflow(tiny, {}, { ...silentContext(), progress: (f) => void seen.push(f) })
       expect(seen.length).toBeGreaterThan(10)
       expectSameUpToRounding(inMemory, await answers(tiny))
       expectSameUpToRounding(inMemory, await answers(runOn(tiny, two)))
+      // Neither columns nor the per-event weights (8 bytes per event) were held whole: the
+      // weights were summed for the normalisation and computed per partition.
+      const [loaded] = await registry.all(silentContext())
+      expect(loaded.sample.table.entries).toBe(4999)
+      expect(loaded.sample.memoryBytes()).toBeLessThan(8 * 4999)
     } finally {
       project.close()
     }

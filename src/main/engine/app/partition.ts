@@ -5,7 +5,7 @@
  * spec opened from it cut a sample the same way and give the same sums.
  */
 import type { EntryRange } from '../io/schema'
-import { entryBounds } from '../io/source'
+import { entryBounds, locateRanges } from '../io/source'
 
 /** One piece of one sample's events. */
 export interface Partition {
@@ -16,7 +16,7 @@ export interface Partition {
   readonly file: string
   /** Position of the file in the sample's chain. */
   readonly fileIndex: number
-  /** Entries [start, stop) of the file (may be empty). */
+  /** Entries [start, stop) of the file (may be empty); a CSV file's with their bytes. */
   readonly range: EntryRange
   /** Entry of the whole chain where the file starts (chain entry = offset + file entry). */
   readonly offset: number
@@ -73,6 +73,8 @@ export async function planPartitions(
     } else if (f.entries > max) {
       ranges = splitRange(f.entries, await entryBounds(f.path, f.table), max)
     } else ranges = [{ start: 0, stop: f.entries }]
+    // A CSV file cut in pieces: each piece's bytes, so a pass reads one piece, not the file.
+    ranges = await locateRanges(f.path, ranges)
     for (const range of ranges)
       out.push({ index: out.length, sample, file: f.path, fileIndex, range, offset })
     offset += f.entries

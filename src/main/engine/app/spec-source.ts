@@ -2,19 +2,17 @@
  * The spec adapter of the event source: an analysis spec (SPEC.json, paths already resolved)
  * seen through the EventSource port. A sample's files are listed when it is opened (nothing
  * decoded); each partition reads only its own entries of the columns asked for — ROOT baskets,
- * Parquet rows and HDF5 hyperslabs of that range — except CSV, which has no index: its
- * columns are read once per opened sample and sliced (unless the read streams). Weights are the weight expression of
+ * Parquet rows, HDF5 hyperslabs and CSV bytes (a CSV file cut in pieces is indexed once when
+ * its partitions are planned, io/csv-index.ts). Weights are the weight expression of
  * the partition's events × the normalisation (the project's formula, normalisationScale).
  */
 import { specSampleToProject, sampleGroup, type AnalysisSpec } from '../../../shared/spec'
 import type { CheckedExpr } from '../../../shared/expr'
 import type { Column } from '../../../shared/column'
 import { markMissing } from '../data/missing-values'
-import type { SourceFormat } from '../io/schema'
-import { detectFormat, readColumns } from '../io/source'
+import { readColumns } from '../io/source'
 import { silentContext, type JobContext } from '../jobs/context'
 import { normalisationScale, WeightError } from '../samples/weights'
-import { sliceColumn } from '../select/batch'
 import { compile } from '../select/compile'
 import { baseColumns, derivedLayer } from '../select/derived'
 import { columnProvider, type ColumnProvider } from '../select/provider'
@@ -91,29 +89,8 @@ async function openedSpecSample(
   const plan = () => (partitions ??= planPartitions(s.index, files, options))
   const derive = s.variables.checked.size ? derivedLayer(s.variables) : undefined
   const weightColumns = weight ? baseColumns(weight.columns, s.variables.checked) : []
-  /** CSV columns read whole, per file: CSV has no index to start reading mid-file. */
-  const whole = new Map<number, Map<string, Column>>()
-
-  const formats = new Map<number, Promise<SourceFormat>>()
-  const formatOf = (p: Partition) => {
-    let f = formats.get(p.fileIndex)
-    if (!f) formats.set(p.fileIndex, (f = detectFormat(p.file)))
-    return f
-  }
-
-  async function readPart(p: Partition, names: readonly string[], c: JobContext, stream = false) {
+  async function readPart(p: Partition, names: readonly string[], c: JobContext) {
     const cols = new Map<string, Column>()
-    if (!stream && (await formatOf(p)) === 'csv') {
-      let known = whole.get(p.fileIndex)
-      if (!known) whole.set(p.fileIndex, (known = new Map()))
-      const missing = names.filter((n) => !known.has(n))
-      if (missing.length)
-        for (const [n, col] of await readColumns(p.file, table.table, missing, c))
-          known.set(n, markMissing(col, table.missing).column)
-      for (const n of names)
-        cols.set(n, sliceColumn(known.get(n) as Column, p.range.start, p.range.stop))
-      return columnProvider(cols, p.range.stop - p.range.start)
-    }
     const read = names.length
       ? await readColumns(p.file, table.table, names, c, p.range)
       : new Map<string, Column>()
@@ -139,7 +116,6 @@ async function openedSpecSample(
         const w = rawWeights(await readPart(p, weightColumns, ctx))
         for (let i = 0; i < w.length; i++) if (w[i] === w[i]) rawSum += w[i]
       }
-      whole.clear()
     }
     scale = normalisationScale(n, rawSum)
   } catch (e) {
@@ -155,17 +131,16 @@ async function openedSpecSample(
     check: (expr, path, role) => checkIn(s, expr, path, role),
     unreadable: table.skipped,
     partitions: (o) => (o ? planPartitions(s.index, files, o) : plan()),
-    async read(p, columns, c = silentContext(), o = {}): Promise<PartitionEvents> {
+    // Every read is of the partition's entries alone (nothing kept), streaming or not.
+    async read(p, columns, c = silentContext()): Promise<PartitionEvents> {
       const names = [...new Set([...columns, ...weightColumns])]
-      // Streaming reads a CSV's range alone (parsing the file up to it) and keeps nothing.
-      const data = await readPart(p, names, c, o.stream)
+      const data = await readPart(p, names, c)
       if (!weight) return { data, weights: scale }
       const w = rawWeights(data)
       if (scale !== 1) for (let i = 0; i < w.length; i++) w[i] *= scale
       return { data, weights: w }
     },
     release() {
-      whole.clear()
       table.release()
     },
   }

@@ -11,6 +11,7 @@ import './hist2d'
 import './correlation'
 import './training-set'
 import './signal-grid'
+import './rmm'
 import { defineLazyTask } from './task'
 // The cluster's end-to-end check (a worker thread of a `hepwb worker` runs it too).
 import '../cluster/probe-task'

@@ -6,4 +6,13 @@
 const { register } = require('tsx/cjs/api')
 
 register()
+// A dynamic import() (a lazily loaded task kind, the applied models' code) goes through Node's
+// ESM resolver, which finds no extensionless TypeScript path without tsx's ESM hook; the
+// package is CommonJS, so what import() loads is still required (one module instance: a lazy
+// task kind registers in the same registry). Registered by hand: tsx/esm/api's register()
+// resolves its hook file wrongly when called from CommonJS; { active: true } is what tsx's own
+// `--import tsx` hands its hooks.
+require('node:module').register(require('node:url').pathToFileURL(require.resolve('tsx/esm')), {
+  data: { active: true },
+})
 module.exports = require('./worker.ts').default

@@ -12,6 +12,13 @@ export class Tokenizer {
   /** 1-based line where the next row starts. */
   line = 1
   delimiter = -1
+  /**
+   * Offset in the input (characters fed; bytes when fed latin1 text) where the row being handed
+   * out ends — where the next row may start (csv-index.ts cuts files there).
+   */
+  rowEnd = 0
+  /** Offset in the input of `carry`'s first character; of the current text during feed. */
+  private base = 0
 
   constructor(private readonly onRow: (fields: string[], line: number) => boolean) {}
 
@@ -19,7 +26,10 @@ export class Tokenizer {
   feed(chunk: string, final: boolean): boolean {
     let text = this.carry + chunk
     if (this.delimiter < 0) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      if (text.charCodeAt(0) === 0xfeff) {
+        text = text.slice(1)
+        this.base++
+      }
       const nl = text.indexOf('\n')
       if (nl < 0 && !final) {
         this.carry = text
@@ -46,9 +56,10 @@ export class Tokenizer {
             rowStart = n
             break
           }
+          const i0 = i
           const cut = end > i && text.charCodeAt(end - 1) === 13 ? end - 1 : end
-          if (!this.emit(text.slice(i, cut).split(delim), 1)) return false
           i = nl < 0 ? n : nl + 1
+          if (!this.emit(text.slice(i0, cut).split(delim), 1, i)) return false
           rowStart = i
           continue
         }
@@ -58,7 +69,7 @@ export class Tokenizer {
         if (!final) break
         if (fields.length) {
           fields.push('') // the row ended with a delimiter
-          if (!this.emit(fields, breaks + 1)) return false
+          if (!this.emit(fields, breaks + 1, n)) return false
         }
         rowStart = n
         break
@@ -101,7 +112,7 @@ export class Tokenizer {
       // After a field: a delimiter, a line end, or the end of the input.
       if (i >= n) {
         if (!final) break
-        if (!this.emit(fields, breaks + 1)) return false
+        if (!this.emit(fields, breaks + 1, n)) return false
         rowStart = n
         break
       }
@@ -113,19 +124,24 @@ export class Tokenizer {
       if (c !== 10 && c !== 13) throw new Error('text after a closing quote')
       if (c === 13 && i + 1 >= n && !final) break // a \n may follow in the next chunk
       i += c === 13 && text.charCodeAt(i + 1) === 10 ? 2 : 1
-      if (!this.emit(fields, breaks + 1)) return false
+      if (!this.emit(fields, breaks + 1, i)) return false
       fields = []
       breaks = 0
       rowStart = i
     }
     this.carry = text.slice(rowStart)
+    this.base += rowStart
     return true
   }
 
-  /** Hands a row out; `lines` is how many lines it spanned. Blank lines are dropped. */
-  private emit(fields: string[], lines: number): boolean {
+  /**
+   * Hands a row out; `lines` is how many lines it spanned, `end` where it ends in the current
+   * text. Blank lines are dropped.
+   */
+  private emit(fields: string[], lines: number, end: number): boolean {
     const at = this.line
     this.line += lines
+    this.rowEnd = this.base + end
     if (fields.length === 1 && fields[0].trim() === '') return true
     return this.onRow(fields, at)
   }

@@ -150,7 +150,8 @@ interface ScanResult {
 /**
  * Streams the file once. `want` names the columns whose values are kept (all kinds are still
  * checked for every column, so a bad cell is found by `inspect` too); rows outside `range` are
- * only counted. Stops reading at the end of the range when one is given.
+ * only counted. Stops reading at the end of the range when one is given. A range with `bytes`
+ * (csv-index.ts) reads the header and then those bytes only, its first row being range.start.
  */
 async function scanCsv(
   path: string,
@@ -165,11 +166,18 @@ async function scanCsv(
     throw new InputError({ file: path }, `cannot open: ${libraryReason(e)}`, { cause: e })
   }
   if (size === 0) throw new InputError({ file: path }, 'empty file: no header row')
+  const span = range?.bytes
   let header: string[] | undefined
   let sinks: ColumnSink[] = []
   let rows = 0
   let failure: InputError | undefined
   const stopAt = range ? range.stop : Infinity
+  let delimiter = -1
+  if (span) {
+    ;({ header, delimiter } = await readHeader(path, ctx))
+    sinks = header.map((h) => new ColumnSink(h, !want || want.has(h)))
+    rows = range?.start ?? 0
+  }
   const tok = new Tokenizer((fields, line) => {
     if (!header) {
       header = fields.map((f, i) => f.trim() || `column${i + 1}`)
@@ -206,7 +214,16 @@ async function scanCsv(
     rows++
     return true
   })
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 })
+  if (span) {
+    tok.delimiter = delimiter
+    tok.line = span.line
+    size = span.stop - span.start
+  }
+  if (span && size <= 0) return { header: header as string[], rows, sinks }
+  const stream = createReadStream(path, {
+    highWaterMark: 1 << 20,
+    ...(span ? { start: span.start, end: span.stop - 1 } : {}),
+  })
   const decoder = new StringDecoder('utf8')
   let read = 0
   try {
@@ -225,7 +242,41 @@ async function scanCsv(
   }
   if (failure) throw failure
   if (!header) throw new InputError({ file: path }, 'no header row')
+  if (span && range && rows !== range.stop)
+    throw new InputError(
+      { file: path, line: span.line },
+      `rows ${range.start}–${range.stop} were expected in bytes ${span.start}–${span.stop}, ` +
+        `found ${rows - range.start}: the file changed since it was indexed`,
+    )
   return { header, rows, sinks }
+}
+
+/** The header row of a CSV file (its names as scanCsv gives them) and its delimiter. */
+async function readHeader(
+  path: string,
+  ctx: JobContext,
+): Promise<{ header: string[]; delimiter: number }> {
+  let fields: string[] | undefined
+  const tok = new Tokenizer((f) => {
+    fields = f
+    return false
+  })
+  const stream = createReadStream(path, { highWaterMark: 1 << 16 })
+  const decoder = new StringDecoder('utf8')
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      ctx.throwIfCancelled()
+      if (!tok.feed(decoder.write(chunk), false)) break
+    }
+    if (!fields) tok.feed(decoder.end(), true)
+  } catch (e) {
+    if (e instanceof Error && e.name === 'CancelledError') throw e
+    throw new InputError({ file: path, line: tok.line }, errorMessage(e), { cause: e })
+  } finally {
+    stream.destroy()
+  }
+  if (!fields) throw new InputError({ file: path }, 'no header row')
+  return { header: fields.map((f, i) => f.trim() || `column${i + 1}`), delimiter: tok.delimiter }
 }
 
 /** The one table of a CSV file: its columns, kinds and number of rows. */
@@ -260,8 +311,14 @@ export async function readCsvColumns(
   ctx: JobContext,
   range?: EntryRange,
 ): Promise<Map<string, Column>> {
-  const r = range ? clampRange(Number.MAX_SAFE_INTEGER, range) : undefined
-  const { header, sinks } = await scanCsv(path, new Set(names), ctx, r)
+  const r = range
+    ? {
+        ...clampRange(Number.MAX_SAFE_INTEGER, range),
+        ...(range.bytes ? { bytes: range.bytes } : {}),
+      }
+    : undefined
+  const { header, rows, sinks } = await scanCsv(path, new Set(names), ctx, r)
+  const first = r ? Math.min(r.start, rows) : 0
   const out = new Map<string, Column>()
   for (const name of names) {
     const i = header.indexOf(name)
@@ -270,7 +327,9 @@ export async function readCsvColumns(
     if (s.kind === 'text') {
       throw new InputError({ file: path, column: name }, 'text column: cannot be read as numbers')
     }
-    const v = s.values.finish()
+    // A column with no value in the rows read (all cells empty) is NaN there: its kind is
+    // decided by a cell elsewhere in the file, and empty cells are NaN in a numeric column.
+    const v = s.kind === 'unknown' ? new Float64Array(rows - first).fill(NaN) : s.values.finish()
     out.set(
       name,
       s.kind === 'bool'

@@ -40,6 +40,19 @@ export interface SourceInfo {
 export interface EntryRange {
   readonly start: number
   readonly stop: number
+  /**
+   * Where the range lies in a text file (CSV), which has no index to find an entry by: a reader
+   * given it reads only these bytes. Found by one scan of the file (csv-index.ts); absent, a
+   * CSV range is found by reading the file from its top.
+   */
+  readonly bytes?: ByteSpan
+}
+
+/** Bytes [start, stop) of a text file holding whole rows; `line`: the 1-based line at start. */
+export interface ByteSpan {
+  readonly start: number
+  readonly stop: number
+  readonly line: number
 }
 
 /** Clamps an optional range to [0, entries). */

@@ -12,6 +12,7 @@ import type { Column } from '../../../shared/column'
 import type { EntryRange, SourceFormat, SourceInfo, TableInfo } from './schema'
 import { silentContext, type JobContext } from '../jobs/context'
 import { listCsvTables, readCsvColumns, stemOf } from './csv'
+import { csvByteRanges } from './csv-index'
 import { InputError, errorMessage } from './errors'
 import { listHdf5Tables, readHdf5Columns } from './hdf5'
 import { listParquetTables, readParquetBounds, readParquetColumns } from './parquet'
@@ -147,6 +148,20 @@ export async function entryBounds(path: string, table: string): Promise<number[]
     case 'hdf5':
       return []
   }
+}
+
+/**
+ * `ranges` (consecutive, covering a table) made cheap to read one at a time: a CSV file's get
+ * the bytes each lies in (one scan of the file, csv-index.ts), so that reading one does not
+ * read the file from its top; other formats find an entry range by their own index, unchanged.
+ */
+export async function locateRanges(
+  path: string,
+  ranges: readonly EntryRange[],
+  ctx: JobContext = silentContext(),
+): Promise<readonly EntryRange[]> {
+  if (ranges.length < 2 || (await detectFormat(path)) !== 'csv') return ranges
+  return csvByteRanges(path, ranges, ctx)
 }
 
 /** The table `table` of a file, or an InputError listing the tables there are. */

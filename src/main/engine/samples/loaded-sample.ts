@@ -1,6 +1,7 @@
 /**
  * A sample opened in the engine: its lazy event table (columns decoded on first use, cached on
- * disk), its final per-event weights (expression × normalisation, computed once) and the
+ * disk), its final per-event weights (expression × normalisation: of a range when a pass reads
+ * partitions out of core, of every event when a pass holds whole columns) and the
  * statistics of the variables already summarised (app/statistics.ts computes them). `openSample` is also the validation of a
  * sample spec: every problem is a user-facing error naming the file, table or column.
  */
@@ -13,14 +14,16 @@ import { EventTable } from '../data/event-table'
 import { InputError } from '../io/errors'
 import { silentContext, type JobContext } from '../jobs/context'
 import type { SampleFacts } from '../store/samples'
-import { baseColumns } from '../select/derived'
+import type { EntryRange } from '../io/schema'
+import { locateRanges } from '../io/source'
 import {
   type CheckedWeight,
   checkWeight,
   normalisationScale,
   rawWeights,
   scaledWeights,
-  sumWeights,
+  weightColumns,
+  weightsOf,
 } from './weights'
 
 export class LoadedSample {
@@ -35,8 +38,8 @@ export class LoadedSample {
     readonly facts: SampleFacts,
     /** Factor applied to every raw weight. */
     readonly scale: number,
-    /** Raw weights, dropped once the final weights exist. */
-    private raw: Float64Array | null,
+    /** The checked weight expression; null: unit weights. */
+    private readonly weight: CheckedWeight | null,
   ) {}
 
   get spec(): SampleSpec {
@@ -59,13 +62,39 @@ export class LoadedSample {
     this.currentSpec = spec
   }
 
-  /** Final per-event weights (length entries), normalisation included. */
-  weights(): Float64Array {
+  /**
+   * Final per-event weights (length entries), normalisation included, kept for the next pass
+   * (8 bytes per event: for passes that hold the sample's columns whole anyway).
+   */
+  async weights(ctx: JobContext = silentContext()): Promise<Float64Array> {
     if (!this.weightsCache) {
-      this.weightsCache = scaledWeights(this.raw, this.scale, this.table.entries)
-      this.raw = null
+      const raw = await rawWeights(this.weight, this.table, ctx)
+      this.weightsCache = scaledWeights(raw, this.scale, this.table.entries)
+      // The weight columns were decoded only to compute the weights; free them.
+      if (this.weight) for (const name of weightColumns(this.weight)) this.table.release(name)
     }
     return this.weightsCache
+  }
+
+  /**
+   * Final weights of entries `range` of file `fileIndex` only, nothing kept (out-of-core
+   * passes): from the weights held when they are, else from the range of the weight columns.
+   */
+  async rangeWeights(
+    fileIndex: number,
+    range: EntryRange,
+    ctx: JobContext = silentContext(),
+  ): Promise<Float64Array> {
+    const n = range.stop - range.start
+    if (this.weightsCache) {
+      const at = this.table.fileEntries.slice(0, fileIndex).reduce((s, x) => s + x, 0)
+      return this.weightsCache.subarray(at + range.start, at + range.stop)
+    }
+    if (!this.weight) return new Float64Array(n).fill(this.scale)
+    const cols = await this.table.loadRange(weightColumns(this.weight), fileIndex, range, ctx)
+    const w = weightsOf(this.weight, cols, n)
+    if (this.scale !== 1) for (let i = 0; i < n; i++) w[i] *= this.scale
+    return w
   }
 
   /** Σw after normalisation. */
@@ -75,9 +104,7 @@ export class LoadedSample {
 
   /** Bytes held in memory: decoded columns and weights. */
   memoryBytes(): number {
-    return (
-      this.table.memoryBytes() + (this.weightsCache?.byteLength ?? 0) + (this.raw?.byteLength ?? 0)
-    )
+    return this.table.memoryBytes() + (this.weightsCache?.byteLength ?? 0)
   }
 
   /**
@@ -173,8 +200,7 @@ export async function loadSample(
       hashes.push(await cache.fileHash(f))
     }
   ctx.progress(spec.files.length / (spec.files.length + 1), 'summing the weights')
-  const raw = await rawWeights(weight, table, ctx)
-  const rawSum = sumWeights(raw, table.entries)
+  const rawSum = weight ? await sumRawWeights(weight, table, spec.files, ctx) : table.entries
   const scale = normalisationScale(spec.normalisation, rawSum)
   const facts: SampleFacts = {
     entries: table.entries,
@@ -182,11 +208,36 @@ export async function loadSample(
     columns: table.columns.length,
     hashes,
   }
-  // The weight columns were decoded only to compute the weights; free them.
-  if (weight)
-    for (const name of baseColumns(weight.expr.columns, weight.variables?.checked ?? new Map()))
-      table.release(name)
-  return new LoadedSample(spec, table, facts, scale, raw)
+  return new LoadedSample(spec, table, facts, scale, weight)
+}
+
+/** Events per piece of the Σ-weights pass: a few MB per weight column. */
+const SUM_ENTRIES = 1 << 20
+
+/**
+ * Σ raw weights (NaN left out) over every event, piece by piece (nothing held but a piece's
+ * weight columns), summed in event order: the same double as summing the whole array.
+ */
+async function sumRawWeights(
+  weight: CheckedWeight,
+  table: EventTable,
+  files: readonly string[],
+  ctx: JobContext,
+): Promise<number> {
+  const names = weightColumns(weight)
+  let sum = 0
+  for (const [fileIndex, entries] of table.fileEntries.entries()) {
+    const pieces: EntryRange[] = []
+    for (let start = 0; start < entries; start += SUM_ENTRIES)
+      pieces.push({ start, stop: Math.min(entries, start + SUM_ENTRIES) })
+    for (const range of await locateRanges(files[fileIndex], pieces, ctx)) {
+      ctx.throwIfCancelled()
+      const cols = await table.loadRange(names, fileIndex, range, ctx)
+      const w = weightsOf(weight, cols, range.stop - range.start)
+      for (let i = 0; i < w.length; i++) if (w[i] === w[i]) sum += w[i]
+    }
+  }
+  return sum
 }
 
 /** Checks and loads a sample (both steps above); `variables`: the project's derived variables. */

@@ -5,6 +5,7 @@
  * float64 when summed).
  */
 import { checkScalar, type CheckedExpr, type SymbolTable } from '../../../shared/expr'
+import type { Column } from '../../../shared/column'
 import type { Normalisation } from '../../../shared/contract/data'
 import type { SpecVariable } from '../../../shared/spec'
 import type { EventTable } from '../data/event-table'
@@ -74,12 +75,24 @@ export async function rawWeights(
   ctx?: JobContext,
 ): Promise<Float64Array | null> {
   if (!checked) return null
+  return weightsOf(checked, await table.load(weightColumns(checked), ctx), table.entries)
+}
+
+/** The file columns a weight expression reads (through derived variables). */
+export function weightColumns(checked: CheckedWeight): string[] {
   const { expr, variables } = checked
-  const names = variables ? baseColumns(expr.columns, variables.checked) : expr.columns
-  const cols = await table.load(names, ctx)
-  const base = columnProvider(cols, table.entries)
-  const provider = variables ? withDerived(base, variables) : base
-  const result = compile(expr, provider).evaluate(provider)
+  return variables ? baseColumns(expr.columns, variables.checked) : [...expr.columns]
+}
+
+/** Raw weights of `entries` events whose weightColumns are `cols` (any range of the table). */
+export function weightsOf(
+  checked: CheckedWeight,
+  cols: ReadonlyMap<string, Column>,
+  entries: number,
+): Float64Array {
+  const base = columnProvider(cols, entries)
+  const provider = checked.variables ? withDerived(base, checked.variables) : base
+  const result = compile(checked.expr, provider).evaluate(provider)
   // Copied: the result may share an input column's array, and float64 is what sums need.
   return Float64Array.from(result.values)
 }

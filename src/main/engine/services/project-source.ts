@@ -164,7 +164,15 @@ function openedProjectSample(
     async read(p, columns, ctx, o = {}) {
       const lo = p.offset + p.range.start
       const hi = p.offset + p.range.stop
-      const weights = sample.weight === '' ? loaded.scale : loaded.weights().subarray(lo, hi)
+      // Out of core, the weights too are the partition's only (8 bytes per event otherwise).
+      const outOfCore =
+        o.stream || (memory !== undefined && table.entries * 8 * (columns.length + 1) > memory / 4)
+      const weights =
+        sample.weight === ''
+          ? loaded.scale
+          : outOfCore
+            ? await loaded.rangeWeights(p.fileIndex, p.range, ctx)
+            : (await loaded.weights(ctx)).subarray(lo, hi)
       if (o.stream) {
         // Only this range, from the file, nothing kept: the sample may not fit in memory.
         const read = await readEntryRange(p.file, table.table, columns, table.missing, p.range, ctx)

@@ -2,9 +2,9 @@
  * The RMM builder's engine methods: a config becomes derived variables (features/rmm.ts) stored
  * like any other, the layout is kept in the project's settings (`rmm.layout.<prefix>`), and the
  * heatmaps read the cells back through the selection engine — one event of a sample, or the
- * weighted mean over the events of a region per process group.
+ * weighted mean over the events of a region per process group (app/rmm.ts: partition by
+ * partition, on the project's executor).
  */
-import { finiteOrNull } from '../../../shared/contract/common'
 import {
   RmmLayout,
   type RmmConfig,
@@ -12,22 +12,19 @@ import {
   type RmmMean,
   type RmmMethodName,
 } from '../../../shared/contract/rmm'
-import { ExprError, checkExpr, closest, type CheckedExpr } from '../../../shared/expr'
+import { ExprError, checkExpr, closest } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import { buildRmm, cellPrefix, configColumns } from '../features/rmm'
-import { compile } from '../select/compile'
-import type { PreparedSample } from '../select/cutflow'
 import { checkVariables } from '../select/derived'
-import { gatherProvider, positionsAt } from '../select/gather'
-import { selectionMask } from '../select/hist'
 import { resolveRegions, withAncestors, type ResolvedRegion } from '../select/regions'
 import { SpecError } from '../select/spec-error'
-import type { LoadedSample } from '../samples/loaded-sample'
-import { checkFor, columnSymbols, prepareLoaded, sampleVariables } from '../samples/prepare'
+import { columnSymbols } from '../samples/prepare'
 import { ProjectError, type Project } from '../store/project'
 import { listRegions, listVariables, saveVariable } from '../store/regions'
 import { getSettings, putSetting } from '../store/samples'
+import { runRmmEvent, runRmmMean } from '../app/rmm'
 import type { Handlers, ServiceEnv } from './env'
+import { projectSource } from './project-source'
 
 const SETTING = 'rmm.layout.'
 
@@ -56,21 +53,6 @@ function replaceCells(project: Project, prefix: string, fresh: readonly SpecVari
     db.prepare('DELETE FROM variables WHERE substr(name, 1, length(?)) = ?').run(start, start)
     for (const v of fresh) saveVariable(project, v)
   })()
-}
-
-/** The cell variables of a layout that exist (non-null), with their grid positions. */
-function cellList(layout: RmmLayout): { row: number; column: number; name: string }[] {
-  const out: { row: number; column: number; name: string }[] = []
-  layout.cells.forEach((r, row) =>
-    r.forEach((name, column) => {
-      if (name !== null) out.push({ row, column, name })
-    }),
-  )
-  return out
-}
-
-function zeros(n: number): number[][] {
-  return Array.from({ length: n }, () => new Array<number>(n).fill(0))
 }
 
 export function rmmHandlers(env: ServiceEnv): Handlers<RmmMethodName> {
@@ -117,35 +99,6 @@ export function rmmHandlers(env: ServiceEnv): Handlers<RmmMethodName> {
       throw new ProjectError(`no region named '${name}' in this project`)
     const chain = withAncestors(resolveRegions(regions), name)
     return chain[chain.length - 1]
-  }
-
-  /**
-   * A sample ready to read the cells: cells and cuts checked against its columns, the columns
-   * they read decoded, and the keep-mask of the region. Throws ExprError / SpecError when the
-   * sample lacks something.
-   */
-  async function prepare(
-    sample: LoadedSample,
-    layout: RmmLayout,
-    region: ResolvedRegion | null,
-  ): Promise<{ prepared: PreparedSample; cells: CheckedExpr[]; pass: Uint8Array | null }> {
-    const computed = await env.computedVariables()
-    const checked = sampleVariables(sample, listVariables(env.requireProject()), computed)
-    const cells = cellList(layout).map(({ name }) => {
-      const failed = checked.failed.get(name)
-      if (failed) throw failed
-      const r = checkFor(checked, name, false)
-      if (!r.ok) throw r.error
-      return r.value
-    })
-    const cuts = (region?.cuts ?? []).map((c) => {
-      const r = checkFor(checked, c.expr, true)
-      if (!r.ok) throw r.error
-      return r.value
-    })
-    const prepared = await prepareLoaded(sample, checked, [...cells, ...cuts])
-    const pass = region ? selectionMask(prepared, region.cuts) : null
-    return { prepared, cells, pass }
   }
 
   return {
@@ -199,39 +152,31 @@ export function rmmHandlers(env: ServiceEnv): Handlers<RmmMethodName> {
       if (!entry) throw new ProjectError(`no sample named '${name}' in this project`)
       if (region?.blinded && entry.stored.spec.role === 'data')
         throw new ProjectError(`region '${region.name}' is blinded: data events are hidden`)
-      let ready
+      // Counted partition by partition; only the partition holding the event is read whole.
+      const source = await projectSource(env.samples(), await env.computedVariables())
+      const request = {
+        sample: name,
+        cells: layout.cells,
+        index,
+        ...(regionName === undefined ? {} : { region: regionName }),
+      }
+      let run
       try {
-        ready = await prepare(entry.sample, layout, region)
+        run = await runRmmEvent(source, request)
       } catch (e) {
         if (e instanceof ExprError || e instanceof SpecError)
           throw new ProjectError(`sample '${name}': ${e.message}`)
         throw e
       }
-      const { prepared, cells, pass } = ready
-      const n = prepared.data.entries
-      let selected = n
-      if (pass) {
-        selected = 0
-        for (let i = 0; i < n; i++) selected += pass[i]
-      }
+      const { selected, event, matrix } = run
       if (selected === 0)
         throw new ProjectError(
           `sample '${name}' has no events${region ? ` passing region '${region.name}'` : ''}`,
         )
-      if (index >= selected)
+      if (event === null || matrix === null)
         throw new ProjectError(
           `sample '${name}' has ${selected} selected events; no event ${index + 1}`,
         )
-      const event = pass ? positionsAt(pass, 1, selected)[index] : index
-      // Only this event is gathered and computed, not the whole sample.
-      const one = gatherProvider(prepared.data, Int32Array.of(event))
-      const data = prepared.derive ? prepared.derive(one) : one
-      const size = layout.labels.length
-      const matrix: (number | null)[][] = zeros(size)
-      cellList(layout).forEach(({ row, column }, i) => {
-        const col = compile(cells[i], data).evaluate(data)
-        matrix[row][column] = finiteOrNull(Number(col.values[0]))
-      })
       return {
         prefix,
         sample: name,
@@ -243,90 +188,18 @@ export function rmmHandlers(env: ServiceEnv): Handlers<RmmMethodName> {
       } satisfies RmmEvent
     },
     'rmm.mean': async ({ prefix, region: regionName }) => {
-      const p = env.requireProject()
-      const layout = layoutOf(p, prefix)
-      const region = regionOf(regionName)
-      const size = layout.labels.length
-      const list = cellList(layout)
-      const groups = new Map<
-        string,
-        {
-          role: RmmMean['groups'][number]['role']
-          events: number
-          sumw: number
-          sum: number[][]
-          wsum: number[][]
-        }
-      >()
-      const skipped: RmmMean['skipped'] = []
-      const hidden: string[] = []
-      for (const { stored, sample } of await env.samples().all()) {
-        const { spec } = stored
-        if (region?.blinded && spec.role === 'data') {
-          hidden.push(spec.name)
-          continue
-        }
-        let ready
-        try {
-          ready = await prepare(sample, layout, region)
-        } catch (e) {
-          if (!(e instanceof ExprError || e instanceof SpecError)) throw e
-          skipped.push({ sample: spec.name, reason: e.message })
-          continue
-        }
-        const { prepared, cells, pass } = ready
-        const n = prepared.data.entries
-        let count = n
-        if (pass) {
-          count = 0
-          for (let i = 0; i < n; i++) count += pass[i]
-        }
-        const index = pass && count < n ? positionsAt(pass, 1, count).subarray(0, count) : null
-        const base = index ? gatherProvider(prepared.data, index) : prepared.data
-        const data = prepared.derive ? prepared.derive(base) : base
-        const w = prepared.weights
-        const weight = (j: number) => (typeof w === 'number' ? w : w[index ? index[j] : j])
-        const key = prepared.group
-        let g = groups.get(key)
-        if (!g) {
-          g = { role: prepared.role, events: 0, sumw: 0, sum: zeros(size), wsum: zeros(size) }
-          groups.set(key, g)
-        }
-        g.events += count
-        for (let j = 0; j < count; j++) g.sumw += weight(j)
-        list.forEach(({ row, column }, i) => {
-          const values = compile(cells[i], data).evaluate(data).values
-          let s = 0
-          let ws = 0
-          for (let j = 0; j < count; j++) {
-            const x = Number(values[j])
-            if (!Number.isFinite(x)) continue
-            const wj = weight(j)
-            s += wj * x
-            ws += wj
-          }
-          g.sum[row][column] += s
-          g.wsum[row][column] += ws
-        })
+      const layout = layoutOf(env.requireProject(), prefix)
+      regionOf(regionName)
+      // A pass over partitions like the Cuts view's: out of core, on the project's threads.
+      const source = await projectSource(env.samples(), await env.computedVariables())
+      const request = {
+        cells: layout.cells,
+        ...(regionName === undefined ? {} : { region: regionName }),
       }
       return {
         prefix,
         labels: layout.labels,
-        groups: [...groups].map(([group, g]) => ({
-          group,
-          role: g.role,
-          events: g.events,
-          sumw: g.sumw,
-          matrix: g.sum.map((r, i) =>
-            r.map((s, j) => {
-              // Always-zero cells (no variable) are 0; a cell with no finite value is unknown.
-              if (layout.cells[i][j] === null) return 0
-              return g.wsum[i][j] !== 0 ? finiteOrNull(s / g.wsum[i][j]) : null
-            }),
-          ),
-        })),
-        hidden,
-        skipped,
+        ...(await runRmmMean(source, request)),
       } satisfies RmmMean
     },
   }
