@@ -175,6 +175,8 @@ function typedView(bytes: Uint8Array, physical: string): ArrayLike<number | bigi
   }
 }
 
+let pageBuffer = new Uint8Array(0)
+
 function decompress(
   body: Uint8Array,
   size: number,
@@ -183,7 +185,10 @@ function decompress(
 ): Uint8Array {
   if (codec === 'UNCOMPRESSED') return body
   if (codec === 'SNAPPY') {
-    const out = new Uint8Array(size)
+    // One buffer for every page of this thread: a page is copied out before the next is read,
+    // and fresh multi-megabyte buffers per page cost more in GC than the decoding itself.
+    if (pageBuffer.length < size) pageBuffer = new Uint8Array(Math.max(size, 2 * pageBuffer.length))
+    const out = pageBuffer.subarray(0, size)
     snappyDecompress(body, out)
     return out
   }
@@ -197,9 +202,10 @@ function decompress(
 
 /**
  * Definition levels of an OPTIONAL leaf (bit width 1, RLE/bit-packed hybrid) → 1 per defined
- * value. The common case, one RLE run of 1s, costs one fill.
+ * value; null when all are defined (one RLE run of 1s, the common case: nothing allocated).
  */
-function definedFlags(levels: Uint8Array, n: number): Uint8Array {
+function definedFlags(levels: Uint8Array, n: number): Uint8Array | null {
+  if (allDefined(levels, n)) return null
   const out = new Uint8Array(n)
   let pos = 0
   let i = 0
@@ -225,6 +231,18 @@ function definedFlags(levels: Uint8Array, n: number): Uint8Array {
     }
   }
   return out
+}
+
+/** Do the levels start with one RLE run of n or more 1s (no nulls: nothing to allocate)? */
+function allDefined(levels: Uint8Array, n: number): boolean {
+  let header = 0
+  let pos = 0
+  for (let shift = 1; pos < levels.length; shift *= 128) {
+    const c = levels[pos++]
+    header += (c & 0x7f) * shift
+    if (c < 0x80) return header % 2 === 0 && header / 2 >= n && levels[pos] === 1
+  }
+  return false
 }
 
 function readUint32(b: Uint8Array, at: number): number {

@@ -72,6 +72,12 @@ interface OpenParquet {
   readonly hp: Hyparquet
   readonly file: AsyncBuffer
   readonly meta: FileMetaData
+  /** Bytes [start, end) into a buffer of the caller's, reused from call to call (see readFlat). */
+  readonly readInto: (
+    scratch: { bytes: Uint8Array },
+    start: number,
+    end: number,
+  ) => Promise<Uint8Array>
 }
 
 async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>): Promise<T> {
@@ -104,7 +110,22 @@ async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>):
         cause: e,
       })
     }
-    return await asInputError({ file: path }, 'damaged Parquet file', () => fn({ hp, file, meta }))
+    const readInto = async (scratch: { bytes: Uint8Array }, start: number, end: number) => {
+      if (start < 0 || end > size || end < start)
+        throw new Error(`needs bytes ${start}..${end} but the file has ${size} (truncated?)`)
+      if (scratch.bytes.length < end - start) {
+        // Not zeroed: every byte is read over before use.
+        const b = Buffer.allocUnsafeSlow(end - start)
+        scratch.bytes = new Uint8Array(b.buffer, b.byteOffset, b.length)
+      }
+      const buf = scratch.bytes.subarray(0, end - start)
+      const { bytesRead } = await fh.read(buf, 0, buf.length, start)
+      if (bytesRead !== buf.length) throw new Error(`short read at byte ${start} (truncated?)`)
+      return buf
+    }
+    return await asInputError({ file: path }, 'damaged Parquet file', () =>
+      fn({ hp, file, meta, readInto }),
+    )
   } finally {
     await fh.close()
   }
@@ -243,7 +264,8 @@ export async function readParquetColumns(
   ctx: JobContext,
   range?: EntryRange,
 ): Promise<Map<string, Column>> {
-  return withParquet(path, async ({ hp, file, meta }) => {
+  return withParquet(path, async (opened) => {
+    const { hp, file, meta } = opened
     const plans = new Map(planSchema(hp, meta).map((p) => [p.name, p]))
     const wanted = names.map((n) => {
       const p = plans.get(n)
@@ -259,11 +281,12 @@ export async function readParquetColumns(
     // Flat PLAIN columns straight into their typed arrays (parquet-flat.ts); the rest below.
     const fields = new Map(hp.parquetSchema(meta).children.map((f) => [f.element.name, f]))
     const slow: string[] = []
+    const scratch = { bytes: new Uint8Array(0) }
     for (const p of wanted) {
       const field = fields.get(p.name)
       const col =
         field && !p.jagged
-          ? await readFlat(path, file, meta, field, p.type, start, stop, codecs)
+          ? await readFlat(path, opened, scratch, field, p.type, start, stop, codecs)
           : undefined
       if (col) out.set(p.name, col)
       else slow.push(p.name)
@@ -311,8 +334,8 @@ export async function readParquetColumns(
  */
 async function readFlat(
   path: string,
-  file: AsyncBuffer,
-  meta: FileMetaData,
+  { meta, readInto }: OpenParquet,
+  scratch: { bytes: Uint8Array },
   field: SchemaTree,
   type: ColumnType,
   start: number,
@@ -336,7 +359,8 @@ async function readFlat(
       if (from < to) {
         const chunk = chunks[g] as ColumnChunk
         const [lo, hi] = chunkBytes(chunk)
-        const bytes = new Uint8Array(await file.slice(lo, hi))
+        // One buffer for the chunks this call reads (decoded before the next is read).
+        const bytes = await readInto(scratch, lo, hi)
         const codec = chunk.meta_data?.codec ?? ''
         decodeFlatChunk(
           bytes,

@@ -7,6 +7,7 @@ import type { SampleHistogram } from '../../../shared/cutflow'
 import type { CheckedExpr } from '../../../shared/expr'
 import type { Column } from '../../../shared/column'
 import { createHist, fillColumn, type Hist1D } from '../data/histogram'
+import { BATCH_EVENTS, sliceProvider } from './batch'
 import { compile } from './compile'
 import { CutCompiler } from './cut-compiler'
 import type { PreparedSample } from './cutflow'
@@ -30,15 +31,23 @@ export function selectionMask(
   cuts: readonly ResolvedCut[],
   compiler: CutCompiler = new CutCompiler(),
 ): Uint8Array {
-  const data = sample.derive ? sample.derive(sample.data) : sample.data
-  const n = data.entries
-  const pass = new Uint8Array(n).fill(1)
-  const mask = new Uint8Array(n)
+  const n = sample.data.entries
+  const pass = new Uint8Array(n)
+  const mask = new Uint8Array(Math.min(BATCH_EVENTS, n))
   const context = `in sample '${sample.name}'`
-  for (const cut of cuts) {
-    const compiled = compiler.get(cut, data, context)
-    atPath(cut.path, cut.expr, context, () => compiled.evaluate(data, mask))
-    for (let i = 0; i < n; i++) pass[i] &= mask[i]
+  // Batch by batch like the cut-flow (select/batch.ts): the compiled cuts' intermediate arrays
+  // stay in cache instead of streaming whole-partition arrays through memory for every cut.
+  for (let lo = 0; lo < n; lo += BATCH_EVENTS) {
+    const hi = Math.min(n, lo + BATCH_EVENTS)
+    const sliced = sliceProvider(sample.data, lo, hi)
+    const data = sample.derive ? sample.derive(sliced) : sliced
+    const out = pass.subarray(lo, hi).fill(1)
+    const m = mask.subarray(0, hi - lo)
+    for (const cut of cuts) {
+      const compiled = compiler.get(cut, data, context)
+      atPath(cut.path, cut.expr, context, () => compiled.evaluate(data, m))
+      for (let i = 0; i < m.length; i++) out[i] &= m[i]
+    }
   }
   return pass
 }
@@ -76,9 +85,15 @@ export function selectedValues(
   const { weights } = sample
   return {
     values: index ? gatherColumn(all, index) : all,
-    weights:
-      typeof weights === 'number' || !index ? weights : Float64Array.from(index, (i) => weights[i]),
+    weights: typeof weights === 'number' || !index ? weights : gatherWeights(weights, index),
   }
+}
+
+/** weights[index[j]] for every j (a plain loop: TypedArray.from with a map function is slow). */
+function gatherWeights(weights: Float64Array, index: Int32Array): Float64Array {
+  const out = new Float64Array(index.length)
+  for (let j = 0; j < index.length; j++) out[j] = weights[index[j]]
+  return out
 }
 
 /**
