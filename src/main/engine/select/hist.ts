@@ -10,10 +10,12 @@ import { createHist, fillColumn, type Hist1D } from '../data/histogram'
 import { BATCH_EVENTS, sliceProvider } from './batch'
 import { compile } from './compile'
 import { CutCompiler } from './cut-compiler'
-import type { PreparedSample } from './cutflow'
+import { runCuts, type PreparedSample } from './cutflow'
 import { gatherColumn, positionsAt } from './gather'
 import type { ResolvedCut } from './regions'
+import type { ColumnProvider } from './provider'
 import { atPath } from './spec-error'
+import { advanceStage } from './stages'
 
 /** Uniform bins on [lo, hi) in the expression's unit. */
 export interface Binning {
@@ -33,21 +35,29 @@ export function selectionMask(
 ): Uint8Array {
   const n = sample.data.entries
   const pass = new Uint8Array(n)
-  const mask = new Uint8Array(Math.min(BATCH_EVENTS, n))
+  const size = Math.min(BATCH_EVENTS, n)
+  const mask = new Uint8Array(size)
+  const stage = new Uint8Array(size)
   const context = `in sample '${sample.name}'`
-  // Batch by batch like the cut-flow (select/batch.ts): the compiled cuts' intermediate arrays
-  // stay in cache instead of streaming whole-partition arrays through memory for every cut.
+  const last = cuts.length
+  const run = (k: number, events: ColumnProvider, at: Uint8Array): number => {
+    const cut = cuts[k]
+    const compiled = compiler.get(cut, events, context)
+    const keep = mask.subarray(0, events.entries)
+    atPath(cut.path, cut.expr, context, () => compiled.evaluate(events, keep))
+    return advanceStage(at, k, keep)
+  }
+  // Every cut compiled first: a cut that does not compile throws even where no event reaches it.
+  const first = sliceProvider(sample.data, 0, size)
+  for (const cut of cuts) compiler.get(cut, sample.derive ? sample.derive(first) : first, context)
+  // Batch by batch, cut after cut over the events still in, as the cut-flow runs a region
+  // (select/cutflow.ts): intermediate arrays stay in cache, and once few events are left the
+  // later cuts run over a copy of the survivors, not over every event again.
   for (let lo = 0; lo < n; lo += BATCH_EVENTS) {
     const hi = Math.min(n, lo + BATCH_EVENTS)
-    const sliced = sliceProvider(sample.data, lo, hi)
-    const data = sample.derive ? sample.derive(sliced) : sliced
-    const out = pass.subarray(lo, hi).fill(1)
-    const m = mask.subarray(0, hi - lo)
-    for (const cut of cuts) {
-      const compiled = compiler.get(cut, data, context)
-      atPath(cut.path, cut.expr, context, () => compiled.evaluate(data, m))
-      for (let i = 0; i < m.length; i++) out[i] &= m[i]
-    }
+    const at = stage.subarray(0, hi - lo).fill(0)
+    runCuts({ cuts, inherited: 0 }, sliceProvider(sample.data, lo, hi), sample.derive, at, run)
+    for (let i = 0; i < at.length; i++) pass[lo + i] = at[i] === last ? 1 : 0
   }
   return pass
 }
