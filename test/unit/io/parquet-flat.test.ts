@@ -19,6 +19,7 @@ import { readParquetColumns } from '../../../src/main/engine/io/parquet'
 import { checkFlat, Unsupported } from '../../../src/main/engine/io/parquet-flat'
 import { snappyDecompress } from '../../../src/main/engine/io/snappy'
 import { loadZstd } from '../../../src/main/engine/io/wasm'
+import { COFFEA } from './shared-data'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 
 const dir = mkdtempSync(join(tmpdir(), 'hepwb-parquet-flat-'))
@@ -43,7 +44,7 @@ async function write(name: string, options: string): Promise<string> {
 }
 
 /** hyparquet's values of the file's rows [start, stop), nulls as NaN. */
-async function reference(path: string, start: number, stop: number) {
+async function reference(path: string, start: number, stop: number, columns = COLUMNS) {
   const file = await asyncBufferFromFile(path)
   const metadata = await parquetMetadataAsync(file)
   const zstd = await loadZstd()
@@ -59,7 +60,7 @@ async function reference(path: string, start: number, stop: number) {
     compressors,
   })
   return Object.fromEntries(
-    COLUMNS.map((c) => [c, rows.map((r) => (r[c] === null ? NaN : Number(r[c])))]),
+    columns.map((c) => [c, rows.map((r) => (r[c] === null ? NaN : Number(r[c])))]),
   )
 }
 
@@ -100,6 +101,20 @@ describe('flat Parquet columns', () => {
       }
     })
   }
+})
+
+describe('a file pyarrow wrote (ZSTD, page headers with min/max statistics)', () => {
+  it("equals hyparquet's values for every flat column", async () => {
+    const path = COFFEA + 'nano_dy.parquet'
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path))
+    const flat = parquetSchema(metadata)
+      .children.filter((f) => !f.children.length && f.element.type === 'FLOAT')
+      .map((f) => f.element.name)
+    expect(flat.length).toBeGreaterThan(3)
+    const got = await readParquetColumns(path, flat, silentContext())
+    const want = await reference(path, 0, Number(metadata.num_rows), flat)
+    for (const c of flat) expect(Array.from(got.get(c)?.values ?? [])).toEqual(want[c])
+  })
 })
 
 describe('snappyDecompress', () => {

@@ -366,9 +366,12 @@ class CompactReader {
       case 7:
         this.pos += 8
         return
-      case 8:
-        this.pos += this.varint()
+      case 8: {
+        // Not `this.pos += this.varint()`: that adds to the position before the length's bytes.
+        const length = this.varint()
+        this.pos += length
         return
+      }
       case 9:
       case 10: {
         const head = this.byte()
