@@ -7,6 +7,8 @@
  * (cpuMs: every thread of the process, DuckDB's included).
  *
  *   node --import tsx bench/scale-pass.ts ours FILE.parquet THREADS MEMORY_BYTES
+ *   node --import tsx bench/scale-pass.ts ours FILE.parquet redis://HOST:PORT MEMORY_BYTES
+ *     (the same on the `hepwb worker`s of that Redis: the cluster's overhead over the pool)
  *   node --import tsx bench/scale-pass.ts cache FILE.parquet CACHE_DIR
  *   node --import tsx bench/scale-pass.ts duckdb FILE.parquet
  */
@@ -16,6 +18,7 @@ import { runHistogram } from '../src/main/engine/app/histogram'
 import { runOn, withMemory } from '../src/main/engine/app/source'
 import { specSource } from '../src/main/engine/app/spec-source'
 import { poolExecutor } from '../src/main/engine/cluster/pool'
+import { clusterExecutor } from '../src/main/engine/cluster/redis-executor'
 import { ColumnCache } from '../src/main/engine/data/column-cache'
 import { readColumns } from '../src/main/engine/io/source'
 import { silentContext } from '../src/main/engine/jobs/context'
@@ -71,8 +74,12 @@ function cpuMs(from: NodeJS.CpuUsage): number {
 }
 
 /** Our pass through the application layer: the numbers `check` holds are compared across runs. */
-async function ours(file: string, threads: number, memory: number) {
-  const executor = threads > 1 ? poolExecutor(threads) : undefined
+async function ours(file: string, threads: string, memory: number) {
+  const executor = threads.startsWith('redis')
+    ? clusterExecutor({ url: threads })
+    : Number(threads) > 1
+      ? poolExecutor(Number(threads))
+      : undefined
   const source = withMemory(runOn(specSource(spec(file)), executor), memory)
   const t0 = performance.now()
   const c0 = process.cpuUsage()
@@ -194,7 +201,7 @@ async function main(): Promise<void> {
   const [mode, file, a, b] = process.argv.slice(2)
   const out =
     mode === 'ours'
-      ? await ours(file, Number(a), Number(b))
+      ? await ours(file, a, Number(b))
       : mode === 'cache'
         ? await fromCache(file, a)
         : await duckdb(file)

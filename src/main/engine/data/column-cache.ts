@@ -212,21 +212,39 @@ export function encodeColumn(c: Column): Uint8Array {
 }
 
 /** Parses a serialised column; undefined when the bytes are not a complete, valid column. */
+/**
+ * `n` elements of `like`'s type at byte `at` of `buf`: a view of the buffer where it is aligned
+ * for them (the file is laid out so, and readFile's buffer is the caller's alone: no copy of a
+ * whole column), else a copy into a fresh aligned array.
+ */
+function viewOrCopy<T extends NumericArray>(
+  buf: Uint8Array,
+  at: number,
+  like: T,
+  n: number,
+): T | undefined {
+  const Ctor = like.constructor as new (b: ArrayBufferLike | number, o?: number, l?: number) => T
+  const width = like.BYTES_PER_ELEMENT
+  if (at + n * width > buf.length) return undefined
+  if ((buf.byteOffset + at) % width === 0) return new Ctor(buf.buffer, buf.byteOffset + at, n)
+  const out = new Ctor(n)
+  bytesOf(out).set(buf.subarray(at, at + n * width))
+  return out
+}
+
 export function decodeColumn(buf: Uint8Array): Column | undefined {
   try {
     if (buf.length < 12 || !MAGIC.equals(buf.subarray(0, 8))) return undefined
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
     const jsonLen = dv.getUint32(8, true)
     const h = JSON.parse(Buffer.from(buf.subarray(12, 12 + jsonLen)).toString('utf8')) as Header
-    const values = allocValues(h.type, h.values)
     const offStart = pad8(12 + jsonLen)
     const valStart = pad8(offStart + 4 * h.offsets)
-    if (valStart + values.byteLength !== buf.length) return undefined
-    // Copy into fresh (aligned) arrays: the file buffer's offset need not be aligned.
-    bytesOf(values).set(buf.subarray(valStart, valStart + values.byteLength))
+    const values = viewOrCopy(buf, valStart, allocValues(h.type, 0), h.values)
+    if (!values || valStart + values.byteLength !== buf.length) return undefined
     if (h.kind === 'flat') return { kind: 'flat', type: h.type, values }
-    const offsets = new Int32Array(h.offsets)
-    bytesOf(offsets).set(buf.subarray(offStart, offStart + 4 * h.offsets))
+    const offsets = viewOrCopy(buf, offStart, new Int32Array(0), h.offsets)
+    if (!offsets) return undefined
     return { kind: 'jagged', type: h.type, offsets, values }
   } catch {
     return undefined

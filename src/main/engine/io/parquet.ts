@@ -10,6 +10,7 @@ import { COLUMN_TYPES } from '../../../shared/column-type'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import type {
   AsyncBuffer,
+  ColumnChunk,
   ColumnData,
   Compressors,
   FileMetaData,
@@ -29,6 +30,7 @@ import type { JobContext } from '../jobs/context'
 import { stemOf } from './csv'
 import { InputError, asInputError, libraryReason } from './errors'
 import { loadZstd } from './wasm'
+import { checkFlat, chunkBytes, decodeFlatChunk, Unsupported } from './parquet-flat'
 
 type Hyparquet = typeof import('hyparquet')
 let hyparquet: Promise<Hyparquet> | undefined
@@ -70,6 +72,12 @@ interface OpenParquet {
   readonly hp: Hyparquet
   readonly file: AsyncBuffer
   readonly meta: FileMetaData
+  /** Bytes [start, end) into a buffer of the caller's, reused from call to call (see readFlat). */
+  readonly readInto: (
+    scratch: { bytes: Uint8Array },
+    start: number,
+    end: number,
+  ) => Promise<Uint8Array>
 }
 
 async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>): Promise<T> {
@@ -102,7 +110,22 @@ async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>):
         cause: e,
       })
     }
-    return await asInputError({ file: path }, 'damaged Parquet file', () => fn({ hp, file, meta }))
+    const readInto = async (scratch: { bytes: Uint8Array }, start: number, end: number) => {
+      if (start < 0 || end > size || end < start)
+        throw new Error(`needs bytes ${start}..${end} but the file has ${size} (truncated?)`)
+      if (scratch.bytes.length < end - start) {
+        // Not zeroed: every byte is read over before use.
+        const b = Buffer.allocUnsafeSlow(end - start)
+        scratch.bytes = new Uint8Array(b.buffer, b.byteOffset, b.length)
+      }
+      const buf = scratch.bytes.subarray(0, end - start)
+      const { bytesRead } = await fh.read(buf, 0, buf.length, start)
+      if (bytesRead !== buf.length) throw new Error(`short read at byte ${start} (truncated?)`)
+      return buf
+    }
+    return await asInputError({ file: path }, 'damaged Parquet file', () =>
+      fn({ hp, file, meta, readInto }),
+    )
   } finally {
     await fh.close()
   }
@@ -241,7 +264,8 @@ export async function readParquetColumns(
   ctx: JobContext,
   range?: EntryRange,
 ): Promise<Map<string, Column>> {
-  return withParquet(path, async ({ hp, file, meta }) => {
+  return withParquet(path, async (opened) => {
+    const { hp, file, meta } = opened
     const plans = new Map(planSchema(hp, meta).map((p) => [p.name, p]))
     const wanted = names.map((n) => {
       const p = plans.get(n)
@@ -253,15 +277,30 @@ export async function readParquetColumns(
     const { start, stop } = clampRange(entries, range)
     const out = new Map<string, Column>()
     if (!wanted.length) return out
-    const chunks = new Map<string, ColumnData[]>(names.map((n) => [n, []]))
+    const codecs = await compressors(meta)
+    // Flat PLAIN columns straight into their typed arrays (parquet-flat.ts); the rest below.
+    const fields = new Map(hp.parquetSchema(meta).children.map((f) => [f.element.name, f]))
+    const slow: string[] = []
+    const scratch = { bytes: new Uint8Array(0) }
+    for (const p of wanted) {
+      const field = fields.get(p.name)
+      const col =
+        field && !p.jagged
+          ? await readFlat(path, opened, scratch, field, p.type, start, stop, codecs)
+          : undefined
+      if (col) out.set(p.name, col)
+      else slow.push(p.name)
+    }
+    if (!slow.length) return new Map(names.map((n) => [n, out.get(n) as Column]))
+    const chunks = new Map<string, ColumnData[]>(slow.map((n) => [n, []]))
     try {
       await hp.parquetRead({
         file,
         metadata: meta,
-        columns: [...names],
+        columns: slow,
         rowStart: start,
         rowEnd: stop,
-        compressors: await compressors(meta),
+        compressors: codecs,
         onChunk: (c) => {
           ctx.throwIfCancelled()
           chunks.get(c.columnName)?.push(c)
@@ -272,6 +311,7 @@ export async function readParquetColumns(
       throw new InputError({ file: path }, `cannot read columns: ${libraryReason(e)}`, { cause: e })
     }
     for (const p of wanted) {
+      if (out.has(p.name)) continue
       const parts = (chunks.get(p.name) ?? [])
         .filter((c) => c.rowEnd > start && c.rowStart < stop)
         .sort((a, b) => a.rowStart - b.rowStart)
@@ -283,8 +323,66 @@ export async function readParquetColumns(
         })
       out.set(p.name, parts.length ? concatColumns(parts) : emptyColumn(p.type, p.jagged))
     }
-    return out
+    // In the order asked for, whichever path read each column.
+    return new Map(names.map((n) => [n, out.get(n) as Column]))
   })
+}
+
+/**
+ * Rows [start, stop) of a flat column through parquet-flat.ts: only the row groups that hold
+ * them are read. Undefined when the column is not for the fast path (hyparquet reads it).
+ */
+async function readFlat(
+  path: string,
+  { meta, readInto }: OpenParquet,
+  scratch: { bytes: Uint8Array },
+  field: SchemaTree,
+  type: ColumnType,
+  start: number,
+  stop: number,
+  codecs: Compressors,
+): Promise<Column | undefined> {
+  if (field.children.length) return undefined
+  const name = field.element.name
+  const chunks = meta.row_groups.map((g) =>
+    g.columns.find((k) => k.meta_data?.path_in_schema.join('.') === name),
+  )
+  try {
+    if (chunks.some((c) => !c)) throw new Unsupported()
+    checkFlat(field.element, type, chunks as ColumnChunk[])
+    const values = allocValues(type, stop - start)
+    let first = 0
+    for (const [g, group] of meta.row_groups.entries()) {
+      const rows = Number(group.num_rows)
+      const from = Math.max(start, first) - first
+      const to = Math.min(stop, first + rows) - first
+      if (from < to) {
+        const chunk = chunks[g] as ColumnChunk
+        const [lo, hi] = chunkBytes(chunk)
+        // One buffer for the chunks this call reads (decoded before the next is read).
+        const bytes = await readInto(scratch, lo, hi)
+        const codec = chunk.meta_data?.codec ?? ''
+        decodeFlatChunk(
+          bytes,
+          rows,
+          field.element,
+          codec,
+          codecs,
+          from,
+          to,
+          values,
+          first + from - start,
+        )
+      }
+      first += rows
+    }
+    return { kind: 'flat', type, values }
+  } catch (e) {
+    if (e instanceof Unsupported) return undefined
+    throw new InputError({ file: path, column: name }, `cannot read: ${libraryReason(e)}`, {
+      cause: e,
+    })
+  }
 }
 
 /** The first row of each row group of a Parquet file (ascending, from 0): its natural cuts. */

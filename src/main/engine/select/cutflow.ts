@@ -118,8 +118,8 @@ const GATHER_BELOW = 0.35
  * cut k to `events` with their stages, returning how many reached k + 1. Once few events are
  * left, the next cuts run over a gathered copy of the survivors, whose stages are written back.
  */
-function runCuts(
-  region: ResolvedRegion,
+export function runCuts(
+  region: Pick<ResolvedRegion, 'cuts' | 'inherited'>,
   base: ColumnProvider,
   derive: ((batch: ColumnProvider) => ColumnProvider) | undefined,
   stage: Uint8Array,

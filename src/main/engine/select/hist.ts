@@ -7,12 +7,15 @@ import type { SampleHistogram } from '../../../shared/cutflow'
 import type { CheckedExpr } from '../../../shared/expr'
 import type { Column } from '../../../shared/column'
 import { createHist, fillColumn, type Hist1D } from '../data/histogram'
+import { BATCH_EVENTS, sliceProvider } from './batch'
 import { compile } from './compile'
 import { CutCompiler } from './cut-compiler'
-import type { PreparedSample } from './cutflow'
+import { runCuts, type PreparedSample } from './cutflow'
 import { gatherColumn, positionsAt } from './gather'
 import type { ResolvedCut } from './regions'
+import type { ColumnProvider } from './provider'
 import { atPath } from './spec-error'
+import { advanceStage } from './stages'
 
 /** Uniform bins on [lo, hi) in the expression's unit. */
 export interface Binning {
@@ -30,15 +33,31 @@ export function selectionMask(
   cuts: readonly ResolvedCut[],
   compiler: CutCompiler = new CutCompiler(),
 ): Uint8Array {
-  const data = sample.derive ? sample.derive(sample.data) : sample.data
-  const n = data.entries
-  const pass = new Uint8Array(n).fill(1)
-  const mask = new Uint8Array(n)
+  const n = sample.data.entries
+  const pass = new Uint8Array(n)
+  const size = Math.min(BATCH_EVENTS, n)
+  const mask = new Uint8Array(size)
+  const stage = new Uint8Array(size)
   const context = `in sample '${sample.name}'`
-  for (const cut of cuts) {
-    const compiled = compiler.get(cut, data, context)
-    atPath(cut.path, cut.expr, context, () => compiled.evaluate(data, mask))
-    for (let i = 0; i < n; i++) pass[i] &= mask[i]
+  const last = cuts.length
+  const run = (k: number, events: ColumnProvider, at: Uint8Array): number => {
+    const cut = cuts[k]
+    const compiled = compiler.get(cut, events, context)
+    const keep = mask.subarray(0, events.entries)
+    atPath(cut.path, cut.expr, context, () => compiled.evaluate(events, keep))
+    return advanceStage(at, k, keep)
+  }
+  // Every cut compiled first: a cut that does not compile throws even where no event reaches it.
+  const first = sliceProvider(sample.data, 0, size)
+  for (const cut of cuts) compiler.get(cut, sample.derive ? sample.derive(first) : first, context)
+  // Batch by batch, cut after cut over the events still in, as the cut-flow runs a region
+  // (select/cutflow.ts): intermediate arrays stay in cache, and once few events are left the
+  // later cuts run over a copy of the survivors, not over every event again.
+  for (let lo = 0; lo < n; lo += BATCH_EVENTS) {
+    const hi = Math.min(n, lo + BATCH_EVENTS)
+    const at = stage.subarray(0, hi - lo).fill(0)
+    runCuts({ cuts, inherited: 0 }, sliceProvider(sample.data, lo, hi), sample.derive, at, run)
+    for (let i = 0; i < at.length; i++) pass[lo + i] = at[i] === last ? 1 : 0
   }
   return pass
 }
@@ -76,9 +95,15 @@ export function selectedValues(
   const { weights } = sample
   return {
     values: index ? gatherColumn(all, index) : all,
-    weights:
-      typeof weights === 'number' || !index ? weights : Float64Array.from(index, (i) => weights[i]),
+    weights: typeof weights === 'number' || !index ? weights : gatherWeights(weights, index),
   }
+}
+
+/** weights[index[j]] for every j (a plain loop: TypedArray.from with a map function is slow). */
+function gatherWeights(weights: Float64Array, index: Int32Array): Float64Array {
+  const out = new Float64Array(index.length)
+  for (let j = 0; j < index.length; j++) out[j] = weights[index[j]]
+  return out
 }
 
 /**

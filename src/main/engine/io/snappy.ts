@@ -1,0 +1,75 @@
+/**
+ * Snappy decompression (the raw block format Parquet pages use). Literals and non-overlapping
+ * back-references are copied with TypedArray.set / copyWithin (memcpy), not byte by byte: a
+ * page of float64 values is almost all literals, so this runs at memory speed, several times
+ * hyparquet's byte loop.
+ */
+
+/**
+ * Decompresses `input` into `output`, whose length must be the uncompressed size (Parquet page
+ * headers give it). Throws for corrupt input or a length mismatch.
+ */
+export function snappyDecompress(input: Uint8Array, output: Uint8Array): void {
+  const end = input.length
+  let pos = 0
+  // Preamble: the uncompressed length as a varint (checked against `output`).
+  let declared = 0
+  for (let shift = 1; ; shift *= 128) {
+    if (pos >= end) throw new Error('snappy: truncated length header')
+    const c = input[pos++]
+    declared += (c & 0x7f) * shift
+    if (c < 0x80) break
+  }
+  if (declared !== output.length) {
+    throw new Error(`snappy: block holds ${declared} bytes, expected ${output.length}`)
+  }
+  let out = 0
+  while (pos < end) {
+    const c = input[pos++]
+    const tag = c & 3
+    if (tag === 0) {
+      let len = (c >>> 2) + 1
+      if (len > 60) {
+        const bytes = len - 60
+        if (pos + bytes > end) throw new Error('snappy: truncated literal length')
+        len = 0
+        for (let k = 0; k < bytes; k++) len += input[pos + k] * 2 ** (8 * k)
+        len += 1
+        pos += bytes
+      }
+      if (pos + len > end || out + len > output.length) throw new Error('snappy: literal overruns')
+      // Short runs by hand: a subarray costs more than copying a few bytes.
+      if (len < 32) for (let k = 0; k < len; k++) output[out + k] = input[pos + k]
+      else output.set(input.subarray(pos, pos + len), out)
+      pos += len
+      out += len
+      continue
+    }
+    let len: number
+    let offset: number
+    if (tag === 1) {
+      if (pos >= end) throw new Error('snappy: truncated copy')
+      len = ((c >>> 2) & 7) + 4
+      offset = ((c >>> 5) << 8) | input[pos++]
+    } else if (tag === 2) {
+      if (pos + 2 > end) throw new Error('snappy: truncated copy')
+      len = (c >>> 2) + 1
+      offset = input[pos] | (input[pos + 1] << 8)
+      pos += 2
+    } else {
+      if (pos + 4 > end) throw new Error('snappy: truncated copy')
+      len = (c >>> 2) + 1
+      offset =
+        (input[pos] | (input[pos + 1] << 8) | (input[pos + 2] << 16)) + input[pos + 3] * 2 ** 24
+      pos += 4
+    }
+    if (offset === 0 || offset > out) throw new Error(`snappy: bad copy offset ${offset}`)
+    if (out + len > output.length) throw new Error('snappy: copy overruns')
+    const from = out - offset
+    if (offset >= len && len >= 32) output.copyWithin(out, from, from + len)
+    // Short or overlapping (a run): byte by byte, each byte may be one just written.
+    else for (let k = 0; k < len; k++) output[out + k] = output[from + k]
+    out += len
+  }
+  if (out !== output.length) throw new Error(`snappy: ${out} bytes, expected ${output.length}`)
+}

@@ -1,0 +1,177 @@
+/**
+ * The Parquet reader's fast path for flat numeric columns (io/parquet-flat.ts, io/snappy.ts)
+ * against hyparquet's own decoding of the same files, which DuckDB writes here: OPTIONAL
+ * columns with and without nulls, several row groups and pages, the codecs DuckDB writes, data
+ * pages v1 and v2, and row ranges that start and end inside row groups.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  asyncBufferFromFile,
+  parquetMetadataAsync,
+  parquetReadObjects,
+  parquetSchema,
+} from 'hyparquet'
+import { readParquetColumns } from '../../../src/main/engine/io/parquet'
+import { checkFlat, Unsupported } from '../../../src/main/engine/io/parquet-flat'
+import { snappyDecompress } from '../../../src/main/engine/io/snappy'
+import { loadZstd } from '../../../src/main/engine/io/wasm'
+import { COFFEA } from './shared-data'
+import { silentContext } from '../../../src/main/engine/jobs/context'
+
+const dir = mkdtempSync(join(tmpdir(), 'hepwb-parquet-flat-'))
+const N = 5000
+const COLUMNS = ['d', 'dn', 'f', 'i', 'l', 'in', 'k']
+
+async function write(name: string, options: string): Promise<string> {
+  const { DuckDBInstance } = await import('@duckdb/node-api')
+  const db = await DuckDBInstance.create(':memory:')
+  const con = await db.connect()
+  const path = join(dir, name)
+  // d: doubles; dn: with nulls; f: float; i: int32; l: int64; in: int32 with nulls; k: few
+  // distinct values in runs (snappy back-references).
+  await con.run(
+    `COPY (SELECT (i * 0.37 - 100)::DOUBLE AS d, CASE WHEN i % 7 = 3 THEN NULL ELSE sqrt(i) END AS dn, ` +
+      `(i / 3)::FLOAT AS f, (i * 13 - 9000)::INTEGER AS i, (i::BIGINT * 100003) AS l, ` +
+      `CASE WHEN i % 5 = 0 THEN NULL ELSE i::INTEGER END AS "in", (i // 100)::DOUBLE AS k ` +
+      `FROM range(${N}) t(i)) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 2048${options})`,
+  )
+  con.closeSync()
+  return path
+}
+
+/** hyparquet's values of the file's rows [start, stop), nulls as NaN. */
+async function reference(path: string, start: number, stop: number, columns = COLUMNS) {
+  const file = await asyncBufferFromFile(path)
+  const metadata = await parquetMetadataAsync(file)
+  const zstd = await loadZstd()
+  const compressors = {
+    GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
+    ZSTD: (input: Uint8Array) => zstd.decompress(input),
+  }
+  const rows = await parquetReadObjects({
+    file,
+    metadata,
+    rowStart: start,
+    rowEnd: stop,
+    compressors,
+  })
+  return Object.fromEntries(
+    columns.map((c) => [c, rows.map((r) => (r[c] === null ? NaN : Number(r[c])))]),
+  )
+}
+
+const files: Record<string, string> = {}
+beforeAll(async () => {
+  files.snappy = await write('snappy.parquet', ', COMPRESSION snappy')
+  files.zstd = await write('zstd.parquet', ', COMPRESSION zstd')
+  files.plain = await write('plain.parquet', ', COMPRESSION uncompressed')
+  files.gzip = await write('gzip.parquet', ', COMPRESSION gzip')
+  files.v2 = await write('v2.parquet', ', COMPRESSION snappy, PARQUET_VERSION v2')
+}, 60_000)
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('flat Parquet columns', () => {
+  for (const kind of ['snappy', 'zstd', 'plain', 'gzip', 'v2']) {
+    it(`equal hyparquet's values, ${kind}, whole file and ranges across row groups`, async () => {
+      for (const [start, stop] of [
+        [0, N],
+        [1000, 4500],
+        [2047, 2049],
+        [4096, N],
+      ]) {
+        const got = await readParquetColumns(files[kind], COLUMNS, silentContext(), {
+          start,
+          stop,
+        })
+        const want = await reference(files[kind], start, stop)
+        expect([...got.keys()]).toEqual(COLUMNS)
+        for (const c of COLUMNS) {
+          const col = got.get(c)
+          expect(col?.kind).toBe('flat')
+          expect(Array.from(col?.values ?? [])).toEqual(want[c])
+        }
+        // Types as the schema plans them: nullable integers as float64.
+        expect(got.get('f')?.values).toBeInstanceOf(Float32Array)
+        expect(got.get('d')?.values).toBeInstanceOf(Float64Array)
+        expect(got.get('in')?.values).toBeInstanceOf(Float64Array)
+      }
+    })
+  }
+})
+
+describe('a file pyarrow wrote (ZSTD, page headers with min/max statistics)', () => {
+  it("equals hyparquet's values for every flat column", async () => {
+    const path = COFFEA + 'nano_dy.parquet'
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(path))
+    const flat = parquetSchema(metadata)
+      .children.filter((f) => !f.children.length && f.element.type === 'FLOAT')
+      .map((f) => f.element.name)
+    expect(flat.length).toBeGreaterThan(3)
+    const got = await readParquetColumns(path, flat, silentContext())
+    const want = await reference(path, 0, Number(metadata.num_rows), flat)
+    for (const c of flat) expect(Array.from(got.get(c)?.values ?? [])).toEqual(want[c])
+  })
+})
+
+describe('snappyDecompress', () => {
+  it('expands literals and overlapping and long back-references', () => {
+    // Length 70 (varint), literal "abc", copy offset 3 length 60 (tag 2), literal of 7 bytes.
+    const block = Uint8Array.from([
+      70,
+      (3 - 1) << 2,
+      97,
+      98,
+      99,
+      ((60 - 1) << 2) | 2,
+      3,
+      0,
+      (7 - 1) << 2,
+      49,
+      50,
+      51,
+      52,
+      53,
+      54,
+      55,
+    ])
+    const out = new Uint8Array(70)
+    snappyDecompress(block, out)
+    expect(new TextDecoder().decode(out)).toBe('abc'.repeat(21) + '1234567')
+  })
+
+  it('rejects a block whose length or references do not fit', () => {
+    expect(() => snappyDecompress(Uint8Array.from([5, 0, 97]), new Uint8Array(5))).toThrow(/snappy/)
+    expect(() => snappyDecompress(Uint8Array.from([4, 0, 97, 1, 9]), new Uint8Array(4))).toThrow(
+      /offset/,
+    )
+  })
+})
+
+describe('which columns take the fast path', () => {
+  it('the PLAIN columns qualify, so the values above are its own; dictionary ones do not', async () => {
+    const qualifying = async (kind: string) => {
+      const metadata = await parquetMetadataAsync(await asyncBufferFromFile(files[kind]))
+      return parquetSchema(metadata).children.flatMap((f) => {
+        const chunks = metadata.row_groups.map((g) =>
+          g.columns.find((k) => k.meta_data?.path_in_schema[0] === f.element.name)!,
+        )
+        try {
+          checkFlat(f.element, f.element.type === 'FLOAT' ? 'float32' : 'float64', chunks)
+          return [f.element.name]
+        } catch (e) {
+          if (e instanceof Unsupported) return []
+          throw e
+        }
+      })
+    }
+    // k (few distinct values) is dictionary-encoded: hyparquet reads it, the rest are ours.
+    for (const kind of ['snappy', 'zstd', 'plain', 'gzip'])
+      expect(await qualifying(kind)).toEqual(COLUMNS.filter((c) => c !== 'k'))
+    // DuckDB's v2 files encode every column otherwise (not PLAIN): all through hyparquet.
+    expect(await qualifying('v2')).toEqual([])
+  })
+})
