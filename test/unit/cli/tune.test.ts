@@ -119,6 +119,39 @@ describe('hepwb tune', { timeout: 180_000 }, () => {
     expect(strip(parallel)).toEqual(strip(serial))
   })
 
+  it('--threads 2 --parallel 2 runs trials on worker threads, two at a time, as the serial run', () => {
+    const file = study({
+      train: {
+        kind: 'mlp',
+        spec: 'spec.json',
+        inputs: ['DER_mass_MMC', 'DER_mass_vis', 'PRI_met'],
+        split: { test: 0.4, seed: 1 },
+        options: { epochs: 2 },
+      },
+      space: {
+        'options.learningRate': { float: [1e-3, 1e-2], log: true },
+        // 0.95 is above the network's largest dropout: its trial fails where it runs.
+        'options.dropout': { choice: [0, 0.95] },
+      },
+      trials: 4,
+      seed: 4,
+    })
+    const serial = run(file)
+    const threads = run(file, '--threads', '2', '--parallel', '2')
+    expect(threads.executor).toBe('2 threads')
+    expect(serial.executor).toBe('this process')
+    const strip = (r: { trials: object[] }) =>
+      r.trials.map(({ seconds: _s, reason: _r, ...t }: { seconds?: number; reason?: string }) => t)
+    expect(strip(threads)).toEqual(strip(serial))
+    expect(
+      serial.trials.filter((t: { state: string }) => t.state === 'complete').length,
+    ).toBeGreaterThan(0)
+    // A failed trial's reason says where it ran: a worker thread (TensorFlow.js loaded there).
+    const failed = threads.trials.filter((t: { state: string }) => t.state === 'failed')
+    expect(failed.length).toBeGreaterThan(0)
+    for (const t of failed) expect(t.reason).toMatch(/dropout.*in a worker thread/)
+  })
+
   it('Hyperband prunes trials at its rungs; a failing trial is recorded and the study goes on', () => {
     const out = run(
       study({

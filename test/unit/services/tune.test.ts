@@ -68,6 +68,32 @@ describe('tune service', () => {
     expect(r.metrics.some((m) => m.name === 'trial 0/val_loss')).toBe(true)
   }, 120_000)
 
+  it('parallel 2: trials run on two worker threads, with the serial study’s values', async () => {
+    const space = {
+      'options.learningRate': { float: [1e-3, 1e-2], log: true },
+      // 0.95 is above the network's largest dropout: its trial fails where it runs.
+      'options.dropout': { choice: [0, 0.95] },
+    }
+    const values = async (parallel: number) => {
+      const r = await engine.job('tune.start', settings({ space, parallel, trials: 4, seed: 5 }))
+      expect(r.state, r.error).toBe('done')
+      const { studyId: id } = r.result as { studyId: string }
+      return (await engine.call('tune.study', { id })).trials
+    }
+    const serial = await values(1)
+    const threads = await values(2)
+    const strip = (ts: typeof serial) =>
+      ts.map(({ number, params, state, value, intermediate, epochs }) => ({
+        ...{ number, params, state, value, intermediate, epochs },
+      }))
+    expect(strip(threads)).toEqual(strip(serial))
+    expect(serial.some((t) => t.state === 'complete')).toBe(true)
+    const failed = threads.filter((t) => t.state === 'failed')
+    expect(failed.length).toBeGreaterThan(0)
+    // Where it failed says where it ran.
+    for (const t of failed) expect(t.reason).toMatch(/dropout.*in a worker thread/)
+  }, 120_000)
+
   it('resumes an interrupted study after an engine restart, re-running the unfinished trial', async () => {
     const r = await engine.job('tune.start', settings({ name: 'crash', trials: 4 }))
     expect(r.state, r.error).toBe('done')

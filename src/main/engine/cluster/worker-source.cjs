@@ -4,6 +4,11 @@
 // engine's module graph, which has import cycles, through require(esm), which refuses them).
 // A build uses out/main/worker.js instead.
 const { register } = require('tsx/cjs/api')
+const { register: registerHooks } = require('node:module')
+const { pathToFileURL } = require('node:url')
 
 register()
+// A dynamic import() (a lazily loaded task kind) goes through the ESM resolver, which tsx's
+// CommonJS hook does not reach: source-resolve.mjs sends engine modules to the CommonJS loader.
+registerHooks('./source-resolve.mjs', pathToFileURL(__filename))
 module.exports = require('./worker.ts').default

@@ -44,8 +44,11 @@ import type { ProjectScope } from './scope'
 export interface TuneDeps {
   startTraining(config: TrainConfig): { jobId: string }
   startAnomaly(config: AnomalyConfig): { jobId: string }
-  /** The executor of a study's trials (this process unless the pool or cluster is set up). */
-  executor?(): TaskExecutor
+  /**
+   * The executor of a study's trials for `parallel` trials at a time (this process unless the
+   * pool or cluster is set up); closed when the study ends unless it is the inline one.
+   */
+  executor?(parallel: number): TaskExecutor
 }
 
 const toTrial = (t: StudyTrial): TuneTrial => ({
@@ -95,7 +98,7 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
     const pending = stored
       .filter((t) => t.state === 'running')
       .map((t) => ({ number: t.number, params: t.params }))
-    const executor = deps.executor?.() ?? inlineExecutor
+    const executor = deps.executor?.(s.parallel) ?? inlineExecutor
     setStudyState(project, studyId, 'running')
     try {
       const result = await tuneStudy(
