@@ -5,7 +5,7 @@
  * `hepwb tune` both run this.
  */
 import type { JobContext } from '../jobs/context'
-import type { PrunerName } from '../tune/pruner'
+import { fractionUnits, type PrunerName, type PrunerResource } from '../tune/pruner'
 import type { Algorithm } from '../tune/sampler'
 import { applyParams, type SearchSpace } from '../tune/space'
 import { runStudy, type StudyHooks, type StudyResult, type TrialOutcome } from '../tune/study'
@@ -26,6 +26,10 @@ export interface TuneRequest {
   readonly seed: number
   /** Seconds after which no new trial starts; null: no limit. */
   readonly timeout?: number | null
+  /** Hyperband's resource: the epochs (default) or the training-data fraction (mlp). */
+  readonly resource?: PrunerResource
+  /** With the fraction as resource: the smallest fraction (default 1/9: rungs 1/9, 1/3, 1). */
+  readonly minFraction?: number
 }
 
 /** The epochs of the training config: Hyperband's full resource. */
@@ -44,7 +48,13 @@ export async function tuneStudy(
   ctx: JobContext,
   hooks: Omit<StudyHooks, 'signal'> = {},
 ): Promise<StudyResult> {
-  const pruner = { name: request.pruner, maxResource: maxEpochs(request.train), seed: request.seed }
+  const fraction = request.resource === 'fraction'
+  const pruner = {
+    name: request.pruner,
+    maxResource: fraction ? fractionUnits(request.minFraction ?? 1 / 9) : maxEpochs(request.train),
+    seed: request.seed,
+    resource: request.resource ?? 'epochs',
+  }
   let done = 0
   const budget = request.trials
   try {

@@ -31,6 +31,11 @@ export interface StudySettings {
 export interface StudyTrial extends TrialRecord {
   readonly epochs: number
   readonly seconds: number
+  /**
+   * The share of the training events its (last) model trained on, where the training-data
+   * fraction is Hyperband's resource.
+   */
+  readonly fraction?: number
 }
 
 /** What a trial's runner is given: its number, parameters and the trials finished before it. */
