@@ -12,6 +12,12 @@ import type { TuneStart } from '../../../src/shared/contract/tune'
 import { Project } from '../../../src/main/engine/store/project'
 import { putTrial, setStudyState } from '../../../src/main/engine/store/tune-studies'
 import { inProcessEngine } from '../helpers/engine'
+import {
+  buildSpace,
+  defaultInfernoTuneForm,
+  defaultSpace,
+  infernoTuneConfig,
+} from '../../../src/renderer/src/stores/tune-space'
 import { addKaggleSamples } from '../ml/kaggle-higgs'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-tune-'))
@@ -92,6 +98,41 @@ describe('tune service', () => {
     expect(failed.length).toBeGreaterThan(0)
     // Where it failed says where it ran.
     for (const t of failed) expect(t.reason).toMatch(/dropout.*in a worker thread/)
+  }, 120_000)
+
+  it('tunes INFERNO on the paper benchmark from the view’s request, minimising σ(POI)', async () => {
+    const t = infernoTuneConfig({
+      ...defaultInfernoTuneForm(),
+      epochs: 2,
+      trainEvents: 2000,
+      testEvents: 4000,
+    })
+    if (!t.ok) throw new Error(t.errors.join('; '))
+    const r = await engine.job('tune.start', {
+      name: 'inferno',
+      train: { ...t.config, patience: 0 },
+      space: buildSpace(defaultSpace('inferno')).space,
+      objective: { metric: 'sigma_poi', direction: 'minimize' },
+      algorithm: 'random',
+      pruner: 'none',
+      trials: 2,
+      parallel: 1,
+      seed: 1,
+    } as TuneStart)
+    expect(r.state, r.error).toBe('done')
+    const { studyId: id } = r.result as { studyId: string }
+    const study = await engine.call('tune.study', { id })
+    expect(study.kind).toBe('inferno')
+    expect(study.objective).toEqual({ metric: 'sigma_poi', direction: 'minimize' })
+    for (const tr of study.trials) {
+      expect(tr.state, tr.reason ?? '').toBe('complete')
+      expect(Object.keys(tr.params).sort()).toEqual(['batchSize', 'bins', 'learningRate', 'tau'])
+      // σ(s) of a 50-event signal over 1000 background events: between √50 and the yield.
+      expect(tr.value).toBeGreaterThan(7)
+      expect(tr.value).toBeLessThan(60)
+      expect(tr.intermediate).toHaveLength(2)
+    }
+    await expect(engine.call('tune.openTrial', { id })).rejects.toThrow(/hepwb bench inferno/)
   }, 120_000)
 
   it('resumes an interrupted study after an engine restart, re-running the unfinished trial', async () => {

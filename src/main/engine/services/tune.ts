@@ -114,6 +114,8 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
           seed: s.seed,
           // A resumed study gets its time budget afresh.
           timeout: s.timeout ?? null,
+          resource: s.resource ?? 'epochs',
+          minFraction: s.minFraction,
         },
         executor,
         ctx,
@@ -183,6 +185,13 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
         if (e instanceof SpaceError) throw new ProjectError(e.message)
         throw e
       }
+      if (
+        settings.resource === 'fraction' &&
+        (settings.pruner !== 'hyperband' || settings.train.kind !== 'mlp')
+      )
+        throw new ProjectError(
+          "the training-data fraction is Hyperband's resource for a neural network (mlp)",
+        )
       const createdAt = new Date().toISOString()
       const name =
         settings.name || `${settings.train.kind} ${createdAt.slice(0, 16).replace('T', ' ')}`
@@ -222,6 +231,10 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
         ...applyParams(s.settings.train, trial.params),
         name: `${s.name} #${trial.number}`,
       }
+      if (config.kind === 'inferno')
+        throw new ProjectError(
+          'an INFERNO benchmark trial is not a model of this project: run `hepwb bench inferno` with its parameters',
+        )
       return config.kind === 'ae' || config.kind === 'vae'
         ? deps.startAnomaly(AnomalyConfig.parse(config))
         : deps.startTraining(TrainConfig.parse(config))
