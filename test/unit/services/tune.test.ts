@@ -239,3 +239,42 @@ describe('tune service', () => {
     expect(models.map((m) => m.name)).toContain(`ae #${study.best!.number}`)
   }, 120_000)
 })
+
+describe('tune service on a project without samples', () => {
+  it('tunes INFERNO’s benchmark (no samples needed); a classifier study fails, not interrupted', async () => {
+    const e = inProcessEngine()
+    try {
+      await e.call('project.create', { path: join(tmp, 'empty.hepwb') })
+      const t = infernoTuneConfig({
+        ...defaultInfernoTuneForm(),
+        epochs: 1,
+        trainEvents: 1000,
+        testEvents: 2000,
+      })
+      if (!t.ok) throw new Error(t.errors.join('; '))
+      const base = {
+        space: { bins: { int: [4, 8] } },
+        objective: { metric: 'sigma_poi', direction: 'minimize' },
+        algorithm: 'random',
+        pruner: 'none',
+        trials: 1,
+        parallel: 1,
+        seed: 1,
+      } as const
+      const ok = await e.job('tune.start', { ...base, name: 'inf', train: t.config } as TuneStart)
+      expect(ok.state, ok.error).toBe('done')
+      const bad = await e.job('tune.start', {
+        ...settings(),
+        name: 'net',
+      })
+      expect(bad.state).toBe('failed')
+      const studies = await e.call('tune.studies', {})
+      const net = studies.find((x) => x.name === 'net')!
+      expect(net.state).toBe('failed')
+      expect(net.error).toMatch(/at least one sample/)
+      expect(studies.find((x) => x.name === 'inf')!.counts.complete).toBe(1)
+    } finally {
+      e.close()
+    }
+  }, 60_000)
+})

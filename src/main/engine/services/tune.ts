@@ -90,7 +90,6 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
     if (!study) throw new ProjectError(`no study ${studyId} in this project`)
     const s = study.settings
     const dir = dirname(project.path)
-    const spec = resolvePaths(projectToSpec(project, dir), dir)
     const stored = listTrials(project, studyId)
     const finished: StudyTrial[] = stored
       .filter((t) => t.state !== 'running')
@@ -101,6 +100,8 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
     const executor = deps.executor?.(s.parallel) ?? inlineExecutor
     setStudyState(project, studyId, 'running')
     try {
+      // INFERNO's paper benchmark simulates its events: it needs no samples (nor a spec).
+      const spec = s.train.kind === 'inferno' ? '' : resolvePaths(projectToSpec(project, dir), dir)
       const result = await tuneStudy(
         {
           spec,
