@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hepwb } from '../helpers/cli'
+import { freePort } from '../helpers/redis-server'
 import { KAGGLE } from '../ml/kaggle-higgs'
 
 let dir = ''
@@ -146,10 +147,27 @@ describe('hepwb tune', { timeout: 180_000 }, () => {
     expect(
       serial.trials.filter((t: { state: string }) => t.state === 'complete').length,
     ).toBeGreaterThan(0)
-    // A failed trial's reason says where it ran: a worker thread (TensorFlow.js loaded there).
+    // A trial that fails is a failed trial wherever it runs, with the same reason.
     const failed = threads.trials.filter((t: { state: string }) => t.state === 'failed')
     expect(failed.length).toBeGreaterThan(0)
-    for (const t of failed) expect(t.reason).toMatch(/dropout.*in a worker thread/)
+    expect(failed.map((t: { reason: string }) => t.reason)).toEqual(
+      serial.trials
+        .filter((t: { state: string }) => t.state === 'failed')
+        .map((t: { reason: string }) => t.reason),
+    )
+    for (const t of failed) expect(t.reason).toMatch(/dropout/)
+  })
+
+  it('stops with an error, not failed trials, when the trials cannot run where asked', async () => {
+    const port = await freePort() // nothing listens there
+    const r = hepwb('tune', study({}), '--cluster', `redis://127.0.0.1:${port}`, '--json')
+    expect(r.code).toBe(1)
+    expect(JSON.parse(r.stderr).error).toMatch(
+      new RegExp(
+        `trial 0 could not run on cluster redis://127\\.0\\.0\\.1:${port}: cannot reach Redis`,
+      ),
+    )
+    expect(r.stdout).toBe('')
   })
 
   it('Hyperband prunes trials at its rungs; a failing trial is recorded and the study goes on', () => {

@@ -502,4 +502,28 @@ async function runAnomalyTrial(payload: TrialPayload, ctx: JobContext): Promise<
   }
 }
 
-defineTask(TRIAL_KIND, (payload, ctx) => runTrial(payload as TrialPayload, ctx))
+/**
+ * The task's handler: a trial that fails (an invalid config, data it cannot read, a missing
+ * signal sample) is a result — a failed trial with its reason — not an error, so an error out of
+ * the executor always means the trials cannot run there (a lost Redis, a worker of another
+ * version, a thread that cannot load the code) and stops the study instead of failing every
+ * trial. A cancel stays an error.
+ */
+export async function runTrialTask(payload: TrialPayload, ctx: JobContext): Promise<TrialOutcome> {
+  const t0 = performance.now()
+  try {
+    return await runTrial(payload, ctx)
+  } catch (e) {
+    if (e instanceof CancelledError || ctx.signal.aborted) throw e
+    return {
+      state: 'failed',
+      value: null,
+      intermediate: [],
+      reason: e instanceof Error ? e.message : String(e),
+      epochs: 0,
+      seconds: (performance.now() - t0) / 1000,
+    }
+  }
+}
+
+defineTask(TRIAL_KIND, (payload, ctx) => runTrialTask(payload as TrialPayload, ctx))
