@@ -264,6 +264,8 @@ describe('tune service on a project without samples', () => {
         trials: 1,
         parallel: 1,
         seed: 1,
+        timeout: null,
+        resource: 'epochs',
       } as const
       const ok = await e.job('tune.start', { ...base, name: 'inf', train: t.config } as TuneStart)
       expect(ok.state, ok.error).toBe('done')
