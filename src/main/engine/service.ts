@@ -35,6 +35,7 @@ import { tuneHandlers } from './services/tune'
 import { rmmHandlers } from './services/rmm'
 import { specHandlers } from './services/spec'
 import { clusterChoice, clusterHandlers } from './services/cluster'
+import { defaultThreads, poolExecutor } from './cluster/pool'
 import { inlineExecutor } from './app/task'
 import { hepdataHandlers } from './services/hepdata'
 import { plotsHandlers } from './services/plots'
@@ -87,9 +88,12 @@ export class EngineService {
       ...tuneHandlers(env, {
         startTraining: (config) => this.handlers['train.start'](config) as { jobId: string },
         startAnomaly: (config) => this.handlers['anomaly.train'](config) as { jobId: string },
-        // Trials train networks: on the cluster when Settings choose it, else in this process
-        // (a worker thread would load its own TensorFlow.js for each trial).
-        executor: () => clusterChoice() ?? inlineExecutor,
+        // Trials train networks: on the cluster when Settings choose it; else, for parallel
+        // trials, on as many worker threads (each loads its own TensorFlow.js, so only when
+        // asked), else in this process.
+        executor: (parallel) =>
+          clusterChoice() ??
+          (parallel > 1 ? poolExecutor(Math.min(parallel, defaultThreads())) : inlineExecutor),
       }),
       ...infernoHandlers(env),
       ...rmmHandlers(env),

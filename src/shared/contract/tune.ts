@@ -8,6 +8,7 @@
 import { z } from 'zod'
 import { FiniteOrNull, JobStarted, type MethodSpec, NoParams } from './common'
 import { AnomalyConfig } from './anomaly'
+import { InfernoBenchmarkConfig } from './inferno'
 import { TrainConfig } from './train'
 import { Seed } from './training-setup'
 
@@ -24,6 +25,7 @@ export const TuneMetric = z.enum([
   'significance',
   'discovery_z',
   'anomaly_auc',
+  'sigma_poi',
 ])
 export type TuneMetric = z.infer<typeof TuneMetric>
 export const TuneDirection = z.enum(['minimize', 'maximize'])
@@ -37,11 +39,19 @@ export type TuneDirection = z.infer<typeof TuneDirection>
 export const TuneSpace = z.record(z.string().min(1).max(200), z.record(z.string(), z.unknown()))
 export type TuneSpace = z.infer<typeof TuneSpace>
 
+/**
+ * INFERNO on the paper benchmark (the options of `hepwb bench inferno`; events simulated, no
+ * project samples): objectives `sigma_poi` (median σ of the signal yield over its seeds) and
+ * `val_loss`.
+ */
+export const InfernoTuneConfig = InfernoBenchmarkConfig.extend({ kind: z.literal('inferno') })
+export type InfernoTuneConfig = z.infer<typeof InfernoTuneConfig>
+
 export const TuneStart = z
   .object({
     name: z.string().max(200).default(''),
-    /** A Train step classifier, or an Anomaly step autoencoder / VAE. */
-    train: z.union([TrainConfig, AnomalyConfig]),
+    /** A Train step classifier, an Anomaly step autoencoder / VAE, or INFERNO's benchmark. */
+    train: z.union([TrainConfig, AnomalyConfig, InfernoTuneConfig]),
     space: TuneSpace,
     objective: z
       .object({
@@ -59,6 +69,10 @@ export const TuneStart = z
     seed: Seed,
     /** Seconds after which no new trial starts (running ones finish); null: no limit. */
     timeout: z.number().positive().max(1e7).nullable().default(null),
+    /** Hyperband's resource: epochs, or the training-data fraction (mlp). */
+    resource: z.enum(['epochs', 'fraction']).default('epochs'),
+    /** The smallest training-data fraction with `resource: "fraction"` (default 1/9). */
+    minFraction: z.number().gt(0).lt(1).optional(),
   })
   .strict()
 export type TuneStart = z.infer<typeof TuneStart>

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hepwb } from '../helpers/cli'
+import { freePort } from '../helpers/redis-server'
 import { KAGGLE } from '../ml/kaggle-higgs'
 
 let dir = ''
@@ -117,6 +118,56 @@ describe('hepwb tune', { timeout: 180_000 }, () => {
     const strip = (r: { trials: object[] }) =>
       r.trials.map(({ seconds: _s, ...t }: { seconds?: number }) => t)
     expect(strip(parallel)).toEqual(strip(serial))
+  })
+
+  it('--threads 2 --parallel 2 runs trials on worker threads, two at a time, as the serial run', () => {
+    const file = study({
+      train: {
+        kind: 'mlp',
+        spec: 'spec.json',
+        inputs: ['DER_mass_MMC', 'DER_mass_vis', 'PRI_met'],
+        split: { test: 0.4, seed: 1 },
+        options: { epochs: 2 },
+      },
+      space: {
+        'options.learningRate': { float: [1e-3, 1e-2], log: true },
+        // 0.95 is above the network's largest dropout: its trial fails where it runs.
+        'options.dropout': { choice: [0, 0.95] },
+      },
+      trials: 4,
+      seed: 4,
+    })
+    const serial = run(file)
+    const threads = run(file, '--threads', '2', '--parallel', '2')
+    expect(threads.executor).toBe('2 threads')
+    expect(serial.executor).toBe('this process')
+    const strip = (r: { trials: object[] }) =>
+      r.trials.map(({ seconds: _s, reason: _r, ...t }: { seconds?: number; reason?: string }) => t)
+    expect(strip(threads)).toEqual(strip(serial))
+    expect(
+      serial.trials.filter((t: { state: string }) => t.state === 'complete').length,
+    ).toBeGreaterThan(0)
+    // A trial that fails is a failed trial wherever it runs, with the same reason.
+    const failed = threads.trials.filter((t: { state: string }) => t.state === 'failed')
+    expect(failed.length).toBeGreaterThan(0)
+    expect(failed.map((t: { reason: string }) => t.reason)).toEqual(
+      serial.trials
+        .filter((t: { state: string }) => t.state === 'failed')
+        .map((t: { reason: string }) => t.reason),
+    )
+    for (const t of failed) expect(t.reason).toMatch(/dropout/)
+  })
+
+  it('stops with an error, not failed trials, when the trials cannot run where asked', async () => {
+    const port = await freePort() // nothing listens there
+    const r = hepwb('tune', study({}), '--cluster', `redis://127.0.0.1:${port}`, '--json')
+    expect(r.code).toBe(1)
+    expect(JSON.parse(r.stderr).error).toMatch(
+      new RegExp(
+        `trial 0 could not run on cluster redis://127\\.0\\.0\\.1:${port}: cannot reach Redis`,
+      ),
+    )
+    expect(r.stdout).toBe('')
   })
 
   it('Hyperband prunes trials at its rungs; a failing trial is recorded and the study goes on', () => {

@@ -12,6 +12,12 @@ import type { TuneStart } from '../../../src/shared/contract/tune'
 import { Project } from '../../../src/main/engine/store/project'
 import { putTrial, setStudyState } from '../../../src/main/engine/store/tune-studies'
 import { inProcessEngine } from '../helpers/engine'
+import {
+  buildSpace,
+  defaultInfernoTuneForm,
+  defaultSpace,
+  infernoTuneConfig,
+} from '../../../src/renderer/src/stores/tune-space'
 import { addKaggleSamples } from '../ml/kaggle-higgs'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-tune-'))
@@ -66,6 +72,71 @@ describe('tune service', () => {
     expect(study.best).toEqual({ number: best.number, value: best.value })
     // Per-trial live metrics.
     expect(r.metrics.some((m) => m.name === 'trial 0/val_loss')).toBe(true)
+  }, 120_000)
+
+  it('parallel 2: trials run on two worker threads, with the serial study’s values', async () => {
+    const space = {
+      'options.learningRate': { float: [1e-3, 1e-2], log: true },
+      // 0.95 is above the network's largest dropout: its trial fails where it runs.
+      'options.dropout': { choice: [0, 0.95] },
+    }
+    const values = async (parallel: number) => {
+      const r = await engine.job('tune.start', settings({ space, parallel, trials: 4, seed: 5 }))
+      expect(r.state, r.error).toBe('done')
+      const { studyId: id } = r.result as { studyId: string }
+      const live = r.metrics.some((m) => m.name.startsWith('trial '))
+      return { trials: (await engine.call('tune.study', { id })).trials, live }
+    }
+    const { trials: serial, live: serialLive } = await values(1)
+    const { trials: threads, live: threadsLive } = await values(2)
+    // Trials in the engine's thread stream their epochs live; a worker thread's context is
+    // silent (its values arrive with the trial's result): which shows where they ran.
+    expect(serialLive).toBe(true)
+    expect(threadsLive).toBe(false)
+    const strip = (ts: typeof serial) =>
+      ts.map(({ number, params, state, value, intermediate, epochs }) => ({
+        ...{ number, params, state, value, intermediate, epochs },
+      }))
+    expect(strip(threads)).toEqual(strip(serial))
+    expect(serial.some((t) => t.state === 'complete')).toBe(true)
+    const failed = threads.filter((t) => t.state === 'failed')
+    expect(failed.length).toBeGreaterThan(0)
+    for (const t of failed) expect(t.reason).toMatch(/dropout/)
+  }, 120_000)
+
+  it('tunes INFERNO on the paper benchmark from the view’s request, minimising σ(POI)', async () => {
+    const t = infernoTuneConfig({
+      ...defaultInfernoTuneForm(),
+      epochs: 2,
+      trainEvents: 2000,
+      testEvents: 4000,
+    })
+    if (!t.ok) throw new Error(t.errors.join('; '))
+    const r = await engine.job('tune.start', {
+      name: 'inferno',
+      train: { ...t.config, patience: 0 },
+      space: buildSpace(defaultSpace('inferno')).space,
+      objective: { metric: 'sigma_poi', direction: 'minimize' },
+      algorithm: 'random',
+      pruner: 'none',
+      trials: 2,
+      parallel: 1,
+      seed: 1,
+    } as TuneStart)
+    expect(r.state, r.error).toBe('done')
+    const { studyId: id } = r.result as { studyId: string }
+    const study = await engine.call('tune.study', { id })
+    expect(study.kind).toBe('inferno')
+    expect(study.objective).toEqual({ metric: 'sigma_poi', direction: 'minimize' })
+    for (const tr of study.trials) {
+      expect(tr.state, tr.reason ?? '').toBe('complete')
+      expect(Object.keys(tr.params).sort()).toEqual(['batchSize', 'bins', 'learningRate', 'tau'])
+      // σ(s) of a 50-event signal over 1000 background events: between √50 and the yield.
+      expect(tr.value).toBeGreaterThan(7)
+      expect(tr.value).toBeLessThan(60)
+      expect(tr.intermediate).toHaveLength(2)
+    }
+    await expect(engine.call('tune.openTrial', { id })).rejects.toThrow(/hepwb bench inferno/)
   }, 120_000)
 
   it('resumes an interrupted study after an engine restart, re-running the unfinished trial', async () => {
@@ -171,4 +242,45 @@ describe('tune service', () => {
     const models = await engine.call('anomaly.models', {})
     expect(models.map((m) => m.name)).toContain(`ae #${study.best!.number}`)
   }, 120_000)
+})
+
+describe('tune service on a project without samples', () => {
+  it('tunes INFERNO’s benchmark (no samples needed); a classifier study fails, not interrupted', async () => {
+    const e = inProcessEngine()
+    try {
+      await e.call('project.create', { path: join(tmp, 'empty.hepwb') })
+      const t = infernoTuneConfig({
+        ...defaultInfernoTuneForm(),
+        epochs: 1,
+        trainEvents: 1000,
+        testEvents: 2000,
+      })
+      if (!t.ok) throw new Error(t.errors.join('; '))
+      const base = {
+        space: { bins: { int: [4, 8] } },
+        objective: { metric: 'sigma_poi', direction: 'minimize' },
+        algorithm: 'random',
+        pruner: 'none',
+        trials: 1,
+        parallel: 1,
+        seed: 1,
+        timeout: null,
+        resource: 'epochs',
+      } as const
+      const ok = await e.job('tune.start', { ...base, name: 'inf', train: t.config } as TuneStart)
+      expect(ok.state, ok.error).toBe('done')
+      const bad = await e.job('tune.start', {
+        ...settings(),
+        name: 'net',
+      })
+      expect(bad.state).toBe('failed')
+      const studies = await e.call('tune.studies', {})
+      const net = studies.find((x) => x.name === 'net')!
+      expect(net.state).toBe('failed')
+      expect(net.error).toMatch(/at least one sample/)
+      expect(studies.find((x) => x.name === 'inf')!.counts.complete).toBe(1)
+    } finally {
+      e.close()
+    }
+  }, 60_000)
 })

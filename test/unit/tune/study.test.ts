@@ -6,7 +6,12 @@
 import { describe, expect, it } from 'vitest'
 import { CancelledError } from '../../../src/main/engine/jobs/context'
 import { parseSpace } from '../../../src/main/engine/tune/space'
-import { runStudy, type StudySettings, type StudyTrial } from '../../../src/main/engine/tune/study'
+import {
+  StudyError,
+  runStudy,
+  type StudySettings,
+  type StudyTrial,
+} from '../../../src/main/engine/tune/study'
 
 const settings: StudySettings = {
   space: parseSpace({ x: { float: [0, 1] } }),
@@ -27,6 +32,24 @@ const ok = (value: number) => ({
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('study', () => {
+  it('stops on a StudyError (trials cannot run): no new trial starts, the error is thrown', async () => {
+    const started: number[] = []
+    const finished: number[] = []
+    const run = runStudy(
+      settings,
+      async ({ number, params }) => {
+        if (number === 1) throw new StudyError('cannot reach Redis')
+        await sleep(20)
+        return ok(params.x as number)
+      },
+      { onStart: (n) => started.push(n), onTrial: (t) => finished.push(t.number) },
+    )
+    await expect(run).rejects.toThrow('cannot reach Redis')
+    // Trial 0 (running beside it) finished and was recorded; none started after the error.
+    expect(started).toEqual([0, 1])
+    expect(finished).toEqual([0])
+  })
+
   it('records a failing trial with its reason and goes on', async () => {
     const r = await runStudy(settings, async ({ number, params }) => {
       if (number === 2) throw new Error('reading the spec: no such file')

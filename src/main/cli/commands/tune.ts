@@ -46,6 +46,8 @@ export interface TuneOutput {
     state: 'complete' | 'pruned' | 'failed'
     epochs: number
     seconds: number
+    /** The share of the training events its last model trained on (fraction resource). */
+    fraction?: number
     reason?: string
   }[]
   best: { number: number; params: Record<string, unknown>; value: number } | null
@@ -145,13 +147,24 @@ export async function readTuneConfig(file: string): Promise<TuneRequest> {
     throw new UsageError(`${file}: "objective.signal" is a signal sample's name`)
   const seed = raw.seed === undefined ? 1 : Number(raw.seed)
   if (!Number.isInteger(seed)) throw new UsageError(`${file}: "seed" is an integer`)
+  const pruner = oneOf(file, 'pruner', raw.pruner, ['none', 'median', 'hyperband'] as const, 'none')
+  const resource = oneOf(file, 'resource', raw.resource, ['epochs', 'fraction'] as const, 'epochs')
+  if (resource === 'fraction' && (pruner !== 'hyperband' || rest.kind !== 'mlp'))
+    throw new UsageError(
+      `${file}: "resource": "fraction" (the training-data fraction) is Hyperband's resource for an mlp`,
+    )
+  const minFraction = raw.minFraction === undefined ? undefined : Number(raw.minFraction)
+  if (minFraction !== undefined && !(minFraction > 0 && minFraction < 1))
+    throw new UsageError(`${file}: "minFraction" is the smallest training-data fraction, in (0, 1)`)
   return {
+    resource,
+    minFraction,
     spec,
     train: rest,
     space,
     objective: { metric, direction, effB, signal: o.signal as string | undefined },
     algorithm: oneOf(file, 'algorithm', raw.algorithm, ['grid', 'random', 'tpe'] as const, 'tpe'),
-    pruner: oneOf(file, 'pruner', raw.pruner, ['none', 'median', 'hyperband'] as const, 'none'),
+    pruner,
     trials: positiveInt(file, 'trials', raw.trials, 20),
     parallel: positiveInt(file, 'parallel', raw.parallel, 1),
     seed,
@@ -179,6 +192,7 @@ export async function tuneCommand(
     state: t.state as 'complete' | 'pruned' | 'failed',
     epochs: t.epochs,
     seconds: Math.round(t.seconds * 1000) / 1000,
+    ...(t.fraction !== undefined ? { fraction: t.fraction } : {}),
     ...(t.reason ? { reason: t.reason } : {}),
   }))
   const best = result.best

@@ -4,11 +4,17 @@
  * a time; the study (tune/study.ts) suggests, prunes and records. The window's service and
  * `hepwb tune` both run this.
  */
-import type { JobContext } from '../jobs/context'
-import type { PrunerName } from '../tune/pruner'
+import { CancelledError, type JobContext } from '../jobs/context'
+import { fractionUnits, type PrunerName, type PrunerResource } from '../tune/pruner'
 import type { Algorithm } from '../tune/sampler'
 import { applyParams, type SearchSpace } from '../tune/space'
-import { runStudy, type StudyHooks, type StudyResult, type TrialOutcome } from '../tune/study'
+import {
+  StudyError,
+  runStudy,
+  type StudyHooks,
+  type StudyResult,
+  type TrialOutcome,
+} from '../tune/study'
 import type { TaskExecutor } from './task'
 import { type Objective, type TrialPayload, forgetTrialData, trialTask } from './tune-trial'
 
@@ -26,6 +32,10 @@ export interface TuneRequest {
   readonly seed: number
   /** Seconds after which no new trial starts; null: no limit. */
   readonly timeout?: number | null
+  /** Hyperband's resource: the epochs (default) or the training-data fraction (mlp). */
+  readonly resource?: PrunerResource
+  /** With the fraction as resource: the smallest fraction (default 1/9: rungs 1/9, 1/3, 1). */
+  readonly minFraction?: number
 }
 
 /** The epochs of the training config: Hyperband's full resource. */
@@ -44,7 +54,13 @@ export async function tuneStudy(
   ctx: JobContext,
   hooks: Omit<StudyHooks, 'signal'> = {},
 ): Promise<StudyResult> {
-  const pruner = { name: request.pruner, maxResource: maxEpochs(request.train), seed: request.seed }
+  const fraction = request.resource === 'fraction'
+  const pruner = {
+    name: request.pruner,
+    maxResource: fraction ? fractionUnits(request.minFraction ?? 1 / 9) : maxEpochs(request.train),
+    seed: request.seed,
+    resource: request.resource ?? 'epochs',
+  }
   let done = 0
   const budget = request.trials
   try {
@@ -76,9 +92,18 @@ export async function tuneStudy(
           })),
         })
         let outcome: TrialOutcome | undefined
-        await executor.run([task], trialContext(ctx, number), (_, r) => {
-          outcome = r as TrialOutcome
-        })
+        try {
+          await executor.run([task], trialContext(ctx, number), (_, r) => {
+            outcome = r as TrialOutcome
+          })
+        } catch (e) {
+          // The trial's own failures come back as results: this is where trials run failing.
+          if (e instanceof CancelledError || ctx.signal.aborted) throw e
+          throw new StudyError(
+            `trial ${number} could not run on ${executor.describe()}: ${e instanceof Error ? e.message : String(e)}`,
+            { cause: e },
+          )
+        }
         if (!outcome) throw new Error(`trial ${number}: the executor returned no result`)
         return outcome
       },

@@ -31,7 +31,8 @@ import { trainClassifier } from '../ml/train-classifier'
 import { runAnomalyTraining } from './anomaly-training'
 import { asimovZ } from '../select/significance'
 import { readSpecFile, withSpecFile } from '../select/spec-file'
-import { makePruner, type PrunerConfig } from '../tune/pruner'
+import { trainingFraction } from '../ml/data-fraction'
+import { hyperbandRungs, makePruner, type PrunerConfig } from '../tune/pruner'
 import type { TrialOutcome } from '../tune/study'
 import type { Direction, TrialRecord } from '../tune/trial'
 import { specSource } from './spec-source'
@@ -355,6 +356,8 @@ async function runClassifierTrial(payload: TrialPayload, ctx: JobContext): Promi
     throw new Error(`the trial's training config: ${describeZodError(parsed.error)}`)
   const config = parsed.data
   const assembled = await trainingSet(payload.spec, config, ctx)
+  if (payload.pruner.resource === 'fraction' && payload.pruner.name === 'hyperband')
+    return runFractionTrial(payload, config, assembled, ctx, t0)
   const p = pruningContext(payload, ctx)
   try {
     const { summary, evaluation } = await trainClassifier(config, assembled, p.ctx)
@@ -374,6 +377,80 @@ async function runClassifierTrial(payload: TrialPayload, ctx: JobContext): Promi
   } finally {
     p.done()
   }
+}
+
+/**
+ * A network trial of Hyperband with the training-data fraction as the resource: trained afresh
+ * (same seed, full epochs) on each rung's fraction of the training events — rung r of R units
+ * is r/R of them, nested subsets drawn from the split's seed — and judged after each by its best
+ * validation loss, the intermediate value at step r − 1 that the pruner compares with the
+ * bracket's other trials at that rung. A pruned trial keeps its last (smaller-fraction) model's
+ * objective; `fraction` is the share of training events that model trained on.
+ */
+async function runFractionTrial(
+  payload: TrialPayload,
+  config: TrainConfig,
+  assembled: AssembledData,
+  ctx: JobContext,
+  t0: number,
+): Promise<TrialOutcome> {
+  if (config.kind !== 'mlp')
+    throw new Error('the training-data fraction is a Hyperband resource of mlp trials only')
+  const pruner = makePruner(payload.pruner)
+  const units = payload.pruner.maxResource
+  const intermediate: (number | null)[] = []
+  let epochs = 0
+  for (const rung of hyperbandRungs(payload.number, payload.pruner)) {
+    const part = trainingFraction(assembled.data, rung / units, config.split.seed + 1)
+    const step = Math.round(rung) - 1
+    // Live curves per rung; the intermediate values are the rungs' best losses.
+    const rungCtx: JobContext = {
+      ...ctx,
+      metric: (name, e, v) => ctx.metric(`${name} @${rung}/${units}`, e, v),
+    }
+    const { summary, evaluation } = await trainClassifier(
+      config,
+      { ...assembled, data: part.data },
+      rungCtx,
+    )
+    if (ctx.signal.aborted) throw new CancelledError()
+    if (summary.kind !== 'mlp') throw new Error('expected a network')
+    epochs += summary.epochs
+    const losses = summary.history.val_loss.filter(
+      (v): v is number => v !== null && Number.isFinite(v),
+    )
+    intermediate[step] = losses.length ? Math.min(...losses) : null
+    const base = {
+      intermediate: Array.from(intermediate, (v) => v ?? null),
+      epochs,
+      seconds: (performance.now() - t0) / 1000,
+      fraction: part.fraction,
+    }
+    if (summary.stopped === 'nan')
+      return {
+        ...base,
+        state: 'failed',
+        value: null,
+        reason: `the loss became NaN at epoch ${summary.epochs} (on ${rung}/${units} of the training data)`,
+      }
+    const value = objectiveValue(payload.objective, evaluation, summary.history.val_loss)
+    const last = rung >= units
+    const pruned =
+      !last && pruner.shouldPrune({ number: payload.number, intermediate }, step, payload.peers)
+    if (!Number.isFinite(value))
+      return {
+        ...base,
+        state: 'failed',
+        value: null,
+        reason: `${payload.objective.metric} is not defined for this trial`,
+      }
+    if (pruned) {
+      ctx.log(`trial ${payload.number}: pruned after ${rung}/${units} of the training data`)
+      return { ...base, state: 'pruned', value }
+    }
+    if (last) return { ...base, state: 'complete', value }
+  }
+  throw new Error('Hyperband gave the trial no rung')
 }
 
 /** An autoencoder or VAE trial: trained on the background, scored on every signal sample. */
@@ -417,4 +494,28 @@ async function runAnomalyTrial(payload: TrialPayload, ctx: JobContext): Promise<
   }
 }
 
-defineTask(TRIAL_KIND, (payload, ctx) => runTrial(payload as TrialPayload, ctx))
+/**
+ * The task's handler: a trial that fails (an invalid config, data it cannot read, a missing
+ * signal sample) is a result — a failed trial with its reason — not an error, so an error out of
+ * the executor always means the trials cannot run there (a lost Redis, a worker of another
+ * version, a thread that cannot load the code) and stops the study instead of failing every
+ * trial. A cancel stays an error.
+ */
+export async function runTrialTask(payload: TrialPayload, ctx: JobContext): Promise<TrialOutcome> {
+  const t0 = performance.now()
+  try {
+    return await runTrial(payload, ctx)
+  } catch (e) {
+    if (e instanceof CancelledError || ctx.signal.aborted) throw e
+    return {
+      state: 'failed',
+      value: null,
+      intermediate: [],
+      reason: e instanceof Error ? e.message : String(e),
+      epochs: 0,
+      seconds: (performance.now() - t0) / 1000,
+    }
+  }
+}
+
+defineTask(TRIAL_KIND, (payload, ctx) => runTrialTask(payload as TrialPayload, ctx))

@@ -44,8 +44,11 @@ import type { ProjectScope } from './scope'
 export interface TuneDeps {
   startTraining(config: TrainConfig): { jobId: string }
   startAnomaly(config: AnomalyConfig): { jobId: string }
-  /** The executor of a study's trials (this process unless the pool or cluster is set up). */
-  executor?(): TaskExecutor
+  /**
+   * The executor of a study's trials for `parallel` trials at a time (this process unless the
+   * pool or cluster is set up); closed when the study ends unless it is the inline one.
+   */
+  executor?(parallel: number): TaskExecutor
 }
 
 const toTrial = (t: StudyTrial): TuneTrial => ({
@@ -87,7 +90,6 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
     if (!study) throw new ProjectError(`no study ${studyId} in this project`)
     const s = study.settings
     const dir = dirname(project.path)
-    const spec = resolvePaths(projectToSpec(project, dir), dir)
     const stored = listTrials(project, studyId)
     const finished: StudyTrial[] = stored
       .filter((t) => t.state !== 'running')
@@ -95,9 +97,11 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
     const pending = stored
       .filter((t) => t.state === 'running')
       .map((t) => ({ number: t.number, params: t.params }))
-    const executor = deps.executor?.() ?? inlineExecutor
+    const executor = deps.executor?.(s.parallel) ?? inlineExecutor
     setStudyState(project, studyId, 'running')
     try {
+      // INFERNO's paper benchmark simulates its events: it needs no samples (nor a spec).
+      const spec = s.train.kind === 'inferno' ? '' : resolvePaths(projectToSpec(project, dir), dir)
       const result = await tuneStudy(
         {
           spec,
@@ -111,6 +115,8 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
           seed: s.seed,
           // A resumed study gets its time budget afresh.
           timeout: s.timeout ?? null,
+          resource: s.resource ?? 'epochs',
+          minFraction: s.minFraction,
         },
         executor,
         ctx,
@@ -180,6 +186,13 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
         if (e instanceof SpaceError) throw new ProjectError(e.message)
         throw e
       }
+      if (
+        settings.resource === 'fraction' &&
+        (settings.pruner !== 'hyperband' || settings.train.kind !== 'mlp')
+      )
+        throw new ProjectError(
+          "the training-data fraction is Hyperband's resource for a neural network (mlp)",
+        )
       const createdAt = new Date().toISOString()
       const name =
         settings.name || `${settings.train.kind} ${createdAt.slice(0, 16).replace('T', ' ')}`
@@ -219,6 +232,10 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
         ...applyParams(s.settings.train, trial.params),
         name: `${s.name} #${trial.number}`,
       }
+      if (config.kind === 'inferno')
+        throw new ProjectError(
+          'an INFERNO benchmark trial is not a model of this project: run `hepwb bench inferno` with its parameters',
+        )
       return config.kind === 'ae' || config.kind === 'vae'
         ? deps.startAnomaly(AnomalyConfig.parse(config))
         : deps.startTraining(TrainConfig.parse(config))

@@ -139,15 +139,49 @@ export function hyperbandPruner(o: HyperbandOptions): Pruner {
   }
 }
 
+/**
+ * The resources at which a trial of Hyperband's bracket for `number` is judged, ascending and
+ * ending with the full resource: minResource·η^(s+k) below maxResource, then maxResource. With
+ * the training-data fraction as the resource, a trial trains once per entry (on entry /
+ * maxResource of the training data) and goes on only while the pruner promotes it.
+ */
+export function hyperbandRungs(number: number, o: HyperbandOptions): number[] {
+  const eta = o.eta ?? 3
+  const min = o.minResource ?? 1
+  const out: number[] = []
+  for (let r = min * eta ** bracketOf(number, o); r < o.maxResource - 1e-9; r *= eta) out.push(r)
+  out.push(o.maxResource)
+  return out
+}
+
 export type PrunerName = 'none' | 'median' | 'hyperband'
+
+/**
+ * What Hyperband's resource is: `epochs` (a trial's intermediate value per epoch) or
+ * `fraction` (the training-data fraction: a trial trains its full epochs on a growing share of
+ * the training events, one rung after the other).
+ */
+export type PrunerResource = 'epochs' | 'fraction'
 
 export interface PrunerConfig {
   readonly name: PrunerName
-  /** Hyperband's full resource (the training's epochs). */
+  /**
+   * Hyperband's full resource: the training's epochs, or with `resource: "fraction"` the
+   * number of smallest-fraction units in the whole training set (η^k: 9 for 1/9, 1/3, 1).
+   */
   readonly maxResource: number
   readonly minResource?: number
   readonly eta?: number
   readonly seed?: number
+  /** Default `epochs`. */
+  readonly resource?: PrunerResource
+}
+
+/** Hyperband's full resource for the smallest training-data fraction `minFraction` (η^k ≥ 1/min). */
+export function fractionUnits(minFraction: number, eta = 3): number {
+  if (!(minFraction > 0 && minFraction < 1))
+    throw new RangeError(`the smallest training-data fraction is in (0, 1), got ${minFraction}`)
+  return eta ** Math.max(1, Math.round(Math.log(1 / minFraction) / Math.log(eta)))
 }
 
 export function makePruner(c: PrunerConfig): Pruner {

@@ -4,7 +4,8 @@
  * executor); the study only orders the work. Trial numbers are handed out in order and random
  * and grid suggestions depend on the number only, so a seeded random or grid study gives the
  * same trials serially and in parallel. A failed trial (an error, a NaN) is recorded with its
- * reason and the study goes on; cancel stops starting trials and keeps the finished ones.
+ * reason and the study goes on; a StudyError (the trials cannot run at all) stops it once the
+ * running trials end; cancel stops starting trials and keeps the finished ones.
  */
 import { CancelledError } from '../jobs/context'
 import type { PrunerConfig } from './pruner'
@@ -31,6 +32,11 @@ export interface StudySettings {
 export interface StudyTrial extends TrialRecord {
   readonly epochs: number
   readonly seconds: number
+  /**
+   * The share of the training events its (last) model trained on, where the training-data
+   * fraction is Hyperband's resource.
+   */
+  readonly fraction?: number
 }
 
 /** What a trial's runner is given: its number, parameters and the trials finished before it. */
@@ -55,6 +61,17 @@ export interface StudyHooks {
   onStart?(number: number, params: Params): void
   /** A trial finished. */
   onTrial?(trial: StudyTrial): void
+}
+
+/**
+ * Thrown by a trial runner when trials cannot run at all (where they run failed, not the
+ * trial): the study stops with it instead of recording a failed trial and going on.
+ */
+export class StudyError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'StudyError'
+  }
 }
 
 export function makeSampler(s: StudySettings): Sampler {
@@ -101,8 +118,10 @@ export async function runStudy(
     taken.add(number)
     return { number, params: sampler.suggest(number, finished) }
   }
+  let broken: StudyError | null = null
   const worker = async (): Promise<void> => {
     for (;;) {
+      if (broken) return
       if (hooks.signal?.aborted) {
         cancelled = true
         return
@@ -123,6 +142,10 @@ export async function runStudy(
           cancelled = true
           return
         }
+        if (e instanceof StudyError) {
+          broken ??= e
+          return
+        }
         outcome = {
           state: 'failed',
           value: null,
@@ -139,6 +162,7 @@ export async function runStudy(
   }
   const n = Math.max(1, Math.floor(settings.parallel))
   await Promise.all(Array.from({ length: n }, worker))
+  if (broken) throw broken
   const trials = finished.sort((a, b) => a.number - b.number)
   return { trials, best: bestTrial(trials, settings.direction), cancelled, timedOut }
 }

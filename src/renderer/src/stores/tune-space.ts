@@ -3,7 +3,7 @@
  * method, so one click tunes with a sensible space. Rows become the `space` of tune.start (the
  * same JSON as `hepwb tune`); a row that cannot is named in the errors.
  */
-import type { TuneMetric, TuneSpace } from '../../../shared/contract/tune'
+import { InfernoTuneConfig, type TuneMetric, type TuneSpace } from '../../../shared/contract/tune'
 
 export interface SpaceRow {
   /** Dotted path into the training config (`options.learningRate`, `options.layers.0`). */
@@ -69,15 +69,66 @@ export function defaultSpace(kind: string): SpaceRow[] {
         row({ name: 'options.learningRate', type: 'float', lo: 1e-4, hi: 1e-2, log: true }),
         row({ name: 'options.batchSize', type: 'choice', choices: '[128, 256, 512]' }),
       ]
+    case 'inferno':
+      // The grid the INFERNO paper's studies vary: summary bins, softmax temperature, the
+      // optimiser's step and batch.
+      return [
+        row({ name: 'bins', type: 'int', lo: 4, hi: 20 }),
+        row({ name: 'tau', type: 'float', lo: 0.05, hi: 1, log: true }),
+        row({ name: 'learningRate', type: 'float', lo: 1e-4, hi: 1e-2, log: true }),
+        row({ name: 'batchSize', type: 'choice', choices: '[500, 1000, 2000]' }),
+      ]
     default:
       return []
   }
+}
+
+/** INFERNO's paper-benchmark set-up in the Tune view (the rest: `hepwb bench inferno`'s defaults). */
+export interface InfernoTuneForm {
+  benchmark: 'B0' | 'B1' | 'B2' | 'B3' | 'B4'
+  epochs: number
+  seeds: number
+  trainEvents: number
+  testEvents: number
+}
+
+export const defaultInfernoTuneForm = (): InfernoTuneForm => ({
+  benchmark: 'B2',
+  epochs: 20,
+  seeds: 1,
+  trainEvents: 20_000,
+  testEvents: 50_000,
+})
+
+/** The training config of an INFERNO study (what tune.start's `train` gets), or its errors. */
+export function infernoTuneConfig(
+  f: InfernoTuneForm,
+): { ok: true; config: InfernoTuneConfig } | { ok: false; errors: string[] } {
+  const errors: string[] = []
+  const whole = (name: string, v: number, lo: number, hi: number) => {
+    if (!(Number.isInteger(v) && v >= lo && v <= hi))
+      errors.push(`${name}: a whole number from ${lo} to ${hi}`)
+  }
+  whole('epochs', f.epochs, 1, 1000)
+  whole('seeds', f.seeds, 1, 20)
+  whole('training events', f.trainEvents, 200, 400_000)
+  whole('test events', f.testEvents, 200, 2_000_000)
+  if (errors.length) return { ok: false, errors }
+  const parsed = InfernoTuneConfig.safeParse({ kind: 'inferno', ...f })
+  return parsed.success
+    ? { ok: true, config: parsed.data }
+    : { ok: false, errors: parsed.error.issues.map((i) => i.message) }
 }
 
 /** The objectives a method offers, with their default direction. */
 export function objectivesOf(
   kind: string,
 ): { metric: TuneMetric; label: string; direction: 'minimize' | 'maximize' }[] {
+  if (kind === 'inferno')
+    return [
+      { metric: 'sigma_poi', label: 'σ of the signal yield (POI)', direction: 'minimize' },
+      { metric: 'val_loss', label: 'validation loss', direction: 'minimize' },
+    ]
   if (kind === 'ae' || kind === 'vae')
     return [
       { metric: 'anomaly_auc', label: 'anomaly AUC (first signal)', direction: 'maximize' },

@@ -17,7 +17,15 @@ import type {
   TuneStart,
 } from '../../../shared/contract/tune'
 import { api } from '../api'
-import { type SpaceRow, buildSpace, defaultSpace, objectivesOf } from './tune-space'
+import {
+  type InfernoTuneForm,
+  type SpaceRow,
+  buildSpace,
+  defaultInfernoTuneForm,
+  defaultSpace,
+  infernoTuneConfig,
+  objectivesOf,
+} from './tune-space'
 import { guardWith } from './guard'
 import { useProjectStore } from './project'
 import { buildConfig as buildAnomalyConfig } from './anomaly-form'
@@ -26,8 +34,14 @@ import { buildConfig } from './train-setup-form'
 import { useTrainStore } from './train'
 
 export interface TuneForm {
-  /** What is tuned: the Train step's classifier set-up or the Anomaly step's autoencoder. */
-  family: 'classifier' | 'anomaly'
+  /**
+   * What is tuned: the Train step's classifier set-up, the Anomaly step's autoencoder or
+   * INFERNO on the paper benchmark (its set-up here).
+   */
+  family: 'classifier' | 'anomaly' | 'inferno'
+  inferno: InfernoTuneForm
+  /** Hyperband's resource: epochs, or the training-data fraction (networks). */
+  resource: 'epochs' | 'fraction'
   name: string
   /** The method the rows were made for (a new method brings its default space). */
   rowsKind: string
@@ -47,6 +61,8 @@ export interface TuneForm {
 export function defaultTuneForm(kind: string): TuneForm {
   return {
     family: 'classifier',
+    inferno: defaultInfernoTuneForm(),
+    resource: 'epochs',
     name: '',
     rowsKind: kind,
     rows: defaultSpace(kind),
@@ -68,7 +84,11 @@ export const useTuneStore = defineStore('tune', () => {
   const anomaly = useAnomalyStore()
   /** The method of the set-up the study tunes. */
   const kind = computed(() =>
-    form.value.family === 'anomaly' ? anomaly.form.kind : train.form.kind,
+    form.value.family === 'inferno'
+      ? 'inferno'
+      : form.value.family === 'anomaly'
+        ? anomaly.form.kind
+        : train.form.kind,
   )
   const form = ref<TuneForm>(defaultTuneForm(train.form.kind))
   const studies = ref<StudyInfo[]>([])
@@ -103,10 +123,18 @@ export const useTuneStore = defineStore('tune', () => {
 
   /** The request tune.start would get, or what is wrong with the set-up. */
   const built = computed<{ ok: true; request: TuneStart } | { ok: false; errors: string[] }>(() => {
+    const family = form.value.family
     const t =
-      form.value.family === 'anomaly' ? buildAnomalyConfig(anomaly.form) : buildConfig(train.form)
+      family === 'inferno'
+        ? infernoTuneConfig(form.value.inferno)
+        : family === 'anomaly'
+          ? buildAnomalyConfig(anomaly.form)
+          : buildConfig(train.form)
     const s = buildSpace(form.value.rows)
     const errors = [...(t.ok ? [] : t.errors), ...s.errors]
+    const fraction = form.value.resource === 'fraction' && form.value.pruner === 'hyperband'
+    if (fraction && t.ok && t.config.kind !== 'mlp')
+      errors.push('the training-data fraction is a resource for neural networks only')
     if (t.ok && t.config.kind === 'lda') errors.push('Fisher has no hyperparameters to tune')
     if (!s.errors.length && !Object.keys(s.space).length) errors.push('the space is empty')
     if (errors.length || !t.ok) return { ok: false, errors }
@@ -128,6 +156,7 @@ export const useTuneStore = defineStore('tune', () => {
         parallel: f.parallel,
         seed: f.seed,
         timeout: f.minutes > 0 ? f.minutes * 60 : null,
+        resource: fraction ? 'fraction' : 'epochs',
       },
     }
   })
