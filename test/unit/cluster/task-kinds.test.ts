@@ -47,24 +47,21 @@ it('a payload naming an unknown source kind fails with the kind named', async ()
 })
 
 it("a lazily registered kind (a tuning trial) loads its module at the kind's first task", async () => {
-  const error = await runTask({ kind: 'tune.trial', payload: {} }, silentContext()).then(
-    () => null,
-    (e: unknown) => e as Error,
-  )
-  expect(error?.message ?? '').not.toMatch(/did not define|no task kind/)
+  const result = await runTask({ kind: 'tune.trial', payload: {} }, silentContext())
+  // The trial's own check of its payload (a failed trial with its reason): the module loaded.
+  expect(JSON.stringify(result)).toMatch(/training config/)
 })
 
 it('a lazily registered kind loads in a worker thread too (its import() resolves there)', async () => {
   const pool = poolExecutor(1)
   try {
-    const error = await pool
-      .run([{ kind: 'tune.trial', payload: {} }], silentContext(), () => undefined)
-      .then(
-        () => null,
-        (e: unknown) => e as Error,
-      )
-    // The trial's own check of its payload: the kind was loaded and ran.
-    expect(error?.message ?? '').toMatch(/training config/)
+    let result: unknown
+    await pool.run([{ kind: 'tune.trial', payload: {} }], silentContext(), (_i, r) => {
+      result = r
+    })
+    // The trial's own check of its payload (a failed trial, with its reason): the kind was
+    // loaded and ran.
+    expect(JSON.stringify(result)).toMatch(/training config/)
   } finally {
     await pool.close()
   }
