@@ -57,6 +57,8 @@ export const StackFigure = z.object({
   flowsFolded: z.boolean().default(false),
   /** Each simulated component scaled to unit area (shapes; no stack, no data). */
   normalised: z.boolean().default(false),
+  /** Cut values on x drawn as dashed vertical lines (an N−1 plot's threshold). */
+  cuts: z.array(z.number()).default([]),
 })
 export type StackFigure = z.infer<typeof StackFigure>
 
@@ -132,11 +134,63 @@ export const HeatmapFigure = z.object({
 })
 export type HeatmapFigure = z.infer<typeof HeatmapFigure>
 
+const XY = z.tuple([z.number(), z.number()])
+
+/**
+ * One exclusion contour of a mass plane: its pieces (a contour that leaves the plane and comes
+ * back has several), each a polyline of (x, y) points in drawing order. `role` picks the HEP
+ * convention it is drawn with: observed solid red, expected dashed black, ±1σ thin lines.
+ */
+export const ContourCurve = z.object({
+  name: z.string(),
+  role: z.enum(['observed', 'expected', 'expectedMinus1', 'expectedPlus1', 'other']),
+  pieces: z.array(z.object({ points: z.array(XY), closed: z.boolean().default(false) })),
+})
+export type ContourCurve = z.infer<typeof ContourCurve>
+
+/**
+ * A mass plane (the signal grid): each signal point at its (x, y) with its CLs (filled marker
+ * when excluded at `cl`), the observed and expected CLs = 1 − cl contours and the expected ±1σ
+ * band as filled polygons (in x, y units).
+ */
+export const ContourFigure = z.object({
+  kind: z.literal('contour'),
+  x: AxisVariable,
+  y: AxisVariable,
+  /** Confidence level of the exclusion, e.g. 0.95. */
+  cl: z.number().gt(0).lt(1),
+  points: z.array(z.object({ name: z.string(), x: z.number(), y: z.number(), cls: Num })),
+  curves: z.array(ContourCurve),
+  band: z.array(z.array(XY)).default([]),
+})
+export type ContourFigure = z.infer<typeof ContourFigure>
+
+/**
+ * Pulls of the nuisance parameters after a fit: one row per parameter (top to bottom), its
+ * pull (θ̂ − θ₀)/Δθ with the post-fit constraint as a horizontal error bar, on the ±1σ / ±2σ
+ * bands (the Fit view's pulls, ordered as shown).
+ */
+export const PullsFigure = z.object({
+  kind: z.literal('pulls'),
+  x: AxisVariable,
+  rows: z.array(
+    z.object({
+      name: z.string(),
+      pull: Num,
+      /** The post-fit uncertainty of the pull (θ̂'s error / Δθ); null = none drawn. */
+      error: Num,
+    }),
+  ),
+})
+export type PullsFigure = z.infer<typeof PullsFigure>
+
 export const Figure = z.discriminatedUnion('kind', [
   StackFigure,
   BrazilFigure,
   LinesFigure,
   HeatmapFigure,
+  ContourFigure,
+  PullsFigure,
 ])
 export type Figure = z.infer<typeof Figure>
 export type FigureInput = z.input<typeof Figure>

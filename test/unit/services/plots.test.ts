@@ -19,6 +19,9 @@ import { plotsHandlers } from '../../../src/main/engine/services/plots'
 import { scopeSource } from '../../../src/main/engine/services/project-source'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 import { SKHEP } from '../io/shared-data'
+import { gridOutcome, pullsFigure } from '../plots/fit-figures'
+import { massPlaneSave } from '../../../src/renderer/src/components/fit/grid-figure'
+import { nminus1Save } from '../../../src/renderer/src/components/cuts/nminus1-save'
 import { serviceEnv } from '../helpers/service-env'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-plots-'))
@@ -224,5 +227,74 @@ describe('saved plots', () => {
     expect(svg).toContain('mlp (AUC = 0.912)')
     await expect(s.plots['plots.refresh']({ id: roc.id })).rejects.toThrow(/snapshot/)
     s.project.close()
+  })
+
+  it('keeps a mass plane and pulls as sent, and re-renders them identically after reopening', async () => {
+    const s = await setUp('fit-kinds')
+    const plane = await s.plots['plots.save'](
+      plotsMethods['plots.save'].params.parse(massPlaneSave(gridOutcome(), 'observed')),
+    )
+    const pulls = await s.plots['plots.save'](
+      plotsMethods['plots.save'].params.parse({
+        name: 'Pulls · 1Lbb',
+        step: 'fit',
+        source: 'Fit · pulls',
+        recipe: { kind: 'none' },
+        figure: pullsFigure,
+      }),
+    )
+    const render = async (x: { plots: ReturnType<typeof plotsHandlers> }, id: string) =>
+      (await x.plots['plots.render']({ id, settings: {} })).svg
+    const svgs = [await render(s, plane.id), await render(s, pulls.id)]
+    expect(svgs[0]).toContain('Observed limit')
+    expect(svgs[1]).toContain('ttbar_xsec')
+    s.project.close()
+    const again = await open(s.path)
+    expect(await again.plots['plots.list']({})).toMatchObject([
+      { name: 'Mass plane · patchset.json', kind: 'contour', step: 'fit', stale: false },
+      { name: 'Pulls · 1Lbb', kind: 'pulls', step: 'fit', stale: false },
+    ])
+    expect([await render(again, plane.id), await render(again, pulls.id)]).toEqual(svgs)
+    again.project.close()
+  })
+
+  it('saves an N−1 plot with the numbers of cuts.nminus1 and its threshold drawn as a line', async () => {
+    const s = await setUp('nminus1')
+    await s.cuts['cuts.saveRegion']({
+      region: {
+        name: 'Window',
+        blinded: false,
+        cuts: [
+          { name: 'OS', expr: 'Q1 * Q2 < 0' },
+          { name: 'mass', expr: 'M > 70' },
+        ],
+      },
+    })
+    const h = await s.cuts['cuts.nminus1']({
+      region: 'Window',
+      cutIndex: 1,
+      bins: 12,
+      lo: 60,
+      hi: 120,
+    })
+    expect([h.variable, h.threshold]).toEqual(['M', 70])
+    const saved = await s.plots['plots.save'](
+      plotsMethods['plots.save'].params.parse(nminus1Save(h, 'Window', 'mass')),
+    )
+    expect(saved.name).toBe('N−1 M · Window · mass')
+    expect(saved.figure.kind).toBe('stack')
+    if (saved.figure.kind !== 'stack') return
+    expect(saved.figure.cuts).toEqual([70])
+    expect(saved.figure.components.map((c) => [c.name, c.role, c.sumw])).toEqual(
+      h.samples.map((x) => [x.name, x.role, x.sumw]),
+    )
+    const svg = (await s.plots['plots.render']({ id: saved.id, settings: {} })).svg
+    // The cut: a dashed red line across the main panel; the region as the label's last line.
+    expect(svg).toMatch(/<line[^>]*stroke="#d62728"[^>]*stroke-dasharray/)
+    expect(svg).toContain('Window')
+    s.project.close()
+    const again = await open(s.path)
+    expect((await again.plots['plots.render']({ id: saved.id, settings: {} })).svg).toBe(svg)
+    again.project.close()
   })
 })

@@ -109,6 +109,7 @@ export async function stackFigure(
       wholeX: req.wholeX ?? false,
       flowsFolded: req.foldFlows ?? false,
       normalised: req.normalised ?? false,
+      cuts: [],
     },
     hidden: run.hidden,
   }

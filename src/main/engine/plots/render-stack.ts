@@ -264,6 +264,17 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
       })
       if (v > 0) body += el('circle', { cx: xc, cy: Y(v), r: s.markerPt / 2, fill: '#000000' })
     }
+  // An N−1 plot's threshold: where the cut removes events.
+  for (const x of f.cuts)
+    body += el('line', {
+      x1: X(x),
+      x2: X(x),
+      y1: main.y0,
+      y2: main.y1,
+      stroke: '#d62728',
+      'stroke-width': 1.5 * c.lw,
+      'stroke-dasharray': dashFor('dashed', 1.5 * c.lw),
+    })
   c.svg.add(el('g', { 'clip-path': clipMain }, body))
 
   c.frame(main, xs, ys, xt, yt, { xLabels: !showRatio, yLabels: true })

@@ -10,8 +10,10 @@ import { PlotSettings, type PlotSettingsInput } from '../../../shared/plot/setti
 import { figureSizeCm } from '../../../shared/plot/styles'
 import { Canvas, PT_PER_CM } from './canvas'
 import { renderBrazil } from './render-brazil'
+import { renderContour } from './render-contour'
 import { renderHeatmap } from './render-heatmap'
 import { renderLines } from './render-lines'
+import { renderPulls } from './render-pulls'
 import { renderStack, stackName } from './render-stack'
 import { Svg } from './svg'
 
@@ -35,6 +37,10 @@ export function figureTitle(f: Figure): string {
       return `${markupText(f.y.label || f.y.expr)} vs ${markupText(f.x.label || f.x.expr)}`
     case 'heatmap':
       return markupText(f.z.label || f.flavour)
+    case 'contour':
+      return `Exclusion in the ${markupText(f.x.label || f.x.expr)}–${markupText(f.y.label || f.y.expr)} plane`
+    case 'pulls':
+      return `Pulls of ${f.rows.length} nuisance parameters`
   }
 }
 
@@ -57,6 +63,12 @@ export function renderFigure(figure: Figure, settingsIn: PlotSettingsInput): Ren
       break
     case 'heatmap':
       renderHeatmap(c, figure, W, H)
+      break
+    case 'contour':
+      renderContour(c, figure, W, H)
+      break
+    case 'pulls':
+      renderPulls(c, figure, W, H)
       break
   }
   return {
