@@ -125,6 +125,12 @@ export const HeatmapFigure = z.object({
   /** Category labels of the columns and rows (markup), or numeric edges via `xEdges`/`yEdges`. */
   xLabels: z.array(z.string()),
   yLabels: z.array(z.string()),
+  /**
+   * A 2-D histogram's bin edges (columns + 1, rows + 1, increasing): with both, the axes are
+   * numeric with ticks (the labels are then not drawn).
+   */
+  xEdges: z.array(z.number()).optional(),
+  yEdges: z.array(z.number()).optional(),
   values: z.array(z.array(Num)),
   x: AxisVariable,
   y: AxisVariable,

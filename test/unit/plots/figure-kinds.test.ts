@@ -157,6 +157,21 @@ describe('pulls figure', () => {
     expect(renderFigure(pullsFigure, settings).svg).toBe(r.svg)
   })
 
+  it('grows with its rows when the height is automatic, so a hundred names stay readable', () => {
+    const many = Figure.parse({
+      ...pullsFigure,
+      rows: Array.from({ length: 100 }, (_, k) => ({ name: `np_${k}`, pull: 0, error: 1 })),
+    })
+    const r = renderFigure(many, settings)
+    expect(r.widthCm).toBe(15)
+    expect(r.heightCm).toBeCloseTo(0.42 * 100 + 3.5, 6)
+    // Every name at the settings' font size (10 pt), none squeezed.
+    expect(r.svg).toMatch(/font-size="10"[^>]*>np_99</)
+    // A height the user set is kept.
+    expect(renderFigure(many, { ...settings, heightCm: 20 }).heightCm).toBe(20)
+    expect(renderFigure(pullsFigure, settings).heightCm).toBe(11.25)
+  })
+
   it('exports a PDF with the parameter names and the axis title as text', async () => {
     if (!poppler) return
     const file = join(tmp, 'pulls.pdf')

@@ -22,6 +22,8 @@ import { SKHEP } from '../io/shared-data'
 import { gridOutcome, pullsFigure } from '../plots/fit-figures'
 import { massPlaneSave } from '../../../src/renderer/src/components/fit/grid-figure'
 import { nminus1Save } from '../../../src/renderer/src/components/cuts/nminus1-save'
+import { hist2dSave } from '../../../src/renderer/src/components/data/hist2d-save'
+import { savedPlotTables } from '../../../src/main/engine/plots/hepdata/saved-plot-tables'
 import { serviceEnv } from '../helpers/service-env'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-plots-'))
@@ -292,6 +294,42 @@ describe('saved plots', () => {
     // The cut: a dashed red line across the main panel; the region as the label's last line.
     expect(svg).toMatch(/<line[^>]*stroke="#d62728"[^>]*stroke-dasharray/)
     expect(svg).toContain('Window')
+    s.project.close()
+    const again = await open(s.path)
+    expect((await again.plots['plots.render']({ id: saved.id, settings: {} })).svg).toBe(svg)
+    again.project.close()
+  })
+
+  it('saves a 2-D histogram with numeric axes and its cells as HEPData bins', async () => {
+    const s = await setUp('hist2d')
+    const [zmumu] = await s.data['data.samples']({})
+    const h = await s.data['data.hist2d']({
+      sample: zmumu.id,
+      x: 'eta1',
+      y: 'phi1',
+      xbins: 8,
+      ybins: 6,
+    })
+    const saved = await s.plots['plots.save'](
+      plotsMethods['plots.save'].params.parse(hist2dSave(h, 'Zmumu')),
+    )
+    if (saved.figure.kind !== 'heatmap') throw new Error('a heatmap')
+    expect(saved.figure.values).toHaveLength(h.ybins)
+    expect(saved.figure.values[0]).toHaveLength(h.xbins)
+    expect(saved.figure.values[1][2]).toBe(h.sumw[2][1] || null)
+    const svg = (await s.plots['plots.render']({ id: saved.id, settings: {} })).svg
+    // Numeric axes: tick labels, not one label per cell; the variables as axis titles.
+    expect(svg).toContain('eta1')
+    expect(svg).toContain('phi1')
+    expect(svg).not.toContain(`>${saved.figure.xLabels[0]}<`)
+    const [table] = savedPlotTables(saved)
+    const x = table.data.independent_variables[0].values
+    expect(x[0]).toEqual({ low: h.xlo, high: h.xlo + (h.xhi - h.xlo) / h.xbins })
+    const total = table.data.dependent_variables[0].values.reduce(
+      (a, v) => a + (typeof v.value === 'number' ? v.value : 0),
+      0,
+    )
+    expect(total).toBeCloseTo(h.inside, 6)
     s.project.close()
     const again = await open(s.path)
     expect((await again.plots['plots.render']({ id: saved.id, settings: {} })).svg).toBe(svg)

@@ -124,7 +124,7 @@ export function renderContour(c: Canvas, f: ContourFigure, W: number, H: number)
             'stroke-linejoin': 'round',
           })
     }
-  const r = s.markerPt / 3
+  const r = s.markerPt / 2.4
   for (const p of f.points) {
     const excluded = p.cls !== null && p.cls < alpha
     body += el('circle', {

@@ -44,9 +44,21 @@ export function figureTitle(f: Figure): string {
   }
 }
 
+/**
+ * The figure's size: the settings' (figureSizeCm), except that pulls with an automatic height
+ * grow with their rows (about 0.42 cm per parameter at 10 pt), so a hundred nuisance
+ * parameters stay readable instead of being squeezed into the style's aspect ratio.
+ */
+export function sizeCm(figure: Figure, settings: PlotSettings): { width: number; height: number } {
+  const size = figureSizeCm(settings)
+  if (figure.kind !== 'pulls' || settings.heightCm !== null) return size
+  const rows = 0.042 * settings.fontPt * figure.rows.length + 0.35 * settings.fontPt
+  return { width: size.width, height: Math.min(100, Math.max(size.height, rows)) }
+}
+
 export function renderFigure(figure: Figure, settingsIn: PlotSettingsInput): RenderedFigure {
   const settings = PlotSettings.parse(settingsIn)
-  const { width, height } = figureSizeCm(settings)
+  const { width, height } = sizeCm(figure, settings)
   const W = width * PT_PER_CM
   const H = height * PT_PER_CM
   const svg = new Svg(W, H)

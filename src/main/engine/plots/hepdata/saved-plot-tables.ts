@@ -130,6 +130,7 @@ export function savedPlotTables(plot: SavedPlot, figure?: string | RenderedFigur
             z: header(f.z),
             xLabels: f.xLabels.map(markupToLatex),
             yLabels: f.yLabels.map(markupToLatex),
+            ...(f.xEdges && f.yEdges ? { xEdges: f.xEdges, yEdges: f.yEdges } : {}),
             values: f.values,
             phrase: f.flavour,
             conditions,
