@@ -59,6 +59,14 @@ export const StackFigure = z.object({
   normalised: z.boolean().default(false),
   /** Cut values on x drawn as dashed vertical lines (an N−1 plot's threshold). */
   cuts: z.array(z.number()).default([]),
+  /**
+   * The band on the stack's total when it is not √Σw² (a fit's pre- or post-fit uncertainty):
+   * its 1σ per bin and its legend label; null = √Σw² of the backgrounds.
+   */
+  uncertainty: z
+    .object({ error: z.array(z.number()), label: z.string() })
+    .nullable()
+    .default(null),
 })
 export type StackFigure = z.infer<typeof StackFigure>
 

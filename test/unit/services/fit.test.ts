@@ -17,6 +17,9 @@ import {
 } from '../../../src/shared/contract/fit'
 import { EngineService } from '../../../src/main/engine/service'
 import { hepwb } from '../helpers/cli'
+import { channelSave } from '../../../src/renderer/src/components/fit/channel-save'
+import { pullsSave } from '../../../src/renderer/src/components/fit/pulls-save'
+import type { SavedPlot } from '../../../src/shared/plot/saved-plot'
 import { DATA } from '../io/shared-data'
 
 const LBB = DATA + 'hepdata-pyhf-extractor_1Lbb'
@@ -168,6 +171,40 @@ describe('fit service', () => {
     const run = runs.find((r) => JSON.stringify(r.result ?? null).includes(fit.id))
     expect(run?.result).toMatchObject({ stored: { kind: 'fit', id: fit.id }, converged: true })
     expect(JSON.stringify(run?.result).length).toBeLessThan(1000)
+  })
+
+  it('saves the post-fit stack of a channel (with the fit band) and the pulls to Plots', async () => {
+    const { fit } = (await c.call('fit.results', setup())) as { fit: FitOutcome }
+    const ch = fit.yields[0]
+    const stack = (await c.call(
+      'plots.save',
+      channelSave(ch, 'post', '1Lbb', 'Data', () => '#1f77b4'),
+    )) as SavedPlot
+    if (stack.figure.kind !== 'stack') throw new Error('a stack')
+    expect(stack.figure.uncertainty?.error).toEqual(ch.postError)
+    const total = ch.postTotal.map((_, b) =>
+      stack.figure.kind === 'stack'
+        ? stack.figure.components
+            .filter((x) => x.role === 'background')
+            .reduce((a, x) => a + x.sumw[b], 0)
+        : 0,
+    )
+    total.forEach((t, b) => expect(t).toBeCloseTo(ch.postTotal[b], 9))
+    const { svg } = (await c.call('plots.render', { id: stack.id, settings: {} })) as {
+      svg: string
+    }
+    expect(svg).toContain('Post-fit uncertainty')
+    expect(svg).not.toContain('Stat. unc.')
+    const pulls = (await c.call('plots.save', pullsSave(fit, '1Lbb'))) as SavedPlot
+    if (pulls.figure.kind !== 'pulls') throw new Error('pulls')
+    expect(pulls.figure.rows).toHaveLength(fit.parameters.filter((p) => p.pull !== null).length)
+    const r = (await c.call('plots.render', { id: pulls.id, settings: {} })) as {
+      svg: string
+      heightCm: number
+    }
+    // 1Lbb has many nuisance parameters: the figure grows to keep them readable.
+    expect(r.heightCm).toBeGreaterThan(20)
+    for (const p of [stack, pulls]) await c.call('plots.remove', { id: p.id })
   })
 
   it('gives exactly the numbers `hepwb fit --json` prints for the same workspace (one fit report)', async () => {

@@ -110,6 +110,7 @@ export async function stackFigure(
       flowsFolded: req.foldFlows ?? false,
       normalised: req.normalised ?? false,
       cuts: [],
+      uncertainty: null,
     },
     hidden: run.hidden,
   }

@@ -60,7 +60,9 @@ export function caption(p: SavedPlot): string {
       )
     if (bkg.length && !f.normalised)
       parts.push(
-        'The hatched band is the statistical uncertainty of the simulation ($\\sqrt{\\sum w^2}$).',
+        f.uncertainty
+          ? `The hatched band is the ${esc(f.uncertainty.label).toLowerCase()} on the total.`
+          : 'The hatched band is the statistical uncertainty of the simulation ($\\sqrt{\\sum w^2}$).',
       )
   } else if (f.kind === 'brazil') {
     const poi = esc(f.poi.label || f.poi.name)

@@ -58,7 +58,10 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
       }
     : null
   const total = sumArrays(bkg, 'sumw', bins)
-  const totalVar = sumArrays(bkg, 'sumw2', bins)
+  // The band: a fit's uncertainty when the figure carries one, else √Σw² of the backgrounds.
+  const totalVar = f.uncertainty
+    ? Array.from({ length: bins }, (_, b) => (f.uncertainty?.error[b] ?? 0) ** 2)
+    : sumArrays(bkg, 'sumw2', bins)
   const showRatio = Boolean(data && bkg.length && s.ratio && !f.normalised)
   const dataInt = data
     ? data.sumw.map((v, b) =>
@@ -89,7 +92,7 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
     entries.push({ label: bkg[k].name, kind: 'fill', colour: bkgColours[k] })
   if (bkg.length && !f.normalised)
     entries.push({
-      label: 'Stat. unc. (#sqrt{Σw^{2}})',
+      label: f.uncertainty?.label ?? 'Stat. unc. (#sqrt{Σw^{2}})',
       kind: s.hatchedBand ? 'hatch' : 'fill',
       colour: s.hatchedBand ? '#000000' : '#bdbdbd',
     })
