@@ -90,7 +90,8 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
     })
   for (let k = bkg.length - 1; k >= 0; k--)
     entries.push({ label: bkg[k].name, kind: 'fill', colour: bkgColours[k] })
-  if (bkg.length && !f.normalised)
+  // The band's entry only when there is a band (yields without Σw², e.g. a summary, have none).
+  if (bkg.length && !f.normalised && totalVar.some((v) => v > 0))
     entries.push({
       label: f.uncertainty?.label ?? 'Stat. unc. (#sqrt{Σw^{2}})',
       kind: s.hatchedBand ? 'hatch' : 'fill',
