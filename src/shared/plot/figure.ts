@@ -182,7 +182,8 @@ export type ContourFigure = z.infer<typeof ContourFigure>
 /**
  * Pulls of the nuisance parameters after a fit: one row per parameter (top to bottom), its
  * pull (θ̂ − θ₀)/Δθ with the post-fit constraint as a horizontal error bar, on the ±1σ / ±2σ
- * bands (the Fit view's pulls, ordered as shown).
+ * bands (the Fit view's pulls, ordered as shown); with impacts, the ranking plot: each row's
+ * pre- and post-fit ±1σ impact on the POI as bars on a top axis.
  */
 export const PullsFigure = z.object({
   kind: z.literal('pulls'),
@@ -193,8 +194,18 @@ export const PullsFigure = z.object({
       pull: Num,
       /** The post-fit uncertainty of the pull (θ̂'s error / Δθ); null = none drawn. */
       error: Num,
+      /**
+       * A ranking's impact on the POI of moving this parameter by +1σ and −1σ, pre-fit and
+       * post-fit (ΔPOI); drawn as bars on the top axis.
+       */
+      impact: z
+        .object({ pre: z.tuple([Num, Num]), post: z.tuple([Num, Num]) })
+        .nullable()
+        .default(null),
     }),
   ),
+  /** The top axis' title for the impacts (markup, e.g. '#Delta#mu'). */
+  impactLabel: z.string().default('#Delta#mu'),
 })
 export type PullsFigure = z.infer<typeof PullsFigure>
 

@@ -201,6 +201,51 @@ describe('pulls figure', () => {
     expect(validateLayout(layOut({ comment: '', resources: [], tables }))).toEqual([])
   })
 
+  describe('ranking (pulls with impacts)', () => {
+    const ranking = Figure.parse({
+      ...pullsFigure,
+      rows: [
+        {
+          name: 'ttbar_xsec',
+          pull: 1.4,
+          error: 0.5,
+          impact: { pre: [0.2, -0.18], post: [0.12, -0.1] },
+        },
+        {
+          name: 'lumi',
+          pull: 0.1,
+          error: 0.95,
+          impact: { pre: [0.05, -0.05], post: [0.04, null] },
+        },
+      ],
+    })
+
+    it('draws the impacts on a ΔPOI top axis instead of the bands, same bytes each time', () => {
+      const r = renderFigure(ranking, settings)
+      expect(() => new Resvg(r.svg).render()).not.toThrow()
+      expect(r.svg).toContain('Post-fit impact')
+      expect(r.svg).toContain('Pre-fit impact')
+      // No green/yellow bands behind the bars: ±1σ as dashed lines.
+      expect(r.svg).not.toMatch(/fill="#00cc00"/)
+      expect(r.svg).toMatch(/<text[^>]*>.*Δ.*μ/)
+      expect(renderFigure(ranking, settings).svg).toBe(r.svg)
+    })
+
+    it('writes the impacts as HEPData variables beside the pulls, valid 1.1.x', () => {
+      const tables = savedPlotTables(saved(ranking, 'Ranking'))
+      const d = tables[0].data.dependent_variables
+      expect(d.map((v) => v.header.name)).toEqual([
+      '$(\\theta$ - $\\theta_{0})$ / $\\Delta \\theta$',
+      '$\\Delta \\mu$ (post-fit, $+1\\sigma$)',
+      '$\\Delta \\mu$ (post-fit, $-1\\sigma$)',
+      '$\\Delta \\mu$ (pre-fit, $+1\\sigma$)',
+      '$\\Delta \\mu$ (pre-fit, $-1\\sigma$)',
+    ])
+    expect(d[2].values).toEqual([{ value: -0.1 }, { value: '-' }])
+      expect(validateLayout(layOut({ comment: '', resources: [], tables }))).toEqual([])
+    })
+  })
+
   describe('LaTeX captions of the fit figures', () => {
     it('say what the contours, the band and the pulls are', () => {
       const plane = latexSnippet(saved(massPlaneFigure(), 'Mass plane'), 'mass-plane.pdf')

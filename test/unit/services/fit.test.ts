@@ -19,6 +19,8 @@ import { EngineService } from '../../../src/main/engine/service'
 import { hepwb } from '../helpers/cli'
 import { channelSave } from '../../../src/renderer/src/components/fit/channel-save'
 import { pullsSave } from '../../../src/renderer/src/components/fit/pulls-save'
+import { rankingSave } from '../../../src/renderer/src/components/fit/ranking-save'
+import { savedPlotTables } from '../../../src/main/engine/plots/hepdata/saved-plot-tables'
 import type { SavedPlot } from '../../../src/shared/plot/saved-plot'
 import { DATA } from '../io/shared-data'
 
@@ -267,6 +269,23 @@ describe('fit service', () => {
     // Three decimals quoted there: 1e-3 (see test/unit/stats/ranking.test.ts).
     expect(Math.abs(Math.max(...st.postfit.map((v) => Math.abs(v!))) - 0.188)).toBeLessThan(1e-3)
     expect(ranking.impacts.some((i) => i.name === 'mu_W')).toBe(true)
+
+    // Saved to Plots as the ranking plot: largest impact first, impacts on a ΔPOI top axis.
+    const saved = (await c.call('plots.save', rankingSave(ranking, '1Lbb'))) as SavedPlot
+    if (saved.figure.kind !== 'pulls') throw new Error('pulls')
+    expect(saved.figure.rows.slice(0, 2).map((r) => r.name)).toEqual(['mu_ST', 'mu_Top'])
+    expect(saved.figure.rows[0].impact?.post).toEqual(st.postfit)
+    const { svg } = (await c.call('plots.render', { id: saved.id, settings: {} })) as {
+      svg: string
+    }
+    expect(svg).toContain('Post-fit impact')
+    expect(svg).toContain('mu_ST')
+    // Post-fit impact bars: filled rectangles in the +1σ colour.
+    expect(svg).toMatch(/<rect[^>]*fill="#1f5fa8"/)
+    const [table] = savedPlotTables(saved)
+    const post = table.data.dependent_variables.find((d) => d.header.name.includes('post-fit, $+1'))
+    expect(post?.values[0].value).toBe(st.postfit[0])
+    await c.call('plots.remove', { id: saved.id })
   }, 30_000)
 
   it('computes CLs limits with the expected band ordered', async () => {

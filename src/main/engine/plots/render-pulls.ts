@@ -7,7 +7,7 @@
  */
 import type { PullsFigure } from '../../../shared/plot/figure'
 import { dashFor, experimentLabel, legend, type LegendEntry } from './annotations'
-import { pos, ticksFor, type Scale } from './axis'
+import { niceCeil, pos, tickText, ticksFor, type Scale } from './axis'
 import type { Box, Canvas } from './canvas'
 import { axisTitle } from './render-lines'
 import { escapeMarkup } from '../../../shared/plot/markup'
@@ -15,17 +15,30 @@ import { el } from './svg'
 
 const GREEN = '#00cc00'
 const YELLOW = '#ffcc00'
+// Impacts of +1σ and −1σ, as the ATLAS ranking plots colour them.
+const UP = '#1f5fa8'
+const DOWN = '#17becf'
 
 export function renderPulls(c: Canvas, f: PullsFigure, W: number, H: number): void {
   const s = c.s
   const F = c.F
   // Parameter names are identifiers (mu_sig, lumi), not markup: drawn as written.
   const rows = f.rows.map((r) => ({ ...r, name: escapeMarkup(r.name) }))
-  const entries: LegendEntry[] = [
-    { label: 'Pull', kind: 'points', colour: '#000000' },
-    { label: '#pm 1#sigma', kind: 'band', colour: GREEN },
-    { label: '#pm 2#sigma', kind: 'band', colour: YELLOW },
-  ]
+  const ranked = rows.some((r) => r.impact !== null)
+  // A ranking, as the collaborations draw it: no coloured bands behind the impact bars, the
+  // ±1σ of the pulls as dashed lines instead.
+  const entries: LegendEntry[] = [{ label: 'Pull', kind: 'points', colour: '#000000' }]
+  if (!ranked)
+    entries.push(
+      { label: '#pm 1#sigma', kind: 'band', colour: GREEN },
+      { label: '#pm 2#sigma', kind: 'band', colour: YELLOW },
+    )
+  else
+    entries.push(
+      { label: 'Post-fit impact, +1#sigma', kind: 'fill', colour: UP },
+      { label: 'Post-fit impact, #minus1#sigma', kind: 'fill', colour: DOWN },
+      { label: 'Pre-fit impact', kind: 'band', colour: '#ffffff', edge: UP },
+    )
   const titleAbove = s.experiment.trim().toUpperCase() === 'CMS'
   const labelLines =
     (s.experiment || s.status ? 1 : 0) +
@@ -43,9 +56,11 @@ export function renderPulls(c: Canvas, f: PullsFigure, W: number, H: number): vo
   const nameW = Math.max(0, ...rows.map((r) => c.width(r.name, { size: nameSize })))
   // No y title: the names stand in its place.
   const m = c.margins(nameW, { titleAbove })
+  // A ranking's top axis (ΔPOI tick labels and title) above the frame.
+  const topAxis = ranked ? 2.9 * F : 0
   const box: Box = {
     x0: m.left - 1.1 * F * 1.45,
-    y0: m.top,
+    y0: m.top + topAxis,
     x1: W - m.right,
     y1: H - m.bottom,
   }
@@ -61,10 +76,12 @@ export function renderPulls(c: Canvas, f: PullsFigure, W: number, H: number): vo
   const X = (v: number) => pos(xs, v)
   const yRow = (i: number) => top + (i + 0.5) * rowH
   let body = ''
-  for (const [k, fill] of [
-    [2, YELLOW],
-    [1, GREEN],
-  ] as const)
+  for (const [k, fill] of ranked
+    ? []
+    : ([
+        [2, YELLOW],
+        [1, GREEN],
+      ] as const))
     body += el('rect', {
       x: X(-k),
       y: top,
@@ -73,6 +90,17 @@ export function renderPulls(c: Canvas, f: PullsFigure, W: number, H: number): vo
       fill,
       stroke: 'none',
     })
+  if (ranked)
+    for (const k of [-1, 1])
+      body += el('line', {
+        x1: X(k),
+        x2: X(k),
+        y1: top,
+        y2: box.y1,
+        stroke: '#808080',
+        'stroke-width': 0.8 * c.lw,
+        'stroke-dasharray': dashFor('dashed', c.lw),
+      })
   body += el('line', {
     x1: X(0),
     x2: X(0),
@@ -82,6 +110,37 @@ export function renderPulls(c: Canvas, f: PullsFigure, W: number, H: number): vo
     'stroke-width': 0.8 * c.lw,
     'stroke-dasharray': dashFor('dashed', c.lw),
   })
+  // Impacts on the top axis, a linear rescaling of the pull axis: ΔPOI = pull coordinate ×
+  // `step`, so the top labels sit on the frame's own tick marks.
+  const maxImpact = Math.max(
+    0,
+    ...rows.flatMap((r) =>
+      r.impact ? [...r.impact.pre, ...r.impact.post].map((v) => Math.abs(v ?? 0)) : [],
+    ),
+  )
+  const step = niceCeil((1.05 * maxImpact) / Math.max(1, Math.abs(xs.hi), Math.abs(xs.lo)))
+  const XI = (v: number) => X(v / step)
+  if (ranked)
+    rows.forEach((r, i) => {
+      if (!r.impact) return
+      const y = yRow(i)
+      const bar = (v: number | null, h: number, fill: string, stroke: string) =>
+        v === null
+          ? ''
+          : el('rect', {
+              x: Math.min(XI(0), XI(v)),
+              y: y - h / 2,
+              width: Math.abs(XI(v) - XI(0)),
+              height: h,
+              fill,
+              stroke,
+              'stroke-width': stroke === 'none' ? undefined : c.lw,
+            })
+      body += bar(r.impact.post[0], 0.5 * rowH, UP, 'none')
+      body += bar(r.impact.post[1], 0.5 * rowH, DOWN, 'none')
+      body += bar(r.impact.pre[0], 0.75 * rowH, 'none', UP)
+      body += bar(r.impact.pre[1], 0.75 * rowH, 'none', DOWN)
+    })
   rows.forEach((r, i) => {
     if (r.pull === null) return
     const y = yRow(i)
@@ -105,6 +164,18 @@ export function renderPulls(c: Canvas, f: PullsFigure, W: number, H: number): vo
     }),
   )
   c.xTitle(s.xLabel ?? axisTitle(f.x), box)
+  if (ranked) {
+    const tickStep = (xt.major.length > 1 ? xt.major[1].value - xt.major[0].value : 1) * step
+    for (const t of xt.major)
+      if (t.value >= xs.lo && t.value <= xs.hi)
+        c.text(tickText(t.value * step, tickStep), X(t.value), box.y0 - 0.45 * F, {
+          anchor: 'middle',
+        })
+    c.text(f.impactLabel, c.hep ? box.x1 : (box.x0 + box.x1) / 2, box.y0 - 1.75 * F, {
+      anchor: c.hep ? 'end' : 'middle',
+      size: 1.1 * F,
+    })
+  }
   const lab = experimentLabel(c, box)
   legend(
     c,

@@ -52,7 +52,10 @@ export function figureTitle(f: Figure): string {
 export function sizeCm(figure: Figure, settings: PlotSettings): { width: number; height: number } {
   const size = figureSizeCm(settings)
   if (figure.kind !== 'pulls' || settings.heightCm !== null) return size
-  const rows = 0.042 * settings.fontPt * figure.rows.length + 0.35 * settings.fontPt
+  // A ranking adds its top axis and two legend entries.
+  const ranked = figure.rows.some((r) => r.impact !== null)
+  const rows =
+    0.042 * settings.fontPt * figure.rows.length + (ranked ? 0.5 : 0.35) * settings.fontPt
   return { width: size.width, height: Math.min(100, Math.max(size.height, rows)) }
 }
 

@@ -163,6 +163,7 @@ export function savedPlotTables(plot: SavedPlot, figure?: string | RenderedFigur
           ...(description ? { description } : {}),
           pull: header(f.x, plot.settings.xLabel),
           rows: f.rows,
+          impact: markupToLatex(f.impactLabel),
           conditions,
         }),
       ]
