@@ -235,13 +235,13 @@ describe('pulls figure', () => {
       const tables = savedPlotTables(saved(ranking, 'Ranking'))
       const d = tables[0].data.dependent_variables
       expect(d.map((v) => v.header.name)).toEqual([
-      '$(\\theta$ - $\\theta_{0})$ / $\\Delta \\theta$',
-      '$\\Delta \\mu$ (post-fit, $+1\\sigma$)',
-      '$\\Delta \\mu$ (post-fit, $-1\\sigma$)',
-      '$\\Delta \\mu$ (pre-fit, $+1\\sigma$)',
-      '$\\Delta \\mu$ (pre-fit, $-1\\sigma$)',
-    ])
-    expect(d[2].values).toEqual([{ value: -0.1 }, { value: '-' }])
+        '$(\\theta$ - $\\theta_{0})$ / $\\Delta \\theta$',
+        '$\\Delta \\mu$ (post-fit, $+1\\sigma$)',
+        '$\\Delta \\mu$ (post-fit, $-1\\sigma$)',
+        '$\\Delta \\mu$ (pre-fit, $+1\\sigma$)',
+        '$\\Delta \\mu$ (pre-fit, $-1\\sigma$)',
+      ])
+      expect(d[2].values).toEqual([{ value: -0.1 }, { value: '-' }])
       expect(validateLayout(layOut({ comment: '', resources: [], tables }))).toEqual([])
     })
   })
