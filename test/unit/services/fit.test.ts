@@ -20,6 +20,7 @@ import { hepwb } from '../helpers/cli'
 import { channelSave } from '../../../src/renderer/src/components/fit/channel-save'
 import { pullsSave } from '../../../src/renderer/src/components/fit/pulls-save'
 import { rankingSave } from '../../../src/renderer/src/components/fit/ranking-save'
+import { fitCorrelationSave } from '../../../src/renderer/src/components/fit/correlation-save'
 import { savedPlotTables } from '../../../src/main/engine/plots/hepdata/saved-plot-tables'
 import type { SavedPlot } from '../../../src/shared/plot/saved-plot'
 import { DATA } from '../io/shared-data'
@@ -206,7 +207,16 @@ describe('fit service', () => {
     }
     // 1Lbb has many nuisance parameters: the figure grows to keep them readable.
     expect(r.heightCm).toBeGreaterThan(20)
-    for (const p of [stack, pulls]) await c.call('plots.remove', { id: p.id })
+    // The correlation matrix: the 30 parameters most correlated with another, ρ as the fit has it.
+    const corr = (await c.call('plots.save', fitCorrelationSave(fit, '1Lbb'))) as SavedPlot
+    if (corr.figure.kind !== 'heatmap') throw new Error('heatmap')
+    expect(corr.figure.xLabels).toHaveLength(Math.min(30, fit.correlation.names.length))
+    corr.figure.values.forEach((row, i) => expect(row[i]).toBeCloseTo(1, 6))
+    const names = fit.correlation.names
+    const a = names.indexOf(corr.figure.xLabels[0].replace(/\\/g, ''))
+    const b = names.indexOf(corr.figure.xLabels[1].replace(/\\/g, ''))
+    expect(corr.figure.values[0][1]).toBe(fit.correlation.matrix[a][b])
+    for (const p of [stack, pulls, corr]) await c.call('plots.remove', { id: p.id })
   })
 
   it('gives exactly the numbers `hepwb fit --json` prints for the same workspace (one fit report)', async () => {

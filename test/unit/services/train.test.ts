@@ -14,6 +14,7 @@ import { runSummary } from '../../../src/renderer/src/views/run-summary'
 import {
   efficiencySave,
   overtrainingSave,
+  trainCorrelationSave,
 } from '../../../src/renderer/src/components/train/train-save'
 import { Project } from '../../../src/main/engine/store/project'
 import { finishRun } from '../../../src/main/engine/store/runs'
@@ -110,6 +111,14 @@ describe('train service', () => {
     const svgEff = (await engine.call('plots.render', { id: eff.id, settings: {} })).svg
     expect(svgEff).toContain('Background efficiency')
     expect(svgEff).toContain('best S/')
+    const corr = await engine.call(
+      'plots.save',
+      trainCorrelationSave('fisher5', 'Signal', INPUTS, e.correlation.signal),
+    )
+    expect(corr.figure.kind === 'heatmap' && corr.figure.values).toEqual(e.correlation.signal)
+    const svgCorr = (await engine.call('plots.render', { id: corr.id, settings: {} })).svg
+    expect(svgCorr).toContain('DER_mass_vis')
+    await engine.call('plots.remove', { id: corr.id })
     const list = await engine.call('plots.list', {})
     expect(list.map((p) => [p.name, p.step])).toEqual([
       ['Overtraining · fisher5', 'train'],

@@ -90,3 +90,35 @@ export function efficiencySave(model: string, e: Efficiency): SavePlotParams {
     },
   }
 }
+
+/** The inputs' linear correlations among signal or background events, as a heatmap. */
+export function trainCorrelationSave(
+  model: string,
+  role: 'Signal' | 'Background',
+  variables: readonly string[],
+  matrix: readonly (readonly (number | null)[])[],
+): SavePlotParams {
+  const labels = variables.map((v) => escapeMarkup(v))
+  return {
+    name: `Correlations, ${role.toLowerCase()} · ${model}`,
+    step: 'train',
+    source: `Train · input correlations (${role.toLowerCase()})`,
+    recipe: { kind: 'none' },
+    figure: {
+      kind: 'heatmap',
+      flavour: 'correlation',
+      xLabels: labels,
+      yLabels: labels,
+      values: matrix.map((row) => [...row]),
+      x: { expr: '', label: '', unit: '' },
+      y: { expr: '', label: '', unit: '' },
+      z: {
+        expr: 'correlation',
+        label: `Correlation coefficient (${role.toLowerCase()})`,
+        unit: '',
+      },
+      diverging: true,
+    },
+    settings: { heightCm: 12 },
+  }
+}
