@@ -165,6 +165,13 @@ describe('anomaly service', () => {
     // Log axis: tick labels as powers of ten.
     expect(svg).toMatch(/10<\/tspan><tspan[^>]*>\d/)
     await engine.call('plots.remove', { id: saved.id })
+    // One input's term: no threshold (it cuts the total score).
+    const term = await engine.call(
+      'plots.save',
+      anomalyScoreSave(model.name, display.features[0], null, 'its term of the MSE'),
+    )
+    expect(term.figure.kind === 'stack' && term.figure.cuts).toEqual([])
+    await engine.call('plots.remove', { id: term.id })
   })
 
   it('streams the background from the sample file under a memory budget (megasets)', async () => {
