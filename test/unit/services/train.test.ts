@@ -13,6 +13,7 @@ import { TrainResult } from '../../../src/shared/contract/train'
 import { runSummary } from '../../../src/renderer/src/views/run-summary'
 import {
   efficiencySave,
+  inputShapeSave,
   overtrainingSave,
   trainCorrelationSave,
 } from '../../../src/renderer/src/components/train/train-save'
@@ -119,6 +120,15 @@ describe('train service', () => {
     const svgCorr = (await engine.call('plots.render', { id: corr.id, settings: {} })).svg
     expect(svgCorr).toContain('DER_mass_vis')
     await engine.call('plots.remove', { id: corr.id })
+    const shape = await engine.call('plots.save', inputShapeSave('fisher5', e.inputs[0]))
+    if (shape.figure.kind !== 'lines') throw new Error('lines')
+    // Unit area: Σ y × width over the bins (the step's last point repeats the last bin).
+    const w = (e.inputs[0].hi - e.inputs[0].lo) / e.inputs[0].signal.sumw.length
+    const shapeArea = shape.figure.series[0].y
+      .slice(0, -1)
+      .reduce<number>((a, y) => a + (y ?? 0) * w, 0)
+    expect(shapeArea).toBeCloseTo(1, 9)
+    await engine.call('plots.remove', { id: shape.id })
     const list = await engine.call('plots.list', {})
     expect(list.map((p) => [p.name, p.step])).toEqual([
       ['Overtraining · fisher5', 'train'],

@@ -2,9 +2,10 @@
  * The Train step's overtraining check and efficiency-vs-cut chart as saved plots (snapshots of
  * the evaluation's numbers), as `lines` figures: the training shapes as step outlines, the test
  * shapes as points with √Σw² error bars (TMVA's overtraining plot), each normalised to unit
- * area; the signal and background efficiencies against the cut with the best cut marked.
+ * area; the signal and background efficiencies against the cut with the best cut marked; the
+ * input variables' shapes; the input correlation matrices.
  */
-import type { ClassifierEvaluation } from '../../../../shared/contract/train'
+import type { ClassifierEvaluation, SplitHistogram } from '../../../../shared/contract/train'
 import type { SavePlotParams } from '../../../../shared/contract/plots'
 import { escapeMarkup } from '../../../../shared/plot/markup'
 import { BACKGROUND, SIGNAL } from './chart-style'
@@ -120,5 +121,27 @@ export function trainCorrelationSave(
       diverging: true,
     },
     settings: { heightCm: 12 },
+  }
+}
+
+/** One input's signal and background shapes (unit area, training and test events together). */
+export function inputShapeSave(
+  model: string,
+  h: SplitHistogram & { input: string },
+): SavePlotParams {
+  const s = toShape(h.lo, h.hi, h.signal.sumw, h.signal.sumw2)
+  const b = toShape(h.lo, h.hi, h.background.sumw, h.background.sumw2)
+  return {
+    name: `Input ${h.input} · ${model}`,
+    step: 'train',
+    source: 'Train · input variable shapes',
+    recipe: { kind: 'none' },
+    figure: {
+      kind: 'lines',
+      flavour: 'shapes',
+      x: { expr: h.input, label: escapeMarkup(h.input), unit: '' },
+      y: { expr: 'density', label: '1/N dN/dx', unit: '' },
+      series: [step('Signal', s, SIGNAL), step('Background', b, BACKGROUND)],
+    },
   }
 }
