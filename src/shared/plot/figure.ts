@@ -57,6 +57,16 @@ export const StackFigure = z.object({
   flowsFolded: z.boolean().default(false),
   /** Each simulated component scaled to unit area (shapes; no stack, no data). */
   normalised: z.boolean().default(false),
+  /** Cut values on x drawn as dashed vertical lines (an N−1 plot's threshold). */
+  cuts: z.array(z.number()).default([]),
+  /**
+   * The band on the stack's total when it is not √Σw² (a fit's pre- or post-fit uncertainty):
+   * its 1σ per bin and its legend label; null = √Σw² of the backgrounds.
+   */
+  uncertainty: z
+    .object({ error: z.array(z.number()), label: z.string() })
+    .nullable()
+    .default(null),
 })
 export type StackFigure = z.infer<typeof StackFigure>
 
@@ -123,6 +133,12 @@ export const HeatmapFigure = z.object({
   /** Category labels of the columns and rows (markup), or numeric edges via `xEdges`/`yEdges`. */
   xLabels: z.array(z.string()),
   yLabels: z.array(z.string()),
+  /**
+   * A 2-D histogram's bin edges (columns + 1, rows + 1, increasing): with both, the axes are
+   * numeric with ticks (the labels are then not drawn).
+   */
+  xEdges: z.array(z.number()).optional(),
+  yEdges: z.array(z.number()).optional(),
   values: z.array(z.array(Num)),
   x: AxisVariable,
   y: AxisVariable,
@@ -132,11 +148,74 @@ export const HeatmapFigure = z.object({
 })
 export type HeatmapFigure = z.infer<typeof HeatmapFigure>
 
+const XY = z.tuple([z.number(), z.number()])
+
+/**
+ * One exclusion contour of a mass plane: its pieces (a contour that leaves the plane and comes
+ * back has several), each a polyline of (x, y) points in drawing order. `role` picks the HEP
+ * convention it is drawn with: observed solid red, expected dashed black, ±1σ thin lines.
+ */
+export const ContourCurve = z.object({
+  name: z.string(),
+  role: z.enum(['observed', 'expected', 'expectedMinus1', 'expectedPlus1', 'other']),
+  pieces: z.array(z.object({ points: z.array(XY), closed: z.boolean().default(false) })),
+})
+export type ContourCurve = z.infer<typeof ContourCurve>
+
+/**
+ * A mass plane (the signal grid): each signal point at its (x, y) with its CLs (filled marker
+ * when excluded at `cl`), the observed and expected CLs = 1 − cl contours and the expected ±1σ
+ * band as filled polygons (in x, y units).
+ */
+export const ContourFigure = z.object({
+  kind: z.literal('contour'),
+  x: AxisVariable,
+  y: AxisVariable,
+  /** Confidence level of the exclusion, e.g. 0.95. */
+  cl: z.number().gt(0).lt(1),
+  points: z.array(z.object({ name: z.string(), x: z.number(), y: z.number(), cls: Num })),
+  curves: z.array(ContourCurve),
+  band: z.array(z.array(XY)).default([]),
+})
+export type ContourFigure = z.infer<typeof ContourFigure>
+
+/**
+ * Pulls of the nuisance parameters after a fit: one row per parameter (top to bottom), its
+ * pull (θ̂ − θ₀)/Δθ with the post-fit constraint as a horizontal error bar, on the ±1σ / ±2σ
+ * bands (the Fit view's pulls, ordered as shown); with impacts, the ranking plot: each row's
+ * pre- and post-fit ±1σ impact on the POI as bars on a top axis.
+ */
+export const PullsFigure = z.object({
+  kind: z.literal('pulls'),
+  x: AxisVariable,
+  rows: z.array(
+    z.object({
+      name: z.string(),
+      pull: Num,
+      /** The post-fit uncertainty of the pull (θ̂'s error / Δθ); null = none drawn. */
+      error: Num,
+      /**
+       * A ranking's impact on the POI of moving this parameter by +1σ and −1σ, pre-fit and
+       * post-fit (ΔPOI); drawn as bars on the top axis.
+       */
+      impact: z
+        .object({ pre: z.tuple([Num, Num]), post: z.tuple([Num, Num]) })
+        .nullable()
+        .default(null),
+    }),
+  ),
+  /** The top axis' title for the impacts (markup, e.g. '#Delta#mu'). */
+  impactLabel: z.string().default('#Delta#mu'),
+})
+export type PullsFigure = z.infer<typeof PullsFigure>
+
 export const Figure = z.discriminatedUnion('kind', [
   StackFigure,
   BrazilFigure,
   LinesFigure,
   HeatmapFigure,
+  ContourFigure,
+  PullsFigure,
 ])
 export type Figure = z.infer<typeof Figure>
 export type FigureInput = z.input<typeof Figure>

@@ -26,7 +26,7 @@ export const SavedPlotSummary = z.object({
   id: z.string(),
   name: z.string(),
   tags: z.array(z.string()),
-  kind: z.enum(['stack', 'brazil', 'lines', 'heatmap']),
+  kind: z.enum(['stack', 'brazil', 'lines', 'heatmap', 'contour', 'pulls']),
   step: PlotStep,
   source: z.string(),
   style: z.string(),

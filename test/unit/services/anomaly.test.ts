@@ -16,6 +16,7 @@ import {
   SanityOutcome,
 } from '../../../src/shared/contract/anomaly'
 import { inProcessEngine } from '../helpers/engine'
+import { anomalyScoreSave } from '../../../src/renderer/src/components/anomaly/score-save'
 import { kaggleColumn, KAGGLE } from '../ml/kaggle-higgs'
 
 // Inputs without the −999 sentinel, so plain recomputations need no missing-value policy.
@@ -144,6 +145,34 @@ describe('anomaly service', () => {
     const again = await engine.call('anomaly.model', { id: aeId })
     expect(again.model.auc).toEqual(result.model.auc)
   }, 60_000)
+
+  it('saves the score distribution with its threshold to Plots, drawn on a log axis', async () => {
+    const { model, display } = await engine.call('anomaly.model', { id: aeId })
+    const cut = display.score.edges[30]
+    const saved = await engine.call(
+      'plots.save',
+      anomalyScoreSave(model.name, display.score, cut, 'anomaly score (reconstruction MSE)'),
+    )
+    expect(saved).toMatchObject({ name: 'Anomaly score · ae5', settings: { logY: true } })
+    if (saved.figure.kind !== 'stack') throw new Error('a stack figure')
+    expect(saved.figure.cuts).toEqual([cut])
+    expect(saved.figure.components.map((c) => [c.name, c.role, c.sumw])).toEqual(
+      display.score.samples.map((s) => [s.name, s.role, s.sumw]),
+    )
+    const { svg } = await engine.call('plots.render', { id: saved.id, settings: {} })
+    expect(svg).toContain('anomaly score (reconstruction MSE)')
+    expect(svg).toMatch(/<line[^>]*stroke="#d62728"[^>]*stroke-dasharray/)
+    // Log axis: tick labels as powers of ten.
+    expect(svg).toMatch(/10<\/tspan><tspan[^>]*>\d/)
+    await engine.call('plots.remove', { id: saved.id })
+    // One input's term: no threshold (it cuts the total score).
+    const term = await engine.call(
+      'plots.save',
+      anomalyScoreSave(model.name, display.features[0], null, 'its term of the MSE'),
+    )
+    expect(term.figure.kind === 'stack' && term.figure.cuts).toEqual([])
+    await engine.call('plots.remove', { id: term.id })
+  })
 
   it('streams the background from the sample file under a memory budget (megasets)', async () => {
     const r = await engine.job('anomaly.train', {

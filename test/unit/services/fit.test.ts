@@ -17,6 +17,12 @@ import {
 } from '../../../src/shared/contract/fit'
 import { EngineService } from '../../../src/main/engine/service'
 import { hepwb } from '../helpers/cli'
+import { channelSave } from '../../../src/renderer/src/components/fit/channel-save'
+import { pullsSave } from '../../../src/renderer/src/components/fit/pulls-save'
+import { rankingSave } from '../../../src/renderer/src/components/fit/ranking-save'
+import { fitCorrelationSave } from '../../../src/renderer/src/components/fit/correlation-save'
+import { savedPlotTables } from '../../../src/main/engine/plots/hepdata/saved-plot-tables'
+import type { SavedPlot } from '../../../src/shared/plot/saved-plot'
 import { DATA } from '../io/shared-data'
 
 const LBB = DATA + 'hepdata-pyhf-extractor_1Lbb'
@@ -170,6 +176,49 @@ describe('fit service', () => {
     expect(JSON.stringify(run?.result).length).toBeLessThan(1000)
   })
 
+  it('saves the post-fit stack of a channel (with the fit band) and the pulls to Plots', async () => {
+    const { fit } = (await c.call('fit.results', setup())) as { fit: FitOutcome }
+    const ch = fit.yields[0]
+    const stack = (await c.call(
+      'plots.save',
+      channelSave(ch, 'post', '1Lbb', 'Data', () => '#1f77b4'),
+    )) as SavedPlot
+    if (stack.figure.kind !== 'stack') throw new Error('a stack')
+    expect(stack.figure.uncertainty?.error).toEqual(ch.postError)
+    const total = ch.postTotal.map((_, b) =>
+      stack.figure.kind === 'stack'
+        ? stack.figure.components
+            .filter((x) => x.role === 'background')
+            .reduce((a, x) => a + x.sumw[b], 0)
+        : 0,
+    )
+    total.forEach((t, b) => expect(t).toBeCloseTo(ch.postTotal[b], 9))
+    const { svg } = (await c.call('plots.render', { id: stack.id, settings: {} })) as {
+      svg: string
+    }
+    expect(svg).toContain('Post-fit uncertainty')
+    expect(svg).not.toContain('Stat. unc.')
+    const pulls = (await c.call('plots.save', pullsSave(fit, '1Lbb'))) as SavedPlot
+    if (pulls.figure.kind !== 'pulls') throw new Error('pulls')
+    expect(pulls.figure.rows).toHaveLength(fit.parameters.filter((p) => p.pull !== null).length)
+    const r = (await c.call('plots.render', { id: pulls.id, settings: {} })) as {
+      svg: string
+      heightCm: number
+    }
+    // 1Lbb has many nuisance parameters: the figure grows to keep them readable.
+    expect(r.heightCm).toBeGreaterThan(20)
+    // The correlation matrix: the 30 parameters most correlated with another, ρ as the fit has it.
+    const corr = (await c.call('plots.save', fitCorrelationSave(fit, '1Lbb'))) as SavedPlot
+    if (corr.figure.kind !== 'heatmap') throw new Error('heatmap')
+    expect(corr.figure.xLabels).toHaveLength(Math.min(30, fit.correlation.names.length))
+    corr.figure.values.forEach((row, i) => expect(row[i]).toBeCloseTo(1, 6))
+    const names = fit.correlation.names
+    const a = names.indexOf(corr.figure.xLabels[0].replace(/\\/g, ''))
+    const b = names.indexOf(corr.figure.xLabels[1].replace(/\\/g, ''))
+    expect(corr.figure.values[0][1]).toBe(fit.correlation.matrix[a][b])
+    for (const p of [stack, pulls, corr]) await c.call('plots.remove', { id: p.id })
+  })
+
   it('gives exactly the numbers `hepwb fit --json` prints for the same workspace (one fit report)', async () => {
     const fit = await c.job<FitOutcome>('fit.fit', { ...setup(), minos: ['mu_SIG'] })
     const r = hepwb(
@@ -230,6 +279,23 @@ describe('fit service', () => {
     // Three decimals quoted there: 1e-3 (see test/unit/stats/ranking.test.ts).
     expect(Math.abs(Math.max(...st.postfit.map((v) => Math.abs(v!))) - 0.188)).toBeLessThan(1e-3)
     expect(ranking.impacts.some((i) => i.name === 'mu_W')).toBe(true)
+
+    // Saved to Plots as the ranking plot: largest impact first, impacts on a ΔPOI top axis.
+    const saved = (await c.call('plots.save', rankingSave(ranking, '1Lbb'))) as SavedPlot
+    if (saved.figure.kind !== 'pulls') throw new Error('pulls')
+    expect(saved.figure.rows.slice(0, 2).map((r) => r.name)).toEqual(['mu_ST', 'mu_Top'])
+    expect(saved.figure.rows[0].impact?.post).toEqual(st.postfit)
+    const { svg } = (await c.call('plots.render', { id: saved.id, settings: {} })) as {
+      svg: string
+    }
+    expect(svg).toContain('Post-fit impact')
+    expect(svg).toContain('mu_ST')
+    // Post-fit impact bars: filled rectangles in the +1σ colour.
+    expect(svg).toMatch(/<rect[^>]*fill="#1f5fa8"/)
+    const [table] = savedPlotTables(saved)
+    const post = table.data.dependent_variables.find((d) => d.header.name.includes('post-fit, $+1'))
+    expect(post?.values[0].value).toBe(st.postfit[0])
+    await c.call('plots.remove', { id: saved.id })
   }, 30_000)
 
   it('computes CLs limits with the expected band ordered', async () => {

@@ -14,6 +14,7 @@ import {
   type PoiProfile,
 } from '../../../src/shared/contract/inferno'
 import { inProcessEngine } from '../helpers/engine'
+import { scansSave, summarySave } from '../../../src/renderer/src/components/inferno/summary-save'
 import { addKaggleSamples, KAGGLE } from '../ml/kaggle-higgs'
 
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h']
@@ -153,6 +154,29 @@ describe('inferno service', () => {
         expect(h.reduce((a, m) => a + m.value, 0)).toBeCloseTo(1, 6)
       }
     expect(r.metrics.some((m) => m.name.startsWith('bce.soft.'))).toBe(false)
+
+    // Saved to Plots: the summary stacked with its templates as lines, both scans together.
+    const summary = await engine.call('plots.save', summarySave(res.inferno.templates, 'INFERNO'))
+    if (summary.figure.kind !== 'stack') throw new Error('a stack')
+    expect(summary.figure.components.map((c) => [c.name, c.role])).toEqual([
+      ['bkg', 'background'],
+      ['Htautau', 'background'],
+      ['jes up (' + res.inferno.templates.variations[0].label + ')', 'signal'],
+      ['jes down', 'signal'],
+      ['bkg\\_norm up (' + res.inferno.templates.variations[1].label + ')', 'signal'],
+      ['bkg\\_norm down', 'signal'],
+    ])
+    const svg = (await engine.call('plots.render', { id: summary.id, settings: {} })).svg
+    expect(svg).toContain('INFERNO summary bin')
+    // No Σw² in a summary: no band, and none in the legend.
+    expect(svg).not.toContain('Stat. unc.')
+    const scans = await engine.call(
+      'plots.save',
+      scansSave(res.inferno.profile, res.bce.profile, 'μ (signal strength)'),
+    )
+    if (scans.figure.kind !== 'lines') throw new Error('lines')
+    expect(scans.figure.series[0].y).toEqual(res.inferno.profile.scan.delta)
+    for (const p of [summary, scans]) await engine.call('plots.remove', { id: p.id })
   }, 60_000)
 
   it('studies σ_μ against the training fraction on project samples', async () => {

@@ -19,6 +19,11 @@ import { plotsHandlers } from '../../../src/main/engine/services/plots'
 import { scopeSource } from '../../../src/main/engine/services/project-source'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 import { SKHEP } from '../io/shared-data'
+import { gridOutcome, pullsFigure } from '../plots/fit-figures'
+import { massPlaneSave } from '../../../src/renderer/src/components/fit/grid-figure'
+import { nminus1Save } from '../../../src/renderer/src/components/cuts/nminus1-save'
+import { hist2dSave } from '../../../src/renderer/src/components/data/hist2d-save'
+import { savedPlotTables } from '../../../src/main/engine/plots/hepdata/saved-plot-tables'
 import { serviceEnv } from '../helpers/service-env'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-plots-'))
@@ -224,5 +229,110 @@ describe('saved plots', () => {
     expect(svg).toContain('mlp (AUC = 0.912)')
     await expect(s.plots['plots.refresh']({ id: roc.id })).rejects.toThrow(/snapshot/)
     s.project.close()
+  })
+
+  it('keeps a mass plane and pulls as sent, and re-renders them identically after reopening', async () => {
+    const s = await setUp('fit-kinds')
+    const plane = await s.plots['plots.save'](
+      plotsMethods['plots.save'].params.parse(massPlaneSave(gridOutcome(), 'observed')),
+    )
+    const pulls = await s.plots['plots.save'](
+      plotsMethods['plots.save'].params.parse({
+        name: 'Pulls · 1Lbb',
+        step: 'fit',
+        source: 'Fit · pulls',
+        recipe: { kind: 'none' },
+        figure: pullsFigure,
+      }),
+    )
+    const render = async (x: { plots: ReturnType<typeof plotsHandlers> }, id: string) =>
+      (await x.plots['plots.render']({ id, settings: {} })).svg
+    const svgs = [await render(s, plane.id), await render(s, pulls.id)]
+    expect(svgs[0]).toContain('Observed limit')
+    expect(svgs[1]).toContain('ttbar_xsec')
+    s.project.close()
+    const again = await open(s.path)
+    expect(await again.plots['plots.list']({})).toMatchObject([
+      { name: 'Mass plane · patchset.json', kind: 'contour', step: 'fit', stale: false },
+      { name: 'Pulls · 1Lbb', kind: 'pulls', step: 'fit', stale: false },
+    ])
+    expect([await render(again, plane.id), await render(again, pulls.id)]).toEqual(svgs)
+    again.project.close()
+  })
+
+  it('saves an N−1 plot with the numbers of cuts.nminus1 and its threshold drawn as a line', async () => {
+    const s = await setUp('nminus1')
+    await s.cuts['cuts.saveRegion']({
+      region: {
+        name: 'Window',
+        blinded: false,
+        cuts: [
+          { name: 'OS', expr: 'Q1 * Q2 < 0' },
+          { name: 'mass', expr: 'M > 70' },
+        ],
+      },
+    })
+    const h = await s.cuts['cuts.nminus1']({
+      region: 'Window',
+      cutIndex: 1,
+      bins: 12,
+      lo: 60,
+      hi: 120,
+    })
+    expect([h.variable, h.threshold]).toEqual(['M', 70])
+    const saved = await s.plots['plots.save'](
+      plotsMethods['plots.save'].params.parse(nminus1Save(h, 'Window', 'mass')),
+    )
+    expect(saved.name).toBe('N−1 M · Window · mass')
+    expect(saved.figure.kind).toBe('stack')
+    if (saved.figure.kind !== 'stack') return
+    expect(saved.figure.cuts).toEqual([70])
+    expect(saved.figure.components.map((c) => [c.name, c.role, c.sumw])).toEqual(
+      h.samples.map((x) => [x.name, x.role, x.sumw]),
+    )
+    const svg = (await s.plots['plots.render']({ id: saved.id, settings: {} })).svg
+    // The cut: a dashed red line across the main panel; the region as the label's last line.
+    expect(svg).toMatch(/<line[^>]*stroke="#d62728"[^>]*stroke-dasharray/)
+    expect(svg).toContain('Window')
+    s.project.close()
+    const again = await open(s.path)
+    expect((await again.plots['plots.render']({ id: saved.id, settings: {} })).svg).toBe(svg)
+    again.project.close()
+  })
+
+  it('saves a 2-D histogram with numeric axes and its cells as HEPData bins', async () => {
+    const s = await setUp('hist2d')
+    const [zmumu] = await s.data['data.samples']({})
+    const h = await s.data['data.hist2d']({
+      sample: zmumu.id,
+      x: 'eta1',
+      y: 'phi1',
+      xbins: 8,
+      ybins: 6,
+    })
+    const saved = await s.plots['plots.save'](
+      plotsMethods['plots.save'].params.parse(hist2dSave(h, 'Zmumu')),
+    )
+    if (saved.figure.kind !== 'heatmap') throw new Error('a heatmap')
+    expect(saved.figure.values).toHaveLength(h.ybins)
+    expect(saved.figure.values[0]).toHaveLength(h.xbins)
+    expect(saved.figure.values[1][2]).toBe(h.sumw[2][1] || null)
+    const svg = (await s.plots['plots.render']({ id: saved.id, settings: {} })).svg
+    // Numeric axes: tick labels, not one label per cell; the variables as axis titles.
+    expect(svg).toContain('eta1')
+    expect(svg).toContain('phi1')
+    expect(svg).not.toContain(`>${saved.figure.xLabels[0]}<`)
+    const [table] = savedPlotTables(saved)
+    const x = table.data.independent_variables[0].values
+    expect(x[0]).toEqual({ low: h.xlo, high: h.xlo + (h.xhi - h.xlo) / h.xbins })
+    const total = table.data.dependent_variables[0].values.reduce(
+      (a, v) => a + (typeof v.value === 'number' ? v.value : 0),
+      0,
+    )
+    expect(total).toBeCloseTo(h.inside, 6)
+    s.project.close()
+    const again = await open(s.path)
+    expect((await again.plots['plots.render']({ id: saved.id, settings: {} })).svg).toBe(svg)
+    again.project.close()
   })
 })

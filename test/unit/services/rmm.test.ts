@@ -17,6 +17,9 @@ import { cutsHandlers } from '../../../src/main/engine/services/cuts'
 import { dataHandlers } from '../../../src/main/engine/services/data'
 import type { ServiceEnv } from '../../../src/main/engine/services/env'
 import { rmmHandlers } from '../../../src/main/engine/services/rmm'
+import { plotsHandlers } from '../../../src/main/engine/services/plots'
+import { plotsMethods } from '../../../src/shared/contract/plots'
+import { rmmSave } from '../../../src/renderer/src/components/features/rmm-save'
 import { Project } from '../../../src/main/engine/store/project'
 import { expectMatrixClose, p4, pad, referenceRmm } from '../features/rmm-reference'
 import { COFFEA, SKHEP } from '../io/shared-data'
@@ -138,12 +141,18 @@ async function setUp(name: string) {
       normalisation: { kind: 'scale', factor: 2 },
     }),
   )
-  return { project, path, rmm: rmmHandlers(env), cuts: cutsHandlers(env) }
+  return {
+    project,
+    path,
+    rmm: rmmHandlers(env),
+    cuts: cutsHandlers(env),
+    plots: plotsHandlers(env),
+  }
 }
 
 describe('rmm service', () => {
   it('builds cells as variables, shows one event and the weighted mean per process', async () => {
-    const { project, path, rmm, cuts } = await setUp('build')
+    const { project, path, rmm, cuts, plots } = await setUp('build')
     await cuts['cuts.saveVariable']({ variable: { name: 'keepme', expr: 'MET_pt * 2' } })
     const layout = rmmMethods['rmm.build'].result.parse(
       await rmm['rmm.build']({ config: RmmConfig.parse(CONFIG) }),
@@ -227,6 +236,19 @@ describe('rmm service', () => {
         `mean ${group}`,
       )
     }
+
+    // Saved to Plots: the cells as they are, MET's row at the top (the renderer's last row).
+    const saved = await plots['plots.save'](
+      plotsMethods['plots.save'].params.parse(
+        rmmSave(mean.labels, top!.matrix, 'Mean RMM · top', 'Data · mean RMM'),
+      ),
+    )
+    if (saved.figure.kind !== 'heatmap') throw new Error('a heatmap')
+    expect(saved.figure.values.at(-1)).toEqual(top!.matrix[0])
+    expect(saved.figure.yLabels.at(-1)).toBe('MET')
+    const { svg } = await plots['plots.render']({ id: saved.id, settings: {} })
+    expect(svg).toContain('RMM cell value')
+    expect(svg).toContain('>MET<')
 
     // Rebuilding with fewer objects replaces the old cells; the layout survives a reopen.
     const smaller = { ...CONFIG, collections: CONFIG.collections.slice(0, 1) }

@@ -11,6 +11,12 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TrainResult } from '../../../src/shared/contract/train'
 import { runSummary } from '../../../src/renderer/src/views/run-summary'
+import {
+  efficiencySave,
+  inputShapeSave,
+  overtrainingSave,
+  trainCorrelationSave,
+} from '../../../src/renderer/src/components/train/train-save'
 import { Project } from '../../../src/main/engine/store/project'
 import { finishRun } from '../../../src/main/engine/store/runs'
 import { inProcessEngine } from '../helpers/engine'
@@ -83,6 +89,52 @@ describe('train service', () => {
       ).length
     expect(flow.samples['Htautau'].at(-1)?.raw).toBe(passing('train_sml_sig.csv'))
     expect(flow.samples['bkg'].at(-1)?.raw).toBe(passing('train_sml_bg.csv'))
+  }, 60_000)
+
+  it('saves the overtraining check and the efficiencies vs cut to Plots with their numbers', async () => {
+    const e = fisherResult!.evaluation
+    if (!e.output || !e.efficiency) throw new Error('Fisher has an output')
+    const over = await engine.call('plots.save', overtrainingSave('fisher5', e.output))
+    expect(over.figure.kind).toBe('lines')
+    if (over.figure.kind !== 'lines') return
+    // Test signal as points: unit area, as the chart draws it.
+    const sTest = over.figure.series[2]
+    const width = (e.output.test.hi - e.output.test.lo) / e.output.bins
+    const area = sTest.y.reduce<number>((a, y) => a + (y ?? 0) * width, 0)
+    expect(area).toBeCloseTo(1, 9)
+    expect(sTest.draw).toBe('points')
+    expect(over.figure.series[0]).toMatchObject({ draw: 'step' })
+    const eff = await engine.call('plots.save', efficiencySave('fisher5', e.efficiency))
+    expect(eff.figure.kind === 'lines' && eff.figure.series[0].y).toEqual(e.efficiency.eff_s)
+    const svgOver = (await engine.call('plots.render', { id: over.id, settings: {} })).svg
+    expect(svgOver).toContain('fisher5 output')
+    expect(svgOver).toContain('Signal (test), KS p =')
+    const svgEff = (await engine.call('plots.render', { id: eff.id, settings: {} })).svg
+    expect(svgEff).toContain('Background efficiency')
+    expect(svgEff).toContain('best S/')
+    const corr = await engine.call(
+      'plots.save',
+      trainCorrelationSave('fisher5', 'Signal', INPUTS, e.correlation.signal),
+    )
+    expect(corr.figure.kind === 'heatmap' && corr.figure.values).toEqual(e.correlation.signal)
+    const svgCorr = (await engine.call('plots.render', { id: corr.id, settings: {} })).svg
+    expect(svgCorr).toContain('DER_mass_vis')
+    await engine.call('plots.remove', { id: corr.id })
+    const shape = await engine.call('plots.save', inputShapeSave('fisher5', e.inputs[0]))
+    if (shape.figure.kind !== 'lines') throw new Error('lines')
+    // Unit area: Σ y × width over the bins (the step's last point repeats the last bin).
+    const w = (e.inputs[0].hi - e.inputs[0].lo) / e.inputs[0].signal.sumw.length
+    const shapeArea = shape.figure.series[0].y
+      .slice(0, -1)
+      .reduce<number>((a, y) => a + (y ?? 0) * w, 0)
+    expect(shapeArea).toBeCloseTo(1, 9)
+    await engine.call('plots.remove', { id: shape.id })
+    const list = await engine.call('plots.list', {})
+    expect(list.map((p) => [p.name, p.step])).toEqual([
+      ['Overtraining · fisher5', 'train'],
+      ['Efficiency vs cut · fisher5', 'train'],
+    ])
+    for (const p of list) await engine.call('plots.remove', { id: p.id })
   }, 60_000)
 
   it('records the run as a reference to the stored model, which holds the whole result', async () => {

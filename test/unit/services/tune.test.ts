@@ -18,6 +18,7 @@ import {
   defaultSpace,
   infernoTuneConfig,
 } from '../../../src/renderer/src/stores/tune-space'
+import { historySave, intermediateSave } from '../../../src/renderer/src/components/tune/tune-save'
 import { addKaggleSamples } from '../ml/kaggle-higgs'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-tune-'))
@@ -138,6 +139,29 @@ describe('tune service', () => {
     }
     await expect(engine.call('tune.openTrial', { id })).rejects.toThrow(/hepwb bench inferno/)
   }, 120_000)
+  it('saves the objective history and the intermediate values to Plots', async () => {
+    const study = await engine.call('tune.study', { id: studyId })
+    const objective = { name: 'auc_test', direction: 'maximize' as const }
+    const h = await engine.call(
+      'plots.save',
+      historySave(study.name, study.trials, objective, false, false),
+    )
+    if (h.figure.kind !== 'lines') throw new Error('a lines figure')
+    const complete = h.figure.series.find((q) => q.name === 'complete')
+    expect(complete?.y).toEqual(study.trials.map((t) => t.value))
+    const best = h.figure.series.find((q) => q.name === 'best so far')
+    expect(best?.y.at(-1)).toBe(study.best?.value)
+    const c = await engine.call('plots.save', intermediateSave(study.name, study.trials, false))
+    if (c.figure.kind !== 'lines') throw new Error('a lines figure')
+    // Three trials of three epochs, each followed by a gap.
+    expect(c.figure.series[0].y).toHaveLength(12)
+    expect(c.figure.series[0].y.filter((v) => v === null)).toHaveLength(3)
+    for (const p of [h, c]) {
+      const { svg } = await engine.call('plots.render', { id: p.id, settings: {} })
+      expect(svg).toContain(p.id === h.id ? 'auc_test' : 'Validation loss')
+      await engine.call('plots.remove', { id: p.id })
+    }
+  }, 60_000)
 
   it('resumes an interrupted study after an engine restart, re-running the unfinished trial', async () => {
     const r = await engine.job('tune.start', settings({ name: 'crash', trials: 4 }))

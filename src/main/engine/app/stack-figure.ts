@@ -109,6 +109,8 @@ export async function stackFigure(
       wholeX: req.wholeX ?? false,
       flowsFolded: req.foldFlows ?? false,
       normalised: req.normalised ?? false,
+      cuts: [],
+      uncertainty: null,
     },
     hidden: run.hidden,
   }

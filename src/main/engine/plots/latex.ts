@@ -60,7 +60,9 @@ export function caption(p: SavedPlot): string {
       )
     if (bkg.length && !f.normalised)
       parts.push(
-        'The hatched band is the statistical uncertainty of the simulation ($\\sqrt{\\sum w^2}$).',
+        f.uncertainty
+          ? `The hatched band is the ${esc(f.uncertainty.label).toLowerCase()} on the total.`
+          : 'The hatched band is the statistical uncertainty of the simulation ($\\sqrt{\\sum w^2}$).',
       )
   } else if (f.kind === 'brazil') {
     const poi = esc(f.poi.label || f.poi.name)
@@ -79,6 +81,16 @@ export function caption(p: SavedPlot): string {
     parts.push(
       `${esc(f.y.label || f.y.expr)} as a function of ${esc(f.x.label || f.x.expr)} for ${list(f.series.map((q) => esc(q.name)))}${where}.`,
     )
+  } else if (f.kind === 'contour') {
+    const axis = (v: typeof f.x) => esc(v.label || escapeMarkup(v.expr))
+    parts.push(
+      `Observed (solid red) and expected (dashed) ${Math.round(f.cl * 100)}\\% CL exclusion contours in the ${axis(f.x)}--${axis(f.y)} plane, with the $\\pm 1\\sigma$ band of the expectation (yellow)${where}; CL$_{s}$ of each of the ${f.points.length} signal points, filled where excluded.`,
+    )
+  } else if (f.kind === 'pulls') {
+    parts.push(
+      `Pulls $(\\hat{\\theta} - \\theta_{0})/\\Delta\\theta$ of the ${f.rows.length} nuisance parameters with their post-fit uncertainties${where}; the green and yellow bands mark $\\pm 1\\sigma$ and $\\pm 2\\sigma$.`,
+    )
+    if (prov.workspace) parts.push(`Likelihood: workspace ${esc(prov.workspace.name)}.`)
   } else {
     parts.push(`${esc(f.z.label || f.flavour)}${where}.`)
   }

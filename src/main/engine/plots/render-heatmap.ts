@@ -55,13 +55,41 @@ export function renderHeatmap(c: Canvas, f: HeatmapFigure, W: number, H: number)
     ;[zlo, zhi] = [-m, m]
   } else if (s.logY === false && zlo > 0) zlo = 0
   if (!(zhi > zlo)) zhi = zlo + 1
-  const yLabW = Math.max(0, ...f.yLabels.map((l) => c.width(l)))
+  // A 2-D histogram: numeric axes from its edges (ticks instead of one label per cell).
+  const xE = f.xEdges && f.xEdges.length === cols + 1 ? f.xEdges : null
+  const yE = f.yEdges && f.yEdges.length === rows + 1 ? f.yEdges : null
+  const numeric = xE !== null && yE !== null
   const titleAbove = s.experiment.trim().toUpperCase() === 'CMS'
-  const m = c.margins(yLabW, { titleAbove, rightExtra: 5 * F })
   const above = titleAbove ? 0 : labelBlockHeight(c)
-  const box: Box = { x0: m.left, y0: m.top + above, x1: W - m.right, y1: H - m.bottom }
+  const boxFor = (yLabW: number): Box => {
+    const m = c.margins(yLabW, { titleAbove, rightExtra: 5 * F })
+    return { x0: m.left, y0: m.top + above, x1: W - m.right, y1: H - m.bottom }
+  }
+  let yLabW = Math.max(0, ...f.yLabels.map((l) => c.width(l)))
+  let box = boxFor(yLabW)
+  let xs: Scale | null = null
+  let ys: Scale | null = null
+  let xt: ReturnType<typeof ticksFor> | null = null
+  let yt: ReturnType<typeof ticksFor> | null = null
+  if (xE && yE)
+    for (let pass = 0; pass < 2; pass++) {
+      if (pass === 1 && yt) box = boxFor((yLabW = c.tickLabelWidth(yt)))
+      xs = { lo: xE[0], hi: xE[cols], log: false, p0: box.x0, p1: box.x1 }
+      ys = { lo: yE[0], hi: yE[rows], log: false, p0: box.y1, p1: box.y0 }
+      xt = ticksFor(xs, Math.max(3, Math.round((box.x1 - box.x0) / (5 * F))))
+      yt = ticksFor(ys, Math.max(3, Math.round((box.y1 - box.y0) / (3.2 * F))))
+    }
   const cw = (box.x1 - box.x0) / Math.max(1, cols)
   const chh = (box.y1 - box.y0) / Math.max(1, rows)
+  /** Left edge and width of column k; bottom edge (y of its top) and height of row r. */
+  const colAt = (k: number) =>
+    xs && xE
+      ? { x: pos(xs, xE[k]), w: pos(xs, xE[k + 1]) - pos(xs, xE[k]) }
+      : { x: box.x0 + k * cw, w: cw }
+  const rowAt = (r: number) =>
+    ys && yE
+      ? { y: pos(ys, yE[r + 1]), h: pos(ys, yE[r]) - pos(ys, yE[r + 1]) }
+      : { y: box.y1 - (r + 1) * chh, h: chh }
   c.title(box)
   const colours = f.diverging ? DIVERGING : VIRIDIS
   let body = ''
@@ -71,15 +99,16 @@ export function renderHeatmap(c: Canvas, f: HeatmapFigure, W: number, H: number)
     row.forEach((v, k) => {
       if (v === null || !Number.isFinite(v)) return
       const t = (v - zlo) / (zhi - zlo)
-      const x = box.x0 + k * cw
-      const y = box.y1 - (r + 1) * chh
-      body += el('rect', { x, y, width: cw, height: chh, fill: mix(colours, t) })
+      const { x, w } = colAt(k)
+      const { y, h } = rowAt(r)
+      // A hair wider than the cell: no seams between neighbours in PDF viewers.
+      body += el('rect', { x, y, width: w + 0.05, height: h + 0.05, fill: mix(colours, t) })
       if (writeValues) {
         const dark = f.diverging ? Math.abs(t - 0.5) > 0.3 : t < 0.6
         cells.push({
           text: fmt(v),
-          x: x + cw / 2,
-          y: y + chh / 2 + 0.3 * F * 0.8,
+          x: x + w / 2,
+          y: y + h / 2 + 0.3 * F * 0.8,
           colour: dark ? '#ffffff' : '#000000',
         })
       }
@@ -88,29 +117,34 @@ export function renderHeatmap(c: Canvas, f: HeatmapFigure, W: number, H: number)
   c.svg.add(body)
   for (const cell of cells)
     c.text(cell.text, cell.x, cell.y, { anchor: 'middle', size: 0.8 * F, colour: cell.colour })
-  c.svg.add(
-    el('rect', {
-      x: box.x0,
-      y: box.y0,
-      width: box.x1 - box.x0,
-      height: box.y1 - box.y0,
-      fill: 'none',
-      stroke: '#000000',
-      'stroke-width': 0.8 * c.lw,
-    }),
-  )
-  f.xLabels.forEach((l, k) =>
-    c.text(l, box.x0 + (k + 0.5) * cw, box.y1 + 1.2 * F, {
-      anchor: 'middle',
-      size: cols > 10 ? 0.75 * F : F,
-    }),
-  )
-  f.yLabels.forEach((l, r) =>
-    c.text(l, box.x0 - 0.4 * F, box.y1 - (r + 0.5) * chh + 0.33 * F, {
-      anchor: 'end',
-      size: rows > 10 ? 0.75 * F : F,
-    }),
-  )
+  if (numeric && xs && ys && xt && yt)
+    c.frame(box, xs, ys, xt, yt, { xLabels: true, yLabels: true })
+  else
+    c.svg.add(
+      el('rect', {
+        x: box.x0,
+        y: box.y0,
+        width: box.x1 - box.x0,
+        height: box.y1 - box.y0,
+        fill: 'none',
+        stroke: '#000000',
+        'stroke-width': 0.8 * c.lw,
+      }),
+    )
+  if (!numeric) {
+    f.xLabels.forEach((l, k) =>
+      c.text(l, box.x0 + (k + 0.5) * cw, box.y1 + 1.2 * F, {
+        anchor: 'middle',
+        size: cols > 10 ? 0.75 * F : F,
+      }),
+    )
+    f.yLabels.forEach((l, r) =>
+      c.text(l, box.x0 - 0.4 * F, box.y1 - (r + 0.5) * chh + 0.33 * F, {
+        anchor: 'end',
+        size: rows > 10 ? 0.75 * F : F,
+      }),
+    )
+  }
   if (f.x.expr || f.x.label) c.xTitle(axisTitle(f.x), box)
   if (f.y.expr || f.y.label) c.yTitle(axisTitle(f.y), box, yLabW)
   // Colour bar.

@@ -58,7 +58,10 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
       }
     : null
   const total = sumArrays(bkg, 'sumw', bins)
-  const totalVar = sumArrays(bkg, 'sumw2', bins)
+  // The band: a fit's uncertainty when the figure carries one, else √Σw² of the backgrounds.
+  const totalVar = f.uncertainty
+    ? Array.from({ length: bins }, (_, b) => (f.uncertainty?.error[b] ?? 0) ** 2)
+    : sumArrays(bkg, 'sumw2', bins)
   const showRatio = Boolean(data && bkg.length && s.ratio && !f.normalised)
   const dataInt = data
     ? data.sumw.map((v, b) =>
@@ -87,9 +90,10 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
     })
   for (let k = bkg.length - 1; k >= 0; k--)
     entries.push({ label: bkg[k].name, kind: 'fill', colour: bkgColours[k] })
-  if (bkg.length && !f.normalised)
+  // The band's entry only when there is a band (yields without Σw², e.g. a summary, have none).
+  if (bkg.length && !f.normalised && totalVar.some((v) => v > 0))
     entries.push({
-      label: 'Stat. unc. (#sqrt{Σw^{2}})',
+      label: f.uncertainty?.label ?? 'Stat. unc. (#sqrt{Σw^{2}})',
       kind: s.hatchedBand ? 'hatch' : 'fill',
       colour: s.hatchedBand ? '#000000' : '#bdbdbd',
     })
@@ -264,6 +268,17 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
       })
       if (v > 0) body += el('circle', { cx: xc, cy: Y(v), r: s.markerPt / 2, fill: '#000000' })
     }
+  // An N−1 plot's threshold: where the cut removes events.
+  for (const x of f.cuts)
+    body += el('line', {
+      x1: X(x),
+      x2: X(x),
+      y1: main.y0,
+      y2: main.y1,
+      stroke: '#d62728',
+      'stroke-width': 1.5 * c.lw,
+      'stroke-dasharray': dashFor('dashed', 1.5 * c.lw),
+    })
   c.svg.add(el('g', { 'clip-path': clipMain }, body))
 
   c.frame(main, xs, ys, xt, yt, { xLabels: !showRatio, yLabels: true })

@@ -16,7 +16,7 @@ import {
   type PlotSettingsInput,
   type StyleName,
 } from '../../../shared/plot/settings'
-import { STYLE_KEYS, applyStyle, defaultSettings, figureSizeCm } from '../../../shared/plot/styles'
+import { STYLE_KEYS, applyStyle, defaultSettings } from '../../../shared/plot/styles'
 import { stackFigure } from '../app/stack-figure'
 import { silentContext } from '../jobs/context'
 import { figurePng } from '../plots/export'
@@ -315,11 +315,10 @@ export function plotsHandlers(env: ServiceEnv): Handlers<PlotsMethodName> {
         ...settings,
       })
       const r = renderFigure(fig, s)
-      const size = figureSizeCm(s)
       return {
         svg: r.svg,
-        widthCm: size.width,
-        heightCm: size.height,
+        widthCm: r.widthCm,
+        heightCm: r.heightCm,
         png: pngDpi
           ? `data:image/png;base64,${figurePng(r, pngDpi).toString('base64')}`
           : undefined,

@@ -1,7 +1,8 @@
 /**
  * The HEPData tables of a saved plot (src/shared/plot): the numbers it is drawn from, as the
  * table kind that fits its figure — a stack as a histogram table (each component with its Σw
- * and √Σw², data with Poisson intervals), a Brazil band as CLs against μ plus the upper-limit
+ * and √Σw², data with Poisson intervals), a mass plane as one table per exclusion contour
+ * (piece), pulls as one table of the parameters, a Brazil band as CLs against μ plus the upper-limit
  * table, a likelihood scan or any other curves as a lines table, a matrix as a 2-D table. Axis
  * labels go from the plot's TeX-like markup to HEPData's LaTeX; √s, luminosity and region come
  * from its settings and provenance; the figure's SVG, when given, becomes the image and
@@ -10,13 +11,15 @@
 import type { SampleHistogram } from '../../../../shared/cutflow'
 import type { SavedPlot } from '../../../../shared/plot/saved-plot'
 import type { AxisVariable } from '../../../../shared/plot/figure'
-import { markupToLatex } from '../../../../shared/plot/markup'
+import { markupText, markupToLatex } from '../../../../shared/plot/markup'
 import { renderFigure, type RenderedFigure } from '../render'
 import type { Conditions } from './conditions'
+import { contourTables } from './contour-table'
 import { heatmapTable } from './heatmap-table'
 import { histogramTable } from './histogram-table'
 import { clsTable, upperLimitTable } from './limit-table'
 import { linesTables } from './lines-table'
+import { pullsTable } from './pulls-table'
 import type { Header, Table } from './record'
 
 /** An axis as a HEPData header: label markup → LaTeX (the expression when it has none). */
@@ -127,11 +130,42 @@ export function savedPlotTables(plot: SavedPlot, figure?: string | RenderedFigur
             z: header(f.z),
             xLabels: f.xLabels.map(markupToLatex),
             yLabels: f.yLabels.map(markupToLatex),
+            ...(f.xEdges && f.yEdges ? { xEdges: f.xEdges, yEdges: f.yEdges } : {}),
             values: f.values,
             phrase: f.flavour,
             conditions,
           }),
         ),
+      ]
+      break
+    case 'contour':
+      // One table per contour (and piece), as HEPData's exclusion-contour records are laid out.
+      tables = contourTables({
+        // Room for " (Expected +1σ, piece 2)" within HEPData's 64 characters.
+        name: plot.name.slice(0, 36),
+        ...(description ? { description } : {}),
+        x: header(f.x, plot.settings.xLabel),
+        y: header(f.y, plot.settings.yLabel),
+        cl: f.cl,
+        curves: f.curves.map((q) => ({
+          label: markupText(q.name),
+          pieces: q.pieces.map((p) =>
+            p.closed && p.points.length ? [...p.points, p.points[0]] : p.points,
+          ),
+        })),
+        conditions,
+      })
+      break
+    case 'pulls':
+      tables = [
+        pullsTable({
+          name: tableName(plot),
+          ...(description ? { description } : {}),
+          pull: header(f.x, plot.settings.xLabel),
+          rows: f.rows,
+          impact: markupToLatex(f.impactLabel),
+          conditions,
+        }),
       ]
       break
   }
