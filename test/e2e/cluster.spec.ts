@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { startRedis, type RedisServer } from '../unit/helpers/redis-server'
+import { haveRedisServer, startRedis, type RedisServer } from '../unit/helpers/redis-server'
 import { expect, test } from './fixtures'
 import { DATA } from './test-data'
 
@@ -18,6 +18,8 @@ const ZMUMU = join(DATA, 'skhep-testdata', 'uproot-Zmumu.root')
 const ZMUMU_ZSTD = join(DATA, 'skhep-testdata', 'uproot-Zmumu-zstd.root')
 const SCREENS = join(__dirname, '..', '..', 'test-results', 'screens')
 const BIN = join(__dirname, '..', '..', 'bin', 'hepwb.js')
+
+test.skip(!haveRedisServer(), 'redis-server is not installed (apt-get install redis-server)')
 
 let redis: RedisServer | undefined
 test.afterEach(async () => {

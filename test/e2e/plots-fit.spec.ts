@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { havePoppler } from '../unit/helpers/poppler'
 import { expect, test } from './fixtures'
 import { DATA } from './test-data'
 
 const LBB = join(DATA, 'hepdata-pyhf-extractor_1Lbb')
+
+test.skip(!havePoppler(), 'poppler-utils is not installed (apt-get install poppler-utils)')
 
 test('Plots: save the Fit pulls and the signal grid mass plane, see them in the gallery, export PDF', async ({
   page,

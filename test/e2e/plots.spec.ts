@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { havePoppler } from '../unit/helpers/poppler'
 import { expect, test } from './fixtures'
+
+test.skip(!havePoppler(), 'poppler-utils is not installed (apt-get install poppler-utils)')
 
 test('Plots: save the Data histogram and the Fit Brazil band, restyle as thesis, export PDF with LaTeX', async ({
   page,

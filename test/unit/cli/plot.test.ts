@@ -15,6 +15,7 @@ import { Project } from '../../../src/main/engine/store/project'
 import { hepwb } from '../helpers/cli'
 import { serviceEnv } from '../helpers/service-env'
 import { SKHEP } from '../io/shared-data'
+import { havePoppler } from '../helpers/poppler'
 
 const ZMUMU = SKHEP + 'uproot-Zmumu.root'
 const dir = mkdtempSync(join(tmpdir(), 'hepwb-plot-'))
@@ -75,12 +76,7 @@ describe('hepwb plot hist', () => {
     })
     expect(summary.components.find((c) => c.name === 'Data')?.sumw).toEqual(h.samples.obs.counts)
     expect([summary.width_cm, summary.height_cm]).toEqual([15, 11.25])
-    try {
-      execFileSync('pdfinfo', ['-v'], { stdio: 'ignore' })
-    } catch {
-      console.warn('skipped: poppler-utils is not installed')
-      return
-    }
+    if (!havePoppler()) return
     expect(execFileSync('pdfinfo', [out], { encoding: 'utf8' })).toMatch(
       /Page size:\s+425\.19\d* x 318\.89\d* pts/,
     )

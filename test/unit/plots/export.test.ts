@@ -15,19 +15,12 @@ import { defaultSettings, figureSizeCm } from '../../../src/shared/plot/styles'
 import { figurePdf, figurePng } from '../../../src/main/engine/plots/export'
 import { garwood } from '../../../src/main/engine/plots/poisson-interval'
 import { renderFigure } from '../../../src/main/engine/plots/render'
+import { havePoppler } from '../helpers/poppler'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-plot-export-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-const poppler = (() => {
-  try {
-    execFileSync('pdfinfo', ['-v'], { stdio: 'ignore' })
-    return true
-  } catch {
-    console.warn('skipped: poppler-utils (pdfinfo, pdffonts, pdftotext) is not installed')
-    return false
-  }
-})()
+const poppler = havePoppler()
 
 export const stack = Figure.parse({
   kind: 'stack',

@@ -23,19 +23,12 @@ import { validateLayout } from '../../../src/main/engine/plots/hepdata/validate'
 import { renderFigure } from '../../../src/main/engine/plots/render'
 import { massPlaneSave } from '../../../src/renderer/src/components/fit/grid-figure'
 import { gridOutcome, pullsFigure } from './fit-figures'
+import { havePoppler } from '../helpers/poppler'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-figure-kinds-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-const poppler = (() => {
-  try {
-    execFileSync('pdfinfo', ['-v'], { stdio: 'ignore' })
-    return true
-  } catch {
-    console.warn('skipped: poppler-utils (pdfinfo, pdffonts, pdftotext) is not installed')
-    return false
-  }
-})()
+const poppler = havePoppler()
 
 const settings = defaultSettings('thesis', {
   experiment: 'ATLAS',
