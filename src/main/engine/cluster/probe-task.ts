@@ -3,7 +3,8 @@
  * queued, taken by a worker, its result read back exactly) without any event file. It sums a
  * column the way partition partials do — count, NaN count, Σx, min, max and a 4-bin histogram
  * as a Float64Array — so NaN, ±Infinity and typed arrays all cross the wire. `delayMs` keeps the
- * task busy (cancellable) for that long first, so tests can kill or cancel it mid-run.
+ * task busy (cancellable) for that long first, so tests can kill or cancel it mid-run; `report`
+ * sends its values back as messages first.
  */
 import { CancelledError, type JobContext } from '../jobs/context'
 import { defineTask, taskKinds } from '../app/task'
@@ -15,6 +16,11 @@ export interface ProbePayload {
   readonly delayMs?: number
   /** Fails with this message instead of answering (a task that throws). */
   readonly fail?: string
+  /**
+   * Reports each value as metric `value` at its index, then a log line, before answering (the
+   * run's per-task message channel carries them back).
+   */
+  readonly report?: boolean
 }
 
 export interface ProbeResult {
@@ -71,6 +77,10 @@ if (!taskKinds().includes(PROBE_KIND)) {
   defineTask(PROBE_KIND, async (payload, ctx) => {
     const p = payload as ProbePayload
     if (p.delayMs) await wait(p.delayMs, ctx)
+    if (p.report) {
+      for (const [i, v] of p.values.entries()) ctx.metric('value', i, v)
+      ctx.log(`${p.values.length} values`)
+    }
     if (p.fail) throw new Error(p.fail)
     return probe(p.values)
   })
