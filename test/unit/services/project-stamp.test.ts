@@ -12,7 +12,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCutflow } from '../../../src/main/engine/app/cutflow'
 import { describedOpenings } from '../../../src/main/engine/app/source-description'
-import { inlineExecutor } from '../../../src/main/engine/app/task'
+import { inlineExecutor, type TaskExecutor } from '../../../src/main/engine/app/task'
+import { poolExecutor } from '../../../src/main/engine/cluster/pool'
+import { PROBE_KIND, type ProbeResult } from '../../../src/main/engine/cluster/probe-task'
+import { silentContext } from '../../../src/main/engine/jobs/context'
 import '../../../src/main/engine/app/tasks'
 import { cutsHandlers } from '../../../src/main/engine/services/cuts'
 import { dataHandlers } from '../../../src/main/engine/services/data'
@@ -107,5 +110,53 @@ describe("a project source's stamp follows the project's state", () => {
     // And nothing changed since: kept again.
     await request()
     expect(opened()).toBe(at0 + 4)
+  })
+
+  it('a worker thread keeps the project between unchanged requests and reopens it after a change', async () => {
+    const { env } = serviceEnv(project)
+    const cuts = cutsHandlers(env)
+    const pool = poolExecutor(1)
+    /** Sources of kind 'project' the pool's one thread has opened so far. */
+    const openedThere = async (executor: TaskExecutor) => {
+      let r: ProbeResult | undefined
+      await executor.run(
+        [{ kind: PROBE_KIND, payload: { values: new Float64Array(0), openings: 'project' } }],
+        silentContext(),
+        (_, x) => (r = x as ProbeResult),
+      )
+      return r?.openings
+    }
+    const request = async () => {
+      const scope = env.scope()
+      const source = await projectSource(scope.samples(), await scope.computedVariables(), {
+        executor: pool,
+      })
+      return runCutflow(source, { regions: ['HIGH'] })
+    }
+    try {
+      // The sample of the test above (two files, two partitions); the variable and region as
+      // it left them, so this test stands on its own.
+      await cuts['cuts.saveVariable']({
+        variable: { name: 'mass', expr: 'M / 2', unit: 'GeV', label: '' },
+      })
+      await cuts['cuts.saveRegion']({
+        region: { name: 'HIGH', blinded: false, cuts: [{ expr: 'mass > 80' }] },
+      })
+      const first = await request()
+      expect(await openedThere(pool)).toBe(1)
+      expect((await request()).result).toEqual(first.result)
+      expect(await openedThere(pool)).toBe(1)
+      await cuts['cuts.saveVariable']({
+        variable: { name: 'mass', expr: 'M', unit: 'GeV', label: '' },
+      })
+      const changed = await request()
+      expect(await openedThere(pool)).toBe(2)
+      // The thread sees the new expression (M, not M / 2: more events pass).
+      expect(changed.result.regions.HIGH.Z.at(-1)!.weighted).toBeGreaterThan(
+        first.result.regions.HIGH.Z.at(-1)!.weighted,
+      )
+    } finally {
+      await pool.close()
+    }
   })
 })

@@ -7,6 +7,7 @@
  * sends its values back as messages first.
  */
 import { CancelledError, type JobContext } from '../jobs/context'
+import { describedOpenings } from '../app/source-description'
 import { defineTask, taskKinds } from '../app/task'
 
 export const PROBE_KIND = 'cluster.probe'
@@ -21,6 +22,11 @@ export interface ProbePayload {
    * run's per-task message channel carries them back).
    */
   readonly report?: boolean
+  /**
+   * Also answer how many event sources of this kind the process (thread) running the probe has
+   * opened (app/source-description.ts): whether a worker kept a source between requests.
+   */
+  readonly openings?: string
 }
 
 export interface ProbeResult {
@@ -31,6 +37,8 @@ export interface ProbeResult {
   max: number
   /** Finite values in [0, 1), [1, 2), [2, 3), [3, 4). */
   bins: Float64Array
+  /** With `openings` in the payload: the sources of that kind opened where the probe ran. */
+  openings?: number
 }
 
 function wait(ms: number, ctx: JobContext): Promise<void> {
@@ -82,6 +90,8 @@ if (!taskKinds().includes(PROBE_KIND)) {
       ctx.log(`${p.values.length} values`)
     }
     if (p.fail) throw new Error(p.fail)
-    return probe(p.values)
+    const r = probe(p.values)
+    if (p.openings !== undefined) r.openings = describedOpenings(p.openings)
+    return r
   })
 }
