@@ -120,6 +120,35 @@ describe('hepwb tune', { timeout: 180_000 }, () => {
     expect(strip(parallel)).toEqual(strip(serial))
   })
 
+  it('--threads N without --parallel runs min(N, trials) trials at once on the threads', () => {
+    const file = study({
+      train: {
+        kind: 'mlp',
+        spec: 'spec.json',
+        inputs: ['DER_mass_MMC', 'PRI_met'],
+        split: { test: 0.4, seed: 1 },
+        options: { epochs: 1 },
+      },
+      space: { 'options.learningRate': { float: [1e-3, 1e-2], log: true } },
+      trials: 3,
+      // No "parallel" in the config: --threads decides.
+      parallel: undefined,
+      seed: 2,
+    })
+    const serial = run(file)
+    expect(serial.parallel).toBe(1)
+    const threads = run(file, '--threads', '2')
+    expect(threads.executor).toBe('2 threads')
+    expect(threads.parallel).toBe(2)
+    const strip = (r: { trials: object[] }) =>
+      r.trials.map(({ seconds: _s, ...t }: { seconds?: number }) => t)
+    expect(strip(threads)).toEqual(strip(serial))
+    // Named trials at once win over the threads.
+    const one = run(file, '--threads', '2', '--parallel', '1')
+    expect(one.parallel).toBe(1)
+    expect(strip(one)).toEqual(strip(serial))
+  })
+
   it('--threads 2 --parallel 2 runs trials on worker threads, two at a time, as the serial run', () => {
     const file = study({
       train: {

@@ -12,6 +12,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tuneStudy } from '../../../src/main/engine/app/tune-study'
+import { readTuneConfig } from '../../../src/main/cli/commands/tune'
+import { clusterExecutor } from '../../../src/main/engine/cluster/redis-executor'
+import { silentContext } from '../../../src/main/engine/jobs/context'
 import { hepwb, root } from '../helpers/cli'
 import { spawnWorker, waitForWorkers, type WorkerProcess } from '../helpers/hepwb-worker'
 import { haveRedisServer, startRedis, type RedisServer } from '../helpers/redis-server'
@@ -111,6 +115,30 @@ describe.skipIf(skip)('hepwb tune on a cluster of hepwb workers', { timeout: 180
     expect(out.executor).toBe(`cluster ${redis.url}`)
     expect(serial.trials.map((t) => t.state)).toEqual(Array(4).fill('complete'))
     expect(strip(out)).toEqual(strip(serial as never))
+  })
+
+  it("the workers' trials send their per-epoch values back live, as the Tune view draws them", async () => {
+    const request = await readTuneConfig(config)
+    const live = new Map<number, number[]>()
+    const result = await tuneStudy(
+      { ...request, parallel: 2 },
+      clusterExecutor({ url: redis.url }),
+      {
+        ...silentContext(),
+        metric(name, step, value) {
+          const trial = /^trial (\d+)\/val_loss$/.exec(name)
+          if (!trial) return
+          const epochs = live.get(Number(trial[1])) ?? []
+          epochs[step] = value
+          live.set(Number(trial[1]), epochs)
+        },
+      },
+    )
+    expect(result.trials.map((t) => t.state)).toEqual(Array(4).fill('complete'))
+    for (const t of result.trials) {
+      expect(live.get(t.number)).toHaveLength(3)
+      expect(live.get(t.number)).toEqual(t.intermediate)
+    }
   })
 
   it('a worker killed with SIGKILL mid-trial: the trial runs again elsewhere, same values', async () => {

@@ -3,12 +3,15 @@
  * folder, the password never sent back), the connection test with its live workers (a real
  * redis-server and an in-process worker), and clear errors for a bad URL or a stopped Redis.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWorker, type RunningWorker } from '../../../src/main/engine/cluster/redis-worker'
+import { PROBE_KIND } from '../../../src/main/engine/cluster/probe-task'
+import { clusterChoice } from '../../../src/main/engine/services/cluster'
 import { cutsHandlers } from '../../../src/main/engine/services/cuts'
+import { silentContext } from '../../../src/main/engine/jobs/context'
 import { dataHandlers } from '../../../src/main/engine/services/data'
 import { Project } from '../../../src/main/engine/store/project'
 import { SampleSpec } from '../../../src/shared/contract/data'
@@ -117,5 +120,81 @@ describe.skipIf(!haveRedisServer())('cluster settings and connection test', () =
     } finally {
       project.close()
     }
+  })
+})
+
+describe.skipIf(!haveRedisServer())('the cluster choice follows Settings, from memory', () => {
+  let dir = ''
+  const servers: RedisServer[] = []
+  const workers: RunningWorker[] = []
+  const before = process.env.HEPWB_CONFIG_DIR
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hepwb-cluster-choice-'))
+    process.env.HEPWB_CONFIG_DIR = dir
+    for (let i = 0; i < 2; i++) {
+      servers.push(await startRedis())
+      workers.push(await startWorker({ url: servers[i].url }, { concurrency: 1 }))
+    }
+  })
+  afterAll(async () => {
+    for (const w of workers) await w.close()
+    for (const r of servers) await r.stop()
+    if (before === undefined) delete process.env.HEPWB_CONFIG_DIR
+    else process.env.HEPWB_CONFIG_DIR = before
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  /** Runs one probe task on the chosen cluster; which worker took it tells where it ran. */
+  async function probe(): Promise<number[]> {
+    const executor = clusterChoice()
+    if (!executor) throw new Error('no cluster chosen')
+    const done = workers.map((w) => w.info().done)
+    await executor.run(
+      [{ kind: PROBE_KIND, payload: { values: new Float64Array([1, 2]) } }],
+      silentContext(),
+      () => {},
+    )
+    return workers.map((w, i) => w.info().done - done[i])
+  }
+
+  it('keeps one executor per named cluster, rebuilt when Settings change, without reading the file per request', async () => {
+    const engine = inProcessEngine()
+    const [a, b] = servers.map((r) => `redis://127.0.0.1:${r.port}`)
+    await engine.call('cluster.set', { url: a, place: 'cluster' })
+    const first = clusterChoice()
+    expect(first?.describe()).toBe(`cluster ${a}`)
+    // Every request gets the same executor.
+    expect(clusterChoice()).toBe(first)
+    // The file is read once: what changes it behind the engine's back is not seen per request.
+    writeFileSync(join(dir, 'cluster.json'), JSON.stringify({ place: 'local', url: null }))
+    expect(clusterChoice()).toBe(first)
+    expect(await probe()).toEqual([1, 0])
+    // A user's close() (a tuning study ending) leaves the kept executor usable.
+    await first?.close()
+    expect(await probe()).toEqual([1, 0])
+
+    // Settings name another cluster: a new executor there, the old one retired.
+    await engine.call('cluster.set', { url: b, place: 'cluster' })
+    const second = clusterChoice()
+    expect(second).not.toBe(first)
+    expect(second?.describe()).toBe(`cluster ${b}`)
+    expect(await probe()).toEqual([0, 1])
+    expect(JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8'))).toEqual({
+      place: 'cluster',
+      url: b,
+    })
+
+    // This machine again: no cluster executor; choosing the same cluster builds a fresh one.
+    await engine.call('cluster.set', { url: b, place: 'local' })
+    expect(clusterChoice()).toBeUndefined()
+    expect(await engine.call('cluster.get', {})).toEqual({
+      place: 'local',
+      url: b,
+      hasPassword: false,
+    })
+    await engine.call('cluster.set', { url: b, place: 'cluster' })
+    expect(clusterChoice()).not.toBe(second)
+    expect(await probe()).toEqual([0, 1])
   })
 })

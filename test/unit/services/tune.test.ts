@@ -75,7 +75,7 @@ describe('tune service', () => {
     expect(r.metrics.some((m) => m.name === 'trial 0/val_loss')).toBe(true)
   }, 120_000)
 
-  it('parallel 2: trials run on two worker threads, with the serial study’s values', async () => {
+  it('parallel 2: trials run on two worker threads, with the serial study’s values, live', async () => {
     const space = {
       'options.learningRate': { float: [1e-3, 1e-2], log: true },
       // 0.95 is above the network's largest dropout: its trial fails where it runs.
@@ -85,15 +85,19 @@ describe('tune service', () => {
       const r = await engine.job('tune.start', settings({ space, parallel, trials: 4, seed: 5 }))
       expect(r.state, r.error).toBe('done')
       const { studyId: id } = r.result as { studyId: string }
-      const live = r.metrics.some((m) => m.name.startsWith('trial '))
+      // The live per-epoch values of each trial, as the Tune view draws them.
+      const live = new Map<number, number[]>()
+      for (const m of r.metrics) {
+        const trial = /^trial (\d+)\/val_loss$/.exec(m.name)
+        if (!trial) continue
+        const epochs = live.get(Number(trial[1])) ?? []
+        epochs[m.step] = m.value
+        live.set(Number(trial[1]), epochs)
+      }
       return { trials: (await engine.call('tune.study', { id })).trials, live }
     }
     const { trials: serial, live: serialLive } = await values(1)
     const { trials: threads, live: threadsLive } = await values(2)
-    // Trials in the engine's thread stream their epochs live; a worker thread's context is
-    // silent (its values arrive with the trial's result): which shows where they ran.
-    expect(serialLive).toBe(true)
-    expect(threadsLive).toBe(false)
     const strip = (ts: typeof serial) =>
       ts.map(({ number, params, state, value, intermediate, epochs }) => ({
         ...{ number, params, state, value, intermediate, epochs },
@@ -103,6 +107,16 @@ describe('tune service', () => {
     const failed = threads.filter((t) => t.state === 'failed')
     expect(failed.length).toBeGreaterThan(0)
     for (const t of failed) expect(t.reason).toMatch(/dropout/)
+    // Trials on worker threads stream their epochs live as trials in the engine's thread do:
+    // every epoch of every complete trial, with the value stored for it.
+    for (const [trials, live] of [
+      [serial, serialLive],
+      [threads, threadsLive],
+    ] as const)
+      for (const t of trials.filter((t) => t.state === 'complete')) {
+        expect(live.get(t.number)).toHaveLength(t.epochs)
+        expect(live.get(t.number)).toEqual(t.intermediate)
+      }
   }, 120_000)
 
   it('tunes INFERNO on the paper benchmark from the view’s request, minimising σ(POI)', async () => {

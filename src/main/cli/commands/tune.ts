@@ -1,11 +1,12 @@
 /**
- * `hepwb tune CONFIG.json [--parallel N] --json`: a hyperparameter study of a classifier
+ * `hepwb tune CONFIG.json [--parallel N] [--threads N] --json`: a hyperparameter study of a classifier
  * training (issue 15). CONFIG holds "train" (the `hepwb train` config, inline or the path of
  * its file; its "spec" relative to the file that names it), "space" (dotted paths into the
  * training config), "objective", "algorithm" (grid | random | tpe), "pruner" (none | median |
  * hyperband, the training's epochs the full resource), "trials", "parallel" and "seed". Trials
  * run on the executor given to `tuneCommand` (this process unless a caller passes the
- * worker pool or the cluster).
+ * worker pool or the cluster). `--threads N` without `--parallel` or a "parallel" in CONFIG
+ * runs min(N, trials) trials at once, one per thread, so the threads asked for do not sit idle.
  */
 import { readFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
@@ -23,7 +24,7 @@ import { silentContext } from '../../engine/jobs/context'
 import { SpaceError, parseSpace } from '../../engine/tune/space'
 import type { Direction } from '../../engine/tune/trial'
 import { UsageError, action, secondsSince, type GlobalOptions } from '../action'
-import { runOptions, withRunExecutor } from '../run-options'
+import { runOptions, threadsOption, withRunExecutor } from '../run-options'
 import { isProjectFile } from '../event-source'
 import type { AnalysisSpec } from '../../../shared/spec'
 import { resolvePaths } from '../../engine/select/spec-file'
@@ -33,7 +34,15 @@ import { readConfigObject } from '../training-config'
 
 interface TuneOptions extends GlobalOptions {
   parallel?: string
+  /**
+   * Trials at once when neither --parallel nor CONFIG's "parallel" says (--threads N gives N;
+   * capped at the trials); default 1.
+   */
+  impliedParallel?: number
 }
+
+/** CONFIG as read: its "parallel" only when it names one. */
+export type TuneConfig = Omit<TuneRequest, 'parallel'> & { readonly parallel?: number }
 
 export interface TuneOutput {
   algorithm: TuneRequest['algorithm']
@@ -55,6 +64,8 @@ export interface TuneOutput {
   seconds: number
   /** The time budget stopped the study before its trials. */
   timed_out: boolean
+  /** Trials that ran at the same time. */
+  parallel: number
   executor: string
 }
 
@@ -100,7 +111,7 @@ function timeoutOf(file: string, v: unknown): number | null {
 }
 
 /** CONFIG as a study request; errors name the file and the key. */
-export async function readTuneConfig(file: string): Promise<TuneRequest> {
+export async function readTuneConfig(file: string): Promise<TuneConfig> {
   let raw: unknown
   try {
     raw = parseJsonFile(await readFile(file, 'utf8'), file)
@@ -166,7 +177,9 @@ export async function readTuneConfig(file: string): Promise<TuneRequest> {
     algorithm: oneOf(file, 'algorithm', raw.algorithm, ['grid', 'random', 'tpe'] as const, 'tpe'),
     pruner,
     trials: positiveInt(file, 'trials', raw.trials, 20),
-    parallel: positiveInt(file, 'parallel', raw.parallel, 1),
+    ...(raw.parallel === undefined
+      ? {}
+      : { parallel: positiveInt(file, 'parallel', raw.parallel, 1) }),
     seed,
     timeout: timeoutOf(file, raw.timeout),
   }
@@ -181,9 +194,9 @@ export async function tuneCommand(
   const t0 = performance.now()
   const request = await readTuneConfig(file)
   const parallel =
-    options.parallel === undefined
-      ? request.parallel
-      : positiveInt('--parallel', 'N', Number(options.parallel), 1)
+    options.parallel !== undefined
+      ? positiveInt('--parallel', 'N', Number(options.parallel), 1)
+      : (request.parallel ?? Math.max(1, Math.min(options.impliedParallel ?? 1, request.trials)))
   const result = await tuneStudy({ ...request, parallel }, executor, silentContext())
   const trials = result.trials.map((t) => ({
     number: t.number,
@@ -205,6 +218,7 @@ export async function tuneCommand(
     total_epochs: trials.reduce((s, t) => s + t.epochs, 0),
     seconds: secondsSince(t0),
     timed_out: result.timedOut,
+    parallel,
     executor: executor.describe(),
   }
 }
@@ -233,7 +247,10 @@ export function register(program: Command, executor?: () => TaskExecutor): void 
       '<config>',
       'study config JSON: train, space, objective, algorithm, pruner, trials, seed',
     )
-    .option('--parallel <n>', 'trials run at the same time (overrides the config)')
+    .option(
+      '--parallel <n>',
+      'trials run at the same time (overrides the config; with --threads N and neither: min(N, trials))',
+    )
     .action(
       action(async (args, o: TuneOptions) => {
         if (executor) {
@@ -249,7 +266,11 @@ export function register(program: Command, executor?: () => TaskExecutor): void 
         const { threads, cluster } = runOptions()
         if (threads === undefined && cluster === undefined)
           return tuneCommand(args[0], o, inlineExecutor)
-        return withRunExecutor((ex) => tuneCommand(args[0], o, ex ?? inlineExecutor))
+        // --threads N: one trial per thread unless the trials at once are named.
+        const implied = cluster === undefined ? { impliedParallel: threadsOption() } : {}
+        return withRunExecutor((ex) =>
+          tuneCommand(args[0], { ...o, ...implied }, ex ?? inlineExecutor),
+        )
       }, human),
     )
 }

@@ -25,23 +25,50 @@ export async function mapMerge<Part>(
   ctx: JobContext,
 ): Promise<Part | undefined> {
   const ordered = [...partitions].sort((a, b) => a.index - b.index)
-  const total = ordered.reduce((s, p) => s + (p.range.stop - p.range.start), 0) || 1
-  let done = 0
   let acc: Part | undefined
-  for (const p of ordered) {
-    ctx.throwIfCancelled()
-    const size = p.range.stop - p.range.start
-    const part = await pass.map(p, scaledContext(ctx, done / total, size / total))
-    acc = acc === undefined ? part : pass.merge(acc, part)
-    done += size
-    ctx.progress(done / total)
-  }
+  await runInOrder(
+    ordered.length,
+    (i, c) => pass.map(ordered[i], c),
+    (_, part) => {
+      acc = acc === undefined ? part : pass.merge(acc, part)
+    },
+    ctx,
+    ordered.map((p) => p.range.stop - p.range.start),
+  )
   return acc
 }
 
 /**
+ * The one loop that runs pieces of a job one after the other in this process (a use case's
+ * partitions, the inline executor's tasks): piece `i` runs under a context scaled to its share
+ * of the job, [done, done + weights[i]] / total, so a piece that reports its own progress moves
+ * the job's bar only within its share — as the pool and the cluster, which count finished pieces
+ * by the same weights (default 1 each). `onResult(i, result)` is called in index order.
+ */
+export async function runInOrder<R>(
+  count: number,
+  run: (index: number, ctx: JobContext) => Promise<R>,
+  onResult: (index: number, result: R) => void,
+  ctx: JobContext,
+  weights?: readonly number[],
+): Promise<void> {
+  const weight = (i: number) => weights?.[i] ?? 1
+  let total = 0
+  for (let i = 0; i < count; i++) total += weight(i)
+  total ||= 1
+  let done = 0
+  for (let i = 0; i < count; i++) {
+    ctx.throwIfCancelled()
+    const result = await run(i, scaledContext(ctx, done / total, weight(i) / total))
+    onResult(i, result)
+    done += weight(i)
+    ctx.progress(done / total)
+  }
+}
+
+/**
  * `ctx` for a piece of the work that spans [from, from + width] of the whole: the piece reports
- * its own progress in [0, 1].
+ * its own progress in [0, 1] (clamped, so a piece never moves the bar outside its share).
  */
 export function scaledContext(
   ctx: JobContext,
@@ -51,7 +78,7 @@ export function scaledContext(
 ): JobContext {
   return {
     signal: ctx.signal,
-    progress: (f, m) => ctx.progress(from + width * f, message ?? m),
+    progress: (f, m) => ctx.progress(from + width * Math.min(Math.max(f, 0), 1), message ?? m),
     metric: (name, step, value) => ctx.metric(name, step, value),
     log: (m) => ctx.log(m),
     throwIfCancelled: () => ctx.throwIfCancelled(),

@@ -53,6 +53,13 @@ interface Cached {
 /** Sources kept per process: a run's source and the one before it (a run still finishing). */
 const KEEP = 2
 const cache = new Map<string, Cached>()
+/** Sources this process (thread) has opened, by kind: a stamp it had not seen each time. */
+const openings = new Map<string, number>()
+
+/** How many sources of `kind` this process (or worker thread) has opened (logs, tests). */
+export function describedOpenings(kind: string): number {
+  return openings.get(kind) ?? 0
+}
 
 function cached(description: SourceDescription, ctx: JobContext): Cached {
   const key = `${description.kind}\0${description.stamp}`
@@ -64,6 +71,7 @@ function cached(description: SourceDescription, ctx: JobContext): Cached {
   }
   const open = openers.get(description.kind)
   if (!open) throw new Error(`no event source kind '${description.kind}' in this engine`)
+  openings.set(description.kind, describedOpenings(description.kind) + 1)
   c = { rebuilt: open(description.data, ctx), samples: new Map(), prepared: new Map() }
   // A failed open is not kept: the next task tries again (a file that appeared, a retry).
   c.rebuilt.catch(() => cache.delete(key))

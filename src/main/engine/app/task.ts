@@ -7,6 +7,7 @@
  * order, so a use case that merges them in that order gets the same answer from all three.
  */
 import type { JobContext } from '../jobs/context'
+import { runInOrder } from './executor'
 
 /** One unit of work: `kind` names a handler registered with defineTask; `payload` is its input. */
 export interface Task {
@@ -60,6 +61,35 @@ export function taskKinds(): string[] {
   return [...handlers.keys()].sort()
 }
 
+/**
+ * What a running task sends back before its result, when the run asks for it (TaskExecutor.run's
+ * `onMessage`): the task's own `ctx.metric` and `ctx.log` calls (a tuning trial's per-epoch
+ * values for the Tune view's live curves). Plain data: it crosses threads and Redis.
+ */
+export type TaskMessage =
+  | {
+      readonly type: 'metric'
+      readonly name: string
+      readonly step: number
+      readonly value: number
+    }
+  | { readonly type: 'log'; readonly message: string }
+
+/**
+ * `ctx` for a task whose metrics and log lines go to `send` (the run's per-task channel) instead
+ * of `ctx`: the same on every executor — in this process, in a worker thread, on a cluster worker.
+ */
+export function messageContext(ctx: JobContext, send: (message: TaskMessage) => void): JobContext {
+  return {
+    signal: ctx.signal,
+    progress: (f, m) => ctx.progress(f, m),
+    metric: (name, step, value) => send({ type: 'metric', name, step, value }),
+    log: (message) => send({ type: 'log', message }),
+    throwIfCancelled: () => ctx.throwIfCancelled(),
+    ...(ctx.gate ? { gate: ctx.gate } : {}),
+  }
+}
+
 /** Where tasks run. */
 export interface TaskExecutor {
   /** For the status bar and logs: "this process", "2 threads", "cluster redis://h:6379". */
@@ -71,30 +101,35 @@ export interface TaskExecutor {
    * weighted by `weights` (e.g. entries per partition) when given. Cancelling `ctx.signal`
    * removes the queued tasks and stops the running ones, then throws CancelledError. The
    * first failing task's error is thrown (with what it ran on in the message).
+   * `onMessage`, when given, opens a channel per task: what the task reports through its
+   * context's `metric` and `log` while it runs comes back as `onMessage(index, message)`, each
+   * task's messages in the order sent and before its result. Without it, only results cross
+   * (a task run in this process still reports to `ctx`).
    */
   run(
     tasks: readonly Task[],
     ctx: JobContext,
     onResult: (index: number, result: unknown) => void,
     weights?: readonly number[],
+    onMessage?: (index: number, message: TaskMessage) => void,
   ): Promise<void>
   /** Frees threads and connections; the executor is not used after. */
   close(): Promise<void>
 }
 
-/** One task after the other in this process. */
+/**
+ * One task after the other in this process, on the same loop as a use case's partitions
+ * (app/executor.ts runInOrder): each task reports its progress within its own share of the job.
+ */
 export const inlineExecutor: TaskExecutor = {
   describe: () => 'this process',
-  async run(tasks, ctx, onResult, weights) {
-    const w = weights ?? tasks.map(() => 1)
-    const total = w.reduce((s, x) => s + x, 0) || 1
-    let done = 0
-    for (const [i, task] of tasks.entries()) {
-      ctx.throwIfCancelled()
-      onResult(i, await runTask(task, ctx))
-      done += w[i] ?? 1
-      ctx.progress(done / total)
-    }
-  },
+  run: (tasks, ctx, onResult, weights, onMessage) =>
+    runInOrder(
+      tasks.length,
+      (i, c) => runTask(tasks[i], onMessage ? messageContext(c, (m) => onMessage(i, m)) : c),
+      onResult,
+      ctx,
+      weights,
+    ),
   async close() {},
 }

@@ -93,9 +93,21 @@ export async function tuneStudy(
         })
         let outcome: TrialOutcome | undefined
         try {
-          await executor.run([task], trialContext(ctx, number), (_, r) => {
-            outcome = r as TrialOutcome
-          })
+          // The trial's per-epoch values come back on its message channel wherever it runs (this
+          // process, a worker thread, a cluster worker): the Tune view's live curves.
+          const trialCtx = trialContext(ctx, number)
+          await executor.run(
+            [task],
+            trialCtx,
+            (_, r) => {
+              outcome = r as TrialOutcome
+            },
+            undefined,
+            (_, m) =>
+              m.type === 'metric'
+                ? trialCtx.metric(m.name, m.step, m.value)
+                : trialCtx.log(m.message),
+          )
         } catch (e) {
           // The trial's own failures come back as results: this is where trials run failing.
           if (e instanceof CancelledError || ctx.signal.aborted) throw e

@@ -11,11 +11,15 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Piscina } from 'piscina'
 import { CancelledError, type JobContext } from '../jobs/context'
-import type { Task, TaskExecutor } from '../app/task'
+import type { MessagePort } from 'node:worker_threads'
+import type { Task, TaskExecutor, TaskMessage } from '../app/task'
+import { openTaskChannel } from './task-channel'
 
 /** What a worker thread receives for one task. */
 export interface WorkerRequest {
   readonly task: Task
+  /** The task's message channel, when the run asked for its messages (task-channel.ts). */
+  readonly port?: MessagePort
 }
 
 /**
@@ -62,8 +66,8 @@ export function poolExecutor(threads = defaultThreads()): TaskExecutor {
   }
   return {
     describe: () => `${threads} thread${threads === 1 ? '' : 's'}`,
-    run: (tasks, ctx, onResult, weights) =>
-      runOnPool(started(), threads, tasks, ctx, onResult, weights),
+    run: (tasks, ctx, onResult, weights, onMessage) =>
+      runOnPool(started(), threads, tasks, ctx, onResult, weights, onMessage),
     close: async () => {
       await pool?.destroy()
       pool = undefined
@@ -98,6 +102,7 @@ async function runOnPool(
   ctx: JobContext,
   onResult: (index: number, result: unknown) => void,
   weights?: readonly number[],
+  onMessage?: (index: number, message: TaskMessage) => void,
 ): Promise<void> {
   ctx.throwIfCancelled()
   const w = weights ?? tasks.map(() => 1)
@@ -123,7 +128,16 @@ async function runOnPool(
         while (failure === undefined && submitted < tasks.length && submitted < next + ahead) {
           const i = submitted++
           const task = tasks[i]
-          pool.run({ task }, { signal: abort.signal }).then(
+          const channel = onMessage && openTaskChannel((m) => onMessage(i, m))
+          const running = channel
+            ? channel.settle(
+                pool.run(
+                  { task, port: channel.port },
+                  { signal: abort.signal, transferList: [channel.port] },
+                ),
+              )
+            : pool.run({ task }, { signal: abort.signal })
+          running.then(
             (r) => {
               if (failure !== undefined) return
               results.set(i, r)

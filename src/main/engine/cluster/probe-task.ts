@@ -3,9 +3,11 @@
  * queued, taken by a worker, its result read back exactly) without any event file. It sums a
  * column the way partition partials do — count, NaN count, Σx, min, max and a 4-bin histogram
  * as a Float64Array — so NaN, ±Infinity and typed arrays all cross the wire. `delayMs` keeps the
- * task busy (cancellable) for that long first, so tests can kill or cancel it mid-run.
+ * task busy (cancellable) for that long first, so tests can kill or cancel it mid-run; `report`
+ * sends its values back as messages first.
  */
 import { CancelledError, type JobContext } from '../jobs/context'
+import { describedOpenings } from '../app/source-description'
 import { defineTask, taskKinds } from '../app/task'
 
 export const PROBE_KIND = 'cluster.probe'
@@ -15,6 +17,16 @@ export interface ProbePayload {
   readonly delayMs?: number
   /** Fails with this message instead of answering (a task that throws). */
   readonly fail?: string
+  /**
+   * Reports each value as metric `value` at its index, then a log line, before answering (the
+   * run's per-task message channel carries them back).
+   */
+  readonly report?: boolean
+  /**
+   * Also answer how many event sources of this kind the process (thread) running the probe has
+   * opened (app/source-description.ts): whether a worker kept a source between requests.
+   */
+  readonly openings?: string
 }
 
 export interface ProbeResult {
@@ -25,6 +37,8 @@ export interface ProbeResult {
   max: number
   /** Finite values in [0, 1), [1, 2), [2, 3), [3, 4). */
   bins: Float64Array
+  /** With `openings` in the payload: the sources of that kind opened where the probe ran. */
+  openings?: number
 }
 
 function wait(ms: number, ctx: JobContext): Promise<void> {
@@ -71,7 +85,13 @@ if (!taskKinds().includes(PROBE_KIND)) {
   defineTask(PROBE_KIND, async (payload, ctx) => {
     const p = payload as ProbePayload
     if (p.delayMs) await wait(p.delayMs, ctx)
+    if (p.report) {
+      for (const [i, v] of p.values.entries()) ctx.metric('value', i, v)
+      ctx.log(`${p.values.length} values`)
+    }
     if (p.fail) throw new Error(p.fail)
-    return probe(p.values)
+    const r = probe(p.values)
+    if (p.openings !== undefined) r.openings = describedOpenings(p.openings)
+    return r
   })
 }

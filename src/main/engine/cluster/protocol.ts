@@ -20,6 +20,17 @@ export interface TaskJobData {
   readonly kind: string
   /** The payload as app/task-codec text. */
   readonly payload: string
+  /**
+   * The client wants the task's messages (its metrics and log lines, app/task.ts TaskMessage):
+   * the worker sends each as the job's progress, `{ message: task-codec text }`.
+   */
+  readonly messages?: boolean
+}
+
+/** A task message as BullMQ job progress (QueueEvents 'progress' carries it to the client). */
+export interface TaskMessageProgress {
+  /** The TaskMessage as app/task-codec text (NaN and ±Infinity survive). */
+  readonly message: string
 }
 
 /** BullMQ job id of task `index` of `run` (ids are unique per queue; ':' is reserved). */

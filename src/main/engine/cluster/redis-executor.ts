@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto'
 import { Job, Queue, QueueEvents } from 'bullmq'
 import type { Redis } from 'ioredis'
-import type { Task, TaskExecutor } from '../app/task'
+import type { Task, TaskExecutor, TaskMessage } from '../app/task'
 import { decodeTaskValue, encodeTaskValue } from '../app/task-codec'
 import { CancelledError, type JobContext } from '../jobs/context'
 import { appVersion } from '../version'
@@ -26,7 +26,15 @@ import {
   within,
   type ClusterAddress,
 } from './connection'
-import { CANCEL_CHANNEL, PREFIX, QUEUE, cancelledKey, jobId, type TaskJobData } from './protocol'
+import {
+  CANCEL_CHANNEL,
+  PREFIX,
+  QUEUE,
+  cancelledKey,
+  jobId,
+  type TaskJobData,
+  type TaskMessageProgress,
+} from './protocol'
 import { listWorkers } from './registry'
 
 export interface ClusterExecutorOptions {
@@ -60,12 +68,17 @@ export function clusterExecutor(
   const version = options.version ?? appVersion()
   return {
     describe: () => `cluster ${maskedUrl(address.url)}`,
-    async run(tasks, ctx, onResult, weights) {
+    async run(tasks, ctx, onResult, weights, onMessage) {
       if (!tasks.length) return
       ctx.throwIfCancelled()
       const check = await connectChecked(address)
       check.disconnect()
-      await runOnCluster(address, tasks, ctx, onResult, weights, { unreachableMs, pollMs, version })
+      await runOnCluster(address, tasks, ctx, onResult, weights, {
+        unreachableMs,
+        pollMs,
+        version,
+        onMessage,
+      })
     },
     async close() {},
   }
@@ -77,7 +90,12 @@ async function runOnCluster(
   ctx: JobContext,
   onResult: (index: number, result: unknown) => void,
   weights: readonly number[] | undefined,
-  options: { unreachableMs: number; pollMs: number; version: string },
+  options: {
+    unreachableMs: number
+    pollMs: number
+    version: string
+    onMessage?: (index: number, message: TaskMessage) => void
+  },
 ): Promise<void> {
   const run = randomUUID()
   const ids = tasks.map((_, i) => jobId(run, i))
@@ -145,6 +163,20 @@ async function runOnCluster(
     const i = indexOf(id)
     if (i !== undefined) pending.settle(i, String(returnvalue))
   })
+  // A task's messages: its worker sends each as the job's progress, before the result.
+  const { onMessage } = options
+  if (onMessage)
+    events.on('progress', ({ jobId: id, data }) => {
+      const i = indexOf(id)
+      const text = (data as Partial<TaskMessageProgress> | null)?.message
+      if (i === undefined || finished || pending.results[i] !== undefined) return
+      if (typeof text !== 'string') return
+      try {
+        onMessage(i, decodeTaskValue(text) as TaskMessage)
+      } catch (e) {
+        pending.fail(e instanceof Error ? e : new Error(message(e)))
+      }
+    })
   events.on('failed', ({ jobId: id, failedReason }) => {
     const i = indexOf(id)
     if (i !== undefined) pending.fail(failedTask(i, failedReason))
@@ -210,6 +242,7 @@ async function runOnCluster(
             index,
             kind: task.kind,
             payload: encodeTaskValue(task.payload, `payload of ${task.kind} task ${index}`),
+            ...(options.onMessage ? { messages: true } : {}),
           },
           opts: {
             jobId: ids[index],

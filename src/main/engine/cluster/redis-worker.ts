@@ -10,12 +10,25 @@ import { randomUUID } from 'node:crypto'
 import { availableParallelism, hostname } from 'node:os'
 import { UnrecoverableError, Worker, type Job } from 'bullmq'
 import type { WorkerInfo, WorkerTask } from '../../../shared/contract/cluster'
-import { runTask, type Task, type TaskExecutor } from '../app/task'
+import {
+  messageContext,
+  runTask,
+  type Task,
+  type TaskExecutor,
+  type TaskMessage,
+} from '../app/task'
 import { decodeTaskValue, encodeTaskValue } from '../app/task-codec'
 import { CancelledError, type JobContext } from '../jobs/context'
 import { appVersion } from '../version'
 import { connectChecked, openRedis, within, type ClusterAddress } from './connection'
-import { CANCEL_CHANNEL, PREFIX, QUEUE, cancelledKey, type TaskJobData } from './protocol'
+import {
+  CANCEL_CHANNEL,
+  PREFIX,
+  QUEUE,
+  cancelledKey,
+  type TaskJobData,
+  type TaskMessageProgress,
+} from './protocol'
 import { HEARTBEAT_MS, announceWorker, withdrawWorker } from './registry'
 // Every task kind and event-source kind, as the pool's threads have them.
 import './task-kinds'
@@ -51,11 +64,34 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
 
-/** One task on `runner`, its result. */
-async function runOne(runner: TaskExecutor, task: Task, ctx: JobContext): Promise<unknown> {
+/** One task on `runner`, its result; its messages to `send` when given. */
+async function runOne(
+  runner: TaskExecutor,
+  task: Task,
+  ctx: JobContext,
+  send?: (message: TaskMessage) => void,
+): Promise<unknown> {
   let result: unknown
-  await runner.run([task], ctx, (_, r) => (result = r))
+  await runner.run([task], ctx, (_, r) => (result = r), undefined, send && ((_, m) => send(m)))
   return result
+}
+
+/**
+ * Sends a job's task messages as its progress, one after the other (so they reach the client in
+ * order); `flushed()` resolves when all sent so far are in Redis (before the result goes).
+ */
+function progressSender(job: Job<TaskJobData>) {
+  let sent: Promise<unknown> = Promise.resolve()
+  return {
+    send(message: TaskMessage) {
+      const progress: TaskMessageProgress = {
+        message: encodeTaskValue(message, `message of ${job.data.kind}`),
+      }
+      // A message that cannot be sent (Redis gone) is lost; the task's result decides.
+      sent = sent.then(() => job.updateProgress(progress as object)).catch(() => {})
+    },
+    flushed: () => sent,
+  }
 }
 
 /** Starts a worker on `address`; rejects with a clear error when Redis cannot be reached. */
@@ -112,11 +148,13 @@ export async function startWorker(
         if (abort.aborted) throw new CancelledError()
       },
     }
+    const messages = data.messages ? progressSender(job) : undefined
     try {
       const task = { kind: data.kind, payload: decodeTaskValue(data.payload) }
       const result = options.runner
-        ? await runOne(options.runner, task, ctx)
-        : await runTask(task, ctx)
+        ? await runOne(options.runner, task, ctx, messages?.send)
+        : await runTask(task, messages ? messageContext(ctx, messages.send) : ctx)
+      await messages?.flushed()
       return encodeTaskValue(result, `result of ${data.kind}`)
     } catch (e) {
       if (e instanceof CancelledError || abort.aborted) throw new UnrecoverableError('cancelled')

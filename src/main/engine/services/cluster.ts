@@ -1,7 +1,11 @@
 /**
  * Settings → Cluster: the named cluster (a Redis URL and password), where the window's passes
  * over events run (this machine or the cluster), and a connection test that lists the live
- * workers. `executor()` is what the event-pass services run their tasks on.
+ * workers. `clusterChoice()` is what the event-pass services run their tasks on.
+ *
+ * The settings are read from the config folder once (at the first request) and then kept in
+ * memory, updated by `cluster.set`: a request does not read a file. The cluster's executor is
+ * kept too, and replaced (the old one closed) when Settings name another cluster or password.
  */
 import type { ClusterState, ClusterStatus } from '../../../shared/contract/cluster'
 import type { TaskExecutor } from '../app/task'
@@ -13,12 +17,35 @@ import {
 } from '../cluster/connection'
 import { clusterExecutor } from '../cluster/redis-executor'
 import { listWorkers } from '../cluster/registry'
-import { readClusterSettings, writeClusterSettings } from '../store/cluster-settings'
+import {
+  readClusterSettings,
+  writeClusterSettings,
+  type StoredClusterSettings,
+} from '../store/cluster-settings'
+import { configDir } from '../store/recent'
 import { appVersion } from '../version'
 import type { Handlers } from './env'
 
+/** The settings as last read or written, with the config folder they belong to. */
+let kept: { dir: string; settings: StoredClusterSettings } | undefined
+
+/**
+ * The stored settings, read from the file once per config folder (a test or a second profile
+ * that points HEPWB_CONFIG_DIR elsewhere reads that one's), then from memory.
+ */
+function settings(): StoredClusterSettings {
+  const dir = configDir()
+  if (kept?.dir !== dir) kept = { dir, settings: readClusterSettings() }
+  return kept.settings
+}
+
+function saveSettings(s: StoredClusterSettings): void {
+  writeClusterSettings(s)
+  kept = { dir: configDir(), settings: s }
+}
+
 function state(): ClusterState {
-  const s = readClusterSettings()
+  const s = settings()
   return { place: s.place, url: s.url, hasPassword: Boolean(s.password) }
 }
 
@@ -29,7 +56,7 @@ function ca(): { ca?: string } {
 
 /** The named cluster's address, or null. */
 function namedAddress(): ClusterAddress | null {
-  const s = readClusterSettings()
+  const s = settings()
   return s.url ? { url: s.url, password: s.password, ...ca() } : null
 }
 
@@ -54,18 +81,50 @@ export async function clusterStatus(address: ClusterAddress): Promise<ClusterSta
   }
 }
 
-/** The cluster's executor when Settings say the window's work runs there; else undefined. */
+/** The named cluster's executor, kept between requests, and the address it was made for. */
+let chosen: { key: string; executor: TaskExecutor; shared: TaskExecutor } | undefined
+
+/** Closes the kept executor (Settings named another cluster or chose this machine). */
+function retire(): void {
+  const old = chosen
+  chosen = undefined
+  void old?.executor.close().catch(() => {})
+}
+
+/**
+ * The cluster's executor when Settings say the window's work runs there; else undefined. The
+ * same executor serves every request until Settings change; its users' close() leaves it open
+ * (it belongs to the settings, as the shared pool belongs to the engine).
+ */
 export function clusterChoice(): TaskExecutor | undefined {
-  const s = readClusterSettings()
-  const address = namedAddress()
-  return s.place === 'cluster' && address ? clusterExecutor(address) : undefined
+  const s = settings()
+  const address = s.place === 'cluster' ? namedAddress() : null
+  if (!address) {
+    retire()
+    return undefined
+  }
+  const key = JSON.stringify([address.url, address.password ?? null, address.ca ?? null])
+  if (chosen?.key !== key) {
+    retire()
+    const executor = clusterExecutor(address)
+    chosen = {
+      key,
+      executor,
+      shared: {
+        describe: () => executor.describe(),
+        run: (...args) => executor.run(...args),
+        close: async () => {},
+      },
+    }
+  }
+  return chosen.shared
 }
 
 export function clusterHandlers(): Handlers<'cluster.get' | 'cluster.set' | 'cluster.status'> {
   return {
     'cluster.get': () => state(),
     'cluster.set': ({ url, password, place }) => {
-      const old = readClusterSettings()
+      const old = settings()
       const trimmed = url.trim()
       if (trimmed) checkedAddress({ url: trimmed })
       if (place === 'cluster' && !trimmed) {
@@ -74,16 +133,18 @@ export function clusterHandlers(): Handlers<'cluster.get' | 'cluster.set' | 'clu
       // No password given: keep the stored one for the same URL (the window never gets it back).
       const keep = password === undefined && old.url === trimmed ? old.password : undefined
       const pw = password === undefined ? keep : password || undefined
-      writeClusterSettings({
+      saveSettings({
         place,
         url: trimmed || null,
         ...(trimmed && pw ? { password: pw } : {}),
       })
+      // The next request builds the executor of the new settings; the old one goes now.
+      if (place !== 'cluster' || old.url !== trimmed || old.password !== pw) retire()
       return state()
     },
     'cluster.status': async ({ url, password }) => {
       if (url !== undefined && url.trim()) {
-        const stored = readClusterSettings()
+        const stored = settings()
         const pw = password ?? (stored.url === url.trim() ? stored.password : undefined)
         return clusterStatus({ url: url.trim(), password: pw || undefined, ...ca() })
       }

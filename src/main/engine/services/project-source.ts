@@ -4,12 +4,18 @@
  * engine holds (samples/registry.ts): a partition is a view of the sample's decoded columns
  * and final weights, which stay in memory (and in the column cache on disk) between requests,
  * so the window's next cut-flow while a cut is edited reads nothing again.
+ *
+ * The description's stamp is a digest of what a worker rebuilds the source from (the project's
+ * samples with the facts of the files opened here, derived variables, regions, applied models,
+ * memory budget, the options): a worker thread keeps the project it opened between requests
+ * while nothing of that changes, and opens it again as soon as something does.
  */
+import { createHash } from 'node:crypto'
 import { checkExpr, requireScalar } from '../../../shared/expr'
 import type { SpecVariable } from '../../../shared/spec'
 import { planPartitions, type Partition, type PartitionOptions } from '../app/partition'
 import type { EventSource, OpenedSample, SourceSample } from '../app/source'
-import { defineSourceKind, newStamp } from '../app/source-description'
+import { defineSourceKind } from '../app/source-description'
 import { readEntryRange } from '../data/entry-range'
 import { silentContext, type JobContext } from '../jobs/context'
 import type { LoadedSample } from '../samples/loaded-sample'
@@ -23,6 +29,7 @@ import { SampleRegistry } from '../samples/registry'
 import { Project, ProjectError } from '../store/project'
 import { listRegions, listVariables } from '../store/regions'
 import { listSamples } from '../store/samples'
+import { appliedModels } from '../store/models'
 import type { TaskExecutor } from '../app/task'
 import { projectAppliedModels } from './applied-models'
 import { memorySetting, settingExecutor } from './compute-settings'
@@ -110,7 +117,11 @@ export async function projectSource(
   }
   return {
     what: 'the project',
-    description: { kind: 'project', stamp: newStamp(), data: description },
+    description: {
+      kind: 'project',
+      stamp: projectStamp(project, description, loaded, { variables, regions, memory }),
+      data: description,
+    },
     executor: 'executor' in options ? options.executor : settingExecutor(project),
     // A plan the caller chose (tests, a training's chunks) is kept; otherwise the budget cuts.
     memory,
@@ -123,6 +134,30 @@ export async function projectSource(
         computed,
       }),
   }
+}
+
+/**
+ * The state of `project` that a worker's rebuilt source depends on, as a digest: the stored
+ * samples and the facts (entries, Σ weights, file hashes) of those opened here, the derived
+ * variables, regions and applied models (a model's id names immutable weights), the memory
+ * budget and the description's options. Equal digests: the worker's opened project serves.
+ */
+function projectStamp(
+  project: Project,
+  description: ProjectDescription,
+  loaded: readonly { stored: { id: string }; sample: LoadedSample }[],
+  read: { variables: unknown; regions: unknown; memory: number | undefined },
+): string {
+  const state = {
+    description,
+    samples: listSamples(project),
+    opened: loaded.map(({ stored, sample }) => [stored.id, sample.spec, sample.facts]),
+    variables: read.variables,
+    regions: read.regions,
+    models: appliedModels(project),
+    memory: read.memory ?? null,
+  }
+  return createHash('sha256').update(JSON.stringify(state)).digest('base64url')
 }
 
 /** The event source of a job's project (its applied models' outputs included). */
