@@ -535,8 +535,9 @@ export async function trainMlpStreamed(
     throw new Error(
       `the memory budget holds ${windowRows} training events of ${d} inputs at once, fewer than one batch (${options.batchSize}): raise the budget or lower the batch size`,
     )
-  // Reads inside an epoch report no progress of their own (the epoch loop does).
-  const quiet = silentContext(ctx.signal)
+  // Reads inside an epoch report no progress of their own (the epoch loop does) and finish
+  // once begun: a cancel stops the training at the gate's next batch, with what it learned.
+  const quiet = silentContext()
   const all = allChunks(set)
   // The training and validation weights as memory holds them (float32), summed in event order.
   let trainN = 0

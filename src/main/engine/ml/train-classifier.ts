@@ -166,7 +166,8 @@ export async function trainStreamedClassifier(
     r.classifier,
     { bins: 40, expectedS: set.expected.s, expectedB: set.expected.b, seed: config.split.seed },
     Math.max(1, Math.floor(budget / 4 / perRow)),
-    silentContext(ctx.signal),
+    // Evaluated even when cancelled, as in memory: the run keeps what it learned.
+    silentContext(),
   )
   return {
     classifier: r.classifier,
