@@ -184,7 +184,8 @@ describe.runIf(kaggleAvailable)('a network trained on a streamed training set', 
     expect(first.events).toEqual(inMemory.events)
     expect(first.trained.summary.kind === 'mlp' && first.trained.summary.epochs).toBe(4)
     // Batches are drawn window by window, not from all events, so the networks differ; after
-    // 4 epochs both rank the test events alike (AUC ≈ 0.84 here) within 0.02.
+    // 4 epochs both rank the test events alike: AUC 0.873 and 0.871 here (split seeds 5, 6, 7
+    // gave differences of 0.0017, 0.0044, 0.0016), so 0.02 leaves room for the backend.
     const aucMem = inMemory.trained.evaluation.auc_test!
     const aucStr = first.trained.evaluation.auc_test!
     expect(aucMem).toBeGreaterThan(0.75)
