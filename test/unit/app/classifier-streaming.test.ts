@@ -8,7 +8,11 @@
  * test AUC is close to the in-memory one's, a seed reproduces it to the bit, inline and on two
  * worker threads alike, and the job gate pauses and steps it.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import type { TrainOutput } from '../../../src/main/cli/commands/train'
 import {
   classifierSet,
   runClassifierTraining,
@@ -32,6 +36,7 @@ import {
 import { trainClassifier } from '../../../src/main/engine/ml/train-classifier'
 import { TrainConfig } from '../../../src/shared/contract/train'
 import { AnalysisSpec } from '../../../src/shared/spec'
+import { hepwb } from '../helpers/cli'
 import { KAGGLE, kaggleAvailable } from '../ml/kaggle-higgs'
 
 const BUDGET = 64 * 1024
@@ -103,6 +108,29 @@ async function partRows(set: StreamedSet, part: number) {
 }
 
 describe.runIf(kaggleAvailable)('a network trained on a streamed training set', () => {
+  it('streams in hepwb train beyond --memory, on the same events', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hepwb-stream-'))
+    try {
+      writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec))
+      const file = join(dir, 'train.json')
+      writeFileSync(file, JSON.stringify({ ...config, spec: 'spec.json' }))
+      const run = (memory: string) => {
+        const r = hepwb('train', file, '--memory', memory, '--threads', '1', '--json')
+        expect(r.code, r.stderr).toBe(0)
+        return JSON.parse(r.stdout) as TrainOutput
+      }
+      // 10⁴ events × (32 × 5 + 16) bytes = 1.76 MB: over 1M, under 1G.
+      const small = run('1M')
+      const large = run('1G')
+      expect(large.streamed).toBeNull()
+      expect(small.streamed).toEqual({ partitions: 4, budget_bytes: 2 ** 20 })
+      expect(small.events).toEqual(large.events)
+      expect(Math.abs(small.metrics.auc_test! - large.metrics.auc_test!)).toBeLessThan(0.02)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+
   it('selects the same events in the same split, with the same preprocessing, as in memory', async () => {
     const mem = await setOf(memory())
     const str = await setOf(streamed())
