@@ -21,6 +21,7 @@ import {
 import type { EventSource } from './source'
 import {
   entriesOf,
+  eventsOfSamples,
   openTrainingSamples,
   streamedChunks,
   trainingEvents,
@@ -63,22 +64,26 @@ export async function classifierSet(
   config: TrainConfig,
   ctx: JobContext,
 ): Promise<ClassifierSet> {
-  if (config.kind === 'mlp' && source.memory !== undefined) {
-    const { samples, cuts } = await openTrainingSamples(source, config, ctx)
-    const release = () => samples.forEach((s) => s.opened.release())
-    try {
-      const budget = source.memory
-      if (exceedsBudget(await entriesOf(samples), config.inputs.length, budget))
-        return await streamedSet(source, samples, cuts, config, budget, ctx, release)
-    } catch (e) {
-      release()
-      throw e
+  if (config.kind !== 'mlp' || source.memory === undefined)
+    return {
+      kind: 'memory',
+      assembled: assembleTrainingData(await trainingEvents(source, config, ctx), config),
     }
+  const opened = await openTrainingSamples(source, config, ctx)
+  const { samples, cuts } = opened
+  const release = () => samples.forEach((s) => s.opened.release())
+  try {
+    const budget = source.memory
+    if (exceedsBudget(await entriesOf(samples), config.inputs.length, budget))
+      return await streamedSet(source, samples, cuts, config, budget, ctx, release)
+  } catch (e) {
     release()
+    throw e
   }
+  // In memory: the samples opened for the decision are read (and released) as they are.
   return {
     kind: 'memory',
-    assembled: assembleTrainingData(await trainingEvents(source, config, ctx), config),
+    assembled: assembleTrainingData(await eventsOfSamples(source, opened, ctx), config),
   }
 }
 

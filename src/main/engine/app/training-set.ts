@@ -294,7 +294,19 @@ export async function trainingEvents(
   ctx: JobContext,
   options: SelectOptions = {},
 ): Promise<SelectedEvents[]> {
-  const { samples, cuts } = await openTrainingSamples(source, request, ctx)
+  return eventsOfSamples(source, await openTrainingSamples(source, request, ctx), ctx, options)
+}
+
+/**
+ * trainingEvents of samples already opened (openTrainingSamples): each one's rows read, then
+ * the sample released.
+ */
+export async function eventsOfSamples(
+  source: EventSource,
+  { samples, cuts }: TrainingSamples,
+  ctx: JobContext,
+  options: SelectOptions = {},
+): Promise<SelectedEvents[]> {
   const out: SelectedEvents[] = []
   for (const [k, s] of samples.entries()) {
     const message = `reading ${s.opened.sample.name} (${k + 1}/${samples.length})`
