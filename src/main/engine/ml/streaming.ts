@@ -22,6 +22,23 @@ export const budgetBytes = (mb: number): number => mb * 1024 * 1024
  */
 export const bytesPerEvent = (d: number): number => 32 * d + 16
 
+/**
+ * A uniform number in [0, 1) from (seed, index) — two rounds of the splitmix32 / murmur3
+ * finaliser: a per-event draw that needs no running stream, so events read in chunks draw what
+ * they would draw read at once (the autoencoders' split, subsamples of streamed events).
+ */
+export function eventDraw(seed: number, index: number): number {
+  let z = (Math.imul(seed >>> 0, 0x9e3779b9) ^ (index >>> 0)) >>> 0
+  z = (z + Math.imul(Math.floor(index / 4294967296) + 1, 0x7f4a7c15)) >>> 0
+  for (let round = 0; round < 2; round++) {
+    z = (z + 0x9e3779b9) >>> 0
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0
+    z = (z ^ (z >>> 16)) >>> 0
+  }
+  return z / 4294967296
+}
+
 /** Whether `entries` events of d inputs exceed `budget` bytes: the one rule to stream. */
 export function exceedsBudget(entries: number, d: number, budget: number): boolean {
   return entries * bytesPerEvent(d) > budget

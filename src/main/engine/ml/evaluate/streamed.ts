@@ -22,10 +22,10 @@ import {
   mergeCorrelation,
 } from '../../data/correlation'
 import type { JobContext } from '../../jobs/context'
-import { eventDraw } from '../autoencoder/split'
 import type { Classifier } from '../classifier'
 import { PART } from '../dataset'
 import { allChunks, type ChunkRows, type StreamedSet } from '../streamed-set'
+import { eventDraw } from '../streaming'
 import type { EvaluateOptions } from './evaluate'
 import { permutationImportance } from './importance'
 import { ksTestBinned } from './ks'
