@@ -165,7 +165,7 @@ describe.runIf(kaggleAvailable)('a network trained on a streamed training set', 
     const str = await setOf(streamed())
     if (mem.kind !== 'memory' || str.kind !== 'streamed') throw new Error('wrong kinds')
     const trained = await trainClassifier(
-      { ...config, options: { ...config.options, epochs: 2 } },
+      TrainConfig.parse({ ...config, options: { ...config.options, epochs: 2 } }),
       mem.assembled,
       silentContext(),
     )
