@@ -104,7 +104,7 @@ function makeOptimizer(tf: typeof TF, options: MlpOptions): TF.Optimizer {
 /**
  * An epoch's training rows in the order they are trained, one run at a time: in memory one
  * seeded permutation of all of them (shuffledRuns); streamed, the windows of streamed-set
- * chunks (streamedRuns). `rng` is the trainer's stream (shuffles, then dropout masks).
+ * chunks (trainMlpStreamed). `rng` is the trainer's stream (shuffles, then dropout masks).
  */
 export type EpochRuns = (rng: Random) => AsyncIterable<TrainArrays>
 

@@ -3,8 +3,9 @@
  * events exceed the memory budget, or the user asks), how the budget is shared — a quarter for
  * the chunk being read (its file columns and selected rows), three quarters for the trainer's
  * window — and the chunks a streaming trainer reads one at a time. The autoencoders
- * (autoencoder/streamed.ts), the network classifier (streamed-classifier.ts) read the same
- * chunks cut by the same rule; the application layer cuts them (app/training-set.ts).
+ * (autoencoder/streamed.ts) and the network classifier (streamed-set.ts, mlp.ts
+ * trainMlpStreamed) read the same chunks cut by the same rule; the application layer cuts them
+ * (app/training-set.ts).
  */
 import type { Random } from '../data/random'
 import type { JobContext } from '../jobs/context'
