@@ -109,7 +109,7 @@ export function streamingNote(info: StreamedInfo): string {
 }
 
 /** `ctx` whose progress messages say that the training streams. */
-function streamingContext(ctx: JobContext, info: StreamedInfo): JobContext {
+export function streamingContext(ctx: JobContext, info: StreamedInfo): JobContext {
   const note = streamingNote(info)
   return {
     signal: ctx.signal,
