@@ -11,6 +11,8 @@ export interface FinishedJob {
   result: unknown
   error?: string
   metrics: { name: string; step: number; value: number }[]
+  /** The job's progress messages, in order. */
+  progress: string[]
 }
 
 export function inProcessEngine() {
@@ -41,6 +43,7 @@ export function inProcessEngine() {
     onStart?: (jobId: string) => void,
   ): Promise<FinishedJob> {
     const metrics: FinishedJob['metrics'] = []
+    const progress: string[] = []
     let jobId: string | undefined
     const early: JobEvent[] = []
     const done = new Promise<FinishedJob>((resolve) => {
@@ -50,6 +53,7 @@ export function inProcessEngine() {
           return
         }
         if (e.kind === 'metric' && e.jobId === jobId) metrics.push(e)
+        if (e.kind === 'progress' && e.jobId === jobId) progress.push(e.message)
         if (e.kind === 'finished' && e.jobId === jobId) {
           jobListeners.delete(listener)
           resolve({
@@ -57,6 +61,7 @@ export function inProcessEngine() {
             result: e.result,
             error: e.error,
             metrics,
+            progress,
           })
         }
       }

@@ -9,11 +9,9 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import { describeZodError } from '../../../shared/api'
 import { TrainConfig } from '../../../shared/contract/train'
-import { trainingEvents } from '../../engine/app/training-set'
+import { runClassifierTraining, streamingNote } from '../../engine/app/classifier-training'
 import { silentContext } from '../../engine/jobs/context'
-import { assembleTrainingData } from '../../engine/ml/build-dataset'
 import { exportModel } from '../../engine/ml/export-model'
-import { trainClassifier } from '../../engine/ml/train-classifier'
 import { UsageError, action, secondsSince, type GlobalOptions } from '../action'
 import { withEventSource } from '../event-source'
 import { readConfigObject } from '../training-config'
@@ -43,6 +41,8 @@ export interface TrainOutput {
   seconds: number
   events_per_second: number
   backend: string
+  /** The training set was streamed from the files (events beyond `--memory`); null: in memory. */
+  streamed: { partitions: number; budget_bytes: number } | null
   files?: string[]
 }
 
@@ -58,15 +58,12 @@ async function train(file: string, options: TrainOptions): Promise<TrainOutput> 
   const { config, source } = await readConfig(file)
   const ctx = silentContext()
   return withEventSource(source, async ({ source: events }) => {
-    const assembled = assembleTrainingData(await trainingEvents(events, config, ctx), config)
-    const trained = await trainClassifier(config, assembled, ctx)
+    const run = await runClassifierTraining(events, config, ctx)
+    const { trained, streamed } = run
     const { evaluation, summary } = trained
-    let train = 0
-    let test = 0
-    for (const p of assembled.data.part) {
-      if (p === 0) train++
-      else if (p === 2) test++
-    }
+    const count = (p: { signal: number; background: number }) => p.signal + p.background
+    const train = count(run.events.train)
+    const test = count(run.events.test)
     const out: TrainOutput = {
       kind: config.kind,
       metrics: {
@@ -81,6 +78,7 @@ async function train(file: string, options: TrainOptions): Promise<TrainOutput> 
       seconds: secondsSince(t0),
       events_per_second: Math.round(trained.eventsPerSecond),
       backend: trained.backend,
+      streamed: streamed && { partitions: streamed.chunks, budget_bytes: streamed.budget },
     }
     if (options.out) {
       const name = config.name || config.kind
@@ -101,6 +99,11 @@ function human(r: TrainOutput): string {
     `KS p-value (train vs test): signal ${f(r.metrics.ks_p_signal, 3)}, background ${f(r.metrics.ks_p_background, 3)}`,
     `${r.events.train} training and ${r.events.test} test events${r.epochs ? `, ${r.epochs} epochs` : ''}`,
     `${r.seconds.toFixed(2)} s, ${r.events_per_second} events/s on ${r.backend}`,
+    ...(r.streamed
+      ? [
+          `training set ${streamingNote({ chunks: r.streamed.partitions, budget: r.streamed.budget_bytes })}`,
+        ]
+      : []),
     ...r.warnings.map((w) => `warning: ${w}`),
     ...(r.files ?? []).map((p) => `wrote ${p}`),
   ]

@@ -11,8 +11,7 @@
 import { ExprError, requiredColumns, type CheckedExpr } from '../../../shared/expr'
 import type { JobContext } from '../jobs/context'
 import { selectEvents, type SelectedEvents } from '../ml/build-dataset'
-import type { SelectedChunks } from '../ml/autoencoder/file-chunks'
-import { chunkEntries } from '../ml/autoencoder/streamed'
+import { chunkEntries, type SelectedChunks } from '../ml/streaming'
 import { CutCompiler } from '../select/cut-compiler'
 import { resolveRegions, withAncestors, type ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
@@ -295,7 +294,19 @@ export async function trainingEvents(
   ctx: JobContext,
   options: SelectOptions = {},
 ): Promise<SelectedEvents[]> {
-  const { samples, cuts } = await openTrainingSamples(source, request, ctx)
+  return eventsOfSamples(source, await openTrainingSamples(source, request, ctx), ctx, options)
+}
+
+/**
+ * trainingEvents of samples already opened (openTrainingSamples): each one's rows read, then
+ * the sample released.
+ */
+export async function eventsOfSamples(
+  source: EventSource,
+  { samples, cuts }: TrainingSamples,
+  ctx: JobContext,
+  options: SelectOptions = {},
+): Promise<SelectedEvents[]> {
   const out: SelectedEvents[] = []
   for (const [k, s] of samples.entries()) {
     const message = `reading ${s.opened.sample.name} (${k + 1}/${samples.length})`
@@ -343,25 +354,66 @@ export function streamedRows(
 }
 
 /**
- * The rows of `samples` as chunks a streaming trainer reads one at a time (ml/autoencoder
- * file-chunks.ts): each sample cut under `budget` (streamPartitions), its partitions in order.
+ * The rows of `samples` as chunks a streaming trainer reads one at a time (ml/streaming.ts):
+ * each sample cut under `budget` (streamPartitions), its partitions in order. With `source`,
+ * the one the samples were opened from, reading several chunks at once (`each`) maps them on
+ * its executor (worker threads, a cluster) and hands them back in chunk order.
  */
 export async function streamedChunks(
   samples: readonly TrainingSample[],
   cuts: readonly ResolvedCut[],
   budget: number,
+  source?: EventSource,
 ): Promise<SelectedChunks> {
   const places: { sample: number; partition: Partition }[] = []
   for (const [i, s] of samples.entries())
     for (const partition of await s.opened.partitions(streamPartitions(s, budget, s.inputs.length)))
       places.push({ sample: i, partition })
   const compiler = new CutCompiler()
-  return {
+  const chunks: SelectedChunks = {
     samples: samples.map((s) => s.opened.sample.name),
     count: places.length,
     sampleOf: (k) => places[k].sample,
     select: (k, ctx) =>
       selectPartition(samples[places[k].sample], places[k].partition, cuts, compiler, ctx, true),
+  }
+  if (!source) return chunks
+  return {
+    ...chunks,
+    async each(ks, visit, ctx) {
+      const sorted = [...ks].sort((a, b) => a - b)
+      for (let start = 0; start < sorted.length;) {
+        // A run of chunks of one sample: one map over its partitions, results in order.
+        const sample = places[sorted[start]].sample
+        let end = start
+        while (end < sorted.length && places[sorted[end]].sample === sample) end++
+        const run = sorted.slice(start, end)
+        start = end
+        const s = samples[sample]
+        const request: RowsRequest = {
+          role: s.role,
+          inputs: s.inputs.map((e) => e.source),
+          cuts,
+          stream: true,
+        }
+        const prep: RowsPrep = { sample: s, cuts, columns: s.columns, compiler, stream: true }
+        let next = 0
+        const take = (rows: SelectedEvents[]) => {
+          for (const r of rows) visit(run[next++], r)
+        }
+        const rest = await mapSample(
+          source,
+          s.opened,
+          rowsTask,
+          request,
+          prep,
+          (a, b) => (take(a), take(b), []),
+          ctx,
+          run.map((k) => places[k].partition),
+        )
+        if (rest) take(rest)
+      }
+    },
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * One tuning trial as a Task (`tune.trial`): a classifier training (the Train step's use case:
- * training-set extraction, assembleTrainingData, trainClassifier) on the events of an analysis
+ * app/classifier-training.ts: the training set, then the training) on the events of an analysis
  * spec, with the trial's parameters already applied to the training config, judged by the
  * study's objective. Each epoch's validation loss is the trial's intermediate value; the
  * pruner runs beside the training from the payload's snapshot of the study (the trials finished
@@ -17,7 +17,7 @@ import { InfernoBenchmarkConfig } from '../../../shared/contract/inferno'
 import { ClassifierEvaluation, TrainConfig } from '../../../shared/contract/train'
 import { describeZodError } from '../../../shared/api'
 import { CancelledError, type JobContext } from '../jobs/context'
-import { assembleTrainingData, type AssembledData } from '../ml/build-dataset'
+import type { AssembledData } from '../ml/build-dataset'
 import { chooseBackend } from '../ml/backend'
 import { withModelRunner } from '../ml/autoencoder/runner'
 import { evaluateAnomaly, scoreData } from '../ml/autoencoder/score'
@@ -29,6 +29,7 @@ import { benchmarkData } from '../ml/inferno/simulator'
 import { INFERNO_DEFAULTS, trainInferno } from '../ml/inferno/train'
 import { trainClassifier } from '../ml/train-classifier'
 import { runAnomalyTraining } from './anomaly-training'
+import { classifierSet, trainOnSet, type ClassifierSet } from './classifier-training'
 import { asimovZ } from '../select/significance'
 import { readSpecFile, withSpecFile } from '../select/spec-file'
 import { trainingFraction } from '../ml/data-fraction'
@@ -37,7 +38,6 @@ import type { TrialOutcome } from '../tune/study'
 import type { Direction, TrialRecord } from '../tune/trial'
 import { specSource } from './spec-source'
 import { defineTask, type Task } from './task'
-import { trainingEvents } from './training-set'
 
 /** What a study optimises; `direction` defaults by metric. */
 export interface Objective {
@@ -95,19 +95,23 @@ export function trialTask(payload: TrialPayload): Task {
 }
 
 // The last training set read, by what defines it (spec and every non-option field).
-let cached: { key: string; data: Promise<AssembledData> } | null = null
+let cached: { key: string; data: Promise<ClassifierSet> } | null = null
 
+/**
+ * The trial's training set as the Train step reads it (app/classifier-training.ts: in memory,
+ * or streamed when the events exceed the spec source's memory budget, which trials do not set).
+ */
 function trainingSet(
   spec: string | AnalysisSpec,
   config: TrainConfig,
   ctx: JobContext,
-): Promise<AssembledData> {
+): Promise<ClassifierSet> {
   const { options: _options, name: _name, ...events } = config as TrainConfig & { name?: string }
   const key = JSON.stringify({ spec, events })
   if (cached?.key !== key) {
-    const assemble = async (s: AnalysisSpec) =>
-      assembleTrainingData(await trainingEvents(specSource(s), config, ctx), config)
-    const data = typeof spec === 'string' ? withSpecFile(spec, assemble) : assemble(spec)
+    forgetClassifierSet()
+    const read = (s: AnalysisSpec) => classifierSet(specSource(s), config, ctx)
+    const data = typeof spec === 'string' ? withSpecFile(spec, read) : read(spec)
     cached = { key, data }
     data.catch(() => {
       if (cached?.data === data) cached = null
@@ -116,9 +120,18 @@ function trainingSet(
   return cached.data
 }
 
+/** Drops the kept training set, closing a streamed one's samples. */
+function forgetClassifierSet(): void {
+  cached?.data.then(
+    (set) => set.kind === 'streamed' && set.release(),
+    () => undefined,
+  )
+  cached = null
+}
+
 /** Drops the training sets kept for trials in this process (a study that ended calls it). */
 export function forgetTrialData(): void {
-  cached = null
+  forgetClassifierSet()
   simulated = null
 }
 
@@ -355,12 +368,15 @@ async function runClassifierTrial(payload: TrialPayload, ctx: JobContext): Promi
   if (!parsed.success)
     throw new Error(`the trial's training config: ${describeZodError(parsed.error)}`)
   const config = parsed.data
-  const assembled = await trainingSet(payload.spec, config, ctx)
-  if (payload.pruner.resource === 'fraction' && payload.pruner.name === 'hyperband')
-    return runFractionTrial(payload, config, assembled, ctx, t0)
+  const set = await trainingSet(payload.spec, config, ctx)
+  if (payload.pruner.resource === 'fraction' && payload.pruner.name === 'hyperband') {
+    if (set.kind !== 'memory')
+      throw new Error('the training-data fraction needs the training set in memory')
+    return runFractionTrial(payload, config, set.assembled, ctx, t0)
+  }
   const p = pruningContext(payload, ctx)
   try {
-    const { summary, evaluation } = await trainClassifier(config, assembled, p.ctx)
+    const { summary, evaluation } = await trainOnSet(config, set, p.ctx)
     if (ctx.signal.aborted) throw new CancelledError()
     const history = summary.kind === 'mlp' ? summary.history.val_loss : []
     return outcome(

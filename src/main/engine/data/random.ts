@@ -25,6 +25,20 @@ export class Random {
     this.d = next()
   }
 
+  /**
+   * A generator in this one's present state: it draws what this one would draw next (a split
+   * read in chunks resumes each chunk's draws where the previous chunk left them).
+   */
+  clone(): Random {
+    const c = new Random(0)
+    c.a = this.a
+    c.b = this.b
+    c.c = this.c
+    c.d = this.d
+    c.spare = this.spare
+    return c
+  }
+
   /** A uniform 32-bit unsigned integer. */
   uint32(): number {
     const r = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0

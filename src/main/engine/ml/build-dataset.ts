@@ -125,21 +125,11 @@ export function assembleTrainingData(
 
   const part = new Uint8Array(n)
   const rng = new Random(setup.split.seed)
-  for (let i = 0; i < n; i++) {
-    if (rng.uniform() < setup.split.test) part[i] = PART.test
-    else part[i] = rng.uniform() < setup.split.validation ? PART.validation : PART.train
-  }
+  for (let i = 0; i < n; i++) part[i] = drawPart(rng, setup.split)
 
   const counts = { signal: [0, 0, 0], background: [0, 0, 0] }
   for (let i = 0; i < n; i++) counts[y[i] ? 'signal' : 'background'][part[i]]++
-  for (const [cls, c] of Object.entries(counts)) {
-    if (c[0] + c[1] + c[2] === 0)
-      throw new TrainingDataError(
-        `no ${cls} events: check the samples' roles and the region's cuts`,
-      )
-    if (c[PART.train] === 0)
-      throw new TrainingDataError(`no ${cls} events in the training part: lower the test fraction`)
-  }
+  checkPartCounts(counts)
 
   for (let j = 0; j < d; j++) {
     const hint = sentinelHint(x, d, n, j, isMissing)
@@ -165,12 +155,7 @@ export function assembleTrainingData(
     if (y[i]) s += weight[i]
     else b += weight[i]
   }
-  if (weight.some((v) => v < 0))
-    warnings.push(
-      setup.weights.negative === 'ignore'
-        ? 'events with negative weights get weight 0 in training (kept in evaluation)'
-        : 'some events have negative weights; they enter the training loss as they are',
-    )
+  if (weight.some((v) => v < 0)) warnings.push(negativeWeightsMessage(setup.weights.negative))
   return {
     data: {
       inputs: [...setup.inputs],
@@ -188,6 +173,37 @@ export function assembleTrainingData(
     means,
     warnings,
   }
+}
+
+/** Throws unless each class has events, and training events, in `counts` (events per PART). */
+export function checkPartCounts(counts: {
+  readonly signal: readonly number[]
+  readonly background: readonly number[]
+}): void {
+  for (const [cls, c] of Object.entries(counts)) {
+    if (c[0] + c[1] + c[2] === 0)
+      throw new TrainingDataError(
+        `no ${cls} events: check the samples' roles and the region's cuts`,
+      )
+    if (c[PART.train] === 0)
+      throw new TrainingDataError(`no ${cls} events in the training part: lower the test fraction`)
+  }
+}
+
+/** What the user is told when some events have negative weights. */
+export function negativeWeightsMessage(negative: TrainSetup['weights']['negative']): string {
+  return negative === 'ignore'
+    ? 'events with negative weights get weight 0 in training (kept in evaluation)'
+    : 'some events have negative weights; they enter the training loss as they are'
+}
+
+/**
+ * The part of the next event of the split's running stream: one uniform number against the
+ * test fraction, a second against the validation fraction for the events not in the test.
+ */
+export function drawPart(rng: Random, split: { test: number; validation: number }): number {
+  if (rng.uniform() < split.test) return PART.test
+  return rng.uniform() < split.validation ? PART.validation : PART.train
 }
 
 /**
@@ -213,7 +229,15 @@ export function sentinelHint(
     if (v === min) count++
     else if (v < near) return null
   }
-  if (count < 0.01 * n) return null
+  return sentinelMessage(min, count, n)
+}
+
+/**
+ * The hint of sentinelHint for a smallest value `min` held by `count` of n events with no other
+ * value within a tenth of its size above it (null under 1% or when `min` is no such marker).
+ */
+export function sentinelMessage(min: number, count: number, n: number): string | null {
+  if (!(Number.isInteger(min) && min <= -99) || count < 0.01 * n) return null
   return `${count} events (${((100 * count) / n).toFixed(1)}%) have exactly ${min}, far below every other value: if it means "missing", set it as the samples' missing value in the Data step`
 }
 
@@ -262,11 +286,19 @@ export function imputeMeans(
         x[i * d + j] = means[j]
         absent++
       }
-    if (absent)
-      warnings.push(
-        `input '${inputs[j]}': ${absent} missing values (${((100 * absent) / n).toFixed(1)}%) replaced by the ${meanName} ${means[j].toPrecision(4)}`,
-      )
+    if (absent) warnings.push(imputedMessage(inputs[j], absent, n, means[j], meanName))
   }
+}
+
+/** The warning that `absent` of n values of `input` were replaced by `mean`. */
+export function imputedMessage(
+  input: string,
+  absent: number,
+  n: number,
+  mean: number,
+  meanName = 'training mean',
+): string {
+  return `input '${input}': ${absent} missing values (${((100 * absent) / n).toFixed(1)}%) replaced by the ${meanName} ${mean.toPrecision(4)}`
 }
 
 /**
@@ -291,8 +323,21 @@ export function trainingWeights(
     sum[y[i]] += w[i]
     count[y[i]]++
   }
-  const target = options.norm === 'numevents' ? count : [count[1], count[1]]
-  const factor = [0, 1].map((c) => (sum[c] !== 0 ? target[c] / sum[c] : 1))
+  const factor = classFactors(sum, count, options.norm)
   for (let i = 0; i < n; i++) w[i] *= factor[y[i]]
   return w
+}
+
+/**
+ * The factor of each class (background, signal) of trainingWeights from the training part's
+ * Σw (after the negative-weight choice) and event count per class.
+ */
+export function classFactors(
+  sum: readonly number[],
+  count: readonly number[],
+  norm: TrainSetup['weights']['norm'],
+): number[] {
+  if (norm === 'none') return [1, 1]
+  const target = norm === 'numevents' ? count : [count[1], count[1]]
+  return [0, 1].map((c) => (sum[c] !== 0 ? target[c] / sum[c] : 1))
 }

@@ -141,33 +141,66 @@ export function weightedLoss(
   n: number,
   l2: number,
 ): number {
-  let sumW = 0
-  for (let i = 0; i < n; i++) sumW += weights[i]
-  if (!(sumW > 0)) return NaN
-  const d = arch.inputs
-  let acc = tf.scalar(0)
-  for (let start = 0; start < n; start += SCORE_CHUNK) {
-    const rows = Math.min(SCORE_CHUNK, n - start)
-    const next = tf.tidy(() => {
-      const xb = tf.tensor2d(x.subarray(start * d, (start + rows) * d), [rows, d], 'float32')
-      const yb = tf.tensor2d(
-        Float32Array.from({ length: rows }, (_, i) => y[start + i]),
-        [rows, 1],
-      )
-      const wb = tf.tensor2d(
-        Float32Array.from({ length: rows }, (_, i) => weights[start + i]),
-        [rows, 1],
-      )
-      return acc.add<TF.Scalar>(weightedBceSum(tf, logits(tf, arch, w, xb), yb, wb))
-    })
-    acc.dispose()
-    acc = next
+  const sum = new WeightedBce(tf, arch, w)
+  sum.add(x, y, weights, n)
+  return sum.finish(l2)
+}
+
+/**
+ * weightedLoss summed over rows handed in pieces (a validation set streamed chunk by chunk):
+ * Σ wᵢ BCEᵢ on the device, Σ wᵢ in float64; `finish` divides, adds the L2 penalty and frees.
+ */
+export class WeightedBce {
+  private acc: TF.Scalar
+  private sumW = 0
+
+  constructor(
+    private readonly tf: typeof TF,
+    private readonly arch: DenseArchitecture,
+    private readonly w: readonly TF.Tensor[],
+  ) {
+    this.acc = tf.scalar(0)
   }
-  const total = tf.tidy(() => (l2 > 0 ? acc.div(sumW).add(l2Penalty(tf, w, l2)) : acc.div(sumW)))
-  acc.dispose()
-  const value = total.dataSync()[0]
-  total.dispose()
-  return value
+
+  /** Adds n rows (x row-major float32, already preprocessed). */
+  add(x: Float32Array, y: ArrayLike<number>, weights: ArrayLike<number>, n: number): void {
+    const { tf, arch, w } = this
+    for (let i = 0; i < n; i++) this.sumW += weights[i]
+    const d = arch.inputs
+    for (let start = 0; start < n; start += SCORE_CHUNK) {
+      const rows = Math.min(SCORE_CHUNK, n - start)
+      const next = tf.tidy(() => {
+        const xb = tf.tensor2d(x.subarray(start * d, (start + rows) * d), [rows, d], 'float32')
+        const yb = tf.tensor2d(
+          Float32Array.from({ length: rows }, (_, i) => y[start + i]),
+          [rows, 1],
+        )
+        const wb = tf.tensor2d(
+          Float32Array.from({ length: rows }, (_, i) => weights[start + i]),
+          [rows, 1],
+        )
+        return this.acc.add<TF.Scalar>(weightedBceSum(tf, logits(tf, arch, w, xb), yb, wb))
+      })
+      this.acc.dispose()
+      this.acc = next
+    }
+  }
+
+  /** The weighted mean plus the L2 penalty (NaN when Σ w is not positive); frees the sum. */
+  finish(l2: number): number {
+    const { tf, w, acc, sumW } = this
+    try {
+      if (!(sumW > 0)) return NaN
+      const total = tf.tidy(() =>
+        l2 > 0 ? acc.div(sumW).add(l2Penalty(tf, w, l2)) : acc.div(sumW),
+      )
+      const value = total.dataSync()[0]
+      total.dispose()
+      return value
+    } finally {
+      acc.dispose()
+    }
+  }
 }
 
 /**

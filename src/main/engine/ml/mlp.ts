@@ -12,7 +12,7 @@ import type * as TF from '@tensorflow/tfjs'
 import type { BackendName } from '../../../shared/api'
 import type { MlpOptions, ModelSummary } from '../../../shared/contract/train'
 import { Random } from '../data/random'
-import { gateOf, type JobContext, type TrainingGate } from '../jobs/context'
+import { gateOf, silentContext, type JobContext, type TrainingGate } from '../jobs/context'
 import { chooseBackend } from './backend'
 import type { Classifier } from './classifier'
 import { gatherRows, indicesOf, PART, type TrainingData } from './dataset'
@@ -25,6 +25,7 @@ import {
   SCORE_CHUNK,
   scoreRows,
   scoreRowsJs,
+  WeightedBce,
   weightedLoss,
   weightTensors,
 } from './dense-network'
@@ -33,6 +34,8 @@ import { nonNegativeNumber, numberSetting, offerSettings, positiveInteger } from
 import { TrainableDense } from './trainable-dense'
 import { fromArtifacts, stackLayers, type MlpArtifacts, toArtifacts } from './layers-format'
 import { applyPreprocessing, type Preprocessing } from './preprocess'
+import { allChunks, type ChunkRows, type StreamedSet } from './streamed-set'
+import { stratifiedOrder, windowsOf } from './streaming'
 import { runEpochs, stoppedTrainingWarnings } from './train-loop'
 
 const requireHere = createRequire(__filename)
@@ -81,7 +84,7 @@ interface EpochTrainer {
   dispose(): void
 }
 
-interface TrainArrays {
+export interface TrainArrays {
   /** Preprocessed inputs, row-major n × d. */
   x: Float32Array
   /** Labels 0/1. */
@@ -99,19 +102,40 @@ function makeOptimizer(tf: typeof TF, options: MlpOptions): TF.Optimizer {
 }
 
 /**
- * Our train step. Each epoch orders the training events by a seeded permutation (in
- * JavaScript: on wasm, tf.gather and tf.slice read their whole input back from the heap, so
+ * An epoch's training rows in the order they are trained, one run at a time: in memory one
+ * seeded permutation of all of them (shuffledRuns); streamed, the windows of streamed-set
+ * chunks (trainMlpStreamed). `rng` is the trainer's stream (shuffles, then dropout masks).
+ */
+export type EpochRuns = (rng: Random) => AsyncIterable<TrainArrays>
+
+/** One shuffled copy of `train` per epoch (the copies' buffers reused between epochs). */
+function shuffledRuns(train: TrainArrays, d: number): EpochRuns {
+  const xe = new Float32Array(train.x.length)
+  const ye = new Float32Array(train.n)
+  const we = new Float32Array(train.n)
+  return async function* (rng) {
+    const { x, y, w, n } = train
+    const order = rng.permutation(n)
+    for (let r = 0; r < n; r++) {
+      const i = order[r]
+      xe.set(x.subarray(i * d, (i + 1) * d), r * d)
+      ye[r] = y[i]
+      we[r] = w[i]
+    }
+    yield { x: xe, y: ye, w: we, n }
+  }
+}
+
+/**
+ * Our train step. Each epoch takes its rows run by run from `runs`, already in training order
+ * (in JavaScript: on wasm, tf.gather and tf.slice read their whole input back from the heap, so
  * slicing batches from one big tensor costs a copy of the training set per batch); each batch
  * is then one small tensor per input, one gradient pass with hand-written dense and loss
- * gradients, and one flat optimizer update. Batch losses stay on the device until the epoch
- * ends (one read-back per epoch).
+ * gradients, and one flat optimizer update. Batch losses stay on the device until the run
+ * ends (one read-back per run: per epoch in memory).
  */
 class StepTrainer implements EpochTrainer {
   private readonly net: TrainableDense
-  /** The epoch's shuffled copies (reused between epochs). */
-  private readonly xe: Float32Array
-  private readonly ye: Float32Array
-  private readonly we: Float32Array
   /** The options in use: batch size and L2 may change mid-run (offered on the gate). */
   private readonly options: { batchSize: number; l2: number }
 
@@ -119,7 +143,7 @@ class StepTrainer implements EpochTrainer {
     private readonly tf: typeof TF,
     private readonly arch: DenseArchitecture,
     init: DenseWeights,
-    private readonly train: TrainArrays,
+    private readonly runs: EpochRuns,
     options: MlpOptions,
     private readonly rng: Random,
     private readonly gate: TrainingGate,
@@ -130,9 +154,6 @@ class StepTrainer implements EpochTrainer {
       learningRate: options.learningRate,
       momentum: options.momentum,
     })
-    this.xe = new Float32Array(train.x.length)
-    this.ye = new Float32Array(train.n)
-    this.we = new Float32Array(train.n)
   }
 
   /** What the user may change while this trainer runs; the returned function withdraws it. */
@@ -156,40 +177,45 @@ class StepTrainer implements EpochTrainer {
     })
   }
 
-  private shuffle(): void {
-    const { x, y, w, n } = this.train
-    const { xe, ye, we } = this
-    const d = this.arch.inputs
-    const order = this.rng.permutation(n)
-    for (let r = 0; r < n; r++) {
-      const i = order[r]
-      xe.set(x.subarray(i * d, (i + 1) * d), r * d)
-      ye[r] = y[i]
-      we[r] = w[i]
+  async trainEpoch(): Promise<number> {
+    let sum = 0
+    let seen = 0
+    for await (const run of this.runs(this.rng)) {
+      const r = await this.trainRun(run)
+      sum += r.sum
+      seen += r.seen
+      if (r.stopped) break
     }
+    return seen ? sum / seen : NaN
   }
 
-  async trainEpoch(): Promise<number> {
+  /** The batches of one run in order: Σ loss × batch size, rows trained, and a stop. */
+  private async trainRun(
+    run: TrainArrays,
+  ): Promise<{ sum: number; seen: number; stopped: boolean }> {
     const { tf, arch, options } = this
-    const { n } = this.train
+    const { n } = run
     const d = arch.inputs
-    this.shuffle()
     const seed = (): number => this.rng.uint32()
     const costs: TF.Scalar[] = []
     const sizes: number[] = []
+    let stopped = false
     try {
       // The gate holds here while paused, applies changed settings, reports a cancel, and
       // yields to the event loop now and then; the batch size is read after it.
       for (let start = 0, b = 0; start < n; start += b) {
-        if (!(await this.gate.beforeBatch())) break
+        if (!(await this.gate.beforeBatch())) {
+          stopped = true
+          break
+        }
         b = Math.min(options.batchSize, n - start)
-        const yb = tf.tensor2d(this.ye.subarray(start, start + b), [b, 1], 'float32')
+        const yb = tf.tensor2d(run.y.subarray(start, start + b), [b, 1], 'float32')
         // Weights divided by the batch size: the loss is then the plain weighted sum.
-        const wScaled = this.we.slice(start, start + b)
+        const wScaled = run.w.slice(start, start + b)
         for (let i = 0; i < b; i++) wScaled[i] /= b
         const wb = tf.tensor2d(wScaled, [b, 1], 'float32')
         const loss = this.net.step(
-          this.xe.subarray(start * d, (start + b) * d),
+          run.x.subarray(start * d, (start + b) * d),
           b,
           weightedBceHead(tf, yb, wb),
           { l2: options.l2, dropout: arch.dropout, dropoutSeed: seed },
@@ -201,7 +227,7 @@ class StepTrainer implements EpochTrainer {
         // Read back only while the user holds the job (a step shows its batch's loss).
         if (this.gate.paused) this.gate.afterBatch(loss.dataSync()[0])
       }
-      if (costs.length === 0) return NaN
+      if (costs.length === 0) return { sum: 0, seen: 0, stopped }
       const stacked = tf.stack(costs)
       const values = await stacked.data()
       stacked.dispose()
@@ -211,7 +237,7 @@ class StepTrainer implements EpochTrainer {
         sum += values[k] * sizes[k]
         seen += sizes[k]
       }
-      return sum / seen
+      return { sum, seen, stopped }
     } finally {
       costs.forEach((c) => c.dispose())
     }
@@ -378,14 +404,59 @@ export async function trainMlp(
     warnings.push('no validation events: early stopping and the best epoch use the training loss')
 
   const arch = mlpArchitecture(options, data.d)
+  return runNetwork({
+    tf,
+    backend,
+    arch,
+    options,
+    seed,
+    ctx,
+    warnings,
+    pre,
+    inputs: data.inputs,
+    trainEvents: train.n,
+    trainer: (init, rng, gate) =>
+      path === 'step'
+        ? new StepTrainer(tf, arch, init, shuffledRuns(train, data.d), options, rng, gate)
+        : new FitTrainer(tf, arch, init, train, options, rng),
+    validate: (trainer, lastLoss) =>
+      hasValidation
+        ? weightedLoss(tf, arch, trainer.current(), val.x, val.y, val.w, val.n, options.l2)
+        : lastLoss,
+  })
+}
+
+/** What runNetwork needs besides the epochs: the trainer and how to validate. */
+interface NetworkRun {
+  readonly tf: typeof TF
+  readonly backend: BackendName
+  readonly arch: DenseArchitecture
+  readonly options: MlpOptions
+  readonly seed: number
+  readonly ctx: JobContext
+  /** The data set's warnings so far (the run's are added). */
+  readonly warnings: string[]
+  readonly pre: Preprocessing
+  readonly inputs: readonly string[]
+  /** Training events (throughput). */
+  readonly trainEvents: number
+  trainer(init: DenseWeights, rng: Random, gate: TrainingGate): EpochTrainer
+  /** The validation loss with the trainer's current weights (`lastLoss`: the epoch's). */
+  validate(trainer: EpochTrainer, lastLoss: number): number | Promise<number>
+}
+
+/**
+ * The epochs of a network (in memory or streamed): initial weights from the seed, a second
+ * stream for shuffles and dropout, the gate's settings offered, best epoch kept.
+ */
+async function runNetwork(run: NetworkRun): Promise<MlpTraining> {
+  const { tf, arch, options, seed, ctx, warnings } = run
   const init = initialWeights(arch, seed)
   // A second stream for shuffles and dropout masks, independent of the initial weights.
   const rng = new Random((seed ^ 0x5f3759df) >>> 0)
   const gate = gateOf(ctx)
-  const stepTrainer =
-    path === 'step' ? new StepTrainer(tf, arch, init, train, options, rng, gate) : null
-  const trainer: EpochTrainer = stepTrainer ?? new FitTrainer(tf, arch, init, train, options, rng)
-  const withdraw = stepTrainer?.offerSettings() ?? (() => {})
+  const trainer = run.trainer(init, rng, gate)
+  const withdraw = trainer instanceof StepTrainer ? trainer.offerSettings() : () => {}
   let best: TF.Tensor[] = []
   let lastLoss = NaN
   let weights: DenseWeights
@@ -398,10 +469,7 @@ export async function trainMlp(
       // The fit path runs a whole epoch in model.fit: it can be held between epochs only.
       trainEpoch: async (epoch) =>
         (lastLoss = (await gate.beforeEpoch()) ? await trainer.trainEpoch(epoch) : NaN),
-      validate: () =>
-        hasValidation
-          ? weightedLoss(tf, arch, trainer.current(), val.x, val.y, val.w, val.n, options.l2)
-          : lastLoss,
+      validate: () => run.validate(trainer, lastLoss),
       checkpoint: () => {
         best.forEach((t) => t.dispose())
         best = trainer.current().map((t) => tf.clone(t))
@@ -426,7 +494,7 @@ export async function trainMlp(
   const artifacts = await toArtifacts(tf, arch, weights)
   const epochsTrained = result.history.loss.length
   return {
-    classifier: networkClassifier(() => tf, arch, weights, pre, data.inputs),
+    classifier: networkClassifier(() => tf, arch, weights, run.pre, run.inputs),
     summary: {
       kind: 'mlp',
       parameters: parameterCount(arch),
@@ -438,9 +506,170 @@ export async function trainMlp(
     warnings,
     artifacts,
     trainSeconds: result.trainSeconds,
-    eventsPerSecond: result.trainSeconds > 0 ? (train.n * epochsTrained) / result.trainSeconds : 0,
-    backend,
+    eventsPerSecond:
+      result.trainSeconds > 0 ? (run.trainEvents * epochsTrained) / result.trainSeconds : 0,
+    backend: run.backend,
   }
+}
+
+/**
+ * Trains the network as trainMlp does on a training set streamed from chunks (streamed-set.ts)
+ * holding at most `windowRows` training rows at once: each epoch the chunks in a stratified
+ * seeded order (every window holds every sample in proportion), cut into windows, each
+ * window's training rows in a seeded permutation and trained in batches; the validation loss
+ * summed chunk by chunk. The same weights, preprocessing and split as in memory; the batches
+ * differ (drawn per window, not from all events), so the network is close, not equal.
+ */
+export async function trainMlpStreamed(
+  set: StreamedSet,
+  pre: Preprocessing,
+  options: MlpOptions,
+  seed: number,
+  ctx: JobContext,
+  windowRows: number,
+): Promise<MlpTraining> {
+  const { tf, backend } = await chooseBackend()
+  const warnings: string[] = []
+  const d = set.d
+  if (windowRows < options.batchSize)
+    throw new Error(
+      `the memory budget holds ${windowRows} training events of ${d} inputs at once, fewer than one batch (${options.batchSize}): raise the budget or lower the batch size`,
+    )
+  // Reads inside an epoch report no progress of their own (the epoch loop does) and finish
+  // once begun: a cancel stops the training at the gate's next batch, with what it learned.
+  const quiet = silentContext()
+  const all = allChunks(set)
+  // The training and validation weights as memory holds them (float32), summed in event order.
+  let trainN = 0
+  let sumW = 0
+  let sumAbs = 0
+  let valN = 0
+  let valSum = 0
+  let valNonZero = false
+  await set.each(
+    all,
+    (_, rows) => {
+      for (let i = 0; i < rows.n; i++) {
+        const w = Math.fround(rows.w[i])
+        if (rows.part[i] === PART.train) {
+          trainN++
+          sumW += w
+          sumAbs += Math.abs(w)
+        } else if (rows.part[i] === PART.validation) {
+          valN++
+          valSum += w
+          if (w !== 0) valNonZero = true
+        }
+      }
+    },
+    ctx,
+  )
+  if (trainN === 0) throw new Error('no training events: check the samples, region and split')
+  if (!(sumAbs > 0)) throw new Error('every training event has weight 0: nothing to learn from')
+  const absolute = !(sumW > 0)
+  if (absolute) {
+    warnings.push('the training weights sum to zero or less; their absolute values are used')
+    sumW = sumAbs
+  }
+  const meanW = sumW / trainN
+  const valAbsolute = valN > 0 && !(valSum > 0)
+  if (valAbsolute)
+    warnings.push('the validation weights sum to zero or less; their absolute values are used')
+  const hasValidation = valN > 0 && valNonZero
+  if (!hasValidation)
+    warnings.push('no validation events: early stopping and the best epoch use the training loss')
+
+  /** Rows of one part gathered from chunks: raw inputs, labels, float32 weights as memory's. */
+  class Gathered {
+    readonly raw: Float64Array
+    readonly y: Float32Array
+    readonly w: Float32Array
+    n = 0
+    constructor(
+      readonly size: number,
+      private readonly part: number,
+    ) {
+      this.raw = new Float64Array(size * d)
+      this.y = new Float32Array(size)
+      this.w = new Float32Array(size)
+    }
+    add(rows: ChunkRows): void {
+      for (let i = 0; i < rows.n; i++) {
+        if (rows.part[i] !== this.part) continue
+        const r = this.n++
+        this.raw.set(rows.x.subarray(i * d, (i + 1) * d), r * d)
+        this.y[r] = rows.y[i]
+        const w = Math.fround(rows.w[i])
+        this.w[r] =
+          this.part === PART.train
+            ? (absolute ? Math.abs(w) : w) / meanW
+            : valAbsolute
+              ? Math.abs(w)
+              : w
+      }
+    }
+    /** The rows preprocessed, in `order` (default: as gathered). */
+    arrays(order?: Uint32Array): TrainArrays {
+      const { n } = this
+      const x = applyPreprocessing(pre, this.raw.subarray(0, n * d), n)
+      if (!order) return { x, y: this.y.subarray(0, n), w: this.w.subarray(0, n), n }
+      const out = { x: new Float32Array(n * d), y: new Float32Array(n), w: new Float32Array(n), n }
+      for (let r = 0; r < n; r++) {
+        const i = order[r]
+        out.x.set(x.subarray(i * d, (i + 1) * d), r * d)
+        out.y[r] = this.y[i]
+        out.w[r] = this.w[i]
+      }
+      return out
+    }
+  }
+  const withTrain = all.filter((k) => set.rows(k, PART.train) > 0)
+  const withValidation = all.filter((k) => set.rows(k, PART.validation) > 0)
+  const runs: EpochRuns = async function* (rng) {
+    const order = stratifiedOrder(withTrain.length, (i) => set.sampleOf(withTrain[i]), rng)
+    const windows = windowsOf(
+      order.map((i) => withTrain[i]),
+      (k) => set.rows(k, PART.train),
+      windowRows,
+    )
+    for (const win of windows) {
+      const held = new Gathered(
+        win.reduce((a, k) => a + set.rows(k, PART.train), 0),
+        PART.train,
+      )
+      await set.each(win, (_, rows) => held.add(rows), quiet)
+      yield held.arrays(rng.permutation(held.n))
+    }
+  }
+  const arch = mlpArchitecture(options, d)
+  return runNetwork({
+    tf,
+    backend,
+    arch,
+    options,
+    seed,
+    ctx,
+    warnings,
+    pre,
+    inputs: set.inputs,
+    trainEvents: trainN,
+    trainer: (init, rng, gate) => new StepTrainer(tf, arch, init, runs, options, rng, gate),
+    async validate(trainer, lastLoss) {
+      if (!hasValidation) return lastLoss
+      const sum = new WeightedBce(tf, arch, trainer.current())
+      await set.each(
+        withValidation,
+        (k, rows) => {
+          const part = new Gathered(set.rows(k, PART.validation), PART.validation)
+          part.add(rows)
+          const v = part.arrays()
+          sum.add(v.x, v.y, v.w, v.n)
+        },
+        quiet,
+      )
+      return sum.finish(options.l2)
+    },
+  })
 }
 
 /**

@@ -44,6 +44,21 @@ export function fitPreprocessing(
       for (let k = 0; k <= j; k++) cov[j * d + k] += wi * dj * (x[i * d + k] - mean[k])
     }
   }
+  return preprocessingFrom(d, mean, cov, sw, options)
+}
+
+/**
+ * The preprocessing from the weighted moments of the training events: `mean` (Σ|w|x / Σ|w|),
+ * `cov` whose lower triangle (row-major d × d) holds Σ|w|(x − mean)(x − mean)ᵀ, and sw = Σ|w|
+ * — what fitPreprocessing sums in memory, or a streamed pass over chunks (`cov` is overwritten).
+ */
+export function preprocessingFrom(
+  d: number,
+  mean: number[],
+  cov: number[],
+  sw: number,
+  options: { standardise: boolean; decorrelate: boolean },
+): Preprocessing {
   for (let j = 0; j < d; j++)
     for (let k = 0; k <= j; k++) {
       const v = sw > 0 ? cov[j * d + k] / sw : 0

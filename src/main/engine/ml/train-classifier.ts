@@ -8,17 +8,20 @@ import type {
   ModelSummary,
   TrainConfig,
 } from '../../../shared/contract/train'
-import type { JobContext } from '../jobs/context'
+import { silentContext, type JobContext } from '../jobs/context'
 import { chooseBackend } from './backend'
 import type { AssembledData } from './build-dataset'
 import type { Classifier } from './classifier'
 import { PART, indicesOf } from './dataset'
 import { evaluateClassifier } from './evaluate/evaluate'
+import { evaluateStreamed } from './evaluate/streamed'
 import { ldaFromJSON, ldaToJSON, trainLda } from './lda'
 import type { MissingValues } from './model-inputs'
-import { mlpFromArtifacts, trainMlp, type MlpArtifacts } from './mlp'
+import { mlpFromArtifacts, trainMlp, trainMlpStreamed, type MlpArtifacts } from './mlp'
 import { fitPreprocessing, type Preprocessing } from './preprocess'
 import { cutsFromJSON, cutsToJSON, trainRectCuts } from './rect-cuts'
+import { streamedPreprocessing, type StreamedSet } from './streamed-set'
+import { bytesPerEvent } from './streaming'
 
 /** What the project stores to score events again (besides network weights). */
 export interface StoredModelJSON {
@@ -123,6 +126,60 @@ export async function trainClassifier(
     trainSeconds,
     eventsPerSecond,
     cancelled,
+  }
+}
+
+/**
+ * Trains the network of `config` (kind mlp) on a training set streamed from chunks under
+ * `budget` bytes (streamed-set.ts; three quarters of the budget for the window of training
+ * rows, a quarter for the test events of the permutation importance) and evaluates it chunk by
+ * chunk (evaluate/streamed.ts). Fisher and rectangular cuts are not trained here.
+ */
+export async function trainStreamedClassifier(
+  config: TrainConfig,
+  set: StreamedSet,
+  budget: number,
+  ctx: JobContext,
+): Promise<TrainedClassifier> {
+  if (config.kind !== 'mlp')
+    throw new Error(`a streamed training set trains a network, not '${config.kind}'`)
+  const missing: MissingValues = {
+    values: config.missing.values,
+    policy: config.missing.policy,
+    means: [...set.means],
+  }
+  const backend = (await chooseBackend()).backend
+  const preprocessing = await streamedPreprocessing(set, config.preprocess, ctx)
+  const perRow = bytesPerEvent(set.d)
+  const r = await trainMlpStreamed(
+    set,
+    preprocessing,
+    config.options,
+    config.split.seed,
+    ctx,
+    Math.floor((3 * budget) / 4 / perRow),
+  )
+  const { weightData, ...method } = r.artifacts
+  ctx.progress(0.99, 'evaluating')
+  const evaluation = await evaluateStreamed(
+    set,
+    r.classifier,
+    { bins: 40, expectedS: set.expected.s, expectedB: set.expected.b, seed: config.split.seed },
+    Math.max(1, Math.floor(budget / 4 / perRow)),
+    // Evaluated even when cancelled, as in memory: the run keeps what it learned.
+    silentContext(),
+  )
+  return {
+    classifier: r.classifier,
+    summary: r.summary,
+    evaluation,
+    stored: { kind: 'mlp', inputs: [...set.inputs], missing, preprocessing, method },
+    weights: new Uint8Array(weightData),
+    warnings: [...set.warnings, ...r.warnings],
+    backend,
+    trainSeconds: r.trainSeconds,
+    eventsPerSecond: r.eventsPerSecond,
+    cancelled: r.summary.stopped === 'cancelled',
   }
 }
 

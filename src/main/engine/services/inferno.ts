@@ -22,7 +22,7 @@ import {
 import type { JobGateState } from '../../../shared/contract/gate'
 import { ExprError } from '../../../shared/expr'
 import { writeOutputFile } from '../io/output-file'
-import { gateOf, type JobContext, type TrainingGate } from '../jobs/context'
+import { gateOf, silentContext, type JobContext, type TrainingGate } from '../jobs/context'
 import type { RunContext } from '../jobs/runner'
 import { chooseBackend } from '../ml/backend'
 import { TrainingDataError } from '../ml/build-dataset'
@@ -36,9 +36,18 @@ import {
   projectEvents,
   variationSampleNames,
 } from '../ml/inferno/project-data'
-import { evaluateOrderedSummary, evaluateProjectSummary } from '../ml/inferno/project-evaluate'
+import { evaluateOrderedSummary } from '../ml/inferno/project-evaluate'
 import { summaryDocument } from '../ml/inferno/summary-model'
-import { trainProjectBce, trainProjectInferno } from '../ml/inferno/project-model'
+import {
+  type ProjectNetwork,
+  trainProjectBce,
+  trainProjectInferno,
+} from '../ml/inferno/project-model'
+import {
+  streamedTemplates,
+  trainProjectBceStreamed,
+  trainProjectInfernoStreamed,
+} from '../ml/inferno/project-streamed'
 import { projectStudy } from '../ml/inferno/project-study'
 import { benchmarkStudy } from '../ml/inferno/study-job'
 import { WorkspaceError, parseWorkspace } from '../stats/workspace'
@@ -49,6 +58,8 @@ import {
   insertInfernoModel,
   listInfernoModels,
 } from '../store/inferno-models'
+import { streamingContext } from '../app/classifier-training'
+import { infernoEvents, type InfernoEvents } from '../app/inferno-training'
 import { trainingEvents } from '../app/training-set'
 import { scopeSource } from './project-source'
 import { SpecError } from '../select/spec-error'
@@ -90,6 +101,22 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     return workspace
   }
 
+  /** `work`'s set-up mistakes (a nuisance, an expression, the samples) as user errors. */
+  async function userErrors<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (e) {
+      if (
+        e instanceof InfernoSetupError ||
+        e instanceof TrainingDataError ||
+        e instanceof ExprError ||
+        e instanceof SpecError
+      )
+        throw new ProjectError(e.message)
+      throw e
+    }
+  }
+
   /** The project's events for an INFERNO set-up; set-up mistakes become user errors. */
   async function selectEvents(scope: ProjectScope, config: InfernoProjectConfig, ctx: JobContext) {
     try {
@@ -124,34 +151,78 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
     ctx: RunContext,
     gate: TrainingGate,
   ): Promise<InfernoProjectResult> {
+    const events = await userErrors(async () =>
+      infernoEvents(await scopeSource(scope, ctx), config, ctx),
+    )
+    try {
+      return await trainOn(scope, events, config, runId, ctx, gate)
+    } finally {
+      if (events.kind === 'streamed') events.release()
+    }
+  }
+
+  /** INFERNO and the baseline trained on events in memory or streamed, evaluated, stored. */
+  async function trainOn(
+    scope: ProjectScope,
+    events: InfernoEvents,
+    config: InfernoProjectConfig,
+    runId: string,
+    ctx: RunContext,
+    gate: TrainingGate,
+  ): Promise<InfernoProjectResult> {
     const t0 = performance.now()
-    const ev = await selectEvents(scope, config, ctx)
+    const ev = events.kind === 'memory' ? events.ev : events.sev.meta
     const { tf, backend } = await chooseBackend()
     const o = config.options
     const opts = { ...o, hidden: o.layers }
-    ctx.progress(0.05, 'training INFERNO')
-    const inf = await trainProjectInferno(tf, ev, opts, prefixedContext(ctx, 'inferno'), gate)
+    // Streamed: the progress says so, and the trainers read window by window.
+    const jobCtx = events.kind === 'streamed' ? streamingContext(ctx, events.streamed) : ctx
+    const trainer = (kind: 'inferno' | 'bce') => {
+      const c = prefixedContext(jobCtx, kind)
+      if (events.kind === 'memory')
+        return kind === 'inferno'
+          ? trainProjectInferno(tf, events.ev, opts, c, gate)
+          : trainProjectBce(tf, events.ev, opts, c, gate)
+      return kind === 'inferno'
+        ? trainProjectInfernoStreamed(tf, events.sev, opts, c, events.windowRows, gate)
+        : trainProjectBceStreamed(tf, events.sev, opts, c, events.windowRows, gate)
+    }
+    const templates = (net: ProjectNetwork, kind: 'inferno' | 'bce', bins: number) =>
+      events.kind === 'memory'
+        ? undefined
+        : streamedTemplates(events.sev, net, kind, bins, silentContext())
+    jobCtx.progress(0.05, 'training INFERNO')
+    const inf = await trainer('inferno')
     if (ctx.signal.aborted) {
       inf.net.dispose()
       throw infernoCancelled('inferno', inf.history)
     }
-    ctx.progress(0.5, 'training the cross-entropy baseline')
-    const bce = await trainProjectBce(tf, ev, opts, prefixedContext(ctx, 'bce'), gate)
+    jobCtx.progress(0.5, 'training the cross-entropy baseline')
+    const bce = await trainer('bce')
     if (ctx.signal.aborted) {
       for (const t of [inf, bce]) t.net.dispose()
       throw infernoCancelled('bce', bce.history)
     }
-    ctx.progress(0.9, 'profile likelihood of both summaries')
+    jobCtx.progress(0.9, 'profile likelihood of both summaries')
     const { summary: inferno, order } = evaluateOrderedSummary(
       ev,
       inf,
       'inferno',
       o.bins,
       o.orderBySb,
+      await templates(inf, 'inferno', o.bins),
     )
-    const bceSummary = evaluateProjectSummary(ev, bce, 'bce', 10, o.orderBySb)
+    const bceSummary = evaluateOrderedSummary(
+      ev,
+      bce,
+      'bce',
+      10,
+      o.orderBySb,
+      await templates(bce, 'bce', 10),
+    ).summary
     const perEpoch = (h: typeof inf.history) => h.trainSeconds / Math.max(h.epochs, 1)
     const count = (part: number) => {
+      if (events.kind === 'streamed') return { ...events.sev.events[part] }
       let signal = 0
       let background = 0
       for (let i = 0; i < ev.part.length; i++)

@@ -7,11 +7,8 @@
 import { describe, expect, it } from 'vitest'
 import { Random } from '../../../../src/main/engine/data/random'
 import { silentContext } from '../../../../src/main/engine/jobs/context'
-import {
-  bytesPerEvent,
-  chunksOfData,
-  megasetFeed,
-} from '../../../../src/main/engine/ml/autoencoder/megaset'
+import { chunksOfData, megasetFeed } from '../../../../src/main/engine/ml/autoencoder/megaset'
+import { bytesPerEvent } from '../../../../src/main/engine/ml/streaming'
 import { trainAnomaly, trainOnFeed } from '../../../../src/main/engine/ml/autoencoder/train'
 import { AnomalyConfig } from '../../../../src/shared/contract/anomaly'
 import { type Event, trainingData } from '../training-data'

@@ -8,26 +8,10 @@
  */
 import type { AnomalySetup } from '../../../../shared/contract/anomaly'
 import { silentContext, type JobContext } from '../../jobs/context'
-import type { SelectedEvents } from '../build-dataset'
+import type { SelectedChunks } from '../streaming'
 import { PART } from '../dataset'
 import type { EventChunk, EventChunks } from './megaset'
 import { backgroundPart } from './split'
-
-/**
- * Selected background rows in chunks a streaming trainer reads one at a time: each chunk one
- * piece of one sample's chain (cuts applied, inputs evaluated), chunks of a sample in chain
- * order and samples in order. The application layer cuts them under the memory budget
- * (app/training-set.ts streamedChunks).
- */
-export interface SelectedChunks {
-  /** Names of the samples, in order. */
-  readonly samples: readonly string[]
-  readonly count: number
-  /** Position in `samples` of chunk k's sample. */
-  sampleOf(k: number): number
-  /** The selected rows of chunk k (read again on every call). */
-  select(k: number, ctx: JobContext): Promise<SelectedEvents>
-}
 
 /** Not a part the trainer reads: an event dropped for a missing input value. */
 const DROPPED = 255

@@ -9,6 +9,7 @@
  */
 import { Random } from '../../data/random'
 import { PART, type TrainingData } from '../dataset'
+import { bytesPerEvent } from '../streaming'
 import type { RawRows, TrainingFeed } from './feed'
 import { streamInputTransform } from './input-transform'
 
@@ -50,12 +51,6 @@ export interface MegasetOptions {
    */
   readonly streamFit?: boolean
 }
-
-/**
- * Bytes one event of d inputs costs in a window: raw float64 inputs and targets, float32
- * preprocessed inputs and targets and their tensors, weights.
- */
-export const bytesPerEvent = (d: number): number => 32 * d + 16
 
 /**
  * A TrainingFeed over `chunks` holding at most `budgetBytes` of events: one pass over the

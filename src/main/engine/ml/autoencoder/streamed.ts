@@ -1,50 +1,17 @@
 /**
- * Megaset training from the sample files: when to stream (the background events exceed the
- * memory budget, or the user asks) and how the budget is shared — a quarter for the chunk
- * being read (its file columns and selected rows), three quarters for the trainer's window —
- * and the events then scored in memory: every signal event and a seeded subsample of the
+ * Megaset training from the sample files (when to stream and how the budget is shared:
+ * ml/streaming.ts) and the events then scored in memory: every signal event and a seeded subsample of the
  * validation background that fits the budget, weighted up to each sample's yield.
  */
 import type { AnomalyConfig } from '../../../../shared/contract/anomaly'
 import type { JobContext } from '../../jobs/context'
 import type { SelectedEvents } from '../build-dataset'
 import { PART, type TrainingData } from '../dataset'
-import { type FileChunks, fileChunks, type SelectedChunks } from './file-chunks'
-import { bytesPerEvent, megasetFeed } from './megaset'
-import { eventDraw } from './split'
+import { eventDraw, type SelectedChunks } from '../streaming'
+import { type FileChunks, fileChunks } from './file-chunks'
+import { megasetFeed } from './megaset'
 import { type AnomalyTraining, trainOnFeed } from './train'
 import { watchSetFromChunks } from './watch'
-
-/** The budget used when streaming is asked for without one (MB). */
-export const DEFAULT_BUDGET_MB = 256
-
-/** Bytes of a budget in MB. */
-export const budgetBytes = (mb: number): number => mb * 1024 * 1024
-
-/**
- * The budget to stream under (bytes), or null to train in memory: streaming when asked
- * (`stream`), or when `entries` background events of d inputs exceed the budget.
- */
-export function streamingBudget(
-  options: { memoryBudgetMB: number | null; stream: boolean },
-  entries: number,
-  d: number,
-): number | null {
-  if (options.stream) return budgetBytes(options.memoryBudgetMB ?? DEFAULT_BUDGET_MB)
-  if (options.memoryBudgetMB === null) return null
-  const budget = budgetBytes(options.memoryBudgetMB)
-  return entries * bytesPerEvent(d) > budget ? budget : null
-}
-
-/**
- * File entries per chunk under `budget` bytes: a quarter of it for the chunk, 8 bytes per entry
- * for each of the `columns` file columns the chunk's read decodes, each of the d inputs and the
- * weight. The only place a chunk is sized (app/training-set.ts streamPartitions calls it for
- * the window and the command line alike, with the sample's real column count).
- */
-export function chunkEntries(budget: number, columns: number, d: number): number {
-  return Math.max(1, Math.floor(budget / 4 / (8 * (columns + d + 1))))
-}
 
 /**
  * Trains `config` on the background `chunks` (each sized under `budget` bytes) streamed from

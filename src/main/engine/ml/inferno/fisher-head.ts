@@ -48,37 +48,12 @@ export function fisherLoss(
 ): FisherLoss {
   const { rows, w, q } = block
   const k = q - 1
-  if (constraints.length !== k)
-    throw new Error(`fisherLoss: ${constraints.length} constraint terms for ${k} parameters`)
   // Soft assignments (kept for the backward pass) and H = W·A.
   const a = new Float64Array(rows * bins)
   const h = new Float64Array(q * bins)
-  for (let r = 0; r < rows; r++) {
-    const o = r * bins
-    let m = -Infinity
-    for (let j = 0; j < bins; j++) m = Math.max(m, logits[o + j] / tau)
-    let z = 0
-    for (let j = 0; j < bins; j++) z += a[o + j] = Math.exp(logits[o + j] / tau - m)
-    for (let j = 0; j < bins; j++) a[o + j] /= z
-    for (let c = 0; c < q; c++) {
-      const wc = w[c * rows + r]
-      if (wc === 0) continue
-      for (let j = 0; j < bins; j++) h[c * bins + j] += wc * a[o + j]
-    }
-  }
-  const lambda = new Float64Array(bins)
-  for (let j = 0; j < bins; j++) lambda[j] = h[j] + floor
+  softHistograms(logits, bins, block, tau, h, a)
+  const { lambda, inv, loss } = fisherOfHistograms(h, bins, q, constraints, floor)
   const d = (p: number, j: number): number => h[(1 + p) * bins + j]
-  const fisher = new Float64Array(k * k)
-  for (let j = 0; j < bins; j++)
-    for (let p = 0; p < k; p++)
-      for (let c = p; c < k; c++) fisher[p * k + c] += (d(p, j) * d(c, j)) / lambda[j]
-  for (let p = 0; p < k; p++) {
-    fisher[p * k + p] += constraints[p]
-    for (let c = 0; c < p; c++) fisher[p * k + c] = fisher[c * k + p]
-  }
-  const inv = invertSpd(fisher, k)
-  const loss = inv && inv[0] > 0 ? inv[0] : NaN
   if (!withGradient) return { loss }
   const dLogits = new Float32Array(rows * bins)
   if (!inv || !Number.isFinite(loss)) return { loss, dLogits }
@@ -106,6 +81,66 @@ export function fisherLoss(
     for (let j = 0; j < bins; j++) dLogits[o + j] = (a[o + j] * (da[j] - dot)) / tau
   }
   return { loss, dLogits }
+}
+
+/**
+ * Adds the block's soft histograms H = W·softmax(logits / τ) (q × bins) to `h`; `a`, when
+ * given, receives the soft assignments (rows × bins). Blocks read in pieces (a validation set
+ * streamed chunk by chunk) add up to the whole block's H.
+ */
+export function softHistograms(
+  logits: Float32Array,
+  bins: number,
+  block: FisherBlock,
+  tau: number,
+  h: Float64Array,
+  a: Float64Array = new Float64Array(bins),
+): void {
+  const { rows, w, q } = block
+  const whole = a.length === rows * bins
+  for (let r = 0; r < rows; r++) {
+    const o = whole ? r * bins : 0
+    let m = -Infinity
+    for (let j = 0; j < bins; j++) m = Math.max(m, logits[r * bins + j] / tau)
+    let z = 0
+    for (let j = 0; j < bins; j++) z += a[o + j] = Math.exp(logits[r * bins + j] / tau - m)
+    for (let j = 0; j < bins; j++) a[o + j] /= z
+    for (let c = 0; c < q; c++) {
+      const wc = w[c * rows + r]
+      if (wc === 0) continue
+      for (let j = 0; j < bins; j++) h[c * bins + j] += wc * a[o + j]
+    }
+  }
+}
+
+/**
+ * λ (H's first row plus the floor), the inverse Fisher matrix (null when not positive
+ * definite) and the loss (I⁻¹)₀₀ from the histograms H (q × bins) of a whole block.
+ */
+export function fisherOfHistograms(
+  h: Float64Array,
+  bins: number,
+  q: number,
+  constraints: readonly number[],
+  floor = 1e-6,
+): { lambda: Float64Array; inv: Float64Array | null; loss: number } {
+  const k = q - 1
+  if (constraints.length !== k)
+    throw new Error(`fisherLoss: ${constraints.length} constraint terms for ${k} parameters`)
+  const lambda = new Float64Array(bins)
+  for (let j = 0; j < bins; j++) lambda[j] = h[j] + floor
+  const d = (p: number, j: number): number => h[(1 + p) * bins + j]
+  const fisher = new Float64Array(k * k)
+  for (let j = 0; j < bins; j++)
+    for (let p = 0; p < k; p++)
+      for (let c = p; c < k; c++) fisher[p * k + c] += (d(p, j) * d(c, j)) / lambda[j]
+  for (let p = 0; p < k; p++) {
+    fisher[p * k + p] += constraints[p]
+    for (let c = 0; c < p; c++) fisher[p * k + c] = fisher[c * k + p]
+  }
+  const inv = invertSpd(fisher, k)
+  const loss = inv && inv[0] > 0 ? inv[0] : NaN
+  return { lambda, inv, loss }
 }
 
 /** fisherLoss as the hand-written pass's loss head (reads the logits back once per batch). */

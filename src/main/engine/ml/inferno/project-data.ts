@@ -99,34 +99,15 @@ export function projectEvents(
   const warnings: string[] = []
   const samples = selected.map((s) => ({ name: s.name, role: s.role }))
   const nuis = config.nuisances
-  const seen = new Set<string>()
-  for (const n of nuis) {
-    if (seen.has(n.name)) throw new InfernoSetupError(`nuisance '${n.name}' is defined twice`)
-    if (n.name === 'mu')
-      throw new InfernoSetupError(`'mu' is the signal strength; rename the nuisance`)
-    seen.add(n.name)
-  }
+  checkNuisanceNames(nuis)
   // Where events come from: the nominal samples, then each `samples` nuisance's up and down.
-  const sources = selected.map((s, si) => ({ s, sample: si, variation: 0 }))
-  nuis.forEach((nu, a) => {
-    if (nu.kind !== 'samples') return
-    const nominal = samples.findIndex((x) => x.name === nu.samples[0])
-    if (nominal < 0)
-      throw new InfernoSetupError(
-        `nuisance '${nu.name}': sample '${nu.samples[0]}' is not among the chosen signal and background samples`,
-      )
-    for (const [name, sign] of [
-      [nu.up, 1],
-      [nu.down, -1],
-    ] as const) {
-      const v = variations.find((x) => x.name === name)
-      if (!v) throw new InfernoSetupError(`nuisance '${nu.name}': no sample '${name}' was read`)
-      if (!v.weight.length)
-        throw new InfernoSetupError(
-          `nuisance '${nu.name}': sample '${name}' has no events in this region (an empty template)`,
-        )
-      sources.push({ s: v, sample: nominal, variation: sign * (a + 1) })
-    }
+  const sources = projectSources(samples, nuis).map(({ name, sample, variation }) => {
+    if (variation === 0) return { s: selected[sample], sample, variation }
+    const nu = nuis[Math.abs(variation) - 1]
+    const v = variations.find((x) => x.name === name)
+    if (!v) throw new InfernoSetupError(`nuisance '${nu.name}': no sample '${name}' was read`)
+    if (!v.weight.length) throw emptyTemplate(nu.name, name)
+    return { s: v, sample, variation }
   })
   // Events with a non-finite input are left out (the network cannot read them).
   const keep = sources.map(({ s }) => {
@@ -162,13 +143,11 @@ export function projectEvents(
       signal[k] = samples[si].role === 'signal' ? 1 : 0
       weight[k] = s.weight[i]
       variation[k] = v
-      const u = rng.uniform()
-      part[k] = u < o.test ? PARTS.test : u < o.test + o.validation ? PARTS.validation : PARTS.train
+      part[k] = drawProjectPart(rng, o)
       k++
     }
   })
   // Per source (sample or variation sample) and part: scale so the part's Σw is its yield.
-  const S = samples.length
   const total = new Float64Array(sources.length)
   const byPart = new Float64Array(sources.length * 3)
   for (let i = 0; i < n; i++) {
@@ -181,13 +160,116 @@ export function projectEvents(
   }
   const yields = { signal: 0, background: 0 }
   samples.forEach((s, i) => (yields[s.role] += total[i]))
+  checkYields(yields)
+  const nuisances = resolveNuisances(config, samples, sample, variation, extras)
+  const counts = [0, 1, 2].map(() => ({ signal: 0, background: 0 }))
+  for (let i = 0; i < n; i++)
+    if (variation[i] === 0) counts[part[i]][signal[i] ? 'signal' : 'background']++
+  checkSplit(counts)
+  return {
+    dim,
+    inputs: [...config.inputs],
+    samples,
+    x,
+    sample,
+    signal,
+    part,
+    weight,
+    variation,
+    nuisances,
+    yields,
+    warnings,
+  }
+}
+
+/** The part of the next event of INFERNO's split: one uniform number against the fractions. */
+export function drawProjectPart(rng: Random, o: { test: number; validation: number }): number {
+  const u = rng.uniform()
+  return u < o.test ? PARTS.test : u < o.test + o.validation ? PARTS.validation : PARTS.train
+}
+
+/** Throws for a nuisance name used twice or named 'mu'. */
+export function checkNuisanceNames(nuis: readonly InfernoNuisance[]): void {
+  const seen = new Set<string>()
+  for (const n of nuis) {
+    if (seen.has(n.name)) throw new InfernoSetupError(`nuisance '${n.name}' is defined twice`)
+    if (n.name === 'mu')
+      throw new InfernoSetupError(`'mu' is the signal strength; rename the nuisance`)
+    seen.add(n.name)
+  }
+}
+
+/** One source of events: a sample read, the nominal sample it stands for, its variation. */
+export interface ProjectSource {
+  /** The sample read (a process, or a `samples` nuisance's up or down sample). */
+  readonly name: string
+  /** Index of the nominal sample (in `samples`). */
+  readonly sample: number
+  /** 0 nominal; ±(a + 1) for nuisance a's up (+) or down (−) sample. */
+  readonly variation: number
+}
+
+/**
+ * Where events come from, in the order they are drawn: the nominal samples, then each
+ * `samples` nuisance's up and down. Throws when a nuisance's nominal sample is not chosen.
+ */
+export function projectSources(
+  samples: readonly { name: string }[],
+  nuis: readonly InfernoNuisance[],
+): ProjectSource[] {
+  const out: ProjectSource[] = samples.map((s, sample) => ({ name: s.name, sample, variation: 0 }))
+  nuis.forEach((nu, a) => {
+    if (nu.kind !== 'samples') return
+    const nominal = samples.findIndex((x) => x.name === nu.samples[0])
+    if (nominal < 0)
+      throw new InfernoSetupError(
+        `nuisance '${nu.name}': sample '${nu.samples[0]}' is not among the chosen signal and background samples`,
+      )
+    out.push({ name: nu.up, sample: nominal, variation: a + 1 })
+    out.push({ name: nu.down, sample: nominal, variation: -(a + 1) })
+  })
+  return out
+}
+
+/** The error of a variation sample without events in the region. */
+export function emptyTemplate(nuisance: string, sample: string): InfernoSetupError {
+  return new InfernoSetupError(
+    `nuisance '${nuisance}': sample '${sample}' has no events in this region (an empty template)`,
+  )
+}
+
+/** Throws unless signal and background both have expected events. */
+export function checkYields(yields: { signal: number; background: number }): void {
   if (!(yields.signal > 0))
     throw new InfernoSetupError('the signal has no expected events (Σw ≤ 0) in this region')
   if (!(yields.background > 0))
     throw new InfernoSetupError('the background has no expected events (Σw ≤ 0) in this region')
+}
 
+/** Throws unless every part (train, validation, test) has ≥ 2 nominal events of each class. */
+export function checkSplit(counts: readonly { signal: number; background: number }[]): void {
+  for (const { signal: s, background: b } of counts)
+    if (s < 2 || b < 2)
+      throw new InfernoSetupError(
+        `too few events to split: ${s} signal and ${b} background in one part (need ≥ 2 each)`,
+      )
+}
+
+/**
+ * The nuisances of `config` for events of nominal samples `sample` and variations `variation`
+ * (per event); `extras`: each weight nuisance's up and down factor per event, in order.
+ */
+export function resolveNuisances(
+  config: InfernoProjectConfig,
+  samples: readonly { name: string }[],
+  sample: Int32Array,
+  variation: Int16Array,
+  extras: readonly Float64Array[],
+): ResolvedNuisance[] {
+  const n = sample.length
+  const S = samples.length
   let extra = 0
-  const nuisances: ResolvedNuisance[] = nuis.map((nu) => {
+  return config.nuisances.map((nu) => {
     const names = nu.samples.length ? nu.samples : samples.map((s) => s.name)
     const bySample = new Uint8Array(S)
     for (const name of names) {
@@ -231,33 +313,6 @@ export function projectEvents(
       }
     return { kind: 'norm', name: nu.name, affects, width: nu.width }
   })
-  for (const p of [PARTS.train, PARTS.validation, PARTS.test]) {
-    let s = 0
-    let b = 0
-    for (let i = 0; i < n; i++)
-      if (part[i] === p && variation[i] === 0) {
-        if (signal[i]) s++
-        else b++
-      }
-    if (s < 2 || b < 2)
-      throw new InfernoSetupError(
-        `too few events to split: ${s} signal and ${b} background in one part (need ≥ 2 each)`,
-      )
-  }
-  return {
-    dim,
-    inputs: [...config.inputs],
-    samples,
-    x,
-    sample,
-    signal,
-    part,
-    weight,
-    variation,
-    nuisances,
-    yields,
-    warnings,
-  }
 }
 
 /** Copy of rows `rows` of raw x with a transform nuisance applied at θ (units of δ). */

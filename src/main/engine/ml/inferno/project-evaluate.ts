@@ -47,11 +47,17 @@ function binRows(
   return Int32Array.from(out, (z) => uniformBin(1 / (1 + Math.exp(-z)), bins))
 }
 
+/**
+ * The test events' templates. `all`: every sample's up and down, whether the nuisance acts on
+ * it here or not (templates of events read in pieces add up; which samples it acts on is then
+ * decided over all of them).
+ */
 export function projectTemplates(
   ev: ProjectEvents,
   net: ProjectNetwork,
   kind: 'inferno' | 'bce',
   bins: number,
+  all = false,
 ): ProjectTemplates {
   const rows = rowsOf(ev, PARTS.test)
   const S = ev.samples.length
@@ -97,8 +103,8 @@ export function projectTemplates(
       u = nominal.map((h) => h.map((v) => v * (1 + k)))
       d = nominal.map((h) => h.map((v) => v * Math.max(1 - k, 0)))
     }
-    up.push(u.map((h, s) => (acts[s] ? h : null)))
-    down.push(d.map((h, s) => (acts[s] ? h : null)))
+    up.push(u.map((h, s) => (acts[s] || all ? h : null)))
+    down.push(d.map((h, s) => (acts[s] || all ? h : null)))
   }
   return { bins, nominal, up, down }
 }
@@ -242,7 +248,9 @@ export function evaluateProjectSummary(
 
 /**
  * The full result with the order of its bins: order[k] is the network's output bin shown as
- * bin k (what a stored summary needs to give events the bins the result shows).
+ * bin k (what a stored summary needs to give events the bins the result shows). `templates`:
+ * the test events' templates when they were summed elsewhere (streamed; `ev` then only gives
+ * the set-up: samples, nuisances, yields).
  */
 export function evaluateOrderedSummary(
   ev: ProjectEvents,
@@ -250,8 +258,9 @@ export function evaluateOrderedSummary(
   kind: 'inferno' | 'bce',
   bins: number,
   sortBySb: boolean,
+  templates: ProjectTemplates = projectTemplates(ev, net, kind, bins),
 ): { summary: SummaryResult; order: number[] } {
-  let t = projectTemplates(ev, net, kind, bins)
+  let t = templates
   const order = sortBySb ? orderBySb(t, ev) : Array.from({ length: bins }, (_, j) => j)
   if (sortBySb) t = permuteTemplates(t, order)
   const code0 = ev.nuisances.some(

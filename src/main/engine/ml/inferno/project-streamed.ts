@@ -1,0 +1,380 @@
+/**
+ * INFERNO and its cross-entropy baseline on project samples streamed from chunks (issue 13),
+ * as project-model.ts trains them in memory: the same standardisation (summed in memory's
+ * order), network, loss and validation — only the batches are drawn window by window.
+ *
+ * INFERNO's loss needs no more than a batch per step: the Fisher information comes from the
+ * batch's soft histograms H = W·softmax(logits/τ), its rows weighted to the part's full yields.
+ * So each epoch takes the chunks in a seeded order stratified by source (every window holds
+ * every process and variation sample in proportion), and each window gives its share of the
+ * epoch's batches, drawn from its own events with the in-memory batch sizes; a picked event
+ * stands for (the part's events of its kind) / (picked in the batch), as in memory. The
+ * validation loss is exact: H is a sum over events, summed chunk by chunk, and the loss taken
+ * from the sum. The templates of the evaluation are sums too (streamedTemplates).
+ */
+import type * as TF from '@tensorflow/tfjs'
+import { Random } from '../../data/random'
+import { gateOf, silentContext, type JobContext, type TrainingGate } from '../../jobs/context'
+import { offerLearningRate } from '../gate-settings'
+import { stratifiedOrder, windowsOf } from '../streaming'
+import { runEpochs } from '../train-loop'
+import { bceEpoch } from './bce-epoch'
+import { fisherLossHead, fisherOfHistograms, softHistograms } from './fisher-head'
+import { buildTrunk } from './network'
+import {
+  PARTS,
+  type ProjectEvents,
+  type Scaler,
+  rowsOf,
+  scaleInPlace,
+  transformedRows,
+  variationRowsOf,
+} from './project-data'
+import { type ProjectTemplates, projectTemplates } from './project-evaluate'
+import {
+  lossBlock,
+  type ProjectNetwork,
+  type ProjectTrainOptions,
+  projectConstraints,
+} from './project-model'
+import { SNAPSHOT_EVENTS, softSnapshotMetrics, weightedSoftShape } from './soft-snapshot'
+import { concatEvents, type StreamedProjectEvents } from './streamed-data'
+
+const range = (n: number) => Array.from({ length: n }, (_, k) => k)
+
+/** Chunks with events in `part`. */
+const chunksWith = (sev: StreamedProjectEvents, part: number) =>
+  range(sev.count).filter((k) => sev.rows(k, part) > 0)
+
+/** fitScaler's standardisation over the nominal training events, streamed. */
+export async function streamedScaler(sev: StreamedProjectEvents, ctx: JobContext): Promise<Scaler> {
+  const d = sev.meta.dim
+  const mean = new Float64Array(d)
+  const sq = new Float64Array(d)
+  let m = 0
+  await sev.each(
+    chunksWith(sev, PARTS.train),
+    (_, ev) => {
+      for (let i = 0; i < ev.part.length; i++) {
+        if (ev.part[i] !== PARTS.train || ev.variation[i] !== 0) continue
+        m++
+        for (let c = 0; c < d; c++) {
+          const v = ev.x[i * d + c]
+          mean[c] += v
+          sq[c] += v * v
+        }
+      }
+    },
+    ctx,
+  )
+  const sd = new Float64Array(d)
+  for (let c = 0; c < d; c++) {
+    mean[c] /= Math.max(m, 1)
+    sd[c] = Math.sqrt(Math.max(sq[c] / Math.max(m, 1) - mean[c] * mean[c], 0)) || 1
+  }
+  return { mean, sd }
+}
+
+/** The windows of one epoch: training chunks, stratified by source, cut at `windowRows`. */
+function epochWindows(sev: StreamedProjectEvents, rng: Random, windowRows: number): number[][] {
+  const train = chunksWith(sev, PARTS.train)
+  const order = stratifiedOrder(train.length, (i) => sev.sourceOf(train[i]), rng)
+  return windowsOf(
+    order.map((i) => train[i]),
+    (k) => sev.rows(k, PARTS.train),
+    windowRows,
+  )
+}
+
+/** The events of chunks `ks` as one ProjectEvents. */
+async function windowEvents(
+  sev: StreamedProjectEvents,
+  ks: readonly number[],
+): Promise<ProjectEvents> {
+  const parts: ProjectEvents[] = []
+  // Reads finish once begun: a cancel is seen at the gate's next batch.
+  await sev.each(ks, (_, ev) => parts.push(ev), silentContext())
+  return concatEvents(sev.meta, parts)
+}
+
+/**
+ * trainProjectInferno on streamed events, holding at most about `windowRows` training events
+ * at once (see the file comment).
+ */
+export async function trainProjectInfernoStreamed(
+  tf: typeof TF,
+  sev: StreamedProjectEvents,
+  o: ProjectTrainOptions,
+  ctx: JobContext,
+  windowRows: number,
+  gate: TrainingGate = gateOf(ctx),
+): Promise<ProjectNetwork> {
+  const meta = sev.meta
+  const sc = await streamedScaler(sev, ctx)
+  const net = buildTrunk(tf, o.hidden, o.bins, o.seed, o, meta.dim)
+  const rng = new Random(o.seed * 1_000_003 + 11)
+  const cons = projectConstraints(meta)
+  const sigAll = sev.counts[PARTS.train].signal
+  const bkgAll = sev.counts[PARTS.train].background
+  const half = Math.max(1, Math.floor(o.batchSize / 2))
+  const nS = Math.min(half, sigAll)
+  const nB = Math.min(half, bkgAll)
+  const nBatches = Math.max(1, Math.floor(Math.max(sigAll, bkgAll) / half))
+  // Variation samples: picked per batch at the rate of the nominal sample's role, as in memory.
+  const pools = meta.nuisances.flatMap((nu, a) =>
+    nu.kind !== 'samples'
+      ? []
+      : ([1, -1] as const).map((sign) => {
+          const all = sev.variationCount(sign * (a + 1), PARTS.train)
+          const role = meta.samples[nu.sample].role === 'signal'
+          const rate = role ? nS / Math.max(sigAll, 1) : nB / Math.max(bkgAll, 1)
+          const picked = Math.min(all, Math.max(1, Math.round(all * rate)))
+          return { a, sign, all, picked }
+        }),
+  )
+  const q = 2 + meta.nuisances.length
+  const validation = chunksWith(sev, PARTS.validation)
+  const snap = await snapshotRows(sev, sc)
+  const withdraw = offerLearningRate(gate, net)
+  const history = await runEpochs({
+    epochs: o.epochs,
+    patience: o.patience,
+    ctx,
+    async trainEpoch() {
+      if (!(await gate.beforeEpoch())) return NaN
+      let sum = 0
+      let done = 0
+      for (const win of epochWindows(sev, rng, Math.max(1, windowRows))) {
+        const ev = await windowEvents(sev, win)
+        const sig = rowsOf(ev, PARTS.train, 1)
+        const bkg = rowsOf(ev, PARTS.train, 0)
+        if (!sig.length || !bkg.length) continue
+        const share = Math.max(
+          1,
+          Math.round((nBatches * (sig.length + bkg.length)) / Math.max(sigAll + bkgAll, 1)),
+        )
+        const wS = Math.min(nS, sig.length)
+        const wB = Math.min(nB, bkg.length)
+        const here = pools.map((p) => {
+          const pool = variationRowsOf(ev, PARTS.train, p.a, p.sign)
+          const picked = Math.min(pool.length, p.picked)
+          return { pool, picked, factor: picked ? p.all / picked : 0 }
+        })
+        const factorOf = new Map(pools.map((p, j) => [p.sign * (p.a + 1), here[j].factor]))
+        for (let b = 0; b < share; b++) {
+          if (!(await gate.beforeBatch())) return NaN
+          const ps = rng.permutation(sig.length)
+          const pb = rng.permutation(bkg.length)
+          const rows = new Int32Array(wS + wB)
+          for (let r = 0; r < wS; r++) rows[r] = sig[ps[r]]
+          for (let r = 0; r < wB; r++) rows[wS + r] = bkg[pb[r]]
+          const picked: number[] = []
+          for (const p of here) {
+            const perm = rng.permutation(p.pool.length)
+            for (let r = 0; r < p.picked; r++) picked.push(p.pool[perm[r]])
+          }
+          const blk = lossBlock(
+            ev,
+            sc,
+            rows,
+            (i) =>
+              ev.variation[i] !== 0
+                ? (factorOf.get(ev.variation[i]) ?? 1)
+                : ev.signal[i]
+                  ? sigAll / wS
+                  : bkgAll / wB,
+            picked,
+          )
+          const loss = net.step(blk.x, blk.rows, fisherLossHead(tf, blk, o.bins, o.tau, cons))
+          const value = loss.dataSync()[0]
+          gate.afterBatch(value)
+          sum += value
+          done++
+          loss.dispose()
+        }
+      }
+      return done ? sum / done : NaN
+    },
+    async validate() {
+      // The validation block's soft histograms, summed chunk by chunk.
+      const h = new Float64Array(q * o.bins)
+      await sev.each(
+        validation,
+        (_, ev) => {
+          const blk = lossBlock(
+            ev,
+            sc,
+            rowsOf(ev, PARTS.validation),
+            () => 1,
+            variationRowsOf(ev, PARTS.validation),
+          )
+          if (blk.rows) softHistograms(net.predict(blk.x, blk.rows), o.bins, blk, o.tauEval, h)
+        },
+        silentContext(),
+      )
+      return fisherOfHistograms(h, o.bins, q, cons).loss
+    },
+    extraMetrics() {
+      const [s, b] = snap.map(({ x, n, w }) => {
+        if (!n) return new Float64Array(o.bins)
+        return weightedSoftShape(net.predict(x, n), o.bins, o.tau, w)
+      })
+      return softSnapshotMetrics(s, b)
+    },
+    checkpoint: () => net.checkpoint(),
+    restore: () => net.restore(),
+  })
+  withdraw()
+  return { net, scaler: sc, history }
+}
+
+/** The live soft histograms' events: the first validation events of each role (as memory). */
+async function snapshotRows(sev: StreamedProjectEvents, sc: Scaler) {
+  const d = sev.meta.dim
+  const held = ([1, 0] as const).map(() => ({ x: [] as number[], w: [] as number[] }))
+  await sev.each(
+    chunksWith(sev, PARTS.validation),
+    (_, ev) => {
+      for (const [j, role] of ([1, 0] as const).entries()) {
+        const h = held[j]
+        for (const i of rowsOf(ev, PARTS.validation, role)) {
+          if (h.w.length >= SNAPSHOT_EVENTS) break
+          for (let c = 0; c < d; c++) h.x.push(ev.x[i * d + c])
+          h.w.push(ev.weight[i])
+        }
+      }
+    },
+    silentContext(),
+  )
+  return held.map((h) => ({
+    x: scaleInPlace(Float32Array.from(h.x), sc),
+    n: h.w.length,
+    w: h.w,
+  }))
+}
+
+/** trainProjectBce on streamed events, a window of about `windowRows` events at a time. */
+export async function trainProjectBceStreamed(
+  tf: typeof TF,
+  sev: StreamedProjectEvents,
+  o: ProjectTrainOptions,
+  ctx: JobContext,
+  windowRows: number,
+  gate: TrainingGate = gateOf(ctx),
+): Promise<ProjectNetwork> {
+  const meta = sev.meta
+  const d = meta.dim
+  const sc = await streamedScaler(sev, ctx)
+  const net = buildTrunk(tf, o.hidden, 1, o.seed, o, d)
+  const rng = new Random(o.seed * 1_000_003 + 17)
+  // Per part: nominal events and Σ|w| per class (memory's class-balanced weights).
+  const sums = [0, 1, 2].map(() => ({ n: 0, ws: 0, wb: 0 }))
+  await sev.each(
+    range(sev.count),
+    (_, ev) => {
+      for (let i = 0; i < ev.part.length; i++) {
+        if (ev.variation[i] !== 0) continue
+        const s = sums[ev.part[i]]
+        s.n++
+        if (ev.signal[i]) s.ws += Math.abs(ev.weight[i])
+        else s.wb += Math.abs(ev.weight[i])
+      }
+    },
+    ctx,
+  )
+  const prep = (ev: ProjectEvents, part: number) => {
+    const rows = rowsOf(ev, part)
+    const { n, ws, wb } = sums[part]
+    const x = scaleInPlace(transformedRows(ev, rows, null, 0), sc)
+    const y = new Float32Array(rows.length)
+    const w = new Float32Array(rows.length)
+    rows.forEach((i, r) => {
+      y[r] = ev.signal[i]
+      w[r] = (Math.abs(ev.weight[i]) * n) / 2 / (ev.signal[i] ? ws : wb)
+    })
+    return { x, y, w, n: rows.length, d }
+  }
+  const batch = Math.min(128, sums[PARTS.train].n)
+  const validation = chunksWith(sev, PARTS.validation)
+  const withdraw = offerLearningRate(gate, net)
+  const history = await runEpochs({
+    epochs: o.bceEpochs,
+    patience: o.patience,
+    ctx,
+    async trainEpoch() {
+      if (!(await gate.beforeEpoch())) return NaN
+      let sum = 0
+      let batches = 0
+      for (const win of epochWindows(sev, rng, Math.max(batch, windowRows))) {
+        const rows = prep(await windowEvents(sev, win), PARTS.train)
+        const full = Math.floor(rows.n / batch)
+        if (!full) continue
+        const loss = await bceEpoch(tf, net, rows, rng.permutation(rows.n), batch, gate)
+        if (Number.isNaN(loss)) return NaN
+        sum += loss * full
+        batches += full
+      }
+      return batches ? sum / batches : NaN
+    },
+    async validate() {
+      let s = 0
+      let n = 0
+      await sev.each(
+        validation,
+        (_, ev) => {
+          const v = prep(ev, PARTS.validation)
+          if (!v.n) return
+          const z = net.predict(v.x, v.n)
+          for (let i = 0; i < v.n; i++) {
+            const zi = z[i]
+            s += v.w[i] * (Math.max(zi, 0) - zi * v.y[i] + Math.log1p(Math.exp(-Math.abs(zi))))
+          }
+          n += v.n
+        },
+        silentContext(),
+      )
+      return s / Math.max(n, 1)
+    },
+    checkpoint: () => net.checkpoint(),
+    restore: () => net.restore(),
+  })
+  withdraw()
+  return { net, scaler: sc, history }
+}
+
+/** projectTemplates of the streamed test events: each chunk's templates, summed. */
+export async function streamedTemplates(
+  sev: StreamedProjectEvents,
+  net: ProjectNetwork,
+  kind: 'inferno' | 'bce',
+  bins: number,
+  ctx: JobContext,
+): Promise<ProjectTemplates> {
+  let sum: ProjectTemplates | null = null
+  // Which samples each nuisance acts on: over all test events, as in memory.
+  const acts = sev.meta.nuisances.map(() => new Uint8Array(sev.meta.samples.length))
+  await sev.each(
+    chunksWith(sev, PARTS.test),
+    (_, ev) => {
+      for (const i of rowsOf(ev, PARTS.test))
+        ev.nuisances.forEach((nu, a) => nu.affects[i] && (acts[a][ev.sample[i]] = 1))
+      const t = projectTemplates(ev, net, kind, bins, true)
+      if (!sum) {
+        sum = t
+        return
+      }
+      const s: ProjectTemplates = sum
+      const add = (a: Float64Array, b: Float64Array) => {
+        for (let j = 0; j < a.length; j++) a[j] += b[j]
+      }
+      t.nominal.forEach((h, k) => add(s.nominal[k], h))
+      for (const side of ['up', 'down'] as const)
+        t[side].forEach((row, a) => row.forEach((h, k) => add(s[side][a][k]!, h!)))
+    },
+    ctx,
+  )
+  const t: ProjectTemplates = sum ?? projectTemplates(sev.meta, net, kind, bins, true)
+  const mask = (side: (Float64Array | null)[][]) =>
+    side.map((row, a) => row.map((h, k) => (acts[a][k] ? h : null)))
+  return { ...t, up: mask(t.up), down: mask(t.down) }
+}
