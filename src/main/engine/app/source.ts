@@ -154,6 +154,7 @@ export function preparePartition(opened: OpenedSample, events: PartitionEvents):
     group: opened.sample.group,
     data: events.data,
     derive: checked.size || computed.size ? derivedLayer(opened.variables) : undefined,
+    variables: opened.variables,
     weights: events.weights,
   }
 }
