@@ -265,3 +265,28 @@ function loopText(
     `${after.join('\n')}\n}`
   )
 }
+
+/**
+ * `e` for every event of `data` through generated code (one float64 per event), or null when
+ * it cannot be generated: what the fused loop computes for a value, for tests and checks
+ * against compile.ts.
+ */
+export function generatedValues(
+  e: CheckedExpr,
+  data: ColumnProvider,
+  names: NameResolver,
+): Float64Array | null {
+  const inputs = new CodegenInputs()
+  const x = numberCode(e, inputs, names)
+  if (x === null) return null
+  const C = inputs.columns.map((name) => data.column(name).values)
+  const body = `function values(C, F, out, n) {\n${inputs.columns.map((_, k) => `const c${k} = C[${k}];`).join('\n')}\n${inputs.functions.map((_, k) => `const f${k} = F[${k}];`).join('\n')}\nfor (let i = 0; i < n; i++) out[i] = ${x};\n}`
+  const out = new Float64Array(data.entries)
+  ;(instantiate(body, C) as unknown as (...a: unknown[]) => void)(
+    C,
+    inputs.functions,
+    out,
+    data.entries,
+  )
+  return out
+}
