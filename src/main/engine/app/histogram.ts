@@ -89,13 +89,7 @@ export async function runHistograms(
   request: HistogramRequest,
   ctx: JobContext = silentContext(),
 ): Promise<HistogramRun> {
-  const { bins, lo, hi } = request.binning
-  if (!(Number.isInteger(bins) && bins >= 1)) {
-    throw new SpecError([], `the number of bins must be an integer ≥ 1, got ${bins}`)
-  }
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) {
-    throw new SpecError([], `the range needs finite lo < hi, got ${lo} ${hi}`)
-  }
+  const { bins, lo, hi } = checkBinning(request.binning)
   const region =
     request.region === undefined
       ? undefined
@@ -129,6 +123,18 @@ export async function runHistograms(
     samples,
     hidden: hidden.map(({ s }) => s.name),
   }
+}
+
+/** `b` when it is a valid binning; SpecError otherwise. */
+export function checkBinning(b: Binning): Binning {
+  const { bins, lo, hi } = b
+  if (!(Number.isInteger(bins) && bins >= 1)) {
+    throw new SpecError([], `the number of bins must be an integer ≥ 1, got ${bins}`)
+  }
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) {
+    throw new SpecError([], `the range needs finite lo < hi, got ${lo} ${hi}`)
+  }
+  return b
 }
 
 interface HistogramTaskRequest extends SelectionRequest {
@@ -169,7 +175,7 @@ export function addHist(a: Hist1D, b: Hist1D): Hist1D {
 }
 
 /** A histogram as RegionHistogram gives it: bins, flows' Σw apart. */
-function regionSample(h: Hist1D): SampleHistogram {
+export function regionSample(h: Hist1D): SampleHistogram {
   const inner = (a: Float64Array) => Array.from(a.subarray(1, h.bins + 1))
   return {
     counts: inner(h.sumw),

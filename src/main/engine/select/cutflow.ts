@@ -79,6 +79,18 @@ export function sampleCutflow(
     ? new Map(regions.map((r, j) => [r.name, fused[j]]))
     : columnTallies(sample, regions, cuts, size, ctx)
   ctx.progress(1)
+  return cutflowOfTallies(sample, regions, tallies)
+}
+
+/**
+ * A sample's cut-flow from its regions' stage tallies (region name → StageTally): passing
+ * counts per cut, a child region's inherited rows taken from its parent's.
+ */
+export function cutflowOfTallies(
+  sample: PreparedSample,
+  regions: readonly ResolvedRegion[],
+  tallies: ReadonlyMap<string, StageTally>,
+): SampleCutflow {
   const passing = new Map<string, Passing>()
   for (const region of regions) {
     const p = passingCounts(tallies.get(region.name) as StageTally)
