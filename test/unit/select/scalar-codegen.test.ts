@@ -253,8 +253,7 @@ describe('no user text reaches generated code', () => {
     for (const v of [0, -0, 1.5, -2, 1e-300, 5e-324, 1e308, NaN, Infinity, -Infinity, 0.1 + 0.2]) {
       const t = numberText(v)
       expect(t).toMatch(/^\(?-?([0-9.e+-]+|NaN|Infinity)\)?$/)
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      expect(Object.is(new Function(`return ${t}`)(), v)).toBe(true)
+      expect(Object.is(Number(t.replace(/[()]/g, '')), v)).toBe(true)
     }
   })
 

@@ -168,7 +168,7 @@ function instantiate(body: string, C: readonly NumericArray[]): GeneratedLoop {
   if (!fn) {
     // The text is scalar-codegen.ts output and fixed text only (see both headers); the type
     // list is a comment that gives each array-type combination a function of its own.
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    // eslint-disable-next-line no-new-func -- generated text only, see this header and scalar-codegen.ts
     fn = new Function(`'use strict';\n// ${types}\n${PRELUDE}return ${body}`)() as GeneratedLoop
     FUNCTIONS_BY_SHAPE.set(key, fn)
   }
