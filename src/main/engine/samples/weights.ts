@@ -93,8 +93,9 @@ export function weightsOf(
   const base = columnProvider(cols, entries)
   const provider = checked.variables ? withDerived(base, checked.variables) : base
   const result = compile(checked.expr, provider).evaluate(provider)
-  // Copied: the result may share an input column's array, and float64 is what sums need.
-  return Float64Array.from(result.values)
+  // Copied: the result may share an input column's array, and float64 is what sums need. The
+  // constructor copies a typed array with memcpy (Float64Array.from iterates: ~10× slower).
+  return new Float64Array(result.values)
 }
 
 /** Σ of the non-NaN weights (entries when unweighted). */

@@ -187,22 +187,23 @@ function loopText(
   const setup: string[] = []
   const after: string[] = []
   for (const [j, sel] of plan.selections.entries()) {
+    // Branch-free: every cut is evaluated and `p` stays 1 while all so far passed, so the
+    // stage is the sum of p — no data-dependent branch to mispredict at the failing cut.
     const cuts: string[] = []
     for (let k = sel.inherited; k < sel.cuts.length; k++) {
       const t = testCode(sel.cuts[k], inputs, names)
       if (t === null) return null
-      cuts.push(`if (!${t}) break L${j};\ns${j} = ${k + 1};`)
+      cuts.push(k === sel.inherited ? `let p = +${t}; s${j} += p;` : `p &= +${t}; s${j} += p;`)
     }
     if (sel.parent === undefined) {
       if (sel.inherited !== 0) return null
       perEvent.push(`let s${j} = 0;`)
-      perEvent.push(`L${j}: {\n${cuts.join('\n')}\n}`)
+      if (cuts.length) perEvent.push(`{\n${cuts.join('\n')}\n}`)
     } else {
       const p = sel.parent
       if (!(p >= 0 && p < j) || plan.selections[p].cuts.length !== sel.inherited) return null
       perEvent.push(`let s${j} = s${p};`)
-      if (cuts.length)
-        perEvent.push(`if (s${p} === ${sel.inherited}) { L${j}: {\n${cuts.join('\n')}\n} }`)
+      if (cuts.length) perEvent.push(`if (s${p} === ${sel.inherited}) {\n${cuts.join('\n')}\n}`)
     }
     if (!sel.tally) continue
     const m = sel.cuts.length + 1
