@@ -28,7 +28,8 @@ import { SampleRegistry } from '../src/main/engine/samples/registry'
 import { projectSource } from '../src/main/engine/services/project-source'
 import { Project } from '../src/main/engine/store/project'
 import { saveRegion } from '../src/main/engine/store/regions'
-import { insertSample } from '../src/main/engine/store/samples'
+import { insertSample, putSetting } from '../src/main/engine/store/samples'
+import { MEMORY_SETTING } from '../src/main/engine/services/compute-settings'
 
 export const COLUMNS = ['pt1', 'pt2', 'eta1', 'eta2', 'm', 'w']
 
@@ -146,6 +147,10 @@ async function fromCache(file: string, dir: string, threads: number, memory: num
       project.close()
     }
   }
+  // The project's own budget decides whether its columns are read partition by partition.
+  const rw = Project.open(path)
+  putSetting(rw, MEMORY_SETTING, memory)
+  rw.close()
   const project = Project.openReadOnly(path)
   const executor = threads > 1 ? poolExecutor(threads) : undefined
   const source = withMemory(

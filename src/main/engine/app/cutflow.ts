@@ -145,11 +145,16 @@ export const cutflowTask = definePartitionTask<CutflowTaskRequest, CutflowPrep, 
     return { regions, columns: fileColumns(sample, cuts), compiler: new CutCompiler() }
   },
   async map(sample, prep, p, c) {
-    const events = await sample.read(p, prep.columns, c)
-    return sampleCutflow(preparePartition(sample, events), prep.regions, {
-      ctx: c,
-      cuts: prep.compiler,
-    })
+    // Only counts are kept: the partition's arrays may be read into again (ReadOptions.reuse).
+    const events = await sample.read(p, prep.columns, c, { reuse: true })
+    try {
+      return sampleCutflow(preparePartition(sample, events), prep.regions, {
+        ctx: c,
+        cuts: prep.compiler,
+      })
+    } finally {
+      events.release?.()
+    }
   },
 })
 

@@ -153,13 +153,19 @@ export const histogramTask = definePartitionTask<HistogramTaskRequest, Histogram
     binning: request.binning,
   }),
   async map(sample, prep, p, c) {
-    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
-    // Selection and filling in one loop per event where the expressions allow (fused-pass.ts).
-    const fused = fusedHist(prepared, prep.values, prep.cuts, prep.binning, prep.compiler)
-    if (fused) return fused
-    const pass = prep.cuts.length ? selectionMask(prepared, prep.cuts, prep.compiler) : null
-    // The expression is not part of the source: messages show it with a caret, not a path.
-    return selectedHist(prepared, prep.values, pass, prep.binning, [])
+    // Only the bins are kept: the partition's arrays may be read into again (ReadOptions.reuse).
+    const events = await sample.read(p, prep.columns, c, { reuse: true })
+    try {
+      const prepared = preparePartition(sample, events)
+      // Selection and filling in one loop per event where the expressions allow (fused-pass.ts).
+      const fused = fusedHist(prepared, prep.values, prep.cuts, prep.binning, prep.compiler)
+      if (fused) return fused
+      const pass = prep.cuts.length ? selectionMask(prepared, prep.cuts, prep.compiler) : null
+      // The expression is not part of the source: messages show it with a caret, not a path.
+      return selectedHist(prepared, prep.values, pass, prep.binning, [])
+    } finally {
+      events.release?.()
+    }
   },
 })
 

@@ -17,7 +17,12 @@ import { nameRecord } from '../../../shared/name-record'
 import { createHist, type Hist1D } from '../data/histogram'
 import { silentContext, type JobContext } from '../jobs/context'
 import { CutCompiler } from '../select/cut-compiler'
-import { cutflowOfTallies, sampleCutflow, type SampleCutflow } from '../select/cutflow'
+import {
+  cutflowOfTallies,
+  sampleCutflow,
+  type PreparedSample,
+  type SampleCutflow,
+} from '../select/cutflow'
 import type { SampleOutcome } from '../select/cutflow-result'
 import { fusedHist, runFused } from '../select/fused-sample'
 import { selectedHist, selectionMask, type Binning } from '../select/hist'
@@ -227,50 +232,59 @@ export const passTask = definePartitionTask<PassRequest, PassPrep, PassPart>({
   kind: 'pass',
   prepare: (sample, source, request) => preparePass(sample, planPass(source, request)),
   async map(sample, prep, p, c) {
-    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
-    const { plan, fills, compiler } = prep
-    const sel = (f: { hist: number }) => plan.hists[f.hist].selection
-    const fused = runFused(
-      prepared,
-      {
-        regions: plan.selections,
-        tally: plan.tally,
-        fills: fills.map((f) => ({
-          value: f.value,
-          region: sel(f),
-          binning: plan.hists[f.hist].binning,
-        })),
-      },
-      compiler,
-    )
-    if (fused) {
-      const tallies = new Map<string, StageTally>()
-      plan.selections.forEach((r, j) => {
-        const t = fused.tallies[j]
-        if (t) tallies.set(r.name, t)
-      })
-      const cutflow = plan.cutflow ? cutflowOfTallies(prepared, plan.cutflowRegions, tallies) : null
-      return { cutflow, hists: [...fused.hists] }
+    // Nothing of the partition is kept past this map: its arrays may be read into again.
+    const events = await sample.read(p, prep.columns, c, { reuse: true })
+    try {
+      return partitionPass(preparePartition(sample, events), prep, c)
+    } finally {
+      events.release?.()
     }
-    // Something is not fusable together: each output on its own, from the same read.
-    const cutflow = plan.cutflow
-      ? sampleCutflow(prepared, plan.cutflowRegions, { ctx: c, cuts: compiler })
-      : null
-    const hists = fills.map((f) => {
-      const s = sel(f)
-      const cuts = s === null ? [] : plan.selections[s].cuts
-      const { binning } = plan.hists[f.hist]
-      return (
-        fusedHist(prepared, f.value, cuts, binning, compiler) ??
-        selectedHist(
-          prepared,
-          f.value,
-          cuts.length ? selectionMask(prepared, cuts, compiler) : null,
-          binning,
-          [],
-        )
-      )
-    })
-    return { cutflow, hists }
   },
 })
+
+function partitionPass(prepared: PreparedSample, prep: PassPrep, c: JobContext): PassPart {
+  const { plan, fills, compiler } = prep
+  const sel = (f: { hist: number }) => plan.hists[f.hist].selection
+  const fused = runFused(
+    prepared,
+    {
+      regions: plan.selections,
+      tally: plan.tally,
+      fills: fills.map((f) => ({
+        value: f.value,
+        region: sel(f),
+        binning: plan.hists[f.hist].binning,
+      })),
+    },
+    compiler,
+  )
+  if (fused) {
+    const tallies = new Map<string, StageTally>()
+    plan.selections.forEach((r, j) => {
+      const t = fused.tallies[j]
+      if (t) tallies.set(r.name, t)
+    })
+    const cutflow = plan.cutflow ? cutflowOfTallies(prepared, plan.cutflowRegions, tallies) : null
+    return { cutflow, hists: [...fused.hists] }
+  }
+  // Something is not fusable together: each output on its own, from the same read.
+  const cutflow = plan.cutflow
+    ? sampleCutflow(prepared, plan.cutflowRegions, { ctx: c, cuts: compiler })
+    : null
+  const hists = fills.map((f) => {
+    const s = sel(f)
+    const cuts = s === null ? [] : plan.selections[s].cuts
+    const { binning } = plan.hists[f.hist]
+    return (
+      fusedHist(prepared, f.value, cuts, binning, compiler) ??
+      selectedHist(
+        prepared,
+        f.value,
+        cuts.length ? selectionMask(prepared, cuts, compiler) : null,
+        binning,
+        [],
+      )
+    )
+  })
+  return { cutflow, hists }
+}

@@ -102,7 +102,13 @@ export class ColumnCache {
    * column's values; a jagged column's offsets, then the values they span): a partition of a
    * column that need not fit in memory. Undefined for a missing or unreadable entry.
    */
-  async getRange(k: CacheKey, start: number, stop: number): Promise<Column | undefined> {
+  async getRange(
+    k: CacheKey,
+    start: number,
+    stop: number,
+    /** Where the values go (a reused array, data/array-pool.ts); default a new one. */
+    alloc: (type: ColumnType, n: number) => NumericArray = allocValues,
+  ): Promise<Column | undefined> {
     let fh
     try {
       fh = await open(this.pathOf(k), 'r')
@@ -127,7 +133,7 @@ export class ColumnCache {
       if (!(start >= 0 && start <= stop && stop <= entries)) return undefined
       const size = allocValues(h.type, 0).BYTES_PER_ELEMENT
       const values = async (lo: number, hi: number) => {
-        const v = allocValues(h.type, hi - lo)
+        const v = alloc(h.type, hi - lo)
         await readInto(valStart + lo * size, bytesOf(v))
         return v
       }
