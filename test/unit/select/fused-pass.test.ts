@@ -285,6 +285,7 @@ describe('real files', () => {
       )
       const regions = resolveRegions(spec.regions)
       expectSameCutflow(prepared, regions)
+      expect(sampleCutflow(prepared, regions).regions.get('peak')?.raw.at(-1)).toBeGreaterThan(1000)
       const value = unwrap(checkExpr('mee', prepared.variables?.symbols ?? prepared.data.symbols))
       const b = { bins: 60, lo: 60, hi: 120 }
       for (const r of regions)
