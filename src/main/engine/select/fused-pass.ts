@@ -146,6 +146,7 @@ export function fusedKernel(
 
 /** Generated functions by text and column types (one per shape, for the whole process). */
 const FUNCTIONS_BY_SHAPE = new Map<string, GeneratedLoop>()
+const MAX_SHAPES = 256
 
 type GeneratedLoop = (
   C: readonly NumericArray[],
@@ -184,6 +185,8 @@ function instantiate(body: string, C: readonly NumericArray[]): GeneratedLoop {
     // list is a comment that gives each array-type combination a function of its own.
     // eslint-disable-next-line no-new-func -- generated text only, see this header and scalar-codegen.ts
     fn = new Function(`'use strict';\n// ${types}\n${PRELUDE}return ${body}`)() as GeneratedLoop
+    // A long session in the window edits cuts many times: keep the most recent shapes only.
+    if (FUNCTIONS_BY_SHAPE.size >= MAX_SHAPES) FUNCTIONS_BY_SHAPE.clear()
     FUNCTIONS_BY_SHAPE.set(key, fn)
   }
   return fn
