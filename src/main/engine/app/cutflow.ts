@@ -49,10 +49,7 @@ export async function runCutflow(
   request: CutflowRequest = {},
   ctx: JobContext = silentContext(),
 ): Promise<CutflowRun> {
-  const sigmaB = request.sigmaB ?? 0
-  if (!(sigmaB >= 0 && Number.isFinite(sigmaB))) {
-    throw new SpecError([], `the relative background uncertainty must be ≥ 0, got ${sigmaB}`)
-  }
+  const sigmaB = checkedSigmaB(request.sigmaB)
   const regions = pickRegions(source, resolveRegions(source.regions()), request.regions)
   const skipped: SkippedSample[] = []
   const usable = (e: unknown, name: string): boolean => {
@@ -92,15 +89,37 @@ export async function runCutflow(
     }
   }
   ctx.progress(1)
+  return {
+    result: cutflowResult(outcomes, regions, sigmaB, request.regions),
+    skipped,
+    samples: outcomes,
+  }
+}
+
+/** The assembled result, keeping only the regions asked for (`names`; default all). */
+export function cutflowResult(
+  outcomes: readonly SampleOutcome[],
+  regions: readonly ResolvedRegion[],
+  sigmaB: number,
+  names: readonly string[] | undefined,
+): CutflowResult {
   const result = assembleCutflow(outcomes, regions, sigmaB)
-  if (request.regions) {
+  if (names) {
     // Parents were computed only because the asked regions need them.
     for (const key of ['regions', 'groups', 'significance', 'hidden'] as const) {
       for (const name of Object.keys(result[key]))
-        if (!request.regions.includes(name)) delete result[key][name]
+        if (!names.includes(name)) delete result[key][name]
     }
   }
-  return { result, skipped, samples: outcomes }
+  return result
+}
+
+/** The relative background uncertainty of a request, checked (SpecError when bad). */
+export function checkedSigmaB(sigmaB = 0): number {
+  if (!(sigmaB >= 0 && Number.isFinite(sigmaB))) {
+    throw new SpecError([], `the relative background uncertainty must be ≥ 0, got ${sigmaB}`)
+  }
+  return sigmaB
 }
 
 /** What a cut-flow partition task needs besides the source: the regions asked for. */
@@ -126,11 +145,16 @@ export const cutflowTask = definePartitionTask<CutflowTaskRequest, CutflowPrep, 
     return { regions, columns: fileColumns(sample, cuts), compiler: new CutCompiler() }
   },
   async map(sample, prep, p, c) {
-    const events = await sample.read(p, prep.columns, c)
-    return sampleCutflow(preparePartition(sample, events), prep.regions, {
-      ctx: c,
-      cuts: prep.compiler,
-    })
+    // Only counts are kept: the partition's arrays may be read into again (ReadOptions.reuse).
+    const events = await sample.read(p, prep.columns, c, { reuse: true })
+    try {
+      return sampleCutflow(preparePartition(sample, events), prep.regions, {
+        ctx: c,
+        cuts: prep.compiler,
+      })
+    } finally {
+      events.release?.()
+    }
   },
 })
 

@@ -8,8 +8,8 @@
  */
 import { resolve } from 'node:path'
 import type { HepdataRequest, HepdataTableRequest } from '../../../shared/contract/hepdata'
-import type { CutflowResult } from '../../../shared/cutflow'
-import { silentContext, type JobContext } from '../jobs/context'
+import type { CutflowResult, RegionHistogram } from '../../../shared/cutflow'
+import { CancelledError, silentContext, type JobContext } from '../jobs/context'
 import { loadPatchedWorkspace } from '../io/pyhf'
 import type { Conditions } from '../plots/hepdata/conditions'
 import { contourTables } from '../plots/hepdata/contour-table'
@@ -28,7 +28,9 @@ import { compileModel, requirePar } from '../stats/model'
 import { linspace, profileScan } from '../stats/scan'
 import type { Workspace } from '../stats/workspace'
 import { runCutflow } from './cutflow'
+import { scaledContext } from './executor'
 import { runHistogram } from './histogram'
+import { runPass } from './pass'
 import type { EventSource } from './source'
 
 export interface HepdataInputs {
@@ -71,7 +73,9 @@ export async function runHepdata(
     }
     return ws
   }
-  let cutflow: CutflowResult | undefined
+  // Every histogram table and the cut-flow from one read of the events, where there are several.
+  const shared = await onePass(request.tables, inputs.source, ctx)
+  let cutflow: CutflowResult | undefined = shared?.cutflow
   const needSource = (t: HepdataTableRequest): EventSource => {
     if (!inputs.source)
       throw new HepdataRequestError(`table '${t.name}': a ${t.kind} table needs a spec or project`)
@@ -92,11 +96,13 @@ export async function runHepdata(
       switch (t.kind) {
         case 'histogram': {
           const source = needSource(t)
-          const histogram = await runHistogram(source, {
-            expr: t.var,
-            binning: { bins: t.bins, lo: t.lo, hi: t.hi },
-            region: t.region,
-          })
+          const histogram =
+            shared?.histograms.get(t) ??
+            (await runHistogram(source, {
+              expr: t.var,
+              binning: { bins: t.bins, lo: t.lo, hi: t.hi },
+              region: t.region,
+            }))
           tables.push(
             histogramTable({
               ...meta,
@@ -186,6 +192,46 @@ export async function runHepdata(
   )
   ctx.progress(1)
   return { comment: request.comment, resources, tables }
+}
+
+/**
+ * The histogram tables and the cut-flow (when a cut-flow or yields table asks for it) of a
+ * request from one pass over the events (app/pass.ts) instead of one per table. Undefined when
+ * fewer than two would share it, or when the pass fails: each table then runs on its own and
+ * its error names it.
+ */
+async function onePass(
+  tables: readonly HepdataTableRequest[],
+  source: EventSource | undefined,
+  ctx: JobContext,
+): Promise<
+  | { histograms: Map<HepdataTableRequest, RegionHistogram>; cutflow: CutflowResult | undefined }
+  | undefined
+> {
+  const hists = tables.flatMap((t) => (t.kind === 'histogram' ? [t] : []))
+  const wantsCutflow = tables.some((t) => t.kind === 'cutflow' || t.kind === 'yields')
+  if (!source || hists.length + (wantsCutflow ? 1 : 0) < 2) return undefined
+  try {
+    const r = await runPass(
+      source,
+      {
+        ...(wantsCutflow ? { cutflow: {} } : {}),
+        histograms: hists.map((t) => ({
+          expr: t.var,
+          binning: { bins: t.bins, lo: t.lo, hi: t.hi },
+          ...(t.region !== undefined ? { region: t.region } : {}),
+        })),
+      },
+      scaledContext(ctx, 0, 0, 'reading the events once'),
+    )
+    return {
+      histograms: new Map(hists.map((t, k) => [t, r.histograms[k]])),
+      cutflow: r.cutflow?.result,
+    }
+  } catch (e) {
+    if (e instanceof CancelledError) throw e
+    return undefined
+  }
 }
 
 /** A fit workspace to attach to a submission (with its patchset of signal points, if any). */

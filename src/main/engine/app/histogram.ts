@@ -15,6 +15,7 @@ import { CutCompiler } from '../select/cut-compiler'
 import type { PreparedSample } from '../select/cutflow'
 import { createHist, type Hist1D } from '../data/histogram'
 import { sampleHistogram, selectedHist, selectionMask, type Binning } from '../select/hist'
+import { fusedHist } from '../select/fused-sample'
 import { resolveRegions, type ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
 import { pickRegions } from './cutflow'
@@ -88,13 +89,7 @@ export async function runHistograms(
   request: HistogramRequest,
   ctx: JobContext = silentContext(),
 ): Promise<HistogramRun> {
-  const { bins, lo, hi } = request.binning
-  if (!(Number.isInteger(bins) && bins >= 1)) {
-    throw new SpecError([], `the number of bins must be an integer ≥ 1, got ${bins}`)
-  }
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) {
-    throw new SpecError([], `the range needs finite lo < hi, got ${lo} ${hi}`)
-  }
+  const { bins, lo, hi } = checkBinning(request.binning)
   const region =
     request.region === undefined
       ? undefined
@@ -130,6 +125,18 @@ export async function runHistograms(
   }
 }
 
+/** `b` when it is a valid binning; SpecError otherwise. */
+export function checkBinning(b: Binning): Binning {
+  const { bins, lo, hi } = b
+  if (!(Number.isInteger(bins) && bins >= 1)) {
+    throw new SpecError([], `the number of bins must be an integer ≥ 1, got ${bins}`)
+  }
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) {
+    throw new SpecError([], `the range needs finite lo < hi, got ${lo} ${hi}`)
+  }
+  return b
+}
+
 interface HistogramTaskRequest extends SelectionRequest {
   readonly binning: Binning
 }
@@ -146,10 +153,19 @@ export const histogramTask = definePartitionTask<HistogramTaskRequest, Histogram
     binning: request.binning,
   }),
   async map(sample, prep, p, c) {
-    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
-    const pass = prep.cuts.length ? selectionMask(prepared, prep.cuts, prep.compiler) : null
-    // The expression is not part of the source: messages show it with a caret, not a path.
-    return selectedHist(prepared, prep.values, pass, prep.binning, [])
+    // Only the bins are kept: the partition's arrays may be read into again (ReadOptions.reuse).
+    const events = await sample.read(p, prep.columns, c, { reuse: true })
+    try {
+      const prepared = preparePartition(sample, events)
+      // Selection and filling in one loop per event where the expressions allow (fused-pass.ts).
+      const fused = fusedHist(prepared, prep.values, prep.cuts, prep.binning, prep.compiler)
+      if (fused) return fused
+      const pass = prep.cuts.length ? selectionMask(prepared, prep.cuts, prep.compiler) : null
+      // The expression is not part of the source: messages show it with a caret, not a path.
+      return selectedHist(prepared, prep.values, pass, prep.binning, [])
+    } finally {
+      events.release?.()
+    }
   },
 })
 
@@ -165,7 +181,7 @@ export function addHist(a: Hist1D, b: Hist1D): Hist1D {
 }
 
 /** A histogram as RegionHistogram gives it: bins, flows' Σw apart. */
-function regionSample(h: Hist1D): SampleHistogram {
+export function regionSample(h: Hist1D): SampleHistogram {
   const inner = (a: Float64Array) => Array.from(a.subarray(1, h.bins + 1))
   return {
     counts: inner(h.sumw),

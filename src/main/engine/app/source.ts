@@ -49,6 +49,11 @@ export interface PartitionEvents {
   readonly data: ColumnProvider
   /** Weight expression × normalisation per event, or one weight for every event. */
   readonly weights: Float64Array | number
+  /**
+   * With ReadOptions.reuse: call when nothing of `data` and `weights` is used any more, so the
+   * next read may write into the same arrays. Absent: nothing to give back.
+   */
+  readonly release?: () => void
 }
 
 /** How a partition is read. */
@@ -59,6 +64,11 @@ export interface ReadOptions {
    * decode and keep more (the project keeps a sample's whole columns for the next request).
    */
   readonly stream?: boolean
+  /**
+   * The caller keeps nothing of the partition's arrays past `release()` (PartitionEvents): an
+   * adapter may then read the next partition into the same memory instead of new arrays.
+   */
+  readonly reuse?: boolean
 }
 
 /** A column the sample's files hold but that cannot be read as numbers, and why. */
@@ -154,6 +164,7 @@ export function preparePartition(opened: OpenedSample, events: PartitionEvents):
     group: opened.sample.group,
     data: events.data,
     derive: checked.size || computed.size ? derivedLayer(opened.variables) : undefined,
+    variables: opened.variables,
     weights: events.weights,
   }
 }

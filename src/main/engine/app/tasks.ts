@@ -6,6 +6,7 @@
 import './spec-source'
 import './cutflow'
 import './histogram'
+import './pass'
 import './statistics'
 import './hist2d'
 import './correlation'

@@ -102,7 +102,13 @@ export class ColumnCache {
    * column's values; a jagged column's offsets, then the values they span): a partition of a
    * column that need not fit in memory. Undefined for a missing or unreadable entry.
    */
-  async getRange(k: CacheKey, start: number, stop: number): Promise<Column | undefined> {
+  async getRange(
+    k: CacheKey,
+    start: number,
+    stop: number,
+    /** Where the values go (a reused array, data/array-pool.ts); default a new one. */
+    alloc: (type: ColumnType, n: number) => NumericArray = allocValues,
+  ): Promise<Column | undefined> {
     let fh
     try {
       fh = await open(this.pathOf(k), 'r')
@@ -110,12 +116,13 @@ export class ColumnCache {
       return undefined
     }
     try {
-      const at = async (pos: number, bytes: number): Promise<Uint8Array> => {
-        const buf = new Uint8Array(bytes)
-        const { bytesRead } = await fh.read(buf, 0, bytes, pos)
-        if (bytesRead !== bytes) throw new Error('short read')
-        return buf
+      /** Reads `into.length` bytes at `pos` straight into `into` (no staging copy). */
+      const readInto = async (pos: number, into: Uint8Array): Promise<Uint8Array> => {
+        const { bytesRead } = await fh.read(into, 0, into.length, pos)
+        if (bytesRead !== into.length) throw new Error('short read')
+        return into
       }
+      const at = (pos: number, bytes: number) => readInto(pos, new Uint8Array(bytes))
       const head = await at(0, 12)
       if (!MAGIC.equals(head.subarray(0, 8))) return undefined
       const jsonLen = new DataView(head.buffer).getUint32(8, true)
@@ -125,14 +132,15 @@ export class ColumnCache {
       const entries = h.kind === 'flat' ? h.values : h.offsets - 1
       if (!(start >= 0 && start <= stop && stop <= entries)) return undefined
       const size = allocValues(h.type, 0).BYTES_PER_ELEMENT
-      const values = (lo: number, hi: number) => {
-        const v = allocValues(h.type, hi - lo)
-        return at(valStart + lo * size, (hi - lo) * size).then((b) => (bytesOf(v).set(b), v))
+      const values = async (lo: number, hi: number) => {
+        const v = alloc(h.type, hi - lo)
+        await readInto(valStart + lo * size, bytesOf(v))
+        return v
       }
       if (h.kind === 'flat')
         return { kind: 'flat', type: h.type, values: await values(start, stop) }
       const offsets = new Int32Array(stop - start + 1)
-      bytesOf(offsets).set(await at(offStart + 4 * start, 4 * offsets.length))
+      await readInto(offStart + 4 * start, bytesOf(offsets))
       const first = offsets[0]
       const v = await values(first, offsets[offsets.length - 1])
       for (let i = 0; i < offsets.length; i++) offsets[i] -= first

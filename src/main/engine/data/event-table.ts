@@ -8,6 +8,7 @@ import { findTable, openSource, readColumns } from '../io/source'
 import { InputError } from '../io/errors'
 import { silentContext, type JobContext } from '../jobs/context'
 import { columnBytes, type Column } from '../../../shared/column'
+import type { ArrayLease } from './array-pool'
 import type { ColumnCache } from './column-cache'
 import { concatColumns, sliceColumn } from '../io/column-ops'
 import type { EntryRange } from '../io/schema'
@@ -169,6 +170,8 @@ export class EventTable {
     fileIndex: number,
     range: EntryRange,
     ctx: JobContext = silentContext(),
+    /** Arrays to read the cache into, reused between partitions (data/array-pool.ts). */
+    lease?: ArrayLease | null,
   ): Promise<Map<string, Column>> {
     const f = this.files[fileIndex]
     const offset = this.files.slice(0, fileIndex).reduce((s, x) => s + x.entries, 0)
@@ -185,6 +188,7 @@ export class EventTable {
         { hash, table: this.table, column: n },
         range.start,
         range.stop,
+        lease ? (type, k) => lease.take(n, type, k) : undefined,
       )
       if (c) out.set(n, markMissing(c, this.missing).column)
       else toRead.push(n)

@@ -14,6 +14,7 @@ import { EventTable } from '../data/event-table'
 import { InputError } from '../io/errors'
 import { silentContext, type JobContext } from '../jobs/context'
 import type { SampleFacts } from '../store/samples'
+import type { ArrayLease } from '../data/array-pool'
 import type { EntryRange } from '../io/schema'
 import { locateRanges } from '../io/source'
 import {
@@ -84,15 +85,22 @@ export class LoadedSample {
     fileIndex: number,
     range: EntryRange,
     ctx: JobContext = silentContext(),
+    /** Arrays reused between partitions (data/array-pool.ts); default new ones. */
+    lease?: ArrayLease | null,
   ): Promise<Float64Array> {
     const n = range.stop - range.start
     if (this.weightsCache) {
       const at = this.table.fileEntries.slice(0, fileIndex).reduce((s, x) => s + x, 0)
       return this.weightsCache.subarray(at + range.start, at + range.stop)
     }
-    if (!this.weight) return new Float64Array(n).fill(this.scale)
-    const cols = await this.table.loadRange(weightColumns(this.weight), fileIndex, range, ctx)
-    const w = weightsOf(this.weight, cols, n)
+    // Slots of their own: a weight column may also be one the pass reads.
+    const own: ArrayLease | undefined = lease
+      ? { take: (slot, type, k) => lease.take(`\0weight ${slot}`, type, k), release: () => {} }
+      : undefined
+    const out = own ? (own.take('', 'float64', n) as Float64Array) : undefined
+    if (!this.weight) return (out ?? new Float64Array(n)).fill(this.scale)
+    const cols = await this.table.loadRange(weightColumns(this.weight), fileIndex, range, ctx, own)
+    const w = weightsOf(this.weight, cols, n, out)
     if (this.scale !== 1) for (let i = 0; i < n; i++) w[i] *= this.scale
     return w
   }

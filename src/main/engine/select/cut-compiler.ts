@@ -2,7 +2,8 @@
  * Compiling cuts once per cut-flow rather than once per sample, region or batch: compiled cuts
  * keep their intermediate buffers, so every sample after the first reuses them.
  */
-import { requiredColumns, unwrap } from '../../../shared/expr'
+import { requiredColumns, unwrap, type SymbolTable } from '../../../shared/expr'
+import type { FusedKernel } from './fused-pass'
 import { compileMask, type CompiledMask } from './mask'
 import type { ColumnProvider } from './provider'
 import type { ResolvedCut } from './regions'
@@ -17,6 +18,17 @@ export class CutCompiler {
   private readonly cache = new Map<string, CompiledMask>()
   /** Columns each expression names (parsing once, not once per batch). */
   private readonly names = new Map<string, readonly string[]>()
+  /** Fused kernels (fused-sample.ts) per symbol table and request; null: not applicable. */
+  private readonly kernels = new WeakMap<SymbolTable, Map<string, FusedKernel | null>>()
+
+  /** The fused kernel for `key` over `symbols`, built once by `build`. */
+  fused(symbols: SymbolTable, key: string, build: () => FusedKernel | null): FusedKernel | null {
+    let bySymbols = this.kernels.get(symbols)
+    if (!bySymbols) this.kernels.set(symbols, (bySymbols = new Map()))
+    let k = bySymbols.get(key)
+    if (k === undefined) bySymbols.set(key, (k = build()))
+    return k
+  }
 
   get(cut: ResolvedCut, data: ColumnProvider, context: string): CompiledMask {
     return atPath(cut.path, cut.expr, context, () => {

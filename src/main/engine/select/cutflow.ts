@@ -10,6 +10,8 @@ import { silentContext, type JobContext } from '../jobs/context'
 import { BATCH_EVENTS, sliceProvider } from './batch'
 import { gatherProvider, positionsAt } from './gather'
 import { CutCompiler } from './cut-compiler'
+import type { CheckedVariables } from './derived'
+import { fusedTallies } from './fused-sample'
 import type { ColumnProvider } from './provider'
 import type { ResolvedRegion } from './regions'
 import { atPath } from './spec-error'
@@ -34,6 +36,11 @@ export interface PreparedSample {
   readonly data: ColumnProvider
   /** Adds derived variables to a batch of `data` (see derivedLayer); absent: none. */
   readonly derive?: (batch: ColumnProvider) => ColumnProvider
+  /**
+   * The derived variables `derive` computes, checked for the sample: the fused pass
+   * (fused-sample.ts) inlines them. Absent with `derive` present: the fused pass is not used.
+   */
+  readonly variables?: CheckedVariables
   /** Final per-event weights (weight expression × scale), or one weight for every event. */
   readonly weights: Float64Array | number
 }
@@ -54,11 +61,66 @@ export interface SampleCutflow {
 export function sampleCutflow(
   sample: PreparedSample,
   regions: readonly ResolvedRegion[],
-  options: { ctx?: JobContext; cuts?: CutCompiler; batch?: number } = {},
+  options: {
+    ctx?: JobContext
+    cuts?: CutCompiler
+    batch?: number
+    /** false: the column-at-a-time path even where the fused pass applies (tests, benchmarks). */
+    fused?: boolean
+  } = {},
 ): SampleCutflow {
   const ctx = options.ctx ?? silentContext()
   const cuts = options.cuts ?? new CutCompiler()
   const size = options.batch ?? BATCH_EVENTS
+  // One loop per event for every region when the cuts allow it (fused-pass.ts); the same sums.
+  ctx.throwIfCancelled()
+  const fused = options.fused === false ? null : fusedTallies(sample, regions, cuts, size)
+  const tallies = fused
+    ? new Map(regions.map((r, j) => [r.name, fused[j]]))
+    : columnTallies(sample, regions, cuts, size, ctx)
+  ctx.progress(1)
+  return cutflowOfTallies(sample, regions, tallies)
+}
+
+/**
+ * A sample's cut-flow from its regions' stage tallies (region name → StageTally): passing
+ * counts per cut, a child region's inherited rows taken from its parent's.
+ */
+export function cutflowOfTallies(
+  sample: PreparedSample,
+  regions: readonly ResolvedRegion[],
+  tallies: ReadonlyMap<string, StageTally>,
+): SampleCutflow {
+  const passing = new Map<string, Passing>()
+  for (const region of regions) {
+    const p = passingCounts(tallies.get(region.name) as StageTally)
+    const parent = region.parent === undefined ? undefined : passing.get(region.parent)
+    if (parent) {
+      // The same events as the parent's rows, summed in another order: take the parent's
+      // numbers so the two regions agree to the last digit.
+      for (let k = 0; k <= region.inherited; k++) {
+        p.raw[k] = parent.raw[k]
+        p.sumw[k] = parent.sumw[k]
+        p.sumw2[k] = parent.sumw2[k]
+      }
+    }
+    passing.set(region.name, p)
+  }
+  const first = passing.values().next().value
+  const total = first
+    ? { raw: first.raw[0], weighted: first.sumw[0], sumw2: first.sumw2[0] }
+    : sampleTotal(sample)
+  return { total, regions: passing }
+}
+
+/** The column-at-a-time cut-flow: each cut's mask per batch, stages advanced (stages.ts). */
+function columnTallies(
+  sample: PreparedSample,
+  regions: readonly ResolvedRegion[],
+  cuts: CutCompiler,
+  size: number,
+  ctx: JobContext,
+): Map<string, StageTally> {
   const { weights } = sample
   const n = sample.data.entries
   const context = `in sample '${sample.name}'`
@@ -88,26 +150,7 @@ export function sampleCutflow(
     }
     ctx.progress(hi / n)
   }
-  const passing = new Map<string, Passing>()
-  for (const region of regions) {
-    const p = passingCounts(tallies.get(region.name) as StageTally)
-    const parent = region.parent === undefined ? undefined : passing.get(region.parent)
-    if (parent) {
-      // The same events as the parent's rows, summed in another order: take the parent's
-      // numbers so the two regions agree to the last digit.
-      for (let k = 0; k <= region.inherited; k++) {
-        p.raw[k] = parent.raw[k]
-        p.sumw[k] = parent.sumw[k]
-        p.sumw2[k] = parent.sumw2[k]
-      }
-    }
-    passing.set(region.name, p)
-  }
-  const first = passing.values().next().value
-  const total = first
-    ? { raw: first.raw[0], weighted: first.sumw[0], sumw2: first.sumw2[0] }
-    : sampleTotal(sample)
-  return { total, regions: passing }
+  return tallies
 }
 
 /** Below this fraction of survivors the remaining cuts run over a copy of the survivors. */

@@ -158,6 +158,7 @@ export async function prepareSample(
     group: sampleGroup(spec),
     data,
     derive,
+    variables,
     weights: raw ? scaleInPlace(raw, scale) : scale,
   }
 }

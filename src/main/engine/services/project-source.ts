@@ -16,6 +16,7 @@ import type { SpecVariable } from '../../../shared/spec'
 import { planPartitions, type Partition, type PartitionOptions } from '../app/partition'
 import type { EventSource, OpenedSample, SourceSample } from '../app/source'
 import { defineSourceKind } from '../app/source-description'
+import { ArrayPool } from '../data/array-pool'
 import { readEntryRange } from '../data/entry-range'
 import { silentContext, type JobContext } from '../jobs/context'
 import type { LoadedSample } from '../samples/loaded-sample'
@@ -181,6 +182,7 @@ function openedProjectSample(
     entries: table.fileEntries[i],
   }))
   let partitions: Promise<Partition[]> | undefined
+  const pool = new ArrayPool()
   return {
     index,
     sample,
@@ -202,26 +204,41 @@ function openedProjectSample(
       // Out of core, the weights too are the partition's only (8 bytes per event otherwise).
       const outOfCore =
         o.stream || (memory !== undefined && table.entries * 8 * (columns.length + 1) > memory / 4)
-      const weights =
-        sample.weight === ''
-          ? loaded.scale
-          : outOfCore
-            ? await loaded.rangeWeights(p.fileIndex, p.range, ctx)
-            : (await loaded.weights(ctx)).subarray(lo, hi)
-      if (o.stream) {
-        // Only this range, from the file, nothing kept: the sample may not fit in memory.
-        const read = await readEntryRange(p.file, table.table, columns, table.missing, p.range, ctx)
-        return { data: columnProvider(read, p.range.stop - p.range.start), weights }
+      // Out of core, a pass that keeps nothing reads into the sample's reused arrays.
+      const lease = o.reuse && outOfCore && !o.stream ? pool.lease() : null
+      const release = lease ? () => lease.release() : undefined
+      try {
+        const weights =
+          sample.weight === ''
+            ? loaded.scale
+            : outOfCore
+              ? await loaded.rangeWeights(p.fileIndex, p.range, ctx, lease)
+              : (await loaded.weights(ctx)).subarray(lo, hi)
+        if (o.stream) {
+          // Only this range, from the file, nothing kept: the sample may not fit in memory.
+          const read = await readEntryRange(
+            p.file,
+            table.table,
+            columns,
+            table.missing,
+            p.range,
+            ctx,
+          )
+          return { data: columnProvider(read, p.range.stop - p.range.start), weights }
+        }
+        if (memory !== undefined && table.entries * 8 * columns.length > memory / 4) {
+          // Columns larger than the budget allows: this partition's range only, from memory,
+          // the decoded-column cache or the file, nothing kept.
+          const read = await table.loadRange(columns, p.fileIndex, p.range, ctx, lease)
+          return { data: columnProvider(read, p.range.stop - p.range.start), weights, release }
+        }
+        // The whole chain's columns stay decoded in the sample (its cache); a partition is a view.
+        const all = columnProvider(await table.load(columns, ctx), table.entries)
+        return { data: sliceProvider(all, lo, hi), weights, release }
+      } catch (e) {
+        release?.()
+        throw e
       }
-      if (memory !== undefined && table.entries * 8 * columns.length > memory / 4) {
-        // Columns larger than the budget allows: this partition's range only, from memory,
-        // the decoded-column cache or the file, nothing kept.
-        const read = await table.loadRange(columns, p.fileIndex, p.range, ctx)
-        return { data: columnProvider(read, p.range.stop - p.range.start), weights }
-      }
-      // The whole chain's columns stay decoded in the sample (its cache); a partition is a view.
-      const all = columnProvider(await table.load(columns, ctx), table.entries)
-      return { data: sliceProvider(all, lo, hi), weights }
     },
     // Decoded columns stay with the sample for the next request (data.releaseMemory frees them).
     release() {},

@@ -1,0 +1,111 @@
+/**
+ * Partition reads into reused arrays (data/array-pool.ts, ReadOptions.reuse): the pool lends
+ * its memory to one read at a time; a project read partition by partition from its column
+ * cache with `reuse` writes the next partition into the same memory once the previous one is
+ * released, gives fresh arrays while it is not, and the values are those of a plain read; the
+ * one-pass use case over such a project equals the in-memory answer.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runCutflow } from '../../../src/main/engine/app/cutflow'
+import { runHistogram } from '../../../src/main/engine/app/histogram'
+import { runPass } from '../../../src/main/engine/app/pass'
+import { ArrayPool } from '../../../src/main/engine/data/array-pool'
+import { silentContext } from '../../../src/main/engine/jobs/context'
+import { SampleRegistry } from '../../../src/main/engine/samples/registry'
+import { readSpecFile } from '../../../src/main/engine/select/spec-file'
+import { MEMORY_SETTING } from '../../../src/main/engine/services/compute-settings'
+import { projectSource } from '../../../src/main/engine/services/project-source'
+import { projectFromSpec } from '../../../src/main/engine/services/spec'
+import { putSetting } from '../../../src/main/engine/store/samples'
+import { expectSameUpToRounding } from '../app/compare'
+import { DATA } from '../io/shared-data'
+
+const tmp = mkdtempSync(join(tmpdir(), 'hepwb-array-pool-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
+describe('ArrayPool', () => {
+  it('lends one read at a time and hands the same memory out again after release', () => {
+    const pool = new ArrayPool()
+    const a = pool.lease()
+    expect(a).not.toBeNull()
+    expect(pool.lease()).toBeNull()
+    const x = a?.take('pt', 'float64', 100) as Float64Array
+    const y = a?.take('eta', 'float32', 100) as Float32Array
+    expect(x.buffer).not.toBe(y.buffer)
+    a?.release()
+    a?.release()
+    expect(() => a?.take('pt', 'float64', 1)).toThrow(/after its release/)
+    const b = pool.lease()
+    const x2 = b?.take('pt', 'float64', 50) as Float64Array
+    expect(x2.buffer).toBe(x.buffer)
+    expect(x2.length).toBe(50)
+    // A larger request grows the slot's memory.
+    expect((b?.take('pt', 'float64', 1000) as Float64Array).buffer).not.toBe(x.buffer)
+  })
+})
+
+describe('a project read with reuse', () => {
+  it('writes the next partition into the released memory, with the values of a plain read', async () => {
+    const file = join(tmp, 'spec.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        samples: [
+          {
+            name: 'bg',
+            files: [DATA + 'ATLAS-UK-ML_kaggle-higgs/train_sml_bg.csv'],
+            weight: 'Weight',
+            missing: -999,
+            role: 'background',
+          },
+        ],
+        regions: [
+          { name: 'SR', cuts: [{ expr: 'DER_mass_MMC > 100' }, { expr: 'PRI_jet_num >= 1' }] },
+        ],
+      }),
+    )
+    const spec = await readSpecFile(file)
+    const project = await projectFromSpec(spec, file, join(tmp, 'p.hepwb'), silentContext())
+    try {
+      const hist = { expr: 'DER_mass_vis', binning: { bins: 30, lo: 0, hi: 300 }, region: 'SR' }
+      const inMemory = await projectSource(new SampleRegistry(project), [])
+      const want = {
+        cutflow: (await runCutflow(inMemory)).result,
+        hist: await runHistogram(inMemory, hist),
+      }
+      putSetting(project, MEMORY_SETTING, 2 ** 16)
+      const tiny = await projectSource(new SampleRegistry(project), [])
+      const sample = await tiny.open(0, silentContext())
+      const parts = await sample.partitions({ maxEntries: 1000 })
+      expect(parts.length).toBeGreaterThan(2)
+      const ctx = silentContext()
+      // Columns the in-memory passes wrote to the cache (and without the -999 marker, which copies).
+      const cols = ['DER_mass_vis', 'PRI_jet_num']
+      const plain = await sample.read(parts[1], cols, ctx)
+      const first = await sample.read(parts[0], cols, ctx, { reuse: true })
+      const busy = await sample.read(parts[1], cols, ctx, { reuse: true })
+      const values = (e: typeof first, c: string) => e.data.column(c).values
+      // Leased: the second read gets arrays of its own.
+      expect(values(busy, 'DER_mass_vis').buffer).not.toBe(values(first, 'DER_mass_vis').buffer)
+      busy.release?.()
+      const buffer = values(first, 'DER_mass_vis').buffer
+      first.release?.()
+      const again = await sample.read(parts[1], cols, ctx, { reuse: true })
+      expect(values(again, 'DER_mass_vis').buffer).toBe(buffer)
+      for (const c of cols)
+        expect(Array.from(values(again, c))).toEqual(Array.from(values(plain, c)))
+      expect(Array.from(again.weights as Float64Array)).toEqual(
+        Array.from(plain.weights as Float64Array),
+      )
+      again.release?.()
+      // The one pass over the reused arrays: the in-memory answer.
+      const r = await runPass(tiny, { cutflow: {}, histograms: [hist] })
+      expectSameUpToRounding(want, { cutflow: r.cutflow?.result, hist: r.histograms[0] })
+    } finally {
+      project.close()
+    }
+  }, 120_000)
+})
