@@ -4,7 +4,9 @@
  * 6-column Parquet sample, through the application layer (app/cutflow.ts, app/histogram.ts)
  * under a memory budget, on N worker threads; or the same from the decoded-column cache; or
  * the equivalent SQL in DuckDB. Prints one JSON line: {ms, cpuMs, maxRssMB, events, check}
- * (cpuMs: every thread of the process, DuckDB's included).
+ * (cpuMs: every thread of the process, DuckDB's included); `ours` adds `threads`: the CPU
+ * milliseconds each kind of OS thread of the process spent in the pass (threadCpuMs: main,
+ * v8, signal, libuv, other, and new-1… for threads started in the pass).
  *
  *   node --import tsx bench/scale-pass.ts ours FILE.parquet THREADS MEMORY_BYTES
  *   node --import tsx bench/scale-pass.ts ours FILE.parquet redis://HOST:PORT MEMORY_BYTES
@@ -12,6 +14,8 @@
  *   node --import tsx bench/scale-pass.ts cache FILE.parquet CACHE_DIR
  *   node --import tsx bench/scale-pass.ts duckdb FILE.parquet
  */
+import { readdirSync, readFileSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { parseSpec } from '../src/shared/spec'
 import { runCutflow } from '../src/main/engine/app/cutflow'
 import { runHistogram } from '../src/main/engine/app/histogram'
@@ -73,6 +77,62 @@ function cpuMs(from: NodeJS.CpuUsage): number {
   return (u.user + u.system) / 1000
 }
 
+/** Each OS thread of this process by thread id: CPU milliseconds (user + system). */
+type ThreadTimes = Map<number, { ms: number }>
+
+/** The OS threads of this process and their CPU time so far, from /proc (Linux; else empty). */
+function threadTimes(): ThreadTimes {
+  const out: ThreadTimes = new Map()
+  let tasks: string[]
+  try {
+    tasks = readdirSync('/proc/self/task')
+  } catch {
+    return out
+  }
+  const tick = 1000 / 100 // USER_HZ is 100 on Linux
+  for (const t of tasks) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8')
+    } catch {
+      continue // ended meanwhile
+    }
+    // After the name: utime and stime are fields 14 and 15 of stat(5).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    out.set(Number(t), { ms: (Number(f[11]) + Number(f[12])) * tick })
+  }
+  return out
+}
+
+/**
+ * CPU milliseconds the threads alive now spent since `from`, by what they are. Node names none
+ * of its threads, so they are told apart by the order they started in (thread ids ascend):
+ * the main thread (tid = pid); V8's platform threads (GC helpers, concurrent compilation:
+ * --v8-pool-size, default 4, and their delayed-task runner); the signal/inspector thread; the
+ * libuv pool (asynchronous fs: UV_THREADPOOL_SIZE, default 4), whose start is made sure of
+ * before `from` is taken; any other thread of `from` ('other': tsx's loader thread); and
+ * threads started since `from` (worker threads), one by one. Threads ended by now are not
+ * counted.
+ */
+function threadCpuMs(from: ThreadTimes): Record<string, number> {
+  const before = [...from.keys()].filter((t) => t !== process.pid).sort((x, y) => x - y)
+  const v8 = 4 + 1
+  const libuv = Number(process.env.UV_THREADPOOL_SIZE ?? 4)
+  const kind = new Map<number, string>(
+    before.map((t, i) => [
+      t,
+      i < v8 ? 'v8' : i === v8 ? 'signal' : i <= v8 + libuv ? 'libuv' : 'other',
+    ]),
+  )
+  const out: Record<string, number> = {}
+  let started = 0
+  for (const [tid, { ms }] of [...threadTimes()].sort((x, y) => x[0] - y[0])) {
+    const name = tid === process.pid ? 'main' : (kind.get(tid) ?? `new-${++started}`)
+    out[name] = Math.round((out[name] ?? 0) + ms - (from.get(tid)?.ms ?? 0))
+  }
+  return out
+}
+
 /** Our pass through the application layer: the numbers `check` holds are compared across runs. */
 async function ours(file: string, threads: string, memory: number) {
   const executor = threads.startsWith('redis')
@@ -81,6 +141,8 @@ async function ours(file: string, threads: string, memory: number) {
       ? poolExecutor(Number(threads))
       : undefined
   const source = withMemory(runOn(specSource(spec(file)), executor), memory)
+  await stat(file) // the libuv pool started before the threads are taken stock of
+  const th0 = threadTimes()
   const t0 = performance.now()
   const c0 = process.cpuUsage()
   const flow = await runCutflow(source)
@@ -95,6 +157,7 @@ async function ours(file: string, threads: string, memory: number) {
     )
   const ms = performance.now() - t0
   const cpu = cpuMs(c0)
+  const perThread = threadCpuMs(th0)
   await executor?.close()
   const rows = flow.result.regions.SR.bkg
   const last = rows[rows.length - 1]
@@ -102,6 +165,7 @@ async function ours(file: string, threads: string, memory: number) {
     ms,
     cpuMs: cpu,
     maxRssMB: maxRssMB(),
+    threads: perThread,
     events: flow.samples[0].cutflow.total.raw,
     check: { raw: last.raw, sumw: last.weighted, hist: hists.map((h) => h.samples.bkg.counts) },
   }
