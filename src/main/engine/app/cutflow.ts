@@ -127,10 +127,14 @@ export const cutflowTask = definePartitionTask<CutflowTaskRequest, CutflowPrep, 
   },
   async map(sample, prep, p, c) {
     const events = await sample.read(p, prep.columns, c)
-    return sampleCutflow(preparePartition(sample, events), prep.regions, {
-      ctx: c,
-      cuts: prep.compiler,
-    })
+    try {
+      return sampleCutflow(preparePartition(sample, events), prep.regions, {
+        ctx: c,
+        cuts: prep.compiler,
+      })
+    } finally {
+      events.release?.() // the cut-flow holds only its counts and sums
+    }
   },
 })
 

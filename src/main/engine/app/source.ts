@@ -49,6 +49,12 @@ export interface PartitionEvents {
   readonly data: ColumnProvider
   /** Weight expression × normalisation per event, or one weight for every event. */
   readonly weights: Float64Array | number
+  /**
+   * Hands the partition's arrays back to the source for its next read (io/array-pool.ts): call
+   * it when done with the events, and only if nothing kept holds them (a column, a view, the
+   * weights). Absent: nothing to give back.
+   */
+  readonly release?: () => void
 }
 
 /** How a partition is read. */

@@ -31,6 +31,7 @@ import { stemOf } from './csv'
 import { InputError, asInputError, libraryReason } from './errors'
 import { loadZstd } from './wasm'
 import { checkFlat, chunkBytes, decodeFlatChunk, Unsupported } from './parquet-flat'
+import type { AllocValues } from './array-pool'
 
 type Hyparquet = typeof import('hyparquet')
 let hyparquet: Promise<Hyparquet> | undefined
@@ -255,14 +256,22 @@ function toNumber(x: unknown): number {
 }
 
 /**
+ * Buffers for a read's column chunks, kept between reads of this thread: a fresh one of
+ * several MB per partition is external memory that makes V8 collect (see array-pool.ts).
+ */
+const chunkBuffers: { bytes: Uint8Array }[] = []
+
+/**
  * Reads columns `names` (rows `range`, default all) of a Parquet file. `table` is accepted for
  * symmetry (the file's stem). Unsupported columns are an InputError naming the column and type.
+ * `alloc` gives the arrays of flat columns read by the fast path (default: new ones).
  */
 export async function readParquetColumns(
   path: string,
   names: readonly string[],
   ctx: JobContext,
   range?: EntryRange,
+  alloc: AllocValues = allocValues,
 ): Promise<Map<string, Column>> {
   return withParquet(path, async (opened) => {
     const { hp, file, meta } = opened
@@ -281,15 +290,20 @@ export async function readParquetColumns(
     // Flat PLAIN columns straight into their typed arrays (parquet-flat.ts); the rest below.
     const fields = new Map(hp.parquetSchema(meta).children.map((f) => [f.element.name, f]))
     const slow: string[] = []
-    const scratch = { bytes: new Uint8Array(0) }
-    for (const p of wanted) {
-      const field = fields.get(p.name)
-      const col =
-        field && !p.jagged
-          ? await readFlat(path, opened, scratch, field, p.type, start, stop, codecs)
-          : undefined
-      if (col) out.set(p.name, col)
-      else slow.push(p.name)
+    // Taken for this read alone: reads of one thread may overlap (they await the file).
+    const scratch = chunkBuffers.pop() ?? { bytes: new Uint8Array(0) }
+    try {
+      for (const p of wanted) {
+        const field = fields.get(p.name)
+        const col =
+          field && !p.jagged
+            ? await readFlat(path, opened, scratch, field, p.type, start, stop, codecs, alloc)
+            : undefined
+        if (col) out.set(p.name, col)
+        else slow.push(p.name)
+      }
+    } finally {
+      if (chunkBuffers.length < 2) chunkBuffers.push(scratch)
     }
     if (!slow.length) return new Map(names.map((n) => [n, out.get(n) as Column]))
     const chunks = new Map<string, ColumnData[]>(slow.map((n) => [n, []]))
@@ -341,6 +355,7 @@ async function readFlat(
   start: number,
   stop: number,
   codecs: Compressors,
+  alloc: AllocValues,
 ): Promise<Column | undefined> {
   if (field.children.length) return undefined
   const name = field.element.name
@@ -350,7 +365,7 @@ async function readFlat(
   try {
     if (chunks.some((c) => !c)) throw new Unsupported()
     checkFlat(field.element, type, chunks as ColumnChunk[])
-    const values = allocValues(type, stop - start)
+    const values = alloc(type, stop - start)
     let first = 0
     for (const [g, group] of meta.row_groups.entries()) {
       const rows = Number(group.num_rows)
