@@ -374,20 +374,26 @@ async function readFlat(
       if (from < to) {
         const chunk = chunks[g] as ColumnChunk
         const [lo, hi] = chunkBytes(chunk)
-        // One buffer for the chunks this call reads (decoded before the next is read).
-        const bytes = await readInto(scratch, lo, hi)
         const codec = chunk.meta_data?.codec ?? ''
-        decodeFlatChunk(
-          bytes,
-          rows,
-          field.element,
-          codec,
-          codecs,
-          from,
-          to,
-          values,
-          first + from - start,
-        )
+        const decode = (bytes: Uint8Array, whole: boolean) =>
+          decodeFlatChunk(
+            bytes,
+            rows,
+            field.element,
+            codec,
+            codecs,
+            from,
+            to,
+            values,
+            first + from - start,
+            whole,
+          )
+        // Rows that end before the chunk does need only its start (pages or, inside a snappy
+        // page, bytes come in row order): read as far as their share of it and a margin, and
+        // the whole chunk if that was not enough. One buffer for the chunks this call reads.
+        const end = to < rows ? Math.ceil(lo + ((hi - lo) * to) / rows) + PREFIX_MARGIN : hi
+        if (end >= hi || !decode(await readInto(scratch, lo, end), false))
+          decode(await readInto(scratch, lo, hi), true)
       }
       first += rows
     }
@@ -399,6 +405,12 @@ async function readFlat(
     })
   }
 }
+
+/**
+ * Bytes read past a row range's share of a column chunk: a page header, a snappy block's tags,
+ * and compression that is not quite uniform.
+ */
+const PREFIX_MARGIN = 1 << 17
 
 /** The first row of each row group of a Parquet file (ascending, from 0): its natural cuts. */
 export async function readParquetBounds(path: string): Promise<number[]> {
