@@ -81,6 +81,43 @@ interface OpenParquet {
   ) => Promise<Uint8Array>
 }
 
+/**
+ * Footers this thread has read, by path, with the version of the file they belong to (device,
+ * inode, size, modification and change times): a pass reads a file partition by partition, and
+ * parsing the footer for each — every row group's metadata — cost more than decoding a
+ * partition once files have about a hundred row groups. A file changed since is read anew.
+ */
+const footers = new Map<string, { readonly version: string; readonly meta: FileMetaData }>()
+const FOOTERS_KEPT = 16
+
+/** Checks the magic bytes and parses the footer. */
+async function readFooter(
+  path: string,
+  fh: FileHandle,
+  size: number,
+  hp: Hyparquet,
+  file: AsyncBuffer,
+): Promise<FileMetaData> {
+  if (size === 0) throw new InputError({ file: path }, 'empty file (0 bytes), not Parquet')
+  const head = Buffer.alloc(4)
+  const tail = Buffer.alloc(4)
+  await fh.read(head, 0, 4, 0)
+  await fh.read(tail, 0, 4, Math.max(0, size - 4))
+  if (head.toString('latin1') !== MAGIC) {
+    throw new InputError({ file: path }, "not a Parquet file (does not start with 'PAR1')")
+  }
+  if (size < 12 || tail.toString('latin1') !== MAGIC) {
+    throw new InputError({ file: path }, 'Parquet file is truncated (no footer)')
+  }
+  try {
+    return await hp.parquetMetadataAsync(file)
+  } catch (e) {
+    throw new InputError({ file: path }, `cannot read Parquet metadata: ${libraryReason(e)}`, {
+      cause: e,
+    })
+  }
+}
+
 async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>): Promise<T> {
   let fh: FileHandle
   try {
@@ -89,27 +126,24 @@ async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>):
     throw new InputError({ file: path }, `cannot open: ${libraryReason(e)}`, { cause: e })
   }
   try {
-    const size = (await fh.stat()).size
-    if (size === 0) throw new InputError({ file: path }, 'empty file (0 bytes), not Parquet')
-    const head = Buffer.alloc(4)
-    const tail = Buffer.alloc(4)
-    await fh.read(head, 0, 4, 0)
-    await fh.read(tail, 0, 4, Math.max(0, size - 4))
-    if (head.toString('latin1') !== MAGIC) {
-      throw new InputError({ file: path }, "not a Parquet file (does not start with 'PAR1')")
-    }
-    if (size < 12 || tail.toString('latin1') !== MAGIC) {
-      throw new InputError({ file: path }, 'Parquet file is truncated (no footer)')
-    }
+    const stat = await fh.stat()
+    const { size } = stat
     const hp = await loadHyparquet()
     const file = fileBuffer(fh, size)
-    let meta: FileMetaData
-    try {
-      meta = await hp.parquetMetadataAsync(file)
-    } catch (e) {
-      throw new InputError({ file: path }, `cannot read Parquet metadata: ${libraryReason(e)}`, {
-        cause: e,
-      })
+    const version = `${stat.dev}:${stat.ino}:${size}:${stat.mtimeMs}:${stat.ctimeMs}`
+    let meta = footers.get(path)?.version === version ? footers.get(path)?.meta : undefined
+    if (!meta) {
+      meta = await readFooter(path, fh, size, hp, file)
+      footers.delete(path)
+      footers.set(path, { version, meta })
+      for (const old of footers.keys()) {
+        if (footers.size <= FOOTERS_KEPT) break
+        footers.delete(old)
+      }
+    } else {
+      // Kept in order of use: the least recently read goes first.
+      footers.delete(path)
+      footers.set(path, { version, meta })
     }
     const readInto = async (scratch: { bytes: Uint8Array }, start: number, end: number) => {
       if (start < 0 || end > size || end < start)
