@@ -79,6 +79,16 @@ interface OpenParquet {
     start: number,
     end: number,
   ) => Promise<Uint8Array>
+  /**
+   * Bytes [start, end) of the column chunk at [start, chunkEnd), through the chunks this thread
+   * keeps (keptChunks): valid until the caller's next await.
+   */
+  readonly readChunk: (
+    scratch: { bytes: Uint8Array },
+    start: number,
+    end: number,
+    chunkEnd: number,
+  ) => Promise<Uint8Array>
 }
 
 /**
@@ -89,6 +99,59 @@ interface OpenParquet {
  */
 const footers = new Map<string, { readonly version: string; readonly meta: FileMetaData }>()
 const FOOTERS_KEPT = 16
+
+/** The start of a column chunk as far as this thread has read it. */
+interface KeptChunk {
+  /** The file's version and the chunk's offset. */
+  key: string
+  /** Room for the whole chunk; bytes [0, have) are read. */
+  bytes: Uint8Array
+  have: number
+  /** Reads into it in progress: it is not given to another chunk meanwhile. */
+  busy: number
+}
+
+/**
+ * Column chunks this thread read lately, least recent first. A snappy page must be decoded
+ * from its start, and DuckDB writes one page per column chunk, so partitions that cut a row
+ * group in k pieces would read its start k times; here the next piece reads only what the
+ * previous did not. At most KEPT_BYTES of chunks no longer than KEPT_CHUNK_MAX each.
+ */
+const keptChunks: KeptChunk[] = []
+const KEPT_BYTES = 64 * 2 ** 20
+const KEPT_CHUNK_MAX = 16 * 2 ** 20
+
+/** Room for `size` bytes, not zeroed (every byte is read over before use). */
+function unzeroed(size: number): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(size)
+  return new Uint8Array(b.buffer, b.byteOffset, b.length)
+}
+
+/** Room for a chunk of `size` bytes: whole MiB, so that chunks of a file reuse each other's. */
+function roomFor(size: number): number {
+  return Math.ceil(size / 2 ** 20) * 2 ** 20
+}
+
+/** The kept chunk `key` of `size` bytes, made the most recent; a new (or reused) one if none. */
+function keptChunk(key: string, size: number): KeptChunk {
+  const at = keptChunks.findIndex((k) => k.key === key)
+  let chunk: KeptChunk | undefined
+  if (at >= 0) [chunk] = keptChunks.splice(at, 1)
+  else {
+    let total = size
+    for (const k of keptChunks) total += k.bytes.length
+    // Over the limit: the least recent idle chunk gives way (its room, when large enough).
+    const idle = total > KEPT_BYTES ? keptChunks.findIndex((k) => k.busy === 0) : -1
+    if (idle >= 0) {
+      ;[chunk] = keptChunks.splice(idle, 1)
+      chunk.key = key
+      chunk.have = 0
+      if (chunk.bytes.length < size) chunk.bytes = unzeroed(roomFor(size))
+    } else chunk = { key, bytes: unzeroed(roomFor(size)), have: 0, busy: 0 }
+  }
+  keptChunks.push(chunk)
+  return chunk
+}
 
 /** Checks the magic bytes and parses the footer. */
 async function readFooter(
@@ -145,21 +208,44 @@ async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>):
       footers.delete(path)
       footers.set(path, { version, meta })
     }
-    const readInto = async (scratch: { bytes: Uint8Array }, start: number, end: number) => {
-      if (start < 0 || end > size || end < start)
-        throw new Error(`needs bytes ${start}..${end} but the file has ${size} (truncated?)`)
-      if (scratch.bytes.length < end - start) {
-        // Not zeroed: every byte is read over before use.
-        const b = Buffer.allocUnsafeSlow(end - start)
-        scratch.bytes = new Uint8Array(b.buffer, b.byteOffset, b.length)
-      }
-      const buf = scratch.bytes.subarray(0, end - start)
+    const readAt = async (buf: Uint8Array, start: number) => {
       const { bytesRead } = await fh.read(buf, 0, buf.length, start)
       if (bytesRead !== buf.length) throw new Error(`short read at byte ${start} (truncated?)`)
+    }
+    const check = (start: number, end: number) => {
+      if (start < 0 || end > size || end < start)
+        throw new Error(`needs bytes ${start}..${end} but the file has ${size} (truncated?)`)
+    }
+    const readInto = async (scratch: { bytes: Uint8Array }, start: number, end: number) => {
+      check(start, end)
+      if (scratch.bytes.length < end - start) scratch.bytes = unzeroed(end - start)
+      const buf = scratch.bytes.subarray(0, end - start)
+      await readAt(buf, start)
       return buf
     }
+    const readChunk = async (
+      scratch: { bytes: Uint8Array },
+      start: number,
+      end: number,
+      chunkEnd: number,
+    ) => {
+      check(start, chunkEnd)
+      if (end > chunkEnd) throw new Error(`bytes ${start}..${end} overrun their column chunk`)
+      if (chunkEnd - start > KEPT_CHUNK_MAX) return readInto(scratch, start, end)
+      const chunk = keptChunk(`${version}:${start}`, chunkEnd - start)
+      if (chunk.have < end - start) {
+        chunk.busy++
+        try {
+          await readAt(chunk.bytes.subarray(chunk.have, end - start), start + chunk.have)
+        } finally {
+          chunk.busy--
+        }
+        chunk.have = Math.max(chunk.have, end - start)
+      }
+      return chunk.bytes.subarray(0, end - start)
+    }
     return await asInputError({ file: path }, 'damaged Parquet file', () =>
-      fn({ hp, file, meta, readInto }),
+      fn({ hp, file, meta, readInto, readChunk }),
     )
   } finally {
     await fh.close()
@@ -382,7 +468,7 @@ export async function readParquetColumns(
  */
 async function readFlat(
   path: string,
-  { meta, readInto }: OpenParquet,
+  { meta, readChunk }: OpenParquet,
   scratch: { bytes: Uint8Array },
   field: SchemaTree,
   type: ColumnType,
@@ -424,10 +510,10 @@ async function readFlat(
           )
         // Rows that end before the chunk does need only its start (pages or, inside a snappy
         // page, bytes come in row order): read as far as their share of it and a margin, and
-        // the whole chunk if that was not enough. One buffer for the chunks this call reads.
+        // the rest of the chunk if that was not enough.
         const end = to < rows ? Math.ceil(lo + ((hi - lo) * to) / rows) + PREFIX_MARGIN : hi
-        if (end >= hi || !decode(await readInto(scratch, lo, end), false))
-          decode(await readInto(scratch, lo, hi), true)
+        if (end >= hi || !decode(await readChunk(scratch, lo, end, hi), false))
+          decode(await readChunk(scratch, lo, hi, hi), true)
       }
       first += rows
     }
