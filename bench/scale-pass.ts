@@ -8,7 +8,8 @@
  * milliseconds each kind of OS thread of the process spent in the pass (threadCpuMs: main,
  * v8, signal, libuv, other, and new-1… for threads started in the pass).
  *
- *   node --import tsx bench/scale-pass.ts ours FILE.parquet THREADS MEMORY_BYTES
+ *   node --import tsx bench/scale-pass.ts ours FILE.parquet THREADS MEMORY_BYTES [warm]
+ *     (warm: the threads started and loaded before the pass is timed, as the window's pool)
  *   node --import tsx bench/scale-pass.ts ours FILE.parquet redis://HOST:PORT MEMORY_BYTES
  *     (the same on the `hepwb worker`s of that Redis: the cluster's overhead over the pool)
  *   node --import tsx bench/scale-pass.ts cache FILE.parquet CACHE_DIR
@@ -22,6 +23,7 @@ import { runHistogram } from '../src/main/engine/app/histogram'
 import { runOn, withMemory } from '../src/main/engine/app/source'
 import { specSource } from '../src/main/engine/app/spec-source'
 import { poolExecutor } from '../src/main/engine/cluster/pool'
+import { PROBE_KIND } from '../src/main/engine/cluster/probe-task'
 import { clusterExecutor } from '../src/main/engine/cluster/redis-executor'
 import { ColumnCache } from '../src/main/engine/data/column-cache'
 import { readColumns } from '../src/main/engine/io/source'
@@ -106,16 +108,16 @@ function threadTimes(): ThreadTimes {
 
 /**
  * CPU milliseconds the threads alive now spent since `from`, by what they are. Node names none
- * of its threads, so they are told apart by the order they started in (thread ids ascend):
- * the main thread (tid = pid); V8's platform threads (GC helpers, concurrent compilation:
- * --v8-pool-size, default 4, and their delayed-task runner); the signal/inspector thread; the
- * libuv pool (asynchronous fs: UV_THREADPOOL_SIZE, default 4), whose start is made sure of
- * before `from` is taken; any other thread of `from` ('other': tsx's loader thread); and
- * threads started since `from` (worker threads), one by one. Threads ended by now are not
- * counted.
+ * of its threads, so they are told apart by the order they started in (thread ids ascend) among
+ * those of `kinds` (taken before any worker thread started): the main thread (tid = pid); V8's
+ * platform threads (GC helpers, concurrent compilation: --v8-pool-size, default 4, and their
+ * delayed-task runner); the signal/inspector thread; the libuv pool (asynchronous fs:
+ * UV_THREADPOOL_SIZE, default 4), whose start is made sure of before `kinds` is taken; any
+ * other thread of `kinds` ('other': tsx's loader thread); and threads started since `kinds`
+ * (worker threads), one by one. Threads ended by now are not counted.
  */
-function threadCpuMs(from: ThreadTimes): Record<string, number> {
-  const before = [...from.keys()].filter((t) => t !== process.pid).sort((x, y) => x - y)
+function threadCpuMs(from: ThreadTimes, kinds: ThreadTimes): Record<string, number> {
+  const before = [...kinds.keys()].filter((t) => t !== process.pid).sort((x, y) => x - y)
   const v8 = 4 + 1
   const libuv = Number(process.env.UV_THREADPOOL_SIZE ?? 4)
   const kind = new Map<number, string>(
@@ -133,8 +135,13 @@ function threadCpuMs(from: ThreadTimes): Record<string, number> {
   return out
 }
 
-/** Our pass through the application layer: the numbers `check` holds are compared across runs. */
-async function ours(file: string, threads: string, memory: number) {
+/**
+ * Our pass through the application layer: the numbers `check` holds are compared across runs.
+ * `warm`: the pool's threads are started and have loaded the engine before the pass is timed,
+ * as the window's pool is after its first request (it keeps its threads); a command line run
+ * starts them inside its pass.
+ */
+async function ours(file: string, threads: string, memory: number, warm: boolean) {
   const executor = threads.startsWith('redis')
     ? clusterExecutor({ url: threads })
     : Number(threads) > 1
@@ -142,7 +149,17 @@ async function ours(file: string, threads: string, memory: number) {
       : undefined
   const source = withMemory(runOn(specSource(spec(file)), executor), memory)
   await stat(file) // the libuv pool started before the threads are taken stock of
-  const th0 = threadTimes()
+  const before = threadTimes()
+  if (warm && executor) {
+    // One probe task per thread, each long enough that the next thread takes the next one.
+    const probe = { kind: PROBE_KIND, payload: { values: new Float64Array(1), delayMs: 500 } }
+    await executor.run(
+      Array.from({ length: Number(threads) }, () => probe),
+      silentContext(),
+      () => {},
+    )
+  }
+  const th0 = warm ? threadTimes() : before
   const t0 = performance.now()
   const c0 = process.cpuUsage()
   const flow = await runCutflow(source)
@@ -157,7 +174,7 @@ async function ours(file: string, threads: string, memory: number) {
     )
   const ms = performance.now() - t0
   const cpu = cpuMs(c0)
-  const perThread = threadCpuMs(th0)
+  const perThread = threadCpuMs(th0, before)
   await executor?.close()
   const rows = flow.result.regions.SR.bkg
   const last = rows[rows.length - 1]
@@ -262,10 +279,10 @@ async function duckdb(file: string) {
 }
 
 async function main(): Promise<void> {
-  const [mode, file, a, b] = process.argv.slice(2)
+  const [mode, file, a, b, ...rest] = process.argv.slice(2)
   const out =
     mode === 'ours'
-      ? await ours(file, a, Number(b))
+      ? await ours(file, a, Number(b), rest[0] === 'warm')
       : mode === 'cache'
         ? await fromCache(file, a)
         : await duckdb(file)
