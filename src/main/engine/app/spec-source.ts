@@ -125,8 +125,10 @@ async function openedSpecSample(
     if (n.kind === 'xsec' && n.sumGenWeights === null && weight) {
       rawSum = 0
       for (const p of await plan()) {
-        const w = rawWeights(await readPart(p, weightColumns, ctx))
+        const lease = pool.lease()
+        const w = rawWeights(await readPart(p, weightColumns, ctx, lease), lease)
         for (let i = 0; i < w.length; i++) if (w[i] === w[i]) rawSum += w[i]
+        lease.release() // only the sum is kept
       }
     }
     scale = normalisationScale(n, rawSum)
@@ -143,7 +145,8 @@ async function openedSpecSample(
     check: (expr, path, role) => checkIn(s, expr, path, role),
     unreadable: table.skipped,
     partitions: (o) => (o ? planPartitions(s.index, files, o) : plan()),
-    // Every read is of the partition's entries alone (nothing kept), streaming or not.
+    // Every read is of the partition's entries alone (nothing kept but the arrays given back),
+    // streaming or not.
     async read(p, columns, c = silentContext()): Promise<PartitionEvents> {
       const names = [...new Set([...columns, ...weightColumns])]
       const lease = pool.lease()

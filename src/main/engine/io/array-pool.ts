@@ -25,7 +25,7 @@ export class ArrayPool {
   private readonly free: NumericArray[] = []
 
   /** Keeps at most `limit` arrays (the oldest go first). */
-  constructor(private readonly limit = 32) {}
+  constructor(private readonly limit = 16) {}
 
   /** An array of `type` and `n` values: one given back, else a new one. */
   take(type: ColumnType, n: number): NumericArray {
