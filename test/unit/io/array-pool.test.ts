@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { specSource } from '../../../src/main/engine/app/spec-source'
 import { ArrayPool } from '../../../src/main/engine/io/array-pool'
 import { readColumns } from '../../../src/main/engine/io/source'
@@ -40,6 +40,29 @@ describe('ArrayPool', () => {
     expect(pool.take('float64', 11)).not.toBe(a)
     expect(pool.take('float64', 10)).toBe(a)
     expect(pool.take('float64', 10)).not.toBe(a) // taken already
+  })
+
+  it('keeps at most its limit in bytes, and nothing once idle for a second', () => {
+    vi.useFakeTimers()
+    try {
+      const pool = new ArrayPool(100) // one Float64Array(10) fits, two do not
+      const a = pool.take('float64', 10)
+      const b = pool.take('float64', 10)
+      pool.give(a)
+      pool.give(b)
+      expect(pool.take('float64', 10)).toBe(b) // a went first
+      expect(pool.take('float64', 10)).not.toBe(a)
+      pool.give(b)
+      vi.advanceTimersByTime(900)
+      pool.give(a) // activity: another second from now
+      vi.advanceTimersByTime(900)
+      expect(pool.take('float64', 10)).toBe(a)
+      pool.give(a)
+      vi.advanceTimersByTime(1001)
+      expect(pool.take('float64', 10)).not.toBe(a)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('a lease gives back what it took, once', () => {

@@ -20,12 +20,21 @@ export interface Lease {
   release(): void
 }
 
-/** Arrays kept for reuse, matched by exact type and length (so each is a whole buffer). */
+/** How long arrays given back are kept without being taken again (ms). */
+const IDLE_MS = 1000
+
+/**
+ * Arrays kept for reuse, matched by exact type and length (so each is a whole buffer). They are
+ * kept for the next partition of a pass, not for ever: at most `limit` bytes, and none once the
+ * pool has been idle for a second (a long-lived worker keeps the sources it opened).
+ */
 export class ArrayPool {
   private readonly free: NumericArray[] = []
+  private bytes = 0
+  private idle: ReturnType<typeof setTimeout> | undefined
 
-  /** Keeps at most `limit` arrays (the oldest go first). */
-  constructor(private readonly limit = 16) {}
+  /** Keeps at most `limit` bytes of arrays (the oldest go first). */
+  constructor(private readonly limit = 64 * 2 ** 20) {}
 
   /** An array of `type` and `n` values: one given back, else a new one. */
   take(type: ColumnType, n: number): NumericArray {
@@ -33,13 +42,28 @@ export class ArrayPool {
     const i = this.free.findIndex((a) => a.length === n && a.constructor === kind)
     if (i < 0) return allocValues(type, n)
     const [a] = this.free.splice(i, 1)
+    this.bytes -= a.byteLength
     return a
   }
 
   /** Takes `a` back: nothing may read or write it afterwards. */
   give(a: NumericArray): void {
     this.free.push(a)
-    if (this.free.length > this.limit) this.free.shift()
+    this.bytes += a.byteLength
+    while (this.bytes > this.limit) this.bytes -= (this.free.shift() as NumericArray).byteLength
+    if (this.idle) this.idle.refresh()
+    else {
+      this.idle = setTimeout(() => this.drop(), IDLE_MS)
+      this.idle.unref?.()
+    }
+  }
+
+  /** Lets every kept array go. */
+  drop(): void {
+    this.free.length = 0
+    this.bytes = 0
+    if (this.idle) clearTimeout(this.idle)
+    this.idle = undefined
   }
 
   /** A lease for one read: release() gives back what it took, and only that. */

@@ -115,7 +115,8 @@ interface KeptChunk {
  * Column chunks this thread read lately, least recent first. A snappy page must be decoded
  * from its start, and DuckDB writes one page per column chunk, so partitions that cut a row
  * group in k pieces would read its start k times; here the next piece reads only what the
- * previous did not. At most KEPT_BYTES of chunks no longer than KEPT_CHUNK_MAX each.
+ * previous did not. At most KEPT_BYTES of chunks no longer than KEPT_CHUNK_MAX each, and
+ * none after a second without reads (a pool's threads outlive the pass).
  */
 const keptChunks: KeptChunk[] = []
 const KEPT_BYTES = 64 * 2 ** 20
@@ -132,8 +133,29 @@ function roomFor(size: number): number {
   return Math.ceil(size / 2 ** 20) * 2 ** 20
 }
 
+/** Set while chunks are kept: lets them go after a second without reads (forgetChunks). */
+let keptIdle: ReturnType<typeof setTimeout> | undefined
+
+/** Lets the kept chunks (and the read buffers) go, unless a read is filling one. */
+function forgetChunks(): void {
+  keptIdle = undefined
+  if (keptChunks.some((k) => k.busy)) return touchChunks()
+  keptChunks.length = 0
+  chunkBuffers.length = 0
+}
+
+/** Keeps the chunks a second longer. */
+function touchChunks(): void {
+  if (keptIdle) keptIdle.refresh()
+  else {
+    keptIdle = setTimeout(forgetChunks, 1000)
+    keptIdle.unref?.()
+  }
+}
+
 /** The kept chunk `key` of `size` bytes, made the most recent; a new (or reused) one if none. */
 function keptChunk(key: string, size: number): KeptChunk {
+  touchChunks()
   const at = keptChunks.findIndex((k) => k.key === key)
   let chunk: KeptChunk | undefined
   if (at >= 0) [chunk] = keptChunks.splice(at, 1)
