@@ -4,15 +4,19 @@
  * 6-column Parquet sample, through the application layer (app/cutflow.ts, app/histogram.ts)
  * under a memory budget, on N worker threads; or the same from the decoded-column cache; or
  * the equivalent SQL in DuckDB. Prints one JSON line: {ms, cpuMs, maxRssMB, events, check}
- * (cpuMs: every thread of the process, DuckDB's included).
+ * (cpuMs: every thread of the process, DuckDB's included); `ours` adds `threads`: the CPU
+ * milliseconds each kind of OS thread of the process spent in the pass (threadCpuMs: main,
+ * v8, signal, libuv, other, and new-1… for threads started in the pass).
  *
- *   node --import tsx bench/scale-pass.ts ours FILE.parquet THREADS MEMORY_BYTES
+ *   node --import tsx bench/scale-pass.ts ours FILE.parquet THREADS MEMORY_BYTES [warm]
+ *     (warm: the threads started and loaded before the pass is timed, as the window's pool)
  *   node --import tsx bench/scale-pass.ts ours FILE.parquet redis://HOST:PORT MEMORY_BYTES
  *     (the same on the `hepwb worker`s of that Redis: the cluster's overhead over the pool)
  *   node --import tsx bench/scale-pass.ts cache FILE.parquet CACHE_DIR THREADS MEMORY_BYTES pass|separate
  *   node --import tsx bench/scale-pass.ts duckdb FILE.parquet
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { SampleSpec } from '../src/shared/contract/data'
@@ -23,7 +27,9 @@ import { runPass } from '../src/main/engine/app/pass'
 import { runOn, withMemory } from '../src/main/engine/app/source'
 import { specSource } from '../src/main/engine/app/spec-source'
 import { poolExecutor } from '../src/main/engine/cluster/pool'
+import { PROBE_KIND } from '../src/main/engine/cluster/probe-task'
 import { clusterExecutor } from '../src/main/engine/cluster/redis-executor'
+import { silentContext } from '../src/main/engine/jobs/context'
 import { SampleRegistry } from '../src/main/engine/samples/registry'
 import { projectSource } from '../src/main/engine/services/project-source'
 import { Project } from '../src/main/engine/store/project'
@@ -73,14 +79,87 @@ function cpuMs(from: NodeJS.CpuUsage): number {
   return (u.user + u.system) / 1000
 }
 
-/** Our pass through the application layer: the numbers `check` holds are compared across runs. */
-async function ours(file: string, threads: string, memory: number) {
+/** Each OS thread of this process by thread id: CPU milliseconds (user + system). */
+type ThreadTimes = Map<number, { ms: number }>
+
+/** The OS threads of this process and their CPU time so far, from /proc (Linux; else empty). */
+function threadTimes(): ThreadTimes {
+  const out: ThreadTimes = new Map()
+  let tasks: string[]
+  try {
+    tasks = readdirSync('/proc/self/task')
+  } catch {
+    return out
+  }
+  const tick = 1000 / 100 // USER_HZ is 100 on Linux
+  for (const t of tasks) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8')
+    } catch {
+      continue // ended meanwhile
+    }
+    // After the name: utime and stime are fields 14 and 15 of stat(5).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    out.set(Number(t), { ms: (Number(f[11]) + Number(f[12])) * tick })
+  }
+  return out
+}
+
+/**
+ * CPU milliseconds the threads alive now spent since `from`, by what they are. Node names none
+ * of its threads, so they are told apart by the order they started in (thread ids ascend) among
+ * those of `kinds` (taken before any worker thread started): the main thread (tid = pid); V8's
+ * platform threads (GC helpers, concurrent compilation: --v8-pool-size, default 4, and their
+ * delayed-task runner); the signal/inspector thread; the libuv pool (asynchronous fs:
+ * UV_THREADPOOL_SIZE, default 4), whose start is made sure of before `kinds` is taken; any
+ * other thread of `kinds` ('other': tsx's loader thread); and threads started since `kinds`
+ * (worker threads), one by one. Threads ended by now are not counted.
+ */
+function threadCpuMs(from: ThreadTimes, kinds: ThreadTimes): Record<string, number> {
+  const before = [...kinds.keys()].filter((t) => t !== process.pid).sort((x, y) => x - y)
+  const v8 = 4 + 1
+  const libuv = Number(process.env.UV_THREADPOOL_SIZE ?? 4)
+  const kind = new Map<number, string>(
+    before.map((t, i) => [
+      t,
+      i < v8 ? 'v8' : i === v8 ? 'signal' : i <= v8 + libuv ? 'libuv' : 'other',
+    ]),
+  )
+  const out: Record<string, number> = {}
+  let started = 0
+  for (const [tid, { ms }] of [...threadTimes()].sort((x, y) => x[0] - y[0])) {
+    const name = tid === process.pid ? 'main' : (kind.get(tid) ?? `new-${++started}`)
+    out[name] = Math.round((out[name] ?? 0) + ms - (from.get(tid)?.ms ?? 0))
+  }
+  return out
+}
+
+/**
+ * Our pass through the application layer: the numbers `check` holds are compared across runs.
+ * `warm`: the pool's threads are started and have loaded the engine before the pass is timed,
+ * as the window's pool is after its first request (it keeps its threads); a command line run
+ * starts them inside its pass.
+ */
+async function ours(file: string, threads: string, memory: number, warm: boolean) {
   const executor = threads.startsWith('redis')
     ? clusterExecutor({ url: threads })
     : Number(threads) > 1
       ? poolExecutor(Number(threads))
       : undefined
   const source = withMemory(runOn(specSource(spec(file)), executor), memory)
+  await stat(file) // the libuv pool started before the threads are taken stock of
+  const before = threadTimes()
+  if (warm && executor) {
+    // One probe task per thread, each long enough that the next thread takes the next one.
+    const probe = { kind: PROBE_KIND, payload: { values: new Float64Array(1), delayMs: 500 } }
+    await executor.run(
+      Array.from({ length: Number(threads) }, () => probe),
+      silentContext(),
+      () => {},
+    )
+  }
+  const th0 = warm ? threadTimes() : before
   const t0 = performance.now()
   const c0 = process.cpuUsage()
   const flow = await runCutflow(source)
@@ -95,6 +174,7 @@ async function ours(file: string, threads: string, memory: number) {
     )
   const ms = performance.now() - t0
   const cpu = cpuMs(c0)
+  const perThread = threadCpuMs(th0, before)
   await executor?.close()
   const rows = flow.result.regions.SR.bkg
   const last = rows[rows.length - 1]
@@ -102,6 +182,7 @@ async function ours(file: string, threads: string, memory: number) {
     ms,
     cpuMs: cpu,
     maxRssMB: maxRssMB(),
+    threads: perThread,
     events: flow.samples[0].cutflow.total.raw,
     check: { raw: last.raw, sumw: last.weighted, hist: hists.map((h) => h.samples.bkg.counts) },
   }
@@ -239,7 +320,7 @@ async function main(): Promise<void> {
   const [mode, file, a, b, ...rest] = process.argv.slice(2)
   const out =
     mode === 'ours'
-      ? await ours(file, a, Number(b))
+      ? await ours(file, a, Number(b), rest[0] === 'warm')
       : mode === 'cache'
         ? await fromCache(
             file,

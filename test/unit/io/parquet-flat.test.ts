@@ -17,7 +17,7 @@ import {
 } from 'hyparquet'
 import { readParquetColumns } from '../../../src/main/engine/io/parquet'
 import { checkFlat, Unsupported } from '../../../src/main/engine/io/parquet-flat'
-import { snappyDecompress } from '../../../src/main/engine/io/snappy'
+import { snappyDecompress, snappyRange } from '../../../src/main/engine/io/snappy'
 import { loadZstd } from '../../../src/main/engine/io/wasm'
 import { COFFEA } from './shared-data'
 import { silentContext } from '../../../src/main/engine/jobs/context'
@@ -71,7 +71,27 @@ beforeAll(async () => {
   files.plain = await write('plain.parquet', ', COMPRESSION uncompressed')
   files.gzip = await write('gzip.parquet', ', COMPRESSION gzip')
   files.v2 = await write('v2.parquet', ', COMPRESSION snappy, PARQUET_VERSION v2')
+  files.big = await writeBig()
 }, 60_000)
+
+const BIG = 300_000
+
+/** One row group, one page per column of BIG rows: a page far longer than snappy's reach. */
+async function writeBig(): Promise<string> {
+  const { DuckDBInstance } = await import('@duckdb/node-api')
+  const db = await DuckDBInstance.create(':memory:')
+  const con = await db.connect()
+  const path = join(dir, 'big.parquet')
+  // r: random doubles (mostly snappy literals); s, q: each value twice (back-references),
+  // as double and float; all PLAIN (too many distinct values for a dictionary).
+  await con.run(
+    `COPY (SELECT (hash(i) % 1000003)::DOUBLE / 7 AS r, (i // 2)::DOUBLE AS s, ` +
+      `(i // 2)::FLOAT / 8 AS q FROM range(${BIG}) t(i)) TO '${path}' ` +
+      `(FORMAT parquet, ROW_GROUP_SIZE ${BIG}, COMPRESSION snappy)`,
+  )
+  con.closeSync()
+  return path
+}
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('flat Parquet columns', () => {
@@ -101,6 +121,26 @@ describe('flat Parquet columns', () => {
       }
     })
   }
+})
+
+describe('rows inside a page longer than snappy reaches back', () => {
+  it("equal hyparquet's values, decoding only the rows' part of the page", async () => {
+    const columns = ['r', 's', 'q']
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(files.big))
+    expect(metadata.row_groups.length).toBe(1)
+    const whole = await reference(files.big, 0, BIG, columns)
+    for (const [start, stop] of [
+      [100_000, 200_000],
+      [150_001, 150_003],
+      [0, 5],
+      [299_990, BIG],
+      [8192, 8193],
+    ]) {
+      const got = await readParquetColumns(files.big, columns, silentContext(), { start, stop })
+      for (const c of columns)
+        expect(Array.from(got.get(c)?.values ?? [])).toEqual(whole[c].slice(start, stop))
+    }
+  })
 })
 
 describe('a file pyarrow wrote (ZSTD, page headers with min/max statistics)', () => {
@@ -148,6 +188,84 @@ describe('snappyDecompress', () => {
     expect(() => snappyDecompress(Uint8Array.from([4, 0, 97, 1, 9]), new Uint8Array(4))).toThrow(
       /offset/,
     )
+  })
+})
+
+describe('snappyRange', () => {
+  /** A block of 70 010 bytes: a 70 000-byte literal, then a copy of its first 10 bytes. */
+  function farBlock(): { block: Uint8Array; plain: Uint8Array } {
+    const plain = new Uint8Array(70_010)
+    for (let i = 0; i < 70_000; i++) plain[i] = (i * 31) % 251
+    plain.copyWithin(70_000, 0, 10)
+    const head = [0xfa, 0xa2, 0x04] // varint 70 010
+    const literal = [62 << 2, (70_000 - 1) & 0xff, ((70_000 - 1) >> 8) & 0xff, (70_000 - 1) >> 16]
+    const copy = [((10 - 1) << 2) | 3, 70_000 & 0xff, (70_000 >> 8) & 0xff, 70_000 >> 16, 0]
+    const block = Uint8Array.from([...head, ...literal, ...plain.subarray(0, 70_000), ...copy])
+    return { block, plain }
+  }
+
+  it('gives every range of a block with runs what snappyDecompress gives', () => {
+    // "abc" then a run (offset 3, 60 bytes), 7 literal bytes, a copy of 20 from 30 back.
+    const block = Uint8Array.from([
+      90,
+      (3 - 1) << 2,
+      97,
+      98,
+      99,
+      ((60 - 1) << 2) | 2,
+      3,
+      0,
+      (7 - 1) << 2,
+      49,
+      50,
+      51,
+      52,
+      53,
+      54,
+      55,
+      ((20 - 1) << 2) | 2,
+      30,
+      0,
+    ])
+    const all = new Uint8Array(90)
+    snappyDecompress(block, all)
+    const scratch = new Uint8Array(1 << 17)
+    for (let from = 0; from <= 90; from += 7)
+      for (let to = from; to <= 90; to += 5) {
+        const out = new Uint8Array(to - from)
+        expect(snappyRange(block, from, to, out, scratch)).toBe('done')
+        expect(Array.from(out)).toEqual(Array.from(all.subarray(from, to)))
+      }
+  })
+
+  it('skips what lies before its reach, and says when a reference goes further', () => {
+    const { block, plain } = farBlock()
+    const all = new Uint8Array(plain.length)
+    snappyDecompress(block, all)
+    expect(all).toEqual(plain)
+    const scratch = new Uint8Array(1 << 18)
+    const out = new Uint8Array(100)
+    expect(snappyRange(block, 69_000, 69_100, out, scratch)).toBe('done')
+    expect(out).toEqual(plain.subarray(69_000, 69_100))
+    // The copy at 70 000 reaches 70 000 back, past the 64 KiB decoded before the range.
+    expect(snappyRange(block, 69_995, 70_005, new Uint8Array(10), scratch)).toBe('far')
+    // A range whose reach takes in the copy's source decodes it.
+    const near = new Uint8Array(10_010)
+    expect(snappyRange(block, 60_000, 70_010, near, scratch)).toBe('done')
+    expect(near).toEqual(plain.subarray(60_000, 70_010))
+    expect(snappyRange(block, 0, 70_010, new Uint8Array(70_010), scratch)).toBe('done')
+  })
+
+  it('says when the bytes it was given end before the range', () => {
+    const { block, plain } = farBlock()
+    const out = new Uint8Array(100)
+    expect(
+      snappyRange(block.subarray(0, 60_000), 65_000, 65_100, out, new Uint8Array(1 << 18)),
+    ).toBe('short')
+    expect(
+      snappyRange(block.subarray(0, 66_000), 65_000, 65_100, out, new Uint8Array(1 << 18)),
+    ).toBe('done')
+    expect(out).toEqual(plain.subarray(65_000, 65_100))
   })
 })
 

@@ -145,15 +145,14 @@ export const cutflowTask = definePartitionTask<CutflowTaskRequest, CutflowPrep, 
     return { regions, columns: fileColumns(sample, cuts), compiler: new CutCompiler() }
   },
   async map(sample, prep, p, c) {
-    // Only counts are kept: the partition's arrays may be read into again (ReadOptions.reuse).
-    const events = await sample.read(p, prep.columns, c, { reuse: true })
+    const events = await sample.read(p, prep.columns, c)
     try {
       return sampleCutflow(preparePartition(sample, events), prep.regions, {
         ctx: c,
         cuts: prep.compiler,
       })
     } finally {
-      events.release?.()
+      events.release?.() // the cut-flow holds only its counts and sums
     }
   },
 })

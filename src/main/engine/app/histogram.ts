@@ -153,8 +153,7 @@ export const histogramTask = definePartitionTask<HistogramTaskRequest, Histogram
     binning: request.binning,
   }),
   async map(sample, prep, p, c) {
-    // Only the bins are kept: the partition's arrays may be read into again (ReadOptions.reuse).
-    const events = await sample.read(p, prep.columns, c, { reuse: true })
+    const events = await sample.read(p, prep.columns, c)
     try {
       const prepared = preparePartition(sample, events)
       // Selection and filling in one loop per event where the expressions allow (fused-pass.ts).
@@ -164,7 +163,7 @@ export const histogramTask = definePartitionTask<HistogramTaskRequest, Histogram
       // The expression is not part of the source: messages show it with a caret, not a path.
       return selectedHist(prepared, prep.values, pass, prep.binning, [])
     } finally {
-      events.release?.()
+      events.release?.() // the histogram holds only its sums
     }
   },
 })
@@ -314,24 +313,29 @@ export const fillsTask = definePartitionTask<FillsRequest, FillsPrep, SampleHist
     return { fills, columns: request.columns, compiler: new CutCompiler() }
   },
   async map(sample, prep, p, c) {
-    const prepared = preparePartition(sample, await sample.read(p, prep.columns, c))
+    const read = await sample.read(p, prep.columns, c)
+    const prepared = preparePartition(sample, read)
     const masks = new Map<readonly ResolvedCut[], Uint8Array | null>()
     const weighted = new Map<CheckedExpr, PreparedSample>()
-    return prep.fills.map((f) => {
-      let mask = masks.get(f.cuts)
-      if (mask === undefined)
-        masks.set(
-          f.cuts,
-          (mask = f.cuts.length ? selectionMask(prepared, f.cuts, prep.compiler) : null),
-        )
-      let events = prepared
-      if (f.reweight) {
-        let w = weighted.get(f.reweight)
-        if (!w) weighted.set(f.reweight, (w = reweighted(prepared, f.reweight)))
-        events = w
-      }
-      return sampleHistogram(events, f.values, mask, f.binning)
-    })
+    try {
+      return prep.fills.map((f) => {
+        let mask = masks.get(f.cuts)
+        if (mask === undefined)
+          masks.set(
+            f.cuts,
+            (mask = f.cuts.length ? selectionMask(prepared, f.cuts, prep.compiler) : null),
+          )
+        let events = prepared
+        if (f.reweight) {
+          let w = weighted.get(f.reweight)
+          if (!w) weighted.set(f.reweight, (w = reweighted(prepared, f.reweight)))
+          events = w
+        }
+        return sampleHistogram(events, f.values, mask, f.binning)
+      })
+    } finally {
+      read.release?.() // the histograms hold only their sums
+    }
   },
 })
 

@@ -233,7 +233,7 @@ export const passTask = definePartitionTask<PassRequest, PassPrep, PassPart>({
   prepare: (sample, source, request) => preparePass(sample, planPass(source, request)),
   async map(sample, prep, p, c) {
     // Nothing of the partition is kept past this map: its arrays may be read into again.
-    const events = await sample.read(p, prep.columns, c, { reuse: true })
+    const events = await sample.read(p, prep.columns, c)
     try {
       return partitionPass(preparePartition(sample, events), prep, c)
     } finally {

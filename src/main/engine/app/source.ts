@@ -50,8 +50,9 @@ export interface PartitionEvents {
   /** Weight expression × normalisation per event, or one weight for every event. */
   readonly weights: Float64Array | number
   /**
-   * With ReadOptions.reuse: call when nothing of `data` and `weights` is used any more, so the
-   * next read may write into the same arrays. Absent: nothing to give back.
+   * Hands the partition's arrays back to the source for its next read (io/array-pool.ts): call
+   * it when done with the events, and only if nothing kept holds them (a column, a view, the
+   * weights). Absent: nothing to give back.
    */
   readonly release?: () => void
 }
@@ -64,11 +65,6 @@ export interface ReadOptions {
    * decode and keep more (the project keeps a sample's whole columns for the next request).
    */
   readonly stream?: boolean
-  /**
-   * The caller keeps nothing of the partition's arrays past `release()` (PartitionEvents): an
-   * adapter may then read the next partition into the same memory instead of new arrays.
-   */
-  readonly reuse?: boolean
 }
 
 /** A column the sample's files hold but that cannot be read as numbers, and why. */

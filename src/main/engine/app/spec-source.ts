@@ -10,6 +10,7 @@ import { specSampleToProject, sampleGroup, type AnalysisSpec } from '../../../sh
 import type { CheckedExpr } from '../../../shared/expr'
 import type { Column } from '../../../shared/column'
 import { markMissing } from '../data/missing-values'
+import { ArrayPool, type Lease } from '../io/array-pool'
 import { readColumns } from '../io/source'
 import { silentContext, type JobContext } from '../jobs/context'
 import { normalisationScale, WeightError } from '../samples/weights'
@@ -89,19 +90,30 @@ async function openedSpecSample(
   const plan = () => (partitions ??= planPartitions(s.index, files, options))
   const derive = s.variables.checked.size ? derivedLayer(s.variables) : undefined
   const weightColumns = weight ? baseColumns(weight.columns, s.variables.checked) : []
-  async function readPart(p: Partition, names: readonly string[], c: JobContext) {
+  // Arrays of partitions read and given back (PartitionEvents.release), for the next read.
+  const pool = new ArrayPool()
+  async function readPart(
+    p: Partition,
+    names: readonly string[],
+    c: JobContext,
+    lease?: Lease,
+  ): Promise<ColumnProvider> {
     const cols = new Map<string, Column>()
     const read = names.length
-      ? await readColumns(p.file, table.table, names, c, p.range)
+      ? await readColumns(p.file, table.table, names, c, p.range, lease?.alloc)
       : new Map<string, Column>()
     for (const [n, col] of read) cols.set(n, markMissing(col, table.missing).column)
     return columnProvider(cols, p.range.stop - p.range.start)
   }
 
-  const rawWeights = (data: ColumnProvider): Float64Array => {
+  const rawWeights = (data: ColumnProvider, lease?: Lease): Float64Array => {
     const all = derive ? derive(data) : data
     // Copied: the result may share an input column's array, and sums need float64.
-    return Float64Array.from(compile(weight as CheckedExpr, all).evaluate(all).values)
+    const values = compile(weight as CheckedExpr, all).evaluate(all).values
+    if (!lease) return Float64Array.from(values)
+    const out = lease.alloc('float64', values.length) as Float64Array
+    out.set(values)
+    return out
   }
 
   // The normalisation needs Σ raw weights over every event when no Σ generator weights is
@@ -113,8 +125,10 @@ async function openedSpecSample(
     if (n.kind === 'xsec' && n.sumGenWeights === null && weight) {
       rawSum = 0
       for (const p of await plan()) {
-        const w = rawWeights(await readPart(p, weightColumns, ctx))
+        const lease = pool.lease()
+        const w = rawWeights(await readPart(p, weightColumns, ctx, lease), lease)
         for (let i = 0; i < w.length; i++) if (w[i] === w[i]) rawSum += w[i]
+        lease.release() // only the sum is kept
       }
     }
     scale = normalisationScale(n, rawSum)
@@ -131,14 +145,17 @@ async function openedSpecSample(
     check: (expr, path, role) => checkIn(s, expr, path, role),
     unreadable: table.skipped,
     partitions: (o) => (o ? planPartitions(s.index, files, o) : plan()),
-    // Every read is of the partition's entries alone (nothing kept), streaming or not.
+    // Every read is of the partition's entries alone (nothing kept but the arrays given back),
+    // streaming or not.
     async read(p, columns, c = silentContext()): Promise<PartitionEvents> {
       const names = [...new Set([...columns, ...weightColumns])]
-      const data = await readPart(p, names, c)
-      if (!weight) return { data, weights: scale }
-      const w = rawWeights(data)
+      const lease = pool.lease()
+      const data = await readPart(p, names, c, lease)
+      const { release } = lease
+      if (!weight) return { data, weights: scale, release }
+      const w = rawWeights(data, lease)
       if (scale !== 1) for (let i = 0; i < w.length; i++) w[i] *= scale
-      return { data, weights: w }
+      return { data, weights: w, release }
     },
     release() {
       table.release()

@@ -12,7 +12,7 @@
  * queued jobs, tells the workers to stop the running ones, and throws CancelledError.
  */
 import { randomUUID } from 'node:crypto'
-import { Job, Queue, QueueEvents } from 'bullmq'
+import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Task, TaskExecutor, TaskMessage } from '../app/task'
 import { decodeTaskValue, encodeTaskValue } from '../app/task-codec'
@@ -101,6 +101,9 @@ async function runOnCluster(
   const ids = tasks.map((_, i) => jobId(run, i))
   const w = weights ?? tasks.map(() => 1)
   const total = w.reduce((s, x) => s + x, 0) || 1
+  // Loaded here, not with the module: a worker thread imports this module through the
+  // project source and the settings, and BullMQ's load (≈ 0.3 s) delayed every thread's start.
+  const { Job, Queue, QueueEvents } = await import('bullmq')
   const redis = openRedis(address)
   const queue = new Queue<TaskJobData>(QUEUE, { connection: redis, prefix: PREFIX })
   const eventsConnection = openRedis(address, { blocking: true })

@@ -106,7 +106,7 @@ export class ColumnCache {
     k: CacheKey,
     start: number,
     stop: number,
-    /** Where the values go (a reused array, data/array-pool.ts); default a new one. */
+    /** Where the values go (an array from io/array-pool.ts); default a new one. */
     alloc: (type: ColumnType, n: number) => NumericArray = allocValues,
   ): Promise<Column | undefined> {
     let fh

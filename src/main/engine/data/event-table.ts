@@ -8,7 +8,7 @@ import { findTable, openSource, readColumns } from '../io/source'
 import { InputError } from '../io/errors'
 import { silentContext, type JobContext } from '../jobs/context'
 import { columnBytes, type Column } from '../../../shared/column'
-import type { ArrayLease } from './array-pool'
+import type { Lease } from '../io/array-pool'
 import type { ColumnCache } from './column-cache'
 import { concatColumns, sliceColumn } from '../io/column-ops'
 import type { EntryRange } from '../io/schema'
@@ -170,8 +170,8 @@ export class EventTable {
     fileIndex: number,
     range: EntryRange,
     ctx: JobContext = silentContext(),
-    /** Arrays to read the cache into, reused between partitions (data/array-pool.ts). */
-    lease?: ArrayLease | null,
+    /** Where the partition's arrays come from, reused between partitions (io/array-pool.ts). */
+    lease?: Lease | null,
   ): Promise<Map<string, Column>> {
     const f = this.files[fileIndex]
     const offset = this.files.slice(0, fileIndex).reduce((s, x) => s + x.entries, 0)
@@ -188,13 +188,13 @@ export class EventTable {
         { hash, table: this.table, column: n },
         range.start,
         range.stop,
-        lease ? (type, k) => lease.take(n, type, k) : undefined,
+        lease?.alloc,
       )
       if (c) out.set(n, markMissing(c, this.missing).column)
       else toRead.push(n)
     }
     if (toRead.length)
-      for (const [n, c] of await readColumns(f.path, this.table, toRead, ctx, range))
+      for (const [n, c] of await readColumns(f.path, this.table, toRead, ctx, range, lease?.alloc))
         out.set(n, markMissing(c, this.missing).column)
     return out
   }

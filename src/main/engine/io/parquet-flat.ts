@@ -10,7 +10,7 @@
  */
 import type { ColumnChunk, Compressors, SchemaElement } from 'hyparquet'
 import type { ColumnType, NumericArray } from '../../../shared/column'
-import { snappyDecompress } from './snappy'
+import { SNAPPY_REACH, snappyDecompress, snappyRange } from './snappy'
 
 /** This column (or one of its pages) is not for the fast path: read it through hyparquet. */
 export class Unsupported extends Error {}
@@ -66,6 +66,8 @@ export function chunkBytes(c: ColumnChunk): [number, number] {
 /**
  * Decodes rows [from, to) of a row group's column chunk (`bytes`: the chunk's pages, `rows` its
  * row count) into `out` at `at`: nulls are NaN (the plan makes nullable integers float64).
+ * `bytes` may be only the start of the chunk (`whole` false): then false is returned when the
+ * rows need more of it (decode again with the whole chunk); true when done.
  */
 export function decodeFlatChunk(
   bytes: Uint8Array,
@@ -77,7 +79,8 @@ export function decodeFlatChunk(
   to: number,
   out: NumericArray,
   at: number,
-): void {
+  whole = true,
+): boolean {
   const physical = element.type as string
   const width = WIDTH[physical]
   const optional = element.repetition_type === 'OPTIONAL'
@@ -85,7 +88,13 @@ export function decodeFlatChunk(
   let pos = 0
   let row = 0
   while (row < rows && row < to) {
-    const h = readPageHeader(bytes, pos)
+    let h: PageHeader
+    try {
+      h = readPageHeader(bytes, pos, whole)
+    } catch (e) {
+      if (!whole) return false // the header may lie past the bytes read
+      throw e
+    }
     pos = h.end
     const body = bytes.subarray(pos, pos + h.compressed)
     pos += h.compressed
@@ -100,6 +109,28 @@ export function decodeFlatChunk(
       continue
     }
     if (h.encoding !== ENC_PLAIN) throw new Unsupported()
+    // Rows [lo, hi) of this page go to out[at + row + lo − from …].
+    const lo = Math.max(0, from - row)
+    const hi = Math.min(n, to - row)
+    const dest = at + row + lo - from
+    // A part of a snappy page: only its rows' bytes decoded (the page may be the whole chunk).
+    const part =
+      codec === 'SNAPPY' && (lo > 0 || hi < n)
+        ? pagePart(h, body, optional, physical, lo, hi, sameBytes ? out : null, dest)
+        : 'whole'
+    if (part === 'short') {
+      if (whole) throw new Error('Parquet page is shorter than its header says')
+      return false
+    }
+    if (part !== 'whole') {
+      if (part !== 'done') for (let i = 0; i < hi - lo; i++) out[dest + i] = Number(part[i])
+      row += n
+      continue
+    }
+    if (body.length < h.compressed) {
+      if (whole) throw new Error('Parquet page is shorter than its header says')
+      return false
+    }
     let defined: Uint8Array | null = null
     let values: Uint8Array
     let nonNull = n
@@ -129,10 +160,6 @@ export function decodeFlatChunk(
       if (nonNull === n) defined = null
     }
     if (values.length < nonNull * width) throw new Error('Parquet page is shorter than its values')
-    // Rows [lo, hi) of this page go to out[at + row + lo − from …].
-    const lo = Math.max(0, from - row)
-    const hi = Math.min(n, to - row)
-    const dest = at + row + lo - from
     if (!defined && sameBytes) {
       const target = new Uint8Array(out.buffer, out.byteOffset + dest * width, (hi - lo) * width)
       target.set(values.subarray(lo * width, hi * width))
@@ -148,8 +175,70 @@ export function decodeFlatChunk(
     row += n
   }
   if (row < Math.min(rows, to)) throw new Error('Parquet column chunk ends before its rows')
+  return true
 }
 
+/**
+ * Rows [lo, hi) of a snappy page without nulls, decoding only their bytes (and the 64 KiB
+ * before, which back-references may reach): written into `out` at `dest` when given (its
+ * elements hold the physical values' bytes as they are), else returned as the physical type's
+ * values. 'whole': decode the whole page instead (it has nulls, or a back-reference reaches
+ * further); 'short': `body` ends before the rows do.
+ */
+function pagePart(
+  h: PageHeader,
+  body: Uint8Array,
+  optional: boolean,
+  physical: string,
+  lo: number,
+  hi: number,
+  out: NumericArray | null,
+  dest: number,
+): 'done' | 'whole' | 'short' | ArrayLike<number | bigint> {
+  const width = WIDTH[physical]
+  let stream = body
+  let skip = 0 // bytes of the uncompressed stream before the values
+  if (h.type === PAGE_DATA) {
+    if (optional) {
+      if (h.defEncoding !== ENC_RLE) throw new Unsupported()
+      const len = windowOf(body, 0, 4)
+      if (typeof len === 'string') return len
+      const levels = windowOf(body, 4, 4 + readUint32(len, 0))
+      if (typeof levels === 'string') return levels
+      if (!allDefined(levels, h.values)) return 'whole'
+      skip = 4 + levels.length
+    }
+  } else {
+    if (h.repLength || h.compressedV2 === false) return 'whole'
+    if (body.length < h.defLength) return 'short'
+    if (optional && !allDefined(body.subarray(0, h.defLength), h.values)) return 'whole'
+    stream = body.subarray(h.defLength)
+  }
+  const bytes = (hi - lo) * width
+  const target = out
+    ? new Uint8Array(out.buffer, out.byteOffset + dest * width, bytes)
+    : new Uint8Array(bytes)
+  const r = snappyRange(stream, skip + lo * width, skip + hi * width, target, windowBuffer(bytes))
+  if (r === 'far') return 'whole'
+  if (r === 'short') return r
+  return out ? 'done' : typedView(target, physical)
+}
+
+/** Bytes [from, to) of a snappy stream in a new buffer, or why not (see snappyRange). */
+function windowOf(stream: Uint8Array, from: number, to: number): Uint8Array | 'whole' | 'short' {
+  const out = new Uint8Array(to - from)
+  const r = snappyRange(stream, from, to, out, windowBuffer(to - from))
+  return r === 'done' ? out : r === 'far' ? 'whole' : r
+}
+
+let window = new Uint8Array(0)
+
+/** The thread's buffer for snappyRange's decoded window of `bytes` bytes (and its reach). */
+function windowBuffer(bytes: number): Uint8Array {
+  const size = bytes + SNAPPY_REACH
+  if (window.length < size) window = new Uint8Array(Math.max(size, 2 * window.length))
+  return window
+}
 function isArrayOf(a: NumericArray, t: ColumnType): boolean {
   return (
     (t === 'float64' && a instanceof Float64Array) ||
@@ -271,8 +360,11 @@ interface PageHeader {
   end: number
 }
 
-/** Parses a PageHeader (Thrift compact protocol) at `pos`. */
-function readPageHeader(b: Uint8Array, pos: number): PageHeader {
+/**
+ * Parses a PageHeader (Thrift compact protocol) at `pos`; with `whole` false `b` may end
+ * inside the page's body.
+ */
+function readPageHeader(b: Uint8Array, pos: number, whole: boolean): PageHeader {
   const r = new CompactReader(b, pos)
   const h: PageHeader = {
     type: -1,
@@ -304,7 +396,12 @@ function readPageHeader(b: Uint8Array, pos: number): PageHeader {
     } else r.skip(type)
   })
   h.end = r.pos
-  if (h.type < 0 || h.compressed < 0 || h.uncompressed < 0 || h.end + h.compressed > b.length)
+  if (
+    h.type < 0 ||
+    h.compressed < 0 ||
+    h.uncompressed < 0 ||
+    (whole && h.end + h.compressed > b.length)
+  )
     throw new Error('damaged Parquet page header')
   return h
 }

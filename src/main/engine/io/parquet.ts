@@ -31,6 +31,7 @@ import { stemOf } from './csv'
 import { InputError, asInputError, libraryReason } from './errors'
 import { loadZstd } from './wasm'
 import { checkFlat, chunkBytes, decodeFlatChunk, Unsupported } from './parquet-flat'
+import type { AllocValues } from './array-pool'
 
 type Hyparquet = typeof import('hyparquet')
 let hyparquet: Promise<Hyparquet> | undefined
@@ -78,6 +79,128 @@ interface OpenParquet {
     start: number,
     end: number,
   ) => Promise<Uint8Array>
+  /**
+   * Bytes [start, end) of the column chunk at [start, chunkEnd), through the chunks this thread
+   * keeps (keptChunks): valid until the caller's next await.
+   */
+  readonly readChunk: (
+    scratch: { bytes: Uint8Array },
+    start: number,
+    end: number,
+    chunkEnd: number,
+  ) => Promise<Uint8Array>
+}
+
+/**
+ * Footers this thread has read, by path, with the version of the file they belong to (device,
+ * inode, size, modification and change times): a pass reads a file partition by partition, and
+ * parsing the footer for each — every row group's metadata — cost more than decoding a
+ * partition once files have about a hundred row groups. A file changed since is read anew.
+ */
+const footers = new Map<string, { readonly version: string; readonly meta: FileMetaData }>()
+const FOOTERS_KEPT = 16
+
+/** The start of a column chunk as far as this thread has read it. */
+interface KeptChunk {
+  /** The file's version and the chunk's offset. */
+  key: string
+  /** Room for the whole chunk; bytes [0, have) are read. */
+  bytes: Uint8Array
+  have: number
+  /** Reads into it in progress: it is not given to another chunk meanwhile. */
+  busy: number
+}
+
+/**
+ * Column chunks this thread read lately, least recent first. A snappy page must be decoded
+ * from its start, and DuckDB writes one page per column chunk, so partitions that cut a row
+ * group in k pieces would read its start k times; here the next piece reads only what the
+ * previous did not. At most KEPT_BYTES of chunks no longer than KEPT_CHUNK_MAX each, and
+ * none after a second without reads (a pool's threads outlive the pass).
+ */
+const keptChunks: KeptChunk[] = []
+const KEPT_BYTES = 64 * 2 ** 20
+const KEPT_CHUNK_MAX = 16 * 2 ** 20
+
+/** Room for `size` bytes, not zeroed (every byte is read over before use). */
+function unzeroed(size: number): Uint8Array {
+  const b = Buffer.allocUnsafeSlow(size)
+  return new Uint8Array(b.buffer, b.byteOffset, b.length)
+}
+
+/** Room for a chunk of `size` bytes: whole MiB, so that chunks of a file reuse each other's. */
+function roomFor(size: number): number {
+  return Math.ceil(size / 2 ** 20) * 2 ** 20
+}
+
+/** Set while chunks are kept: lets them go after a second without reads (forgetChunks). */
+let keptIdle: ReturnType<typeof setTimeout> | undefined
+
+/** Lets the kept chunks (and the read buffers) go, unless a read is filling one. */
+function forgetChunks(): void {
+  keptIdle = undefined
+  if (keptChunks.some((k) => k.busy)) return touchChunks()
+  keptChunks.length = 0
+  chunkBuffers.length = 0
+}
+
+/** Keeps the chunks a second longer. */
+function touchChunks(): void {
+  if (keptIdle) keptIdle.refresh()
+  else {
+    keptIdle = setTimeout(forgetChunks, 1000)
+    keptIdle.unref?.()
+  }
+}
+
+/** The kept chunk `key` of `size` bytes, made the most recent; a new (or reused) one if none. */
+function keptChunk(key: string, size: number): KeptChunk {
+  touchChunks()
+  const at = keptChunks.findIndex((k) => k.key === key)
+  let chunk: KeptChunk | undefined
+  if (at >= 0) [chunk] = keptChunks.splice(at, 1)
+  else {
+    let total = size
+    for (const k of keptChunks) total += k.bytes.length
+    // Over the limit: the least recent idle chunk gives way (its room, when large enough).
+    const idle = total > KEPT_BYTES ? keptChunks.findIndex((k) => k.busy === 0) : -1
+    if (idle >= 0) {
+      ;[chunk] = keptChunks.splice(idle, 1)
+      chunk.key = key
+      chunk.have = 0
+      if (chunk.bytes.length < size) chunk.bytes = unzeroed(roomFor(size))
+    } else chunk = { key, bytes: unzeroed(roomFor(size)), have: 0, busy: 0 }
+  }
+  keptChunks.push(chunk)
+  return chunk
+}
+
+/** Checks the magic bytes and parses the footer. */
+async function readFooter(
+  path: string,
+  fh: FileHandle,
+  size: number,
+  hp: Hyparquet,
+  file: AsyncBuffer,
+): Promise<FileMetaData> {
+  if (size === 0) throw new InputError({ file: path }, 'empty file (0 bytes), not Parquet')
+  const head = Buffer.alloc(4)
+  const tail = Buffer.alloc(4)
+  await fh.read(head, 0, 4, 0)
+  await fh.read(tail, 0, 4, Math.max(0, size - 4))
+  if (head.toString('latin1') !== MAGIC) {
+    throw new InputError({ file: path }, "not a Parquet file (does not start with 'PAR1')")
+  }
+  if (size < 12 || tail.toString('latin1') !== MAGIC) {
+    throw new InputError({ file: path }, 'Parquet file is truncated (no footer)')
+  }
+  try {
+    return await hp.parquetMetadataAsync(file)
+  } catch (e) {
+    throw new InputError({ file: path }, `cannot read Parquet metadata: ${libraryReason(e)}`, {
+      cause: e,
+    })
+  }
 }
 
 async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>): Promise<T> {
@@ -88,43 +211,63 @@ async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>):
     throw new InputError({ file: path }, `cannot open: ${libraryReason(e)}`, { cause: e })
   }
   try {
-    const size = (await fh.stat()).size
-    if (size === 0) throw new InputError({ file: path }, 'empty file (0 bytes), not Parquet')
-    const head = Buffer.alloc(4)
-    const tail = Buffer.alloc(4)
-    await fh.read(head, 0, 4, 0)
-    await fh.read(tail, 0, 4, Math.max(0, size - 4))
-    if (head.toString('latin1') !== MAGIC) {
-      throw new InputError({ file: path }, "not a Parquet file (does not start with 'PAR1')")
-    }
-    if (size < 12 || tail.toString('latin1') !== MAGIC) {
-      throw new InputError({ file: path }, 'Parquet file is truncated (no footer)')
-    }
+    const stat = await fh.stat()
+    const { size } = stat
     const hp = await loadHyparquet()
     const file = fileBuffer(fh, size)
-    let meta: FileMetaData
-    try {
-      meta = await hp.parquetMetadataAsync(file)
-    } catch (e) {
-      throw new InputError({ file: path }, `cannot read Parquet metadata: ${libraryReason(e)}`, {
-        cause: e,
-      })
-    }
-    const readInto = async (scratch: { bytes: Uint8Array }, start: number, end: number) => {
-      if (start < 0 || end > size || end < start)
-        throw new Error(`needs bytes ${start}..${end} but the file has ${size} (truncated?)`)
-      if (scratch.bytes.length < end - start) {
-        // Not zeroed: every byte is read over before use.
-        const b = Buffer.allocUnsafeSlow(end - start)
-        scratch.bytes = new Uint8Array(b.buffer, b.byteOffset, b.length)
+    const version = `${stat.dev}:${stat.ino}:${size}:${stat.mtimeMs}:${stat.ctimeMs}`
+    let meta = footers.get(path)?.version === version ? footers.get(path)?.meta : undefined
+    if (!meta) {
+      meta = await readFooter(path, fh, size, hp, file)
+      footers.delete(path)
+      footers.set(path, { version, meta })
+      for (const old of footers.keys()) {
+        if (footers.size <= FOOTERS_KEPT) break
+        footers.delete(old)
       }
-      const buf = scratch.bytes.subarray(0, end - start)
+    } else {
+      // Kept in order of use: the least recently read goes first.
+      footers.delete(path)
+      footers.set(path, { version, meta })
+    }
+    const readAt = async (buf: Uint8Array, start: number) => {
       const { bytesRead } = await fh.read(buf, 0, buf.length, start)
       if (bytesRead !== buf.length) throw new Error(`short read at byte ${start} (truncated?)`)
+    }
+    const check = (start: number, end: number) => {
+      if (start < 0 || end > size || end < start)
+        throw new Error(`needs bytes ${start}..${end} but the file has ${size} (truncated?)`)
+    }
+    const readInto = async (scratch: { bytes: Uint8Array }, start: number, end: number) => {
+      check(start, end)
+      if (scratch.bytes.length < end - start) scratch.bytes = unzeroed(end - start)
+      const buf = scratch.bytes.subarray(0, end - start)
+      await readAt(buf, start)
       return buf
     }
+    const readChunk = async (
+      scratch: { bytes: Uint8Array },
+      start: number,
+      end: number,
+      chunkEnd: number,
+    ) => {
+      check(start, chunkEnd)
+      if (end > chunkEnd) throw new Error(`bytes ${start}..${end} overrun their column chunk`)
+      if (chunkEnd - start > KEPT_CHUNK_MAX) return readInto(scratch, start, end)
+      const chunk = keptChunk(`${version}:${start}`, chunkEnd - start)
+      if (chunk.have < end - start) {
+        chunk.busy++
+        try {
+          await readAt(chunk.bytes.subarray(chunk.have, end - start), start + chunk.have)
+        } finally {
+          chunk.busy--
+        }
+        chunk.have = Math.max(chunk.have, end - start)
+      }
+      return chunk.bytes.subarray(0, end - start)
+    }
     return await asInputError({ file: path }, 'damaged Parquet file', () =>
-      fn({ hp, file, meta, readInto }),
+      fn({ hp, file, meta, readInto, readChunk }),
     )
   } finally {
     await fh.close()
@@ -255,14 +398,22 @@ function toNumber(x: unknown): number {
 }
 
 /**
+ * Buffers for a read's column chunks, kept between reads of this thread: a fresh one of
+ * several MB per partition is external memory that makes V8 collect (see array-pool.ts).
+ */
+const chunkBuffers: { bytes: Uint8Array }[] = []
+
+/**
  * Reads columns `names` (rows `range`, default all) of a Parquet file. `table` is accepted for
  * symmetry (the file's stem). Unsupported columns are an InputError naming the column and type.
+ * `alloc` gives the arrays of flat columns read by the fast path (default: new ones).
  */
 export async function readParquetColumns(
   path: string,
   names: readonly string[],
   ctx: JobContext,
   range?: EntryRange,
+  alloc: AllocValues = allocValues,
 ): Promise<Map<string, Column>> {
   return withParquet(path, async (opened) => {
     const { hp, file, meta } = opened
@@ -281,15 +432,20 @@ export async function readParquetColumns(
     // Flat PLAIN columns straight into their typed arrays (parquet-flat.ts); the rest below.
     const fields = new Map(hp.parquetSchema(meta).children.map((f) => [f.element.name, f]))
     const slow: string[] = []
-    const scratch = { bytes: new Uint8Array(0) }
-    for (const p of wanted) {
-      const field = fields.get(p.name)
-      const col =
-        field && !p.jagged
-          ? await readFlat(path, opened, scratch, field, p.type, start, stop, codecs)
-          : undefined
-      if (col) out.set(p.name, col)
-      else slow.push(p.name)
+    // Taken for this read alone: reads of one thread may overlap (they await the file).
+    const scratch = chunkBuffers.pop() ?? { bytes: new Uint8Array(0) }
+    try {
+      for (const p of wanted) {
+        const field = fields.get(p.name)
+        const col =
+          field && !p.jagged
+            ? await readFlat(path, opened, scratch, field, p.type, start, stop, codecs, alloc)
+            : undefined
+        if (col) out.set(p.name, col)
+        else slow.push(p.name)
+      }
+    } finally {
+      if (chunkBuffers.length < 2) chunkBuffers.push(scratch)
     }
     if (!slow.length) return new Map(names.map((n) => [n, out.get(n) as Column]))
     const chunks = new Map<string, ColumnData[]>(slow.map((n) => [n, []]))
@@ -334,13 +490,14 @@ export async function readParquetColumns(
  */
 async function readFlat(
   path: string,
-  { meta, readInto }: OpenParquet,
+  { meta, readChunk }: OpenParquet,
   scratch: { bytes: Uint8Array },
   field: SchemaTree,
   type: ColumnType,
   start: number,
   stop: number,
   codecs: Compressors,
+  alloc: AllocValues,
 ): Promise<Column | undefined> {
   if (field.children.length) return undefined
   const name = field.element.name
@@ -350,7 +507,7 @@ async function readFlat(
   try {
     if (chunks.some((c) => !c)) throw new Unsupported()
     checkFlat(field.element, type, chunks as ColumnChunk[])
-    const values = allocValues(type, stop - start)
+    const values = alloc(type, stop - start)
     let first = 0
     for (const [g, group] of meta.row_groups.entries()) {
       const rows = Number(group.num_rows)
@@ -359,20 +516,26 @@ async function readFlat(
       if (from < to) {
         const chunk = chunks[g] as ColumnChunk
         const [lo, hi] = chunkBytes(chunk)
-        // One buffer for the chunks this call reads (decoded before the next is read).
-        const bytes = await readInto(scratch, lo, hi)
         const codec = chunk.meta_data?.codec ?? ''
-        decodeFlatChunk(
-          bytes,
-          rows,
-          field.element,
-          codec,
-          codecs,
-          from,
-          to,
-          values,
-          first + from - start,
-        )
+        const decode = (bytes: Uint8Array, whole: boolean) =>
+          decodeFlatChunk(
+            bytes,
+            rows,
+            field.element,
+            codec,
+            codecs,
+            from,
+            to,
+            values,
+            first + from - start,
+            whole,
+          )
+        // Rows that end before the chunk does need only its start (pages or, inside a snappy
+        // page, bytes come in row order): read as far as their share of it and a margin, and
+        // the rest of the chunk if that was not enough.
+        const end = to < rows ? Math.ceil(lo + ((hi - lo) * to) / rows) + PREFIX_MARGIN : hi
+        if (end >= hi || !decode(await readChunk(scratch, lo, end, hi), false))
+          decode(await readChunk(scratch, lo, hi, hi), true)
       }
       first += rows
     }
@@ -384,6 +547,12 @@ async function readFlat(
     })
   }
 }
+
+/**
+ * Bytes read past a row range's share of a column chunk: a page header, a snappy block's tags,
+ * and compression that is not quite uniform.
+ */
+const PREFIX_MARGIN = 1 << 17
 
 /** The first row of each row group of a Parquet file (ascending, from 0): its natural cuts. */
 export async function readParquetBounds(path: string): Promise<number[]> {

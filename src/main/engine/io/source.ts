@@ -10,6 +10,7 @@ import { open } from 'node:fs/promises'
 import { extname } from 'node:path'
 import type { Column } from '../../../shared/column'
 import type { EntryRange, SourceFormat, SourceInfo, TableInfo } from './schema'
+import type { AllocValues } from './array-pool'
 import { silentContext, type JobContext } from '../jobs/context'
 import { listCsvTables, readCsvColumns, stemOf } from './csv'
 import { csvByteRanges } from './csv-index'
@@ -107,7 +108,8 @@ function checkSingleTable(path: string, table: string): void {
 
 /**
  * Reads columns `names` of `table` (entries `range`, default all): a Map from each name to its
- * column, in the order asked. Only the requested columns are decoded.
+ * column, in the order asked. Only the requested columns are decoded. `alloc` gives the arrays
+ * of the flat columns a reader fills whole (Parquet's; array-pool.ts), default new ones.
  */
 export async function readColumns(
   path: string,
@@ -115,6 +117,7 @@ export async function readColumns(
   names: readonly string[],
   ctx: JobContext = silentContext(),
   range?: EntryRange,
+  alloc?: AllocValues,
 ): Promise<Map<string, Column>> {
   const format = await detectFormat(path)
   switch (format) {
@@ -127,7 +130,7 @@ export async function readColumns(
       return readCsvColumns(path, names, ctx, range)
     case 'parquet':
       checkSingleTable(path, table)
-      return readParquetColumns(path, names, ctx, range)
+      return readParquetColumns(path, names, ctx, range, alloc)
   }
 }
 

@@ -14,7 +14,7 @@ import { EventTable } from '../data/event-table'
 import { InputError } from '../io/errors'
 import { silentContext, type JobContext } from '../jobs/context'
 import type { SampleFacts } from '../store/samples'
-import type { ArrayLease } from '../data/array-pool'
+import type { Lease } from '../io/array-pool'
 import type { EntryRange } from '../io/schema'
 import { locateRanges } from '../io/source'
 import {
@@ -85,21 +85,24 @@ export class LoadedSample {
     fileIndex: number,
     range: EntryRange,
     ctx: JobContext = silentContext(),
-    /** Arrays reused between partitions (data/array-pool.ts); default new ones. */
-    lease?: ArrayLease | null,
+    /** Where the arrays come from, reused between partitions (io/array-pool.ts); default new. */
+    lease?: Lease | null,
   ): Promise<Float64Array> {
     const n = range.stop - range.start
     if (this.weightsCache) {
       const at = this.table.fileEntries.slice(0, fileIndex).reduce((s, x) => s + x, 0)
       return this.weightsCache.subarray(at + range.start, at + range.stop)
     }
-    // Slots of their own: a weight column may also be one the pass reads.
-    const own: ArrayLease | undefined = lease
-      ? { take: (slot, type, k) => lease.take(`\0weight ${slot}`, type, k), release: () => {} }
-      : undefined
-    const out = own ? (own.take('', 'float64', n) as Float64Array) : undefined
+    // Every array a lease hands out is its own (a weight column the pass also reads included).
+    const out = lease ? (lease.alloc('float64', n) as Float64Array) : undefined
     if (!this.weight) return (out ?? new Float64Array(n)).fill(this.scale)
-    const cols = await this.table.loadRange(weightColumns(this.weight), fileIndex, range, ctx, own)
+    const cols = await this.table.loadRange(
+      weightColumns(this.weight),
+      fileIndex,
+      range,
+      ctx,
+      lease,
+    )
     const w = weightsOf(this.weight, cols, n, out)
     if (this.scale !== 1) for (let i = 0; i < n; i++) w[i] *= this.scale
     return w

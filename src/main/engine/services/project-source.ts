@@ -16,8 +16,8 @@ import type { SpecVariable } from '../../../shared/spec'
 import { planPartitions, type Partition, type PartitionOptions } from '../app/partition'
 import type { EventSource, OpenedSample, SourceSample } from '../app/source'
 import { defineSourceKind } from '../app/source-description'
-import { ArrayPool } from '../data/array-pool'
 import { readEntryRange } from '../data/entry-range'
+import { ArrayPool } from '../io/array-pool'
 import { silentContext, type JobContext } from '../jobs/context'
 import type { LoadedSample } from '../samples/loaded-sample'
 import { sampleVariables } from '../samples/prepare'
@@ -204,8 +204,9 @@ function openedProjectSample(
       // Out of core, the weights too are the partition's only (8 bytes per event otherwise).
       const outOfCore =
         o.stream || (memory !== undefined && table.entries * 8 * (columns.length + 1) > memory / 4)
-      // Out of core, a pass that keeps nothing reads into the sample's reused arrays.
-      const lease = o.reuse && outOfCore && !o.stream ? pool.lease() : null
+      // Out of core, arrays come from the sample's pool; a pass that keeps nothing of the
+      // partition gives them back (PartitionEvents.release) for the next read.
+      const lease = outOfCore && !o.stream ? pool.lease() : null
       const release = lease ? () => lease.release() : undefined
       try {
         const weights =

@@ -1,9 +1,9 @@
 /**
- * Partition reads into reused arrays (data/array-pool.ts, ReadOptions.reuse): the pool lends
- * its memory to one read at a time; a project read partition by partition from its column
- * cache with `reuse` writes the next partition into the same memory once the previous one is
- * released, gives fresh arrays while it is not, and the values are those of a plain read; the
- * one-pass use case over such a project equals the in-memory answer.
+ * A project read partition by partition from its column cache takes its arrays from the
+ * sample's pool (io/array-pool.ts): a read while another partition is held gets arrays of its
+ * own, the next read after PartitionEvents.release writes into the released memory, and the
+ * values are those of a plain read; the one-pass use case over such a project equals the
+ * in-memory answer.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,7 +12,6 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { runCutflow } from '../../../src/main/engine/app/cutflow'
 import { runHistogram } from '../../../src/main/engine/app/histogram'
 import { runPass } from '../../../src/main/engine/app/pass'
-import { ArrayPool } from '../../../src/main/engine/data/array-pool'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 import { SampleRegistry } from '../../../src/main/engine/samples/registry'
 import { readSpecFile } from '../../../src/main/engine/select/spec-file'
@@ -26,28 +25,7 @@ import { DATA } from '../io/shared-data'
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-array-pool-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-describe('ArrayPool', () => {
-  it('lends one read at a time and hands the same memory out again after release', () => {
-    const pool = new ArrayPool()
-    const a = pool.lease()
-    expect(a).not.toBeNull()
-    expect(pool.lease()).toBeNull()
-    const x = a?.take('pt', 'float64', 100) as Float64Array
-    const y = a?.take('eta', 'float32', 100) as Float32Array
-    expect(x.buffer).not.toBe(y.buffer)
-    a?.release()
-    a?.release()
-    expect(() => a?.take('pt', 'float64', 1)).toThrow(/after its release/)
-    const b = pool.lease()
-    const x2 = b?.take('pt', 'float64', 50) as Float64Array
-    expect(x2.buffer).toBe(x.buffer)
-    expect(x2.length).toBe(50)
-    // A larger request grows the slot's memory.
-    expect((b?.take('pt', 'float64', 1000) as Float64Array).buffer).not.toBe(x.buffer)
-  })
-})
-
-describe('a project read with reuse', () => {
+describe('a project read out of core', () => {
   it('writes the next partition into the released memory, with the values of a plain read', async () => {
     const file = join(tmp, 'spec.json')
     writeFileSync(
@@ -85,15 +63,14 @@ describe('a project read with reuse', () => {
       // Columns the in-memory passes wrote to the cache (and without the -999 marker, which copies).
       const cols = ['DER_mass_vis', 'PRI_jet_num']
       const plain = await sample.read(parts[1], cols, ctx)
-      const first = await sample.read(parts[0], cols, ctx, { reuse: true })
-      const busy = await sample.read(parts[1], cols, ctx, { reuse: true })
+      const first = await sample.read(parts[0], cols, ctx)
+      const busy = await sample.read(parts[1], cols, ctx)
       const values = (e: typeof first, c: string) => e.data.column(c).values
-      // Leased: the second read gets arrays of its own.
+      // Still held: the second read gets arrays of its own.
       expect(values(busy, 'DER_mass_vis').buffer).not.toBe(values(first, 'DER_mass_vis').buffer)
-      busy.release?.()
       const buffer = values(first, 'DER_mass_vis').buffer
       first.release?.()
-      const again = await sample.read(parts[1], cols, ctx, { reuse: true })
+      const again = await sample.read(parts[1], cols, ctx)
       expect(values(again, 'DER_mass_vis').buffer).toBe(buffer)
       for (const c of cols)
         expect(Array.from(values(again, c))).toEqual(Array.from(values(plain, c)))
@@ -101,6 +78,7 @@ describe('a project read with reuse', () => {
         Array.from(plain.weights as Float64Array),
       )
       again.release?.()
+      busy.release?.()
       // The one pass over the reused arrays: the in-memory answer.
       const r = await runPass(tiny, { cutflow: {}, histograms: [hist] })
       expectSameUpToRounding(want, { cutflow: r.cutflow?.result, hist: r.histograms[0] })
