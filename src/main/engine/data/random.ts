@@ -25,6 +25,21 @@ export class Random {
     this.d = next()
   }
 
+  /**
+   * The generator's position (four 32-bit words): `Random.at(state)` continues the same
+   * sequence, so a stream can be resumed elsewhere (a partition's share of a split).
+   */
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d]
+  }
+
+  /** A generator at `state` (from `state()`). */
+  static at(state: readonly number[]): Random {
+    const r = new Random(0)
+    ;[r.a, r.b, r.c, r.d] = state.map((v) => v >>> 0)
+    return r
+  }
+
   /** A uniform 32-bit unsigned integer. */
   uint32(): number {
     const r = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0

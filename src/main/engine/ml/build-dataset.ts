@@ -15,6 +15,7 @@ import { selectionMask } from '../select/hist'
 import type { ResolvedCut } from '../select/regions'
 import { atPath } from '../select/spec-error'
 import { PART, type TrainingData } from './dataset'
+import { drawParts } from './split-stream'
 
 /** One sample's selected events: input values (one array per input) and physical weights. */
 export interface SelectedEvents {
@@ -123,12 +124,8 @@ export function assembleTrainingData(
   })
   if (dropped) warnings.push(`${dropped} events with a missing input value were left out`)
 
-  const part = new Uint8Array(n)
-  const rng = new Random(setup.split.seed)
-  for (let i = 0; i < n; i++) {
-    if (rng.uniform() < setup.split.test) part[i] = PART.test
-    else part[i] = rng.uniform() < setup.split.validation ? PART.validation : PART.train
-  }
+  const { test, validation, seed } = setup.split
+  const part = drawParts(new Random(seed), n, test, validation)
 
   const counts = { signal: [0, 0, 0], background: [0, 0, 0] }
   for (let i = 0; i < n; i++) counts[y[i] ? 'signal' : 'background'][part[i]]++
