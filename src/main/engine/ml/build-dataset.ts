@@ -210,6 +210,15 @@ export function sentinelHint(
     if (v === min) count++
     else if (v < near) return null
   }
+  return sentinelText(min, count, n)
+}
+
+/**
+ * sentinelHint's message for an input whose least value `min` (a whole number ≤ −99 with no
+ * other value within a tenth of its size above it) is held by `count` of the `n` events; null
+ * when fewer than 1% hold it. Out-of-core training finds min and count by merging partitions.
+ */
+export function sentinelText(min: number, count: number, n: number): string | null {
   if (count < 0.01 * n) return null
   return `${count} events (${((100 * count) / n).toFixed(1)}%) have exactly ${min}, far below every other value: if it means "missing", set it as the samples' missing value in the Data step`
 }
