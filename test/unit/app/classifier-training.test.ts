@@ -158,6 +158,44 @@ describe.skipIf(!kaggleAvailable)('classifiers trained out of core', () => {
     })
     expect(roomy.streamed).not.toBeNull()
     expectClose(comparable(inMemory, true), comparable(roomy, true), 1e-10)
-    console.log(inMemory.trained.summary, streamed.trained.summary)
   }, 120_000)
+
+  for (const options of [
+    { search: 'grid', gridSteps: 4, fom: 's_sqrt_b' },
+    { search: 'random', samples: 600, fom: 'z_asimov', sigmaB: 0.1 },
+  ] as const)
+    it(`rectangular cuts (${options.search}): the same cut sets as in memory, inline and on 2 threads`, async () => {
+      // Few inputs: a grid of (6·5/2)³ = 3375 sets evaluated in each of hundreds of partitions.
+      const c = config({
+        kind: 'cuts',
+        inputs: ['DER_mass_MMC', 'DER_mass_transverse_met_lep', 'PRI_jet_num'],
+        options,
+        split: { test: 0.3, validation: 0.2, seed: 5 },
+      })
+      const ctx = silentContext()
+      const inMemory = await runClassifierTraining(whole(), c, ctx)
+      expect(inMemory.streamed).toBeNull()
+      const rec = recording()
+      const streamed = await runClassifierTraining(
+        runOn(withMemory(specSource(SPEC), TINY), rec),
+        c,
+        ctx,
+      )
+      expect(streamed.streamed?.partitions).toBeGreaterThan(100)
+      expect([...rec.kinds]).toEqual(['classifier.pass'])
+      const sets = (r: ClassifierRun) =>
+        r.trained.summary.kind === 'cuts' ? r.trained.summary.sets : []
+      expect(sets(inMemory).length).toBeGreaterThan(3)
+      // The same sets to the last bit: bounds, efficiencies and figures of merit.
+      expect(sets(streamed)).toEqual(sets(inMemory))
+      expect(streamed.trained.stored).toEqual(inMemory.trained.stored)
+      expectClose(comparable(inMemory, false), comparable(streamed, false), 1e-10)
+      const threads = await runClassifierTraining(
+        runOn(withMemory(specSource(SPEC), TINY), two),
+        c,
+        ctx,
+      )
+      expect(sets(threads)).toEqual(sets(inMemory))
+      expectClose(comparable(inMemory, false), comparable(threads, false), 1e-10)
+    }, 120_000)
 })

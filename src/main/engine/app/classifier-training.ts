@@ -318,7 +318,9 @@ async function trainOutOfCore(
         : null
     if (hint) warnings.push(`input '${config.inputs[j]}': ${hint}`)
   }
-  const means = Array.from(stats.sum, (v, j) => (stats.count[j] ? v / stats.count[j] : 0))
+  const means = Array.from(stats.count, (c, j) =>
+    c ? (stats.sum[2 * j] + stats.sum[2 * j + 1]) / c : 0,
+  )
   if (config.missing.policy !== 'drop')
     stats.missing.forEach((absent, j) => {
       if (absent)

@@ -16,6 +16,7 @@ import type { ResolvedCut } from '../select/regions'
 import { atPath } from '../select/spec-error'
 import { PART, type TrainingData } from './dataset'
 import { drawParts } from './split-stream'
+import { addTo } from './pair-sum'
 
 /** One sample's selected events: input values (one array per input) and physical weights. */
 export interface SelectedEvents {
@@ -234,17 +235,18 @@ export function trainingMeans(
   isMissing: Uint8Array,
   part: Uint8Array,
 ): number[] {
-  const sum = new Float64Array(d)
+  // Pair sums (pair-sum.ts): the same mean however the rows are split into partitions.
+  const sum = new Float64Array(2 * d)
   const count = new Float64Array(d)
   for (let i = 0; i < n; i++) {
     if (part[i] !== PART.train) continue
     for (let j = 0; j < d; j++)
       if (!isMissing[i * d + j]) {
-        sum[j] += x[i * d + j]
+        addTo(sum, 2 * j, x[i * d + j])
         count[j]++
       }
   }
-  return Array.from(sum, (v, j) => (count[j] ? v / count[j] : 0))
+  return Array.from(count, (c, j) => (c ? (sum[2 * j] + sum[2 * j + 1]) / c : 0))
 }
 
 /**

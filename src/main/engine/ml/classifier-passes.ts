@@ -78,7 +78,7 @@ export interface StatsPart {
   readonly kind: 'stats'
   /** Rows: Σ over all, then per class (0 background, 1 signal) × PART: index 3·y + part. */
   parts: number[]
-  /** Per input: Σ and count of the defined values of training rows. */
+  /** Per input: Σ (as a pair, pair-sum.ts) and count of the defined values of training rows. */
   sum: Float64Array
   count: Float64Array
   /** Per input: missing values over all rows. */
@@ -174,7 +174,7 @@ export function mapPass(
       const out: StatsPart = {
         kind: 'stats',
         parts: [0, 0, 0, 0, 0, 0],
-        sum: new Float64Array(d),
+        sum: new Float64Array(2 * d),
         count: new Float64Array(d),
         missing: new Float64Array(d),
         wsum: [0, 0],
@@ -197,7 +197,7 @@ export function mapPass(
           }
           const v = x[i * d + j]
           if (train) {
-            out.sum[j] += v
+            addTo(out.sum, 2 * j, v)
             out.count[j]++
           }
           lowest(out, j, v, 1)
@@ -313,8 +313,8 @@ export function mergePass(a: PassPart, b: PassPart): PassPart {
       a.parts = a.parts.map((v, k) => v + o.parts[k])
       a.wsum = a.wsum.map((v, c) => v + o.wsum[c])
       addPairs(a.train, o.train)
-      for (let j = 0; j < a.sum.length; j++) {
-        a.sum[j] += o.sum[j]
+      addPairs(a.sum, o.sum)
+      for (let j = 0; j < a.count.length; j++) {
         a.count[j] += o.count[j]
         a.missing[j] += o.missing[j]
         if (o.atMin[j]) lowest(a, j, o.min[j], o.atMin[j])
