@@ -9,11 +9,9 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import { describeZodError } from '../../../shared/api'
 import { TrainConfig } from '../../../shared/contract/train'
-import { trainingEvents } from '../../engine/app/training-set'
+import { runClassifierTraining } from '../../engine/app/classifier-training'
 import { silentContext } from '../../engine/jobs/context'
-import { assembleTrainingData } from '../../engine/ml/build-dataset'
 import { exportModel } from '../../engine/ml/export-model'
-import { trainClassifier } from '../../engine/ml/train-classifier'
 import { UsageError, action, secondsSince, type GlobalOptions } from '../action'
 import { withEventSource } from '../event-source'
 import { readConfigObject } from '../training-config'
@@ -58,15 +56,12 @@ async function train(file: string, options: TrainOptions): Promise<TrainOutput> 
   const { config, source } = await readConfig(file)
   const ctx = silentContext()
   return withEventSource(source, async ({ source: events }) => {
-    const assembled = assembleTrainingData(await trainingEvents(events, config, ctx), config)
-    const trained = await trainClassifier(config, assembled, ctx)
+    // In memory, or out of core when the rows exceed --memory (app/classifier-training.ts).
+    const run = await runClassifierTraining(events, config, ctx)
+    const { trained } = run
     const { evaluation, summary } = trained
-    let train = 0
-    let test = 0
-    for (const p of assembled.data.part) {
-      if (p === 0) train++
-      else if (p === 2) test++
-    }
+    const train = run.events.train.signal + run.events.train.background
+    const test = run.events.test.signal + run.events.test.background
     const out: TrainOutput = {
       kind: config.kind,
       metrics: {

@@ -11,11 +11,10 @@ import { ExprError } from '../../../shared/expr'
 import { FileExistsError } from '../io/output-file'
 import { CancelledError, type JobContext } from '../jobs/context'
 import type { RunContext } from '../jobs/runner'
-import { assembleTrainingData, TrainingDataError, type SelectedEvents } from '../ml/build-dataset'
-import { PART } from '../ml/dataset'
+import { TrainingDataError } from '../ml/build-dataset'
 import { exportFileNames, exportModel } from '../ml/export-model'
-import { trainClassifier, type StoredModelJSON } from '../ml/train-classifier'
-import { trainingEvents } from '../app/training-set'
+import type { StoredModelJSON } from '../ml/train-classifier'
+import { runClassifierTraining } from '../app/classifier-training'
 import { scopeSource } from './project-source'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
@@ -25,14 +24,10 @@ import type { Handlers, ServiceEnv } from './env'
 import type { ProjectScope } from './scope'
 
 export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
-  /** The selected events of every chosen sample (signal and background) of the job's project. */
-  const selected = async (
-    scope: ProjectScope,
-    config: TrainConfig,
-    ctx: JobContext,
-  ): Promise<SelectedEvents[]> => trainingEvents(await scopeSource(scope, ctx), config, ctx)
-
-  /** Trains on the samples of `scope`'s project and stores the model there. */
+  /**
+   * Trains on the samples of `scope`'s project (in memory, or out of core when the rows exceed
+   * the project's memory budget: app/classifier-training.ts) and stores the model there.
+   */
   async function train(
     scope: ProjectScope,
     config: TrainConfig,
@@ -40,26 +35,15 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
     ctx: RunContext,
   ): Promise<TrainResult> {
     const t0 = performance.now()
-    let assembled
+    let run
     try {
-      assembled = assembleTrainingData(await selected(scope, config, ctx), config)
+      run = await runClassifierTraining(await scopeSource(scope, ctx), config, ctx)
     } catch (e) {
       if (e instanceof TrainingDataError || e instanceof ExprError || e instanceof SpecError)
         throw new ProjectError(e.message)
       throw e
     }
-    const trained = await trainClassifier(config, assembled, ctx)
-    const { data } = assembled
-    const events = (part: number) => {
-      let signal = 0
-      let background = 0
-      for (let i = 0; i < data.n; i++)
-        if (data.part[i] === part) {
-          if (data.y[i]) signal++
-          else background++
-        }
-      return { signal, background }
-    }
+    const { trained } = run
     const createdAt = new Date().toISOString()
     const name = config.name || `${label(config.kind)} ${createdAt.slice(0, 16).replace('T', ' ')}`
     const result: TrainResult = {
@@ -67,7 +51,7 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
         id: randomUUID(),
         name,
         kind: config.kind,
-        inputs: [...data.inputs],
+        inputs: [...run.inputs],
         createdAt,
         runId,
         auc_test: trained.evaluation.auc_test,
@@ -76,11 +60,7 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
       config,
       summary: trained.summary,
       evaluation: trained.evaluation,
-      events: {
-        train: events(PART.train),
-        validation: events(PART.validation),
-        test: events(PART.test),
-      },
+      events: run.events,
       warnings: trained.warnings,
       backend: trained.backend,
       seconds: (performance.now() - t0) / 1000,
