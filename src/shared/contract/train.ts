@@ -234,6 +234,13 @@ export const TrainResult = z.object({
   seconds: num,
   /** Training events × epochs / training seconds (networks); events / seconds otherwise. */
   events_per_second: num,
+  /**
+   * Trained out of core (Fisher, cuts: the rows exceeded the memory budget): partitions of all
+   * samples, passes over them, the budget in bytes. Absent: trained in memory.
+   */
+  streamed: z
+    .object({ partitions: z.number().int(), passes: z.number().int(), budget: num })
+    .optional(),
 })
 export type TrainResult = z.infer<typeof TrainResult>
 

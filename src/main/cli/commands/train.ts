@@ -41,6 +41,8 @@ export interface TrainOutput {
   seconds: number
   events_per_second: number
   backend: string
+  /** Trained out of core (rows beyond --memory): partitions, passes, budget in bytes. */
+  streamed?: { partitions: number; passes: number; budget: number }
   files?: string[]
 }
 
@@ -76,6 +78,7 @@ async function train(file: string, options: TrainOptions): Promise<TrainOutput> 
       seconds: secondsSince(t0),
       events_per_second: Math.round(trained.eventsPerSecond),
       backend: trained.backend,
+      ...(run.streamed ? { streamed: run.streamed } : {}),
     }
     if (options.out) {
       const name = config.name || config.kind
@@ -96,6 +99,11 @@ function human(r: TrainOutput): string {
     `KS p-value (train vs test): signal ${f(r.metrics.ks_p_signal, 3)}, background ${f(r.metrics.ks_p_background, 3)}`,
     `${r.events.train} training and ${r.events.test} test events${r.epochs ? `, ${r.epochs} epochs` : ''}`,
     `${r.seconds.toFixed(2)} s, ${r.events_per_second} events/s on ${r.backend}`,
+    ...(r.streamed
+      ? [
+          `trained out of core: ${r.streamed.partitions} partitions, ${r.streamed.passes} passes under ${(r.streamed.budget / 2 ** 20).toFixed(0)} MB`,
+        ]
+      : []),
     ...r.warnings.map((w) => `warning: ${w}`),
     ...(r.files ?? []).map((p) => `wrote ${p}`),
   ]

@@ -65,6 +65,7 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
       backend: trained.backend,
       seconds: (performance.now() - t0) / 1000,
       events_per_second: trained.eventsPerSecond,
+      ...(run.streamed ? { streamed: run.streamed } : {}),
     }
     // A cancelled network is kept as a cancelled run with what it learned, not as a model.
     if (trained.cancelled) throw new CancelledError(result)
