@@ -160,6 +160,23 @@ describe.skipIf(!kaggleAvailable)('classifiers trained out of core', () => {
     expectClose(comparable(inMemory, true), comparable(roomy, true), 1e-10)
   }, 120_000)
 
+  it('Fisher: rows with a missing input dropped, classes weighted to equal sums — as in memory', async () => {
+    const c = config({
+      kind: 'lda',
+      missing: { values: [], policy: 'drop' },
+      weights: { norm: 'equalsum', negative: 'ignore' },
+      split: { test: 0.5, validation: 0.1, seed: 11 },
+    })
+    const ctx = silentContext()
+    const inMemory = await runClassifierTraining(whole(), c, ctx)
+    const streamed = await runClassifierTraining(withMemory(specSource(SPEC), TINY), c, ctx)
+    expect(streamed.streamed?.partitions).toBeGreaterThan(100)
+    expect(inMemory.trained.warnings.join(' ')).toMatch(
+      /events with a missing input value were left out/,
+    )
+    expectClose(comparable(inMemory, false), comparable(streamed, false), 1e-10)
+  }, 60_000)
+
   for (const options of [
     { search: 'grid', gridSteps: 4, fom: 's_sqrt_b' },
     { search: 'random', samples: 600, fom: 'z_asimov', sigmaB: 0.1 },
