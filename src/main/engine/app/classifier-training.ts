@@ -241,7 +241,9 @@ async function trainOutOfCore(
         role: s.role,
         inputs: config.inputs,
         cuts,
-        stream: true,
+        // The source's budget decides how a partition is read (a project may keep columns
+        // that fit a quarter of it decoded between the passes).
+        stream: false,
         state,
         starts: starts ? starts[k] : null,
         pass,
