@@ -34,6 +34,8 @@ export function evaluationOfParts(
 ): ClassifierEvaluation {
   const d = inputNames.length
   const rows = concatScored(part)
+  // The partitions' pieces are copied: let them go before the ROC and KS sort.
+  part.scores.length = 0
   const train: number[] = []
   const test: number[] = []
   for (let i = 0; i < rows.part.length; i++) (rows.part[i] === PART.train ? train : test).push(i)
