@@ -66,8 +66,8 @@ import {
   entriesOf,
   openTrainingSamples,
   rowsTask,
+  selectedEventsOf,
   selectPartition,
-  trainingEvents,
   type TrainingSample,
 } from './training-set'
 
@@ -122,16 +122,18 @@ export async function runClassifierTraining(
   ctx: JobContext,
   options: { stream?: boolean } = {},
 ): Promise<ClassifierRun> {
-  if (config.kind !== 'mlp' && !(config.kind === 'cuts' && config.options.search === 'genetic')) {
-    const { samples, cuts } = await openTrainingSamples(source, config, ctx)
-    try {
+  const opened = await openTrainingSamples(source, config, ctx)
+  let selected
+  try {
+    const { samples, cuts } = opened
+    if (config.kind !== 'mlp' && !(config.kind === 'cuts' && config.options.search === 'genetic'))
       if (options.stream || streamsClassifier(config, await entriesOf(samples), source.memory))
         return await trainOutOfCore(source, samples, cuts, config, ctx)
-    } finally {
-      for (const s of samples) s.opened.release()
-    }
+    selected = await selectedEventsOf(source, opened, ctx)
+  } finally {
+    for (const s of opened.samples) s.opened.release()
   }
-  const assembled = assembleTrainingData(await trainingEvents(source, config, ctx), config)
+  const assembled = assembleTrainingData(selected, config)
   const trained = await trainClassifier(config, assembled, ctx)
   const { data } = assembled
   const count = (part: number) => {
