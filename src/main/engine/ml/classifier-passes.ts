@@ -147,6 +147,8 @@ export function mapPass(
   const { rules } = state
   if (pass.kind === 'count') {
     const n = keptRows(events, rules)
+    // Where the split stream starts is what this pass finds out: the parts drawn here from an
+    // arbitrary state are not used, only the kept rows' weights.
     const rows = partitionRows(events, rules, [0, 0, 0, 1], null)
     const y = events.role === 'signal' ? 1 : 0
     const all = new Float64Array(4)
