@@ -21,7 +21,6 @@ import type { JobContext } from '../jobs/context'
 import { assembleTrainingData, sentinelText, TrainingDataError } from '../ml/build-dataset'
 import type { Classifier } from '../ml/classifier'
 import {
-  mapPass,
   mergePass,
   type CountPart,
   type EvaluatePart,
@@ -50,7 +49,6 @@ import {
   checkTotals,
   chooseCuts,
   cutCandidates,
-  cutsFromJSON,
   cutsToJSON,
   sortedSignalValues,
 } from '../ml/rect-cuts'
@@ -60,14 +58,13 @@ import type { ResolvedCut } from '../select/regions'
 import { scaledContext } from './executor'
 import { budgetPlan } from './memory-budget'
 import type { Partition } from './partition'
-import { definePartitionTask, mapSample } from './partition-task'
+import { classifierPassTask, type PassRequest } from './classifier-pass'
+import { mapSample } from './partition-task'
 import type { EventSource } from './source'
 import {
   entriesOf,
   openTrainingSamples,
-  rowsTask,
   selectedEventsOf,
-  selectPartition,
   type TrainingSample,
 } from './training-set'
 
@@ -157,55 +154,6 @@ export async function runClassifierTraining(
     streamed: null,
   }
 }
-
-/** A pass as a partition task carries it (plain data). */
-interface PassRequest {
-  readonly role: 'signal' | 'background'
-  readonly inputs: readonly string[]
-  readonly cuts: readonly ResolvedCut[]
-  readonly stream: boolean
-  readonly state: PassState
-  /** Per partition index of this sample, where its rows start (null in the count pass). */
-  readonly starts: Record<number, RowStart> | null
-  readonly pass: PassSpec
-  /** The trained classifier's stored form (evaluate). */
-  readonly model: { readonly kind: 'lda' | 'cuts'; readonly method: unknown } | null
-}
-
-interface PassPrep {
-  readonly columns: readonly string[]
-  readonly rows: ReturnType<typeof rowsTask.prepare>
-  readonly request: PassRequest
-  readonly classifier: Classifier | null
-}
-
-/** One pass over one partition of a training sample. */
-export const classifierPassTask = definePartitionTask<PassRequest, PassPrep, PassPart>({
-  kind: 'classifier.pass',
-  prepare(opened, source, request) {
-    const rows = rowsTask.prepare(opened, source, request)
-    const { model } = request
-    const classifier = !model
-      ? null
-      : model.kind === 'lda'
-        ? ldaFromJSON(model.method)
-        : cutsFromJSON(model.method)
-    return { columns: rows.columns, rows, request, classifier }
-  },
-  async map(_opened, prep, partition, ctx) {
-    const { rows, request } = prep
-    const events = await selectPartition(
-      rows.sample,
-      partition,
-      rows.cuts,
-      rows.compiler,
-      ctx,
-      rows.stream,
-    )
-    const start = request.starts?.[partition.index] ?? null
-    return mapPass(events, request.pass, request.state, start, prep.classifier, ctx)
-  },
-})
 
 type Setup = Extract<TrainConfig, { kind: 'lda' | 'cuts' }>
 
