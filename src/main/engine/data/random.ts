@@ -39,6 +39,22 @@ export class Random {
     return c
   }
 
+  /**
+   * The generator's position (four 32-bit words): `Random.at(state)` continues the same
+   * sequence of uniform draws, so a stream can be resumed elsewhere — a later chunk, another
+   * thread or a cluster worker (a partition's share of a split, split-stream.ts).
+   */
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d]
+  }
+
+  /** A generator at `state` (from `state()`). */
+  static at(state: readonly number[]): Random {
+    const r = new Random(0)
+    ;[r.a, r.b, r.c, r.d] = state.map((v) => v >>> 0)
+    return r
+  }
+
   /** A uniform 32-bit unsigned integer. */
   uint32(): number {
     const r = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0

@@ -17,14 +17,15 @@ import type { JobContext } from '../jobs/context'
 import {
   checkPartCounts,
   classFactors,
-  drawPart,
   imputedMessage,
   negativeWeightsMessage,
   type SelectedEvents,
   sentinelMessage,
 } from './build-dataset'
 import { PART } from './dataset'
+import { addTo } from './pair-sum'
 import { type Preprocessing, preprocessingFrom } from './preprocess'
+import { drawPart } from './split-stream'
 import { eachChunk, type SelectedChunks } from './streaming'
 
 /** One chunk's events as TrainingData holds them (its part of the rows). */
@@ -98,7 +99,7 @@ export async function streamedTrainingSet(
   const counts = { signal: [0, 0, 0], background: [0, 0, 0] }
   const expected = [0, 0]
   const trainSum = [0, 0]
-  const defSum = new Float64Array(d)
+  const defSum = new Float64Array(2 * d) // pair sums (pair-sum.ts), as trainingMeans
   const defCount = new Float64Array(d)
   const absent = new Float64Array(d)
   const lo = new Float64Array(d).fill(Infinity)
@@ -138,7 +139,7 @@ export async function streamedTrainingSet(
             continue
           }
           if (part === PART.train) {
-            defSum[j] += v
+            addTo(defSum, 2 * j, v)
             defCount[j]++
           }
           if (v < lo[j]) {
@@ -162,7 +163,7 @@ export async function streamedTrainingSet(
     const hint = next[j] < min + Math.abs(min) / 10 ? null : sentinelMessage(min, atMin[j], n)
     if (hint) warnings.push(`input '${input}': ${hint}`)
   })
-  const means = Array.from(defSum, (v, j) => (defCount[j] ? v / defCount[j] : 0))
+  const means = Array.from(defCount, (c, j) => (c ? (defSum[2 * j] + defSum[2 * j + 1]) / c : 0))
   if (!drop)
     setup.inputs.forEach((input, j) => {
       if (!absent[j]) return

@@ -138,8 +138,7 @@ export function cutSetRoc(c: RectCutsClassifier, data: TrainingData, rows: Array
     if (data.y[i]) ws += data.weight[i]
     else wb += data.weight[i]
   }
-  if (!(ws > 0 && wb > 0)) return { eff_s: [], eff_b: [], auc: NaN }
-  const points: [number, number][] = [[0, 0]]
+  const sums: [number, number][] = []
   for (let k = 0; k < c.sets.length; k++) {
     const pass = c.passMask(sub, rows.length, k)
     let s = 0
@@ -150,8 +149,20 @@ export function cutSetRoc(c: RectCutsClassifier, data: TrainingData, rows: Array
       if (data.y[i]) s += data.weight[i]
       else b += data.weight[i]
     }
-    points.push([b / wb, s / ws])
+    sums.push([s, b])
   }
+  return setSumsRoc(ws, wb, sums)
+}
+
+/**
+ * The ROC of cut sets from Σw of the signal (ws) and background (wb) events and each set's
+ * passing sums [s, b]: the points (b/wb, s/ws) sorted by ε_S, joined to (0, 0) and (1, 1); AUC by
+ * the trapezoid rule. NaN AUC unless ws, wb > 0.
+ */
+export function setSumsRoc(ws: number, wb: number, sums: readonly [number, number][]): Roc {
+  if (!(ws > 0 && wb > 0)) return { eff_s: [], eff_b: [], auc: NaN }
+  const points: [number, number][] = [[0, 0]]
+  for (const [s, b] of sums) points.push([b / wb, s / ws])
   points.push([1, 1])
   points.sort((p, q) => p[1] - q[1] || p[0] - q[0])
   let auc = 0
@@ -160,7 +171,7 @@ export function cutSetRoc(c: RectCutsClassifier, data: TrainingData, rows: Array
   return { eff_s: points.map((p) => p[1]), eff_b: points.map((p) => p[0]), auc }
 }
 
-function classValues(
+export function classValues(
   scores: Float64Array,
   y: Uint8Array,
   weight: Float64Array,
@@ -190,6 +201,6 @@ function classCorrelation(data: TrainingData, label: number): (number | null)[][
   return weightedCorrelation(columns, w).matrix
 }
 
-function zeroIfNaN(v: number): number {
+export function zeroIfNaN(v: number): number {
   return Number.isFinite(v) ? v : 0
 }
