@@ -26,20 +26,6 @@ export class Random {
   }
 
   /**
-   * A generator in this one's present state: it draws what this one would draw next (a split
-   * read in chunks resumes each chunk's draws where the previous chunk left them).
-   */
-  clone(): Random {
-    const c = new Random(0)
-    c.a = this.a
-    c.b = this.b
-    c.c = this.c
-    c.d = this.d
-    c.spare = this.spare
-    return c
-  }
-
-  /**
    * The generator's position (four 32-bit words): `Random.at(state)` continues the same
    * sequence of uniform draws, so a stream can be resumed elsewhere — a later chunk, another
    * thread or a cluster worker (a partition's share of a split, split-stream.ts).
