@@ -425,27 +425,3 @@ export async function entriesOf(samples: readonly TrainingSample[]): Promise<num
       n += p.range.stop - p.range.start
   return n
 }
-
-/**
- * trainingEvents over samples already opened (openTrainingSamples), for a use case that looked
- * at them first (classifier training decides there whether to train out of core): each
- * sample's selected rows in order, its columns released once its rows are kept.
- */
-export async function selectedEventsOf(
-  source: EventSource,
-  { samples, cuts }: TrainingSamples,
-  ctx: JobContext,
-): Promise<SelectedEvents[]> {
-  const out: SelectedEvents[] = []
-  for (const [k, s] of samples.entries()) {
-    const message = `reading ${s.opened.sample.name} (${k + 1}/${samples.length})`
-    ctx.progress(k / samples.length, message)
-    try {
-      const c = scaledContext(ctx, k / samples.length, 1 / samples.length, message)
-      out.push(await selectedRows(s, cuts, c, { source }))
-    } finally {
-      s.opened.release()
-    }
-  }
-  return out
-}
