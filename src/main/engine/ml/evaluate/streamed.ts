@@ -33,13 +33,15 @@ import { PART } from '../dataset'
 import { RectCutsClassifier } from '../rect-cuts'
 import { allChunks, type ChunkRows, type StreamedSet } from '../streamed-set'
 import { eventDraw } from '../streaming'
-import { efficiencyCurve } from './efficiency'
-import { classValues, setSumsRoc, zeroIfNaN, type EvaluateOptions } from './evaluate'
-import { splitHistogram, valueRange } from './histograms'
-import { permutationImportance } from './importance'
-import { ksTest, ksTestBinned } from './ks'
+import {
+  outputEvaluation,
+  rankedInputs,
+  setSumsRoc,
+  zeroIfNaN,
+  type EvaluateOptions,
+} from './evaluate'
+import { ksTestBinned } from './ks'
 import { type Roc, weightedRoc } from './roc'
-import { separation } from './separation'
 
 /** Bytes a scored train or test row costs held: output, weight (8 each), class and part. */
 export const SCORED_ROW_BYTES = 18
@@ -80,54 +82,21 @@ export function evaluationOfParts(
     }
     rocTrain = roc(0)
     rocTest = roc(2 + 2 * K)
-  } else {
-    rocTrain = weightedRoc(scores, y, weight, train)
-    rocTest = weightedRoc(scores, y, weight, test)
-    const range = valueRange(scores, Uint32Array.from([...train, ...test]))
-    const ks = (label: number) => {
-      const a = classValues(scores, y, weight, Uint32Array.from(train), label)
-      const b = classValues(scores, y, weight, Uint32Array.from(test), label)
-      return ksTest(a.v, a.w, b.v, b.w).p
-    }
-    output = {
-      bins: options.bins,
-      train: splitHistogram(scores, y, weight, train, range, options.bins),
-      test: splitHistogram(scores, y, weight, test, range, options.bins),
-      ks_p_signal: finiteOrNull(ks(1)),
-      ks_p_background: finiteOrNull(ks(0)),
-    }
-    efficiency = efficiencyCurve(scores, y, weight, test, options.expectedS, options.expectedB)
-    efficiency.eff_s = efficiency.eff_s.map(zeroIfNaN)
-    efficiency.eff_b = efficiency.eff_b.map(zeroIfNaN)
-  }
+  } else
+    ({ rocTrain, rocTest, output, efficiency } = outputEvaluation(
+      scores,
+      y,
+      weight,
+      Uint32Array.from(train),
+      Uint32Array.from(test),
+      options,
+    ))
 
   const inputs = inputNames.map((input, j) => ({ input, ...part.inputs[j] }))
   ctx?.throwIfCancelled()
   const held = concatTest(part, d)
-  const score = (m: Float64Array, n: number, j: number) => {
-    ctx?.throwIfCancelled()
-    ctx?.progress(0.2 + (0.8 * (j + 1)) / (d + 1), `permutation importance ${j + 1}/${d}`)
-    return classifier.score(m, n)
-  }
-  const importance = held.n
-    ? permutationImportance(
-        held.x,
-        d,
-        Uint32Array.from({ length: held.n }, (_, i) => i),
-        held.y,
-        held.weight,
-        score,
-        options.seed,
-      )
-    : new Array<number>(d).fill(NaN)
-  ctx?.progress(1)
-  const ranking = inputs
-    .map((h, j) => ({
-      input: h.input,
-      separation: zeroIfNaN(separation(h.signal.sumw, h.background.sumw)),
-      importance: finiteOrNull(importance[j]),
-    }))
-    .sort((a, b) => b.separation - a.separation)
+  const testRows = Uint32Array.from({ length: held.n }, (_, i) => i)
+  const ranking = rankedInputs(classifier, inputs, { ...held, rows: testRows }, options.seed, ctx)
   const matrix = (p: CorrelationPart | null) =>
     finishCorrelation(
       p ??
@@ -377,29 +346,9 @@ export async function evaluateStreamed(
 
   ctx.progress(0.8, 'permutation importance (test subsample)')
   const test = keptRows()
-  const n = test.y.length
-  const importance = n
-    ? permutationImportance(
-        test.x,
-        d,
-        Uint32Array.from({ length: n }, (_, i) => i),
-        test.y,
-        test.weight,
-        (x, rows) => {
-          ctx.throwIfCancelled()
-          return classifier.score(x, rows)
-        },
-        options.seed,
-      )
-    : new Array<number>(d).fill(NaN)
-  ctx.progress(1)
-  const ranking = set.inputs
-    .map((input, j) => ({
-      input,
-      separation: zeroIfNaN(separation(inputs[j].signal.sumw, inputs[j].background.sumw)),
-      importance: finiteOrNull(importance[j]),
-    }))
-    .sort((a, b) => b.separation - a.separation)
+  const testRows = Uint32Array.from({ length: test.y.length }, (_, i) => i)
+  const named = set.inputs.map((input, j) => ({ input, ...inputs[j] }))
+  const ranking = rankedInputs(classifier, named, { ...test, rows: testRows }, options.seed, ctx)
   const matrix = (p: CorrelationPart | null) =>
     p ? finishCorrelation(p).matrix : set.inputs.map(() => set.inputs.map(() => null))
   return {
@@ -415,7 +364,7 @@ export async function evaluateStreamed(
     },
     efficiency,
     ranking,
-    inputs: set.inputs.map((input, j) => ({ input, ...inputs[j] })),
+    inputs: named,
     correlation: { signal: matrix(corr[1]), background: matrix(corr[0]) },
   }
 }
