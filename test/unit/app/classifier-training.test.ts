@@ -12,9 +12,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { TrainConfig } from '../../../src/shared/contract/train'
 import { parseSpec } from '../../../src/shared/spec'
 import {
+  classifierSet,
   runClassifierTraining,
   type ClassifierRun,
 } from '../../../src/main/engine/app/classifier-training'
+import { entriesOf, openTrainingSamples } from '../../../src/main/engine/app/training-set'
+import { bytesPerEvent, rowBytesPerEvent } from '../../../src/main/engine/ml/streaming'
 import { runOn, withMemory, type EventSource } from '../../../src/main/engine/app/source'
 import { specSource } from '../../../src/main/engine/app/spec-source'
 import type { Task, TaskExecutor } from '../../../src/main/engine/app/task'
@@ -215,4 +218,29 @@ describe.skipIf(!kaggleAvailable)('classifiers trained out of core', () => {
       expect(sets(threads)).toEqual(sets(inMemory))
       expectClose(comparable(inMemory, false), comparable(threads, false), 1e-10)
     }, 120_000)
+})
+
+describe.skipIf(!kaggleAvailable)('when a classifier trains out of core', () => {
+  it('one rule, by the bytes per event the method holds: network streamed, Fisher by passes, genetic cuts in memory', async () => {
+    const ctx = silentContext()
+    const opened = await openTrainingSamples(whole(), config({ kind: 'lda' }), ctx)
+    const entries = await entriesOf(opened.samples)
+    opened.samples.forEach((s) => s.opened.release())
+    const d = INPUTS.length
+    // Between what an assembled row holds and what a network's window holds per event.
+    expect(rowBytesPerEvent(d)).toBeLessThan(bytesPerEvent(d))
+    const between = entries * rowBytesPerEvent(d) + 1
+    const kindOf = async (json: object, budget: number) => {
+      const set = await classifierSet(withMemory(specSource(SPEC), budget), config(json), ctx)
+      if (set.kind !== 'memory') set.release()
+      return set.kind
+    }
+    const mlp = { kind: 'mlp', options: { layers: [4], epochs: 1 } }
+    expect(await kindOf(mlp, between)).toBe('streamed')
+    expect(await kindOf({ kind: 'lda' }, between)).toBe('memory')
+    expect(await kindOf({ kind: 'lda' }, between - 2)).toBe('passes')
+    expect(await kindOf({ kind: 'cuts', options: { search: 'grid' } }, TINY)).toBe('passes')
+    expect(await kindOf({ kind: 'cuts', options: { search: 'genetic' } }, TINY)).toBe('memory')
+    expect(await kindOf(mlp, entries * bytesPerEvent(d))).toBe('memory')
+  }, 60_000)
 })

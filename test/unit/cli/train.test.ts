@@ -110,6 +110,12 @@ describe('hepwb train', () => {
     const streamed = run('--memory', '1M')
     expect(inMemory.streamed).toBeUndefined()
     expect(streamed.streamed.partitions).toBeGreaterThan(10)
+    // The shape the network's streaming prints too, with the passes Fisher made.
+    expect(streamed.streamed).toEqual({
+      partitions: streamed.streamed.partitions,
+      passes: 4,
+      budget_bytes: 2 ** 20,
+    })
     expect(streamed.events).toEqual(inMemory.events)
     expect(streamed.warnings).toEqual(inMemory.warnings)
     for (const k of ['auc_train', 'auc_test', 'ks_p_signal', 'ks_p_background'])

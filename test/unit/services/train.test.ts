@@ -240,6 +240,7 @@ describe('train service out of core', () => {
       expect(streamed.state, streamed.error).toBe('done')
       const b = TrainResult.parse(streamed.result)
       expect(b.streamed?.partitions).toBeGreaterThan(50)
+      expect(b.streamed?.budget_bytes).toBe(2 ** 16)
       expect(b.events).toEqual(a.events)
       // The test rows do not fit a quarter of 64 KiB: the importance says it used a subsample.
       const importance = /^permutation importance on [\d.]+% of the test events/
