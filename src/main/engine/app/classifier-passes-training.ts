@@ -181,8 +181,7 @@ export async function trainByPasses(
   checkPartCounts({ signal: perPart(1), background: perPart(0) })
   for (let j = 0; j < d; j++) {
     const min = stats.min[j]
-    const hint =
-      stats.next[j] < min + Math.abs(min) / 10 ? null : sentinelMessage(min, stats.atMin[j], n)
+    const hint = sentinelMessage(min, stats.atMin[j], stats.next[j], n)
     if (hint) warnings.push(`input '${config.inputs[j]}': ${hint}`)
   }
   const means = Array.from(stats.count, (c, j) =>

@@ -220,17 +220,43 @@ export function sentinelHint(
     if (v === min) count++
     else if (v < near) return null
   }
-  return sentinelMessage(min, count, n)
+  return sentinelMessage(min, count, Infinity, n)
 }
 
 /**
- * The hint of sentinelHint for a smallest value `min` held by `count` of n events with no other
- * value within a tenth of its size above it (null under 1% or when `min` is no such marker).
- * Streamed and out-of-core training find min and count by merging partitions.
+ * The hint of sentinelHint for a smallest value `min` held by `count` of n events, `next` the
+ * least value above it (null when one lies within a tenth of min's size, under 1%, or when
+ * `min` is no such marker). Streamed and out-of-core training merge min, count and next from
+ * partitions (lowestValues).
  */
-export function sentinelMessage(min: number, count: number, n: number): string | null {
+export function sentinelMessage(
+  min: number,
+  count: number,
+  next: number,
+  n: number,
+): string | null {
   if (!(Number.isInteger(min) && min <= -99) || count < 0.01 * n) return null
+  if (next < min + Math.abs(min) / 10) return null
   return `${count} events (${((100 * count) / n).toFixed(1)}%) have exactly ${min}, far below every other value: if it means "missing", set it as the samples' missing value in the Data step`
+}
+
+/**
+ * Counts `times` occurrences of v among input j's values in `p` (per input: the least value,
+ * how many hold it, the least value above it — what sentinelMessage needs), so that partitions
+ * counted apart and merged give what one count over all values gives.
+ */
+export function lowestValues(
+  p: { min: Float64Array; atMin: Float64Array; next: Float64Array },
+  j: number,
+  v: number,
+  times: number,
+): void {
+  if (v === p.min[j]) p.atMin[j] += times
+  else if (v < p.min[j]) {
+    if (p.min[j] < p.next[j]) p.next[j] = p.min[j]
+    p.min[j] = v
+    p.atMin[j] = times
+  } else if (v < p.next[j]) p.next[j] = v
 }
 
 /**

@@ -21,7 +21,7 @@ import type { SplitHistogram } from '../../../shared/contract/train'
 import { correlationPart, mergeCorrelation, type CorrelationPart } from '../data/correlation'
 import type { JobContext } from '../jobs/context'
 import { eventDraw } from './streaming'
-import type { SelectedEvents } from './build-dataset'
+import { lowestValues, type SelectedEvents } from './build-dataset'
 import type { Classifier } from './classifier'
 import { PART } from './dataset'
 import { splitHistogram } from './evaluate/histograms'
@@ -202,7 +202,7 @@ export function mapPass(
             addTo(out.sum, 2 * j, v)
             out.count[j]++
           }
-          lowest(out, j, v, 1)
+          lowestValues(out, j, v, 1)
         }
       }
       return out
@@ -319,8 +319,8 @@ export function mergePass(a: PassPart, b: PassPart): PassPart {
       for (let j = 0; j < a.count.length; j++) {
         a.count[j] += o.count[j]
         a.missing[j] += o.missing[j]
-        if (o.atMin[j]) lowest(a, j, o.min[j], o.atMin[j])
-        if (o.next[j] < Infinity) lowest(a, j, o.next[j], 1)
+        if (o.atMin[j]) lowestValues(a, j, o.min[j], o.atMin[j])
+        if (o.next[j] < Infinity) lowestValues(a, j, o.next[j], 1)
       }
       return a
     }
@@ -353,24 +353,6 @@ export function mergePass(a: PassPart, b: PassPart): PassPart {
       return a
     }
   }
-}
-
-/**
- * Counts `times` occurrences of v among input j's defined values in `p` (least value, how many
- * hold it, the least value above it).
- */
-function lowest(
-  p: { min: Float64Array; atMin: Float64Array; next: Float64Array },
-  j: number,
-  v: number,
-  times: number,
-): void {
-  if (v === p.min[j]) p.atMin[j] += times
-  else if (v < p.min[j]) {
-    if (p.min[j] < p.next[j]) p.next[j] = p.min[j]
-    p.min[j] = v
-    p.atMin[j] = times
-  } else if (v < p.next[j]) p.next[j] = v
 }
 
 /** Indices of the rows of class `c` (−1: both), training rows only when `train`. */

@@ -20,6 +20,7 @@ import {
   classFactors,
   imputedMessage,
   negativeWeightsMessage,
+  lowestValues,
   type SelectedEvents,
   sentinelMessage,
 } from './build-dataset'
@@ -106,6 +107,7 @@ export async function streamedTrainingSet(
   const hi = new Float64Array(d).fill(-Infinity)
   const atMin = new Float64Array(d)
   const next = new Float64Array(d).fill(Infinity)
+  const least = { min: lo, atMin, next }
   let dropped = 0
   let negative = false
   let n = 0
@@ -142,12 +144,7 @@ export async function streamedTrainingSet(
             addTo(defSum, 2 * j, v)
             defCount[j]++
           }
-          if (v < lo[j]) {
-            if (lo[j] < next[j]) next[j] = lo[j]
-            lo[j] = v
-            atMin[j] = 1
-          } else if (v === lo[j]) atMin[j]++
-          else if (v < next[j]) next[j] = v
+          lowestValues(least, j, v, 1)
           if (v > hi[j]) hi[j] = v
         }
       }
@@ -160,7 +157,7 @@ export async function streamedTrainingSet(
   checkPartCounts(counts)
   setup.inputs.forEach((input, j) => {
     const min = lo[j]
-    const hint = next[j] < min + Math.abs(min) / 10 ? null : sentinelMessage(min, atMin[j], n)
+    const hint = sentinelMessage(min, atMin[j], next[j], n)
     if (hint) warnings.push(`input '${input}': ${hint}`)
   })
   const means = Array.from(defCount, (c, j) => (c ? (defSum[2 * j] + defSum[2 * j + 1]) / c : 0))
