@@ -20,11 +20,11 @@
 import type { SplitHistogram } from '../../../shared/contract/train'
 import { correlationPart, mergeCorrelation, type CorrelationPart } from '../data/correlation'
 import type { JobContext } from '../jobs/context'
-import { eventDraw } from './streaming'
 import { lowestValues, type SelectedEvents } from './build-dataset'
 import type { Classifier } from './classifier'
 import { PART } from './dataset'
 import { splitHistogram } from './evaluate/histograms'
+import { keptForImportance } from './evaluate/streamed'
 import { addPairs, addTo } from './pair-sum'
 import { keptRows, partitionRows, trainingWeight, type RowRules } from './partition-rows'
 import { candidateSums, RectCutsClassifier, type CutCandidates } from './rect-cuts'
@@ -256,8 +256,7 @@ export function mapPass(
       const kept = scored.filter(
         (i) =>
           part[i] === PART.test &&
-          (pass.keepTest >= 1 ||
-            eventDraw((pass.seed ^ 0x2545f491) >>> 0, start.offset + i) < pass.keepTest),
+          (pass.keepTest >= 1 || keptForImportance(pass.seed, start.offset + i, pass.keepTest)),
       )
       const testX = new Float64Array(kept.length * d)
       kept.forEach((i, r) => testX.set(x.subarray(i * d, i * d + d), r * d))

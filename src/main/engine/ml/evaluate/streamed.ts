@@ -46,6 +46,15 @@ import { type Roc, weightedRoc } from './roc'
 /** Bytes a scored train or test row costs held: output, weight (8 each), class and part. */
 export const SCORED_ROW_BYTES = 18
 
+/**
+ * Whether the test row with global index `row` (over all rows, in order) is kept for the
+ * permutation importance when a fraction `keep` of the test rows is: a per-row draw, so
+ * partitions decide apart what one pass would.
+ */
+export function keptForImportance(seed: number, row: number, keep: number): boolean {
+  return keep >= 1 || eventDraw((seed ^ 0x2545f491) >>> 0, row) < keep
+}
+
 /** The evaluation of `classifier` from its merged evaluate pass (see the file comment). */
 export function evaluationOfParts(
   classifier: Classifier,
@@ -210,13 +219,14 @@ export async function evaluateStreamed(
   const corr: (CorrelationPart | null)[] = [null, null]
   const keep = Math.min(1, held.importance / Math.max(1, count(PART.test)))
   const kept = { x: [] as number[], y: [] as number[], w: [] as number[] }
-  let testIndex = 0
+  let rowIndex = 0
   const common = (rows: ChunkRows) => {
     for (let i = 0; i < rows.n; i++) {
       const y = rows.y[i]
       const w = rows.weight[i]
       for (let j = 0; j < d; j++) fill(inputs[j], y, rows.x[i * d + j], w, options.bins)
-      if (rows.part[i] === PART.test && eventDraw(options.seed, testIndex++) < keep) {
+      const row = rowIndex++
+      if (rows.part[i] === PART.test && keptForImportance(options.seed, row, keep)) {
         for (let j = 0; j < d; j++) kept.x.push(rows.x[i * d + j])
         kept.y.push(y)
         kept.w.push(w)
