@@ -234,6 +234,18 @@ export const TrainResult = z.object({
   seconds: num,
   /** Training events × epochs / training seconds (networks); events / seconds otherwise. */
   events_per_second: num,
+  /**
+   * Trained out of core (the events exceeded the memory budget): partitions of all samples, the
+   * map/merge passes over them (Fisher, cuts; absent for the streamed network), the budget in
+   * bytes. Absent: trained in memory.
+   */
+  streamed: z
+    .object({
+      partitions: z.number().int(),
+      passes: z.number().int().optional(),
+      budget_bytes: num,
+    })
+    .optional(),
 })
 export type TrainResult = z.infer<typeof TrainResult>
 

@@ -122,7 +122,7 @@ describe.runIf(kaggleAvailable)('a network trained on a streamed training set', 
       // 10⁴ events × (32 × 5 + 16) bytes = 1.76 MB: over 1M, under 1G.
       const small = run('1M')
       const large = run('1G')
-      expect(large.streamed).toBeNull()
+      expect(large.streamed).toBeUndefined()
       expect(small.streamed).toEqual({ partitions: 4, budget_bytes: 2 ** 20 })
       expect(small.events).toEqual(large.events)
       expect(Math.abs(small.metrics.auc_test! - large.metrics.auc_test!)).toBeLessThan(0.02)
@@ -137,7 +137,7 @@ describe.runIf(kaggleAvailable)('a network trained on a streamed training set', 
     if (mem.kind !== 'memory' || str.kind !== 'streamed') throw new Error('wrong kinds')
     // Streaming is taken: many partitions under the budget.
     expect(str.streamed.budget).toBe(BUDGET)
-    expect(str.streamed.chunks).toBeGreaterThan(20)
+    expect(str.streamed.partitions).toBeGreaterThan(20)
     const { data } = mem.assembled
     for (const part of [PART.train, PART.validation, PART.test]) {
       const rows = indicesOf(data, part)
@@ -176,7 +176,19 @@ describe.runIf(kaggleAvailable)('a network trained on a streamed training set', 
       seed: config.split.seed,
     }
     const a = evaluateClassifier(mem.assembled.data, trained.classifier, options)
-    const b = await evaluateStreamed(str.set, trained.classifier, options, 1e9, silentContext())
+    // Every train and test output held (within `scored` rows): the ROC and KS are memory's.
+    const all = { importance: 1e9, scored: 1e9 }
+    const e = await evaluateStreamed(str.set, trained.classifier, options, all, silentContext())
+    expect(Math.abs(e.auc_test! - a.auc_test!)).toBeLessThan(1e-12)
+    expect(Math.abs(e.auc_train! - a.auc_train!)).toBeLessThan(1e-12)
+    expect(e.roc.eff_s.length).toBe(a.roc.eff_s.length)
+    expect(e.output!.ks_p_signal!).toBeCloseTo(a.output!.ks_p_signal!, 9)
+    expect(e.output!.ks_p_background!).toBeCloseTo(a.output!.ks_p_background!, 9)
+    expect(e.ranking).toEqual(a.ranking.map((r) => ({ ...r, separation: expect.any(Number) })))
+    // Beyond it (no outputs held) the ROC and KS come from 4096 bins of the output.
+    const binned = { importance: 1e9, scored: 0 }
+    const b = await evaluateStreamed(str.set, trained.classifier, options, binned, silentContext())
+    expect(Math.abs(b.auc_test! - a.auc_test!)).toBeGreaterThan(0)
     // The ROC of 4096 bins of the output: ties within a bin cost at most its width's share.
     expect(Math.abs(b.auc_test! - a.auc_test!)).toBeLessThan(1e-3)
     expect(Math.abs(b.auc_train! - a.auc_train!)).toBeLessThan(1e-3)
@@ -207,7 +219,7 @@ describe.runIf(kaggleAvailable)('a network trained on a streamed training set', 
     const inMemory = await runClassifierTraining(memory(), config, ctx)
     expect(inMemory.streamed).toBeNull()
     const first = await runClassifierTraining(streamed(), config, ctx)
-    expect(first.streamed?.chunks).toBeGreaterThan(20)
+    expect(first.streamed?.partitions).toBeGreaterThan(20)
     // The same events in every part (exact), the same number of epochs.
     expect(first.events).toEqual(inMemory.events)
     expect(first.trained.summary.kind === 'mlp' && first.trained.summary.epochs).toBe(4)

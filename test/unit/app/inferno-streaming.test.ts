@@ -64,7 +64,7 @@ describe.runIf(kaggleAvailable)("INFERNO's events streamed", () => {
     const str = await infernoEvents(withMemory(specSource(spec), 64 * 1024), config, ctx)
     held.push(mem, str)
     if (mem.kind !== 'memory' || str.kind !== 'streamed') throw new Error('wrong kinds')
-    expect(str.streamed.chunks).toBeGreaterThan(20)
+    expect(str.streamed.partitions).toBeGreaterThan(20)
     const parts: ProjectEvents[] = []
     await str.sev.each(
       Array.from({ length: str.sev.count }, (_, k) => k),

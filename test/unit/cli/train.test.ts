@@ -99,6 +99,31 @@ describe('hepwb train', () => {
     expect(net).toBeGreaterThan(fisher + 0.04)
   }, 120_000)
 
+  it('trains Fisher out of core under --memory 1M and prints the in-memory metrics', () => {
+    const file = config({})
+    const run = (...extra: string[]) => {
+      const r = hepwb('train', file, '--json', ...extra)
+      expect(r.code, r.stderr).toBe(0)
+      return JSON.parse(r.stdout)
+    }
+    const inMemory = run()
+    const streamed = run('--memory', '1M')
+    expect(inMemory.streamed).toBeUndefined()
+    expect(streamed.streamed.partitions).toBeGreaterThan(10)
+    // The shape the network's streaming prints too, with the passes Fisher made.
+    expect(streamed.streamed).toEqual({
+      partitions: streamed.streamed.partitions,
+      passes: 4,
+      budget_bytes: 2 ** 20,
+    })
+    expect(streamed.events).toEqual(inMemory.events)
+    expect(streamed.warnings).toEqual(inMemory.warnings)
+    for (const k of ['auc_train', 'auc_test', 'ks_p_signal', 'ks_p_background'])
+      expect(Math.abs(streamed.metrics[k] - inMemory.metrics[k])).toBeLessThan(
+        1e-10 * Math.abs(inMemory.metrics[k]),
+      )
+  }, 60_000)
+
   it('names the bad field of a config', () => {
     const r = hepwb('train', config({ kind: 'svm' }), '--json')
     expect(r.code).toBe(1)

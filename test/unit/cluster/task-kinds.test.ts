@@ -10,6 +10,7 @@ import { poolExecutor } from '../../../src/main/engine/cluster/pool'
 
 it('registers every partition task kind', () => {
   expect(taskKinds()).toEqual([
+    'classifier.pass',
     'cluster.probe',
     'correlation',
     'cutflow',

@@ -61,4 +61,15 @@ describe('Random', () => {
     expect(new Set(p).size).toBe(1000)
     expect(Math.max(...p)).toBe(999)
   })
+
+  it('resumes from its state (Random.at), also after the state travelled as JSON', () => {
+    const r = new Random(7)
+    for (let i = 0; i < 13; i++) r.uniform()
+    const state = JSON.parse(JSON.stringify(r.state())) as number[]
+    const resumed = Random.at(state)
+    const next = Array.from({ length: 6 }, () => r.uniform())
+    expect(Array.from({ length: 6 }, () => resumed.uniform())).toEqual(next)
+    // The state is a copy: drawing on does not move it.
+    expect(Random.at(state).uniform()).toBe(next[0])
+  })
 })

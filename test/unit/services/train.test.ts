@@ -226,3 +226,40 @@ describe('train service', () => {
     expect(await engine.call('train.models', {})).toHaveLength(before)
   }, 60_000)
 })
+
+describe('train service out of core', () => {
+  it('trains Fisher under a 64 KiB compute.memory out of core, with the in-memory numbers', async () => {
+    const config = { kind: 'lda', name: 'fisher-ooc', inputs: INPUTS } as const
+    const inMemory = await engine.job('train.start', config)
+    expect(inMemory.state, inMemory.error).toBe('done')
+    const a = TrainResult.parse(inMemory.result)
+    expect(a.streamed).toBeUndefined()
+    await engine.call('data.putSetting', { key: 'compute.memory', value: 2 ** 16 })
+    try {
+      const streamed = await engine.job('train.start', config)
+      expect(streamed.state, streamed.error).toBe('done')
+      const b = TrainResult.parse(streamed.result)
+      expect(b.streamed?.partitions).toBeGreaterThan(50)
+      expect(b.streamed?.budget_bytes).toBe(2 ** 16)
+      expect(b.events).toEqual(a.events)
+      // The test rows do not fit a quarter of 64 KiB: the importance says it used a subsample.
+      const importance = /^permutation importance on [\d.]+% of the test events/
+      expect(b.warnings.filter((w) => !importance.test(w))).toEqual(a.warnings)
+      expect(b.warnings.some((w) => importance.test(w))).toBe(true)
+      if (a.summary.kind !== 'lda' || b.summary.kind !== 'lda') throw new Error('Fisher expected')
+      const close = (x: number, y: number) =>
+        expect(Math.abs(x - y)).toBeLessThan(1e-10 * Math.abs(x))
+      a.summary.coefficients.forEach((c, j) =>
+        close(c.value, b.summary.kind === 'lda' ? b.summary.coefficients[j].value : NaN),
+      )
+      close(a.summary.offset, b.summary.offset)
+      close(a.evaluation.auc_test!, b.evaluation.auc_test!)
+      close(a.evaluation.auc_train!, b.evaluation.auc_train!)
+      a.evaluation.roc.eff_s.forEach((v, k) => expect(b.evaluation.roc.eff_s[k]).toBeCloseTo(v, 12))
+      a.evaluation.roc.eff_b.forEach((v, k) => expect(b.evaluation.roc.eff_b[k]).toBeCloseTo(v, 12))
+      for (const m of [a, b]) await engine.call('train.remove', { id: m.model.id })
+    } finally {
+      await engine.call('data.putSetting', { key: 'compute.memory', value: null })
+    }
+  }, 120_000)
+})

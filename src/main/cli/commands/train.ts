@@ -9,7 +9,11 @@ import { join } from 'node:path'
 import type { Command } from 'commander'
 import { describeZodError } from '../../../shared/api'
 import { TrainConfig } from '../../../shared/contract/train'
-import { runClassifierTraining, streamingNote } from '../../engine/app/classifier-training'
+import {
+  runClassifierTraining,
+  streamedJson,
+  streamingNote,
+} from '../../engine/app/classifier-training'
 import { silentContext } from '../../engine/jobs/context'
 import { exportModel } from '../../engine/ml/export-model'
 import { UsageError, action, secondsSince, type GlobalOptions } from '../action'
@@ -41,8 +45,12 @@ export interface TrainOutput {
   seconds: number
   events_per_second: number
   backend: string
-  /** The training set was streamed from the files (events beyond `--memory`); null: in memory. */
-  streamed: { partitions: number; budget_bytes: number } | null
+  /**
+   * Trained out of core (events beyond `--memory`): partitions of all samples, the map/merge
+   * passes over them (Fisher, cuts; absent for the streamed network), the budget in bytes.
+   * Absent: trained in memory.
+   */
+  streamed?: { partitions: number; passes?: number; budget_bytes: number }
   files?: string[]
 }
 
@@ -78,7 +86,7 @@ async function train(file: string, options: TrainOptions): Promise<TrainOutput> 
       seconds: secondsSince(t0),
       events_per_second: Math.round(trained.eventsPerSecond),
       backend: trained.backend,
-      streamed: streamed && { partitions: streamed.chunks, budget_bytes: streamed.budget },
+      ...(streamed ? { streamed: streamedJson(streamed) } : {}),
     }
     if (options.out) {
       const name = config.name || config.kind
@@ -101,7 +109,7 @@ function human(r: TrainOutput): string {
     `${r.seconds.toFixed(2)} s, ${r.events_per_second} events/s on ${r.backend}`,
     ...(r.streamed
       ? [
-          `training set ${streamingNote({ chunks: r.streamed.partitions, budget: r.streamed.budget_bytes })}`,
+          `training set ${streamingNote({ partitions: r.streamed.partitions, budget: r.streamed.budget_bytes })}${r.streamed.passes ? `, ${r.streamed.passes} passes` : ''}`,
         ]
       : []),
     ...r.warnings.map((w) => `warning: ${w}`),

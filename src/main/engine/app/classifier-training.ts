@@ -1,23 +1,36 @@
 /**
  * Classifier training, written once for the window (services/train.ts), the command line
  * (`hepwb train`) and the tuning trials (tune-trial.ts): the training set of app/training-set.ts
- * held in memory (assembleTrainingData), or — for a network whose samples' events exceed the
- * source's memory budget, the rule the autoencoders stream by (ml/streaming.ts exceedsBudget) —
- * streamed from the sample files partition by partition (ml/streamed-set.ts): the same events
- * in the same split, the preprocessing in streamed passes, batches drawn window by window, the
- * evaluation summed chunk by chunk. Nothing then holds all selected rows.
+ * held in memory (assembleTrainingData), or — when the samples' events exceed the source's
+ * memory budget by the one rule every trainer streams by (ml/streaming.ts exceedsBudget, with
+ * the bytes per event the method would hold) — trained out of core, by method:
+ *  - a network: streamed from the sample files partition by partition (ml/streamed-set.ts): the
+ *    same events in the same split, the preprocessing in streamed passes, batches drawn window
+ *    by window, the evaluation summed chunk by chunk;
+ *  - Fisher and rectangular cuts (grid, random): map/merge passes over the partitions on the
+ *    source's executor (app/classifier-passes-training.ts).
+ * The genetic cut search chooses each generation from the last: it trains in memory. Nothing
+ * out of core holds all selected rows.
  */
-import type { TrainConfig } from '../../../shared/contract/train'
+import type { TrainConfig, TrainResult } from '../../../shared/contract/train'
 import type { JobContext } from '../jobs/context'
 import { assembleTrainingData, type AssembledData } from '../ml/build-dataset'
 import { PART } from '../ml/dataset'
 import { streamedTrainingSet, type StreamedSet } from '../ml/streamed-set'
-import { exceedsBudget } from '../ml/streaming'
+import {
+  budgetBytes,
+  bytesPerEvent,
+  DEFAULT_BUDGET_MB,
+  exceedsBudget,
+  rowBytesPerEvent,
+} from '../ml/streaming'
 import {
   trainClassifier,
   trainStreamedClassifier,
   type TrainedClassifier,
 } from '../ml/train-classifier'
+import type { ResolvedCut } from '../select/regions'
+import { trainByPasses, trainsByPasses } from './classifier-passes-training'
 import type { EventSource } from './source'
 import {
   entriesOf,
@@ -28,15 +41,20 @@ import {
   type TrainingSample,
 } from './training-set'
 
-/** How a streamed training set was cut. */
+/** How an out-of-core training read its events (what `hepwb train --json` says). */
 export interface StreamedInfo {
   /** Partitions (chunks) of all samples. */
-  readonly chunks: number
+  readonly partitions: number
+  /** Map/merge passes over them (Fisher, cuts); absent for the streamed network. */
+  readonly passes?: number
   /** The memory budget, bytes. */
   readonly budget: number
 }
 
-/** A classifier's training set: all rows in memory, or chunks streamed from the files. */
+/**
+ * A classifier's training set: all rows in memory, chunks streamed from the files (a network),
+ * or the opened samples that passes read partition by partition (Fisher, grid/random cuts).
+ */
 export type ClassifierSet =
   | { readonly kind: 'memory'; readonly assembled: AssembledData }
   | {
@@ -44,6 +62,14 @@ export type ClassifierSet =
       readonly set: StreamedSet
       readonly streamed: StreamedInfo
       /** Closes the samples the chunks read (after the training). */
+      release(): void
+    }
+  | {
+      readonly kind: 'passes'
+      readonly source: EventSource
+      readonly samples: readonly TrainingSample[]
+      readonly cuts: readonly ResolvedCut[]
+      readonly budget: number
       release(): void
     }
 
@@ -55,16 +81,30 @@ export interface PartEvents {
 }
 
 /**
- * The training set of `config` on `source`: streamed when `config` trains a network, the source
- * has a memory budget and the chosen samples' events (before cuts) exceed it, in memory
- * otherwise. Throws naming the sample, input or cut that is wrong, or a TrainingDataError.
+ * Bytes one selected event costs `config`'s training in memory, what decides whether it trains
+ * out of core: a network's window rows and tensors (bytesPerEvent), an assembled row otherwise
+ * (rowBytesPerEvent). null: the method has no out-of-core training (genetic cuts).
+ */
+export function heldBytesPerEvent(config: TrainConfig): number | null {
+  const d = config.inputs.length
+  if (config.kind === 'mlp') return bytesPerEvent(d)
+  return trainsByPasses(config) ? rowBytesPerEvent(d) : null
+}
+
+/**
+ * The training set of `config` on `source`: out of core when the method can train so and the
+ * chosen samples' events (before cuts) exceed the source's memory budget — or `options.stream`
+ * asks (then under the source's budget or DEFAULT_BUDGET_MB) — in memory otherwise. Throws
+ * naming the sample, input or cut that is wrong, or a TrainingDataError.
  */
 export async function classifierSet(
   source: EventSource,
   config: TrainConfig,
   ctx: JobContext,
+  options: { stream?: boolean } = {},
 ): Promise<ClassifierSet> {
-  if (config.kind !== 'mlp' || source.memory === undefined)
+  const perEvent = heldBytesPerEvent(config)
+  if (perEvent === null || (source.memory === undefined && !options.stream))
     return {
       kind: 'memory',
       assembled: assembleTrainingData(await trainingEvents(source, config, ctx), config),
@@ -73,9 +113,12 @@ export async function classifierSet(
   const { samples, cuts } = opened
   const release = () => samples.forEach((s) => s.opened.release())
   try {
-    const budget = source.memory
-    if (exceedsBudget(await entriesOf(samples), config.inputs.length, budget))
-      return await streamedSet(source, samples, cuts, config, budget, ctx, release)
+    const budget = source.memory ?? budgetBytes(DEFAULT_BUDGET_MB)
+    if (options.stream || exceedsBudget(await entriesOf(samples), perEvent, budget)) {
+      if (config.kind === 'mlp')
+        return await streamedSet(source, samples, cuts, config, budget, ctx, release)
+      return { kind: 'passes', source, samples, cuts, budget, release }
+    }
   } catch (e) {
     release()
     throw e
@@ -90,22 +133,28 @@ export async function classifierSet(
 async function streamedSet(
   source: EventSource,
   samples: readonly TrainingSample[],
-  cuts: Parameters<typeof streamedChunks>[1],
+  cuts: readonly ResolvedCut[],
   config: TrainConfig,
   budget: number,
   ctx: JobContext,
   release: () => void,
 ): Promise<ClassifierSet> {
   const chunks = await streamedChunks(samples, cuts, budget, source)
-  const streamed = { chunks: chunks.count, budget }
+  const streamed = { partitions: chunks.count, budget }
   const set = await streamedTrainingSet(chunks, config, streamingContext(ctx, streamed))
   return { kind: 'streamed', set, streamed, release }
+}
+
+/** `info` as a train result and `hepwb train --json` say it. */
+export function streamedJson(info: StreamedInfo): NonNullable<TrainResult['streamed']> {
+  const { partitions, passes, budget } = info
+  return { partitions, ...(passes === undefined ? {} : { passes }), budget_bytes: budget }
 }
 
 /** "streamed from N partitions under B MB": what the progress of a streamed training says. */
 export function streamingNote(info: StreamedInfo): string {
   const mb = info.budget / (1024 * 1024)
-  return `streamed from ${info.chunks} partitions under ${mb >= 10 ? mb.toFixed(0) : mb.toPrecision(2)} MB`
+  return `streamed from ${info.partitions} partitions under ${mb >= 10 ? mb.toFixed(0) : mb.toPrecision(2)} MB`
 }
 
 /** `ctx` whose progress messages say that the training streams. */
@@ -123,23 +172,52 @@ export function streamingContext(ctx: JobContext, info: StreamedInfo): JobContex
 }
 
 /** Trains `config` on a training set of classifierSet (which it does not release). */
-export function trainOnSet(
+export async function trainOnSet(
   config: TrainConfig,
   set: ClassifierSet,
   ctx: JobContext,
 ): Promise<TrainedClassifier> {
-  if (set.kind === 'memory') return trainClassifier(config, set.assembled, ctx)
-  const streamedCtx = streamingContext(ctx, set.streamed)
-  streamedCtx.log(`training ${streamingNote(set.streamed)}`)
-  return trainStreamedClassifier(config, set.set, set.streamed.budget, streamedCtx)
+  return (await runOnSet(config, set, ctx)).trained
 }
 
-/** The events of each class in each part of `set`. */
-export function partEvents(set: ClassifierSet): PartEvents {
+/** `config` trained on `set` (not released): the model, the events per part, how it streamed. */
+async function runOnSet(
+  config: TrainConfig,
+  set: ClassifierSet,
+  ctx: JobContext,
+): Promise<ClassifierRun> {
+  switch (set.kind) {
+    case 'memory':
+      return {
+        trained: await trainClassifier(config, set.assembled, ctx),
+        events: memoryEvents(set.assembled),
+        streamed: null,
+      }
+    case 'streamed': {
+      const streamedCtx = streamingContext(ctx, set.streamed)
+      streamedCtx.log(`training ${streamingNote(set.streamed)}`)
+      const trained = await trainStreamedClassifier(
+        config,
+        set.set,
+        set.streamed.budget,
+        streamedCtx,
+      )
+      const of = (part: number) => ({
+        signal: set.set.counts.signal[part],
+        background: set.set.counts.background[part],
+      })
+      const events = { train: of(PART.train), validation: of(PART.validation), test: of(PART.test) }
+      return { trained, events, streamed: set.streamed }
+    }
+    case 'passes':
+      if (!trainsByPasses(config)) throw new Error(`${config.kind} does not train by passes`)
+      return trainByPasses(set.source, set.samples, set.cuts, config, set.budget, ctx)
+  }
+}
+
+/** The events of each class in each part of an assembled training set. */
+function memoryEvents({ data }: AssembledData): PartEvents {
   const of = (part: number) => {
-    if (set.kind === 'streamed')
-      return { signal: set.set.counts.signal[part], background: set.set.counts.background[part] }
-    const { data } = set.assembled
     let signal = 0
     let background = 0
     for (let i = 0; i < data.n; i++)
@@ -156,25 +234,24 @@ export function partEvents(set: ClassifierSet): PartEvents {
 export interface ClassifierRun {
   readonly trained: TrainedClassifier
   readonly events: PartEvents
-  /** How the set was streamed; null: held in memory. */
+  /** How the training ran out of core; null: in memory. */
   readonly streamed: StreamedInfo | null
 }
 
-/** The training set of `config` on `source` read, trained on and released: the whole use case. */
+/**
+ * The training set of `config` on `source` read, trained on and released: the whole use case
+ * (`options.stream` trains out of core whatever the events, for the methods that can).
+ */
 export async function runClassifierTraining(
   source: EventSource,
   config: TrainConfig,
   ctx: JobContext,
+  options: { stream?: boolean } = {},
 ): Promise<ClassifierRun> {
-  const set = await classifierSet(source, config, ctx)
+  const set = await classifierSet(source, config, ctx, options)
   try {
-    const trained = await trainOnSet(config, set, ctx)
-    return {
-      trained,
-      events: partEvents(set),
-      streamed: set.kind === 'streamed' ? set.streamed : null,
-    }
+    return await runOnSet(config, set, ctx)
   } finally {
-    if (set.kind === 'streamed') set.release()
+    if (set.kind !== 'memory') set.release()
   }
 }

@@ -50,9 +50,12 @@ export async function infernoEvents(
   const release = () => samples.forEach((s) => s.opened.release())
   try {
     const budget = source.memory
-    if (budget !== undefined && exceedsBudget(await entriesOf(samples), inputs.length, budget)) {
+    if (
+      budget !== undefined &&
+      exceedsBudget(await entriesOf(samples), bytesPerEvent(inputs.length), budget)
+    ) {
       const chunks = await streamedChunks(samples, cuts, budget, source)
-      const streamed = { chunks: chunks.count, budget }
+      const streamed = { partitions: chunks.count, budget }
       const sev = await streamedProjectEvents(
         chunks,
         samples.slice(0, processes).map((s) => ({ name: s.opened.sample.name, role: s.role })),

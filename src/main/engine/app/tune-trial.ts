@@ -123,7 +123,7 @@ function trainingSet(
 /** Drops the kept training set, closing a streamed one's samples. */
 function forgetClassifierSet(): void {
   cached?.data.then(
-    (set) => set.kind === 'streamed' && set.release(),
+    (set) => set.kind !== 'memory' && set.release(),
     () => undefined,
   )
   cached = null

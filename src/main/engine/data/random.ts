@@ -26,17 +26,19 @@ export class Random {
   }
 
   /**
-   * A generator in this one's present state: it draws what this one would draw next (a split
-   * read in chunks resumes each chunk's draws where the previous chunk left them).
+   * The generator's position (four 32-bit words): `Random.at(state)` continues the same
+   * sequence of uniform draws, so a stream can be resumed elsewhere — a later chunk, another
+   * thread or a cluster worker (a partition's share of a split, split-stream.ts).
    */
-  clone(): Random {
-    const c = new Random(0)
-    c.a = this.a
-    c.b = this.b
-    c.c = this.c
-    c.d = this.d
-    c.spare = this.spare
-    return c
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d]
+  }
+
+  /** A generator at `state` (from `state()`). */
+  static at(state: readonly number[]): Random {
+    const r = new Random(0)
+    ;[r.a, r.b, r.c, r.d] = state.map((v) => v >>> 0)
+    return r
   }
 
   /** A uniform 32-bit unsigned integer. */

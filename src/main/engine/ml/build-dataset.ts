@@ -15,6 +15,8 @@ import { selectionMask } from '../select/hist'
 import type { ResolvedCut } from '../select/regions'
 import { atPath } from '../select/spec-error'
 import { PART, type TrainingData } from './dataset'
+import { drawParts } from './split-stream'
+import { addTo } from './pair-sum'
 
 /** One sample's selected events: input values (one array per input) and physical weights. */
 export interface SelectedEvents {
@@ -123,9 +125,7 @@ export function assembleTrainingData(
   })
   if (dropped) warnings.push(`${dropped} events with a missing input value were left out`)
 
-  const part = new Uint8Array(n)
-  const rng = new Random(setup.split.seed)
-  for (let i = 0; i < n; i++) part[i] = drawPart(rng, setup.split)
+  const part = drawParts(new Random(setup.split.seed), n, setup.split)
 
   const counts = { signal: [0, 0, 0], background: [0, 0, 0] }
   for (let i = 0; i < n; i++) counts[y[i] ? 'signal' : 'background'][part[i]]++
@@ -198,15 +198,6 @@ export function negativeWeightsMessage(negative: TrainSetup['weights']['negative
 }
 
 /**
- * The part of the next event of the split's running stream: one uniform number against the
- * test fraction, a second against the validation fraction for the events not in the test.
- */
-export function drawPart(rng: Random, split: { test: number; validation: number }): number {
-  if (rng.uniform() < split.test) return PART.test
-  return rng.uniform() < split.validation ? PART.validation : PART.train
-}
-
-/**
  * Why input `j`'s smallest value looks like a "missing" marker nobody declared (Kaggle's −999
  * when the samples' missing value is not set): a whole number ≤ −99 held by at least 1% of the
  * events, with no other value within a tenth of its size above it. null when it does not.
@@ -229,16 +220,43 @@ export function sentinelHint(
     if (v === min) count++
     else if (v < near) return null
   }
-  return sentinelMessage(min, count, n)
+  return sentinelMessage(min, count, Infinity, n)
 }
 
 /**
- * The hint of sentinelHint for a smallest value `min` held by `count` of n events with no other
- * value within a tenth of its size above it (null under 1% or when `min` is no such marker).
+ * The hint of sentinelHint for a smallest value `min` held by `count` of n events, `next` the
+ * least value above it (null when one lies within a tenth of min's size, under 1%, or when
+ * `min` is no such marker). Streamed and out-of-core training merge min, count and next from
+ * partitions (lowestValues).
  */
-export function sentinelMessage(min: number, count: number, n: number): string | null {
+export function sentinelMessage(
+  min: number,
+  count: number,
+  next: number,
+  n: number,
+): string | null {
   if (!(Number.isInteger(min) && min <= -99) || count < 0.01 * n) return null
+  if (next < min + Math.abs(min) / 10) return null
   return `${count} events (${((100 * count) / n).toFixed(1)}%) have exactly ${min}, far below every other value: if it means "missing", set it as the samples' missing value in the Data step`
+}
+
+/**
+ * Counts `times` occurrences of v among input j's values in `p` (per input: the least value,
+ * how many hold it, the least value above it — what sentinelMessage needs), so that partitions
+ * counted apart and merged give what one count over all values gives.
+ */
+export function lowestValues(
+  p: { min: Float64Array; atMin: Float64Array; next: Float64Array },
+  j: number,
+  v: number,
+  times: number,
+): void {
+  if (v === p.min[j]) p.atMin[j] += times
+  else if (v < p.min[j]) {
+    if (p.min[j] < p.next[j]) p.next[j] = p.min[j]
+    p.min[j] = v
+    p.atMin[j] = times
+  } else if (v < p.next[j]) p.next[j] = v
 }
 
 /**
@@ -252,17 +270,18 @@ export function trainingMeans(
   isMissing: Uint8Array,
   part: Uint8Array,
 ): number[] {
-  const sum = new Float64Array(d)
+  // Pair sums (pair-sum.ts): the same mean however the rows are split into partitions.
+  const sum = new Float64Array(2 * d)
   const count = new Float64Array(d)
   for (let i = 0; i < n; i++) {
     if (part[i] !== PART.train) continue
     for (let j = 0; j < d; j++)
       if (!isMissing[i * d + j]) {
-        sum[j] += x[i * d + j]
+        addTo(sum, 2 * j, x[i * d + j])
         count[j]++
       }
   }
-  return Array.from(sum, (v, j) => (count[j] ? v / count[j] : 0))
+  return Array.from(count, (c, j) => (c ? (sum[2 * j] + sum[2 * j + 1]) / c : 0))
 }
 
 /**

@@ -17,6 +17,7 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix'
 import { z } from 'zod'
 import type { ModelSummary } from '../../../shared/contract/train'
 import type { Classifier } from './classifier'
+import type { CorrelationPart } from '../data/correlation'
 import { PART, type TrainingData, gatherRows, indicesOf } from './dataset'
 
 /** Eigenvalues of the unit-diagonal W below this fraction of the largest count as zero. */
@@ -61,12 +62,54 @@ export interface LdaResult {
 /** Trains Fisher's discriminant on the training part of `data` with the training weights `w`. */
 export function trainLda(data: TrainingData): LdaResult {
   const { d, x, w, inputs } = data
-  const warnings: string[] = []
   const rowsS = indicesOf(data, PART.train, 1)
   const rowsB = indicesOf(data, PART.train, 0)
   const S = classMoments(x, d, w, rowsS, inputs, 'signal')
   const B = classMoments(x, d, w, rowsB, inputs, 'background')
+  const { classifier, warnings } = ldaFromMoments(inputs, S, B)
+  const output = (rows: Uint32Array) =>
+    outputMoments(
+      classifier.score(gatherRows(x, d, rows), rows.length),
+      Float64Array.from(rows, (i) => w[i]),
+    )
+  return ldaResult(classifier, output(rowsS), output(rowsB), warnings)
+}
 
+/**
+ * The result of a solved discriminant, with Fisher's criterion (μ_S − μ_B)² / (σ_S² + σ_B²)
+ * of its output over the training events of each class (`outputMoments`).
+ */
+export function ldaResult(
+  classifier: LdaClassifier,
+  fS: { mean: number; variance: number },
+  fB: { mean: number; variance: number },
+  warnings: string[],
+): LdaResult {
+  const { inputs, coefficients: coef, offset } = classifier
+  const criterion = (fS.mean - fB.mean) ** 2 / (fS.variance + fB.variance)
+  return {
+    classifier,
+    summary: {
+      kind: 'lda',
+      coefficients: inputs.map((input, j) => ({ input, value: coef[j] })),
+      offset,
+      fisherCriterion: Number.isFinite(criterion) ? criterion : 0,
+    },
+    warnings,
+  }
+}
+
+/**
+ * The discriminant of the training-weighted class moments S and B (see the file comment): the
+ * same solve whether the moments come from the rows in memory or merged partition by partition.
+ */
+export function ldaFromMoments(
+  inputs: readonly string[],
+  S: ClassMoments,
+  B: ClassMoments,
+): { classifier: LdaClassifier; warnings: string[] } {
+  const d = inputs.length
+  const warnings: string[] = []
   const active: number[] = []
   const constant: string[] = []
   for (let j = 0; j < d; j++) {
@@ -136,21 +179,7 @@ export function trainLda(data: TrainingData): LdaResult {
         'the discriminant is constant',
     )
   }
-
-  const classifier = new LdaClassifier([...inputs], coef, offset)
-  const fS = outputMoments(classifier, x, d, w, rowsS)
-  const fB = outputMoments(classifier, x, d, w, rowsB)
-  const criterion = (fS.mean - fB.mean) ** 2 / (fS.variance + fB.variance)
-  return {
-    classifier,
-    summary: {
-      kind: 'lda',
-      coefficients: inputs.map((input, j) => ({ input, value: coef[j] })),
-      offset,
-      fisherCriterion: Number.isFinite(criterion) ? criterion : 0,
-    },
-    warnings,
-  }
+  return { classifier: new LdaClassifier([...inputs], coef, offset), warnings }
 }
 
 /** Serialisable model (project store, export). */
@@ -184,12 +213,32 @@ export function ldaFromJSON(json: unknown): LdaClassifier {
   return new LdaClassifier(m.inputs, m.coefficients, m.offset)
 }
 
-interface Moments {
+/** One class's training-weighted input moments. */
+export interface ClassMoments {
   mean: number[]
   /** Row-major d × d covariance Σw(x−μ)(x−μ)ᵀ / Σw. */
   cov: Float64Array
   min: number[]
   max: number[]
+}
+
+/**
+ * The class moments of merged correlation sums (data/correlation.ts: Σw, weighted means,
+ * co-moments around them by Chan's pairwise merge, extremes) of one class's training rows:
+ * what an out-of-core pass hands ldaFromMoments. Throws as classMoments does.
+ */
+export function momentsOfPart(p: CorrelationPart | undefined, label: string): ClassMoments {
+  if (!p || !p.events) throw new RangeError(`Fisher: no ${label} events in the training part`)
+  if (!(p.sumw > 0) || p.sx)
+    throw new RangeError(`Fisher: the ${label} training events' weights sum to ${p.sumw}, not > 0`)
+  const d = p.k
+  const cov = new Float64Array(d * d)
+  for (let a = 0; a < d; a++)
+    for (let b = a; b < d; b++) {
+      cov[a * d + b] = p.comoment[a * d + b] / p.sumw
+      cov[b * d + a] = cov[a * d + b]
+    }
+  return { mean: Array.from(p.mean), cov, min: Array.from(p.lo), max: Array.from(p.hi) }
 }
 
 function classMoments(
@@ -199,7 +248,7 @@ function classMoments(
   rows: Uint32Array,
   inputs: readonly string[],
   label: string,
-): Moments {
+): ClassMoments {
   let sw = 0
   const mean = new Array<number>(d).fill(0)
   const min = new Array<number>(d).fill(Infinity)
@@ -236,22 +285,19 @@ function classMoments(
   return { mean, cov, min, max }
 }
 
-function outputMoments(
-  c: Classifier,
-  x: Float64Array,
-  d: number,
-  w: Float64Array,
-  rows: Uint32Array,
+/** Weighted mean and variance of outputs `f` with weights `w` (compact, the same length). */
+export function outputMoments(
+  f: ArrayLike<number>,
+  w: ArrayLike<number>,
 ): { mean: number; variance: number } {
-  const f = c.score(gatherRows(x, d, rows), rows.length)
   let sw = 0
   let m = 0
-  for (let r = 0; r < rows.length; r++) {
-    sw += w[rows[r]]
-    m += w[rows[r]] * f[r]
+  for (let r = 0; r < f.length; r++) {
+    sw += w[r]
+    m += w[r] * f[r]
   }
   m /= sw
   let v = 0
-  for (let r = 0; r < rows.length; r++) v += w[rows[r]] * (f[r] - m) ** 2
+  for (let r = 0; r < f.length; r++) v += w[r] * (f[r] - m) ** 2
   return { mean: m, variance: v / sw }
 }

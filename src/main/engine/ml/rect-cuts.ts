@@ -26,6 +26,7 @@ import { asimovZWithUncertainty } from '../select/significance'
 import type { Classifier } from './classifier'
 import { PART, type TrainingData } from './dataset'
 import { finiteOrNull } from '../../../shared/contract/common'
+import { addTo } from './pair-sum'
 
 /** Exhaustive grid searches beyond this many cut sets fall back to random search. */
 export const GRID_CAP = 250_000
@@ -136,18 +137,15 @@ export function trainRectCuts(
   const random = new Random(seed)
   const evaluator = new Evaluator(ev)
 
-  if (options.search === 'grid') {
-    const edges = quantiles.map((q) => gridEdges(q, options.gridSteps))
-    const total = edges.reduce((p, e) => p * (((e.length + 2) * (e.length + 1)) / 2), 1)
-    if (total <= GRID_CAP) gridSearch(ev, edges, archive, ctx)
-    else {
-      warnings.push(
-        `cuts: a grid of ${options.gridSteps} edges on ${ev.d} inputs has ${total.toExponential(2)} ` +
-          `cut sets (more than ${GRID_CAP}); ${options.samples} random sets were tried instead`,
-      )
-      randomSearch(ev, quantiles, options.samples, archive, evaluator, random, ctx, 0, 1)
-    }
-  } else if (options.search === 'random') {
+  if (options.search === 'grid' && gridFits(quantiles, options, warnings)) {
+    const choices = gridChoices(quantiles.map((q) => gridEdges(q, options.gridSteps)))
+    const sums = new Float64Array(4)
+    gridLeaves(ev, choices, ctx, (lo, hi, sh, sl, bh, bl) => {
+      sums[0] = sh + sl
+      sums[1] = bh + bl
+      archive.offer(sums[0], sums[1], lo, hi)
+    })
+  } else if (options.search !== 'genetic') {
     randomSearch(ev, quantiles, options.samples, archive, evaluator, random, ctx, 0, 1)
   } else {
     const first = Math.ceil(options.samples / 2)
@@ -155,10 +153,19 @@ export function trainRectCuts(
     geneticSearch(ev, quantiles, options.samples - first, archive, evaluator, random, ctx)
   }
   ctx.progress(1)
+  return cutsResult(data.inputs, archive, options, warnings)
+}
 
+/** The kept sets of `archive` as a classifier and its summary. */
+function cutsResult(
+  inputs: readonly string[],
+  archive: Archive,
+  options: CutsOptions,
+  warnings: string[],
+): CutsResult {
   const sets = archive.sets()
   if (!sets.length) warnings.push('cuts: no cut set reached any of the target signal efficiencies')
-  const classifier = new RectCutsClassifier([...data.inputs], sets)
+  const classifier = new RectCutsClassifier([...inputs], sets)
   return {
     classifier,
     summary: {
@@ -168,7 +175,7 @@ export function trainRectCuts(
         eff_s: s.eff_s,
         eff_b: s.eff_b,
         fom: finiteOrNull(s.fom),
-        intervals: data.inputs.map((input, j) => ({
+        intervals: inputs.map((input, j) => ({
           input,
           lo: s.lo[j] === -Infinity ? null : s.lo[j],
           hi: s.hi[j] === Infinity ? null : s.hi[j],
@@ -177,6 +184,155 @@ export function trainRectCuts(
     },
     warnings,
   }
+}
+
+/**
+ * Whether the grid of `options` has at most GRID_CAP cut sets; if not, a warning says that
+ * random sets are tried instead.
+ */
+function gridFits(quantiles: Float64Array[], options: CutsOptions, warnings: string[]): boolean {
+  const edges = quantiles.map((q) => gridEdges(q, options.gridSteps))
+  const total = edges.reduce((p, e) => p * (((e.length + 2) * (e.length + 1)) / 2), 1)
+  if (total <= GRID_CAP) return true
+  warnings.push(
+    `cuts: a grid of ${options.gridSteps} edges on ${quantiles.length} inputs has ${total.toExponential(2)} ` +
+      `cut sets (more than ${GRID_CAP}); ${options.samples} random sets were tried instead`,
+  )
+  return false
+}
+
+/**
+ * The candidates of a grid or random search, fixed before any event is summed (out-of-core
+ * training sums them partition by partition): grid — per input every interval between two of
+ * (−∞, edges…, +∞), the sets in depth-first order; random — `samples` seeded random sets, in
+ * the order the in-memory search draws them.
+ */
+export type CutCandidates =
+  | { readonly kind: 'grid'; readonly choices: readonly (readonly [number, number])[][] }
+  | { readonly kind: 'random'; readonly d: number; readonly lo: number[]; readonly hi: number[] }
+
+/** Weighted sums of the training events: efficiencies' denominators and expected yields. */
+export interface CutTotals {
+  /** Σ physical weights of the training signal / background. */
+  readonly trainS: number
+  readonly trainB: number
+  /** Σ physical weights of all signal / background events. */
+  readonly allS: number
+  readonly allB: number
+}
+
+/**
+ * The candidates of `options` (search grid or random; genetic search evaluates sets that
+ * depend on earlier ones and is not planned ahead) from the sorted training signal values of
+ * each input (`quantiles`); a warning when the grid is too large.
+ */
+export function cutCandidates(
+  quantiles: Float64Array[],
+  options: CutsOptions,
+  seed: number,
+  warnings: string[],
+): CutCandidates {
+  if (options.search === 'genetic')
+    throw new RangeError('cuts: the genetic search cannot be planned ahead')
+  if (options.search === 'grid' && gridFits(quantiles, options, warnings))
+    return {
+      kind: 'grid',
+      choices: gridChoices(quantiles.map((q) => gridEdges(q, options.gridSteps))),
+    }
+  const d = quantiles.length
+  const random = new Random(seed)
+  const lo = new Float64Array(d)
+  const hi = new Float64Array(d)
+  const out = { kind: 'random' as const, d, lo: [] as number[], hi: [] as number[] }
+  for (let t = 0; t < options.samples; t++) {
+    toBounds(randomGenome(d, random), quantiles, lo, hi)
+    out.lo.push(...lo)
+    out.hi.push(...hi)
+  }
+  return out
+}
+
+/** Number of cut sets of `c`. */
+export function candidateCount(c: CutCandidates): number {
+  return c.kind === 'grid' ? c.choices.reduce((p, ch) => p * ch.length, 1) : c.lo.length / c.d
+}
+
+/**
+ * Weighted signal and background sums of every candidate over events (x row-major n × d, class
+ * y, physical weights w): Float64Array of 4 per candidate (signal hi, lo, background hi, lo;
+ * pair-sum.ts), so that parts merge by addPairs to the sums of all events.
+ */
+export function candidateSums(
+  events: { n: number; d: number; x: Float64Array; y: Uint8Array; w: Float64Array },
+  c: CutCandidates,
+  ctx: JobContext,
+): Float64Array {
+  const out = new Float64Array(4 * candidateCount(c))
+  const ev: Events = { ...events, ...eventTotals(events) }
+  if (c.kind === 'grid') {
+    let k = 0
+    gridLeaves(ev, c.choices, ctx, (_lo, _hi, sh, sl, bh, bl) => {
+      out[k++] = sh
+      out[k++] = sl
+      out[k++] = bh
+      out[k++] = bl
+    })
+    return out
+  }
+  const evaluator = new Evaluator(ev)
+  const lo = new Float64Array(c.d)
+  const hi = new Float64Array(c.d)
+  const pair = new Float64Array(4)
+  for (let t = 0; 4 * t < out.length; t++) {
+    for (let j = 0; j < c.d; j++) {
+      lo[j] = c.lo[t * c.d + j]
+      hi[j] = c.hi[t * c.d + j]
+    }
+    evaluator.pairs(lo, hi, pair)
+    out.set(pair, 4 * t)
+  }
+  return out
+}
+
+/**
+ * The search's result from the merged `sums` of every candidate (candidateSums): each offered
+ * in the order the in-memory search offers it, so the same sets are kept.
+ */
+export function chooseCuts(
+  inputs: readonly string[],
+  totals: CutTotals,
+  options: CutsOptions,
+  c: CutCandidates,
+  sums: Float64Array,
+  warnings: string[],
+): CutsResult {
+  const archive = new Archive(totals, options)
+  const d = inputs.length
+  const lo = new Float64Array(d)
+  const hi = new Float64Array(d)
+  const count = candidateCount(c)
+  for (let t = 0; t < count; t++) {
+    if (c.kind === 'grid') {
+      // Depth first: input 0 is the slowest digit.
+      let rest = t
+      for (let j = d - 1; j >= 0; j--) {
+        const m = c.choices[j].length
+        ;[lo[j], hi[j]] = c.choices[j][rest % m]
+        rest = Math.floor(rest / m)
+      }
+    } else
+      for (let j = 0; j < d; j++) {
+        lo[j] = c.lo[t * d + j]
+        hi[j] = c.hi[t * d + j]
+      }
+    archive.offer(sums[4 * t] + sums[4 * t + 1], sums[4 * t + 2] + sums[4 * t + 3], lo, hi)
+  }
+  return cutsResult(inputs, archive, options, warnings)
+}
+
+/** Per input, the sorted values of the training signal events of `ev` (signalQuantiles). */
+export function sortedSignalValues(columns: readonly Float64Array[]): Float64Array[] {
+  return columns.map((c) => Float64Array.from(c).sort())
 }
 
 /**
@@ -253,19 +409,14 @@ export function cutsFromJSON(json: unknown): RectCutsClassifier {
 function trainingEvents(data: TrainingData): Events {
   const { d } = data
   let n = 0
-  let allS = 0
-  let allB = 0
+  const all = new Float64Array(4)
   for (let i = 0; i < data.n; i++) {
     if (data.part[i] === PART.train) n++
-    if (data.y[i]) allS += data.weight[i]
-    else allB += data.weight[i]
+    addTo(all, data.y[i] ? 0 : 2, data.weight[i])
   }
   const x = new Float64Array(n * d)
   const y = new Uint8Array(n)
   const w = new Float64Array(n)
-  let trainS = 0
-  let trainB = 0
-  let nS = 0
   let k = 0
   for (let i = 0; i < data.n; i++) {
     if (data.part[i] !== PART.train) continue
@@ -277,19 +428,40 @@ function trainingEvents(data: TrainingData): Events {
     }
     y[k] = data.y[i]
     w[k] = data.weight[i]
-    if (y[k]) {
-      trainS += w[k]
-      nS++
-    } else trainB += w[k]
     k++
   }
+  const totals = eventTotals({ n, y, w })
+  checkTotals(n, totals.nS, totals)
+  return { n, d, x, y, w, ...totals, allS: all[0] + all[1], allB: all[2] + all[3] }
+}
+
+/** Training signal count and Σ physical weights per class of events (pair sums). */
+function eventTotals(ev: { n: number; y: Uint8Array; w: Float64Array }): {
+  nS: number
+  trainS: number
+  trainB: number
+  allS: number
+  allB: number
+} {
+  const p = new Float64Array(4)
+  let nS = 0
+  for (let i = 0; i < ev.n; i++) {
+    nS += ev.y[i]
+    addTo(p, ev.y[i] ? 0 : 2, ev.w[i])
+  }
+  const trainS = p[0] + p[1]
+  const trainB = p[2] + p[3]
+  return { nS, trainS, trainB, allS: trainS, allB: trainB }
+}
+
+/** Throws unless both classes have training events whose weights sum to > 0. */
+export function checkTotals(n: number, nS: number, t: { trainS: number; trainB: number }): void {
   if (!nS) throw new RangeError('cuts: no signal events in the training part')
   if (nS === n) throw new RangeError('cuts: no background events in the training part')
-  if (!(trainS > 0))
-    throw new RangeError(`cuts: the training signal weights sum to ${trainS}, not > 0`)
-  if (!(trainB > 0))
-    throw new RangeError(`cuts: the training background weights sum to ${trainB}, not > 0`)
-  return { n, d, x, y, w, trainS, trainB, allS, allB }
+  if (!(t.trainS > 0))
+    throw new RangeError(`cuts: the training signal weights sum to ${t.trainS}, not > 0`)
+  if (!(t.trainB > 0))
+    throw new RangeError(`cuts: the training background weights sum to ${t.trainB}, not > 0`)
 }
 
 /** Per input, the sorted (unweighted) values of the training signal events. */
@@ -329,7 +501,7 @@ class Archive {
   private readonly best: ({ key: number; set: CutSet; genome?: Genome } | undefined)[]
 
   constructor(
-    private readonly ev: Events,
+    private readonly ev: CutTotals,
     private readonly options: CutsOptions,
   ) {
     this.levels = options.effSteps
@@ -450,14 +622,24 @@ class Evaluator {
   }
 
   sums(lo: Float64Array, hi: Float64Array): { s: number; b: number } {
+    const p = this.pair
+    this.pairs(lo, hi, p)
+    return { s: p[0] + p[1], b: p[2] + p[3] }
+  }
+
+  private readonly pair = new Float64Array(4)
+
+  /** The sums as pairs (pair-sum.ts) into `out`: signal hi, lo, background hi, lo. */
+  pairs(lo: Float64Array, hi: Float64Array, out: Float64Array): void {
     const { n, d, y, w } = this.ev
     const { order, count, from, columns } = this
+    out.fill(0)
     let m = 0
     for (let j = 0; j < d; j++) {
       if (lo[j] === -Infinity && hi[j] === Infinity) continue
       const a = lowerBound(this.sorted[j], lo[j])
       const b = lowerBound(this.sorted[j], hi[j])
-      if (b <= a) return { s: 0, b: 0 }
+      if (b <= a) return
       from[j] = a
       count[j] = b - a
       // Insertion by count: the tightest first.
@@ -468,9 +650,10 @@ class Evaluator {
       }
       order[k] = j
     }
-    if (m === 0) return { s: this.ev.trainS, b: this.ev.trainB }
-    let s = 0
-    let b = 0
+    if (m === 0) {
+      for (let i = 0; i < n; i++) addTo(out, y[i] ? 0 : 2, w[i])
+      return
+    }
     const j0 = order[0]
     if (count[j0] * 8 < n) {
       const perm = this.perm[j0]
@@ -482,10 +665,9 @@ class Evaluator {
           const v = columns[j][i]
           if (v < lo[j] || v >= hi[j]) continue outer
         }
-        if (y[i]) s += w[i]
-        else b += w[i]
+        addTo(out, y[i] ? 0 : 2, w[i])
       }
-      return { s, b }
+      return
     }
     const c0 = columns[j0]
     const lo0 = lo[j0]
@@ -498,10 +680,8 @@ class Evaluator {
         const v = columns[j][i]
         if (v < lo[j] || v >= hi[j]) continue outer
       }
-      if (y[i]) s += w[i]
-      else b += w[i]
+      addTo(out, y[i] ? 0 : 2, w[i])
     }
-    return { s, b }
   }
 }
 
@@ -584,12 +764,36 @@ function randomSearch(
   }
 }
 
+/** Per input every interval between two of (−∞, edges…, +∞), in the grid's order. */
+function gridChoices(edges: number[][]): [number, number][][] {
+  return edges.map((e) => {
+    const bounds = [-Infinity, ...e, Infinity]
+    const out: [number, number][] = []
+    for (let p = 0; p < bounds.length; p++)
+      for (let q = p + 1; q < bounds.length; q++) out.push([bounds[p], bounds[q]])
+    return out
+  })
+}
+
 /**
- * Exhaustive grid: per input every interval between two of (−∞, edges…, +∞). Depth first over the
- * inputs, each level keeping the list of events passing the intervals chosen so far, so a leaf
- * costs only the events left by its parent.
+ * Exhaustive grid: every set of one choice per input, depth first over the inputs, each level
+ * keeping the list of events passing the intervals chosen so far, so a leaf costs only the
+ * events left by its parent. `leaf` gets each set's bounds and its signal and background sums
+ * as pairs (pair-sum.ts).
  */
-function gridSearch(ev: Events, edges: number[][], archive: Archive, ctx: JobContext): void {
+function gridLeaves(
+  ev: Events,
+  choices: readonly (readonly [number, number])[][],
+  ctx: JobContext,
+  leaf: (
+    lo: Float64Array,
+    hi: Float64Array,
+    sh: number,
+    sl: number,
+    bh: number,
+    bl: number,
+  ) => void,
+): void {
   const { n, d, x, y, w } = ev
   const lo = new Float64Array(d).fill(-Infinity)
   const hi = new Float64Array(d).fill(Infinity)
@@ -597,14 +801,8 @@ function gridSearch(ev: Events, edges: number[][], archive: Archive, ctx: JobCon
   const sizes = new Int32Array(d + 1)
   for (let i = 0; i < n; i++) lists[0][i] = i
   sizes[0] = n
-  const choices = edges.map((e) => {
-    const bounds = [-Infinity, ...e, Infinity]
-    const out: [number, number][] = []
-    for (let p = 0; p < bounds.length; p++)
-      for (let q = p + 1; q < bounds.length; q++) out.push([bounds[p], bounds[q]])
-    return out
-  })
   const topChoices = choices[0].length
+  const p = new Float64Array(4)
   let leaves = 0
   const visit = (j: number): void => {
     const parent = lists[j]
@@ -618,17 +816,13 @@ function gridSearch(ev: Events, edges: number[][], archive: Archive, ctx: JobCon
       lo[j] = l
       hi[j] = h
       if (j === d - 1) {
-        let s = 0
-        let b = 0
+        p.fill(0)
         for (let r = 0; r < size; r++) {
           const i = parent[r]
           const v = x[i * d + j]
-          if (v >= l && v < h) {
-            if (y[i]) s += w[i]
-            else b += w[i]
-          }
+          if (v >= l && v < h) addTo(p, y[i] ? 0 : 2, w[i])
         }
-        archive.offer(s, b, lo, hi)
+        leaf(lo, hi, p[0], p[1], p[2], p[3])
         if (++leaves % 4096 === 0) ctx.throwIfCancelled()
       } else {
         const child = lists[j + 1]

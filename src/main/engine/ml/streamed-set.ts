@@ -6,8 +6,9 @@
  *
  * The split is assembleTrainingData's running stream over the kept events (one or two draws
  * per event, in sample and chain order); a first pass over the chunks, in order, runs it and
- * keeps the generator's state at each chunk's start (Random.clone), so reading chunk k again
- * draws its events' parts again without the events before it. The same pass sums what the
+ * keeps the generator's state at each chunk's start (Random.state), so reading chunk k again
+ * draws its events' parts again without the events before it (partition-rows.ts, the rows
+ * out-of-core Fisher and cuts read too). The same pass sums what the
  * set-up needs (training means, per-class training Σw, counts, expected yields, the warnings);
  * events are summed in the order memory sums them, so those numbers are bit-identical.
  */
@@ -17,14 +18,17 @@ import type { JobContext } from '../jobs/context'
 import {
   checkPartCounts,
   classFactors,
-  drawPart,
   imputedMessage,
   negativeWeightsMessage,
+  lowestValues,
   type SelectedEvents,
   sentinelMessage,
 } from './build-dataset'
 import { PART } from './dataset'
+import { addTo } from './pair-sum'
+import { missingTest, partitionRows, trainingWeight } from './partition-rows'
 import { type Preprocessing, preprocessingFrom } from './preprocess'
+import { drawPart } from './split-stream'
 import { eachChunk, type SelectedChunks } from './streaming'
 
 /** One chunk's events as TrainingData holds them (its part of the rows). */
@@ -87,24 +91,23 @@ export async function streamedTrainingSet(
   ctx: JobContext,
 ): Promise<StreamedSet> {
   const d = setup.inputs.length
-  const sentinels = new Set(setup.missing.values)
-  const missing = (v: number) => !Number.isFinite(v) || sentinels.has(v)
+  const missing = missingTest(setup)
   const drop = setup.missing.policy === 'drop'
-  const ignoreNegative = setup.weights.negative === 'ignore'
   const rng = new Random(setup.split.seed)
-  const states: Random[] = new Array(chunks.count)
+  const states: number[][] = new Array(chunks.count)
   const perPart = new Float64Array(chunks.count * 3)
   const roles: ('signal' | 'background')[] = chunks.samples.map(() => 'background')
   const counts = { signal: [0, 0, 0], background: [0, 0, 0] }
   const expected = [0, 0]
   const trainSum = [0, 0]
-  const defSum = new Float64Array(d)
+  const defSum = new Float64Array(2 * d) // pair sums (pair-sum.ts), as trainingMeans
   const defCount = new Float64Array(d)
   const absent = new Float64Array(d)
   const lo = new Float64Array(d).fill(Infinity)
   const hi = new Float64Array(d).fill(-Infinity)
   const atMin = new Float64Array(d)
   const next = new Float64Array(d).fill(Infinity)
+  const least = { min: lo, atMin, next }
   let dropped = 0
   let negative = false
   let n = 0
@@ -114,7 +117,7 @@ export async function streamedTrainingSet(
     chunks,
     Array.from({ length: chunks.count }, (_, k) => k),
     (k, sel) => {
-      states[k] = rng.clone()
+      states[k] = rng.state()
       const c = sel.role === 'signal' ? 1 : 0
       roles[chunks.sampleOf(k)] = sel.role
       const m = sel.weight.length
@@ -130,7 +133,7 @@ export async function streamedTrainingSet(
         const raw = sel.weight[i]
         expected[c] += raw
         if (raw < 0) negative = true
-        if (part === PART.train) trainSum[c] += ignoreNegative && raw < 0 ? 0 : raw
+        if (part === PART.train) trainSum[c] += trainingWeight(raw, c, setup, [1, 1])
         for (let j = 0; j < d; j++) {
           const v = sel.columns[j][i]
           if (missing(v)) {
@@ -138,15 +141,10 @@ export async function streamedTrainingSet(
             continue
           }
           if (part === PART.train) {
-            defSum[j] += v
+            addTo(defSum, 2 * j, v)
             defCount[j]++
           }
-          if (v < lo[j]) {
-            if (lo[j] < next[j]) next[j] = lo[j]
-            lo[j] = v
-            atMin[j] = 1
-          } else if (v === lo[j]) atMin[j]++
-          else if (v < next[j]) next[j] = v
+          lowestValues(least, j, v, 1)
           if (v > hi[j]) hi[j] = v
         }
       }
@@ -159,10 +157,10 @@ export async function streamedTrainingSet(
   checkPartCounts(counts)
   setup.inputs.forEach((input, j) => {
     const min = lo[j]
-    const hint = next[j] < min + Math.abs(min) / 10 ? null : sentinelMessage(min, atMin[j], n)
+    const hint = sentinelMessage(min, atMin[j], next[j], n)
     if (hint) warnings.push(`input '${input}': ${hint}`)
   })
-  const means = Array.from(defSum, (v, j) => (defCount[j] ? v / defCount[j] : 0))
+  const means = Array.from(defCount, (c, j) => (c ? (defSum[2 * j] + defSum[2 * j + 1]) / c : 0))
   if (!drop)
     setup.inputs.forEach((input, j) => {
       if (!absent[j]) return
@@ -180,31 +178,15 @@ export async function streamedTrainingSet(
     setup.weights.norm,
   )
 
-  /** Chunk k's rows from its selected events: the set-up's handling, the parts drawn again. */
+  /** Chunk k's rows from its selected events (partition-rows.ts), the parts drawn again. */
   const rowsOf = (k: number, sel: SelectedEvents): ChunkRows => {
-    const draw = states[k].clone()
+    const rows = partitionRows(sel, setup, states[k], means)
     const m = perPart[k * 3] + perPart[k * 3 + 1] + perPart[k * 3 + 2]
-    const x = new Float64Array(m * d)
-    const w = new Float64Array(m)
-    const weight = new Float64Array(m)
-    const part = new Uint8Array(m)
-    const c = sel.role === 'signal' ? 1 : 0
-    let r = 0
-    for (let i = 0; i < sel.weight.length; i++) {
-      if (drop && sel.columns.some((col) => missing(col[i]))) continue
-      for (let j = 0; j < d; j++) {
-        const v = sel.columns[j][i]
-        x[r * d + j] = missing(v) ? means[j] : v
-      }
-      const raw = sel.weight[i]
-      weight[r] = raw
-      w[r] = (ignoreNegative && raw < 0 ? 0 : raw) * factor[c]
-      part[r] = drawPart(draw, setup.split)
-      r++
-    }
-    if (r !== m)
-      throw new Error(`chunk ${k} changed since it was first read (${r} events, ${m} before)`)
-    return { n: m, x, y: new Uint8Array(m).fill(c), w, weight, part, sample: chunks.sampleOf(k) }
+    if (rows.n !== m)
+      throw new Error(`chunk ${k} changed since it was first read (${rows.n} events, ${m} before)`)
+    const w = rows.weight.map((v, i) => trainingWeight(v, rows.y[i], setup, factor))
+    const { n, x, y, weight, part } = rows
+    return { n, x, y, w, weight, part, sample: chunks.sampleOf(k) }
   }
 
   return {

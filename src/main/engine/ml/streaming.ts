@@ -40,9 +40,20 @@ export function eventDraw(seed: number, index: number): number {
   return z / 4294967296
 }
 
-/** Whether `entries` events of d inputs exceed `budget` bytes: the one rule to stream. */
-export function exceedsBudget(entries: number, d: number, budget: number): boolean {
-  return entries * bytesPerEvent(d) > budget
+/**
+ * Bytes one selected event of d inputs costs a training that assembles its set in memory
+ * (Fisher, rectangular cuts): its selected values (8 per input and the weight), the assembled
+ * row (8 per input, missing marks, weights, class, part, sample) and the evaluation's copies
+ * (scores, an input column).
+ */
+export const rowBytesPerEvent = (d: number): number => 17 * d + 48
+
+/**
+ * Whether `entries` events costing `perEvent` bytes each in memory (bytesPerEvent,
+ * rowBytesPerEvent: what the method holds) exceed `budget` bytes: the one rule to stream.
+ */
+export function exceedsBudget(entries: number, perEvent: number, budget: number): boolean {
+  return entries * perEvent > budget
 }
 
 /**
@@ -57,7 +68,7 @@ export function streamingBudget(
   if (options.stream) return budgetBytes(options.memoryBudgetMB ?? DEFAULT_BUDGET_MB)
   if (options.memoryBudgetMB === null) return null
   const budget = budgetBytes(options.memoryBudgetMB)
-  return exceedsBudget(entries, d, budget) ? budget : null
+  return exceedsBudget(entries, bytesPerEvent(d), budget) ? budget : null
 }
 
 /**

@@ -14,7 +14,7 @@ import type { AssembledData } from './build-dataset'
 import type { Classifier } from './classifier'
 import { PART, indicesOf } from './dataset'
 import { evaluateClassifier } from './evaluate/evaluate'
-import { evaluateStreamed } from './evaluate/streamed'
+import { evaluateStreamed, SCORED_ROW_BYTES } from './evaluate/streamed'
 import { ldaFromJSON, ldaToJSON, trainLda } from './lda'
 import type { MissingValues } from './model-inputs'
 import { mlpFromArtifacts, trainMlp, trainMlpStreamed, type MlpArtifacts } from './mlp'
@@ -165,7 +165,10 @@ export async function trainStreamedClassifier(
     set,
     r.classifier,
     { bins: 40, expectedS: set.expected.s, expectedB: set.expected.b, seed: config.split.seed },
-    Math.max(1, Math.floor(budget / 4 / perRow)),
+    {
+      importance: Math.max(1, Math.floor(budget / 4 / perRow)),
+      scored: Math.floor(budget / 4 / SCORED_ROW_BYTES),
+    },
     // Evaluated even when cancelled, as in memory: the run keeps what it learned.
     silentContext(),
   )

@@ -14,7 +14,7 @@ import type { RunContext } from '../jobs/runner'
 import { TrainingDataError } from '../ml/build-dataset'
 import { exportFileNames, exportModel } from '../ml/export-model'
 import type { StoredModelJSON } from '../ml/train-classifier'
-import { runClassifierTraining } from '../app/classifier-training'
+import { runClassifierTraining, streamedJson } from '../app/classifier-training'
 import { scopeSource } from './project-source'
 import { SpecError } from '../select/spec-error'
 import { ProjectError } from '../store/project'
@@ -24,7 +24,10 @@ import type { Handlers, ServiceEnv } from './env'
 import type { ProjectScope } from './scope'
 
 export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
-  /** Trains on the samples of `scope`'s project and stores the model there. */
+  /**
+   * Trains on the samples of `scope`'s project (in memory, or out of core when the rows exceed
+   * the project's memory budget: app/classifier-training.ts) and stores the model there.
+   */
   async function train(
     scope: ProjectScope,
     config: TrainConfig,
@@ -62,6 +65,7 @@ export function trainHandlers(env: ServiceEnv): Handlers<TrainMethodName> {
       backend: trained.backend,
       seconds: (performance.now() - t0) / 1000,
       events_per_second: trained.eventsPerSecond,
+      ...(run.streamed ? { streamed: streamedJson(run.streamed) } : {}),
     }
     // A cancelled network is kept as a cancelled run with what it learned, not as a model.
     if (trained.cancelled) throw new CancelledError(result)

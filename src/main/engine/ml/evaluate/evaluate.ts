@@ -9,7 +9,7 @@
  * training events, joined to (0, 0) and (1, 1)) and there is no continuous output to histogram
  * or cut on (`output` and `efficiency` are null). Undefined numbers (NaN) become null.
  */
-import type { ClassifierEvaluation } from '../../../../shared/contract/train'
+import type { ClassifierEvaluation, SplitHistogram } from '../../../../shared/contract/train'
 import { weightedCorrelation } from '../../data/correlation'
 import type { JobContext } from '../../jobs/context'
 import type { Classifier } from '../classifier'
@@ -63,26 +63,15 @@ export function evaluateClassifier(
       throw new TypeError('a cuts classifier must be a RectCutsClassifier')
     rocTrain = cutSetRoc(classifier, data, train)
     rocTest = cutSetRoc(classifier, data, test)
-  } else {
-    rocTrain = weightedRoc(scores, y, weight, train)
-    rocTest = weightedRoc(scores, y, weight, test)
-    const range = valueRange(scores, Uint32Array.from([...train, ...test]))
-    const ks = (label: number) => {
-      const a = classValues(scores, y, weight, train, label)
-      const b = classValues(scores, y, weight, test, label)
-      return ksTest(a.v, a.w, b.v, b.w).p
-    }
-    output = {
-      bins: options.bins,
-      train: splitHistogram(scores, y, weight, train, range, options.bins),
-      test: splitHistogram(scores, y, weight, test, range, options.bins),
-      ks_p_signal: finiteOrNull(ks(1)),
-      ks_p_background: finiteOrNull(ks(0)),
-    }
-    efficiency = efficiencyCurve(scores, y, weight, test, options.expectedS, options.expectedB)
-    efficiency.eff_s = efficiency.eff_s.map(zeroIfNaN)
-    efficiency.eff_b = efficiency.eff_b.map(zeroIfNaN)
-  }
+  } else
+    ({ rocTrain, rocTest, output, efficiency } = outputEvaluation(
+      scores,
+      y,
+      weight,
+      train,
+      test,
+      options,
+    ))
 
   const inputs = data.inputs.map((input, j) => {
     const column = new Float64Array(data.n)
@@ -93,22 +82,7 @@ export function evaluateClassifier(
     }
   })
   ctx?.throwIfCancelled()
-  const score = (m: Float64Array, n: number, j: number) => {
-    ctx?.throwIfCancelled()
-    ctx?.progress(0.2 + (0.8 * (j + 1)) / (d + 1), `permutation importance ${j + 1}/${d}`)
-    return classifier.score(m, n)
-  }
-  const importance = test.length
-    ? permutationImportance(x, d, test, y, weight, score, options.seed)
-    : new Array<number>(d).fill(NaN)
-  ctx?.progress(1)
-  const ranking = inputs
-    .map((h, j) => ({
-      input: h.input,
-      separation: zeroIfNaN(separation(h.signal.sumw, h.background.sumw)),
-      importance: finiteOrNull(importance[j]),
-    }))
-    .sort((a, b) => b.separation - a.separation)
+  const ranking = rankedInputs(classifier, inputs, { x, y, weight, rows: test }, options.seed, ctx)
 
   return {
     auc_train: finiteOrNull(rocTrain.auc),
@@ -138,8 +112,7 @@ export function cutSetRoc(c: RectCutsClassifier, data: TrainingData, rows: Array
     if (data.y[i]) ws += data.weight[i]
     else wb += data.weight[i]
   }
-  if (!(ws > 0 && wb > 0)) return { eff_s: [], eff_b: [], auc: NaN }
-  const points: [number, number][] = [[0, 0]]
+  const sums: [number, number][] = []
   for (let k = 0; k < c.sets.length; k++) {
     const pass = c.passMask(sub, rows.length, k)
     let s = 0
@@ -150,8 +123,20 @@ export function cutSetRoc(c: RectCutsClassifier, data: TrainingData, rows: Array
       if (data.y[i]) s += data.weight[i]
       else b += data.weight[i]
     }
-    points.push([b / wb, s / ws])
+    sums.push([s, b])
   }
+  return setSumsRoc(ws, wb, sums)
+}
+
+/**
+ * The ROC of cut sets from Σw of the signal (ws) and background (wb) events and each set's
+ * passing sums [s, b]: the points (b/wb, s/ws) sorted by ε_S, joined to (0, 0) and (1, 1); AUC by
+ * the trapezoid rule. NaN AUC unless ws, wb > 0.
+ */
+export function setSumsRoc(ws: number, wb: number, sums: readonly [number, number][]): Roc {
+  if (!(ws > 0 && wb > 0)) return { eff_s: [], eff_b: [], auc: NaN }
+  const points: [number, number][] = [[0, 0]]
+  for (const [s, b] of sums) points.push([b / wb, s / ws])
   points.push([1, 1])
   points.sort((p, q) => p[1] - q[1] || p[0] - q[0])
   let auc = 0
@@ -160,7 +145,79 @@ export function cutSetRoc(c: RectCutsClassifier, data: TrainingData, rows: Array
   return { eff_s: points.map((p) => p[1]), eff_b: points.map((p) => p[0]), auc }
 }
 
-function classValues(
+/**
+ * What a continuous output gives over the `train` and `test` rows of `scores` (their class `y`
+ * and physical `weight`): the weighted ROCs, the output histograms with the KS p-values, and
+ * the efficiency curve on the test rows.
+ */
+export function outputEvaluation(
+  scores: Float64Array,
+  y: Uint8Array,
+  weight: Float64Array,
+  train: Uint32Array,
+  test: Uint32Array,
+  options: EvaluateOptions,
+): {
+  rocTrain: Roc
+  rocTest: Roc
+  output: NonNullable<ClassifierEvaluation['output']>
+  efficiency: NonNullable<ClassifierEvaluation['efficiency']>
+} {
+  const range = valueRange(scores, Uint32Array.from([...train, ...test]))
+  const ks = (label: number) => {
+    const a = classValues(scores, y, weight, train, label)
+    const b = classValues(scores, y, weight, test, label)
+    return ksTest(a.v, a.w, b.v, b.w).p
+  }
+  const efficiency = efficiencyCurve(scores, y, weight, test, options.expectedS, options.expectedB)
+  efficiency.eff_s = efficiency.eff_s.map(zeroIfNaN)
+  efficiency.eff_b = efficiency.eff_b.map(zeroIfNaN)
+  return {
+    rocTrain: weightedRoc(scores, y, weight, train),
+    rocTest: weightedRoc(scores, y, weight, test),
+    output: {
+      bins: options.bins,
+      train: splitHistogram(scores, y, weight, train, range, options.bins),
+      test: splitHistogram(scores, y, weight, test, range, options.bins),
+      ks_p_signal: finiteOrNull(ks(1)),
+      ks_p_background: finiteOrNull(ks(0)),
+    },
+    efficiency,
+  }
+}
+
+/**
+ * The inputs ranked by separation (from their histograms), each with its permutation importance
+ * on the `rows` of `test` (x row-major, d = inputs.length); `ctx` told the progress and checked
+ * for cancellation between inputs.
+ */
+export function rankedInputs(
+  classifier: Classifier,
+  inputs: readonly ({ input: string } & Pick<SplitHistogram, 'signal' | 'background'>)[],
+  test: { x: Float64Array; y: Uint8Array; weight: Float64Array; rows: Uint32Array },
+  seed: number,
+  ctx?: JobContext,
+): ClassifierEvaluation['ranking'] {
+  const d = inputs.length
+  const score = (m: Float64Array, n: number, j: number) => {
+    ctx?.throwIfCancelled()
+    ctx?.progress(0.2 + (0.8 * (j + 1)) / (d + 1), `permutation importance ${j + 1}/${d}`)
+    return classifier.score(m, n)
+  }
+  const importance = test.rows.length
+    ? permutationImportance(test.x, d, test.rows, test.y, test.weight, score, seed)
+    : new Array<number>(d).fill(NaN)
+  ctx?.progress(1)
+  return inputs
+    .map((h, j) => ({
+      input: h.input,
+      separation: zeroIfNaN(separation(h.signal.sumw, h.background.sumw)),
+      importance: finiteOrNull(importance[j]),
+    }))
+    .sort((a, b) => b.separation - a.separation)
+}
+
+export function classValues(
   scores: Float64Array,
   y: Uint8Array,
   weight: Float64Array,
@@ -190,6 +247,6 @@ function classCorrelation(data: TrainingData, label: number): (number | null)[][
   return weightedCorrelation(columns, w).matrix
 }
 
-function zeroIfNaN(v: number): number {
+export function zeroIfNaN(v: number): number {
   return Number.isFinite(v) ? v : 0
 }

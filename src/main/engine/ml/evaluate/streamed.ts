@@ -1,17 +1,22 @@
 /**
- * evaluate.ts's evaluation of a classifier with a continuous output, over a training set
- * streamed from chunks (streamed-set.ts): each chunk scored and summed, the sums merged in chunk
- * order, never all rows at once. Two passes: the first finds the outputs' range (train and
- * test, and test alone for the efficiency cuts), the second fills what memory fills over all
- * events.
- *
- * What is equal to memory's evaluation: the output histograms, the efficiency curve (the same
- * 101 cuts, events counted against each), the input histograms and the correlation matrices
- * (correlation parts merged). What is binned here: the ROC, its AUC and the KS p-values come
- * from the output in FINE_BINS equal bins over its range (a step of the ROC per bin; KS as
- * ROOT's binned test), which moves the AUC by less than the bin width's share of the ranking
- * (≈ 1e-4 for 4096 bins). The permutation importance is computed on a seeded subsample of the
- * test events within `maxRows`.
+ * The evaluation of a classifier whose rows are not held at once (issue 13), the same numbers
+ * evaluate.ts computes in memory, from what partitions give:
+ *  - evaluationOfParts: from a merged EvaluatePart (ml/classifier-passes.ts' evaluate pass, or
+ *    a streamed network's chunks): the output, class, weight and part of each train and test
+ *    row (SCORED_ROW_BYTES each: the ROC, the KS test and the efficiencies need every output),
+ *    the input histograms, the correlation sums of each class and the test rows kept for the
+ *    permutation importance. Every number is computed as evaluateClassifier computes it over
+ *    the same rows in the same order: exact (sums up to their order of addition).
+ *  - evaluateStreamed: a network on a streamed set (streamed-set.ts), chunk by chunk. When the
+ *    scored rows fit `held.scored`, it gathers them and is evaluationOfParts, exact. Beyond it
+ *    nothing grows with the events: two passes, the first finding the outputs' range, the
+ *    second filling the output histograms, the efficiency counts (the same 101 cuts), the input
+ *    histograms and correlation parts, all equal to memory's — but the ROC, its AUC and the KS
+ *    p-values then come from the output in FINE_BINS equal bins over its range (a step of the
+ *    ROC per bin; KS as ROOT's binned test), which moves the AUC by less than the bin width's
+ *    share of the ranking (≈ 1e-4 for 4096 bins).
+ * The permutation importance runs on the test rows kept within the budget (all, or a seeded
+ * subsample).
  */
 import type { ClassifierEvaluation, SplitHistogram } from '../../../../shared/contract/train'
 import { finiteOrNull } from '../../../../shared/contract/common'
@@ -23,14 +28,137 @@ import {
 } from '../../data/correlation'
 import type { JobContext } from '../../jobs/context'
 import type { Classifier } from '../classifier'
+import type { EvaluatePart, ScoredRows } from '../classifier-passes'
 import { PART } from '../dataset'
+import { RectCutsClassifier } from '../rect-cuts'
 import { allChunks, type ChunkRows, type StreamedSet } from '../streamed-set'
 import { eventDraw } from '../streaming'
-import type { EvaluateOptions } from './evaluate'
-import { permutationImportance } from './importance'
+import {
+  outputEvaluation,
+  rankedInputs,
+  setSumsRoc,
+  zeroIfNaN,
+  type EvaluateOptions,
+} from './evaluate'
 import { ksTestBinned } from './ks'
-import { weightedRoc } from './roc'
-import { separation } from './separation'
+import { type Roc, weightedRoc } from './roc'
+
+/** Bytes a scored train or test row costs held: output, weight (8 each), class and part. */
+export const SCORED_ROW_BYTES = 18
+
+/**
+ * Whether the test row with global index `row` (over all rows, in order) is kept for the
+ * permutation importance when a fraction `keep` of the test rows is: a per-row draw, so
+ * partitions decide apart what one pass would.
+ */
+export function keptForImportance(seed: number, row: number, keep: number): boolean {
+  return keep >= 1 || eventDraw((seed ^ 0x2545f491) >>> 0, row) < keep
+}
+
+/** The evaluation of `classifier` from its merged evaluate pass (see the file comment). */
+export function evaluationOfParts(
+  classifier: Classifier,
+  inputNames: readonly string[],
+  part: EvaluatePart,
+  correlation: { signal: CorrelationPart | null; background: CorrelationPart | null },
+  options: EvaluateOptions,
+  ctx?: JobContext,
+): ClassifierEvaluation {
+  const d = inputNames.length
+  const rows = concatScored(part)
+  // The partitions' pieces are copied: let them go before the ROC and KS sort.
+  part.scores.length = 0
+  const train: number[] = []
+  const test: number[] = []
+  for (let i = 0; i < rows.part.length; i++) (rows.part[i] === PART.train ? train : test).push(i)
+  const { f: scores, y, weight } = rows
+
+  let rocTrain: Roc
+  let rocTest: Roc
+  let output: ClassifierEvaluation['output'] = null
+  let efficiency: ClassifierEvaluation['efficiency'] = null
+  if (classifier.kind === 'cuts') {
+    if (!(classifier instanceof RectCutsClassifier) || !part.sets)
+      throw new TypeError('a cuts classifier must be a RectCutsClassifier')
+    const K = classifier.sets.length
+    const roc = (o: number) => {
+      const sets = part.sets!
+      const sums = Array.from({ length: K }, (_, k): [number, number] => [
+        sets[o + 2 + 2 * k],
+        sets[o + 3 + 2 * k],
+      ])
+      return setSumsRoc(sets[o], sets[o + 1], sums)
+    }
+    rocTrain = roc(0)
+    rocTest = roc(2 + 2 * K)
+  } else
+    ({ rocTrain, rocTest, output, efficiency } = outputEvaluation(
+      scores,
+      y,
+      weight,
+      Uint32Array.from(train),
+      Uint32Array.from(test),
+      options,
+    ))
+
+  const inputs = inputNames.map((input, j) => ({ input, ...part.inputs[j] }))
+  ctx?.throwIfCancelled()
+  const held = concatTest(part, d)
+  const testRows = Uint32Array.from({ length: held.n }, (_, i) => i)
+  const ranking = rankedInputs(classifier, inputs, { ...held, rows: testRows }, options.seed, ctx)
+  const matrix = (p: CorrelationPart | null) =>
+    finishCorrelation(
+      p ??
+        correlationPart(
+          Array.from({ length: d }, () => new Float64Array(0)),
+          new Float64Array(0),
+        ),
+    ).matrix
+  return {
+    auc_train: finiteOrNull(rocTrain.auc),
+    auc_test: finiteOrNull(rocTest.auc),
+    roc: { eff_s: rocTest.eff_s, eff_b: rocTest.eff_b },
+    output,
+    efficiency,
+    ranking,
+    inputs,
+    correlation: { signal: matrix(correlation.signal), background: matrix(correlation.background) },
+  }
+}
+
+/** The scored rows of every partition, one after the other. */
+function concatScored(part: EvaluatePart) {
+  const n = part.scores.reduce((s, c) => s + c.f.length, 0)
+  const out = {
+    f: new Float64Array(n),
+    y: new Uint8Array(n),
+    weight: new Float64Array(n),
+    part: new Uint8Array(n),
+  }
+  let o = 0
+  for (const c of part.scores) {
+    out.f.set(c.f, o)
+    out.y.set(c.y, o)
+    out.weight.set(c.weight, o)
+    out.part.set(c.part, o)
+    o += c.f.length
+  }
+  return out
+}
+
+/** The kept test rows of every partition, one after the other. */
+function concatTest(part: EvaluatePart, d: number) {
+  const n = part.test.reduce((s, c) => s + c.y.length, 0)
+  const out = { n, x: new Float64Array(n * d), y: new Uint8Array(n), weight: new Float64Array(n) }
+  let o = 0
+  for (const c of part.test) {
+    out.x.set(c.x, o * d)
+    out.y.set(c.y, o)
+    out.weight.set(c.weight, o)
+    o += c.y.length
+  }
+  return out
+}
 
 /** Bins of the output's distribution behind the ROC and the KS tests. */
 export const FINE_BINS = 4096
@@ -70,21 +198,87 @@ function rangeOf(lo: number, hi: number): { lo: number; hi: number } {
 }
 
 /**
- * The evaluation of `classifier` on `set` (see the file comment); `maxRows` bounds the test
- * events held for the permutation importance.
+ * The evaluation of `classifier` on `set` (see the file comment): exact when the train and test
+ * rows are at most `held.scored`, binned beyond; `held.importance` bounds the test rows kept for
+ * the permutation importance.
  */
 export async function evaluateStreamed(
   set: StreamedSet,
   classifier: Classifier,
   options: EvaluateOptions,
-  maxRows: number,
+  held: { readonly importance: number; readonly scored: number },
   ctx: JobContext,
 ): Promise<ClassifierEvaluation> {
   const d = set.d
   const ks = allChunks(set).filter((k) => set.rows(k) > 0)
   const scored = (rows: ChunkRows) => classifier.score(rows.x, rows.n)
+  const count = (p: number) => set.counts.signal[p] + set.counts.background[p]
 
-  // Pass 1: the outputs' extremes (finite ones), train and test, and test alone.
+  // What both ways sum alike: input histograms, correlation parts, the importance's test rows.
+  const inputs = set.ranges.map((r) => split(r.lo, r.hi, options.bins))
+  const corr: (CorrelationPart | null)[] = [null, null]
+  const keep = Math.min(1, held.importance / Math.max(1, count(PART.test)))
+  const kept = { x: [] as number[], y: [] as number[], w: [] as number[] }
+  let rowIndex = 0
+  const common = (rows: ChunkRows) => {
+    for (let i = 0; i < rows.n; i++) {
+      const y = rows.y[i]
+      const w = rows.weight[i]
+      for (let j = 0; j < d; j++) fill(inputs[j], y, rows.x[i * d + j], w, options.bins)
+      const row = rowIndex++
+      if (rows.part[i] === PART.test && keptForImportance(options.seed, row, keep)) {
+        for (let j = 0; j < d; j++) kept.x.push(rows.x[i * d + j])
+        kept.y.push(y)
+        kept.w.push(w)
+      }
+    }
+    for (const label of [0, 1]) {
+      const mine: number[] = []
+      for (let i = 0; i < rows.n; i++) if (rows.y[i] === label) mine.push(i)
+      if (!mine.length) continue
+      const columns = Array.from({ length: d }, (_, j) =>
+        Float64Array.from(mine, (i) => rows.x[i * d + j]),
+      )
+      const part = correlationPart(
+        columns,
+        Float64Array.from(mine, (i) => rows.weight[i]),
+      )
+      corr[label] = corr[label] ? mergeCorrelation(corr[label]!, part) : part
+    }
+  }
+  const keptRows = () => ({
+    x: Float64Array.from(kept.x),
+    y: Uint8Array.from(kept.y),
+    weight: Float64Array.from(kept.w),
+  })
+
+  if (count(PART.train) + count(PART.test) <= held.scored) {
+    // Exact: one pass gathering every train and test row's output (evaluationOfParts).
+    const scores: ScoredRows[] = []
+    ctx.progress(0, 'evaluating (streamed)')
+    await set.each(
+      ks,
+      (_, rows) => {
+        const s = scored(rows)
+        const pick: number[] = []
+        for (let i = 0; i < rows.n; i++) if (rows.part[i] !== PART.validation) pick.push(i)
+        scores.push({
+          f: Float64Array.from(pick, (i) => s[i]),
+          y: Uint8Array.from(pick, (i) => rows.y[i]),
+          weight: Float64Array.from(pick, (i) => rows.weight[i]),
+          part: Uint8Array.from(pick, (i) => rows.part[i]),
+        })
+        common(rows)
+      },
+      ctx,
+    )
+    ctx.throwIfCancelled()
+    const part: EvaluatePart = { kind: 'evaluate', scores, inputs, test: [keptRows()], sets: null }
+    const correlation = { signal: corr[1], background: corr[0] }
+    return evaluationOfParts(classifier, set.inputs, part, correlation, options, ctx)
+  }
+
+  // Binned. Pass 1: the outputs' extremes (finite ones), train and test, and test alone.
   let lo = Infinity
   let hi = -Infinity
   let testLo = Infinity
@@ -122,14 +316,8 @@ export async function evaluateStreamed(
   const cutAt = (k: number) => (m === 1 ? testLo : testLo + ((testHi - testLo) * k) / (m - 1))
   const passing = { s: new Float64Array(m), b: new Float64Array(m) }
   const classW = { s: 0, b: 0, any: false }
-  const inputs = set.ranges.map((r) => split(r.lo, r.hi, options.bins))
-  const corr: (CorrelationPart | null)[] = [null, null]
-  const testCount = set.counts.signal[PART.test] + set.counts.background[PART.test]
-  const keep = Math.min(1, maxRows / Math.max(1, testCount))
-  const held = { x: [] as number[], y: [] as number[], w: [] as number[] }
-  let testIndex = 0
 
-  // Pass 2: histograms, efficiency counts, correlations, the importance subsample.
+  // Pass 2: histograms, efficiency counts, and what both ways sum.
   ctx.progress(0.1, 'evaluating (streamed)')
   await set.each(
     ks,
@@ -140,44 +328,22 @@ export async function evaluateStreamed(
         const p = rows.part[i]
         const y = rows.y[i]
         const w = rows.weight[i]
-        for (let j = 0; j < d; j++) fill(inputs[j], y, rows.x[i * d + j], w, options.bins)
-        if (p === PART.validation) continue
+        if (p === PART.validation || v !== v) continue
         const which = p === PART.train ? 'train' : 'test'
-        if (v === v) {
-          fill(out[which], y, v, w, options.bins)
-          fill(fine[which], y, v, w, FINE_BINS)
-        }
+        fill(out[which], y, v, w, options.bins)
+        fill(fine[which], y, v, w, FINE_BINS)
         if (p !== PART.test) continue
-        if (v === v) {
-          classW.any = true
-          if (y) classW.s += w
-          else classW.b += w
-          // Cuts k = 0 … top pass (cut ≤ v): add w at top, summed from the top down below.
-          let top = m === 1 ? 0 : Math.floor(((v - testLo) / (testHi - testLo)) * (m - 1))
-          top = Math.min(m - 1, Math.max(0, top))
-          while (top + 1 < m && cutAt(top + 1) <= v) top++
-          while (top >= 0 && cutAt(top) > v) top--
-          if (top >= 0) (y ? passing.s : passing.b)[top] += w
-        }
-        if (eventDraw(options.seed, testIndex++) < keep) {
-          for (let j = 0; j < d; j++) held.x.push(rows.x[i * d + j])
-          held.y.push(y)
-          held.w.push(w)
-        }
+        classW.any = true
+        if (y) classW.s += w
+        else classW.b += w
+        // Cuts k = 0 … top pass (cut ≤ v): add w at top, summed from the top down below.
+        let top = m === 1 ? 0 : Math.floor(((v - testLo) / (testHi - testLo)) * (m - 1))
+        top = Math.min(m - 1, Math.max(0, top))
+        while (top + 1 < m && cutAt(top + 1) <= v) top++
+        while (top >= 0 && cutAt(top) > v) top--
+        if (top >= 0) (y ? passing.s : passing.b)[top] += w
       }
-      for (const label of [0, 1]) {
-        const mine: number[] = []
-        for (let i = 0; i < rows.n; i++) if (rows.y[i] === label) mine.push(i)
-        if (!mine.length) continue
-        const columns = Array.from({ length: d }, (_, j) =>
-          Float64Array.from(mine, (i) => rows.x[i * d + j]),
-        )
-        const part = correlationPart(
-          columns,
-          Float64Array.from(mine, (i) => rows.weight[i]),
-        )
-        corr[label] = corr[label] ? mergeCorrelation(corr[label]!, part) : part
-      }
+      common(rows)
     },
     ctx,
   )
@@ -189,29 +355,10 @@ export async function evaluateStreamed(
   const efficiency = efficiencyFrom(passing, classW, cutAt, m, options)
 
   ctx.progress(0.8, 'permutation importance (test subsample)')
-  const n = held.y.length
-  const importance = n
-    ? permutationImportance(
-        Float64Array.from(held.x),
-        d,
-        Uint32Array.from({ length: n }, (_, i) => i),
-        Uint8Array.from(held.y),
-        Float64Array.from(held.w),
-        (x, rows) => {
-          ctx.throwIfCancelled()
-          return classifier.score(x, rows)
-        },
-        options.seed,
-      )
-    : new Array<number>(d).fill(NaN)
-  ctx.progress(1)
-  const ranking = set.inputs
-    .map((input, j) => ({
-      input,
-      separation: zeroIfNaN(separation(inputs[j].signal.sumw, inputs[j].background.sumw)),
-      importance: finiteOrNull(importance[j]),
-    }))
-    .sort((a, b) => b.separation - a.separation)
+  const test = keptRows()
+  const testRows = Uint32Array.from({ length: test.y.length }, (_, i) => i)
+  const named = set.inputs.map((input, j) => ({ input, ...inputs[j] }))
+  const ranking = rankedInputs(classifier, named, { ...test, rows: testRows }, options.seed, ctx)
   const matrix = (p: CorrelationPart | null) =>
     p ? finishCorrelation(p).matrix : set.inputs.map(() => set.inputs.map(() => null))
   return {
@@ -227,7 +374,7 @@ export async function evaluateStreamed(
     },
     efficiency,
     ranking,
-    inputs: set.inputs.map((input, j) => ({ input, ...inputs[j] })),
+    inputs: named,
     correlation: { signal: matrix(corr[1]), background: matrix(corr[0]) },
   }
 }
@@ -287,8 +434,4 @@ function efficiencyFrom(
   out.eff_b = rows.map((r) => zeroIfNaN(r.eb))
   out.significance = rows.map((r) => finiteOrNull(r.z))
   return out
-}
-
-function zeroIfNaN(v: number): number {
-  return Number.isFinite(v) ? v : 0
 }

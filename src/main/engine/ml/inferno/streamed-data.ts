@@ -90,9 +90,9 @@ export async function streamedProjectEvents(
     return ok
   }
 
-  // First pass: the split's generator at each chunk, per-source and per-part Σw, counts.
+  // First pass: the split's generator's state at each chunk, per-source and per-part Σw, counts.
   const rng = new Random(o.seed * 7919 + 13)
-  const states: Random[] = new Array(places.length)
+  const states: number[][] = new Array(places.length)
   const perPart = new Float64Array(places.length * 3)
   const total = new Float64Array(sources.length)
   const byPart = new Float64Array(sources.length * 3)
@@ -110,7 +110,7 @@ export async function streamedProjectEvents(
       bySource[src].map((K) => places[K].k),
       (k, sel) => {
         const K = at.get(k)!
-        states[K] = rng.clone()
+        states[K] = rng.state()
         read += sel.weight.length
         for (let i = 0; i < sel.weight.length; i++) {
           if (!keepOf(sel, i)) {
@@ -161,7 +161,7 @@ export async function streamedProjectEvents(
   const build = (K: number, sel: SelectedEvents): ProjectEvents => {
     const { src } = places[K]
     const { sample: si, variation: v } = sources[src]
-    const draw = states[K].clone()
+    const draw = Random.at(states[K])
     const n = perPart[K * 3] + perPart[K * 3 + 1] + perPart[K * 3 + 2]
     const x = new Float32Array(n * dim)
     const part = new Uint8Array(n)
