@@ -18,6 +18,7 @@ it('registers every partition task kind', () => {
     'hist2d',
     'histogram',
     'histogram-fills',
+    'pass',
     'rmm.mean',
     'selected-count',
     'statistics',

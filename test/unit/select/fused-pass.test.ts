@@ -257,42 +257,31 @@ describe('real files', () => {
     )
   })
 
-  itShared(
-    'CMS open data Z→ee CSV: invariant mass, charges, isolation (../shared/data)',
-    async (shared) => {
-      const cuts = [
-        'Q1 * Q2 < 0',
-        'pt1 > 25 && pt2 > 25',
-        'abs(eta1) < 2.5',
-        'mee > 60',
-        'iso < 0.2',
-      ]
-      const { prepared, spec } = await specSample(
-        {
-          samples: [
-            { name: 'Zee', files: [shared + 'cms-opendata-education_csv/Zee_Run2011A.csv'] },
-          ],
-          variables: [
-            { name: 'mee', expr: 'invMass(pt1, eta1, phi1, 0.000511, pt2, eta2, phi2, 0.000511)' },
-            { name: 'iso', expr: '(isoTrack1 + isoEcal1 + isoHcal1) / pt1' },
-          ],
-          regions: [
-            { name: 'Z', cuts: cuts.map((expr) => ({ expr })) },
-            { name: 'peak', parent: 'Z', cuts: [{ expr: 'abs(mee - 91.19) < 10' }] },
-          ],
-        },
-        [...cuts, 'abs(mee - 91.19) < 10', 'mee'],
+  itShared('CMS open data Z→ee CSV: invariant mass, charges, isolation', async (shared) => {
+    const cuts = ['Q1 * Q2 < 0', 'pt1 > 25 && pt2 > 25', 'abs(eta1) < 2.5', 'mee > 60', 'iso < 0.2']
+    const { prepared, spec } = await specSample(
+      {
+        samples: [{ name: 'Zee', files: [shared + 'cms-opendata-education_csv/Zee_Run2011A.csv'] }],
+        variables: [
+          { name: 'mee', expr: 'invMass(pt1, eta1, phi1, 0.000511, pt2, eta2, phi2, 0.000511)' },
+          { name: 'iso', expr: '(isoTrack1 + isoEcal1 + isoHcal1) / pt1' },
+        ],
+        regions: [
+          { name: 'Z', cuts: cuts.map((expr) => ({ expr })) },
+          { name: 'peak', parent: 'Z', cuts: [{ expr: 'abs(mee - 91.19) < 10' }] },
+        ],
+      },
+      [...cuts, 'abs(mee - 91.19) < 10', 'mee'],
+    )
+    const regions = resolveRegions(spec.regions)
+    expectSameCutflow(prepared, regions)
+    expect(sampleCutflow(prepared, regions).regions.get('peak')?.raw.at(-1)).toBeGreaterThan(1000)
+    const value = unwrap(checkExpr('mee', prepared.variables?.symbols ?? prepared.data.symbols))
+    const b = { bins: 60, lo: 60, hi: 120 }
+    for (const r of regions)
+      expectSameHist(
+        fusedHist(prepared, value, r.cuts, b, new CutCompiler()),
+        oldHist(prepared, value, r.cuts, b),
       )
-      const regions = resolveRegions(spec.regions)
-      expectSameCutflow(prepared, regions)
-      expect(sampleCutflow(prepared, regions).regions.get('peak')?.raw.at(-1)).toBeGreaterThan(1000)
-      const value = unwrap(checkExpr('mee', prepared.variables?.symbols ?? prepared.data.symbols))
-      const b = { bins: 60, lo: 60, hi: 120 }
-      for (const r of regions)
-        expectSameHist(
-          fusedHist(prepared, value, r.cuts, b, new CutCompiler()),
-          oldHist(prepared, value, r.cuts, b),
-        )
-    },
-  )
+  })
 })

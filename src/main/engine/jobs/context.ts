@@ -72,9 +72,10 @@ export interface TrainingGate {
  */
 export function openGate(signal: AbortSignal): TrainingGate {
   let last = performance.now()
+  // The signal is read once per call (after the yield when there is one), so how often a loop
+  // looks at it does not depend on how long its batches take.
   const go = (): Promise<boolean> | boolean => {
-    if (signal.aborted) return false
-    if (performance.now() - last < 40) return true
+    if (performance.now() - last < 40) return !signal.aborted
     return new Promise((resolve) =>
       setImmediate(() => {
         last = performance.now()
