@@ -18,7 +18,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { loadavg } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { SampleSpec } from '../src/shared/contract/data'
 import { parseSpec } from '../src/shared/spec'
 import { runCutflow } from '../src/main/engine/app/cutflow'
@@ -333,7 +334,9 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify(out) + '\n')
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.stack : e)
-  process.exit(1)
-})
+// Only as a script: scale.bench.ts imports CUTS and HISTS from here.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.stack : e)
+    process.exit(1)
+  })

@@ -5,11 +5,26 @@
  * its own. Events: HEPWB_BENCH_EVENTS (default 10^7; the issue's figures are 2·10^8 for memory
  * and 10^8 for speed, e.g. HEPWB_BENCH_EVENTS=200000000). Budget: HEPWB_BENCH_MEMORY bytes
  * (default 512 MiB). `npm run bench -- scale`.
+ *
+ * `npm run bench -- scale-cli` (after `npm run build`): the same pass as a user runs it, the built
+ * CLI `node bin/hepwb.js cutflow SPEC --hist … ×3 --threads N --memory … --json` as a child
+ * process under /usr/bin/time, N = 1 and 2 alternately, HEPWB_BENCH_REPEAT times each (default
+ * 2): wall, CPU seconds of the child (all its threads), its peak RSS, events/s and 2/1.
  */
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Bench } from './bench'
+import { CUTS, HISTS } from './scale-pass'
 
 const EVENTS = Number(process.env.HEPWB_BENCH_EVENTS ?? 1e7)
 const MEMORY = Number(process.env.HEPWB_BENCH_MEMORY ?? 512 * 2 ** 20)
@@ -116,6 +131,125 @@ function sameCheck(a: PassResult['check'], b: PassResult['check']): boolean {
   return a.raw === b.raw && x.length === y.length && x.every((v, i) => close(v, y[i]))
 }
 
+const ROOT = join(import.meta.dirname ?? __dirname, '..')
+
+/** The newest modification time (ms) of the files under `dir`. */
+function newest(dir: string): number {
+  let t = 0
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+  }
+  return t
+}
+
+/** Throws unless out/ holds a build of the CLI at least as new as every file of src/. */
+function checkBuilt(): void {
+  const built = ['out/main/cli.js', 'out/main/worker.js'].map((f) => join(ROOT, f))
+  const missing = built.find((f) => !existsSync(f))
+  if (missing)
+    throw new Error(
+      `scale-cli runs the built CLI, and ${missing} is missing: run \`npm run build\``,
+    )
+  const builtAt = Math.min(...built.map((f) => statSync(f).mtimeMs))
+  const changed = newest(join(ROOT, 'src'))
+  if (changed > builtAt)
+    throw new Error(
+      `scale-cli runs the built CLI, and out/ (${new Date(builtAt).toISOString()}) is older than ` +
+        `src/ (changed ${new Date(changed).toISOString()}): run \`npm run build\``,
+    )
+}
+
+/** The bench's spec (weight w, region SR of the ten cuts) on `path`, written into a temp folder. */
+function writeSpec(path: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hepwb-scale-cli-'))
+  const file = join(dir, 'spec.json')
+  writeFileSync(
+    file,
+    JSON.stringify({
+      samples: [{ name: 'bkg', files: [path], weight: 'w', role: 'background' }],
+      regions: [{ name: 'SR', cuts: CUTS.map((expr) => ({ expr })) }],
+    }),
+  )
+  return file
+}
+
+/** HISTS as --hist options (EXPR:BINS:LO:HI[@REGION]). */
+export const HIST_OPTIONS = HISTS.flatMap((h) => [
+  '--hist',
+  `${h.expr}:${h.bins}:${h.lo}:${h.hi}${h.region ? `@${h.region}` : ''}`,
+])
+
+/** One run of the built CLI on `threads` threads: /usr/bin/time's wall, CPU and peak RSS. */
+function cliPass(spec: string, threads: number): PassResult {
+  const args = [join(ROOT, 'bin/hepwb.js'), 'cutflow', spec, ...HIST_OPTIONS]
+  args.push('--threads', String(threads), '--memory', String(MEMORY), '--json')
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  })
+  if (r.error) throw new Error(`/usr/bin/time (Debian package time) is needed: ${r.error.message}`)
+  const time = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr)
+  if (r.status !== 0 || !time) throw new Error(`hepwb cutflow failed (${r.status}): ${r.stderr}`)
+  const out = JSON.parse(r.stdout) as {
+    totals: Record<string, { raw: number }>
+    regions: { SR: { bkg: { raw: number; weighted: number }[] } }
+    histograms: { samples: { bkg: { counts: number[] } } }[]
+  }
+  const last = out.regions.SR.bkg.at(-1) as { raw: number; weighted: number }
+  return {
+    ms: Number(time[1]) * 1000,
+    cpuMs: (Number(time[2]) + Number(time[3])) * 1000,
+    maxRssMB: Number(time[4]) / 1024,
+    events: out.totals.bkg.raw,
+    loadavg: loadavg(),
+    check: {
+      raw: last.raw,
+      sumw: last.weighted,
+      hist: out.histograms.map((h) => h.samples.bkg.counts),
+    },
+  }
+}
+
+const REPEAT = Number(process.env.HEPWB_BENCH_REPEAT ?? 2)
+/** Each thread count's runs of the built CLI, in the order they ran. */
+const cliRuns = new Map<number, PassResult[]>()
+
+async function measureCli(): Promise<void> {
+  if (cliRuns.size) return
+  checkBuilt()
+  const path = await makeFile(EVENTS)
+  const spec = writeSpec(path)
+  try {
+    // Alternately, so a change of the shared machine's load falls on both.
+    for (let i = 0; i < REPEAT; i++)
+      for (const n of [1, 2]) {
+        const r = cliPass(spec, n)
+        cliRuns.set(n, [...(cliRuns.get(n) ?? []), r])
+        console.warn(
+          `scale-cli: ${n} thread(s): ${(r.ms / 1000).toFixed(2)} s wall, ` +
+            `${(r.cpuMs / 1000).toFixed(2)} CPU-s, ${r.maxRssMB.toFixed(0)} MB, ` +
+            `load ${r.loadavg?.map((x) => x.toFixed(2)).join(' ')}`,
+        )
+      }
+  } finally {
+    rmSync(join(spec, '..'), { recursive: true, force: true })
+  }
+  const all = [...cliRuns.values()].flat()
+  for (const r of all)
+    if (JSON.stringify(r.check) !== JSON.stringify(all[0].check))
+      throw new Error(
+        'the CLI on 1 and 2 threads disagrees: ' + JSON.stringify([all[0].check, r.check]),
+      )
+}
+
+/** The fastest run (wall) of the CLI on `n` threads: the least disturbed by the others. */
+const bestCli = (n: number) => (cliRuns.get(n) ?? []).reduce((a, b) => (b.ms < a.ms ? b : a))
+
+function cliBench(name: string, unit: string, note: string, value: () => number): Bench {
+  return { name, unit, n: 1, note, setup: measureCli, run: value }
+}
+
 const rate = (r: PassResult) => r.events / (r.ms / 1000) / 1e6
 /** Events per CPU-second (all threads): steadier than wall time on a shared machine. */
 const cpuRate = (r: PassResult) => r.events / (r.cpuMs / 1000) / 1e6
@@ -199,5 +333,30 @@ export const benches: Bench[] = [
         (k) => get(`cache-${k}`).loadavg?.[0] ?? NaN,
       ),
     ),
+  ),
+  ...[1, 2].flatMap((n) => {
+    const what = `built CLI, cutflow + 3 --hist, ${n} thread${n > 1 ? 's' : ''} (fastest of the runs)`
+    return [
+      cliBench(`scale-cli-${n}thread`, 'Mev/s', `${what}: events/s`, () => rate(bestCli(n))),
+      cliBench(`scale-cli-wall-${n}thread`, 's', `${what}: wall`, () => bestCli(n).ms / 1000),
+      cliBench(
+        `scale-cli-cpu-${n}thread`,
+        'cpu-s',
+        `${what}: CPU seconds`,
+        () => bestCli(n).cpuMs / 1000,
+      ),
+      cliBench(`scale-cli-rss-${n}thread`, 'MB', `${what}: peak RSS (any run)`, () =>
+        Math.max(...(cliRuns.get(n) ?? []).map((r) => r.maxRssMB)),
+      ),
+    ]
+  }),
+  cliBench(
+    'scale-cli-speedup',
+    'x',
+    'built CLI: 2 threads / 1 thread; target ≥ 1.7',
+    () => rate(bestCli(2)) / rate(bestCli(1)),
+  ),
+  cliBench('scale-cli-load', 'load', 'built CLI: load average (1 min), highest after a run', () =>
+    Math.max(...[...cliRuns.values()].flat().map((r) => r.loadavg?.[0] ?? NaN)),
   ),
 ]

@@ -6,6 +6,9 @@
  * two-file chain, Parquet normalised by its own Σ weights, HDF5 hyperslabs, CSV byte ranges
  * (each partition reads only its own bytes of the file).
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseSpec, type AnalysisSpec } from '../../../src/shared/spec'
 import { runCutflow } from '../../../src/main/engine/app/cutflow'
@@ -13,7 +16,15 @@ import { runHistogram } from '../../../src/main/engine/app/histogram'
 import { runStatistics } from '../../../src/main/engine/app/statistics'
 import { runHist2D } from '../../../src/main/engine/app/hist2d'
 import { runCorrelation } from '../../../src/main/engine/app/correlation'
-import { budgetEntries, MIN_PARTITION_ENTRIES } from '../../../src/main/engine/app/memory-budget'
+import {
+  budgetEntries,
+  budgetPlan,
+  columnShapes,
+  MIN_PARTITION_ENTRIES,
+  partitionsInFlight,
+} from '../../../src/main/engine/app/memory-budget'
+import { runPass } from '../../../src/main/engine/app/pass'
+import { entryBounds } from '../../../src/main/engine/io/source'
 import { PARTITION_ENTRIES } from '../../../src/main/engine/app/partition'
 import { runOn, withMemory, type EventSource } from '../../../src/main/engine/app/source'
 import { specSource } from '../../../src/main/engine/app/spec-source'
@@ -148,7 +159,7 @@ const two = poolExecutor(2)
 afterAll(() => two.close())
 
 /** A budget that cuts partitions at the smallest size. */
-const TINY = 8 * 1024
+const TINY = 2 * 1024
 
 describe('a tiny memory budget gives the in-memory answer', () => {
   it('sizes partitions from the budget and the columns read', () => {
@@ -156,6 +167,17 @@ describe('a tiny memory budget gives the in-memory answer', () => {
     expect(budgetEntries(2 ** 40, 3)).toBe(PARTITION_ENTRIES)
     const mid = budgetEntries(2 ** 28, 2)
     expect(mid).toBeGreaterThan(budgetEntries(2 ** 28, 20))
+    // Columns known to be flat cost their 8 bytes (and the file's 8), not a list's 32.
+    const flat = budgetEntries(2 ** 24, ['flat', 'flat'])
+    expect(flat).toBe(Math.floor(2 ** 24 / partitionsInFlight() / (32 + 2 * 16)))
+    expect(flat).toBeGreaterThan(budgetEntries(2 ** 24, 2))
+    expect(budgetEntries(2 ** 24, ['flat', 'lists'])).toBeLessThan(flat)
+    // The bench's pass (six float64 columns, 2^20-row row groups, 512 MiB) on two threads:
+    // 2^29 / (2 + 1) / (32 + 6 × 16) ≥ 2^20, so a whole row group is one partition.
+    expect(partitionsInFlight(2)).toBe(3)
+    expect(Math.floor(2 ** 29 / partitionsInFlight(2) / 128)).toBeGreaterThanOrEqual(
+      PARTITION_ENTRIES,
+    )
   })
 
   for (const c of CASES) {
@@ -178,4 +200,65 @@ describe('a tiny memory budget gives the in-memory answer', () => {
       60_000,
     )
   }
+})
+
+describe('partitions at row-group boundaries when a row group fits the budget', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hepwb-budget-rowgroups-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const GROUP = 4096
+  const N = 5 * GROUP
+
+  async function writeFile(): Promise<string> {
+    const { DuckDBInstance } = await import('@duckdb/node-api')
+    const db = await DuckDBInstance.create(':memory:', { threads: '1' })
+    const con = await db.connect()
+    const path = join(dir, 'three.parquet')
+    await con.run(
+      `COPY (SELECT sin(i * 0.1) * 50 + 60 AS x, cos(i * 0.7) * 3 AS y, (1 + (i % 7) * 0.25)::DOUBLE AS w ` +
+        `FROM range(${N}) t(i)) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE ${GROUP})`,
+    )
+    con.closeSync()
+    return path
+  }
+
+  it('cuts only at row-group starts; the pass gives the one-partition answer', async () => {
+    const path = await writeFile()
+    const groups = await entryBounds(path, '')
+    expect(groups).toEqual([0, 1, 2, 3, 4].map((g) => g * GROUP))
+    const s = spec({
+      samples: [{ name: 'mc', files: [path], weight: 'w', role: 'background' }],
+      regions: [{ name: 'SR', cuts: [{ expr: 'x > 40' }, { expr: 'y < 2' }] }],
+    })
+    // Room for 1.25 row groups of the pass's three flat columns (x, y, w), not for 1.25 of
+    // three columns of unknown shape (the old rule cut each row group in two pieces).
+    const budget = partitionsInFlight() * (32 + 3 * 16) * (GROUP + GROUP / 4)
+    const opened = await specSource(s).open(0, silentContext())
+    try {
+      const shapes = columnShapes(opened.variables.symbols, ['x', 'y', 'w'])
+      expect(shapes).toEqual(['flat', 'flat', 'flat'])
+      const starts = async (plan: Parameters<typeof opened.partitions>[0]) =>
+        (await opened.partitions(plan)).map((p) => p.range.start)
+      expect(await starts(budgetPlan(budget, shapes))).toEqual(groups)
+      // What the count-only rule planned: pieces inside row groups.
+      expect((await starts(budgetPlan(budget, 3))).some((x) => x % GROUP !== 0)).toBe(true)
+      // A budget too small for a row group still cuts inside them, every group start kept.
+      const small = await starts(budgetPlan(budget / 3, shapes))
+      expect(small.length).toBeGreaterThan(groups.length)
+      for (const g of groups) expect(small).toContain(g)
+    } finally {
+      opened.release()
+    }
+    const request = {
+      cutflow: {},
+      histograms: [{ expr: 'x', binning: { bins: 12, lo: 0, hi: 120 }, region: 'SR' }],
+    }
+    const whole = await runPass(specSource(s, { maxEntries: N }), request)
+    const budgeted = withMemory(specSource(s), budget)
+    const inline = await runPass(budgeted, request)
+    const threads = await runPass(runOn(budgeted, two), request)
+    expect(inline.cutflow?.result.totals.mc.raw).toBe(N)
+    expectSameUpToRounding(whole.cutflow?.result, inline.cutflow?.result)
+    expectSameUpToRounding(whole.histograms, inline.histograms)
+    expect(JSON.stringify(threads)).toBe(JSON.stringify(inline))
+  }, 60_000)
 })

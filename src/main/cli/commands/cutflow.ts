@@ -1,10 +1,13 @@
 import type { Command } from 'commander'
-import type { CutflowResult } from '../../../shared/cutflow'
+import type { CutflowResult, RegionHistogram } from '../../../shared/cutflow'
 import { cutflowTable } from '../../../shared/format/cutflow'
+import { histTable } from '../../../shared/format/histogram'
 import { formatTable, type Table, type TableFormat } from '../../../shared/format/table'
 import { runCutflow } from '../../engine/app/cutflow'
+import { runPass } from '../../engine/app/pass'
 import { UsageError, action, type GlobalOptions } from '../action'
 import { withEventSource } from '../event-source'
+import { HIST_SYNTAX, parseHistOption } from '../hist-option'
 
 interface CutflowOptions extends GlobalOptions {
   region?: string
@@ -13,7 +16,11 @@ interface CutflowOptions extends GlobalOptions {
   by?: string
   raw?: boolean
   eff?: boolean
+  hist?: string[]
 }
+
+/** The cut-flow, and with --hist the histograms filled in the same pass (request order). */
+type CutflowOutput = CutflowResult & { histograms?: RegionHistogram[] }
 
 const FORMATS = ['csv', 'markdown', 'latex']
 
@@ -34,8 +41,9 @@ export function tableFormat(value: string | undefined): TableFormat | undefined 
   return value as TableFormat
 }
 
-async function cutflow(file: string, options: CutflowOptions): Promise<CutflowResult> {
+async function cutflow(file: string, options: CutflowOptions): Promise<CutflowOutput> {
   tableFormat(options.format)
+  const hists = (options.hist ?? []).map((text, i) => parseHistOption(text, i + 1))
   if (options.by !== undefined && options.by !== 'sample' && options.by !== 'group') {
     throw new UsageError(`--by must be sample or group, got '${options.by}'`)
   }
@@ -45,9 +53,13 @@ async function cutflow(file: string, options: CutflowOptions): Promise<CutflowRe
       `--sigma-b must be a number ≥ 0 (e.g. 0.1 for 10 %), got '${options.sigmaB}'`,
     )
   }
+  const regions = listOption(options.region)
   return withEventSource(file, async ({ source }) => {
-    const run = await runCutflow(source, { regions: listOption(options.region), sigmaB })
-    return run.result
+    if (!hists.length) return (await runCutflow(source, { regions, sigmaB })).result
+    // One read of each partition for the cut-flow and every histogram (app/pass.ts).
+    const run = await runPass(source, { cutflow: { regions, sigmaB }, histograms: hists })
+    if (!run.cutflow) throw new Error('the pass gave no cut-flow')
+    return { ...run.cutflow.result, histograms: [...run.histograms] }
   })
 }
 
@@ -76,7 +88,7 @@ function formatted(t: Table, format: TableFormat | undefined, several: boolean):
   return body
 }
 
-function human(r: CutflowResult, options: CutflowOptions): string {
+function human(r: CutflowOutput, options: CutflowOptions): string {
   const format = tableFormat(options.format)
   const tables = Object.keys(r.regions).map((region) =>
     cutflowTable(r, region, {
@@ -85,6 +97,7 @@ function human(r: CutflowResult, options: CutflowOptions): string {
       efficiency: options.eff,
     }),
   )
+  tables.push(...(r.histograms ?? []).map(histTable))
   if (!tables.length) return 'no regions'
   return tables.map((t) => formatted(t, format, tables.length > 1)).join('\n\n')
 }
@@ -100,7 +113,14 @@ export function register(program: Command): void {
     .option('--by <sample|group>', 'one column per sample (default) or per process group')
     .option('--raw', 'also raw event counts')
     .option('--eff', 'also the efficiency relative to the previous cut')
+    .option(
+      '--hist <spec>',
+      `also a histogram, filled in the same pass over the events (repeatable): ${HIST_SYNTAX}, ` +
+        "e.g. 'max(pt1, pt2):50:0:200@SR' (split from the right: the expression may hold ':'; " +
+        'no @REGION: all events); --json adds "histograms" as hepwb hist prints them',
+      (value: string, list: string[] = []) => [...list, value],
+    )
     .action(
-      action<CutflowOptions, CutflowResult>(([file], options) => cutflow(file, options), human),
+      action<CutflowOptions, CutflowOutput>(([file], options) => cutflow(file, options), human),
     )
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import type { RegionHistogram } from '../../../shared/cutflow'
-import { formatNumber, formatTable, valueWithError, type Table } from '../../../shared/format/table'
+import { histTable } from '../../../shared/format/histogram'
+import { formatTable } from '../../../shared/format/table'
 import type { SpecVariable } from '../../../shared/spec'
 import type { Binning } from '../../engine/select/hist'
 import { runHistogram } from '../../engine/app/histogram'
@@ -54,29 +55,6 @@ async function hist(file: string, options: HistOptions): Promise<RegionHistogram
   return withEventSource(file, ({ source, variables }) =>
     runHistogram(source, { expr, binning: binningOf(options, variables), region: options.region }),
   )
-}
-
-/** One row per bin (under- and overflow first and last), one column per sample: Σw ± √Σw². */
-function histTable(r: RegionHistogram): Table {
-  const names = Object.keys(r.samples)
-  const bins = r.edges.length - 1
-  const rows: string[][] = []
-  const cell = (w: number, w2: number) => valueWithError(w, Math.sqrt(w2))
-  rows.push(['underflow', ...names.map((n) => formatNumber(r.samples[n].underflow))])
-  for (let b = 0; b < bins; b++) {
-    rows.push([
-      `[${r.edges[b]}, ${r.edges[b + 1]})`,
-      ...names.map((n) => cell(r.samples[n].counts[b], r.samples[n].sumw2[b])),
-    ])
-  }
-  rows.push(['overflow', ...names.map((n) => formatNumber(r.samples[n].overflow))])
-  const where = r.region === null ? 'all events' : `region ${r.region}`
-  const hidden = r.hidden.length ? `; blinded: ${r.hidden.join(', ')} hidden` : ''
-  return {
-    columns: [{ label: 'bin' }, ...names.map((label) => ({ label, align: 'right' as const }))],
-    rows,
-    caption: `${r.expr} in ${where} (Σw ± √Σw²${hidden})`,
-  }
 }
 
 function human(r: RegionHistogram, options: HistOptions): string {

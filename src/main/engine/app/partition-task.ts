@@ -8,7 +8,7 @@
  */
 import type { JobContext } from '../jobs/context'
 import { mapMerge } from './executor'
-import { budgetPlan } from './memory-budget'
+import { budgetPlan, columnShapes } from './memory-budget'
 import type { Partition } from './partition'
 import { describedPrepared, describedSample, type SourceDescription } from './source-description'
 import type { EventSource, OpenedSample } from './source'
@@ -75,7 +75,7 @@ export async function mapSample<Req, Prep extends PassPrep, Part>(
   ctx: JobContext,
   partitions?: readonly Partition[],
 ): Promise<Part | undefined> {
-  const plan = budgetPlan(source.memory, prep.columns.length)
+  const plan = budgetPlan(source.memory, columnShapes(sample.variables.symbols, prep.columns))
   const parts = [...(partitions ?? (await sample.partitions(plan)))].sort(
     (a, b) => a.index - b.index,
   )
