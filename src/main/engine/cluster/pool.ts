@@ -89,10 +89,8 @@ export function poolExecutor(
   }
   const lanes = { threads, workers, mainLane }
   return {
-    describe: () =>
-      mainLane
-        ? `${threads} threads (this one and ${workers} worker${workers === 1 ? '' : 's'})`
-        : `${threads} thread${threads === 1 ? '' : 's'}`,
+    // The same words with or without a main lane: N threads work on the tasks either way.
+    describe: () => `${threads} thread${threads === 1 ? '' : 's'}`,
     run: async (tasks, ctx, onResult, weights, onMessage) => {
       // The main lane runs any kind in this thread: register them all, as a worker does.
       if (mainLane) await import('./task-kinds')
