@@ -245,7 +245,7 @@ async function runOnPool(
           }
           finished(i, r)
           // Let the workers' results and their next tasks through before the next inline task.
-          await new Promise((next) => setImmediate(next))
+          await new Promise((resume) => setImmediate(resume))
         }
       }
       const submit = () => {
