@@ -1,6 +1,7 @@
 /**
  * Where a command's passes over events run and under what memory: the global options
- * `--threads N` (worker threads; 1: in the command's own thread; default: the machine's cores),
+ * `--threads N` (N threads: the command's own and N − 1 worker threads; 1: the command's own
+ * thread alone, no pool; default: the machine's cores),
  * `--cluster redis://HOST:PORT` (the `hepwb worker`s of a cluster) and `--memory SIZE` (the budget partitions are sized by, e.g. 2G, 512M; default from the
  * machine's memory). The program reads them before every command (a preAction hook), so every
  * command that opens an event source (event-source.ts) runs with them.
@@ -79,7 +80,9 @@ export function clusterAddress(url: string): ClusterAddress {
 
 /**
  * Runs `fn` with the executor --cluster or --threads asks for (undefined for one thread: this
- * thread), closing its threads after.
+ * thread), closing its threads after. The command's thread is one of the N (the pool's main
+ * lane): it has nothing else to do while the pass runs, and a worker thread of its own would
+ * cost its start-up and warm-up (≈ 0.3 CPU-s) for no gain.
  */
 export async function withRunExecutor<T>(
   fn: (executor: TaskExecutor | undefined) => Promise<T>,
@@ -89,7 +92,7 @@ export async function withRunExecutor<T>(
   const executor = options.cluster
     ? clusterExecutor(clusterAddress(options.cluster))
     : threads > 1
-      ? poolExecutor(threads)
+      ? poolExecutor(threads, { mainLane: true })
       : undefined
   try {
     return await fn(executor)

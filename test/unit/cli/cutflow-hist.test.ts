@@ -77,6 +77,18 @@ describe('hepwb cutflow --hist', () => {
     expect(text.stdout).toContain('PRI_met in region presel')
   }, 60_000)
 
+  it('--threads 2 (this thread and a worker thread) prints the JSON of --threads 1', () => {
+    // 1M: many partitions, so the command's thread and the worker both run some.
+    const args = [...HISTS.flatMap((h) => ['--hist', h]), '--memory', '1M', '--json']
+    const one = hepwb('cutflow', specFile, ...args, '--threads', '1')
+    expect(one.code, one.stderr).toBe(0)
+    const two = hepwb('cutflow', specFile, ...args, '--threads', '2')
+    expect(two.code, two.stderr).toBe(0)
+    expect(two.stdout).toBe(one.stdout)
+    const out = JSON.parse(one.stdout) as { histograms: RegionHistogram[] }
+    expect(out.histograms[0].samples.Htautau.entries).toBeGreaterThan(100)
+  }, 60_000)
+
   it('a bad --hist is refused with its position and the column at fault', () => {
     const r = hepwb(
       'cutflow',

@@ -19,7 +19,9 @@ import { specSource } from '../../../src/main/engine/app/spec-source'
 import { inlineExecutor, type TaskExecutor } from '../../../src/main/engine/app/task'
 import { poolExecutor } from '../../../src/main/engine/cluster/pool'
 import { CancelledError, silentContext } from '../../../src/main/engine/jobs/context'
+import { PROBE_KIND, type ProbeResult } from '../../../src/main/engine/cluster/probe-task'
 import { DATA, SKHEP, COFFEA } from '../io/shared-data'
+import { threadId } from 'node:worker_threads'
 
 /** Ranges of 97 entries with empty ones between: many partitions, none on a basket start. */
 function small(entries: number): EntryRange[] {
@@ -208,5 +210,80 @@ describe('a pool of worker threads gives the inline answer to the last bit', () 
     await expect(
       runCutflow({ ...source, description: { ...gone, stamp: 'broken' } }),
     ).rejects.toThrow(/task 'cutflow' \d+ of \d+, in a worker thread/)
+  }, 60_000)
+})
+
+describe("a main lane: this thread is one of the pool's threads", () => {
+  const lane = poolExecutor(2, { mainLane: true })
+  pools.push(lane)
+  const probes = (n: number, extra: (i: number) => object = () => ({})) =>
+    Array.from({ length: n }, (_, i) => ({
+      kind: PROBE_KIND,
+      payload: { values: Float64Array.of(i, i + 0.5), delayMs: 15, thread: true, ...extra(i) },
+    }))
+
+  it('gives the inline answer to the last bit on real files (cut-flow, histogram)', async () => {
+    for (const c of CASES) {
+      const source = specSource(spec(c.spec), { split: small })
+      const inline = await answers(source, c.hist)
+      expect(Object.values(inline.hist.samples)[0].entries).toBeGreaterThan(0)
+      expect(await answers(runOn(source, lane), c.hist)).toStrictEqual(inline)
+    }
+  }, 60_000)
+
+  it('runs tasks on this thread and on a worker, in task order, with their messages', async () => {
+    const got: ProbeResult[] = []
+    const messages = new Map<number, string[]>()
+    const seen: number[] = []
+    const ctx = { ...silentContext(), progress: (f: number) => void seen.push(f) }
+    await lane.run(
+      probes(12, () => ({ report: true })),
+      ctx,
+      (i, r) => {
+        expect(i).toBe(got.length)
+        got.push(r as ProbeResult)
+      },
+      undefined,
+      (i, m) => messages.set(i, [...(messages.get(i) ?? []), m.type]),
+    )
+    expect(got.map((r) => r.sum)).toStrictEqual(got.map((_, i) => 2 * i + 0.5))
+    const threads = new Set(got.map((r) => r.threadId))
+    expect(threads.has(threadId)).toBe(true)
+    expect(threads.size).toBe(2)
+    // Every task's metrics and log line came back, the main lane's too.
+    for (let i = 0; i < 12; i++) expect(messages.get(i)).toStrictEqual(['metric', 'metric', 'log'])
+    expect(seen.at(-1)).toBe(1)
+  }, 60_000)
+
+  it('stops when cancelled, then runs again', async () => {
+    const abort = new AbortController()
+    let handed = 0
+    const ctx = {
+      ...silentContext(abort.signal),
+      progress: (f: number) => {
+        if (f > 0.2) abort.abort()
+      },
+    }
+    await expect(
+      lane.run(
+        probes(40, () => ({ delayMs: 30 })),
+        ctx,
+        () => void handed++,
+      ),
+    ).rejects.toBeInstanceOf(CancelledError)
+    expect(handed).toBeLessThan(20)
+    const again = await runCutflow(runOn(specSource(spec(CASES[1].spec), { split: small }), lane))
+    const inline = await runCutflow(specSource(spec(CASES[1].spec), { split: small }))
+    expect(again.result).toStrictEqual(inline.result)
+  }, 60_000)
+
+  it("a failing main-lane task names itself and the command's thread", async () => {
+    // The worker takes the first task, this thread the second (which fails at once).
+    const tasks = probes(4, (i) =>
+      i === 1 ? { fail: 'no such column', delayMs: 0 } : { delayMs: 300 },
+    )
+    await expect(lane.run(tasks, silentContext(), () => {})).rejects.toThrow(
+      /no such column \(task 'cluster.probe' 2 of 4, in the command's thread\)/,
+    )
   }, 60_000)
 })

@@ -6,6 +6,7 @@
  * task busy (cancellable) for that long first, so tests can kill or cancel it mid-run; `report`
  * sends its values back as messages first.
  */
+import { threadId } from 'node:worker_threads'
 import { CancelledError, type JobContext } from '../jobs/context'
 import { describedOpenings } from '../app/source-description'
 import { defineTask, taskKinds } from '../app/task'
@@ -27,6 +28,8 @@ export interface ProbePayload {
    * opened (app/source-description.ts): whether a worker kept a source between requests.
    */
   readonly openings?: string
+  /** Also answer the id of the thread that ran it (node:worker_threads; 0 in a main thread). */
+  readonly thread?: boolean
 }
 
 export interface ProbeResult {
@@ -39,6 +42,8 @@ export interface ProbeResult {
   bins: Float64Array
   /** With `openings` in the payload: the sources of that kind opened where the probe ran. */
   openings?: number
+  /** With `thread` in the payload: the thread that ran the probe. */
+  threadId?: number
 }
 
 function wait(ms: number, ctx: JobContext): Promise<void> {
@@ -92,6 +97,7 @@ if (!taskKinds().includes(PROBE_KIND)) {
     if (p.fail) throw new Error(p.fail)
     const r = probe(p.values)
     if (p.openings !== undefined) r.openings = describedOpenings(p.openings)
+    if (p.thread) r.threadId = threadId
     return r
   })
 }

@@ -30,7 +30,9 @@ export function memorySetting(project: Project): number {
 
 /**
  * The executor of the settings: the cluster when Settings → Cluster says work runs there, else
- * the engine's shared pool of the project's threads, or none (one thread).
+ * the engine's shared pool of the project's threads, or none (one thread). Pure worker threads,
+ * unlike the CLI's pool (no main lane, cli/run-options.ts): the engine thread must stay
+ * responsive to the window's requests while a pass runs.
  */
 export function settingExecutor(project: Project): TaskExecutor | undefined {
   return clusterChoice() ?? sharedPool(threadsSetting(project))
