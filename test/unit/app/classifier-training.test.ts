@@ -63,7 +63,7 @@ const INPUTS = [
 ]
 
 /** A budget that cuts each CSV into hundreds of partitions. */
-const TINY = 64 * 1024
+const TINY = 32 * 1024
 
 const config = (json: object): TrainConfig =>
   TrainConfig.parse({ region: 'vis', inputs: INPUTS, ...json })

@@ -69,8 +69,8 @@ describe.skipIf(!haveRedisServer() || !kaggleAvailable)(
           inputs: ['DER_mass_MMC', 'DER_mass_vis', 'PRI_tau_pt', 'PRI_jet_num'],
           ...json,
         })
-        // 1 MiB: a few dozen partitions per pass.
-        const source = withMemory(specSource(SPEC), 2 ** 20)
+        // 256 KiB: a few dozen partitions per pass.
+        const source = withMemory(specSource(SPEC), 2 ** 18)
         const ctx = silentContext()
         const here = await runClassifierTraining(source, config, ctx, { stream: true })
         expect(here.streamed?.partitions).toBeGreaterThan(10)
