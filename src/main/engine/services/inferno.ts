@@ -118,8 +118,8 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
   }
 
   /** The project's events for an INFERNO set-up; set-up mistakes become user errors. */
-  async function selectEvents(scope: ProjectScope, config: InfernoProjectConfig, ctx: JobContext) {
-    try {
+  function selectEvents(scope: ProjectScope, config: InfernoProjectConfig, ctx: JobContext) {
+    return userErrors(async () => {
       const inputs = [...config.inputs, ...extraExpressions(config.nuisances)]
       // Up / down variation samples are read in the same region but are not processes.
       const extra = variationSampleNames(config.nuisances)
@@ -127,16 +127,7 @@ export function infernoHandlers(env: ServiceEnv): Handlers<InfernoMethodName> {
       const read = await trainingEvents(source, { ...config, inputs, extra }, ctx)
       const processes = read.length - extra.length
       return projectEvents(read.slice(0, processes), config, read.slice(processes))
-    } catch (e) {
-      if (
-        e instanceof InfernoSetupError ||
-        e instanceof TrainingDataError ||
-        e instanceof ExprError ||
-        e instanceof SpecError
-      )
-        throw new ProjectError(e.message)
-      throw e
-    }
+    })
   }
 
   /**
