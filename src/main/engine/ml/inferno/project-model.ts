@@ -24,7 +24,13 @@ import { bceEpoch } from './bce-epoch'
 import { fisherLoss } from './fisher-head'
 import { gatedEpochs } from './gated-epochs'
 import { buildTrunk } from './network'
-import { type LossBlock, batchPlan, fisherEpoch, lossBlock } from './project-batch'
+import {
+  type BatchStepper,
+  type LossBlock,
+  batchPlan,
+  fisherEpoch,
+  lossBlock,
+} from './project-batch'
 import { SNAPSHOT_EVENTS, snapshotMetrics } from './soft-snapshot'
 import {
   PARTS,
@@ -87,6 +93,26 @@ export function blockLoss(
   return fisherLoss(net.predict(blk.x, blk.rows), net.outputs, blk, tau, constraints, false).loss
 }
 
+/** INFERNO's network for `meta`'s inputs and what its batches step with, seeded for the run. */
+export function infernoStepper(
+  tf: typeof TF,
+  meta: ProjectEvents,
+  sc: Scaler,
+  o: ProjectTrainOptions,
+  gate: TrainingGate,
+): BatchStepper {
+  return {
+    tf,
+    net: buildTrunk(tf, o.hidden, o.bins, o.seed, o, meta.dim),
+    sc,
+    bins: o.bins,
+    tau: o.tau,
+    constraints: projectConstraints(meta),
+    rng: new Random(o.seed * 1_000_003 + 11),
+    gate,
+  }
+}
+
 /** Trains the INFERNO summary (o.bins outputs) on the training part, validated on its part. */
 export async function trainProjectInferno(
   tf: typeof TF,
@@ -96,9 +122,8 @@ export async function trainProjectInferno(
   gate: TrainingGate = gateOf(ctx),
 ): Promise<ProjectNetwork> {
   const sc = fitScaler(ev)
-  const net = buildTrunk(tf, o.hidden, o.bins, o.seed, o, ev.dim)
-  const rng = new Random(o.seed * 1_000_003 + 11)
-  const cons = projectConstraints(ev)
+  const stepper = infernoStepper(tf, ev, sc, o, gate)
+  const { net, constraints: cons } = stepper
   const plan = batchPlan(
     ev,
     o.batchSize,
@@ -119,7 +144,6 @@ export async function trainProjectInferno(
     const x = scaleInPlace(transformedRows(ev, rows, null, 0), sc)
     return { x, n: rows.length, w: Array.from(rows, (i) => ev.weight[i]) }
   })
-  const stepper = { tf, net, sc, bins: o.bins, tau: o.tau, constraints: cons, rng, gate }
   // In memory the epoch is one window holding every event.
   const history = await gatedEpochs(net, gate, ctx, o.epochs, o.patience, {
     validate: () => blockLoss(net, valBlock, o.tauEval, cons),

@@ -34,7 +34,7 @@ import { batchPlan, fisherEpoch, lossBlock } from './project-batch'
 import {
   type ProjectNetwork,
   type ProjectTrainOptions,
-  projectConstraints,
+  infernoStepper,
   weightedBceSum,
 } from './project-model'
 import { SNAPSHOT_EVENTS, snapshotMetrics } from './soft-snapshot'
@@ -111,9 +111,8 @@ export async function trainProjectInfernoStreamed(
 ): Promise<ProjectNetwork> {
   const meta = sev.meta
   const sc = await streamedScaler(sev, ctx)
-  const net = buildTrunk(tf, o.hidden, o.bins, o.seed, o, meta.dim)
-  const rng = new Random(o.seed * 1_000_003 + 11)
-  const cons = projectConstraints(meta)
+  const stepper = infernoStepper(tf, meta, sc, o, gate)
+  const { net, constraints: cons, rng } = stepper
   const plan = batchPlan(
     meta,
     o.batchSize,
@@ -124,7 +123,6 @@ export async function trainProjectInfernoStreamed(
   const q = 2 + meta.nuisances.length
   const validation = chunksWith(sev, PARTS.validation)
   const snap = await snapshotRows(sev, sc)
-  const stepper = { tf, net, sc, bins: o.bins, tau: o.tau, constraints: cons, rng, gate }
   const history = await gatedEpochs(net, gate, ctx, o.epochs, o.patience, {
     async validate() {
       // The validation block's soft histograms, summed chunk by chunk.
