@@ -19,13 +19,19 @@
 import type * as TF from '@tensorflow/tfjs'
 import { Random } from '../../data/random'
 import { gateOf, type JobContext, type TrainingGate } from '../../jobs/context'
-import { offerLearningRate } from '../gate-settings'
-import { runEpochs } from '../train-loop'
 import type { TrainableDense } from '../trainable-dense'
 import { bceEpoch } from './bce-epoch'
-import { fisherLoss, fisherLossHead } from './fisher-head'
+import { fisherLoss } from './fisher-head'
+import { gatedEpochs } from './gated-epochs'
 import { buildTrunk } from './network'
-import { SNAPSHOT_EVENTS, softSnapshotMetrics, weightedSoftShape } from './soft-snapshot'
+import {
+  type BatchStepper,
+  type LossBlock,
+  batchPlan,
+  fisherEpoch,
+  lossBlock,
+} from './project-batch'
+import { SNAPSHOT_EVENTS, snapshotMetrics } from './soft-snapshot'
 import {
   PARTS,
   type ProjectEvents,
@@ -74,85 +80,8 @@ export function projectConstraints(ev: ProjectEvents): number[] {
   ]
 }
 
-/** The standardised rows of a block and its weight matrix W (q × rows). */
-export interface LossBlock {
-  readonly x: Float32Array
-  readonly rows: number
-  readonly w: Float32Array
-  readonly q: number
-}
-
-/**
- * The block for nominal events `rows` and variation-sample events `variationRows` (they enter
- * only their nuisance's derivative, ±w/2); event i's weight is multiplied by `factor(i)` (a batch
- * row stands for pool / picked events of its kind).
- */
-export function lossBlock(
-  ev: ProjectEvents,
-  sc: Scaler,
-  rows: ArrayLike<number>,
-  factor: (i: number) => number,
-  variationRows: ArrayLike<number> = [],
-): LossBlock {
-  const parts: Float32Array[] = [
-    transformedRows(ev, rows, null, 0),
-    transformedRows(ev, variationRows, null, 0),
-  ]
-  const vOffset = rows.length
-  let total = rows.length + variationRows.length
-  const affected = ev.nuisances.map((nu) => {
-    if (nu.kind !== 'transform') return null
-    const aff: number[] = []
-    for (let r = 0; r < rows.length; r++) if (nu.affects[rows[r]]) aff.push(rows[r])
-    parts.push(transformedRows(ev, aff, nu, 1), transformedRows(ev, aff, nu, -1))
-    total += 2 * aff.length
-    return { rows: aff, offset: total - 2 * aff.length }
-  })
-  const d = ev.dim
-  const x = new Float32Array(total * d)
-  let off = 0
-  for (const p of parts) {
-    x.set(p, off)
-    off += p.length
-  }
-  scaleInPlace(x, sc)
-  const q = 2 + ev.nuisances.length
-  const w = new Float32Array(q * total)
-  for (let r = 0; r < rows.length; r++) {
-    const i = rows[r]
-    const wi = ev.weight[i] * factor(i)
-    w[r] = wi
-    if (ev.signal[i]) w[total + r] = wi
-  }
-  ev.nuisances.forEach((nu, a) => {
-    const row = (2 + a) * total
-    if (nu.kind === 'samples') {
-      for (let r = 0; r < variationRows.length; r++) {
-        const i = variationRows[r]
-        const v = ev.variation[i]
-        if (Math.abs(v) !== a + 1) continue
-        w[row + vOffset + r] = (Math.sign(v) * ev.weight[i] * factor(i)) / 2
-      }
-      return
-    }
-    if (nu.kind === 'transform') {
-      const blk = affected[a]!
-      blk.rows.forEach((i, r) => {
-        const wi = (ev.weight[i] * factor(i)) / 2
-        w[row + blk.offset + r] = wi
-        w[row + blk.offset + blk.rows.length + r] = -wi
-      })
-      return
-    }
-    for (let r = 0; r < rows.length; r++) {
-      const i = rows[r]
-      if (!nu.affects[i]) continue
-      const wi = ev.weight[i] * factor(i)
-      w[row + r] = nu.kind === 'weight' ? (wi * (nu.up[i] - nu.down[i])) / 2 : wi * (nu.width ?? 1)
-    }
-  })
-  return { x, rows: total, w, q }
-}
+// The block (W above) is built where the training batches are; callers know it from here.
+export { type LossBlock, lossBlock }
 
 /** (I⁻¹)_μμ of a block through the network (no gradient): the validation loss. */
 export function blockLoss(
@@ -164,6 +93,26 @@ export function blockLoss(
   return fisherLoss(net.predict(blk.x, blk.rows), net.outputs, blk, tau, constraints, false).loss
 }
 
+/** INFERNO's network for `meta`'s inputs and what its batches step with, seeded for the run. */
+export function infernoStepper(
+  tf: typeof TF,
+  meta: ProjectEvents,
+  sc: Scaler,
+  o: ProjectTrainOptions,
+  gate: TrainingGate,
+): BatchStepper {
+  return {
+    tf,
+    net: buildTrunk(tf, o.hidden, o.bins, o.seed, o, meta.dim),
+    sc,
+    bins: o.bins,
+    tau: o.tau,
+    constraints: projectConstraints(meta),
+    rng: new Random(o.seed * 1_000_003 + 11),
+    gate,
+  }
+}
+
 /** Trains the INFERNO summary (o.bins outputs) on the training part, validated on its part. */
 export async function trainProjectInferno(
   tf: typeof TF,
@@ -173,31 +122,15 @@ export async function trainProjectInferno(
   gate: TrainingGate = gateOf(ctx),
 ): Promise<ProjectNetwork> {
   const sc = fitScaler(ev)
-  const net = buildTrunk(tf, o.hidden, o.bins, o.seed, o, ev.dim)
-  const rng = new Random(o.seed * 1_000_003 + 11)
-  const cons = projectConstraints(ev)
-  const sig = rowsOf(ev, PARTS.train, 1)
-  const bkg = rowsOf(ev, PARTS.train, 0)
-  const half = Math.max(1, Math.floor(o.batchSize / 2))
-  const nS = Math.min(half, sig.length)
-  const nB = Math.min(half, bkg.length)
-  const nBatches = Math.max(1, Math.floor(Math.max(sig.length, bkg.length) / half))
-  const fSig = sig.length / nS
-  const fBkg = bkg.length / nB
-  // Variation samples: the training events of each up and down, subsampled per batch at the rate
-  // of the nominal sample's role; a picked event stands for pool / picked events.
-  const pools = ev.nuisances.flatMap((nu, a) =>
-    nu.kind !== 'samples'
-      ? []
-      : ([1, -1] as const).map((sign) => {
-          const pool = variationRowsOf(ev, PARTS.train, a, sign)
-          const role = pool.length ? ev.signal[pool[0]] : 0
-          const rate = role ? nS / Math.max(sig.length, 1) : nB / Math.max(bkg.length, 1)
-          const picked = Math.min(pool.length, Math.max(1, Math.round(pool.length * rate)))
-          return { pool, picked, factor: pool.length / Math.max(picked, 1) }
-        }),
+  const stepper = infernoStepper(tf, ev, sc, o, gate)
+  const { net, constraints: cons } = stepper
+  const plan = batchPlan(
+    ev,
+    o.batchSize,
+    rowsOf(ev, PARTS.train, 1).length,
+    rowsOf(ev, PARTS.train, 0).length,
+    (a, sign) => variationRowsOf(ev, PARTS.train, a, sign).length,
   )
-  const variationFactor = new Map(pools.map((p) => [ev.variation[p.pool[0]], p.factor]))
   const valBlock = lossBlock(
     ev,
     sc,
@@ -211,62 +144,12 @@ export async function trainProjectInferno(
     const x = scaleInPlace(transformedRows(ev, rows, null, 0), sc)
     return { x, n: rows.length, w: Array.from(rows, (i) => ev.weight[i]) }
   })
-  const withdraw = offerLearningRate(gate, net)
-  const history = await runEpochs({
-    epochs: o.epochs,
-    patience: o.patience,
-    ctx,
-    async trainEpoch() {
-      if (!(await gate.beforeEpoch())) return NaN
-      let sum = 0
-      for (let k = 0; k < nBatches; k++) {
-        if (!(await gate.beforeBatch())) return NaN
-        const ps = rng.permutation(sig.length)
-        const pb = rng.permutation(bkg.length)
-        const rows = new Int32Array(nS + nB)
-        for (let r = 0; r < nS; r++) rows[r] = sig[ps[r]]
-        for (let r = 0; r < nB; r++) rows[nS + r] = bkg[pb[r]]
-        // Signal and background are subsampled at different rates: each row stands for
-        // pool/picked events of its role, so the batch estimates the part's (= full) yields.
-        const picked: number[] = []
-        for (const p of pools) {
-          const perm = rng.permutation(p.pool.length)
-          for (let r = 0; r < p.picked; r++) picked.push(p.pool[perm[r]])
-        }
-        const blk = lossBlock(
-          ev,
-          sc,
-          rows,
-          (i) =>
-            ev.variation[i] !== 0
-              ? (variationFactor.get(ev.variation[i]) ?? 1)
-              : ev.signal[i]
-                ? fSig
-                : fBkg,
-          picked,
-        )
-        const loss = net.step(blk.x, blk.rows, fisherLossHead(tf, blk, o.bins, o.tau, cons))
-        const value = loss.dataSync()[0]
-        gate.afterBatch(value)
-        sum += value
-        loss.dispose()
-      }
-      return sum / nBatches
-    },
-    validate() {
-      return blockLoss(net, valBlock, o.tauEval, cons)
-    },
-    extraMetrics() {
-      const [s, b] = snap.map(({ x, n, w }) => {
-        if (!n) return new Float64Array(o.bins)
-        return weightedSoftShape(net.predict(x, n), o.bins, o.tau, w)
-      })
-      return softSnapshotMetrics(s, b)
-    },
-    checkpoint: () => net.checkpoint(),
-    restore: () => net.restore(),
+  // In memory the epoch is one window holding every event.
+  const history = await gatedEpochs(net, gate, ctx, o.epochs, o.patience, {
+    validate: () => blockLoss(net, valBlock, o.tauEval, cons),
+    extraMetrics: () => snapshotMetrics(net, snap, o.bins, o.tau),
+    trainEpoch: () => fisherEpoch(stepper, plan, [() => ev]),
   })
-  withdraw()
   return { net, scaler: sc, history }
 }
 
@@ -302,32 +185,21 @@ export async function trainProjectBce(
   const val = prep(PARTS.validation)
   const batch = Math.min(128, train.n)
   const d = ev.dim
-  const withdraw = offerLearningRate(gate, net)
-  const history = await runEpochs({
-    epochs: o.bceEpochs,
-    patience: o.patience,
-    ctx,
-    async trainEpoch() {
-      if (!(await gate.beforeEpoch())) return NaN
-      const perm = rng.permutation(train.n)
-      return bceEpoch(tf, net, { ...train, d }, perm, batch, gate)
-    },
-    validate() {
-      return weightedBce(net.predict(val.x, val.n), val.y, val.w)
-    },
-    checkpoint: () => net.checkpoint(),
-    restore: () => net.restore(),
+  const history = await gatedEpochs(net, gate, ctx, o.bceEpochs, o.patience, {
+    validate: () => weightedBceSum(net.predict(val.x, val.n), val.y, val.w) / Math.max(val.n, 1),
+    trainEpoch: () => bceEpoch(tf, net, { ...train, d }, rng.permutation(train.n), batch, gate),
   })
-  withdraw()
   return { net, scaler: sc, history }
 }
 
-/** Σ wᵢ BCE(yᵢ, σ(zᵢ)) / n, the reduction tf.losses.sigmoidCrossEntropy used for this loss. */
-function weightedBce(z: Float32Array, y: Float32Array, w: Float32Array): number {
-  let s = 0
+/**
+ * s + Σ wᵢ BCE(yᵢ, σ(zᵢ)) over logits z (summed in order from s, so a sum taken chunk by chunk
+ * adds up as the whole); divided by n it is the reduction tf.losses.sigmoidCrossEntropy used.
+ */
+export function weightedBceSum(z: Float32Array, y: Float32Array, w: Float32Array, s = 0): number {
   for (let i = 0; i < z.length; i++) {
     const zi = z[i]
     s += w[i] * (Math.max(zi, 0) - zi * y[i] + Math.log1p(Math.exp(-Math.abs(zi))))
   }
-  return s / Math.max(z.length, 1)
+  return s
 }

@@ -15,11 +15,10 @@
 import type * as TF from '@tensorflow/tfjs'
 import { Random } from '../../data/random'
 import { gateOf, silentContext, type JobContext, type TrainingGate } from '../../jobs/context'
-import { offerLearningRate } from '../gate-settings'
 import { stratifiedOrder, windowsOf } from '../streaming'
-import { runEpochs } from '../train-loop'
 import { bceEpoch } from './bce-epoch'
-import { fisherLossHead, fisherOfHistograms, softHistograms } from './fisher-head'
+import { fisherOfHistograms, softHistograms } from './fisher-head'
+import { gatedEpochs } from './gated-epochs'
 import { buildTrunk } from './network'
 import {
   PARTS,
@@ -31,13 +30,14 @@ import {
   variationRowsOf,
 } from './project-data'
 import { type ProjectTemplates, projectTemplates } from './project-evaluate'
+import { batchPlan, fisherEpoch, lossBlock } from './project-batch'
 import {
-  lossBlock,
   type ProjectNetwork,
   type ProjectTrainOptions,
-  projectConstraints,
+  infernoStepper,
+  weightedBceSum,
 } from './project-model'
-import { SNAPSHOT_EVENTS, softSnapshotMetrics, weightedSoftShape } from './soft-snapshot'
+import { SNAPSHOT_EVENTS, snapshotMetrics } from './soft-snapshot'
 import { concatEvents, type StreamedProjectEvents } from './streamed-data'
 
 const range = (n: number) => Array.from({ length: n }, (_, k) => k)
@@ -111,90 +111,19 @@ export async function trainProjectInfernoStreamed(
 ): Promise<ProjectNetwork> {
   const meta = sev.meta
   const sc = await streamedScaler(sev, ctx)
-  const net = buildTrunk(tf, o.hidden, o.bins, o.seed, o, meta.dim)
-  const rng = new Random(o.seed * 1_000_003 + 11)
-  const cons = projectConstraints(meta)
-  const sigAll = sev.counts[PARTS.train].signal
-  const bkgAll = sev.counts[PARTS.train].background
-  const half = Math.max(1, Math.floor(o.batchSize / 2))
-  const nS = Math.min(half, sigAll)
-  const nB = Math.min(half, bkgAll)
-  const nBatches = Math.max(1, Math.floor(Math.max(sigAll, bkgAll) / half))
-  // Variation samples: picked per batch at the rate of the nominal sample's role, as in memory.
-  const pools = meta.nuisances.flatMap((nu, a) =>
-    nu.kind !== 'samples'
-      ? []
-      : ([1, -1] as const).map((sign) => {
-          const all = sev.variationCount(sign * (a + 1), PARTS.train)
-          const role = meta.samples[nu.sample].role === 'signal'
-          const rate = role ? nS / Math.max(sigAll, 1) : nB / Math.max(bkgAll, 1)
-          const picked = Math.min(all, Math.max(1, Math.round(all * rate)))
-          return { a, sign, all, picked }
-        }),
+  const stepper = infernoStepper(tf, meta, sc, o, gate)
+  const { net, constraints: cons, rng } = stepper
+  const plan = batchPlan(
+    meta,
+    o.batchSize,
+    sev.counts[PARTS.train].signal,
+    sev.counts[PARTS.train].background,
+    (a, sign) => sev.variationCount(sign * (a + 1), PARTS.train),
   )
   const q = 2 + meta.nuisances.length
   const validation = chunksWith(sev, PARTS.validation)
   const snap = await snapshotRows(sev, sc)
-  const withdraw = offerLearningRate(gate, net)
-  const history = await runEpochs({
-    epochs: o.epochs,
-    patience: o.patience,
-    ctx,
-    async trainEpoch() {
-      if (!(await gate.beforeEpoch())) return NaN
-      let sum = 0
-      let done = 0
-      for (const win of epochWindows(sev, rng, Math.max(1, windowRows))) {
-        const ev = await windowEvents(sev, win)
-        const sig = rowsOf(ev, PARTS.train, 1)
-        const bkg = rowsOf(ev, PARTS.train, 0)
-        if (!sig.length || !bkg.length) continue
-        const share = Math.max(
-          1,
-          Math.round((nBatches * (sig.length + bkg.length)) / Math.max(sigAll + bkgAll, 1)),
-        )
-        const wS = Math.min(nS, sig.length)
-        const wB = Math.min(nB, bkg.length)
-        const here = pools.map((p) => {
-          const pool = variationRowsOf(ev, PARTS.train, p.a, p.sign)
-          const picked = Math.min(pool.length, p.picked)
-          return { pool, picked, factor: picked ? p.all / picked : 0 }
-        })
-        const factorOf = new Map(pools.map((p, j) => [p.sign * (p.a + 1), here[j].factor]))
-        for (let b = 0; b < share; b++) {
-          if (!(await gate.beforeBatch())) return NaN
-          const ps = rng.permutation(sig.length)
-          const pb = rng.permutation(bkg.length)
-          const rows = new Int32Array(wS + wB)
-          for (let r = 0; r < wS; r++) rows[r] = sig[ps[r]]
-          for (let r = 0; r < wB; r++) rows[wS + r] = bkg[pb[r]]
-          const picked: number[] = []
-          for (const p of here) {
-            const perm = rng.permutation(p.pool.length)
-            for (let r = 0; r < p.picked; r++) picked.push(p.pool[perm[r]])
-          }
-          const blk = lossBlock(
-            ev,
-            sc,
-            rows,
-            (i) =>
-              ev.variation[i] !== 0
-                ? (factorOf.get(ev.variation[i]) ?? 1)
-                : ev.signal[i]
-                  ? sigAll / wS
-                  : bkgAll / wB,
-            picked,
-          )
-          const loss = net.step(blk.x, blk.rows, fisherLossHead(tf, blk, o.bins, o.tau, cons))
-          const value = loss.dataSync()[0]
-          gate.afterBatch(value)
-          sum += value
-          done++
-          loss.dispose()
-        }
-      }
-      return done ? sum / done : NaN
-    },
+  const history = await gatedEpochs(net, gate, ctx, o.epochs, o.patience, {
     async validate() {
       // The validation block's soft histograms, summed chunk by chunk.
       const h = new Float64Array(q * o.bins)
@@ -214,17 +143,14 @@ export async function trainProjectInfernoStreamed(
       )
       return fisherOfHistograms(h, o.bins, q, cons).loss
     },
-    extraMetrics() {
-      const [s, b] = snap.map(({ x, n, w }) => {
-        if (!n) return new Float64Array(o.bins)
-        return weightedSoftShape(net.predict(x, n), o.bins, o.tau, w)
-      })
-      return softSnapshotMetrics(s, b)
-    },
-    checkpoint: () => net.checkpoint(),
-    restore: () => net.restore(),
+    extraMetrics: () => snapshotMetrics(net, snap, o.bins, o.tau),
+    trainEpoch: () =>
+      fisherEpoch(
+        stepper,
+        plan,
+        epochWindows(sev, rng, Math.max(1, windowRows)).map((win) => () => windowEvents(sev, win)),
+      ),
   })
-  withdraw()
   return { net, scaler: sc, history }
 }
 
@@ -296,13 +222,23 @@ export async function trainProjectBceStreamed(
   }
   const batch = Math.min(128, sums[PARTS.train].n)
   const validation = chunksWith(sev, PARTS.validation)
-  const withdraw = offerLearningRate(gate, net)
-  const history = await runEpochs({
-    epochs: o.bceEpochs,
-    patience: o.patience,
-    ctx,
-    async trainEpoch() {
-      if (!(await gate.beforeEpoch())) return NaN
+  const history = await gatedEpochs(net, gate, ctx, o.bceEpochs, o.patience, {
+    async validate() {
+      let s = 0
+      let n = 0
+      await sev.each(
+        validation,
+        (_, ev) => {
+          const v = prep(ev, PARTS.validation)
+          if (!v.n) return
+          s = weightedBceSum(net.predict(v.x, v.n), v.y, v.w, s)
+          n += v.n
+        },
+        silentContext(),
+      )
+      return s / Math.max(n, 1)
+    },
+    trainEpoch: async () => {
       let sum = 0
       let batches = 0
       for (const win of epochWindows(sev, rng, Math.max(batch, windowRows))) {
@@ -316,29 +252,7 @@ export async function trainProjectBceStreamed(
       }
       return batches ? sum / batches : NaN
     },
-    async validate() {
-      let s = 0
-      let n = 0
-      await sev.each(
-        validation,
-        (_, ev) => {
-          const v = prep(ev, PARTS.validation)
-          if (!v.n) return
-          const z = net.predict(v.x, v.n)
-          for (let i = 0; i < v.n; i++) {
-            const zi = z[i]
-            s += v.w[i] * (Math.max(zi, 0) - zi * v.y[i] + Math.log1p(Math.exp(-Math.abs(zi))))
-          }
-          n += v.n
-        },
-        silentContext(),
-      )
-      return s / Math.max(n, 1)
-    },
-    checkpoint: () => net.checkpoint(),
-    restore: () => net.restore(),
   })
-  withdraw()
   return { net, scaler: sc, history }
 }
 

@@ -46,3 +46,23 @@ export function softSnapshotMetrics(
   for (let j = 0; j < background.length; j++) out[`soft.background.${j}`] = background[j]
   return out
 }
+
+/** Fixed scaled events of one role: n × d inputs and their weights. */
+export interface SnapshotRows {
+  readonly x: Float32Array
+  readonly n: number
+  readonly w: ArrayLike<number>
+}
+
+/** softSnapshotMetrics of the [signal, background] snapshot rows through `net`. */
+export function snapshotMetrics(
+  net: { predict(x: Float32Array, rows: number): Float32Array },
+  snap: readonly SnapshotRows[],
+  bins: number,
+  tau: number,
+): Record<string, number> {
+  const [s, b] = snap.map(({ x, n, w }) =>
+    n ? weightedSoftShape(net.predict(x, n), bins, tau, w) : new Float64Array(bins),
+  )
+  return softSnapshotMetrics(s, b)
+}

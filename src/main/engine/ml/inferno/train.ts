@@ -14,8 +14,7 @@ import { Random } from '../../data/random'
 import { gateOf, silentContext, type JobContext, type TrainingGate } from '../../jobs/context'
 import { invertSpd } from '../../stats/linalg'
 import type { TrainableDense } from '../trainable-dense'
-import { offerLearningRate } from '../gate-settings'
-import { runEpochs, type EpochLoopResult } from '../train-loop'
+import type { EpochLoopResult } from '../train-loop'
 import type { Benchmark } from './benchmarks'
 import {
   type ShapeNuisance,
@@ -30,6 +29,7 @@ import {
 } from './fisher'
 import { bceEpoch } from './bce-epoch'
 import { type FisherBlock, fisherLossHead } from './fisher-head'
+import { gatedEpochs } from './gated-epochs'
 import {
   type Standardiser,
   buildTrunk,
@@ -217,13 +217,18 @@ export async function trainInferno(
   const snapSig = validation.signal.subarray(0, SNAPSHOT_EVENTS * DIM)
   const snapBkg = validation.background.subarray(0, SNAPSHOT_EVENTS * DIM)
 
-  const withdraw = offerLearningRate(gate, net)
-  const history = await runEpochs({
-    epochs: o.epochs,
-    patience: o.patience,
-    ctx,
-    async trainEpoch() {
-      if (!(await gate.beforeEpoch())) return NaN
+  const history = await gatedEpochs(net, gate, ctx, o.epochs, o.patience, {
+    validate() {
+      const sh = summaryShapes(net, st, validation, variations, o.steps, (out) =>
+        softShape(out, o.bins, o.tau),
+      )
+      return infernoLoss64(sh, o.benchmark, o.steps)
+    },
+    extraMetrics() {
+      const shape = (x: Float32Array) => softShape(predictRaw(net, st, x), o.bins, o.tau)
+      return softSnapshotMetrics(shape(snapSig), shape(snapBkg))
+    },
+    trainEpoch: async () => {
       const ps = rng.permutation(nSig)
       const pb = rng.permutation(nBkg)
       let sum = 0
@@ -247,20 +252,7 @@ export async function trainInferno(
       }
       return sum / nBatches
     },
-    validate() {
-      const sh = summaryShapes(net, st, validation, variations, o.steps, (out) =>
-        softShape(out, o.bins, o.tau),
-      )
-      return infernoLoss64(sh, o.benchmark, o.steps)
-    },
-    extraMetrics() {
-      const shape = (x: Float32Array) => softShape(predictRaw(net, st, x), o.bins, o.tau)
-      return softSnapshotMetrics(shape(snapSig), shape(snapBkg))
-    },
-    checkpoint: () => net.checkpoint(),
-    restore: () => net.restore(),
   })
-  withdraw()
   return { net, standardiser: st, history }
 }
 
@@ -306,16 +298,7 @@ export async function trainBce(
   const n = 2 * nEach
   const batch = Math.max(1, Math.min(o.batchSize, n))
   const gate = o.gate ?? gateOf(ctx)
-  const withdraw = offerLearningRate(gate, net)
-  const history = await runEpochs({
-    epochs: o.epochs,
-    patience: o.patience,
-    ctx,
-    async trainEpoch() {
-      if (!(await gate.beforeEpoch())) return NaN
-      const perm = rng.permutation(n)
-      return bceEpoch(tf, net, { x, y, w: null, n, d: DIM }, perm, batch, gate)
-    },
+  const history = await gatedEpochs(net, gate, ctx, o.epochs, o.patience, {
     validate() {
       // Mean binary cross entropy, −ln σ(z) for signal and −ln(1 − σ(z)) for background.
       const softplus = (z: number): number => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))
@@ -326,9 +309,8 @@ export async function trainBce(
       for (const z of zb) s += softplus(z)
       return s / (zs.length + zb.length)
     },
-    checkpoint: () => net.checkpoint(),
-    restore: () => net.restore(),
+    trainEpoch: () =>
+      bceEpoch(tf, net, { x, y, w: null, n, d: DIM }, rng.permutation(n), batch, gate),
   })
-  withdraw()
   return { net, standardiser: st, history }
 }
