@@ -110,6 +110,22 @@ export function experimentLabel(
   return { height: any ? used : 0, side: place === 'inside-right' ? 'right' : 'left' }
 }
 
+/**
+ * Draws the legend below the experiment label `lab` when both sit in the same top corner, else
+ * in its own corner. `sharesLeft`: whether an upper-left legend shares the label's corner (a
+ * figure whose label stands above the frame may say no).
+ */
+export function legendBelowLabel(
+  c: Canvas,
+  b: Box,
+  entries: LegendEntry[],
+  lab: { height: number; side: 'left' | 'right' },
+  sharesLeft = c.s.legend.position === 'upper left',
+): number {
+  const shared = sharesLeft || (lab.side === 'right' && c.s.legend.position === 'upper right')
+  return legend(c, b, entries, shared ? lab.height : 0)
+}
+
 /** Draws the legend (no box, as HEP figures do); returns the height it takes from its corner. */
 export function legend(c: Canvas, b: Box, entries: LegendEntry[], offsetTop = 0): number {
   const pos = c.s.legend.position

@@ -4,7 +4,7 @@
  * solid with markers, the 1 − CL line, and the limits in the label block.
  */
 import type { BrazilFigure } from '../../../shared/plot/figure'
-import { dashFor, experimentLabel, legend, type LegendEntry } from './annotations'
+import { dashFor, experimentLabel, legendBelowLabel, type LegendEntry } from './annotations'
 import { pos, ticksFor, type Scale } from './axis'
 import type { Canvas, Box } from './canvas'
 import { el, polyline } from './svg'
@@ -131,13 +131,5 @@ export function renderBrazil(c: Canvas, f: BrazilFigure, W: number, H: number): 
   c.yTitle(s.yLabel ?? 'CL_{s}', box, c.tickLabelWidth(yt))
   c.xTitle(s.xLabel ?? poi, box)
   const lab = experimentLabel(c, box, [limitLine])
-  legend(
-    c,
-    box,
-    entries,
-    s.legend.position === 'upper left' ||
-      (lab.side === 'right' && s.legend.position === 'upper right')
-      ? lab.height
-      : 0,
-  )
+  legendBelowLabel(c, box, entries, lab)
 }

@@ -6,7 +6,7 @@
  * the contours.
  */
 import type { ContourCurve, ContourFigure } from '../../../shared/plot/figure'
-import { dashFor, experimentLabel, legend, type LegendEntry } from './annotations'
+import { dashFor, experimentLabel, legendBelowLabel, type LegendEntry } from './annotations'
 import { niceCeil, pos, ticksFor, type Scale } from './axis'
 import type { Box, Canvas } from './canvas'
 import { axisTitle } from './render-lines'
@@ -141,13 +141,5 @@ export function renderContour(c: Canvas, f: ContourFigure, W: number, H: number)
   c.yTitle(s.yLabel ?? axisTitle(f.y), box, c.tickLabelWidth(yt))
   c.xTitle(s.xLabel ?? axisTitle(f.x), box)
   const lab = experimentLabel(c, box, [`${cl} exclusion (CL_{s})`])
-  legend(
-    c,
-    box,
-    entries,
-    s.legend.position === 'upper left' ||
-      (lab.side === 'right' && s.legend.position === 'upper right')
-      ? lab.height
-      : 0,
-  )
+  legendBelowLabel(c, box, entries, lab)
 }

@@ -5,7 +5,7 @@
 import type { LinesFigure } from '../../../shared/plot/figure'
 import { escapeMarkup } from '../../../shared/plot/markup'
 import { paletteColour } from '../../../shared/plot/palettes'
-import { dashFor, experimentLabel, legend, type LegendEntry } from './annotations'
+import { dashFor, experimentLabel, legendBelowLabel, type LegendEntry } from './annotations'
 import { niceCeil, pos, ticksFor, type Scale } from './axis'
 import type { Box, Canvas } from './canvas'
 import { el, polyline } from './svg'
@@ -177,13 +177,5 @@ export function renderLines(c: Canvas, f: LinesFigure, W: number, H: number): vo
   c.yTitle(s.yLabel ?? axisTitle(f.y), box, c.tickLabelWidth(yt))
   c.xTitle(s.xLabel ?? axisTitle(f.x), box)
   const lab = experimentLabel(c, box)
-  legend(
-    c,
-    box,
-    entries,
-    s.legend.position === 'upper left' ||
-      (lab.side === 'right' && s.legend.position === 'upper right')
-      ? lab.height
-      : 0,
-  )
+  legendBelowLabel(c, box, entries, lab)
 }

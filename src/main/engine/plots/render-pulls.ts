@@ -6,7 +6,7 @@
  * many parameters get a smaller row font rather than overlapping names.
  */
 import type { PullsFigure } from '../../../shared/plot/figure'
-import { dashFor, experimentLabel, legend, type LegendEntry } from './annotations'
+import { dashFor, experimentLabel, legendBelowLabel, type LegendEntry } from './annotations'
 import { niceCeil, pos, tickText, ticksFor, type Scale } from './axis'
 import type { Box, Canvas } from './canvas'
 import { axisTitle } from './render-lines'
@@ -177,13 +177,5 @@ export function renderPulls(c: Canvas, f: PullsFigure, W: number, H: number): vo
     })
   }
   const lab = experimentLabel(c, box)
-  legend(
-    c,
-    box,
-    entries,
-    s.legend.position === 'upper left' ||
-      (lab.side === 'right' && s.legend.position === 'upper right')
-      ? lab.height
-      : 0,
-  )
+  legendBelowLabel(c, box, entries, lab)
 }

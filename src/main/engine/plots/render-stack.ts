@@ -7,7 +7,13 @@
 import type { StackComponent, StackFigure } from '../../../shared/plot/figure'
 import { escapeMarkup, markupText } from '../../../shared/plot/markup'
 import { paletteColour } from '../../../shared/plot/palettes'
-import { dashFor, experimentLabel, hatchRect, legend, type LegendEntry } from './annotations'
+import {
+  dashFor,
+  experimentLabel,
+  hatchRect,
+  legendBelowLabel,
+  type LegendEntry,
+} from './annotations'
 import { niceCeil, pos, ticksFor, tickText, type Scale } from './axis'
 import { Canvas, type Box } from './canvas'
 import { garwood } from './poisson-interval'
@@ -375,14 +381,7 @@ export function renderStack(c: Canvas, f: StackFigure, W: number, H: number): vo
   } else c.xTitle(s.xLabel ?? stackXTitle(f), main)
 
   const lab = experimentLabel(c, main)
-  legend(
-    c,
-    main,
-    entries,
-    legendWithLabel || (lab.side === 'right' && s.legend.position === 'upper right')
-      ? lab.height
-      : 0,
-  )
+  legendBelowLabel(c, main, entries, lab, legendWithLabel)
 }
 
 /** The plain-text name of a stack figure, for titles and file names. */
