@@ -183,6 +183,18 @@ function addInto(p: Passing, q: Passing): void {
   }
 }
 
+/**
+ * The region named `name` with its parents' cuts first (the last of pickRegions for that one
+ * name), or undefined for no name: all events. Throws SpecError for an unknown name.
+ */
+export function namedRegion(
+  source: EventSource,
+  name: string | undefined,
+  all: readonly ResolvedRegion[] = resolveRegions(source.regions()),
+): ResolvedRegion | undefined {
+  return name === undefined ? undefined : pickRegions(source, all, [name]).at(-1)
+}
+
 /** The regions asked for with their ancestors, parents first; all when `names` is absent. */
 export function pickRegions(
   source: EventSource,

@@ -16,9 +16,9 @@ import type { PreparedSample } from '../select/cutflow'
 import { createHist, type Hist1D } from '../data/histogram'
 import { sampleHistogram, selectedHist, selectionMask, type Binning } from '../select/hist'
 import { fusedHist } from '../select/fused-sample'
-import { resolveRegions, type ResolvedCut } from '../select/regions'
+import type { ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
-import { pickRegions } from './cutflow'
+import { namedRegion } from './cutflow'
 import { mapMerge, scaledContext } from './executor'
 import { definePartitionTask, mapSample } from './partition-task'
 import {
@@ -90,10 +90,7 @@ export async function runHistograms(
   ctx: JobContext = silentContext(),
 ): Promise<HistogramRun> {
   const { bins, lo, hi } = checkBinning(request.binning)
-  const region =
-    request.region === undefined
-      ? undefined
-      : pickRegions(source, resolveRegions(source.regions()), [request.region]).at(-1)
+  const region = namedRegion(source, request.region)
   const cuts: readonly ResolvedCut[] = request.cuts ?? region?.cuts ?? []
   const all = source
     .samples()

@@ -33,7 +33,14 @@ import {
   type ResolvedRegion,
 } from '../select/regions'
 import type { StageTally } from '../select/stages'
-import { addCutflows, checkedSigmaB, cutflowResult, pickRegions, type CutflowRun } from './cutflow'
+import {
+  addCutflows,
+  checkedSigmaB,
+  cutflowResult,
+  namedRegion,
+  pickRegions,
+  type CutflowRun,
+} from './cutflow'
 import { scaledContext } from './executor'
 import { addHist, checkBinning, edges, regionSample } from './histogram'
 import { definePartitionTask, mapSample } from './partition-task'
@@ -148,9 +155,7 @@ function planPass(source: EventSource, request: PassRequest): PassPlan {
   const all = resolveRegions(source.regions())
   const cutflowRegions = request.cutflow ? pickRegions(source, all, request.cutflow.regions) : []
   const wanted = new Set(cutflowRegions.map((r) => r.name))
-  const histRegions = (request.histograms ?? []).map((h) =>
-    h.region === undefined ? undefined : pickRegions(source, all, [h.region]).at(-1),
-  )
+  const histRegions = (request.histograms ?? []).map((h) => namedRegion(source, h.region, all))
   for (const r of histRegions) if (r) for (const a of withAncestors(all, r.name)) wanted.add(a.name)
   const selections: ResolvedRegion[] = all.filter((r) => wanted.has(r.name))
   const tally = selections.map((r) => cutflowRegions.some((c) => c.name === r.name))

@@ -17,9 +17,9 @@ import { gatherProvider, positionsAt } from '../select/gather'
 import { selectedValues, selectionMask } from '../select/hist'
 import { compile } from '../select/compile'
 import { budgetPlan } from './memory-budget'
-import { resolveRegions, type ResolvedCut } from '../select/regions'
+import type { ResolvedCut } from '../select/regions'
 import { SpecError } from '../select/spec-error'
-import { pickRegions } from './cutflow'
+import { namedRegion } from './cutflow'
 import { scaledContext } from './executor'
 import { definePartitionTask, mapSample } from './partition-task'
 import {
@@ -133,10 +133,7 @@ export async function runRmmMean(
   request: RmmMeanRequest,
   ctx: JobContext = silentContext(),
 ): Promise<RmmMeanRun> {
-  const region =
-    request.region === undefined
-      ? undefined
-      : pickRegions(source, resolveRegions(source.regions()), [request.region]).at(-1)
+  const region = namedRegion(source, request.region)
   const cuts = region?.cuts ?? []
   const names: string[] = []
   for (const row of request.cells) for (const name of row) if (name !== null) names.push(name)
@@ -253,10 +250,7 @@ export async function runRmmEvent(
   request: RmmEventRequest,
   ctx: JobContext = silentContext(),
 ): Promise<RmmEventRun> {
-  const region =
-    request.region === undefined
-      ? undefined
-      : pickRegions(source, resolveRegions(source.regions()), [request.region]).at(-1)
+  const region = namedRegion(source, request.region)
   const cuts = region?.cuts ?? []
   const names: string[] = []
   for (const row of request.cells) for (const name of row) if (name !== null) names.push(name)

@@ -11,8 +11,8 @@ import type { CheckedExpr } from '../../../shared/expr'
 import { silentContext, type JobContext } from '../jobs/context'
 import { CutCompiler } from '../select/cut-compiler'
 import { selectedValues, selectionMask } from '../select/hist'
-import { resolveRegions, type ResolvedCut } from '../select/regions'
-import { pickRegions } from './cutflow'
+import type { ResolvedCut } from '../select/regions'
+import { namedRegion } from './cutflow'
 import { mapMerge, scaledContext } from './executor'
 import {
   checkValue,
@@ -121,10 +121,7 @@ export async function runStatistics(
   request: StatisticsRequest,
   ctx: JobContext = silentContext(),
 ): Promise<StatisticsResult> {
-  const region =
-    request.region === undefined
-      ? undefined
-      : pickRegions(source, resolveRegions(source.regions()), [request.region]).at(-1)
+  const region = namedRegion(source, request.region)
   const cuts = request.cuts ?? region?.cuts ?? []
   const all = source
     .samples()
