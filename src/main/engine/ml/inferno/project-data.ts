@@ -342,26 +342,44 @@ export interface Scaler {
   readonly sd: Float64Array
 }
 
-export function fitScaler(ev: ProjectEvents): Scaler {
-  const d = ev.dim
+/**
+ * Means and σ of the nominal training events' inputs, summed event after event (in memory
+ * over all events, streamed chunk after chunk in the same order: the same bits).
+ */
+export function scalerSums(d: number): {
+  add(ev: Pick<ProjectEvents, 'x' | 'part' | 'variation'>): void
+  scaler(): Scaler
+} {
   const mean = new Float64Array(d)
   const sq = new Float64Array(d)
   let m = 0
-  for (let i = 0; i < ev.part.length; i++) {
-    if (ev.part[i] !== PARTS.train || ev.variation[i] !== 0) continue
-    m++
-    for (let c = 0; c < d; c++) {
-      const v = ev.x[i * d + c]
-      mean[c] += v
-      sq[c] += v * v
-    }
+  return {
+    add(ev) {
+      for (let i = 0; i < ev.part.length; i++) {
+        if (ev.part[i] !== PARTS.train || ev.variation[i] !== 0) continue
+        m++
+        for (let c = 0; c < d; c++) {
+          const v = ev.x[i * d + c]
+          mean[c] += v
+          sq[c] += v * v
+        }
+      }
+    },
+    scaler() {
+      const sd = new Float64Array(d)
+      for (let c = 0; c < d; c++) {
+        mean[c] /= Math.max(m, 1)
+        sd[c] = Math.sqrt(Math.max(sq[c] / Math.max(m, 1) - mean[c] * mean[c], 0)) || 1
+      }
+      return { mean, sd }
+    },
   }
-  const sd = new Float64Array(d)
-  for (let c = 0; c < d; c++) {
-    mean[c] /= Math.max(m, 1)
-    sd[c] = Math.sqrt(Math.max(sq[c] / Math.max(m, 1) - mean[c] * mean[c], 0)) || 1
-  }
-  return { mean, sd }
+}
+
+export function fitScaler(ev: ProjectEvents): Scaler {
+  const sums = scalerSums(ev.dim)
+  sums.add(ev)
+  return sums.scaler()
 }
 
 /** Standardises row-major rows × d in place. */

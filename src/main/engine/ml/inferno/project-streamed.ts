@@ -26,6 +26,7 @@ import {
   type Scaler,
   rowsOf,
   scaleInPlace,
+  scalerSums,
   transformedRows,
   variationRowsOf,
 } from './project-data'
@@ -48,31 +49,9 @@ const chunksWith = (sev: StreamedProjectEvents, part: number) =>
 
 /** fitScaler's standardisation over the nominal training events, streamed. */
 export async function streamedScaler(sev: StreamedProjectEvents, ctx: JobContext): Promise<Scaler> {
-  const d = sev.meta.dim
-  const mean = new Float64Array(d)
-  const sq = new Float64Array(d)
-  let m = 0
-  await sev.each(
-    chunksWith(sev, PARTS.train),
-    (_, ev) => {
-      for (let i = 0; i < ev.part.length; i++) {
-        if (ev.part[i] !== PARTS.train || ev.variation[i] !== 0) continue
-        m++
-        for (let c = 0; c < d; c++) {
-          const v = ev.x[i * d + c]
-          mean[c] += v
-          sq[c] += v * v
-        }
-      }
-    },
-    ctx,
-  )
-  const sd = new Float64Array(d)
-  for (let c = 0; c < d; c++) {
-    mean[c] /= Math.max(m, 1)
-    sd[c] = Math.sqrt(Math.max(sq[c] / Math.max(m, 1) - mean[c] * mean[c], 0)) || 1
-  }
-  return { mean, sd }
+  const sums = scalerSums(sev.meta.dim)
+  await sev.each(chunksWith(sev, PARTS.train), (_, ev) => sums.add(ev), ctx)
+  return sums.scaler()
 }
 
 /** The windows of one epoch: training chunks, stratified by source, cut at `windowRows`. */
