@@ -6,6 +6,7 @@
 import type { FitOutcome } from '../../../../shared/contract/fit'
 import type { SavePlotParams } from '../../../../shared/contract/plots'
 import { escapeMarkup } from '../../../../shared/plot/markup'
+import { correlationPlot } from '../plots/correlation-plot'
 
 export function fitCorrelationSave(fit: FitOutcome, workspace: string, max = 30): SavePlotParams {
   const { names, matrix } = fit.correlation
@@ -21,22 +22,13 @@ export function fitCorrelationSave(fit: FitOutcome, workspace: string, max = 30)
   }
   const labels = idx.map((i) => escapeMarkup(names[i]))
   const shown = idx.length < names.length ? ` (${idx.length} of ${names.length})` : ''
-  return {
+  return correlationPlot({
     name: `Correlations · ${workspace}${shown}`,
     step: 'fit',
     source: 'Fit · post-fit correlation matrix',
-    recipe: { kind: 'none' },
-    figure: {
-      kind: 'heatmap',
-      flavour: 'correlation',
-      xLabels: labels,
-      yLabels: labels,
-      values: idx.map((i) => idx.map((j) => matrix[i][j])),
-      x: { expr: '', label: '', unit: '' },
-      y: { expr: '', label: '', unit: '' },
-      z: { expr: 'correlation', label: 'Correlation coefficient', unit: '' },
-      diverging: true,
-    },
-    settings: { heightCm: 15 },
-  }
+    labels,
+    values: idx.map((i) => idx.map((j) => matrix[i][j])),
+    zLabel: 'Correlation coefficient',
+    heightCm: 15,
+  })
 }

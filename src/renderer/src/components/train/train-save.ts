@@ -11,6 +11,7 @@ import { escapeMarkup } from '../../../../shared/plot/markup'
 import { BACKGROUND, SIGNAL } from './chart-style'
 import { outputLegend, type ClassifierOutput } from './output-option'
 import { toShape, type Shape } from './shape'
+import { correlationPlot } from '../plots/correlation-plot'
 
 type Efficiency = NonNullable<ClassifierEvaluation['efficiency']>
 
@@ -100,28 +101,15 @@ export function trainCorrelationSave(
   matrix: readonly (readonly (number | null)[])[],
 ): SavePlotParams {
   const labels = variables.map((v) => escapeMarkup(v))
-  return {
+  return correlationPlot({
     name: `Correlations, ${role.toLowerCase()} · ${model}`,
     step: 'train',
     source: `Train · input correlations (${role.toLowerCase()})`,
-    recipe: { kind: 'none' },
-    figure: {
-      kind: 'heatmap',
-      flavour: 'correlation',
-      xLabels: labels,
-      yLabels: labels,
-      values: matrix.map((row) => [...row]),
-      x: { expr: '', label: '', unit: '' },
-      y: { expr: '', label: '', unit: '' },
-      z: {
-        expr: 'correlation',
-        label: `Correlation coefficient (${role.toLowerCase()})`,
-        unit: '',
-      },
-      diverging: true,
-    },
-    settings: { heightCm: 12 },
-  }
+    labels,
+    values: matrix.map((row) => [...row]),
+    zLabel: `Correlation coefficient (${role.toLowerCase()})`,
+    heightCm: 12,
+  })
 }
 
 /** One input's signal and background shapes (unit area, training and test events together). */
