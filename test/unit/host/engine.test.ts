@@ -106,11 +106,13 @@ describe('engine process', () => {
       const { jobId } = await sup.call('ml.backendCheck', { size: 64, repeats: 100_000 })
       await nextEvent(sup, (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'progress')
       expect(sup.engineStatus().state).toBe('busy')
-      expect(await sup.call('jobs.cancel', { jobId })).toEqual({ cancelled: true })
-      const fin = await nextEvent(
+      // Listening before the cancel: the job may finish before the cancel's answer arrives.
+      const finished = nextEvent(
         sup,
         (m) => m.event === 'job' && (m.payload as JobEvent).kind === 'finished',
       )
+      expect(await sup.call('jobs.cancel', { jobId })).toEqual({ cancelled: true })
+      const fin = await finished
       off()
       expect(fin.payload).toMatchObject({ jobId, state: 'cancelled' })
       expect(events[0]).toMatchObject({
