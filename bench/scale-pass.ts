@@ -8,8 +8,10 @@
  * milliseconds each kind of OS thread of the process spent in the pass (threadCpuMs: main,
  * v8, signal, libuv, other, and new-1… for threads started in the pass).
  *
- *   node --import tsx bench/scale-pass.ts ours FILE.parquet THREADS MEMORY_BYTES [warm]
- *     (warm: the threads started and loaded before the pass is timed, as the window's pool)
+ *   node --import tsx bench/scale-pass.ts ours FILE.parquet THREADS MEMORY_BYTES [warm] [pass]
+ *     (warm: the threads started and loaded before the pass is timed, as the window's pool;
+ *     pass: the cut-flow and the histograms in one pass (app/pass.ts, as `hepwb cutflow --hist`
+ *     runs them), instead of the four use-case calls)
  *   node --import tsx bench/scale-pass.ts ours FILE.parquet redis://HOST:PORT MEMORY_BYTES
  *     (the same on the `hepwb worker`s of that Redis: the cluster's overhead over the pool)
  *   node --import tsx bench/scale-pass.ts cache FILE.parquet CACHE_DIR THREADS MEMORY_BYTES pass|separate
@@ -142,7 +144,7 @@ function threadCpuMs(from: ThreadTimes, kinds: ThreadTimes): Record<string, numb
  * as the window's pool is after its first request (it keeps its threads); a command line run
  * starts them inside its pass.
  */
-async function ours(file: string, threads: string, memory: number, warm: boolean) {
+async function ours(file: string, threads: string, memory: number, warm: boolean, onePass = false) {
   const executor = threads.startsWith('redis')
     ? clusterExecutor({ url: threads })
     : Number(threads) > 1
@@ -163,28 +165,35 @@ async function ours(file: string, threads: string, memory: number, warm: boolean
   const th0 = warm ? threadTimes() : before
   const t0 = performance.now()
   const c0 = process.cpuUsage()
-  const flow = await runCutflow(source)
-  const hists = []
-  for (const h of HISTS)
-    hists.push(
-      await runHistogram(source, {
-        expr: h.expr,
-        binning: { bins: h.bins, lo: h.lo, hi: h.hi },
-        region: h.region,
-      }),
-    )
+  const histograms = HISTS.map((h) => ({
+    expr: h.expr,
+    binning: { bins: h.bins, lo: h.lo, hi: h.hi },
+    region: h.region,
+  }))
+  let rows, total, hists
+  if (onePass) {
+    const r = await runPass(source, { cutflow: {}, histograms })
+    rows = r.cutflow?.result.regions.SR.bkg ?? []
+    total = r.cutflow?.result.totals.bkg.raw ?? 0
+    hists = r.histograms
+  } else {
+    const flow = await runCutflow(source)
+    hists = []
+    for (const h of histograms) hists.push(await runHistogram(source, h))
+    rows = flow.result.regions.SR.bkg
+    total = flow.samples[0].cutflow.total.raw
+  }
   const ms = performance.now() - t0
   const cpu = cpuMs(c0)
   const perThread = threadCpuMs(th0, before)
   await executor?.close()
-  const rows = flow.result.regions.SR.bkg
   const last = rows[rows.length - 1]
   return {
     ms,
     cpuMs: cpu,
     maxRssMB: maxRssMB(),
     threads: perThread,
-    events: flow.samples[0].cutflow.total.raw,
+    events: total,
     check: { raw: last.raw, sumw: last.weighted, hist: hists.map((h) => h.samples.bkg.counts) },
   }
 }
@@ -321,7 +330,7 @@ async function main(): Promise<void> {
   const [mode, file, a, b, ...rest] = process.argv.slice(2)
   const out =
     mode === 'ours'
-      ? await ours(file, a, Number(b), rest[0] === 'warm')
+      ? await ours(file, a, Number(b), rest.includes('warm'), rest.includes('pass'))
       : mode === 'cache'
         ? await fromCache(
             file,

@@ -183,6 +183,47 @@ describe('snappyDecompress', () => {
     expect(new TextDecoder().decode(out)).toBe('abc'.repeat(21) + '1234567')
   })
 
+  it('splits the block between a head and the output at any point, runs across the split too', () => {
+    // "abc", a run (offset 3, 60 bytes), 7 literal bytes, a copy of 20 from 30 back: 90 bytes.
+    const block = Uint8Array.from([
+      90,
+      (3 - 1) << 2,
+      97,
+      98,
+      99,
+      ((60 - 1) << 2) | 2,
+      3,
+      0,
+      (7 - 1) << 2,
+      49,
+      50,
+      51,
+      52,
+      53,
+      54,
+      55,
+      ((20 - 1) << 2) | 2,
+      30,
+      0,
+    ])
+    const all = new Uint8Array(90)
+    snappyDecompress(block, all)
+    for (let h = 0; h <= 90; h++) {
+      const head = new Uint8Array(h)
+      const rest = new Uint8Array(90 - h)
+      snappyDecompress(block, rest, head)
+      expect([...head, ...rest]).toEqual(Array.from(all))
+    }
+    // A long literal split by the head: the set() path for the part after it.
+    const plain = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256)
+    const lit = Uint8Array.from([0xac, 0x02, 61 << 2, 299 & 0xff, 299 >> 8, ...plain])
+    const head = new Uint8Array(5)
+    const rest = new Uint8Array(295)
+    snappyDecompress(lit, rest, head)
+    expect([...head, ...rest]).toEqual(Array.from(plain))
+    expect(() => snappyDecompress(lit, new Uint8Array(295), new Uint8Array(4))).toThrow(/snappy/)
+  })
+
   it('rejects a block whose length or references do not fit', () => {
     expect(() => snappyDecompress(Uint8Array.from([5, 0, 97]), new Uint8Array(5))).toThrow(/snappy/)
     expect(() => snappyDecompress(Uint8Array.from([4, 0, 97, 1, 9]), new Uint8Array(4))).toThrow(

@@ -131,6 +131,13 @@ export function decodeFlatChunk(
       if (whole) throw new Error('Parquet page is shorter than its header says')
       return false
     }
+    if (codec === 'SNAPPY' && sameBytes && lo === 0 && hi === n) {
+      const target = new Uint8Array(out.buffer, out.byteOffset + dest * width, n * width)
+      if (wholePage(h, body, optional, target)) {
+        row += n
+        continue
+      }
+    }
     let defined: Uint8Array | null = null
     let values: Uint8Array
     let nonNull = n
@@ -222,6 +229,39 @@ function pagePart(
   if (r === 'far') return 'whole'
   if (r === 'short') return r
   return out ? 'done' : typedView(target, physical)
+}
+
+/**
+ * A whole snappy page without nulls decompressed straight into `target` (its values' bytes),
+ * its level header aside: one copy of the values fewer than decompressing the page and then
+ * copying its values out. False when the page has nulls or other than `target.length` bytes
+ * of values (the general path decodes it, or says what is wrong).
+ */
+function wholePage(
+  h: PageHeader,
+  body: Uint8Array,
+  optional: boolean,
+  target: Uint8Array,
+): boolean {
+  if (h.type === PAGE_DATA) {
+    let skip = 0
+    if (optional) {
+      if (h.defEncoding !== ENC_RLE) return false
+      const len = windowOf(body, 0, 4)
+      if (typeof len === 'string') return false
+      const levels = windowOf(body, 4, 4 + readUint32(len, 0))
+      if (typeof levels === 'string' || !allDefined(levels, h.values)) return false
+      skip = 4 + levels.length
+    }
+    if (h.uncompressed - skip !== target.length) return false
+    snappyDecompress(body, target, new Uint8Array(skip))
+    return true
+  }
+  if (h.repLength || h.compressedV2 === false || body.length < h.defLength) return false
+  if (optional && !allDefined(body.subarray(0, h.defLength), h.values)) return false
+  if (h.uncompressed - h.defLength !== target.length) return false
+  snappyDecompress(body.subarray(h.defLength), target)
+  return true
 }
 
 /** Bytes [from, to) of a snappy stream in a new buffer, or why not (see snappyRange). */

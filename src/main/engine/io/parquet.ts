@@ -5,6 +5,7 @@
  * as skipped. Only the requested columns' pages are read and decompressed. Codecs: SNAPPY
  * (hyparquet), GZIP and BROTLI (Node zlib), ZSTD (zstd WebAssembly, loaded on first use).
  */
+import { readSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { COLUMN_TYPES } from '../../../shared/column-type'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
@@ -230,9 +231,16 @@ async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>):
       footers.delete(path)
       footers.set(path, { version, meta })
     }
+    // Synchronous: a column chunk's read is a copy out of the page cache, and made in the
+    // thread that decodes it next it needs no round trip through libuv's pool and leaves the
+    // bytes in this core's cache (as data/column-cache.ts readRange).
     const readAt = async (buf: Uint8Array, start: number) => {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, start)
-      if (bytesRead !== buf.length) throw new Error(`short read at byte ${start} (truncated?)`)
+      let done = 0
+      while (done < buf.length) {
+        const got = readSync(fh.fd, buf, done, buf.length - done, start + done)
+        if (got === 0) throw new Error(`short read at byte ${start} (truncated?)`)
+        done += got
+      }
     }
     const check = (start: number, end: number) => {
       if (start < 0 || end > size || end < start)

@@ -6,13 +6,21 @@
  */
 
 /**
- * Decompresses `input` into `output`, whose length must be the uncompressed size (Parquet page
- * headers give it). Throws for corrupt input or a length mismatch.
+ * Decompresses `input` into `output`: the block's first `head.length` bytes go to `head`, the
+ * rest to `output` (so a Parquet page's values land straight in their column's array while its
+ * level header goes aside). `head.length + output.length` must be the uncompressed size
+ * (Parquet page headers give it). Throws for corrupt input or a length mismatch.
  */
-export function snappyDecompress(input: Uint8Array, output: Uint8Array): void {
+export function snappyDecompress(
+  input: Uint8Array,
+  output: Uint8Array,
+  head: Uint8Array = EMPTY,
+): void {
   const end = input.length
+  const h = head.length
+  const size = h + output.length
   let pos = 0
-  // Preamble: the uncompressed length as a varint (checked against `output`).
+  // Preamble: the uncompressed length as a varint (checked against head + output).
   let declared = 0
   for (let shift = 1; ; shift *= 128) {
     if (pos >= end) throw new Error('snappy: truncated length header')
@@ -20,9 +28,10 @@ export function snappyDecompress(input: Uint8Array, output: Uint8Array): void {
     declared += (c & 0x7f) * shift
     if (c < 0x80) break
   }
-  if (declared !== output.length) {
-    throw new Error(`snappy: block holds ${declared} bytes, expected ${output.length}`)
+  if (declared !== size) {
+    throw new Error(`snappy: block holds ${declared} bytes, expected ${size}`)
   }
+  // Position `out` of the block, in head or output (only the block's first bytes are in head).
   let out = 0
   while (pos < end) {
     const c = input[pos++]
@@ -37,10 +46,13 @@ export function snappyDecompress(input: Uint8Array, output: Uint8Array): void {
         len += 1
         pos += bytes
       }
-      if (pos + len > end || out + len > output.length) throw new Error('snappy: literal overruns')
+      if (pos + len > end || out + len > size) throw new Error('snappy: literal overruns')
+      let k = 0
+      for (; k < len && out + k < h; k++) head[out + k] = input[pos + k]
+      const o = out + k - h
       // Short runs by hand: a subarray costs more than copying a few bytes.
-      if (len < 32) for (let k = 0; k < len; k++) output[out + k] = input[pos + k]
-      else output.set(input.subarray(pos, pos + len), out)
+      if (len - k < 32) for (; k < len; k++) output[out + k - h] = input[pos + k]
+      else output.set(input.subarray(pos + k, pos + len), o)
       pos += len
       out += len
       continue
@@ -64,15 +76,28 @@ export function snappyDecompress(input: Uint8Array, output: Uint8Array): void {
       pos += 4
     }
     if (offset === 0 || offset > out) throw new Error(`snappy: bad copy offset ${offset}`)
-    if (out + len > output.length) throw new Error('snappy: copy overruns')
+    if (out + len > size) throw new Error('snappy: copy overruns')
     const from = out - offset
-    if (offset >= len && len >= 32) output.copyWithin(out, from, from + len)
-    // Short or overlapping (a run): byte by byte, each byte may be one just written.
-    else for (let k = 0; k < len; k++) output[out + k] = output[from + k]
+    if (from >= h) {
+      const d = out - h
+      const f = from - h
+      if (offset >= len && len >= 32) output.copyWithin(d, f, f + len)
+      // Short or overlapping (a run): byte by byte, each byte may be one just written.
+      else for (let k = 0; k < len; k++) output[d + k] = output[f + k]
+    } else {
+      // Reaching into the head (the block's first few bytes): byte by byte across the two.
+      for (let k = 0; k < len; k++) {
+        const b = from + k < h ? head[from + k] : output[from + k - h]
+        if (out + k < h) head[out + k] = b
+        else output[out + k - h] = b
+      }
+    }
     out += len
   }
-  if (out !== output.length) throw new Error(`snappy: ${out} bytes, expected ${output.length}`)
+  if (out !== size) throw new Error(`snappy: ${out} bytes, expected ${size}`)
 }
+
+const EMPTY = new Uint8Array(0)
 
 /**
  * How far back (bytes) snappyRange decodes before its range: snappy's block size, the reach of

@@ -9,6 +9,7 @@ import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import type { SampleSpec, VariableStats } from '../../../shared/contract/data'
 import type { SpecVariable } from '../../../shared/spec'
+import type { Column } from '../../../shared/column'
 import type { ColumnCache } from '../data/column-cache'
 import { EventTable } from '../data/event-table'
 import { InputError } from '../io/errors'
@@ -93,9 +94,10 @@ export class LoadedSample {
       const at = this.table.fileEntries.slice(0, fileIndex).reduce((s, x) => s + x, 0)
       return this.weightsCache.subarray(at + range.start, at + range.stop)
     }
-    // Every array a lease hands out is its own (a weight column the pass also reads included).
-    const out = lease ? (lease.alloc('float64', n) as Float64Array) : undefined
-    if (!this.weight) return (out ?? new Float64Array(n)).fill(this.scale)
+    if (!this.weight)
+      return (lease ? (lease.alloc('float64', n) as Float64Array) : new Float64Array(n)).fill(
+        this.scale,
+      )
     const cols = await this.table.loadRange(
       weightColumns(this.weight),
       fileIndex,
@@ -103,6 +105,12 @@ export class LoadedSample {
       ctx,
       lease,
     )
+    // A weight that is one float64 column, unscaled (the usual ntuple weight): that column's
+    // array as it was read, not a copy (a pass only reads its weights).
+    const bare = this.scale === 1 ? bareWeight(this.weight, cols, n) : null
+    if (bare) return bare
+    // Every array a lease hands out is its own (a weight column the pass also reads included).
+    const out = lease ? (lease.alloc('float64', n) as Float64Array) : undefined
     const w = weightsOf(this.weight, cols, n, out)
     if (this.scale !== 1) for (let i = 0; i < n; i++) w[i] *= this.scale
     return w
@@ -220,6 +228,19 @@ export async function loadSample(
     hashes,
   }
   return new LoadedSample(spec, table, facts, scale, weight)
+}
+
+/** The values of the weight's column when the weight is one flat float64 column `n` long. */
+function bareWeight(
+  weight: CheckedWeight,
+  cols: ReadonlyMap<string, Column>,
+  n: number,
+): Float64Array | null {
+  if (weight.variables || weight.expr.ast.type !== 'name') return null
+  const c = cols.get(weight.expr.ast.name)
+  return c?.kind === 'flat' && c.values instanceof Float64Array && c.values.length === n
+    ? c.values
+    : null
 }
 
 /** Events per piece of the Σ-weights pass: a few MB per weight column. */

@@ -279,7 +279,8 @@ function loopText(
   return (
     `function fused(C, F, W, wc, n, B, R, H) {\n${cols}\n${fns}\n${setup.join('\n')}\n` +
     `for (let lo = 0; lo < n; lo += B) {\nconst hi = lo + B < n ? lo + B : n;\n` +
-    `for (let i = lo; i < hi; i++) {\n${w}\n${perEvent.join('\n')}\n}\n${flush.join('\n')}\n}\n` +
+    `for (let i = lo; i < hi; i++) {\n${w}\n${inputs.loads()}\n${perEvent.join('\n')}\n}\n` +
+    `${flush.join('\n')}\n}\n` +
     `${after.join('\n')}\n}`
   )
 }
@@ -298,7 +299,7 @@ export function generatedValues(
   const x = numberCode(e, inputs, names)
   if (x === null) return null
   const C = inputs.columns.map((name) => data.column(name).values)
-  const body = `function values(C, F, out, n) {\n${inputs.columns.map((_, k) => `const c${k} = C[${k}];`).join('\n')}\n${inputs.functions.map((_, k) => `const f${k} = F[${k}];`).join('\n')}\nfor (let i = 0; i < n; i++) out[i] = ${x};\n}`
+  const body = `function values(C, F, out, n) {\n${inputs.columns.map((_, k) => `const c${k} = C[${k}];`).join('\n')}\n${inputs.functions.map((_, k) => `const f${k} = F[${k}];`).join('\n')}\nfor (let i = 0; i < n; i++) {\n${inputs.loads()}\nout[i] = ${x};\n}\n}`
   const out = new Float64Array(data.entries)
   ;(instantiate(body, C) as unknown as (...a: unknown[]) => void)(
     C,
