@@ -24,7 +24,8 @@ import { silentContext } from '../../engine/jobs/context'
 import { SpaceError, parseSpace } from '../../engine/tune/space'
 import type { Direction } from '../../engine/tune/trial'
 import { UsageError, action, secondsSince, type GlobalOptions } from '../action'
-import { runOptions, threadsOption, withRunExecutor } from '../run-options'
+import { defaultMemoryBudget } from '../../engine/app/memory-budget'
+import { memoryOption, runOptions, threadsOption, withRunExecutor } from '../run-options'
 import { isProjectFile } from '../event-source'
 import type { AnalysisSpec } from '../../../shared/spec'
 import { resolvePaths } from '../../engine/select/spec-file'
@@ -197,7 +198,9 @@ export async function tuneCommand(
     options.parallel !== undefined
       ? positiveInt('--parallel', 'N', Number(options.parallel), 1)
       : (request.parallel ?? Math.max(1, Math.min(options.impliedParallel ?? 1, request.trials)))
-  const result = await tuneStudy({ ...request, parallel }, executor, silentContext())
+  // --memory, else a quarter of this machine's memory (what `hepwb train` streams beyond).
+  const memory = memoryOption() ?? defaultMemoryBudget()
+  const result = await tuneStudy({ ...request, parallel, memory }, executor, silentContext())
   const trials = result.trials.map((t) => ({
     number: t.number,
     params: { ...t.params },

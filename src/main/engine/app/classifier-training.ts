@@ -209,9 +209,14 @@ async function runOnSet(
       const events = { train: of(PART.train), validation: of(PART.validation), test: of(PART.test) }
       return { trained, events, streamed: set.streamed }
     }
-    case 'passes':
+    case 'passes': {
       if (!trainsByPasses(config)) throw new Error(`${config.kind} does not train by passes`)
-      return trainByPasses(set.source, set.samples, set.cuts, config, set.budget, ctx)
+      const run = await trainByPasses(set.source, set.samples, set.cuts, config, set.budget, ctx)
+      // The job's log says it, as the streamed network's does (a tuning trial's too).
+      if (run.streamed)
+        ctx.log(`trained in ${run.streamed.passes ?? 1} passes, ${streamingNote(run.streamed)}`)
+      return run
+    }
   }
 }
 

@@ -36,6 +36,8 @@ export interface TuneRequest {
   readonly resource?: PrunerResource
   /** With the fraction as resource: the smallest fraction (default 1/9: rungs 1/9, 1/3, 1). */
   readonly minFraction?: number
+  /** Bytes each trial's passes over events may hold (TrialPayload.memory). */
+  readonly memory?: number
 }
 
 /** The epochs of the training config: Hyperband's full resource. */
@@ -82,6 +84,7 @@ export async function tuneStudy(
           objective: request.objective,
           pruner,
           number,
+          ...(request.memory === undefined ? {} : { memory: request.memory }),
           // The pruner's snapshot: what it compares with, without the parameters.
           peers: peers.map(({ number, state, value, intermediate }) => ({
             number,

@@ -36,6 +36,8 @@ import { trainingFraction } from '../ml/data-fraction'
 import { hyperbandRungs, makePruner, type PrunerConfig } from '../tune/pruner'
 import type { TrialOutcome } from '../tune/study'
 import type { Direction, TrialRecord } from '../tune/trial'
+import { defaultMemoryBudget } from './memory-budget'
+import { withMemory } from './source'
 import { specSource } from './spec-source'
 import { defineTask, type Task } from './task'
 
@@ -86,6 +88,12 @@ export interface TrialPayload {
   readonly number: number
   /** The study's finished trials when this one started (for the pruner). */
   readonly peers: readonly TrialRecord[]
+  /**
+   * Bytes the trial's passes over events may hold (the study's --memory or the project's
+   * budget); beyond it the training set streams as the Train step's does. Default: a quarter
+   * of the memory of the machine the trial runs on.
+   */
+  readonly memory?: number
 }
 
 export const TRIAL_KIND = 'tune.trial'
@@ -98,19 +106,20 @@ export function trialTask(payload: TrialPayload): Task {
 let cached: { key: string; data: Promise<ClassifierSet> } | null = null
 
 /**
- * The trial's training set as the Train step reads it (app/classifier-training.ts: in memory,
- * or streamed when the events exceed the spec source's memory budget, which trials do not set).
+ * The trial's training set as the Train step reads it (app/classifier-training.ts): in memory,
+ * or streamed when the events exceed `memory` bytes.
  */
 function trainingSet(
   spec: string | AnalysisSpec,
   config: TrainConfig,
+  memory: number,
   ctx: JobContext,
 ): Promise<ClassifierSet> {
   const { options: _options, name: _name, ...events } = config as TrainConfig & { name?: string }
-  const key = JSON.stringify({ spec, events })
+  const key = JSON.stringify({ spec, events, memory })
   if (cached?.key !== key) {
     forgetClassifierSet()
-    const read = (s: AnalysisSpec) => classifierSet(specSource(s), config, ctx)
+    const read = (s: AnalysisSpec) => classifierSet(withMemory(specSource(s), memory), config, ctx)
     const data = typeof spec === 'string' ? withSpecFile(spec, read) : read(spec)
     cached = { key, data }
     data.catch(() => {
@@ -368,7 +377,7 @@ async function runClassifierTrial(payload: TrialPayload, ctx: JobContext): Promi
   if (!parsed.success)
     throw new Error(`the trial's training config: ${describeZodError(parsed.error)}`)
   const config = parsed.data
-  const set = await trainingSet(payload.spec, config, ctx)
+  const set = await trainingSet(payload.spec, config, payload.memory ?? defaultMemoryBudget(), ctx)
   if (payload.pruner.resource === 'fraction' && payload.pruner.name === 'hyperband') {
     if (set.kind !== 'memory')
       throw new Error('the training-data fraction needs the training set in memory')

@@ -38,6 +38,7 @@ import {
 import { SpaceError, applyParams, parseSpace } from '../tune/space'
 import type { StudyTrial } from '../tune/study'
 import type { Handlers, ServiceEnv } from './env'
+import { memorySetting } from './compute-settings'
 import type { ProjectScope } from './scope'
 
 /** What the tune service needs besides the env: starting a Train job, and where trials run. */
@@ -117,6 +118,8 @@ export function tuneHandlers(env: ServiceEnv, deps: TuneDeps): Handlers<TuneMeth
           timeout: s.timeout ?? null,
           resource: s.resource ?? 'epochs',
           minFraction: s.minFraction,
+          // The project's budget (Project → Compute), as the Train step's.
+          memory: memorySetting(project),
         },
         executor,
         ctx,
