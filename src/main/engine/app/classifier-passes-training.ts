@@ -1,5 +1,5 @@
 /**
- * Fisher and rectangular cuts (grid or random search) trained out of core — what
+ * Fisher and rectangular cuts (grid, random or genetic search) trained out of core — what
  * app/classifier-training.ts runs for them when their rows would exceed the memory budget:
  * passes over the partitions (ml/classifier-passes.ts) on the source's executor (inline, worker
  * threads, cluster), each merging in partition order, with the same rows, split, missing-value
@@ -7,7 +7,8 @@
  * from split-stream.ts's states):
  *   count → where each partition's share of the split stream starts; stats → the training
  *   means and weight factors; moments (Fisher's class moments, the evaluation's correlations;
- *   cuts: the training signal values that place the candidates) → cut-sums (cuts) → evaluate.
+ *   cuts: the training signal values that place the candidates) → cut-sums (cuts; the
+ *   genetic search one per batch of its sets) → evaluate.
  * Held in memory meanwhile: per train and test row its output, weight, class and part (18
  * bytes; the exact ROC and KS test need every output, ml/evaluate/streamed.ts), the test rows
  * kept for the permutation importance within a quarter of the budget, and for cuts the training
@@ -56,7 +57,10 @@ import {
   chooseCuts,
   cutCandidates,
   cutsToJSON,
+  GeneticSearch,
   sortedSignalValues,
+  type CutCandidates,
+  type CutsResult,
 } from '../ml/rect-cuts'
 import { splitStates } from '../ml/split-stream'
 import type { TrainedClassifier } from '../ml/train-classifier'
@@ -70,12 +74,12 @@ import { mapSample } from './partition-task'
 import type { EventSource } from './source'
 import type { TrainingSample } from './training-set'
 
-/** The methods trained by passes (the genetic search and the network train otherwise). */
+/** The methods trained by passes (the network streams its batches instead). */
 export type PassesConfig = Extract<TrainConfig, { kind: 'lda' | 'cuts' }>
 
 /** Whether `config` trains by passes when out of core. */
 export function trainsByPasses(config: TrainConfig): config is PassesConfig {
-  return config.kind === 'lda' || (config.kind === 'cuts' && config.options.search !== 'genetic')
+  return config.kind === 'lda' || config.kind === 'cuts'
 }
 
 /** What trainByPasses gives. */
@@ -107,7 +111,12 @@ export async function trainByPasses(
         (a, b) => a.index - b.index,
       ),
     )
-  const passes = config.kind === 'lda' ? 4 : 5
+  // The genetic search sums each of its batches (the random sets, then every generation of
+  // every target efficiency) in a pass of its own: its next sets depend on those sums.
+  const passes =
+    config.kind === 'lda'
+      ? 4
+      : 4 + (config.options.search === 'genetic' ? GeneticSearch.batches(config.options) : 1)
   let done = 0
   let starts: Record<number, RowStart>[] | null = null
   const run = async <P extends PassPart>(
@@ -224,20 +233,38 @@ export async function trainByPasses(
     checkTotals(trainCount[0] + trainCount[1], trainCount[1], { trainS, trainB })
     const quantiles = sortedSignalValues((moments.signal ?? []).map((chunks) => concat(chunks)))
     moments.signal = null
-    const candidates = cutCandidates(quantiles, config.options, config.split.seed, warnings)
-    const sums = await run<{ kind: 'cut-sums'; sums: Float64Array }>(
-      { kind: 'cut-sums', candidates },
-      state,
-    )
-    if (sums.sums.length !== 4 * candidateCount(candidates))
-      throw new Error('cut sums lost a candidate')
     const totals = {
       trainS,
       trainB,
       allS: count.all[0] + count.all[1],
       allB: count.all[2] + count.all[3],
     }
-    const r = chooseCuts(config.inputs, totals, config.options, candidates, sums.sums, [])
+    const cutSums = async (candidates: CutCandidates) => {
+      const sums = await run<{ kind: 'cut-sums'; sums: Float64Array }>(
+        { kind: 'cut-sums', candidates },
+        state,
+      )
+      if (sums.sums.length !== 4 * candidateCount(candidates))
+        throw new Error('cut sums lost a candidate')
+      return sums.sums
+    }
+    let r: CutsResult
+    if (config.options.search === 'genetic') {
+      const search = new GeneticSearch(quantiles, totals, config.options, config.split.seed)
+      for (let batch = search.next(); batch; batch = search.next())
+        search.tell(await cutSums(batch))
+      r = search.result(config.inputs, [])
+    } else {
+      const candidates = cutCandidates(quantiles, config.options, config.split.seed, warnings)
+      r = chooseCuts(
+        config.inputs,
+        totals,
+        config.options,
+        candidates,
+        await cutSums(candidates),
+        [],
+      )
+    }
     warnings.push(...r.warnings)
     classifier = r.classifier
     summary = r.summary

@@ -7,10 +7,10 @@
  *  - a network: streamed from the sample files partition by partition (ml/streamed-set.ts): the
  *    same events in the same split, the preprocessing in streamed passes, batches drawn window
  *    by window, the evaluation summed chunk by chunk;
- *  - Fisher and rectangular cuts (grid, random): map/merge passes over the partitions on the
- *    source's executor (app/classifier-passes-training.ts).
- * The genetic cut search chooses each generation from the last: it trains in memory. Nothing
- * out of core holds all selected rows.
+ *  - Fisher and rectangular cuts (grid, random, genetic): map/merge passes over the partitions
+ *    on the source's executor (app/classifier-passes-training.ts; the genetic search one pass
+ *    per generation, as each chooses from the sums of the last).
+ * Nothing out of core holds all selected rows.
  */
 import type { TrainConfig, TrainResult } from '../../../shared/contract/train'
 import type { JobContext } from '../jobs/context'
@@ -83,12 +83,11 @@ export interface PartEvents {
 /**
  * Bytes one selected event costs `config`'s training in memory, what decides whether it trains
  * out of core: a network's window rows and tensors (bytesPerEvent), an assembled row otherwise
- * (rowBytesPerEvent). null: the method has no out-of-core training (genetic cuts).
+ * (rowBytesPerEvent).
  */
-export function heldBytesPerEvent(config: TrainConfig): number | null {
+export function heldBytesPerEvent(config: TrainConfig): number {
   const d = config.inputs.length
-  if (config.kind === 'mlp') return bytesPerEvent(d)
-  return trainsByPasses(config) ? rowBytesPerEvent(d) : null
+  return config.kind === 'mlp' ? bytesPerEvent(d) : rowBytesPerEvent(d)
 }
 
 /**
@@ -104,7 +103,7 @@ export async function classifierSet(
   options: { stream?: boolean } = {},
 ): Promise<ClassifierSet> {
   const perEvent = heldBytesPerEvent(config)
-  if (perEvent === null || (source.memory === undefined && !options.stream))
+  if (source.memory === undefined && !options.stream)
     return {
       kind: 'memory',
       assembled: assembleTrainingData(await trainingEvents(source, config, ctx), config),

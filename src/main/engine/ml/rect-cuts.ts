@@ -148,9 +148,14 @@ export function trainRectCuts(
   } else if (options.search !== 'genetic') {
     randomSearch(ev, quantiles, options.samples, archive, evaluator, random, ctx, 0, 1)
   } else {
-    const first = Math.ceil(options.samples / 2)
-    randomSearch(ev, quantiles, first, archive, evaluator, random, ctx, 0, 0.5)
-    geneticSearch(ev, quantiles, options.samples - first, archive, evaluator, random, ctx)
+    const search = new GeneticSearch(quantiles, ev, options, seed)
+    for (let batch = search.next(); batch; batch = search.next()) {
+      ctx.throwIfCancelled()
+      ctx.progress(search.done(), search.message())
+      search.tell(batchSums(evaluator, batch))
+    }
+    ctx.progress(1)
+    return search.result(data.inputs, warnings)
   }
   ctx.progress(1)
   return cutsResult(data.inputs, archive, options, warnings)
@@ -279,7 +284,15 @@ export function candidateSums(
     })
     return out
   }
-  const evaluator = new Evaluator(ev)
+  return batchSums(new Evaluator(ev), c)
+}
+
+/** candidateSums of random (explicit) candidates with an evaluator of the events. */
+function batchSums(
+  evaluator: Evaluator,
+  c: Extract<CutCandidates, { kind: 'random' }>,
+): Float64Array {
+  const out = new Float64Array(4 * candidateCount(c))
   const lo = new Float64Array(c.d)
   const hi = new Float64Array(c.d)
   const pair = new Float64Array(4)
@@ -842,63 +855,101 @@ function gridLeaves(
   visit(0)
 }
 
+/** Cut sets in one genetic population. */
+const POPULATION = 40
+
 /**
- * Genetic refinement: per target ε_S, a population seeded with the best set found so far for it
- * (with mutated copies) and random sets evolves by tournament selection, uniform crossover of
- * the inputs' intervals and Gaussian mutation in quantile space whose width shrinks from 0.05 to
+ * The genetic search, as batches of cut sets whose sums it is told: first `samples`/2 random
+ * sets (as the random search draws them), then the genetic refinement. In memory each batch is
+ * summed over the training events at once (trainRectCuts); out of core each batch is one pass
+ * over the partitions (app/classifier-passes-training.ts) — the same sets in the same order, so
+ * the same cuts are kept. Nothing a batch's sums decide is drawn before they are told.
+ *
+ * Refinement: per target ε_S, a population seeded with the best set found so far for it (with
+ * mutated copies) and random sets evolves by tournament selection, uniform crossover of the
+ * inputs' intervals and Gaussian mutation in quantile space whose width shrinks from 0.05 to
  * 0.005 over the generations. Fitness is the archive's key for sets in the target's bin, below
- * any of them the distance to the target otherwise. Every evaluated set is offered to the archive.
+ * any of them the distance to the target otherwise. Every evaluated set is offered to the
+ * archive.
  */
-function geneticSearch(
-  ev: Events,
-  quantiles: Float64Array[],
-  budget: number,
-  archive: Archive,
-  evaluator: Evaluator,
-  random: Random,
-  ctx: JobContext,
-): void {
-  const { d } = ev
-  const lo = new Float64Array(d)
-  const hi = new Float64Array(d)
-  const population = 40
-  const targets = archive.bins - 1
-  const generations = Math.max(1, Math.floor(budget / (population * targets)))
-  type Scored = { g: Genome; fit: number }
-  const evaluate = (g: Genome, bin: number): Scored => {
-    toBounds(g, quantiles, lo, hi)
-    const { s, b } = evaluator.sums(lo, hi)
-    const got = archive.offer(s, b, lo, hi, g)
-    const dist = Math.abs(s / ev.trainS - archive.target(bin))
-    // In the bin: the key (−∞ if undefined); outside: far below, closer is better.
-    const fit = got.bin === bin ? (got.key === got.key ? got.key : -1e300) : -1e301 * (1 + dist)
-    return { g, fit }
+export class GeneticSearch {
+  private readonly archive: Archive
+  private readonly random: Random
+  private readonly d: number
+  private readonly first: number
+  private readonly generations: number
+  private readonly targets: number
+  /** The target bin (0: the random sets) and generation of the batch asked for last. */
+  private bin = -1
+  private generation = 0
+  private pop: { g: Genome; fit: number }[] = []
+  private asked: Genome[] | null = null
+  /** The best two of the last generation, carried into the one asked for. */
+  private elite: { g: Genome; fit: number }[] = []
+  private batchesDone = 0
+  private readonly lo: Float64Array
+  private readonly hi: Float64Array
+
+  constructor(
+    private readonly quantiles: Float64Array[],
+    private readonly totals: CutTotals,
+    private readonly options: CutsOptions,
+    seed: number,
+  ) {
+    this.archive = new Archive(totals, options)
+    this.random = new Random(seed)
+    this.d = quantiles.length
+    this.first = Math.ceil(options.samples / 2)
+    this.targets = this.archive.bins - 1
+    this.generations = GeneticSearch.generationsOf(options)
+    this.lo = new Float64Array(this.d)
+    this.hi = new Float64Array(this.d)
   }
-  for (let bin = 1; bin <= targets; bin++) {
-    ctx.throwIfCancelled()
-    ctx.progress(0.5 + (0.5 * (bin - 1)) / targets, `genetic search, ε_S ≈ ${archive.target(bin)}`)
-    let pop: Scored[] = []
-    const seed = archive.genome(bin)
-    if (seed) pop.push(evaluate(seed, bin))
-    while (pop.length < population)
-      pop.push(
-        evaluate(
-          seed && pop.length < population / 2
+
+  /** Generations per target efficiency. */
+  private static generationsOf(options: CutsOptions): number {
+    const budget = options.samples - Math.ceil(options.samples / 2)
+    return Math.max(1, Math.floor(budget / (POPULATION * (options.effSteps - 1))))
+  }
+
+  /** How many batches the search of `options` asks for (passes, out of core). */
+  static batches(options: CutsOptions): number {
+    return 1 + (options.effSteps - 1) * GeneticSearch.generationsOf(options)
+  }
+
+  /** The next batch of cut sets to sum, or null when the search is done. */
+  next(): Extract<CutCandidates, { kind: 'random' }> | null {
+    if (this.asked) throw new Error('genetic search: the last batch was not told its sums')
+    const { d, random } = this
+    let genomes: Genome[]
+    if (this.bin < 0) {
+      this.bin = 0
+      genomes = Array.from({ length: this.first }, () => randomGenome(d, random))
+    } else if (this.bin === 0 || this.generation + 1 >= this.generations) {
+      if (this.bin >= this.targets) return null
+      this.bin++
+      this.generation = 0
+      const seed = this.archive.genome(this.bin)
+      genomes = seed ? [seed] : []
+      while (genomes.length < POPULATION)
+        genomes.push(
+          seed && genomes.length < POPULATION / 2
             ? mutate(seed, 0.05, random)
             : randomGenome(d, random),
-          bin,
-        ),
-      )
-    for (let gen = 1; gen < generations; gen++) {
-      const sigma = 0.05 * Math.pow(0.1, gen / Math.max(1, generations - 1))
-      pop.sort((p, q) => q.fit - p.fit)
-      const next: Scored[] = pop.slice(0, 2)
+        )
+    } else {
+      this.generation++
+      const sigma = 0.05 * Math.pow(0.1, this.generation / Math.max(1, this.generations - 1))
+      const pop = this.pop.sort((p, q) => q.fit - p.fit)
+      // The two best go on as they are, scored already; the batch is their children.
+      this.elite = pop.slice(0, 2)
+      genomes = []
       const pick = (): Genome => {
         const p = pop[random.int(pop.length)]
         const q = pop[random.int(pop.length)]
         return (p.fit >= q.fit ? p : q).g
       }
-      while (next.length < population) {
+      while (this.elite.length + genomes.length < POPULATION) {
         const p = pick()
         const q = pick()
         const child: Genome = { a: new Float64Array(d), b: new Float64Array(d) }
@@ -907,10 +958,58 @@ function geneticSearch(
           child.a[j] = src.a[j]
           child.b[j] = src.b[j]
         }
-        next.push(evaluate(mutate(child, sigma, random), bin))
+        genomes.push(mutate(child, sigma, random))
       }
-      pop = next
     }
+    this.asked = genomes
+    const out = { kind: 'random' as const, d, lo: [] as number[], hi: [] as number[] }
+    for (const g of genomes) {
+      toBounds(g, this.quantiles, this.lo, this.hi)
+      out.lo.push(...this.lo)
+      out.hi.push(...this.hi)
+    }
+    return out
+  }
+
+  /** The sums of the batch next() gave (candidateSums' layout), offered in its order. */
+  tell(sums: Float64Array): void {
+    const genomes = this.asked
+    if (!genomes || sums.length !== 4 * genomes.length)
+      throw new Error('genetic search: sums of another batch')
+    this.asked = null
+    this.batchesDone++
+    const { archive, bin, lo, hi } = this
+    const next = this.elite
+    this.elite = []
+    genomes.forEach((g, k) => {
+      toBounds(g, this.quantiles, lo, hi)
+      const s = sums[4 * k] + sums[4 * k + 1]
+      const b = sums[4 * k + 2] + sums[4 * k + 3]
+      const got = archive.offer(s, b, lo, hi, g)
+      if (bin === 0) return
+      const dist = Math.abs(s / this.totals.trainS - archive.target(bin))
+      // In the bin: the key (−∞ if undefined); outside: far below, closer is better.
+      const fit = got.bin === bin ? (got.key === got.key ? got.key : -1e300) : -1e301 * (1 + dist)
+      next.push({ g, fit })
+    })
+    this.pop = next
+  }
+
+  /** The fraction of the search done (for progress). */
+  done(): number {
+    return this.batchesDone / GeneticSearch.batches(this.options)
+  }
+
+  /** What the search is doing, for progress. */
+  message(): string {
+    return this.bin <= 0
+      ? `${this.first} random cut sets`
+      : `genetic search, ε_S ≈ ${this.archive.target(this.bin)}`
+  }
+
+  /** The kept sets as the classifier and its summary. */
+  result(inputs: readonly string[], warnings: string[]): CutsResult {
+    return cutsResult(inputs, this.archive, this.options, warnings)
   }
 }
 
