@@ -9,11 +9,12 @@
  *   means and weight factors; moments (Fisher's class moments, the evaluation's correlations;
  *   cuts: the training signal values that place the candidates) → cut-sums (cuts; the
  *   genetic search one per batch of its sets) → evaluate.
- * Held in memory meanwhile: per train and test row its output, weight, class and part (18
- * bytes; the exact ROC and KS test need every output, ml/evaluate/streamed.ts), the test rows
- * kept for the permutation importance within a quarter of the budget, and for cuts the training
- * signal values (8 bytes per input and training signal row: their exact quantiles place the
- * candidates).
+ * Held in memory meanwhile: Fisher's output, weight, class and part per train and test row (18
+ * bytes; the exact ROC and KS test need every output, ml/evaluate/streamed.ts) while they fit
+ * a quarter of the budget — beyond it an output-range pass, then binned sums (ROC and KS from
+ * FINE_BINS bins of the output) and nothing per row; the test rows kept for the permutation
+ * importance within a quarter of the budget; and for cuts the training signal values (8 bytes
+ * per input and training signal row: their exact quantiles place the candidates).
  */
 import type { ClassifierEvaluation, TrainConfig } from '../../../shared/contract/train'
 import type { CorrelationPart } from '../data/correlation'
@@ -29,6 +30,7 @@ import {
 import type { Classifier } from '../ml/classifier'
 import {
   mergePass,
+  type OutputRangePart,
   type CountPart,
   type EvaluatePart,
   type MomentsPart,
@@ -39,7 +41,12 @@ import {
   type StatsPart,
 } from '../ml/classifier-passes'
 import { PART } from '../ml/dataset'
-import { evaluationOfParts } from '../ml/evaluate/streamed'
+import {
+  evaluationOfParts,
+  FINE_BINS,
+  SCORED_ROW_BYTES,
+  type OutputRange,
+} from '../ml/evaluate/streamed'
 import { valueRange } from '../ml/evaluate/histograms'
 import {
   ldaFromJSON,
@@ -113,7 +120,7 @@ export async function trainByPasses(
     )
   // The genetic search sums each of its batches (the random sets, then every generation of
   // every target efficiency) in a pass of its own: its next sets depend on those sums.
-  const passes =
+  let passes =
     config.kind === 'lda'
       ? 4
       : 4 + (config.options.search === 'genetic' ? GeneticSearch.batches(config.options) : 1)
@@ -272,8 +279,21 @@ export async function trainByPasses(
     trainSeconds = (performance.now() - t0) / 1000
   }
 
-  // evaluate: outputs of train and test rows, input histograms, test rows for the importance.
+  // evaluate: outputs of train and test rows (Fisher: beyond a quarter of the budget, their
+  // binned sums over the range an output-range pass finds), input histograms, test rows for
+  // the importance.
   const testRows = rowsOf(0, PART.test) + rowsOf(1, PART.test)
+  const scoredRows = testRows + trainCount[0] + trainCount[1]
+  let binned: OutputRange | null = null
+  if (config.kind === 'lda' && scoredRows * SCORED_ROW_BYTES > budget / 4) {
+    passes++
+    binned = (
+      await run<OutputRangePart>({ kind: 'output-range' }, state, { kind: config.kind, method })
+    ).range
+    warnings.push(
+      `ROC, AUC and KS tests from ${FINE_BINS} bins of the output: the ${scoredRows} train and test events' outputs exceed a quarter of the memory budget`,
+    )
+  }
   const held = testRows * (8 * d + 9)
   const keepTest = held <= budget / 4 ? 1 : budget / 4 / held
   if (keepTest < 1)
@@ -284,13 +304,20 @@ export async function trainByPasses(
     all ? valueRange([all.lo[j], all.hi[j]], [0, 1]) : { lo: 0, hi: 1 },
   )
   const evaluated = await run<EvaluatePart>(
-    { kind: 'evaluate', ranges, bins: 40, keepTest, seed: config.split.seed },
+    { kind: 'evaluate', ranges, bins: 40, keepTest, seed: config.split.seed, binned },
     state,
     { kind: config.kind, method },
   )
   if (config.kind === 'lda') {
     const rows = evaluated.scores
+    const sums = evaluated.moments
     const output = (y: number) => {
+      if (sums) {
+        // Σw, Σwf, Σwf² (pairs) of the class's training rows: the moments without the rows.
+        const at = (k: number) => sums[6 * y + 2 * k] + sums[6 * y + 2 * k + 1]
+        const mean = at(1) / at(0)
+        return { mean, variance: Math.max(0, at(2) / at(0) - mean * mean) }
+      }
       const f: number[] = []
       const w: number[] = []
       for (const c of rows)

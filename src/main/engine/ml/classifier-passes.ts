@@ -12,10 +12,14 @@
  *    place the candidates);
  *  - cut-sums: each planned candidate's signal and background sums (pairs: the same bits as in
  *    memory);
- *  - evaluate: the classifier's output per train and test row (8 bytes + weight, class and part
- *    per row: the ROC, KS and efficiencies are exact only from them), the input histograms,
- *    the test rows kept for the permutation importance (all, or a seeded fraction), and for
- *    cuts each kept set's sums.
+ *  - output-range: the extremes of a continuous output (Fisher) over the train and test rows,
+ *    when its evaluation is binned;
+ *  - evaluate: a continuous output per train and test row (8 bytes + weight, class and part
+ *    per row: the ROC, KS and efficiencies are exact only from them) — or, beyond the budget,
+ *    its binned sums over the range found (evaluate/streamed.ts BinnedOutputs) and the
+ *    training output moments per class (nothing kept per row); the input histograms, the test
+ *    rows kept for the permutation importance (all, or a seeded fraction), and for cuts each
+ *    kept set's sums (their ROC needs no outputs).
  */
 import type { SplitHistogram } from '../../../shared/contract/train'
 import { correlationPart, mergeCorrelation, type CorrelationPart } from '../data/correlation'
@@ -24,7 +28,17 @@ import { lowestValues, type SelectedEvents } from './build-dataset'
 import type { Classifier } from './classifier'
 import { PART } from './dataset'
 import { splitHistogram } from './evaluate/histograms'
-import { keptForImportance } from './evaluate/streamed'
+import {
+  binnedOutputs,
+  emptyRange,
+  fillBinned,
+  keptForImportance,
+  mergeBinned,
+  mergeRange,
+  widenRange,
+  type BinnedOutputs,
+  type OutputRange,
+} from './evaluate/streamed'
 import { addPairs, addTo } from './pair-sum'
 import { keptRows, partitionRows, trainingWeight, type RowRules } from './partition-rows'
 import { candidateSums, RectCutsClassifier, type CutCandidates } from './rect-cuts'
@@ -35,6 +49,7 @@ export type PassSpec =
   | { readonly kind: 'stats' }
   | { readonly kind: 'moments'; readonly signalValues: boolean }
   | { readonly kind: 'cut-sums'; readonly candidates: CutCandidates }
+  | { readonly kind: 'output-range' }
   | {
       readonly kind: 'evaluate'
       /** Input histogram ranges (all rows) and bins. */
@@ -43,6 +58,8 @@ export type PassSpec =
       /** Fraction of the test rows kept for the importance (1: all); drawn by row index. */
       readonly keepTest: number
       readonly seed: number
+      /** The output range (output-range pass): binned sums instead of every row's output. */
+      readonly binned: OutputRange | null
     }
 
 /** What a partition's rows need from the passes before (absent in the count pass). */
@@ -116,9 +133,22 @@ export interface ScoredRows {
   part: Uint8Array
 }
 
+export interface OutputRangePart {
+  readonly kind: 'output-range'
+  range: OutputRange
+}
+
 export interface EvaluatePart {
   readonly kind: 'evaluate'
+  /** Every train and test row's output (a continuous output, not binned; else empty). */
   scores: ScoredRows[]
+  /** A continuous output's binned sums (pass.binned), else null. */
+  binned: BinnedOutputs | null
+  /**
+   * With `binned`: per class [background, signal] the training rows' Σ training weight, Σ w·f
+   * and Σ w·f² as pairs (pair-sum.ts; 12 numbers): Fisher's output moments.
+   */
+  moments: Float64Array | null
   /** Per input, the histogram of all rows. */
   inputs: SplitHistogram[]
   /** Test rows kept for the permutation importance (x row-major). */
@@ -130,7 +160,8 @@ export interface EvaluatePart {
   sets: Float64Array | null
 }
 
-export type PassPart = CountPart | StatsPart | MomentsPart | CutSumsPart | EvaluatePart
+export type PassPart =
+  CountPart | StatsPart | MomentsPart | CutSumsPart | OutputRangePart | EvaluatePart
 
 /**
  * One partition's partial of `pass` from its selected events. `start` is where its rows begin
@@ -236,12 +267,41 @@ export function mapPass(
       )
       return { kind: 'cut-sums', sums }
     }
+    case 'output-range': {
+      if (!classifier) throw new Error('the output-range pass needs the classifier')
+      const f = classifier.score(x, n)
+      const range = emptyRange()
+      for (let i = 0; i < n; i++) widenRange(range, f[i], part[i])
+      return { kind: 'output-range', range }
+    }
     case 'evaluate': {
       if (!classifier) throw new Error('the evaluate pass needs the classifier')
       const f = classifier.score(x, n)
       const scored = Array.from({ length: n }, (_, i) => i).filter(
         (i) => part[i] === PART.train || part[i] === PART.test,
       )
+      const cuts = classifier instanceof RectCutsClassifier
+      // What the output's ROC, KS and efficiencies are computed from: every row's output, or
+      // binned sums and (Fisher's summary) the training output moments.
+      let binned: BinnedOutputs | null = null
+      let moments: Float64Array | null = null
+      let keep = scored
+      if (cuts) keep = []
+      else if (pass.binned) {
+        keep = []
+        binned = binnedOutputs(pass.binned, pass.bins)
+        moments = new Float64Array(12)
+        const factors = state.factors ?? [1, 1]
+        for (const i of scored) {
+          fillBinned(binned, f[i], part[i], y[i], weight[i])
+          if (part[i] !== PART.train) continue
+          const tw = trainingWeight(weight[i], y[i], rules, factors)
+          const o = 6 * y[i]
+          addTo(moments, o, tw)
+          addTo(moments, o + 2, tw * f[i])
+          addTo(moments, o + 4, tw * f[i] * f[i])
+        }
+      }
       const all = Uint32Array.from({ length: n }, (_, i) => i)
       const inputs = pass.ranges.map((range, j) =>
         splitHistogram(
@@ -261,7 +321,7 @@ export function mapPass(
       const testX = new Float64Array(kept.length * d)
       kept.forEach((i, r) => testX.set(x.subarray(i * d, i * d + d), r * d))
       let sets: Float64Array | null = null
-      if (classifier instanceof RectCutsClassifier) {
+      if (cuts) {
         const K = classifier.sets.length
         sets = new Float64Array(2 * (2 + 2 * K))
         const masks = classifier.sets.map((_, k) => classifier.passMask(x, n, k))
@@ -274,14 +334,18 @@ export function mapPass(
       }
       return {
         kind: 'evaluate',
-        scores: [
-          {
-            f: Float64Array.from(scored, (i) => f[i]),
-            y: Uint8Array.from(scored, (i) => y[i]),
-            weight: Float64Array.from(scored, (i) => weight[i]),
-            part: Uint8Array.from(scored, (i) => part[i]),
-          },
-        ],
+        scores: keep.length
+          ? [
+              {
+                f: Float64Array.from(keep, (i) => f[i]),
+                y: Uint8Array.from(keep, (i) => y[i]),
+                weight: Float64Array.from(keep, (i) => weight[i]),
+                part: Uint8Array.from(keep, (i) => part[i]),
+              },
+            ]
+          : [],
+        binned,
+        moments,
         inputs,
         test: [
           {
@@ -335,9 +399,14 @@ export function mergePass(a: PassPart, b: PassPart): PassPart {
     case 'cut-sums':
       addPairs(a.sums, (b as CutSumsPart).sums)
       return a
+    case 'output-range':
+      a.range = mergeRange(a.range, (b as OutputRangePart).range)
+      return a
     case 'evaluate': {
       const o = b as EvaluatePart
       a.scores.push(...o.scores)
+      if (a.binned && o.binned) mergeBinned(a.binned, o.binned)
+      if (a.moments && o.moments) addPairs(a.moments, o.moments)
       a.test.push(...o.test)
       a.inputs.forEach((h, j) => {
         const g = o.inputs[j]

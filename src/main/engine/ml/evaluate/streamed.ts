@@ -91,7 +91,9 @@ export function evaluationOfParts(
     }
     rocTrain = roc(0)
     rocTest = roc(2 + 2 * K)
-  } else
+  } else if (part.binned)
+    ({ rocTrain, rocTest, output, efficiency } = finishBinned(part.binned, options))
+  else
     ({ rocTrain, rocTest, output, efficiency } = outputEvaluation(
       scores,
       y,
@@ -273,86 +275,44 @@ export async function evaluateStreamed(
       ctx,
     )
     ctx.throwIfCancelled()
-    const part: EvaluatePart = { kind: 'evaluate', scores, inputs, test: [keptRows()], sets: null }
+    const part: EvaluatePart = {
+      kind: 'evaluate',
+      scores,
+      binned: null,
+      moments: null,
+      inputs,
+      test: [keptRows()],
+      sets: null,
+    }
     const correlation = { signal: corr[1], background: corr[0] }
     return evaluationOfParts(classifier, set.inputs, part, correlation, options, ctx)
   }
 
-  // Binned. Pass 1: the outputs' extremes (finite ones), train and test, and test alone.
-  let lo = Infinity
-  let hi = -Infinity
-  let testLo = Infinity
-  let testHi = -Infinity
+  // Binned. Pass 1: the outputs' extremes; pass 2: the binned sums, and what both ways sum.
+  const range = emptyRange()
   ctx.progress(0, 'evaluating (streamed): output range')
   await set.each(
     ks,
     (_, rows) => {
       const s = scored(rows)
-      for (let i = 0; i < rows.n; i++) {
-        const v = s[i]
-        const p = rows.part[i]
-        if (p === PART.validation) continue
-        if (p === PART.test && v === v) {
-          if (v < testLo) testLo = v
-          if (v > testHi) testHi = v
-        }
-        if (!Number.isFinite(v)) continue
-        if (v < lo) lo = v
-        if (v > hi) hi = v
-      }
+      for (let i = 0; i < rows.n; i++) widenRange(range, s[i], rows.part[i])
     },
     ctx,
   )
-  const range = rangeOf(lo, hi)
-  const out = {
-    train: split(range.lo, range.hi, options.bins),
-    test: split(range.lo, range.hi, options.bins),
-  }
-  const fine = {
-    train: split(range.lo, range.hi, FINE_BINS),
-    test: split(range.lo, range.hi, FINE_BINS),
-  }
-  const m = testLo === testHi ? 1 : CUTS
-  const cutAt = (k: number) => (m === 1 ? testLo : testLo + ((testHi - testLo) * k) / (m - 1))
-  const passing = { s: new Float64Array(m), b: new Float64Array(m) }
-  const classW = { s: 0, b: 0, any: false }
-
-  // Pass 2: histograms, efficiency counts, and what both ways sum.
+  const binned = binnedOutputs(range, options.bins)
   ctx.progress(0.1, 'evaluating (streamed)')
   await set.each(
     ks,
     (_, rows) => {
       const s = scored(rows)
-      for (let i = 0; i < rows.n; i++) {
-        const v = s[i]
-        const p = rows.part[i]
-        const y = rows.y[i]
-        const w = rows.weight[i]
-        if (p === PART.validation || v !== v) continue
-        const which = p === PART.train ? 'train' : 'test'
-        fill(out[which], y, v, w, options.bins)
-        fill(fine[which], y, v, w, FINE_BINS)
-        if (p !== PART.test) continue
-        classW.any = true
-        if (y) classW.s += w
-        else classW.b += w
-        // Cuts k = 0 … top pass (cut ≤ v): add w at top, summed from the top down below.
-        let top = m === 1 ? 0 : Math.floor(((v - testLo) / (testHi - testLo)) * (m - 1))
-        top = Math.min(m - 1, Math.max(0, top))
-        while (top + 1 < m && cutAt(top + 1) <= v) top++
-        while (top >= 0 && cutAt(top) > v) top--
-        if (top >= 0) (y ? passing.s : passing.b)[top] += w
-      }
+      for (let i = 0; i < rows.n; i++)
+        fillBinned(binned, s[i], rows.part[i], rows.y[i], rows.weight[i])
       common(rows)
     },
     ctx,
   )
   ctx.throwIfCancelled()
-
-  const rocTrain = binnedRoc(fine.train)
-  const rocTest = binnedRoc(fine.test)
-  const ksP = (c: 'signal' | 'background') => ksTestBinned(fine.train[c], fine.test[c]).p
-  const efficiency = efficiencyFrom(passing, classW, cutAt, m, options)
+  const { rocTrain, rocTest, output, efficiency } = finishBinned(binned, options)
 
   ctx.progress(0.8, 'permutation importance (test subsample)')
   const test = keptRows()
@@ -365,17 +325,147 @@ export async function evaluateStreamed(
     auc_train: finiteOrNull(rocTrain.auc),
     auc_test: finiteOrNull(rocTest.auc),
     roc: { eff_s: rocTest.eff_s, eff_b: rocTest.eff_b },
-    output: {
-      bins: options.bins,
-      train: out.train,
-      test: out.test,
-      ks_p_signal: finiteOrNull(ksP('signal')),
-      ks_p_background: finiteOrNull(ksP('background')),
-    },
+    output,
     efficiency,
     ranking,
     inputs: named,
     correlation: { signal: matrix(corr[1]), background: matrix(corr[0]) },
+  }
+}
+
+/**
+ * The extremes of the outputs of the train and test rows (finite ones), and of the test rows
+ * alone (any but NaN): the binned evaluation's range and efficiency cuts.
+ */
+export interface OutputRange {
+  lo: number
+  hi: number
+  testLo: number
+  testHi: number
+}
+
+export function emptyRange(): OutputRange {
+  return { lo: Infinity, hi: -Infinity, testLo: Infinity, testHi: -Infinity }
+}
+
+/** Widens `r` by output `v` of a row of `part`. */
+export function widenRange(r: OutputRange, v: number, part: number): void {
+  if (part === PART.validation) return
+  if (part === PART.test && v === v) {
+    if (v < r.testLo) r.testLo = v
+    if (v > r.testHi) r.testHi = v
+  }
+  if (!Number.isFinite(v)) return
+  if (v < r.lo) r.lo = v
+  if (v > r.hi) r.hi = v
+}
+
+export function mergeRange(a: OutputRange, b: OutputRange): OutputRange {
+  return {
+    lo: Math.min(a.lo, b.lo),
+    hi: Math.max(a.hi, b.hi),
+    testLo: Math.min(a.testLo, b.testLo),
+    testHi: Math.max(a.testHi, b.testHi),
+  }
+}
+
+/**
+ * What the binned evaluation sums from scored rows once their range is known: the output
+ * histograms (`bins`) and FINE_BINS ones behind the ROC and KS tests, train and test; per
+ * efficiency cut the test Σw passing, and the test Σw per class. Parts merge by adding.
+ */
+export interface BinnedOutputs {
+  readonly range: OutputRange
+  readonly bins: number
+  readonly out: { train: SplitHistogram; test: SplitHistogram }
+  readonly fine: { train: SplitHistogram; test: SplitHistogram }
+  /** Test Σw whose highest efficiency cut passed is k (summed from the top when finished). */
+  readonly passing: { s: number[]; b: number[] }
+  readonly classW: { s: number; b: number; any: boolean }
+}
+
+export function binnedOutputs(range: OutputRange, bins: number): BinnedOutputs {
+  const r = rangeOf(range.lo, range.hi)
+  const m = cutCount(range)
+  return {
+    range,
+    bins,
+    out: { train: split(r.lo, r.hi, bins), test: split(r.lo, r.hi, bins) },
+    fine: { train: split(r.lo, r.hi, FINE_BINS), test: split(r.lo, r.hi, FINE_BINS) },
+    passing: { s: new Array<number>(m).fill(0), b: new Array<number>(m).fill(0) },
+    classW: { s: 0, b: 0, any: false },
+  }
+}
+
+/** Efficiency cuts: CUTS evenly over the test outputs' range, one when they are all equal. */
+function cutCount(r: OutputRange): number {
+  return r.testLo === r.testHi ? 1 : CUTS
+}
+
+function cutAtOf(r: OutputRange): (k: number) => number {
+  const m = cutCount(r)
+  return (k) => (m === 1 ? r.testLo : r.testLo + ((r.testHi - r.testLo) * k) / (m - 1))
+}
+
+/** Adds a scored row (output v, part, class y, weight w); validation rows and NaN are left out. */
+export function fillBinned(acc: BinnedOutputs, v: number, p: number, y: number, w: number): void {
+  if (p === PART.validation || v !== v) return
+  const which = p === PART.train ? 'train' : 'test'
+  fill(acc.out[which], y, v, w, acc.bins)
+  fill(acc.fine[which], y, v, w, FINE_BINS)
+  if (p !== PART.test) return
+  const { testLo, testHi } = acc.range
+  const m = acc.passing.s.length
+  const cutAt = cutAtOf(acc.range)
+  acc.classW.any = true
+  if (y) acc.classW.s += w
+  else acc.classW.b += w
+  // Cuts k = 0 … top pass (cut ≤ v): add w at top, summed from the top down when finished.
+  let top = m === 1 ? 0 : Math.floor(((v - testLo) / (testHi - testLo)) * (m - 1))
+  top = Math.min(m - 1, Math.max(0, top))
+  while (top + 1 < m && cutAt(top + 1) <= v) top++
+  while (top >= 0 && cutAt(top) > v) top--
+  if (top >= 0) (y ? acc.passing.s : acc.passing.b)[top] += w
+}
+
+/** `a` plus `b` (the same range and bins), into `a`. */
+export function mergeBinned(a: BinnedOutputs, b: BinnedOutputs): BinnedOutputs {
+  const add = (x: number[], y: number[]) => x.forEach((_, k) => (x[k] += y[k]))
+  for (const which of ['out', 'fine'] as const)
+    for (const part of ['train', 'test'] as const)
+      for (const c of ['signal', 'background'] as const) {
+        add(a[which][part][c].sumw, b[which][part][c].sumw)
+        add(a[which][part][c].sumw2, b[which][part][c].sumw2)
+      }
+  add(a.passing.s, b.passing.s)
+  add(a.passing.b, b.passing.b)
+  a.classW.s += b.classW.s
+  a.classW.b += b.classW.b
+  a.classW.any ||= b.classW.any
+  return a
+}
+
+/** The ROCs, output histograms with their KS tests and the efficiency curve of binned sums. */
+export function finishBinned(acc: BinnedOutputs, options: EvaluateOptions) {
+  const { fine } = acc
+  const ksP = (c: 'signal' | 'background') => ksTestBinned(fine.train[c], fine.test[c]).p
+  return {
+    rocTrain: binnedRoc(fine.train),
+    rocTest: binnedRoc(fine.test),
+    output: {
+      bins: acc.bins,
+      train: acc.out.train,
+      test: acc.out.test,
+      ks_p_signal: finiteOrNull(ksP('signal')),
+      ks_p_background: finiteOrNull(ksP('background')),
+    },
+    efficiency: efficiencyFrom(
+      acc.passing,
+      acc.classW,
+      cutAtOf(acc.range),
+      acc.passing.s.length,
+      options,
+    ),
   }
 }
 
@@ -396,7 +486,7 @@ function binnedRoc(h: SplitHistogram) {
 
 /** efficiencyCurve's result from the Σw passing each cut (added at the highest cut passed). */
 function efficiencyFrom(
-  passing: { s: Float64Array; b: Float64Array },
+  passing: { s: ArrayLike<number>; b: ArrayLike<number> },
   total: { s: number; b: number; any: boolean },
   cutAt: (k: number) => number,
   m: number,
