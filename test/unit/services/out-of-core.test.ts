@@ -116,5 +116,10 @@ describe('the decoded-column cache read by range', () => {
     expect(await cache.getRange({ hash: 'h', table: 'tree', column: 'nMuon' }, 0, 9999)).toBe(
       undefined,
     )
+    // Pruned since its header was read (and kept): a miss, not an error.
+    rmSync(join(tmp, 'cache'), { recursive: true, force: true })
+    expect(await cache.getRange({ hash: 'h', table: 'tree', column: 'nMuon' }, 0, 10)).toBe(
+      undefined,
+    )
   })
 })
