@@ -157,55 +157,39 @@ describe('a file pyarrow wrote (ZSTD, page headers with min/max statistics)', ()
   })
 })
 
+/** "abc", a run (offset 3, 60 bytes), 7 literal bytes, a copy of 20 from 30 back: 90 bytes. */
+const RUNS = Uint8Array.from([
+  90,
+  (3 - 1) << 2,
+  97,
+  98,
+  99,
+  ((60 - 1) << 2) | 2,
+  3,
+  0,
+  (7 - 1) << 2,
+  49,
+  50,
+  51,
+  52,
+  53,
+  54,
+  55,
+  ((20 - 1) << 2) | 2,
+  30,
+  0,
+])
+
 describe('snappyDecompress', () => {
   it('expands literals and overlapping and long back-references', () => {
-    // Length 70 (varint), literal "abc", copy offset 3 length 60 (tag 2), literal of 7 bytes.
-    const block = Uint8Array.from([
-      70,
-      (3 - 1) << 2,
-      97,
-      98,
-      99,
-      ((60 - 1) << 2) | 2,
-      3,
-      0,
-      (7 - 1) << 2,
-      49,
-      50,
-      51,
-      52,
-      53,
-      54,
-      55,
-    ])
-    const out = new Uint8Array(70)
-    snappyDecompress(block, out)
-    expect(new TextDecoder().decode(out)).toBe('abc'.repeat(21) + '1234567')
+    const out = new Uint8Array(90)
+    snappyDecompress(RUNS, out)
+    const first = 'abc'.repeat(21) + '1234567'
+    expect(new TextDecoder().decode(out)).toBe(first + first.slice(40, 60))
   })
 
   it('splits the block between a head and the output at any point, runs across the split too', () => {
-    // "abc", a run (offset 3, 60 bytes), 7 literal bytes, a copy of 20 from 30 back: 90 bytes.
-    const block = Uint8Array.from([
-      90,
-      (3 - 1) << 2,
-      97,
-      98,
-      99,
-      ((60 - 1) << 2) | 2,
-      3,
-      0,
-      (7 - 1) << 2,
-      49,
-      50,
-      51,
-      52,
-      53,
-      54,
-      55,
-      ((20 - 1) << 2) | 2,
-      30,
-      0,
-    ])
+    const block = RUNS
     const all = new Uint8Array(90)
     snappyDecompress(block, all)
     for (let h = 0; h <= 90; h++) {
@@ -246,28 +230,7 @@ describe('snappyRange', () => {
   }
 
   it('gives every range of a block with runs what snappyDecompress gives', () => {
-    // "abc" then a run (offset 3, 60 bytes), 7 literal bytes, a copy of 20 from 30 back.
-    const block = Uint8Array.from([
-      90,
-      (3 - 1) << 2,
-      97,
-      98,
-      99,
-      ((60 - 1) << 2) | 2,
-      3,
-      0,
-      (7 - 1) << 2,
-      49,
-      50,
-      51,
-      52,
-      53,
-      54,
-      55,
-      ((20 - 1) << 2) | 2,
-      30,
-      0,
-    ])
+    const block = RUNS
     const all = new Uint8Array(90)
     snappyDecompress(block, all)
     const scratch = new Uint8Array(1 << 17)
