@@ -228,7 +228,7 @@ describe('train service', () => {
 })
 
 describe('train service out of core', () => {
-  it('trains Fisher under a 64 KiB compute.memory out of core, with the in-memory numbers', async () => {
+  it('trains Fisher under a 64 KiB compute.memory out of core: the in-memory model, its ROC from bins', async () => {
     const config = { kind: 'lda', name: 'fisher-ooc', inputs: INPUTS } as const
     const inMemory = await engine.job('train.start', config)
     expect(inMemory.state, inMemory.error).toBe('done')
@@ -242,10 +242,13 @@ describe('train service out of core', () => {
       expect(b.streamed?.partitions).toBeGreaterThan(50)
       expect(b.streamed?.budget_bytes).toBe(2 ** 16)
       expect(b.events).toEqual(a.events)
-      // The test rows do not fit a quarter of 64 KiB: the importance says it used a subsample.
+      // The test rows do not fit a quarter of 64 KiB: the importance says it used a subsample;
+      // nor do the outputs: the ROC, AUC and KS tests come from bins, and a warning says so.
       const importance = /^permutation importance on [\d.]+% of the test events/
-      expect(b.warnings.filter((w) => !importance.test(w))).toEqual(a.warnings)
+      const binned = /^ROC, AUC and KS tests from 4096 bins of the output/
+      expect(b.warnings.filter((w) => !importance.test(w) && !binned.test(w))).toEqual(a.warnings)
       expect(b.warnings.some((w) => importance.test(w))).toBe(true)
+      expect(b.warnings.some((w) => binned.test(w))).toBe(true)
       if (a.summary.kind !== 'lda' || b.summary.kind !== 'lda') throw new Error('Fisher expected')
       const close = (x: number, y: number) =>
         expect(Math.abs(x - y)).toBeLessThan(1e-10 * Math.abs(x))
@@ -253,10 +256,9 @@ describe('train service out of core', () => {
         close(c.value, b.summary.kind === 'lda' ? b.summary.coefficients[j].value : NaN),
       )
       close(a.summary.offset, b.summary.offset)
-      close(a.evaluation.auc_test!, b.evaluation.auc_test!)
-      close(a.evaluation.auc_train!, b.evaluation.auc_train!)
-      a.evaluation.roc.eff_s.forEach((v, k) => expect(b.evaluation.roc.eff_s[k]).toBeCloseTo(v, 12))
-      a.evaluation.roc.eff_b.forEach((v, k) => expect(b.evaluation.roc.eff_b[k]).toBeCloseTo(v, 12))
+      // A bin of the output's 4096 ties its events: the AUC moves by less than 10⁻³.
+      expect(Math.abs(a.evaluation.auc_test! - b.evaluation.auc_test!)).toBeLessThan(1e-3)
+      expect(Math.abs(a.evaluation.auc_train! - b.evaluation.auc_train!)).toBeLessThan(1e-3)
       for (const m of [a, b]) await engine.call('train.remove', { id: m.model.id })
     } finally {
       await engine.call('data.putSetting', { key: 'compute.memory', value: null })
