@@ -149,11 +149,15 @@ export function trainRectCuts(
     randomSearch(ev, quantiles, options.samples, archive, evaluator, random, ctx, 0, 1)
   } else {
     const search = new GeneticSearch(quantiles, ev, options, seed)
-    for (let batch = search.next(); batch; batch = search.next()) {
-      ctx.throwIfCancelled()
-      ctx.progress(search.done(), search.message())
-      search.tell(batchSums(evaluator, batch))
-    }
+    const every = Math.max(1, Math.floor(search.plannedSets / 200))
+    for (let batch = search.next(); batch; batch = search.next())
+      search.tell(
+        batchSums(evaluator, batch, (t) => {
+          if (t % every) return
+          ctx.throwIfCancelled()
+          ctx.progress(search.done(t), search.message())
+        }),
+      )
     ctx.progress(1)
     return search.result(data.inputs, warnings)
   }
@@ -287,16 +291,21 @@ export function candidateSums(
   return batchSums(new Evaluator(ev), c)
 }
 
-/** candidateSums of random (explicit) candidates with an evaluator of the events. */
+/**
+ * candidateSums of random (explicit) candidates with an evaluator of the events; `before(t)`
+ * is called before candidate t (progress, cancel).
+ */
 function batchSums(
   evaluator: Evaluator,
   c: Extract<CutCandidates, { kind: 'random' }>,
+  before?: (t: number) => void,
 ): Float64Array {
   const out = new Float64Array(4 * candidateCount(c))
   const lo = new Float64Array(c.d)
   const hi = new Float64Array(c.d)
   const pair = new Float64Array(4)
   for (let t = 0; 4 * t < out.length; t++) {
+    before?.(t)
     for (let j = 0; j < c.d; j++) {
       lo[j] = c.lo[t * c.d + j]
       hi[j] = c.hi[t * c.d + j]
@@ -884,9 +893,10 @@ export class GeneticSearch {
   private generation = 0
   private pop: { g: Genome; fit: number }[] = []
   private asked: Genome[] | null = null
+  /** Sets summed so far (the batches told). */
+  private told = 0
   /** The best two of the last generation, carried into the one asked for. */
   private elite: { g: Genome; fit: number }[] = []
-  private batchesDone = 0
   private readonly lo: Float64Array
   private readonly hi: Float64Array
 
@@ -977,7 +987,7 @@ export class GeneticSearch {
     if (!genomes || sums.length !== 4 * genomes.length)
       throw new Error('genetic search: sums of another batch')
     this.asked = null
-    this.batchesDone++
+    this.told += genomes.length
     const { archive, bin, lo, hi } = this
     const next = this.elite
     this.elite = []
@@ -995,9 +1005,14 @@ export class GeneticSearch {
     this.pop = next
   }
 
-  /** The fraction of the search done (for progress). */
-  done(): number {
-    return this.batchesDone / GeneticSearch.batches(this.options)
+  /** Sets the whole search sums: the random ones, then per target a population and children. */
+  get plannedSets(): number {
+    return this.first + this.targets * (POPULATION + (this.generations - 1) * (POPULATION - 2))
+  }
+
+  /** The fraction of the search done once `t` sets of the batch asked for are summed. */
+  done(t = 0): number {
+    return Math.min(1, (this.told + t) / this.plannedSets)
   }
 
   /** What the search is doing, for progress. */
