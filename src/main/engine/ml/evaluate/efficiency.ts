@@ -31,7 +31,31 @@ export function efficiencyCurve(
     if (labels[i]) ws += weights[i]
     else wb += weights[i]
   }
-  const empty: EfficiencyCurve = {
+  if (!idx.length) return emptyCurve(expectedS, expectedB)
+  const hi = scores[idx[0]]
+  const lo = scores[idx[idx.length - 1]]
+  const m = lo === hi ? 1 : Math.max(2, Math.floor(points))
+  // Events enter as the cut passes below their output.
+  let r = 0
+  return sweptCurve(
+    m,
+    (k) => (m === 1 ? lo : lo + ((hi - lo) * k) / (m - 1)),
+    (_, cut, passed) => {
+      for (; r < idx.length && scores[idx[r]] >= cut; r++) {
+        const i = idx[r]
+        if (labels[i]) passed[0] += weights[i]
+        else passed[1] += weights[i]
+      }
+    },
+    { s: ws, b: wb },
+    expectedS,
+    expectedB,
+  )
+}
+
+/** A curve of no cuts (no events). */
+export function emptyCurve(expectedS: number, expectedB: number): EfficiencyCurve {
+  return {
     cut: [],
     eff_s: [],
     eff_b: [],
@@ -40,25 +64,30 @@ export function efficiencyCurve(
     expected_b: expectedB,
     best: null,
   }
-  if (!idx.length) return empty
-  const hi = scores[idx[0]]
-  const lo = scores[idx[idx.length - 1]]
-  const m = lo === hi ? 1 : Math.max(2, Math.floor(points))
-  const out = empty
-  // Sweep cuts from the highest down; events enter as the cut passes below their output.
-  let r = 0
-  let cs = 0
-  let cb = 0
+}
+
+/**
+ * The curve at the `m` cuts cutAt(0) < … < cutAt(m − 1), swept from the highest down:
+ * `enter(k, cut, passed)` adds to `passed` [signal, background] the Σw of the events that pass
+ * cut k but not cut k + 1; `total` is each class's Σw (the efficiencies' denominators). The
+ * in-memory curve enters sorted events, the binned evaluation its sums per cut.
+ */
+export function sweptCurve(
+  m: number,
+  cutAt: (k: number) => number,
+  enter: (k: number, cut: number, passed: number[]) => void,
+  total: { s: number; b: number },
+  expectedS: number,
+  expectedB: number,
+): EfficiencyCurve {
+  const out = emptyCurve(expectedS, expectedB)
+  const passed = [0, 0]
   let best: EfficiencyCurve['best'] = null
   for (let k = m - 1; k >= 0; k--) {
-    const cut = m === 1 ? lo : lo + ((hi - lo) * k) / (m - 1)
-    for (; r < idx.length && scores[idx[r]] >= cut; r++) {
-      const i = idx[r]
-      if (labels[i]) cs += weights[i]
-      else cb += weights[i]
-    }
-    const es = ws > 0 ? cs / ws : NaN
-    const eb = wb > 0 ? cb / wb : NaN
+    const cut = cutAt(k)
+    enter(k, cut, passed)
+    const es = total.s > 0 ? passed[0] / total.s : NaN
+    const eb = total.b > 0 ? passed[1] / total.b : NaN
     const s = es * expectedS
     const b = eb * expectedB
     const z = s + b > 0 ? s / Math.sqrt(s + b) : NaN

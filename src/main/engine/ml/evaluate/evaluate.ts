@@ -85,9 +85,7 @@ export function evaluateClassifier(
   const ranking = rankedInputs(classifier, inputs, { x, y, weight, rows: test }, options.seed, ctx)
 
   return {
-    auc_train: finiteOrNull(rocTrain.auc),
-    auc_test: finiteOrNull(rocTest.auc),
-    roc: { eff_s: rocTest.eff_s, eff_b: rocTest.eff_b },
+    ...rocFields(rocTrain, rocTest),
     output,
     efficiency,
     ranking,
@@ -245,6 +243,15 @@ function classCorrelation(data: TrainingData, label: number): (number | null)[][
   })
   const w = Float64Array.from(rows, (i) => data.weight[i])
   return weightedCorrelation(columns, w).matrix
+}
+
+/** What an evaluation reports of its ROCs: both AUCs (null where undefined) and the test ROC. */
+export function rocFields(rocTrain: Roc, rocTest: Roc) {
+  return {
+    auc_train: finiteOrNull(rocTrain.auc),
+    auc_test: finiteOrNull(rocTest.auc),
+    roc: { eff_s: rocTest.eff_s, eff_b: rocTest.eff_b },
+  }
 }
 
 export function zeroIfNaN(v: number): number {

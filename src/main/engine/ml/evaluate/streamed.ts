@@ -36,10 +36,12 @@ import { eventDraw } from '../streaming'
 import {
   outputEvaluation,
   rankedInputs,
+  rocFields,
   setSumsRoc,
   zeroIfNaN,
   type EvaluateOptions,
 } from './evaluate'
+import { emptyCurve, sweptCurve } from './efficiency'
 import { ksTestBinned } from './ks'
 import { type Roc, weightedRoc } from './roc'
 
@@ -108,24 +110,24 @@ export function evaluationOfParts(
   const held = concatTest(part, d)
   const testRows = Uint32Array.from({ length: held.n }, (_, i) => i)
   const ranking = rankedInputs(classifier, inputs, { ...held, rows: testRows }, options.seed, ctx)
-  const matrix = (p: CorrelationPart | null) =>
-    finishCorrelation(
-      p ??
-        correlationPart(
-          Array.from({ length: d }, () => new Float64Array(0)),
-          new Float64Array(0),
-        ),
-    ).matrix
   return {
-    auc_train: finiteOrNull(rocTrain.auc),
-    auc_test: finiteOrNull(rocTest.auc),
-    roc: { eff_s: rocTest.eff_s, eff_b: rocTest.eff_b },
+    ...rocFields(rocTrain, rocTest),
     output,
     efficiency,
     ranking,
     inputs,
-    correlation: { signal: matrix(correlation.signal), background: matrix(correlation.background) },
+    correlation: {
+      signal: correlationMatrix(correlation.signal, d),
+      background: correlationMatrix(correlation.background, d),
+    },
   }
+}
+
+/** A class's correlation matrix from its merged sums; all null for a class without rows. */
+function correlationMatrix(p: CorrelationPart | null, d: number): (number | null)[][] {
+  return p
+    ? finishCorrelation(p).matrix
+    : Array.from({ length: d }, () => new Array<number | null>(d).fill(null))
 }
 
 /** The scored rows of every partition, one after the other. */
@@ -319,17 +321,16 @@ export async function evaluateStreamed(
   const testRows = Uint32Array.from({ length: test.y.length }, (_, i) => i)
   const named = set.inputs.map((input, j) => ({ input, ...inputs[j] }))
   const ranking = rankedInputs(classifier, named, { ...test, rows: testRows }, options.seed, ctx)
-  const matrix = (p: CorrelationPart | null) =>
-    p ? finishCorrelation(p).matrix : set.inputs.map(() => set.inputs.map(() => null))
   return {
-    auc_train: finiteOrNull(rocTrain.auc),
-    auc_test: finiteOrNull(rocTest.auc),
-    roc: { eff_s: rocTest.eff_s, eff_b: rocTest.eff_b },
+    ...rocFields(rocTrain, rocTest),
     output,
     efficiency,
     ranking,
     inputs: named,
-    correlation: { signal: matrix(corr[1]), background: matrix(corr[0]) },
+    correlation: {
+      signal: correlationMatrix(corr[1], d),
+      background: correlationMatrix(corr[0], d),
+    },
   }
 }
 
@@ -484,7 +485,7 @@ function binnedRoc(h: SplitHistogram) {
   return weightedRoc(scores, labels, weights)
 }
 
-/** efficiencyCurve's result from the Σw passing each cut (added at the highest cut passed). */
+/** efficiencyCurve's result from the test Σw whose highest passed cut is each cut. */
 function efficiencyFrom(
   passing: { s: ArrayLike<number>; b: ArrayLike<number> },
   total: { s: number; b: number; any: boolean },
@@ -493,35 +494,19 @@ function efficiencyFrom(
   options: EvaluateOptions,
 ): ClassifierEvaluation['efficiency'] {
   const { expectedS, expectedB } = options
-  const out: NonNullable<ClassifierEvaluation['efficiency']> = {
-    cut: [],
-    eff_s: [],
-    eff_b: [],
-    significance: [],
-    expected_s: expectedS,
-    expected_b: expectedB,
-    best: null,
-  }
-  if (!total.any) return out
-  let cs = 0
-  let cb = 0
-  const rows: { cut: number; es: number; eb: number; z: number }[] = []
-  for (let k = m - 1; k >= 0; k--) {
-    cs += passing.s[k]
-    cb += passing.b[k]
-    const es = total.s > 0 ? cs / total.s : NaN
-    const eb = total.b > 0 ? cb / total.b : NaN
-    const s = es * expectedS
-    const b = eb * expectedB
-    const z = s + b > 0 ? s / Math.sqrt(s + b) : NaN
-    rows.push({ cut: cutAt(k), es, eb, z })
-    if (Number.isFinite(z) && (out.best === null || z > out.best.significance))
-      out.best = { cut: cutAt(k), s, b, significance: z }
-  }
-  rows.reverse()
-  out.cut = rows.map((r) => r.cut)
-  out.eff_s = rows.map((r) => zeroIfNaN(r.es))
-  out.eff_b = rows.map((r) => zeroIfNaN(r.eb))
-  out.significance = rows.map((r) => finiteOrNull(r.z))
+  if (!total.any) return emptyCurve(expectedS, expectedB)
+  const out = sweptCurve(
+    m,
+    cutAt,
+    (k, _, passed) => {
+      passed[0] += passing.s[k]
+      passed[1] += passing.b[k]
+    },
+    total,
+    expectedS,
+    expectedB,
+  )
+  out.eff_s = out.eff_s.map(zeroIfNaN)
+  out.eff_b = out.eff_b.map(zeroIfNaN)
   return out
 }
