@@ -45,3 +45,17 @@ export function columnEntries(c: Column): number {
 export function columnBytes(c: Column): number {
   return c.kind === 'flat' ? c.values.byteLength : c.values.byteLength + c.offsets.byteLength
 }
+
+/** A typed array of `parts` end to end, in the array `make(total length)` gives. */
+export function concatTyped<T extends { readonly length: number; set(a: T, at: number): void }>(
+  parts: readonly T[],
+  make: (n: number) => T,
+): T {
+  const out = make(parts.reduce((s, p) => s + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}

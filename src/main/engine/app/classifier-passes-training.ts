@@ -73,6 +73,7 @@ import { splitStates } from '../ml/split-stream'
 import type { TrainedClassifier } from '../ml/train-classifier'
 import type { ResolvedCut } from '../select/regions'
 import type { PartEvents, StreamedInfo } from './classifier-training'
+import { concatTyped } from '../../../shared/column'
 import { scaledContext } from './executor'
 import { budgetPlan } from './memory-budget'
 import type { Partition } from './partition'
@@ -238,7 +239,9 @@ export async function trainByPasses(
     const trainS = stats.train[0] + stats.train[1]
     const trainB = stats.train[2] + stats.train[3]
     checkTotals(trainCount[0] + trainCount[1], trainCount[1], { trainS, trainB })
-    const quantiles = sortedSignalValues((moments.signal ?? []).map((chunks) => concat(chunks)))
+    const quantiles = sortedSignalValues(
+      (moments.signal ?? []).map((chunks) => concatTyped(chunks, (n) => new Float64Array(n))),
+    )
     moments.signal = null
     const totals = {
       trainS,
@@ -387,14 +390,4 @@ function mergedAll(
       hi[j] = Math.max(b.hi[j], s.hi[j])
     }
   return { lo, hi }
-}
-
-function concat(chunks: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(chunks.reduce((s, c) => s + c.length, 0))
-  let o = 0
-  for (const c of chunks) {
-    out.set(c, o)
-    o += c.length
-  }
-  return out
 }

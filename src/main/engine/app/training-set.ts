@@ -9,6 +9,7 @@
  * anomalyTrainingData's hash of the global index, INFERNO's projectEvents).
  */
 import { ExprError, requiredColumns, type CheckedExpr } from '../../../shared/expr'
+import { concatTyped } from '../../../shared/column'
 import type { JobContext } from '../jobs/context'
 import { selectEvents, type SelectedEvents } from '../ml/build-dataset'
 import { chunkEntries, type SelectedChunks } from '../ml/streaming'
@@ -183,15 +184,8 @@ export async function selectPartition(
 export function concatSelected(parts: readonly SelectedEvents[]): SelectedEvents {
   const [first] = parts
   if (parts.length === 1) return first
-  const concat = (arrays: readonly Float64Array[]) => {
-    const out = new Float64Array(arrays.reduce((a, v) => a + v.length, 0))
-    let o = 0
-    for (const a of arrays) {
-      out.set(a, o)
-      o += a.length
-    }
-    return out
-  }
+  const concat = (arrays: readonly Float64Array[]) =>
+    concatTyped(arrays, (n) => new Float64Array(n))
   return {
     name: first.name,
     role: first.role,

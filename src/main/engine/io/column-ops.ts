@@ -1,4 +1,10 @@
-import type { Column, ColumnType, JaggedColumn, NumericArray } from '../../../shared/column'
+import {
+  concatTyped,
+  type Column,
+  type ColumnType,
+  type JaggedColumn,
+  type NumericArray,
+} from '../../../shared/column'
 
 /**
  * Allocates the typed array that holds `n` values of `type` (64-bit integers widen to float64,
@@ -70,12 +76,10 @@ export function concatColumns(parts: readonly Column[]): Column {
     }
     nValues += p.values.length
   }
-  const values = allocValues(first.type, nValues)
-  let at = 0
-  for (const p of parts) {
-    values.set(p.values as never, at)
-    at += p.values.length
-  }
+  const values = concatTyped(
+    parts.map((p) => p.values),
+    () => allocValues(first.type, nValues),
+  )
   if (first.kind === 'flat') return { kind: 'flat', type: first.type, values }
   let nEntries = 0
   for (const p of parts) nEntries += (p as JaggedColumn).offsets.length - 1

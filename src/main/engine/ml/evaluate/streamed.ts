@@ -42,6 +42,7 @@ import {
   type EvaluateOptions,
 } from './evaluate'
 import { emptyCurve, sweptCurve } from './efficiency'
+import { concatTyped } from '../../../../shared/column'
 import { ksTestBinned } from './ks'
 import { type Roc, weightedRoc } from './roc'
 
@@ -107,7 +108,7 @@ export function evaluationOfParts(
 
   const inputs = inputNames.map((input, j) => ({ input, ...part.inputs[j] }))
   ctx?.throwIfCancelled()
-  const held = concatTest(part, d)
+  const held = concatTest(part)
   const testRows = Uint32Array.from({ length: held.n }, (_, i) => i)
   const ranking = rankedInputs(classifier, inputs, { ...held, rows: testRows }, options.seed, ctx)
   return {
@@ -132,36 +133,36 @@ function correlationMatrix(p: CorrelationPart | null, d: number): (number | null
 
 /** The scored rows of every partition, one after the other. */
 function concatScored(part: EvaluatePart) {
-  const n = part.scores.reduce((s, c) => s + c.f.length, 0)
-  const out = {
-    f: new Float64Array(n),
-    y: new Uint8Array(n),
-    weight: new Float64Array(n),
-    part: new Uint8Array(n),
+  const of = <K extends keyof ScoredRows>(k: K, make: (n: number) => ScoredRows[K]) =>
+    concatTyped(
+      part.scores.map((c) => c[k]),
+      make,
+    )
+  return {
+    f: of('f', (n) => new Float64Array(n)),
+    y: of('y', (n) => new Uint8Array(n)),
+    weight: of('weight', (n) => new Float64Array(n)),
+    part: of('part', (n) => new Uint8Array(n)),
   }
-  let o = 0
-  for (const c of part.scores) {
-    out.f.set(c.f, o)
-    out.y.set(c.y, o)
-    out.weight.set(c.weight, o)
-    out.part.set(c.part, o)
-    o += c.f.length
-  }
-  return out
 }
 
 /** The kept test rows of every partition, one after the other. */
-function concatTest(part: EvaluatePart, d: number) {
-  const n = part.test.reduce((s, c) => s + c.y.length, 0)
-  const out = { n, x: new Float64Array(n * d), y: new Uint8Array(n), weight: new Float64Array(n) }
-  let o = 0
-  for (const c of part.test) {
-    out.x.set(c.x, o * d)
-    out.y.set(c.y, o)
-    out.weight.set(c.weight, o)
-    o += c.y.length
+function concatTest(part: EvaluatePart) {
+  return {
+    n: part.test.reduce((s, c) => s + c.y.length, 0),
+    x: concatTyped(
+      part.test.map((c) => c.x),
+      (n) => new Float64Array(n),
+    ),
+    y: concatTyped(
+      part.test.map((c) => c.y),
+      (n) => new Uint8Array(n),
+    ),
+    weight: concatTyped(
+      part.test.map((c) => c.weight),
+      (n) => new Float64Array(n),
+    ),
   }
-  return out
 }
 
 /** Bins of the output's distribution behind the ROC and the KS tests. */

@@ -9,6 +9,7 @@
  * A chunk is one piece of one source: a nominal sample, or a `samples` nuisance's up or down
  * sample (a sample used by two nuisances is two sources, as in memory).
  */
+import { concatTyped } from '../../../../shared/column'
 import type { InfernoProjectConfig } from '../../../../shared/contract/inferno'
 import { Random } from '../../data/random'
 import type { JobContext } from '../../jobs/context'
@@ -233,15 +234,7 @@ export function concatEvents(meta: ProjectEvents, parts: readonly ProjectEvents[
   const join = <T extends Float32Array | Float64Array | Int32Array | Int16Array | Uint8Array>(
     make: (m: number) => T,
     of: (p: ProjectEvents) => T,
-  ): T => {
-    const out = make(parts.reduce((a, p) => a + of(p).length, 0))
-    let o = 0
-    for (const p of parts) {
-      out.set(of(p) as never, o)
-      o += of(p).length
-    }
-    return out
-  }
+  ): T => concatTyped(parts.map(of), make)
   const nuisances = meta.nuisances.map((nu, a): ResolvedNuisance => {
     const affects = join(
       (m) => new Uint8Array(m),
