@@ -7,7 +7,7 @@
  * the per-event weights too are computed per partition, never held for the whole sample.
  * Also: a cached column's range equals the slice of the whole column (flat and jagged).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -21,13 +21,12 @@ import { sliceColumn } from '../../../src/main/engine/io/column-ops'
 import { readColumns } from '../../../src/main/engine/io/source'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 import { SampleRegistry } from '../../../src/main/engine/samples/registry'
-import { readSpecFile } from '../../../src/main/engine/select/spec-file'
 import { MEMORY_SETTING } from '../../../src/main/engine/services/compute-settings'
 import { projectSource } from '../../../src/main/engine/services/project-source'
-import { projectFromSpec } from '../../../src/main/engine/services/spec'
 import { putSetting } from '../../../src/main/engine/store/samples'
 import { expectSameUpToRounding } from '../app/compare'
-import { DATA, SKHEP } from '../io/shared-data'
+import { kaggleBackgroundProject } from '../helpers/kaggle-project'
+import { SKHEP } from '../io/shared-data'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-out-of-core-'))
 const two = poolExecutor(2)
@@ -51,26 +50,7 @@ async function answers(source: EventSource) {
 
 describe('a project under a small memory budget', () => {
   it('reads partitions by range and gives the in-memory answer', async () => {
-    const file = join(tmp, 'spec.json')
-    writeFileSync(
-      file,
-      JSON.stringify({
-        samples: [
-          {
-            name: 'bg',
-            files: [DATA + 'ATLAS-UK-ML_kaggle-higgs/train_sml_bg.csv'],
-            weight: 'Weight',
-            missing: -999,
-            role: 'background',
-          },
-        ],
-        regions: [
-          { name: 'SR', cuts: [{ expr: 'DER_mass_MMC > 100' }, { expr: 'PRI_jet_num >= 1' }] },
-        ],
-      }),
-    )
-    const spec = await readSpecFile(file)
-    const project = await projectFromSpec(spec, file, join(tmp, 'p.hepwb'), silentContext())
+    const project = await kaggleBackgroundProject(tmp)
     try {
       // In memory (the default budget): whole columns decoded, and written to the cache.
       const inMemory = await answers(await projectSource(new SampleRegistry(project), []))

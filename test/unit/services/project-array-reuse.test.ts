@@ -5,7 +5,7 @@
  * values are those of a plain read; the one-pass use case over such a project equals the
  * in-memory answer.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -14,39 +14,18 @@ import { runHistogram } from '../../../src/main/engine/app/histogram'
 import { runPass } from '../../../src/main/engine/app/pass'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 import { SampleRegistry } from '../../../src/main/engine/samples/registry'
-import { readSpecFile } from '../../../src/main/engine/select/spec-file'
 import { MEMORY_SETTING } from '../../../src/main/engine/services/compute-settings'
 import { projectSource } from '../../../src/main/engine/services/project-source'
-import { projectFromSpec } from '../../../src/main/engine/services/spec'
 import { putSetting } from '../../../src/main/engine/store/samples'
 import { expectSameUpToRounding } from '../app/compare'
-import { DATA } from '../io/shared-data'
+import { kaggleBackgroundProject } from '../helpers/kaggle-project'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-array-pool-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
 describe('a project read out of core', () => {
   it('writes the next partition into the released memory, with the values of a plain read', async () => {
-    const file = join(tmp, 'spec.json')
-    writeFileSync(
-      file,
-      JSON.stringify({
-        samples: [
-          {
-            name: 'bg',
-            files: [DATA + 'ATLAS-UK-ML_kaggle-higgs/train_sml_bg.csv'],
-            weight: 'Weight',
-            missing: -999,
-            role: 'background',
-          },
-        ],
-        regions: [
-          { name: 'SR', cuts: [{ expr: 'DER_mass_MMC > 100' }, { expr: 'PRI_jet_num >= 1' }] },
-        ],
-      }),
-    )
-    const spec = await readSpecFile(file)
-    const project = await projectFromSpec(spec, file, join(tmp, 'p.hepwb'), silentContext())
+    const project = await kaggleBackgroundProject(tmp)
     try {
       const hist = { expr: 'DER_mass_vis', binning: { bins: 30, lo: 0, hi: 300 }, region: 'SR' }
       const inMemory = await projectSource(new SampleRegistry(project), [])
