@@ -37,6 +37,34 @@ export async function addKaggleSamples(engine: ReturnType<typeof inProcessEngine
   }
 }
 
+/**
+ * Adds the background file again as 'bkg_up' and 'bkg_down', its weights × 1.1 and × 0.9 (a
+ * ±10% variation sample pair for INFERNO's nuisances); returns their sample ids.
+ */
+export async function addVariationSamples(
+  engine: ReturnType<typeof inProcessEngine>,
+): Promise<string[]> {
+  const ids: string[] = []
+  for (const [name, factor] of [
+    ['bkg_up', 1.1],
+    ['bkg_down', 0.9],
+  ] as const) {
+    const r = await engine.job('data.addSample', {
+      spec: {
+        name,
+        role: 'background',
+        colour: '#888888',
+        files: [KAGGLE + 'train_sml_bg.csv'],
+        table: '',
+        normalisation: { kind: 'scale', factor },
+      },
+    })
+    if (r.state !== 'done') throw new Error(`adding ${name}: ${r.error}`)
+    ids.push((r.result as { id: string }).id)
+  }
+  return ids
+}
+
 /** One column of a Kaggle CSV as numbers, parsed from the text (independent of the readers). */
 export function kaggleColumn(file: string, name: string): number[] {
   const [head, ...lines] = readFileSync(KAGGLE + file, 'utf8')

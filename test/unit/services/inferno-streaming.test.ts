@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MEMORY_SETTING, THREADS_SETTING } from '../../../src/main/engine/services/compute-settings'
 import { InfernoProjectResult } from '../../../src/shared/contract/inferno'
 import { inProcessEngine } from '../helpers/engine'
-import { addKaggleSamples, KAGGLE, kaggleAvailable } from '../ml/kaggle-higgs'
+import { addKaggleSamples, addVariationSamples, kaggleAvailable } from '../ml/kaggle-higgs'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-inferno-stream-'))
 const engine = inProcessEngine()
@@ -25,23 +25,7 @@ beforeAll(async () => {
   if (!kaggleAvailable) return
   await engine.call('project.create', { path: join(tmp, 'inferno.hepwb') })
   await addKaggleSamples(engine)
-  // The background file again, its weights × 1.1 and × 0.9: a ±10% variation sample pair.
-  for (const [name, factor] of [
-    ['bkg_up', 1.1],
-    ['bkg_down', 0.9],
-  ] as const) {
-    const r = await engine.job('data.addSample', {
-      spec: {
-        name,
-        role: 'background',
-        colour: '#888888',
-        files: [KAGGLE + 'train_sml_bg.csv'],
-        table: '',
-        normalisation: { kind: 'scale', factor },
-      },
-    })
-    expect(r.state, r.error).toBe('done')
-  }
+  await addVariationSamples(engine)
 }, 60_000)
 
 const config = {

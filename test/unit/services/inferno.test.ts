@@ -15,7 +15,7 @@ import {
 } from '../../../src/shared/contract/inferno'
 import { inProcessEngine } from '../helpers/engine'
 import { scansSave, summarySave } from '../../../src/renderer/src/components/inferno/summary-save'
-import { addKaggleSamples, KAGGLE } from '../ml/kaggle-higgs'
+import { addKaggleSamples, addVariationSamples } from '../ml/kaggle-higgs'
 
 const INPUTS = ['DER_mass_transverse_met_lep', 'DER_mass_vis', 'DER_pt_h']
 
@@ -213,25 +213,7 @@ describe('inferno service', () => {
   }, 30_000)
 
   it('trains with up/down variation samples, which are not processes of their own', async () => {
-    // The background file again, its weights × 1.1 and × 0.9: a ±10% variation sample pair.
-    const ids: string[] = []
-    for (const [name, factor] of [
-      ['bkg_up', 1.1],
-      ['bkg_down', 0.9],
-    ] as const) {
-      const r = await engine.job('data.addSample', {
-        spec: {
-          name,
-          role: 'background',
-          colour: '#888888',
-          files: [KAGGLE + 'train_sml_bg.csv'],
-          table: '',
-          normalisation: { kind: 'scale', factor },
-        },
-      })
-      expect(r.state, r.error).toBe('done')
-      ids.push((r.result as { id: string }).id)
-    }
+    const ids = await addVariationSamples(engine)
     try {
       const r = await engine.job('inferno.train', {
         inputs: INPUTS,
