@@ -37,27 +37,12 @@ import { trainClassifier } from '../../../src/main/engine/ml/train-classifier'
 import { TrainConfig } from '../../../src/shared/contract/train'
 import { AnalysisSpec } from '../../../src/shared/spec'
 import { hepwb } from '../helpers/cli'
-import { KAGGLE, kaggleAvailable } from '../ml/kaggle-higgs'
+import { KAGGLE_SPEC_SAMPLES, kaggleAvailable } from '../ml/kaggle-higgs'
 
 const BUDGET = 64 * 1024
 
 const spec = AnalysisSpec.parse({
-  samples: [
-    {
-      name: 'sig',
-      files: [KAGGLE + 'train_sml_sig.csv'],
-      role: 'signal',
-      weight: 'Weight',
-      missing: -999,
-    },
-    {
-      name: 'bg',
-      files: [KAGGLE + 'train_sml_bg.csv'],
-      role: 'background',
-      weight: 'Weight',
-      missing: -999,
-    },
-  ],
+  samples: [...KAGGLE_SPEC_SAMPLES],
   variables: [{ name: 'ratio', expr: 'PRI_tau_pt / PRI_lep_pt' }],
   regions: [],
 })

@@ -20,7 +20,7 @@ import { SampleRegistry } from '../../../src/main/engine/samples/registry'
 import { readSpecFile } from '../../../src/main/engine/select/spec-file'
 import { projectSource } from '../../../src/main/engine/services/project-source'
 import { projectFromSpec } from '../../../src/main/engine/services/spec'
-import { COFFEA, DATA, SKHEP } from '../io/shared-data'
+import { COFFEA, SKHEP } from '../io/shared-data'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-parity-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -31,7 +31,7 @@ interface Case {
   hists: (HistogramRequest & { expr: string })[]
 }
 
-const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
+import { KAGGLE_SPEC_SAMPLES } from '../ml/kaggle-higgs'
 
 const CASES: Case[] = [
   {
@@ -81,22 +81,7 @@ const CASES: Case[] = [
   {
     name: 'CSV with a missing-value marker',
     spec: {
-      samples: [
-        {
-          name: 'sig',
-          files: [KAGGLE + 'train_sml_sig.csv'],
-          role: 'signal',
-          weight: 'Weight',
-          missing: -999,
-        },
-        {
-          name: 'bg',
-          files: [KAGGLE + 'train_sml_bg.csv'],
-          role: 'background',
-          weight: 'Weight',
-          missing: -999,
-        },
-      ],
+      samples: [...KAGGLE_SPEC_SAMPLES],
       regions: [
         { name: 'SR', cuts: [{ expr: 'DER_mass_MMC > 100' }, { expr: 'PRI_jet_num >= 2' }] },
       ],

@@ -33,30 +33,15 @@ import { InfernoProjectConfig } from '../../../src/shared/contract/inferno'
 import { TrainConfig, TrainResult } from '../../../src/shared/contract/train'
 import { hepwb } from '../helpers/cli'
 import { inProcessEngine } from '../helpers/engine'
-import { DATA, SKHEP } from '../io/shared-data'
+import { SKHEP } from '../io/shared-data'
 
 const tmp = mkdtempSync(join(tmpdir(), 'hepwb-trainset-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
+import { KAGGLE_SPEC_SAMPLES } from '../ml/kaggle-higgs'
 
 const kaggleSpec = {
-  samples: [
-    {
-      name: 'sig',
-      files: [KAGGLE + 'train_sml_sig.csv'],
-      role: 'signal',
-      weight: 'Weight',
-      missing: -999,
-    },
-    {
-      name: 'bg',
-      files: [KAGGLE + 'train_sml_bg.csv'],
-      role: 'background',
-      weight: 'Weight',
-      missing: -999,
-    },
-  ],
+  samples: [...KAGGLE_SPEC_SAMPLES],
   variables: [{ name: 'ratio', expr: 'PRI_tau_pt / PRI_lep_pt' }],
   regions: [{ name: 'SR', cuts: [{ expr: 'DER_mass_vis > 40' }] }],
 }

@@ -15,6 +15,24 @@ import { DATA } from '../io/shared-data'
 export const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 export const kaggleAvailable = existsSync(KAGGLE + 'train_sml_sig.csv')
 
+/** Both files as a spec's samples 'sig' and 'bg' (weight `Weight`, −999 missing). */
+export const KAGGLE_SPEC_SAMPLES = [
+  {
+    name: 'sig',
+    files: [KAGGLE + 'train_sml_sig.csv'],
+    role: 'signal',
+    weight: 'Weight',
+    missing: -999,
+  },
+  {
+    name: 'bg',
+    files: [KAGGLE + 'train_sml_bg.csv'],
+    role: 'background',
+    weight: 'Weight',
+    missing: -999,
+  },
+] as const
+
 /**
  * Adds both files to the engine's open project as samples 'Htautau' (signal) and 'bkg'
  * (background), the set-up of the service tests; throws a failed addSample's error.
