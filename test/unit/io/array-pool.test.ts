@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { specSource } from '../../../src/main/engine/app/spec-source'
-import { ArrayPool } from '../../../src/main/engine/io/array-pool'
+import { ArrayPool, READ_BUFFERS_KEPT_MS } from '../../../src/main/engine/io/array-pool'
 import { readColumns } from '../../../src/main/engine/io/source'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 import { parseSpec } from '../../../src/shared/spec'
@@ -42,7 +42,8 @@ describe('ArrayPool', () => {
     expect(pool.take('float64', 10)).not.toBe(a) // taken already
   })
 
-  it('keeps at most its limit in bytes, and nothing once idle for a second', () => {
+  it('keeps at most its limit in bytes, and nothing once idle for READ_BUFFERS_KEPT_MS', () => {
+    const kept = READ_BUFFERS_KEPT_MS
     vi.useFakeTimers()
     try {
       const pool = new ArrayPool(100) // one Float64Array(10) fits, two do not
@@ -53,12 +54,12 @@ describe('ArrayPool', () => {
       expect(pool.take('float64', 10)).toBe(b) // a went first
       expect(pool.take('float64', 10)).not.toBe(a)
       pool.give(b)
-      vi.advanceTimersByTime(900)
-      pool.give(a) // activity: another second from now
-      vi.advanceTimersByTime(900)
+      vi.advanceTimersByTime(0.9 * kept)
+      pool.give(a) // activity: the whole time again from now
+      vi.advanceTimersByTime(0.9 * kept)
       expect(pool.take('float64', 10)).toBe(a)
       pool.give(a)
-      vi.advanceTimersByTime(1001)
+      vi.advanceTimersByTime(kept + 1)
       expect(pool.take('float64', 10)).not.toBe(a)
     } finally {
       vi.useRealTimers()

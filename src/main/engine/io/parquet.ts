@@ -32,7 +32,7 @@ import { stemOf } from './csv'
 import { InputError, asInputError, libraryReason } from './errors'
 import { loadZstd } from './wasm'
 import { checkFlat, chunkBytes, decodeFlatChunk, Unsupported } from './parquet-flat'
-import type { AllocValues } from './array-pool'
+import { READ_BUFFERS_KEPT_MS, type AllocValues } from './array-pool'
 
 type Hyparquet = typeof import('hyparquet')
 let hyparquet: Promise<Hyparquet> | undefined
@@ -117,7 +117,7 @@ interface KeptChunk {
  * from its start, and DuckDB writes one page per column chunk, so partitions that cut a row
  * group in k pieces would read its start k times; here the next piece reads only what the
  * previous did not. At most KEPT_BYTES of chunks no longer than KEPT_CHUNK_MAX each, and
- * none after a second without reads (a pool's threads outlive the pass).
+ * none after READ_BUFFERS_KEPT_MS without reads (a pool's threads outlive the pass).
  */
 const keptChunks: KeptChunk[] = []
 const KEPT_BYTES = 64 * 2 ** 20
@@ -134,7 +134,7 @@ function roomFor(size: number): number {
   return Math.ceil(size / 2 ** 20) * 2 ** 20
 }
 
-/** Set while chunks are kept: lets them go after a second without reads (forgetChunks). */
+/** Set while chunks are kept: lets them go after READ_BUFFERS_KEPT_MS without reads (forgetChunks). */
 let keptIdle: ReturnType<typeof setTimeout> | undefined
 
 /** Lets the kept chunks (and the read buffers) go, unless a read is filling one. */
@@ -145,11 +145,11 @@ function forgetChunks(): void {
   chunkBuffers.length = 0
 }
 
-/** Keeps the chunks a second longer. */
+/** Keeps the chunks READ_BUFFERS_KEPT_MS longer. */
 function touchChunks(): void {
   if (keptIdle) keptIdle.refresh()
   else {
-    keptIdle = setTimeout(forgetChunks, 1000)
+    keptIdle = setTimeout(forgetChunks, READ_BUFFERS_KEPT_MS)
     keptIdle.unref?.()
   }
 }
