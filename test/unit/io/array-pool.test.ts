@@ -116,6 +116,28 @@ describe('spec source partitions', () => {
     )
   })
 
+  it("a weight that is one float64 column, unscaled, is that column's array; others are computed", async () => {
+    const ctx = silentContext()
+    const of = async (sample: object, variables: object[] = []) => {
+      const r = parseSpec({ samples: [{ name: 's', files: [file], ...sample }], variables })
+      if (!r.ok) throw new Error(JSON.stringify(r.issues))
+      const opened = await specSource(r.spec, { maxEntries: 1024 }).open(0, ctx)
+      return opened.read((await opened.partitions())[1], ['w', 'x'], ctx)
+    }
+    const fresh = await readColumns(file, '', ['w'], ctx, { start: 1024, stop: 2048 })
+    const w = Array.from(fresh.get('w')?.values ?? [])
+    const bare = await of({ weight: 'w' })
+    expect(bare.weights).toBe(bare.data.column('w').values) // not a copy
+    expect(Array.from(bare.weights as Float64Array)).toEqual(w)
+    // Scaled, or through a derived variable: an array of its own with the computed values.
+    const scaled = await of({ weight: 'w', scale: 3 })
+    expect(scaled.weights).not.toBe(scaled.data.column('w').values)
+    expect(Array.from(scaled.weights as Float64Array)).toEqual(w.map((v) => v * 3))
+    expect(Array.from(scaled.data.column('w').values)).toEqual(w) // the column itself untouched
+    const derived = await of({ weight: 'wd' }, [{ name: 'wd', expr: 'w + 1' }])
+    expect(Array.from(derived.weights as Float64Array)).toEqual(w.map((v) => v + 1))
+  })
+
   it('arrays not given back keep their values while later partitions are read', async () => {
     const ctx = silentContext()
     const sample = await specSource(spec(), { maxEntries: 1024 }).open(0, ctx)

@@ -13,7 +13,7 @@ import { markMissing } from '../data/missing-values'
 import { ArrayPool, type Lease } from '../io/array-pool'
 import { readColumns } from '../io/source'
 import { silentContext, type JobContext } from '../jobs/context'
-import { normalisationScale, WeightError } from '../samples/weights'
+import { bareWeight, normalisationScale, WeightError } from '../samples/weights'
 import { compile } from '../select/compile'
 import { baseColumns, derivedLayer } from '../select/derived'
 import { columnProvider, type ColumnProvider } from '../select/provider'
@@ -153,6 +153,13 @@ async function openedSpecSample(
       const data = await readPart(p, names, c, lease)
       const { release } = lease
       if (!weight) return { data, weights: scale, release }
+      // A weight that is one float64 column, unscaled: that column's array, not a copy.
+      const isDerived = (name: string) => s.variables.checked.has(name)
+      const bare =
+        scale === 1
+          ? bareWeight(weight, isDerived, (name) => data.column(name), data.entries)
+          : null
+      if (bare) return { data, weights: bare, release }
       const w = rawWeights(data, lease)
       if (scale !== 1) for (let i = 0; i < w.length; i++) w[i] *= scale
       return { data, weights: w, release }

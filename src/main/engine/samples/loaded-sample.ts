@@ -9,7 +9,6 @@ import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import type { SampleSpec, VariableStats } from '../../../shared/contract/data'
 import type { SpecVariable } from '../../../shared/spec'
-import type { Column } from '../../../shared/column'
 import type { ColumnCache } from '../data/column-cache'
 import { EventTable } from '../data/event-table'
 import { InputError } from '../io/errors'
@@ -19,6 +18,7 @@ import type { Lease } from '../io/array-pool'
 import type { EntryRange } from '../io/schema'
 import { locateRanges } from '../io/source'
 import {
+  bareWeight,
   type CheckedWeight,
   checkWeight,
   normalisationScale,
@@ -107,7 +107,9 @@ export class LoadedSample {
     )
     // A weight that is one float64 column, unscaled (the usual ntuple weight): that column's
     // array as it was read, not a copy (a pass only reads its weights).
-    const bare = this.scale === 1 ? bareWeight(this.weight, cols, n) : null
+    const { expr, variables } = this.weight
+    const derived = () => variables !== null
+    const bare = this.scale === 1 ? bareWeight(expr, derived, (c) => cols.get(c), n) : null
     if (bare) return bare
     // Every array a lease hands out is its own (a weight column the pass also reads included).
     const out = lease ? (lease.alloc('float64', n) as Float64Array) : undefined
@@ -228,19 +230,6 @@ export async function loadSample(
     hashes,
   }
   return new LoadedSample(spec, table, facts, scale, weight)
-}
-
-/** The values of the weight's column when the weight is one flat float64 column `n` long. */
-function bareWeight(
-  weight: CheckedWeight,
-  cols: ReadonlyMap<string, Column>,
-  n: number,
-): Float64Array | null {
-  if (weight.variables || weight.expr.ast.type !== 'name') return null
-  const c = cols.get(weight.expr.ast.name)
-  return c?.kind === 'flat' && c.values instanceof Float64Array && c.values.length === n
-    ? c.values
-    : null
 }
 
 /** Events per piece of the Σ-weights pass: a few MB per weight column. */

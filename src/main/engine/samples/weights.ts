@@ -84,6 +84,25 @@ export function weightColumns(checked: CheckedWeight): string[] {
   return variables ? baseColumns(expr.columns, variables.checked) : [...expr.columns]
 }
 
+/**
+ * The values of the weight's column when the weight is one flat float64 file column `entries`
+ * long (the usual ntuple weight, not a derived variable): that column's array as it was read,
+ * not a copy — a pass only reads its weights. Null otherwise (weightsOf computes them).
+ * `column`: the columns read, by name.
+ */
+export function bareWeight(
+  expr: CheckedExpr,
+  isDerived: (name: string) => boolean,
+  column: (name: string) => Column | undefined,
+  entries: number,
+): Float64Array | null {
+  if (expr.ast.type !== 'name' || isDerived(expr.ast.name)) return null
+  const c = column(expr.ast.name)
+  return c?.kind === 'flat' && c.values instanceof Float64Array && c.values.length === entries
+    ? c.values
+    : null
+}
+
 /** Raw weights of `entries` events whose weightColumns are `cols` (any range of the table). */
 export function weightsOf(
   checked: CheckedWeight,
