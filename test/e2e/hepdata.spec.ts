@@ -71,7 +71,7 @@ test('Plots: Export HEPData… writes the selected plots as a valid HEPData subm
   // Select both (again, should a reload of the gallery have cleared the selection).
   await expect(async () => {
     await page.getByTestId('plots-select-all').check()
-    await expect(page.getByText('2 selected')).toBeVisible({ timeout: 1000 })
+    await expect(page.getByText('2 selected', { exact: true })).toBeVisible({ timeout: 1000 })
   }).toPass()
 
   const out = join(workbench.dir, 'hepdata')
