@@ -19,6 +19,7 @@ import { splitRange, type PartitionOptions } from '../../../src/main/engine/app/
 import { specSource } from '../../../src/main/engine/app/spec-source'
 import { silentContext } from '../../../src/main/engine/jobs/context'
 import { DATA, SKHEP, COFFEA } from '../io/shared-data'
+import { KAGGLE_BACKGROUND_SPEC } from '../ml/kaggle-higgs'
 import { expectSameUpToRounding } from './compare'
 
 const DY = [SKHEP + 'uproot-small-dy-withoffsets.root', SKHEP + 'uproot-small-dy-nooffsets.root']
@@ -75,20 +76,7 @@ const CASES: Case[] = [
   },
   {
     name: 'CSV with a missing-value marker and weights',
-    spec: {
-      samples: [
-        {
-          name: 'bg',
-          files: [DATA + 'ATLAS-UK-ML_kaggle-higgs/train_sml_bg.csv'],
-          weight: 'Weight',
-          missing: -999,
-          role: 'background',
-        },
-      ],
-      regions: [
-        { name: 'SR', cuts: [{ expr: 'DER_mass_MMC > 100' }, { expr: 'PRI_jet_num >= 1' }] },
-      ],
-    },
+    spec: KAGGLE_BACKGROUND_SPEC,
     hist: { expr: 'DER_mass_jet_jet', bins: 30, lo: 0, hi: 1500 },
   },
   {

@@ -15,9 +15,8 @@ import { runPass, type PassHistogram } from '../../../src/main/engine/app/pass'
 import { runOn, type EventSource } from '../../../src/main/engine/app/source'
 import { specSource } from '../../../src/main/engine/app/spec-source'
 import { poolExecutor } from '../../../src/main/engine/cluster/pool'
-import { DATA, SKHEP } from '../io/shared-data'
-
-const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
+import { SKHEP } from '../io/shared-data'
+import { KAGGLE, KAGGLE_SPEC_SAMPLES } from '../ml/kaggle-higgs'
 
 function spec(input: AnalysisSpecInput) {
   const r = parseSpec(input)
@@ -34,20 +33,7 @@ function small(entries: number): EntryRange[] {
 
 const KAGGLE_SPEC = spec({
   samples: [
-    {
-      name: 'sig',
-      files: [KAGGLE + 'train_sml_sig.csv'],
-      weight: 'Weight',
-      role: 'signal',
-      missing: -999,
-    },
-    {
-      name: 'bg',
-      files: [KAGGLE + 'train_sml_bg.csv'],
-      weight: 'Weight',
-      role: 'background',
-      missing: -999,
-    },
+    ...KAGGLE_SPEC_SAMPLES,
     { name: 'obs', files: [KAGGLE + 'train_sml_bg.csv'], role: 'data', missing: -999 },
   ],
   variables: [{ name: 'ptr', expr: 'PRI_tau_pt / PRI_lep_pt' }],

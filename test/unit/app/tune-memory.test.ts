@@ -12,7 +12,7 @@ import { runTask } from '../../../src/main/engine/app/task'
 import { trialTask } from '../../../src/main/engine/app/tune-trial'
 import { silentContext, type JobContext } from '../../../src/main/engine/jobs/context'
 import type { TrialOutcome } from '../../../src/main/engine/tune/study'
-import { KAGGLE, kaggleAvailable } from '../ml/kaggle-higgs'
+import { KAGGLE_SPEC_SAMPLES, kaggleAvailable } from '../ml/kaggle-higgs'
 
 describe.skipIf(!kaggleAvailable)('a tuning trial under a memory budget', () => {
   it(
@@ -22,20 +22,10 @@ describe.skipIf(!kaggleAvailable)('a tuning trial under a memory budget', () => 
       const dir = mkdtempSync(join(tmpdir(), 'hepwb-tune-memory-'))
       onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
       const spec = join(dir, 'spec.json')
-      const sample = (name: string, role: string, file: string) => ({
-        name,
-        role,
-        files: [KAGGLE + file],
-        weight: 'Weight',
-        missing: -999,
-      })
       writeFileSync(
         spec,
         JSON.stringify({
-          samples: [
-            sample('htt', 'signal', 'train_sml_sig.csv'),
-            sample('bkg', 'background', 'train_sml_bg.csv'),
-          ],
+          samples: KAGGLE_SPEC_SAMPLES,
           regions: [{ name: 'vis', cuts: [{ expr: 'DER_mass_vis > 40' }] }],
         }),
       )

@@ -20,7 +20,8 @@ import { parseSpec, type AnalysisSpec } from '../../../src/shared/spec'
 import { hepwb } from '../helpers/cli'
 import { spawnWorker, waitForWorkers, type WorkerProcess } from '../helpers/hepwb-worker'
 import { haveRedisServer, startRedis, type RedisServer } from '../helpers/redis-server'
-import { DATA, SKHEP } from '../io/shared-data'
+import { SKHEP } from '../io/shared-data'
+import { KAGGLE_BACKGROUND_SPEC } from '../ml/kaggle-higgs'
 
 /** Ranges of 211 entries: many partitions, so every worker gets some. */
 function small(entries: number): EntryRange[] {
@@ -54,20 +55,7 @@ const CASES = [
   },
   {
     name: 'CSV with weights and a missing-value marker',
-    spec: {
-      samples: [
-        {
-          name: 'bg',
-          files: [DATA + 'ATLAS-UK-ML_kaggle-higgs/train_sml_bg.csv'],
-          weight: 'Weight',
-          missing: -999,
-          role: 'background',
-        },
-      ],
-      regions: [
-        { name: 'SR', cuts: [{ expr: 'DER_mass_MMC > 100' }, { expr: 'PRI_jet_num >= 1' }] },
-      ],
-    },
+    spec: KAGGLE_BACKGROUND_SPEC,
     hist: { expr: 'DER_mass_jet_jet', bins: 30, lo: 0, hi: 1500, region: 'SR' },
   },
 ]

@@ -21,6 +21,7 @@ import { poolExecutor } from '../../../src/main/engine/cluster/pool'
 import { CancelledError, silentContext } from '../../../src/main/engine/jobs/context'
 import { PROBE_KIND, type ProbeResult } from '../../../src/main/engine/cluster/probe-task'
 import { DATA, SKHEP, COFFEA } from '../io/shared-data'
+import { KAGGLE_BACKGROUND_SPEC } from '../ml/kaggle-higgs'
 import { threadId } from 'node:worker_threads'
 
 /** Ranges of 97 entries with empty ones between: many partitions, none on a basket start. */
@@ -56,20 +57,7 @@ const CASES = [
   },
   {
     name: 'CSV with weights and a missing-value marker',
-    spec: {
-      samples: [
-        {
-          name: 'bg',
-          files: [DATA + 'ATLAS-UK-ML_kaggle-higgs/train_sml_bg.csv'],
-          weight: 'Weight',
-          missing: -999,
-          role: 'background',
-        },
-      ],
-      regions: [
-        { name: 'SR', cuts: [{ expr: 'DER_mass_MMC > 100' }, { expr: 'PRI_jet_num >= 1' }] },
-      ],
-    },
+    spec: KAGGLE_BACKGROUND_SPEC,
     hist: { expr: 'DER_mass_jet_jet', bins: 30, lo: 0, hi: 1500, region: 'SR' },
   },
   {

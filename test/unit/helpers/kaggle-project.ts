@@ -8,27 +8,11 @@ import { silentContext } from '../../../src/main/engine/jobs/context'
 import { readSpecFile } from '../../../src/main/engine/select/spec-file'
 import { projectFromSpec } from '../../../src/main/engine/services/spec'
 import type { Project } from '../../../src/main/engine/store/project'
-import { DATA } from '../io/shared-data'
+import { KAGGLE_BACKGROUND_SPEC } from '../ml/kaggle-higgs'
 
 export async function kaggleBackgroundProject(dir: string): Promise<Project> {
   const file = join(dir, 'spec.json')
-  writeFileSync(
-    file,
-    JSON.stringify({
-      samples: [
-        {
-          name: 'bg',
-          files: [DATA + 'ATLAS-UK-ML_kaggle-higgs/train_sml_bg.csv'],
-          weight: 'Weight',
-          missing: -999,
-          role: 'background',
-        },
-      ],
-      regions: [
-        { name: 'SR', cuts: [{ expr: 'DER_mass_MMC > 100' }, { expr: 'PRI_jet_num >= 1' }] },
-      ],
-    }),
-  )
+  writeFileSync(file, JSON.stringify(KAGGLE_BACKGROUND_SPEC))
   const spec = await readSpecFile(file)
   return projectFromSpec(spec, file, join(dir, 'p.hepwb'), silentContext())
 }

@@ -11,12 +11,13 @@ import { Random } from '../../../src/main/engine/data/random'
 import type { TrainingData } from '../../../src/main/engine/ml/dataset'
 import type { inProcessEngine } from '../helpers/engine'
 import { DATA } from '../io/shared-data'
+import type { AnalysisSpecInput } from '../../../src/shared/spec'
 
 export const KAGGLE = DATA + 'ATLAS-UK-ML_kaggle-higgs/'
 export const kaggleAvailable = existsSync(KAGGLE + 'train_sml_sig.csv')
 
 /** Both files as a spec's samples 'sig' and 'bg' (weight `Weight`, −999 missing). */
-export const KAGGLE_SPEC_SAMPLES = [
+export const KAGGLE_SPEC_SAMPLES: readonly AnalysisSpecInput['samples'][number][] = [
   {
     name: 'sig',
     files: [KAGGLE + 'train_sml_sig.csv'],
@@ -31,7 +32,17 @@ export const KAGGLE_SPEC_SAMPLES = [
     weight: 'Weight',
     missing: -999,
   },
-] as const
+]
+
+/**
+ * The background file alone (sample 'bg') with region SR of two cuts (one of them on a
+ * feature with −999 markers): the CSV case of the partition, pool, cluster and out-of-core
+ * service tests.
+ */
+export const KAGGLE_BACKGROUND_SPEC = {
+  samples: [KAGGLE_SPEC_SAMPLES[1]],
+  regions: [{ name: 'SR', cuts: [{ expr: 'DER_mass_MMC > 100' }, { expr: 'PRI_jet_num >= 1' }] }],
+}
 
 /**
  * Adds both files to the engine's open project as samples 'Htautau' (signal) and 'bkg'
