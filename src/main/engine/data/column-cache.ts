@@ -10,12 +10,13 @@
  *   offsets (Int32, little-endian) | pad to 8 | values (the typed array's bytes, little-endian)
  * Files are written to a temporary name and renamed, so a crash never leaves half a column.
  */
-import { closeSync, openSync, readSync } from 'node:fs'
+import { closeSync, openSync } from 'node:fs'
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { JobContext } from '../jobs/context'
 import type { Column, ColumnType, NumericArray } from '../../../shared/column'
 import { allocValues } from '../io/column-ops'
+import { readAtSync } from '../io/read-at'
 import { HashMemo, type HashRecord } from './file-hash'
 
 export interface CacheKey {
@@ -125,23 +126,11 @@ export class ColumnCache {
     /** Where the values go (an array from io/array-pool.ts); default a new one. */
     alloc: (type: ColumnType, n: number) => NumericArray = allocValues,
   ): Promise<Column | undefined> {
-    return this.readRange(k, start, stop, alloc)
-  }
-
-  /**
-   * getRange's work, synchronous: a partition's read is a copy out of the page cache (≈ 4 ns
-   * per 8-byte value), so the thread that then loops over the values reads them in the same
-   * thread, with no round trip through libuv's pool per read and the data still in this core's
-   * cache: the bench's one pass on 2 threads went from 80–85 to 106–108 M events/s against
-   * awaited reads (bench/scale-pass.ts cache, 10^8 events). The header of a
-   * file is kept: a cache file's name is its content's hash, so it never changes under its name.
-   */
-  private readRange(
-    k: CacheKey,
-    start: number,
-    stop: number,
-    alloc: (type: ColumnType, n: number) => NumericArray,
-  ): Column | undefined {
+    // Synchronous inside (io/read-at.ts): a partition's read is a copy out of the page cache
+    // (≈ 4 ns per 8-byte value), made in the thread that loops over the values next — the
+    // bench's one pass on 2 threads went from 80–85 to 106–108 M events/s against awaited
+    // reads (bench/scale-pass.ts cache, 10^8 events). A file's layout is kept: a cache file's
+    // name is its content's hash, so it never changes under its name.
     const path = this.pathOf(k)
     let fd: number
     try {
@@ -152,12 +141,7 @@ export class ColumnCache {
     try {
       /** Reads `into.length` bytes at `pos` straight into `into` (no staging copy). */
       const readInto = (pos: number, into: Uint8Array): Uint8Array => {
-        let done = 0
-        while (done < into.length) {
-          const got = readSync(fd, into, done, into.length - done, pos + done)
-          if (got === 0) throw new Error('short read')
-          done += got
-        }
+        readAtSync(fd, into, pos)
         return into
       }
       const layout = this.layouts.get(path) ?? readLayout(readInto)

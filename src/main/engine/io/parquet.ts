@@ -5,7 +5,6 @@
  * as skipped. Only the requested columns' pages are read and decompressed. Codecs: SNAPPY
  * (hyparquet), GZIP and BROTLI (Node zlib), ZSTD (zstd WebAssembly, loaded on first use).
  */
-import { readSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { COLUMN_TYPES } from '../../../shared/column-type'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
@@ -33,6 +32,7 @@ import { InputError, asInputError, libraryReason } from './errors'
 import { loadZstd } from './wasm'
 import { checkFlat, chunkBytes, decodeFlatChunk, Unsupported } from './parquet-flat'
 import { READ_BUFFERS_KEPT_MS, type AllocValues } from './array-pool'
+import { readAtSync } from './read-at'
 
 type Hyparquet = typeof import('hyparquet')
 let hyparquet: Promise<Hyparquet> | undefined
@@ -234,14 +234,7 @@ async function withParquet<T>(path: string, fn: (p: OpenParquet) => Promise<T>):
     // Synchronous: a column chunk's read is a copy out of the page cache, and made in the
     // thread that decodes it next it needs no round trip through libuv's pool and leaves the
     // bytes in this core's cache (as data/column-cache.ts readRange).
-    const readAt = async (buf: Uint8Array, start: number) => {
-      let done = 0
-      while (done < buf.length) {
-        const got = readSync(fh.fd, buf, done, buf.length - done, start + done)
-        if (got === 0) throw new Error(`short read at byte ${start} (truncated?)`)
-        done += got
-      }
-    }
+    const readAt = async (buf: Uint8Array, start: number) => readAtSync(fh.fd, buf, start)
     const check = (start: number, end: number) => {
       if (start < 0 || end > size || end < start)
         throw new Error(`needs bytes ${start}..${end} but the file has ${size} (truncated?)`)
